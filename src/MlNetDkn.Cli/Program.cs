@@ -1,1 +1,3 @@
-Console.WriteLine(MlNetDkn.Probe.Run());
+using MlNetDkn.Cli;
+
+return DknApp.Run(args);

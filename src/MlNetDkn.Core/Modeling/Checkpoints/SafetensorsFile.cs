@@ -1,0 +1,125 @@
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Modeling.Checkpoints;
+
+/// <summary>One tensor entry of a safetensors header: name, dtype, shape and byte range in the data section.</summary>
+public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, long Begin, long End);
+
+/// <summary>
+/// Reads the safetensors format (8-byte little-endian header length, JSON header, raw data). Written by hand because
+/// the reader must validate every offset, name the tensor and file in each error, and read tensors one at a time so
+/// that sharded multi-gigabyte checkpoints never sit in memory twice.
+/// </summary>
+public sealed class SafetensorsFile
+{
+    public string Path { get; }
+    public IReadOnlyDictionary<string, SafetensorsEntry> Entries { get; }
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+    readonly long _dataStart;
+
+    SafetensorsFile(string path, Dictionary<string, SafetensorsEntry> entries, Dictionary<string, string> metadata, long dataStart)
+    {
+        Path = path; Entries = entries; Metadata = metadata; _dataStart = dataStart;
+    }
+
+    public static SafetensorsFile Open(string path)
+    {
+        if (!File.Exists(path)) throw new CheckpointException($"{path}: file not found");
+        using var stream = File.OpenRead(path);
+        long fileLength = stream.Length;
+        if (fileLength < 8) throw new CheckpointException($"{path}: not a safetensors file (only {fileLength} bytes; expected an 8-byte header length)");
+        Span<byte> lengthBytes = stackalloc byte[8];
+        stream.ReadExactly(lengthBytes);
+        long headerLength = BitConverter.ToInt64(lengthBytes);
+        if (headerLength <= 0 || headerLength > 100_000_000 || 8 + headerLength > fileLength)
+            throw new CheckpointException($"{path}: corrupt safetensors header (declared header length {headerLength}, file length {fileLength})");
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(headerBytes); }
+        catch (JsonException e) { throw new CheckpointException($"{path}: corrupt safetensors header (invalid JSON: {e.Message})"); }
+
+        long dataStart = 8 + headerLength;
+        long dataLength = fileLength - dataStart;
+        var entries = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
+        var metadata = new Dictionary<string, string>();
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new CheckpointException($"{path}: corrupt safetensors header (expected a JSON object)");
+            foreach (var property in doc.RootElement.EnumerateObject())
+            {
+                if (property.Name == "__metadata__")
+                {
+                    foreach (var m in property.Value.EnumerateObject()) metadata[m.Name] = m.Value.ToString();
+                    continue;
+                }
+                var entry = ParseEntry(path, property);
+                long expectedBytes = DTypeSize(path, entry) * entry.Shape.Aggregate(1L, (a, b) => a * b);
+                if (entry.End - entry.Begin != expectedBytes)
+                    throw new CheckpointException($"{path}: tensor '{entry.Name}' occupies {entry.End - entry.Begin} bytes but dtype {entry.DType} and shape [{string.Join(", ", entry.Shape)}] need {expectedBytes}");
+                if (entry.Begin < 0 || entry.End > dataLength)
+                    throw new CheckpointException($"{path}: tensor '{entry.Name}' ends at byte {entry.End} of the data section, which has only {dataLength} bytes (truncated file?)");
+                entries[entry.Name] = entry;
+            }
+        }
+        return new SafetensorsFile(path, entries, metadata, dataStart);
+    }
+
+    static SafetensorsEntry ParseEntry(string path, JsonProperty property)
+    {
+        try
+        {
+            var v = property.Value;
+            var dtype = v.GetProperty("dtype").GetString() ?? "";
+            var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            if (offsets.Length != 2) throw new CheckpointException($"{path}: tensor '{property.Name}' has {offsets.Length} data offsets, expected 2");
+            return new SafetensorsEntry(property.Name, dtype, shape, offsets[0], offsets[1]);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new CheckpointException($"{path}: corrupt safetensors header entry '{property.Name}' ({e.Message})");
+        }
+    }
+
+    static long DTypeSize(string path, SafetensorsEntry e) => e.DType switch
+    {
+        "F64" or "I64" => 8,
+        "F32" or "I32" => 4,
+        "F16" or "BF16" or "I16" => 2,
+        "I8" or "U8" or "BOOL" => 1,
+        _ => throw new CheckpointException($"{path}: tensor '{e.Name}' has unsupported dtype {e.DType} (supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)"),
+    };
+
+    static ScalarType ScalarTypeOf(string dtype) => dtype switch
+    {
+        "F64" => ScalarType.Float64, "F32" => ScalarType.Float32, "F16" => ScalarType.Float16,
+        "BF16" => ScalarType.BFloat16, "I64" => ScalarType.Int64, "I32" => ScalarType.Int32,
+        "I16" => ScalarType.Int16, "I8" => ScalarType.Int8, "U8" => ScalarType.Byte, "BOOL" => ScalarType.Bool,
+        _ => throw new ArgumentException(dtype),
+    };
+
+    /// <summary>Reads one tensor in its stored dtype, on the CPU.</summary>
+    public Tensor Read(string name)
+    {
+        if (!Entries.TryGetValue(name, out var e)) throw new CheckpointException($"{Path}: no tensor named '{name}'");
+        var bytes = new byte[e.End - e.Begin];
+        using (var stream = File.OpenRead(Path))
+        {
+            stream.Seek(_dataStart + e.Begin, SeekOrigin.Begin);
+            stream.ReadExactly(bytes);
+        }
+        var t = torch.empty(e.Shape, ScalarTypeOf(e.DType));
+        if (bytes.Length > 0) t.bytes = bytes;
+        return t;
+    }
+
+    /// <summary>Reads every tensor (small files: fixtures, references).</summary>
+    public Dictionary<string, Tensor> ReadAll() => Entries.Keys.ToDictionary(k => k, Read);
+}
+
+/// <summary>A checkpoint or reference file that cannot be used as it is; the message names the file and tensor.</summary>
+public sealed class CheckpointException(string message) : DknInputException(message);
