@@ -1,0 +1,92 @@
+using MlNetDkn.Modeling.Interventions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Modeling;
+
+/// <summary>The feed-forward part of a block, split at its two neuron sites.</summary>
+public abstract class MlpBlock(string name) : nn.Module(name)
+{
+    /// <summary>MLP pre-activation [B, T, d_ff] (c_fc / gate_proj / dense_h_to_4h output).</summary>
+    public abstract Tensor Pre(Tensor x);
+    /// <summary>Neuron output [B, T, d_ff], the down projection's input: act(pre), or act(pre)·up(x) for gated MLPs.</summary>
+    public abstract Tensor Post(Tensor pre, Tensor x);
+    /// <summary>Down projection [B, T, d_model].</summary>
+    public abstract Tensor Down(Tensor post);
+    /// <summary>Rows i of this matrix [d_ff, d_model] are the vectors neuron i reads (c_fc column / gate_proj row).</summary>
+    public abstract Tensor InputVectors { get; }
+    /// <summary>Rows i of this matrix [d_ff, d_model] are the vectors neuron i writes (c_proj row / down_proj column).</summary>
+    public abstract Tensor OutputVectors { get; }
+    /// <summary>Rows of up_proj for gated MLPs, else null.</summary>
+    public virtual Tensor? UpVectors => null;
+}
+
+/// <summary>
+/// A transformer block seen as "attention stage, then MLP": every family's block output is
+/// <c>Residual + Mlp(MlpInput)</c> (sequential: Residual = x + attn, MlpInput = norm2(Residual);
+/// NeoX parallel: Residual = x + attn(norm1 x), MlpInput = norm2(x)).
+/// </summary>
+public abstract class DecoderBlock(string name) : nn.Module(name)
+{
+    /// <param name="x">[B, T, d_model]</param>
+    /// <param name="positions">[T] absolute positions</param>
+    public abstract (Tensor Residual, Tensor MlpInput) Attend(Tensor x, KvCache? cache, int layer, Tensor positions);
+    public abstract MlpBlock Mlp { get; }
+}
+
+/// <summary>
+/// A causal language model with explicit MLP neuron sites and an optional KV cache. Families implement embedding,
+/// blocks and head; the forward pass, the sites and the interventions are shared here.
+/// </summary>
+public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name)
+{
+    public ModelConfig Config { get; } = config;
+    public InterventionSet Interventions { get; } = new();
+
+    public abstract Tensor Embed(Tensor tokens, Tensor positions);
+    public abstract IReadOnlyList<DecoderBlock> Blocks { get; }
+    /// <summary>Final norm and LM head: [B, T, d_model] → [B, T, vocab].</summary>
+    public abstract Tensor Head(Tensor x);
+
+    public Device Device => parameters().First().device;
+    public ScalarType DType => parameters().First().dtype;
+
+    /// <summary>Activates interventions until the scope is disposed.</summary>
+    public IDisposable Intervene(params NeuronIntervention[] interventions) => Interventions.Push(interventions);
+
+    /// <summary>tokens: [B, T] int64. Returns logits [B, T, vocab]. With a cache, positions continue after it.</summary>
+    public Tensor Forward(Tensor tokens, KvCache? cache = null)
+    {
+        using var scope = NewDisposeScope();
+        int offset = cache?.Length ?? 0;
+        var positions = PositionsFor(offset, (int)tokens.shape[1]);
+        var x = Embed(tokens, positions);
+        for (int l = 0; l < Blocks.Count; l++) x = ForwardBlock(l, x, cache, positions, offset);
+        return Head(x).MoveToOuterDisposeScope();
+    }
+
+    public Tensor PositionsFor(int offset, int length) => arange(offset, offset + length, ScalarType.Int64, Device);
+
+    /// <summary>One block, with the interventions of its layer applied at the neuron sites.</summary>
+    public Tensor ForwardBlock(int layer, Tensor x, KvCache? cache, Tensor positions, int offset)
+    {
+        var (residual, mlpInput) = Blocks[layer].Attend(x, cache, layer, positions);
+        return residual + RunMlp(layer, mlpInput, offset);
+    }
+
+    /// <summary>The MLP of one layer with its neuron sites consulted: [B, T, d_model] → [B, T, d_model].</summary>
+    public Tensor RunMlp(int layer, Tensor mlpInput, int offset)
+    {
+        var mlp = Blocks[layer].Mlp;
+        var pre = Interventions.Apply(layer, NeuronSite.Pre, mlp.Pre(mlpInput), offset);
+        var post = Interventions.Apply(layer, NeuronSite.Post, mlp.Post(pre, mlpInput), offset);
+        return mlp.Down(post);
+    }
+
+    /// <summary>Continues from the output of block <paramref name="fromLayer"/>−1 through the remaining blocks and the head.</summary>
+    public Tensor ForwardFrom(int fromLayer, Tensor x, KvCache? cache, Tensor positions, int offset)
+    {
+        for (int l = fromLayer; l < Blocks.Count; l++) x = ForwardBlock(l, x, cache, positions, offset);
+        return Head(x);
+    }
+}

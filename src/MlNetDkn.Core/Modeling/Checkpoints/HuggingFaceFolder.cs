@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MlNetDkn.Modeling.Checkpoints;
+
+/// <summary>Finds the weights of a Hugging Face model folder: `model.safetensors`, or shards listed by the index file.</summary>
+public static class HuggingFaceFolder
+{
+    public const string SingleFile = "model.safetensors";
+    public const string IndexFile = "model.safetensors.index.json";
+
+    public static IReadOnlyList<string> WeightFiles(string folder)
+    {
+        var single = Path.Combine(folder, SingleFile);
+        if (File.Exists(single)) return [single];
+        var index = Path.Combine(folder, IndexFile);
+        if (File.Exists(index)) return ShardsFromIndex(index, folder);
+        var others = Directory.EnumerateFiles(folder).Select(Path.GetFileName).Where(n => n!.EndsWith(".bin") || n.EndsWith(".pt")).ToList();
+        var hint = others.Count > 0 ? $" (found {string.Join(", ", others)}: PyTorch pickle files are not read; save the model with safetensors)" : "";
+        throw new DknInputException($"{folder}: no {SingleFile} or {IndexFile}{hint}");
+    }
+
+    static IReadOnlyList<string> ShardsFromIndex(string indexPath, string folder)
+    {
+        JsonObject index;
+        try { index = JsonNode.Parse(File.ReadAllText(indexPath)) as JsonObject ?? throw new JsonException("not an object"); }
+        catch (JsonException e) { throw new DknInputException($"{indexPath}: invalid JSON ({e.Message})"); }
+        if (index["weight_map"] is not JsonObject map)
+            throw new DknInputException($"{indexPath}: no 'weight_map' object");
+        var shards = map.Select(kv => kv.Value?.GetValue<string>() ?? "").Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList();
+        var paths = shards.Select(s => Path.Combine(folder, s)).ToList();
+        foreach (var p in paths)
+            if (!File.Exists(p)) throw new DknInputException($"{indexPath}: shard {Path.GetFileName(p)} is listed but missing from {folder}");
+        return paths;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Modeling.Checkpoints;
+
+/// <summary>
+/// Copies checkpoint tensors into a model's parameters after checking that every name and shape matches. A missing,
+/// unexpected or misshapen tensor is an error naming the tensor, the file and both shapes: loading never silently
+/// leaves a parameter at its random initial value.
+/// </summary>
+public static partial class WeightAssigner
+{
+    // Buffers some transformers versions save next to the weights; they carry no learned values.
+    [GeneratedRegex(@"(\.attn\.(bias|masked_bias)|\.attention\.(bias|masked_bias)|rotary_emb\.inv_freq)$")]
+    private static partial Regex IgnoredBuffer();
+
+    [GeneratedRegex(@"\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$")]
+    private static partial Regex Gpt2Conv1D();
+
+    public static void Assign(CausalLm model, CheckpointTensors checkpoint, string source)
+    {
+        var family = model.Config.Family;
+        checkpoint = NormalisePrefixes(family, checkpoint);
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
+        var tiedHead = family == ModelFamily.GptNeoX ? "embed_out.weight" : "lm_head.weight";
+
+        var unexpected = checkpoint.Names
+            .Where(n => !parameters.ContainsKey(n) && !IgnoredBuffer().IsMatch(n) && !(model.Config.TieWordEmbeddings && n == tiedHead))
+            .OrderBy(n => n, StringComparer.Ordinal).ToList();
+        if (unexpected.Count > 0)
+            throw new CheckpointException($"{source}: unexpected tensor{Plural(unexpected)} {List(unexpected)} (not part of a {family} model with this config)");
+        var missing = parameters.Keys.Where(n => !checkpoint.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+            throw new CheckpointException($"{source}: missing tensor{Plural(missing)} {List(missing)}");
+
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in parameters)
+        {
+            bool conv1D = family == ModelFamily.Gpt2 && Gpt2Conv1D().IsMatch(name);
+            var stored = checkpoint.Shape(name);
+            var asLinear = conv1D && stored.Length == 2 ? [stored[1], stored[0]] : stored;
+            if (!asLinear.SequenceEqual(parameter.shape))
+            {
+                var expected = conv1D ? $"[{parameter.shape[1]}, {parameter.shape[0]}] (Conv1D [in, out])" : Shape(parameter.shape);
+                throw new CheckpointException($"{checkpoint.Origin(name)}: tensor '{name}' has shape {Shape(stored)}, expected {expected}");
+            }
+            using var value = checkpoint.Read(name);
+            using var oriented = conv1D ? value.t() : value.alias();
+            parameter.copy_(oriented.to_type(parameter.dtype));
+        }
+    }
+
+    /// <summary>Checkpoints saved from the bare transformer (e.g. the original `gpt2`) lack the `transformer.` prefix.</summary>
+    static CheckpointTensors NormalisePrefixes(ModelFamily family, CheckpointTensors checkpoint)
+    {
+        var (prefix, head) = family switch
+        {
+            ModelFamily.Gpt2 => ("transformer.", "lm_head."),
+            ModelFamily.GptNeoX => ("gpt_neox.", "embed_out."),
+            _ => ("model.", "lm_head."),
+        };
+        if (checkpoint.Names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal))) return checkpoint;
+        return checkpoint.Renamed(n => n.StartsWith(head, StringComparison.Ordinal) ? n : prefix + n);
+    }
+
+    static string Shape(long[] s) => $"[{string.Join(", ", s)}]";
+    static string Plural(List<string> names) => names.Count > 1 ? "s" : "";
+    static string List(List<string> names) =>
+        string.Join(", ", names.Take(5).Select(n => $"'{n}'")) + (names.Count > 5 ? $" and {names.Count - 5} more" : "");
+}

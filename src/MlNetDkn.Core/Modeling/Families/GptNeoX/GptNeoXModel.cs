@@ -1,0 +1,129 @@
+using MlNetDkn.Modeling.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Modeling.Families.GptNeoX;
+
+/// <summary>
+/// GPTNeoXForCausalLM (Pythia): fused query_key_value laid out per head as [q | k | v], partial rotary, and a
+/// parallel residual x + attn(ln1 x) + mlp(ln2 x) or a sequential one, as the config says.
+/// </summary>
+public sealed class GptNeoXModel : CausalLm
+{
+    [ComponentName(Name = "gpt_neox")] readonly GptNeoXBackbone _backbone;
+    [ComponentName(Name = "embed_out")] readonly Linear? _embedOut;
+
+    public GptNeoXModel(ModelConfig config) : base(nameof(GptNeoXModel), config)
+    {
+        _backbone = new GptNeoXBackbone(config);
+        if (!config.TieWordEmbeddings) _embedOut = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public override IReadOnlyList<DecoderBlock> Blocks => _backbone.Layers;
+
+    public override Tensor Embed(Tensor tokens, Tensor positions) => _backbone.EmbedIn.call(tokens);
+
+    public override Tensor Head(Tensor x)
+    {
+        var normed = _backbone.FinalNorm.call(x);
+        return _embedOut is null ? normed.matmul(_backbone.EmbedIn.weight!.t()) : _embedOut.call(normed);
+    }
+}
+
+sealed class GptNeoXBackbone : nn.Module
+{
+    [ComponentName(Name = "embed_in")] public readonly Embedding EmbedIn;
+    [ComponentName(Name = "layers")] readonly ModuleList<GptNeoXBlock> _layers;
+    [ComponentName(Name = "final_layer_norm")] public readonly LayerNorm FinalNorm;
+
+    public IReadOnlyList<DecoderBlock> Layers => _layers.ToList<DecoderBlock>();
+
+    public GptNeoXBackbone(ModelConfig c) : base(nameof(GptNeoXBackbone))
+    {
+        EmbedIn = nn.Embedding(c.VocabSize, c.HiddenSize);
+        _layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new GptNeoXBlock(c)).ToArray());
+        FinalNorm = nn.LayerNorm(c.HiddenSize, c.NormEps);
+        RegisterComponents();
+    }
+}
+
+sealed class GptNeoXBlock : DecoderBlock
+{
+    [ComponentName(Name = "input_layernorm")] readonly LayerNorm _inputNorm;
+    [ComponentName(Name = "post_attention_layernorm")] readonly LayerNorm _postNorm;
+    [ComponentName(Name = "attention")] readonly GptNeoXAttention _attention;
+    [ComponentName(Name = "mlp")] readonly GptNeoXMlp _mlp;
+    readonly bool _parallel;
+
+    public GptNeoXBlock(ModelConfig c) : base(nameof(GptNeoXBlock))
+    {
+        _inputNorm = nn.LayerNorm(c.HiddenSize, c.NormEps);
+        _postNorm = nn.LayerNorm(c.HiddenSize, c.NormEps);
+        _attention = new GptNeoXAttention(c);
+        _mlp = new GptNeoXMlp(c);
+        _parallel = c.ParallelResidual;
+        RegisterComponents();
+    }
+
+    public override MlpBlock Mlp => _mlp;
+
+    public override (Tensor Residual, Tensor MlpInput) Attend(Tensor x, KvCache? cache, int layer, Tensor positions)
+    {
+        var residual = x + _attention.Forward(_inputNorm.call(x), cache, layer, positions);
+        return (residual, _postNorm.call(_parallel ? x : residual));
+    }
+}
+
+sealed class GptNeoXAttention : nn.Module
+{
+    [ComponentName(Name = "query_key_value")] readonly Linear _qkv;
+    [ComponentName(Name = "dense")] readonly Linear _dense;
+    readonly int _heads, _headDim;
+    readonly RotaryEmbedding _rotary;
+
+    public GptNeoXAttention(ModelConfig c) : base(nameof(GptNeoXAttention))
+    {
+        _heads = c.NumHeads;
+        _headDim = c.HeadDim;
+        _qkv = nn.Linear(c.HiddenSize, 3 * c.HiddenSize, hasBias: c.AttentionBias);
+        _dense = nn.Linear(c.HiddenSize, c.HiddenSize, hasBias: c.AttentionBias);
+        _rotary = new RotaryEmbedding(c.RotaryDim, c.RopeTheta);
+        RegisterComponents();
+    }
+
+    public Tensor Forward(Tensor x, KvCache? cache, int layer, Tensor positions)
+    {
+        long b = x.shape[0], t = x.shape[1];
+        var qkv = _qkv.call(x).view(b, t, _heads, 3 * _headDim).transpose(1, 2);           // [B, H, T, 3·hd]
+        var parts = qkv.split(_headDim, -1);
+        var q = _rotary.Apply(parts[0], positions);
+        var k = _rotary.Apply(parts[1], positions);
+        var v = parts[2];
+        if (cache != null) (k, v) = cache.Extend(layer, k, v);
+        return _dense.call(CausalAttention.Compute(q, k, v));
+    }
+}
+
+sealed class GptNeoXMlp : MlpBlock
+{
+    [ComponentName(Name = "dense_h_to_4h")] readonly Linear _up;
+    [ComponentName(Name = "dense_4h_to_h")] readonly Linear _down;
+    readonly Func<Tensor, Tensor> _act;
+
+    public GptNeoXMlp(ModelConfig c) : base(nameof(GptNeoXMlp))
+    {
+        _up = nn.Linear(c.HiddenSize, c.IntermediateSize);
+        _down = nn.Linear(c.IntermediateSize, c.HiddenSize);
+        _act = Activations.ByName(c.Activation);
+        RegisterComponents();
+    }
+
+    public override Tensor Pre(Tensor x) => _up.call(x);
+    public override Tensor Post(Tensor pre, Tensor x) => _act(pre);
+    public override Tensor Down(Tensor post) => _down.call(post);
+    public override Tensor InputVectors => _up.weight!;
+    public override Tensor OutputVectors => _down.weight!.t();
+}

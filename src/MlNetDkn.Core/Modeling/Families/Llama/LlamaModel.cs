@@ -1,0 +1,135 @@
+using MlNetDkn.Modeling.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Modeling.Families.Llama;
+
+/// <summary>
+/// LlamaForCausalLM and Qwen2ForCausalLM (same layout; Qwen2 adds q/k/v biases and usually ties the head):
+/// RMSNorm, rotary positions, SwiGLU MLP, grouped-query attention.
+/// </summary>
+public sealed class LlamaModel : CausalLm
+{
+    [ComponentName(Name = "model")] readonly LlamaBackbone _model;
+    [ComponentName(Name = "lm_head")] readonly Linear? _lmHead;
+
+    public LlamaModel(ModelConfig config) : base(nameof(LlamaModel), config)
+    {
+        _model = new LlamaBackbone(config);
+        if (!config.TieWordEmbeddings) _lmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    public override IReadOnlyList<DecoderBlock> Blocks => _model.Layers;
+
+    public override Tensor Embed(Tensor tokens, Tensor positions) => _model.EmbedTokens.call(tokens);
+
+    public override Tensor Head(Tensor x)
+    {
+        var normed = _model.Norm.call(x);
+        return _lmHead is null ? normed.matmul(_model.EmbedTokens.weight!.t()) : _lmHead.call(normed);
+    }
+}
+
+/// <summary>The `model.*` sub-tree of LLaMA/Qwen2 checkpoints.</summary>
+sealed class LlamaBackbone : nn.Module
+{
+    [ComponentName(Name = "embed_tokens")] public readonly Embedding EmbedTokens;
+    [ComponentName(Name = "layers")] readonly ModuleList<LlamaBlock> _layers;
+    [ComponentName(Name = "norm")] public readonly RmsNorm Norm;
+
+    public IReadOnlyList<DecoderBlock> Layers => _layers.ToList<DecoderBlock>();
+
+    public LlamaBackbone(ModelConfig c) : base(nameof(LlamaBackbone))
+    {
+        EmbedTokens = nn.Embedding(c.VocabSize, c.HiddenSize);
+        _layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new LlamaBlock(c)).ToArray());
+        Norm = new RmsNorm(c.HiddenSize, c.NormEps);
+        RegisterComponents();
+    }
+}
+
+sealed class LlamaBlock : DecoderBlock
+{
+    [ComponentName(Name = "input_layernorm")] readonly RmsNorm _inputNorm;
+    [ComponentName(Name = "self_attn")] readonly LlamaAttention _attn;
+    [ComponentName(Name = "post_attention_layernorm")] readonly RmsNorm _postNorm;
+    [ComponentName(Name = "mlp")] readonly GatedMlp _mlp;
+
+    public LlamaBlock(ModelConfig c) : base(nameof(LlamaBlock))
+    {
+        _inputNorm = new RmsNorm(c.HiddenSize, c.NormEps);
+        _attn = new LlamaAttention(c);
+        _postNorm = new RmsNorm(c.HiddenSize, c.NormEps);
+        _mlp = new GatedMlp(c);
+        RegisterComponents();
+    }
+
+    public override MlpBlock Mlp => _mlp;
+
+    public override (Tensor Residual, Tensor MlpInput) Attend(Tensor x, KvCache? cache, int layer, Tensor positions)
+    {
+        var residual = x + _attn.Forward(_inputNorm.call(x), cache, layer, positions);
+        return (residual, _postNorm.call(residual));
+    }
+}
+
+sealed class LlamaAttention : nn.Module
+{
+    [ComponentName(Name = "q_proj")] readonly Linear _q;
+    [ComponentName(Name = "k_proj")] readonly Linear _k;
+    [ComponentName(Name = "v_proj")] readonly Linear _v;
+    [ComponentName(Name = "o_proj")] readonly Linear _o;
+    readonly int _heads, _kvHeads, _headDim;
+    readonly RotaryEmbedding _rotary;
+
+    public LlamaAttention(ModelConfig c) : base(nameof(LlamaAttention))
+    {
+        _heads = c.NumHeads;
+        _kvHeads = c.NumKvHeads;
+        _headDim = c.HeadDim;
+        _q = nn.Linear(c.HiddenSize, _heads * _headDim, hasBias: c.AttentionBias);
+        _k = nn.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
+        _v = nn.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
+        _o = nn.Linear(_heads * _headDim, c.HiddenSize, hasBias: c.Family == ModelFamily.Llama && c.AttentionBias);
+        _rotary = new RotaryEmbedding(c.RotaryDim, c.RopeTheta);
+        RegisterComponents();
+    }
+
+    public Tensor Forward(Tensor x, KvCache? cache, int layer, Tensor positions)
+    {
+        long b = x.shape[0], t = x.shape[1];
+        var q = _rotary.Apply(_q.call(x).view(b, t, _heads, _headDim).transpose(1, 2), positions);   // [B, H, T, hd]
+        var k = _rotary.Apply(_k.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2), positions); // [B, Hkv, T, hd]
+        var v = _v.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
+        if (cache != null) (k, v) = cache.Extend(layer, k, v);
+        return _o.call(CausalAttention.Compute(q, k, v));
+    }
+}
+
+/// <summary>SwiGLU MLP: down(act(gate(x)) · up(x)). The pre-activation site is the gate output.</summary>
+sealed class GatedMlp : MlpBlock
+{
+    [ComponentName(Name = "gate_proj")] readonly Linear _gate;
+    [ComponentName(Name = "up_proj")] readonly Linear _up;
+    [ComponentName(Name = "down_proj")] readonly Linear _down;
+    readonly Func<Tensor, Tensor> _act;
+
+    public GatedMlp(ModelConfig c) : base(nameof(GatedMlp))
+    {
+        _gate = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
+        _up = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
+        _down = nn.Linear(c.IntermediateSize, c.HiddenSize, hasBias: c.MlpBias);
+        _act = Activations.ByName(c.Activation);
+        RegisterComponents();
+    }
+
+    public override Tensor Pre(Tensor x) => _gate.call(x);
+    public override Tensor Post(Tensor pre, Tensor x) => _act(pre) * _up.call(x);
+    public override Tensor Down(Tensor post) => _down.call(post);
+    public override Tensor InputVectors => _gate.weight!;                // [d_ff, d_model]
+    public override Tensor OutputVectors => _down.weight!.t();           // [d_ff, d_model]
+    public override Tensor? UpVectors => _up.weight!;
+}

@@ -1,0 +1,24 @@
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Modeling.Layers;
+
+/// <summary>The MLP nonlinearities named by Hugging Face configs, computed exactly as transformers does.</summary>
+public static class Activations
+{
+    public static Func<Tensor, Tensor> ByName(string name) => name switch
+    {
+        "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => GeluTanh,
+        "gelu" => x => nn.functional.gelu(x),
+        "silu" or "swish" => x => nn.functional.silu(x),
+        "relu" => x => nn.functional.relu(x),
+        _ => throw new DknInputException($"unsupported activation '{name}' (supported: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, silu, relu)"),
+    };
+
+    /// <summary>0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), GPT-2's gelu_new.</summary>
+    static Tensor GeluTanh(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var inner = Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3));
+        return (0.5 * x * (1.0 + tanh(inner))).MoveToOuterDisposeScope();
+    }
+}

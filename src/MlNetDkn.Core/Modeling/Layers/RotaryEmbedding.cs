@@ -1,0 +1,45 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Modeling.Layers;
+
+/// <summary>
+/// Rotary position embedding in the "rotate half" layout of Hugging Face LLaMA, Qwen2 and GPT-NeoX, applied to the
+/// first <c>rotaryDim</c> dimensions of each head (all of them except for NeoX's partial rotary).
+/// </summary>
+public sealed class RotaryEmbedding
+{
+    readonly int _rotaryDim;
+    readonly double _theta;
+
+    public RotaryEmbedding(int rotaryDim, double theta)
+    {
+        _rotaryDim = rotaryDim;
+        _theta = theta;
+    }
+
+    /// <summary>x: [B, H, T, hd]; positions: [T] absolute positions.</summary>
+    public Tensor Apply(Tensor x, Tensor positions)
+    {
+        using var scope = NewDisposeScope();
+        // Angles in float32 whatever the computation dtype, then cast, exactly as transformers computes them.
+        var invFreq = 1.0 / pow(_theta, arange(0, _rotaryDim, 2, ScalarType.Int64).to_type(ScalarType.Float32) / _rotaryDim);
+        var freqs = outer(positions.to_type(ScalarType.Float32), invFreq);           // [T, rd/2]
+        var emb = cat([freqs, freqs], -1);                                               // [T, rd]
+        var cos = emb.cos().to_type(x.dtype);
+        var sin = emb.sin().to_type(x.dtype);
+        var rot = x[TensorIndex.Ellipsis, TensorIndex.Slice(0, _rotaryDim)];
+        var pass = x[TensorIndex.Ellipsis, TensorIndex.Slice(_rotaryDim, null)];
+        var rotated = rot * cos + RotateHalf(rot) * sin;
+        var result = _rotaryDim == x.shape[^1] ? rotated : cat([rotated, pass], -1);
+        return result.MoveToOuterDisposeScope();
+    }
+
+    static Tensor RotateHalf(Tensor x)
+    {
+        long half = x.shape[^1] / 2;
+        var x1 = x[TensorIndex.Ellipsis, TensorIndex.Slice(0, half)];
+        var x2 = x[TensorIndex.Ellipsis, TensorIndex.Slice(half, null)];
+        return cat([-x2, x1], -1);
+    }
+}

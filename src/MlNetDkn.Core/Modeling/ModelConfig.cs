@@ -1,0 +1,159 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MlNetDkn.Modeling;
+
+/// <summary>The architecture families the runtime implements, by Hugging Face `model_type`.</summary>
+public enum ModelFamily { Gpt2, Llama, Qwen2, GptNeoX }
+
+/// <summary>
+/// Everything the runtime needs to build a model, normalised across families. Parsed from a Hugging Face
+/// `config.json` (both the classic keys and the transformers-5 `rope_parameters` block) or a llama2.c header.
+/// </summary>
+public sealed record ModelConfig
+{
+    public required ModelFamily Family { get; init; }
+    public required int VocabSize { get; init; }
+    public required int HiddenSize { get; init; }
+    public required int IntermediateSize { get; init; }
+    public required int NumLayers { get; init; }
+    public required int NumHeads { get; init; }
+    public int NumKvHeads { get; init; }
+    public int HeadDim { get; init; }
+    public int MaxPositions { get; init; } = 2048;
+    public double NormEps { get; init; } = 1e-5;
+    public string Activation { get; init; } = "gelu_new";
+    public double RopeTheta { get; init; } = 10000;
+    public double PartialRotaryFactor { get; init; } = 1.0;
+    public bool TieWordEmbeddings { get; init; }
+    public bool AttentionBias { get; init; }
+    public bool MlpBias { get; init; }
+    public bool ParallelResidual { get; init; }
+    public int? BosTokenId { get; init; }
+    public int? EosTokenId { get; init; }
+
+    /// <summary>Rotary dimensions per head (NeoX applies rotary to a leading fraction of each head).</summary>
+    public int RotaryDim => (int)(HeadDim * PartialRotaryFactor);
+
+    public static readonly IReadOnlyList<string> SupportedModelTypes = ["gpt2", "llama", "qwen2", "gpt_neox"];
+
+    public static ModelConfig FromJsonFile(string path)
+    {
+        if (!File.Exists(path)) throw new DknInputException($"{path}: config.json not found");
+        JsonObject json;
+        try { json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new DknInputException($"{path}: expected a JSON object"); }
+        catch (JsonException e) { throw new DknInputException($"{path}: invalid JSON ({e.Message})"); }
+        return FromJson(json, path);
+    }
+
+    public static ModelConfig FromJson(JsonObject j, string source)
+    {
+        var modelType = j["model_type"]?.GetValue<string>()
+            ?? throw new DknInputException($"{source}: no 'model_type' (supported: {string.Join(", ", SupportedModelTypes)})");
+        int Int(string key, int? fallback = null) => j[key] is JsonNode n ? n.GetValue<int>()
+            : fallback ?? throw new DknInputException($"{source}: missing integer '{key}' for model_type {modelType}");
+        double Dbl(string key, double fallback) => j[key] is JsonNode n ? n.GetValue<double>() : fallback;
+        bool Bool(string key, bool fallback) => j[key] is JsonNode n ? n.GetValue<bool>() : fallback;
+        int? OptId(string key) => j[key] is JsonValue v && v.TryGetValue<int>(out var id) ? id : null;
+        var rope = j["rope_parameters"] as JsonObject ?? j["rope_scaling"] as JsonObject;
+        double RopeTheta(double fallback) => rope?["rope_theta"] is JsonNode t ? t.GetValue<double>() : Dbl("rope_theta", fallback);
+        CheckRopeType(rope, source);
+
+        switch (modelType)
+        {
+            case "gpt2":
+            {
+                int d = Int("n_embd"), heads = Int("n_head");
+                if (Bool("scale_attn_by_inverse_layer_idx", false) || Bool("reorder_and_upcast_attn", false))
+                    throw new DknInputException($"{source}: scale_attn_by_inverse_layer_idx / reorder_and_upcast_attn are not supported");
+                return new ModelConfig
+                {
+                    Family = ModelFamily.Gpt2, VocabSize = Int("vocab_size"), HiddenSize = d,
+                    IntermediateSize = j["n_inner"] is JsonValue ni && ni.TryGetValue<int>(out var inner) ? inner : 4 * d,
+                    NumLayers = Int("n_layer"), NumHeads = heads, NumKvHeads = heads, HeadDim = d / heads,
+                    MaxPositions = Int("n_positions", 1024), NormEps = Dbl("layer_norm_epsilon", 1e-5),
+                    Activation = j["activation_function"]?.GetValue<string>() ?? "gelu_new",
+                    TieWordEmbeddings = Bool("tie_word_embeddings", true), AttentionBias = true, MlpBias = true,
+                    BosTokenId = OptId("bos_token_id"), EosTokenId = OptId("eos_token_id"),
+                };
+            }
+            case "llama" or "qwen2":
+            {
+                int d = Int("hidden_size"), heads = Int("num_attention_heads");
+                bool qwen = modelType == "qwen2";
+                return new ModelConfig
+                {
+                    Family = qwen ? ModelFamily.Qwen2 : ModelFamily.Llama, VocabSize = Int("vocab_size"), HiddenSize = d,
+                    IntermediateSize = Int("intermediate_size"), NumLayers = Int("num_hidden_layers"), NumHeads = heads,
+                    NumKvHeads = Int("num_key_value_heads", heads), HeadDim = j["head_dim"] is JsonValue hd && hd.TryGetValue<int>(out var h) ? h : d / heads,
+                    MaxPositions = Int("max_position_embeddings", 2048), NormEps = Dbl("rms_norm_eps", 1e-6),
+                    Activation = j["hidden_act"]?.GetValue<string>() ?? "silu", RopeTheta = RopeTheta(qwen ? 1e6 : 1e4),
+                    TieWordEmbeddings = Bool("tie_word_embeddings", false),
+                    AttentionBias = qwen || Bool("attention_bias", false), MlpBias = Bool("mlp_bias", false),
+                    BosTokenId = OptId("bos_token_id"), EosTokenId = OptId("eos_token_id"),
+                };
+            }
+            case "gpt_neox":
+            {
+                int d = Int("hidden_size"), heads = Int("num_attention_heads");
+                double partial = rope?["partial_rotary_factor"] is JsonNode p ? p.GetValue<double>() : Dbl("rotary_pct", 0.25);
+                return new ModelConfig
+                {
+                    Family = ModelFamily.GptNeoX, VocabSize = Int("vocab_size"), HiddenSize = d,
+                    IntermediateSize = Int("intermediate_size"), NumLayers = Int("num_hidden_layers"), NumHeads = heads,
+                    NumKvHeads = heads, HeadDim = d / heads, MaxPositions = Int("max_position_embeddings", 2048),
+                    NormEps = Dbl("layer_norm_eps", 1e-5), Activation = j["hidden_act"]?.GetValue<string>() ?? "gelu",
+                    RopeTheta = RopeTheta(Dbl("rotary_emb_base", 10000)), PartialRotaryFactor = partial,
+                    TieWordEmbeddings = Bool("tie_word_embeddings", false), AttentionBias = Bool("attention_bias", true),
+                    MlpBias = true, ParallelResidual = Bool("use_parallel_residual", true),
+                    BosTokenId = OptId("bos_token_id"), EosTokenId = OptId("eos_token_id"),
+                };
+            }
+            default:
+                throw new DknInputException($"{source}: unsupported model_type '{modelType}' (supported: {string.Join(", ", SupportedModelTypes)})");
+        }
+    }
+
+    static void CheckRopeType(JsonObject? rope, string source)
+    {
+        var type = rope?["rope_type"]?.GetValue<string>() ?? rope?["type"]?.GetValue<string>();
+        if (type is not (null or "default"))
+            throw new DknInputException($"{source}: rope type '{type}' is not supported (supported: default)");
+    }
+
+    /// <summary>The config as Hugging Face `config.json` text (used when the project saves its own models).</summary>
+    public string ToHuggingFaceJson()
+    {
+        var o = new JsonObject();
+        switch (Family)
+        {
+            case ModelFamily.Gpt2:
+                o["model_type"] = "gpt2"; o["architectures"] = new JsonArray("GPT2LMHeadModel");
+                o["vocab_size"] = VocabSize; o["n_embd"] = HiddenSize; o["n_inner"] = IntermediateSize; o["n_layer"] = NumLayers;
+                o["n_head"] = NumHeads; o["n_positions"] = MaxPositions; o["layer_norm_epsilon"] = NormEps;
+                o["activation_function"] = Activation; o["tie_word_embeddings"] = TieWordEmbeddings;
+                break;
+            case ModelFamily.Llama or ModelFamily.Qwen2:
+                o["model_type"] = Family == ModelFamily.Llama ? "llama" : "qwen2";
+                o["architectures"] = new JsonArray(Family == ModelFamily.Llama ? "LlamaForCausalLM" : "Qwen2ForCausalLM");
+                o["vocab_size"] = VocabSize; o["hidden_size"] = HiddenSize; o["intermediate_size"] = IntermediateSize;
+                o["num_hidden_layers"] = NumLayers; o["num_attention_heads"] = NumHeads; o["num_key_value_heads"] = NumKvHeads;
+                o["head_dim"] = HeadDim; o["max_position_embeddings"] = MaxPositions; o["rms_norm_eps"] = NormEps;
+                o["hidden_act"] = Activation; o["rope_theta"] = RopeTheta; o["tie_word_embeddings"] = TieWordEmbeddings;
+                o["attention_bias"] = AttentionBias; o["mlp_bias"] = MlpBias;
+                break;
+            case ModelFamily.GptNeoX:
+                o["model_type"] = "gpt_neox"; o["architectures"] = new JsonArray("GPTNeoXForCausalLM");
+                o["vocab_size"] = VocabSize; o["hidden_size"] = HiddenSize; o["intermediate_size"] = IntermediateSize;
+                o["num_hidden_layers"] = NumLayers; o["num_attention_heads"] = NumHeads; o["max_position_embeddings"] = MaxPositions;
+                o["layer_norm_eps"] = NormEps; o["hidden_act"] = Activation; o["rotary_emb_base"] = RopeTheta;
+                o["rotary_pct"] = PartialRotaryFactor; o["tie_word_embeddings"] = TieWordEmbeddings;
+                o["use_parallel_residual"] = ParallelResidual; o["attention_bias"] = AttentionBias;
+                break;
+        }
+        if (BosTokenId is int b) o["bos_token_id"] = b;
+        if (EosTokenId is int e) o["eos_token_id"] = e;
+        o["torch_dtype"] = "float32";
+        return o.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+}

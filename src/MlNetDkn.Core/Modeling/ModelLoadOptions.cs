@@ -1,0 +1,32 @@
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Modeling;
+
+/// <summary>How to load a model: computation dtype (float32 by default, whatever the stored dtype) and device.</summary>
+public sealed record ModelLoadOptions
+{
+    /// <summary>float32, float64, bfloat16 or float16.</summary>
+    public string DType { get; init; } = "float32";
+    /// <summary>"cpu", "cuda", "cuda:1": a CUDA device needs the TorchSharp-cuda-linux build (TorchBackend=cuda).</summary>
+    public string Device { get; init; } = "cpu";
+
+    public ScalarType ScalarType => DType switch
+    {
+        "float32" or "fp32" => ScalarType.Float32,
+        "float64" or "fp64" => ScalarType.Float64,
+        "bfloat16" or "bf16" => ScalarType.BFloat16,
+        "float16" or "fp16" => ScalarType.Float16,
+        _ => throw new DknInputException($"unsupported dtype '{DType}' (supported: float32, float64, bfloat16, float16)"),
+    };
+
+    public Device TorchDevice
+    {
+        get
+        {
+            if (Device.StartsWith("cuda", StringComparison.Ordinal) && !cuda.is_available())
+                throw new DknInputException($"device '{Device}' requested but CUDA is not available (build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU)");
+            try { return new Device(Device); }
+            catch (Exception) { throw new DknInputException($"unknown device '{Device}' (expected cpu, cuda or cuda:N)"); }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using MlNetDkn.Modeling.Checkpoints;
+using MlNetDkn.Modeling.Families.Gpt2;
+using MlNetDkn.Modeling.Families.GptNeoX;
+using MlNetDkn.Modeling.Families.Llama;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Modeling;
+
+/// <summary>Loads a Hugging Face folder (config.json + safetensors, sharded or not) or a llama2.c checkpoint file.</summary>
+public static class ModelLoader
+{
+    public static LoadedModel Load(string path, ModelLoadOptions? options = null)
+    {
+        options ??= new ModelLoadOptions();
+        var dtype = options.ScalarType;
+        var device = options.TorchDevice;
+        ModelConfig config;
+        CheckpointTensors tensors;
+        IReadOnlyList<string> files;
+        if (File.Exists(path))
+        {
+            (config, tensors) = Llama2cCheckpoint.Read(path);
+            files = [path];
+        }
+        else if (Directory.Exists(path))
+        {
+            var configPath = Path.Combine(path, "config.json");
+            if (!File.Exists(configPath))
+            {
+                var bin = Directory.EnumerateFiles(path, "*.bin").FirstOrDefault(f => !Path.GetFileName(f).StartsWith("tok"));
+                if (bin is null) throw new DknInputException($"{path}: no config.json (a Hugging Face model folder) and no llama2.c .bin checkpoint");
+                return Load(bin, options);
+            }
+            config = ModelConfig.FromJsonFile(configPath);
+            files = HuggingFaceFolder.WeightFiles(path);
+            tensors = CheckpointTensors.FromSafetensors(files.Select(SafetensorsFile.Open));
+            files = [configPath, .. files];
+        }
+        else throw new DknInputException($"{path}: no such file or folder");
+
+        var model = Create(config);
+        WeightAssigner.Assign(model, tensors, path);
+        model.to(dtype).to(device);
+        model.eval();
+        foreach (var p in model.parameters()) p.requires_grad = false;
+        return new LoadedModel(model, config, Path.GetFullPath(path), files);
+    }
+
+    /// <summary>A model with freshly initialised weights (for training or synthetic benchmarks).</summary>
+    public static CausalLm Create(ModelConfig config) => config.Family switch
+    {
+        ModelFamily.Gpt2 => new Gpt2Model(config),
+        ModelFamily.Llama or ModelFamily.Qwen2 => new LlamaModel(config),
+        ModelFamily.GptNeoX => new GptNeoXModel(config),
+        _ => throw new DknInputException($"unsupported family {config.Family}"),
+    };
+}
+
+/// <summary>A loaded model with where it came from; the content hash identifies its weights for result caching.</summary>
+public sealed class LoadedModel(CausalLm model, ModelConfig config, string source, IReadOnlyList<string> files) : IDisposable
+{
+    public CausalLm Model { get; } = model;
+    public ModelConfig Config { get; } = config;
+    public string Source { get; } = source;
+    public IReadOnlyList<string> Files { get; } = files;
+
+    string? _hash;
+    /// <summary>SHA-256 over config and weight files, computed once on first use.</summary>
+    public string ContentHash => _hash ??= ContentHashing.Sha256OfFiles(Files);
+
+    public void Dispose() => Model.Dispose();
+}
