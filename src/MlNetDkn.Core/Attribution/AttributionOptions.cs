@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MlNetDkn.Attribution;
+
+/// <summary>What the path starts from.</summary>
+public enum BaselineKind
+{
+    /// <summary>The zero vector (Dai et al., EleutherAI).</summary>
+    Zero,
+    /// <summary>
+    /// The DKN authors' baseline: mean over j of the site activation when prompt token j is replaced by EOS.
+    /// </summary>
+    EosMaskedMean,
+    /// <summary>A vector given per layer (<see cref="AttributionOptions.BaselineVectors"/>).</summary>
+    Given,
+}
+
+/// <summary>Where along the path the integrand is evaluated: α_k for k = 0..m−1, each weighted 1/m.</summary>
+public enum PathGrid
+{
+    /// <summary>α_k = k/m: Dai et al. and the DKN authors (contains the baseline, never the activation).</summary>
+    LeftRiemann,
+    /// <summary>α = linspace(0, 1, m), both ends included, weights 1/m: EleutherAI knowledge-neurons.</summary>
+    Linspace,
+    /// <summary>α_k = (k + ½)/m: the midpoint rule, second-order accurate.</summary>
+    Midpoint,
+}
+
+/// <summary>What the averaged gradient is multiplied by.</summary>
+public enum ScoreMultiplier
+{
+    /// <summary>The activation a (the peers): equals a − baseline only for a zero baseline.</summary>
+    Activation,
+    /// <summary>a − baseline: integrated gradients proper, whose scores sum to f(a) − f(baseline).</summary>
+    ActivationMinusBaseline,
+}
+
+public enum AttributionObjective { Probability, LogProbability }
+
+/// <summary>How per-token scores of a multi-token answer are combined.</summary>
+public enum TokenAggregation { Mean, Sum }
+
+/// <summary>
+/// Every choice integrated gradients makes, explicit and recorded with each result. Named presets reproduce the
+/// peers; <see cref="Default"/> is the corrected method.
+/// </summary>
+public sealed record AttributionOptions
+{
+    public NeuronSite Site { get; init; } = NeuronSite.Post;
+    public BaselineKind Baseline { get; init; } = BaselineKind.EosMaskedMean;
+    public PathGrid Grid { get; init; } = PathGrid.Midpoint;
+    public ScoreMultiplier Multiplier { get; init; } = ScoreMultiplier.ActivationMinusBaseline;
+    public AttributionObjective Objective { get; init; } = AttributionObjective.Probability;
+    public TokenAggregation Aggregation { get; init; } = TokenAggregation.Mean;
+    public int Steps { get; init; } = 20;
+    /// <summary>Rows per forward/backward batch; bounds memory.</summary>
+    public int BatchSize { get; init; } = 256;
+    /// <summary>Token that replaces each prompt token for <see cref="BaselineKind.EosMaskedMean"/>; null = the model's EOS.</summary>
+    public int? MaskTokenId { get; init; }
+    /// <summary>Per-layer baseline vectors [d_ff] for <see cref="BaselineKind.Given"/>.</summary>
+    [JsonIgnore] public IReadOnlyList<double[]>? BaselineVectors { get; init; }
+    /// <summary>Use the KV-cache fast path (exact for causal models); false runs the peers' per-layer algorithm.</summary>
+    public bool FastPath { get; init; } = true;
+    /// <summary>Name of the preset these options came from, for the record.</summary>
+    public string Preset { get; init; } = "default";
+
+    /// <summary>Corrected: neuron output, EOS-masked mean baseline, midpoint, multiplier a − baseline, mean over tokens.</summary>
+    public static AttributionOptions Default { get; } = new();
+
+    /// <summary>EleutherAI knowledge-neurons exactly: pre-activation, zero baseline, linspace, multiplier a, probability.</summary>
+    public static AttributionOptions Eleuther { get; } = new()
+    {
+        Site = NeuronSite.Pre, Baseline = BaselineKind.Zero, Grid = PathGrid.Linspace,
+        Multiplier = ScoreMultiplier.Activation, Objective = AttributionObjective.Probability,
+        Aggregation = TokenAggregation.Mean, Steps = 20, Preset = "eleuther",
+    };
+
+    /// <summary>The DKN authors' AMIG as their code runs it for single-token answers (steps 10).</summary>
+    public static AttributionOptions DknAuthors { get; } = new()
+    {
+        Site = NeuronSite.Pre, Baseline = BaselineKind.EosMaskedMean, Grid = PathGrid.LeftRiemann,
+        Multiplier = ScoreMultiplier.Activation, Objective = AttributionObjective.Probability,
+        Aggregation = TokenAggregation.Sum, Steps = 10, Preset = "dkn-authors",
+    };
+
+    public static IReadOnlyList<string> PresetNames { get; } = ["default", "eleuther", "dkn-authors"];
+
+    public static AttributionOptions FromPreset(string name) => name switch
+    {
+        "default" or "corrected" => Default,
+        "eleuther" => Eleuther,
+        "dkn-authors" or "dkn" => DknAuthors,
+        _ => throw new DknInputException($"unknown attribution preset '{name}' (known: {string.Join(", ", PresetNames)})"),
+    };
+
+    public void Validate()
+    {
+        if (Steps < 1) throw new DknInputException($"attribution steps must be ≥ 1 (got {Steps})");
+        if (BatchSize < 1) throw new DknInputException($"attribution batch size must be ≥ 1 (got {BatchSize})");
+        if (Baseline == BaselineKind.Given && BaselineVectors is null)
+            throw new DknInputException("baseline 'given' needs baseline vectors (one per layer)");
+    }
+
+    static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>Canonical JSON of every option that changes numbers (the fast-path switch and batch size do not).</summary>
+    public string ToCanonicalJson() => JsonSerializer.Serialize(this with { FastPath = true, BatchSize = 0, Preset = "" }, Json);
+
+    /// <summary>Stable hash of the options that affect results; part of every cache key.</summary>
+    public string Hash => ContentHashing.Sha256OfText(ToCanonicalJson())[..16];
+}

@@ -1,0 +1,17 @@
+namespace MlNetDkn.Attribution;
+
+/// <summary>
+/// One prompt and its answer as token ids. A multi-token answer is teacher-forced: token t is attributed at the last
+/// position of prompt + answer[..t].
+/// </summary>
+public sealed record AttributionRequest(IReadOnlyList<long> PromptTokens, IReadOnlyList<long> AnswerTokens)
+{
+    public void Validate(int vocabularySize)
+    {
+        if (PromptTokens.Count == 0) throw new DknInputException("empty prompt: attribution needs at least one prompt token");
+        if (AnswerTokens.Count == 0) throw new DknInputException("empty answer: attribution needs at least one answer token");
+        foreach (var (t, where) in PromptTokens.Select(t => (t, "prompt")).Concat(AnswerTokens.Select(t => (t, "answer"))))
+            if (t < 0 || t >= vocabularySize)
+                throw new DknInputException($"{where} token id {t} is out of range (vocabulary size {vocabularySize})");
+    }
+}

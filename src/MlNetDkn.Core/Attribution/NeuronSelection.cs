@@ -1,0 +1,91 @@
+namespace MlNetDkn.Attribution;
+
+/// <summary>A neuron with its attribution score.</summary>
+public readonly record struct ScoredNeuron(Neuron Neuron, double Score);
+
+/// <summary>How coarse knowledge neurons are cut from a score map.</summary>
+public abstract record CoarseThreshold
+{
+    /// <summary>score &gt; ratio · max score (strict, as Dai et al., EleutherAI and the DKN authors).</summary>
+    public static CoarseThreshold RatioOfMax(double ratio) => new RatioOfMaxThreshold(ratio);
+    /// <summary>score &gt; value.</summary>
+    public static CoarseThreshold Absolute(double value) => new AbsoluteThreshold(value);
+    /// <summary>score &gt; the given percentile (0–100) of all scores.</summary>
+    public static CoarseThreshold Percentile(double percentile) => new PercentileThreshold(percentile);
+    /// <summary>The k highest scores.</summary>
+    public static CoarseThreshold TopK(int k) => new TopKThreshold(k);
+
+    public static CoarseThreshold Parse(string text)
+    {
+        var parts = text.Split(':', 2);
+        if (parts.Length == 2 && double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var v))
+            switch (parts[0])
+            {
+                case "ratio": return RatioOfMax(v);
+                case "abs": return Absolute(v);
+                case "percentile": return Percentile(v);
+                case "topk": return TopK((int)v);
+            }
+        throw new DknInputException($"threshold '{text}' not understood (expected ratio:0.2, abs:1e-4, percentile:99.5 or topk:20)");
+    }
+}
+
+public sealed record RatioOfMaxThreshold(double Ratio) : CoarseThreshold { public override string ToString() => $"ratio:{Ratio}"; }
+public sealed record AbsoluteThreshold(double Value) : CoarseThreshold { public override string ToString() => $"abs:{Value}"; }
+public sealed record PercentileThreshold(double Value) : CoarseThreshold { public override string ToString() => $"percentile:{Value}"; }
+public sealed record TopKThreshold(int K) : CoarseThreshold { public override string ToString() => $"topk:{K}"; }
+
+/// <summary>Knowledge-neuron selection: coarse cut per prompt, refinement across paraphrases, relation-level sets.</summary>
+public static class NeuronSelection
+{
+    /// <summary>Neurons passing the threshold, sorted by score descending (ties by layer, index).</summary>
+    public static IReadOnlyList<ScoredNeuron> Coarse(double[][] scores, CoarseThreshold threshold)
+    {
+        var all = scores.SelectMany((row, l) => row.Select((s, i) => new ScoredNeuron(new Neuron(l, i), s))).ToList();
+        var sorted = all.OrderByDescending(n => n.Score).ThenBy(n => n.Neuron).ToList();
+        return threshold switch
+        {
+            RatioOfMaxThreshold r => sorted.Where(n => n.Score > r.Ratio * sorted[0].Score).ToList(),
+            AbsoluteThreshold a => sorted.Where(n => n.Score > a.Value).ToList(),
+            PercentileThreshold p => sorted.Where(n => n.Score > Statistics.Quantile(all.Select(x => x.Score), p.Value / 100)).ToList(),
+            TopKThreshold k => sorted.Take(k.K).ToList(),
+            _ => throw new ArgumentOutOfRangeException(nameof(threshold)),
+        };
+    }
+
+    /// <summary>
+    /// Refined knowledge neurons of one fact: those coarse in at least <paramref name="shareRatio"/> of its prompts
+    /// (and at least <paramref name="minPrompts"/> of them), ordered by how many prompts share them, then by mean score.
+    /// </summary>
+    public static IReadOnlyList<ScoredNeuron> Refine(IReadOnlyList<IReadOnlyList<ScoredNeuron>> perPrompt, double shareRatio, int minPrompts = 1)
+    {
+        if (perPrompt.Count == 0) return [];
+        double needed = Math.Max(minPrompts, shareRatio * perPrompt.Count);
+        return perPrompt.SelectMany(p => p).GroupBy(n => n.Neuron)
+            .Where(g => g.Count() >= needed - 1e-12)
+            .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Average(n => n.Score)).ThenBy(g => g.Key)
+            .Select(g => new ScoredNeuron(g.Key, g.Average(n => n.Score))).ToList();
+    }
+
+    /// <summary>
+    /// Dai et al.'s adaptive refinement: start at share ratio <paramref name="start"/> and move it by
+    /// <paramref name="step"/> (up to <paramref name="iterations"/> times) until the fact has between
+    /// <paramref name="minCount"/> and <paramref name="maxCount"/> neurons.
+    /// </summary>
+    public static IReadOnlyList<ScoredNeuron> RefineAdaptive(IReadOnlyList<IReadOnlyList<ScoredNeuron>> perPrompt,
+        double start = 0.7, double step = 0.05, int iterations = 6, int minCount = 2, int maxCount = 5, int minPrompts = 3)
+    {
+        double p = start;
+        var refined = Refine(perPrompt, p, Math.Min(minPrompts, perPrompt.Count));
+        for (int i = 0; i < iterations && (refined.Count < minCount || refined.Count > maxCount); i++)
+        {
+            p = Math.Clamp(refined.Count < minCount ? p - step : p + step, 0, 1);
+            refined = Refine(perPrompt, p, Math.Min(minPrompts, perPrompt.Count));
+        }
+        return refined;
+    }
+
+    /// <summary>Relation-level knowledge neurons: shared by at least <paramref name="shareRatio"/> of the relation's facts.</summary>
+    public static IReadOnlyList<ScoredNeuron> RelationLevel(IReadOnlyList<IReadOnlyList<ScoredNeuron>> perFact, double shareRatio) =>
+        Refine(perFact, shareRatio);
+}
