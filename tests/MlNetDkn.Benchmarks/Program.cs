@@ -1,1 +1,3 @@
-Console.WriteLine("bench");
+using MlNetDkn.Benchmarks;
+
+return AttributionBenchmark.Run(args);

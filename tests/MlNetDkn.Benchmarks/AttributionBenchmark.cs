@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MlNetDkn.Attribution;
+using MlNetDkn.Modeling;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Benchmarks;
+
+/// <summary>
+/// Seconds per prompt of the naive (peers') and fast integrated-gradients paths on a GPT-2-small-shaped random model,
+/// side by side in one run, plus the FLOP-count floor of the fast path at the matrix-multiply rate measured in the same
+/// run. Usage: dkn-bench [--threads 2] [--repeats 3] [--layers 12] [--steps 20] [--json out.json]
+/// </summary>
+static class AttributionBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int threads = Arg(args, "--threads", 2), repeats = Arg(args, "--repeats", 3), layers = Arg(args, "--layers", 12);
+        int steps = Arg(args, "--steps", 20), promptLength = Arg(args, "--prompt", 12);
+        string? jsonPath = args.SkipWhile(a => a != "--json").Skip(1).FirstOrDefault();
+        set_num_threads(threads);
+        manual_seed(0);
+
+        var config = new ModelConfig
+        {
+            Family = ModelFamily.Gpt2, VocabSize = 50257, HiddenSize = 768, IntermediateSize = 3072, NumLayers = layers,
+            NumHeads = 12, NumKvHeads = 12, HeadDim = 64, MaxPositions = 1024, EosTokenId = 50256,
+        };
+        using var model = ModelLoader.Create(config);
+        model.eval();
+        foreach (var p in model.parameters()) p.requires_grad = false;
+        var prompt = Enumerable.Range(0, promptLength).Select(i => (long)(1000 + 37 * i)).ToArray();
+        var request = new AttributionRequest(prompt, [464L]);
+        var options = AttributionOptions.Eleuther with { Steps = steps, BatchSize = 20 };
+
+        double matmulGflops = MatmulRate(2048);
+        double naive = Time(() => IntegratedGradients.Attribute(model, request, options with { FastPath = false }), repeats);
+        double fast = Time(() => IntegratedGradients.Attribute(model, request, options with { FastPath = true, BatchSize = 256 }), repeats);
+        double flops = FastPathFlops(config, promptLength, steps);
+        double floor = flops / (matmulGflops * 1e9);
+
+        var report = new Dictionary<string, object>
+        {
+            ["threads"] = threads, ["layers"] = layers, ["d_model"] = 768, ["d_ff"] = 3072, ["vocab"] = 50257,
+            ["prompt_tokens"] = promptLength, ["steps"] = steps, ["dtype"] = "float32",
+            ["matmul_gflops_2048"] = Math.Round(matmulGflops, 1),
+            ["naive_s_per_prompt"] = Math.Round(naive, 3), ["fast_s_per_prompt"] = Math.Round(fast, 3),
+            ["speedup_fast_over_naive"] = Math.Round(naive / fast, 2),
+            ["fast_path_gflop"] = Math.Round(flops / 1e9, 1), ["fast_floor_s"] = Math.Round(floor, 3),
+            ["fast_over_floor"] = Math.Round(fast / floor, 2),
+        };
+        var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+        Console.WriteLine(json);
+        if (jsonPath != null) File.WriteAllText(jsonPath, json);
+        return 0;
+    }
+
+    /// <summary>Median wall time of <paramref name="repeats"/> runs after one warm-up.</summary>
+    static double Time(Action action, int repeats)
+    {
+        action();
+        var times = new List<double>();
+        for (int i = 0; i < repeats; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    static double MatmulRate(int n)
+    {
+        using var a = randn(n, n);
+        using var b = randn(n, n);
+        using (var w = a.matmul(b)) { }
+        double seconds = Time(() => { using var c = a.matmul(b); }, 5);
+        return 2.0 * n * n * n / seconds / 1e9;
+    }
+
+    /// <summary>
+    /// Matrix-multiply FLOPs of the fast path: per row of layer l, the down projection of layer l, blocks l+1..L−1 on
+    /// one token (QKV, output projection, MLP; attention over the prompt), and the LM head; backward to the input
+    /// costs the same again (parameters need no gradient). Baseline and clean passes are one prompt forward.
+    /// </summary>
+    static double FastPathFlops(ModelConfig c, int promptLength, int steps)
+    {
+        double d = c.HiddenSize, f = c.IntermediateSize, v = c.VocabSize;
+        double block = 2 * (4 * d * d + 2 * d * f) + 2 * 2 * promptLength * d;
+        double head = 2 * d * v;
+        double rows = 0;
+        for (int l = 0; l < c.NumLayers; l++) rows += steps * (2 * d * f + (c.NumLayers - 1 - l) * block + head);
+        double promptForward = promptLength * (c.NumLayers * block + head);
+        return 2 * rows + 2 * promptForward;
+    }
+
+    static int Arg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    }
+}
