@@ -156,6 +156,8 @@ public class ClusteringTests
         var c = Combinations.Of(4, 2).Select(x => string.Join("", x)).ToArray();
         Assert.Equal(["01", "02", "03", "12", "13", "23"], c);
         Assert.Equal(252, Combinations.Count(10, 5));
+        Assert.Equal(91, Combinations.Count(14, 12));
+        Assert.Equal(1, Combinations.Count(7, 7));
         Assert.Empty(Combinations.Of(2, 3));
     }
 }

@@ -22,8 +22,9 @@ internal static class Combinations
     public static double Count(int n, int k)
     {
         if (k < 0 || k > n) return 0;
+        int m = Math.Min(k, n - k);   // C(n, k) = C(n, m)
         double r = 1;
-        for (int i = 1; i <= Math.Min(k, n - k); i++) r = r * (n - k + i) / i;
+        for (int i = 1; i <= m; i++) r = r * (n - m + i) / i;
         return Math.Round(r);
     }
 }
