@@ -13,8 +13,7 @@ public static class BaselineClustering
     {
         options ??= new();
         int k = graph.Count;
-        if (k == 0) return [];
-        if (k == 1) return [[graph.Neurons[0]]];
+        if (k < 2) return [];   // the authors' code returns [] for an empty condensed matrix
         var d = ZeroDiagonal(graph);
         double cut = NumpyQuantile.Of(Condensed(d), options.CutQuantile);
         var labels = AverageLinkage.FlatClusters(AverageLinkage.Linkage(d), k, cut);
