@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// Tests pin numpy-compatible helpers (quantile, combinations, PCA) directly.
+[assembly: InternalsVisibleTo("MlNetDkn.Tests")]

@@ -1,0 +1,30 @@
+namespace MlNetDkn.Degeneracy;
+
+public enum NtcMethod
+{
+    /// <summary>The authors' persistent_homology_clustering, exactly (method.md §3.2).</summary>
+    AuthorsUnionFind,
+    /// <summary>Single linkage on finite edges, cut at the largest gap between consecutive merge heights.</summary>
+    PersistenceGap,
+}
+
+/// <summary>Options of neurological topology clustering (NTC).</summary>
+public sealed record NtcOptions
+{
+    public NtcMethod Method { get; init; } = NtcMethod.PersistenceGap;
+    /// <summary>Distances at or above this are "no connection" (the authors' inf_threshold 100, i.e. |w| ≤ 0.01).</summary>
+    public double FiniteThreshold { get; init; } = 100;
+    /// <summary>Authors: candidate edges are those below this quantile of the finite distances.</summary>
+    public double DistanceQuantile { get; init; } = 0.2;
+    /// <summary>Authors: only the first int(fraction·|E|) candidate edges are merged.</summary>
+    public double FractionOfEdges { get; init; } = 0.5;
+    /// <summary>Authors: clusters need (max candidate edge − root birth) above this quantile of all births.</summary>
+    public double PersistenceQuantile { get; init; } = 0.5;
+    /// <summary>PersistenceGap: measure gaps between log distances (|1/w| is heavy-tailed), else raw distances.</summary>
+    public bool LogScaleGaps { get; init; } = true;
+    /// <summary>PersistenceGap: smaller clusters are dropped (the authors always drop singletons).</summary>
+    public int MinClusterSize { get; init; } = 2;
+
+    public static NtcOptions DknAuthors { get; } = new() { Method = NtcMethod.AuthorsUnionFind };
+    public static NtcOptions Corrected { get; } = new();
+}

@@ -1,0 +1,107 @@
+using MlNetDkn.Degeneracy;
+
+namespace MlNetDkn.Tests.Degeneracy;
+
+public class StructuralGraphTests
+{
+    // 1-D vectors: w(A, B) = out(A) · in(B) is a product of two scalars.
+    static readonly Neuron A = new(0, 0), P = new(1, 0), Q = new(1, 1), B = new(2, 0), Far = new(4, 0), Same = new(0, 1);
+
+    static FakeVectors Chain() => new FakeVectors(1)
+        .Set(A, [1], [1])
+        .Set(Same, [1], [1])
+        .Set(P, [1], [1])        // w(A,P) = 1 → 1;  w(P,B) = 1 → 1: route A-P-B costs 2
+        .Set(Q, [0.5], [4])      // w(A,Q) = 0.5 → 2; w(Q,B) = 4 → 0.25: route A-Q-B costs 2.25
+        .Set(B, [1], [1])
+        .Set(Far, [1], [1]);
+
+    [Fact]
+    public void Shortest_path_takes_the_cheapest_route_through_the_facts_neurons()
+    {
+        var g = StructuralGraph.Build([A, P, Q, B], Chain(), StructuralGraphOptions.Corrected);
+        Assert.Equal(1.0, g[0, 1]);
+        Assert.Equal(2.0, g[0, 2]);
+        Assert.Equal(2.0, g[0, 3], 12);   // min(1 + 1, 2 + 0.25)
+        Assert.Equal(g[0, 3], g[3, 0]);
+        Assert.Equal(1000, g[1, 2]);      // same layer
+        Assert.Equal(0, g[2, 2]);
+    }
+
+    [Fact]
+    public void Shortest_path_with_a_single_intermediate_is_finite_where_the_authors_rule_is_not()
+    {
+        // Δ = 2 with one neuron in the middle layer: the authors need a pair there, so they report no connection.
+        var authors = StructuralGraph.Build([A, P, B], Chain(), StructuralGraphOptions.DknAuthors(false));
+        var corrected = StructuralGraph.Build([A, P, B], Chain(), StructuralGraphOptions.Corrected);
+        Assert.Equal(1000, authors[0, 2]);
+        Assert.Equal(2.0, corrected[0, 2], 12);
+    }
+
+    [Fact]
+    public void Authors_rule_sums_two_middle_layer_hops_in_list_order()
+    {
+        // Δ = 2, two neurons in layer 1: the only path is A → P → Q → B, including the same-layer hop P → Q.
+        var v = Chain();
+        var g = StructuralGraph.Build([A, P, Q, B], v, StructuralGraphOptions.DknAuthors(false));
+        double expected = 1.0 / 1 + 1.0 / (1 * 0.5) + 1.0 / (4 * 1);   // d(A,P) + d(P,Q) + d(Q,B)
+        Assert.Equal(expected, g[0, 3], 12);
+        // List order decides the direction of the middle hop: Q before P gives A → Q → P → B.
+        var swapped = StructuralGraph.Build([A, Q, P, B], v, StructuralGraphOptions.DknAuthors(false));
+        Assert.Equal(1.0 / 0.5 + 1.0 / (4 * 1) + 1.0 / 1, swapped[0, 3], 12);
+    }
+
+    [Fact]
+    public void Span_limit_and_missing_layers_give_the_sentinel()
+    {
+        var g = StructuralGraph.Build([A, P, B, Far], Chain(), StructuralGraphOptions.Corrected);
+        Assert.Equal(1000, g[0, 3]);   // Δ = 4 > 3
+        Assert.Equal(1000, g[2, 3]);   // Δ = 2 but nothing in layer 3
+        var g2 = StructuralGraph.Build([A, Far], Chain(), StructuralGraphOptions.Corrected with { MaxSpan = 5 });
+        Assert.Equal(1000, g2[0, 1]);  // within span, no path through layers 1..3
+    }
+
+    [Fact]
+    public void Any_later_layer_hops_use_the_direct_residual_connection()
+    {
+        var v = Chain().Set(B, [4], [1]);   // w(A,B) = 4 direct → 0.25; w(P,B) = 4 → 0.25
+        var layered = StructuralGraph.Build([A, P, B], v, StructuralGraphOptions.Corrected);
+        var direct = StructuralGraph.Build([A, P, B], v, StructuralGraphOptions.Corrected with { HopRule = HopRule.AnyLaterLayer });
+        Assert.Equal(1.25, layered[0, 2], 12);
+        Assert.Equal(0.25, direct[0, 2], 12);
+    }
+
+    [Fact]
+    public void Zero_weight_is_no_connection()
+    {
+        var v = Chain().Set(P, [0], [1]);
+        var g = StructuralGraph.Build([A, P], v, StructuralGraphOptions.DknAuthors(false));
+        Assert.Equal(1000, g[0, 1]);
+    }
+
+    [Fact]
+    public void Sign_is_discarded()
+    {
+        var v = Chain().Set(P, [-0.5], [1]);
+        Assert.Equal(2.0, StructuralGraph.Build([A, P], v, StructuralGraphOptions.Corrected)[0, 1], 12);
+    }
+
+    [Fact]
+    public void Up_projection_options_and_authors_llama_orientation()
+    {
+        var a = new Neuron(0, 0); var b = new Neuron(1, 0);
+        var v = new FakeVectors(2, hasUp: true)
+            .Set(a, input: [1, 0], output: [2, 1], up: [0, 0])
+            .Set(b, input: [1, 1], output: [5, 0], up: [0, 2]);
+        // out(a)·gate(b) = 3, out(a)·up(b) = 2, authors LLaMA: in(a)·out(b) = 5.
+        Assert.Equal(1 / 3.0, StructuralGraph.Build([a, b], v, StructuralGraphOptions.Corrected)[0, 1], 12);
+        Assert.Equal(1 / 5.0, StructuralGraph.Build([a, b], v, StructuralGraphOptions.Corrected with { UpProjection = UpProjectionUse.Add })[0, 1], 12);
+        Assert.Equal(1 / Math.Sqrt(13), StructuralGraph.Build([a, b], v, StructuralGraphOptions.Corrected with { UpProjection = UpProjectionUse.Norm })[0, 1], 12);
+        Assert.Equal(1 / 5.0, StructuralGraph.Build([a, b], v, StructuralGraphOptions.DknAuthors(true))[0, 1], 12);
+    }
+
+    [Fact]
+    public void Duplicate_neurons_are_rejected()
+    {
+        Assert.Throws<DknInputException>(() => StructuralGraph.Build([A, A], Chain(), StructuralGraphOptions.Corrected));
+    }
+}
