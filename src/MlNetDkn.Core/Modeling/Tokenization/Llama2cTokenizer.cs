@@ -99,7 +99,7 @@ public sealed class Llama2cTokenizer : ITextTokenizer
     void AppendPiece(List<byte> bytes, int id, bool stripLeadingSpace)
     {
         var piece = _vocab.Pieces[id];
-        if (Llama2cVocabulary.TryParseBytePiece(piece, out var b)) { bytes.Add(b); return; }
+        if (BytePiece.TryParse(piece, out var b)) { bytes.Add(b); return; }
         if (stripLeadingSpace && piece.StartsWith(' ')) piece = piece[1..];
         bytes.AddRange(Encoding.Latin1.GetBytes(piece));
     }

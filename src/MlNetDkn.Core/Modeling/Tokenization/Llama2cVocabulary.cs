@@ -59,12 +59,4 @@ internal sealed class Llama2cVocabulary
             if (pieces[FirstByteId + b] != $"<0x{b:X2}>")
                 throw new DknInputException($"{path}: token {FirstByteId + b} is \"{pieces[FirstByteId + b]}\", expected byte piece <0x{b:X2}>.");
     }
-
-    /// <summary>The byte a piece like &lt;0x41&gt; stands for, as run.c's decode recognises it.</summary>
-    public static bool TryParseBytePiece(string piece, out byte value)
-    {
-        value = 0;
-        return piece.Length == 6 && piece.StartsWith("<0x", StringComparison.Ordinal) && piece[5] == '>' &&
-               byte.TryParse(piece.AsSpan(3, 2), System.Globalization.NumberStyles.HexNumber, null, out value);
-    }
 }
