@@ -45,9 +45,9 @@ public sealed class Gpt2BpeTokenizer : ITextTokenizer
 
     internal static Gpt2BpeTokenizer FromParsed(HfTokenizerJson json, string? bosToken, string? eosToken)
     {
-        if (json.ModelType != "BPE" || !json.IsByteLevel || json.Vocab.Count == 0)
+        if (json.ModelType != "BPE" || !json.HasGpt2PreTokenizer || json.Vocab.Count == 0)
             throw new DknInputException(
-                $"{json.Path} is a {json.ModelType} tokenizer{(json.IsByteLevel ? "" : " without byte-level pre-tokenization")}; expected byte-level BPE with model.vocab and model.merges.");
+                $"{json.Path} is a {json.ModelType} tokenizer{(json.HasGpt2PreTokenizer ? "" : " without GPT-2's ByteLevel pre-tokenizer")}; expected GPT-2-style byte-level BPE with model.vocab and model.merges.");
         // Added tokens (such as <|endoftext|>) may live only in added_tokens; the BPE reader needs them in the vocab.
         var vocab = new Dictionary<string, int>(json.Vocab, StringComparer.Ordinal);
         foreach (var (token, id) in json.AddedTokens) vocab.TryAdd(token, id);

@@ -12,6 +12,11 @@ internal sealed class HfTokenizerJson
     public required string Path { get; init; }
     public required string ModelType { get; init; }
     public required bool IsByteLevel { get; init; }
+    /// <summary>
+    /// True when the pre-tokenizer is exactly GPT-2's (a top-level ByteLevel splitting with its built-in regex).
+    /// Other byte-level schemes (LLaMA 3's Split + ByteLevel) use a different regex and would give other ids.
+    /// </summary>
+    public required bool HasGpt2PreTokenizer { get; init; }
     public required IReadOnlyDictionary<string, int> Vocab { get; init; }
     /// <summary>BPE merges as "left right" lines (both the string and the newer two-element array form).</summary>
     public required IReadOnlyList<string> Merges { get; init; }
@@ -45,6 +50,7 @@ internal sealed class HfTokenizerJson
                 Path = path,
                 ModelType = type,
                 IsByteLevel = MentionsByteLevel(root, "pre_tokenizer") || MentionsByteLevel(root, "decoder"),
+                HasGpt2PreTokenizer = IsGpt2PreTokenizer(root),
                 Vocab = ReadVocab(model, path),
                 Merges = ReadMerges(model, path),
                 AddedTokens = ReadAddedTokens(root),
@@ -54,6 +60,11 @@ internal sealed class HfTokenizerJson
             };
         }
     }
+
+    static bool IsGpt2PreTokenizer(JsonElement root) =>
+        root.TryGetProperty("pre_tokenizer", out var p) && p.ValueKind == JsonValueKind.Object &&
+        p.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "ByteLevel" &&
+        !(p.TryGetProperty("use_regex", out var r) && r.ValueKind == JsonValueKind.False);
 
     static bool MentionsByteLevel(JsonElement root, string component)
     {
