@@ -21,6 +21,8 @@ internal sealed class HfTokenizerJson
     /// <summary>BPE merges as "left right" lines (both the string and the newer two-element array form).</summary>
     public required IReadOnlyList<string> Merges { get; init; }
     public required IReadOnlyDictionary<string, int> AddedTokens { get; init; }
+    /// <summary>pre_tokenizer.type, or null when there is none.</summary>
+    public string? PreTokenizerType { get; init; }
     public string? UnkToken { get; init; }
 
     public static HfTokenizerJson Read(string path)
@@ -51,6 +53,10 @@ internal sealed class HfTokenizerJson
                 ModelType = type,
                 IsByteLevel = MentionsByteLevel(root, "pre_tokenizer") || MentionsByteLevel(root, "decoder"),
                 HasGpt2PreTokenizer = IsGpt2PreTokenizer(root),
+                PreTokenizerType = root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object &&
+                                   pre.TryGetProperty("type", out var pt) && pt.ValueKind == JsonValueKind.String
+                    ? pt.GetString()
+                    : null,
                 Vocab = ReadVocab(model, path),
                 Merges = ReadMerges(model, path),
                 AddedTokens = ReadAddedTokens(root),
@@ -64,7 +70,9 @@ internal sealed class HfTokenizerJson
     static bool IsGpt2PreTokenizer(JsonElement root) =>
         root.TryGetProperty("pre_tokenizer", out var p) && p.ValueKind == JsonValueKind.Object &&
         p.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "ByteLevel" &&
-        !(p.TryGetProperty("use_regex", out var r) && r.ValueKind == JsonValueKind.False);
+        !(p.TryGetProperty("use_regex", out var r) && r.ValueKind == JsonValueKind.False) &&
+        // add_prefix_space (RoBERTa style) would shift every first word to its " word" id.
+        !(p.TryGetProperty("add_prefix_space", out var a) && a.ValueKind == JsonValueKind.True);
 
     static bool MentionsByteLevel(JsonElement root, string component)
     {

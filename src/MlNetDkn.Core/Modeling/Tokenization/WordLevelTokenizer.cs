@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace MlNetDkn.Modeling.Tokenization;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace MlNetDkn.Modeling.Tokenization;
 /// single token. Ids: 0 &lt;pad&gt;, 1 &lt;bos&gt;, 2 &lt;eos&gt;, 3 &lt;unk&gt;, then the words in ordinal order
 /// so that the same texts always give the same ids. Stored as a Hugging Face WordLevel <c>tokenizer.json</c>.
 /// </summary>
-public sealed class WordLevelTokenizer : ITextTokenizer
+public sealed partial class WordLevelTokenizer : ITextTokenizer
 {
     public const string Pad = "<pad>", Bos = "<bos>", Eos = "<eos>", Unk = "<unk>";
     public static IReadOnlyList<string> SpecialTokens { get; } = [Pad, Bos, Eos, Unk];
@@ -15,9 +17,10 @@ public sealed class WordLevelTokenizer : ITextTokenizer
     readonly int _unkId;
     readonly int? _padId;
 
-    internal WordLevelTokenizer(string[] tokens, string unkToken)
+    internal WordLevelTokenizer(string[] tokens, string unkToken, WordSplit split = WordSplit.WhitespaceSplit)
     {
         _tokens = tokens;
+        Split = split;
         _ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < tokens.Length; i++) _ids[tokens[i]] = i;
         _unkId = _ids[unkToken];
@@ -51,13 +54,15 @@ public sealed class WordLevelTokenizer : ITextTokenizer
     public int UnkId => _unkId;
     public string UnkToken => _tokens[_unkId];
     public IReadOnlyList<string> Tokens => _tokens;
+    /// <summary>How text is cut into words; <see cref="Build"/> always uses WhitespaceSplit.</summary>
+    public WordSplit Split { get; }
 
     /// <summary>Ids of the whitespace-separated words, so " Paris" and "Paris" are the same single id.</summary>
     public IReadOnlyList<int> Encode(string text, bool addBos = false)
     {
         var ids = new List<int>();
         if (addBos) ids.Add(TokenizerGuards.RequireBos(this));
-        foreach (var word in SplitWords(text))
+        foreach (var word in SplitWords(text, Split))
             ids.Add(_ids.TryGetValue(word, out var id) ? id : _unkId);
         return ids;
     }
@@ -72,9 +77,24 @@ public sealed class WordLevelTokenizer : ITextTokenizer
         return _tokens[id];
     }
 
-    /// <summary>Hugging Face's WhitespaceSplit pre-tokenizer: split on any whitespace, drop empty pieces.</summary>
-    static string[] SplitWords(string text) =>
-        text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>Hugging Face's pre-tokenizers: WhitespaceSplit splits on whitespace; Whitespace also cuts punctuation off.</summary>
+    static IEnumerable<string> SplitWords(string text, WordSplit split = WordSplit.WhitespaceSplit) => split switch
+    {
+        WordSplit.Whitespace => WordOrPunctuation().Matches(text).Select(m => m.Value),
+        _ => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries),
+    };
+
+    [GeneratedRegex(@"\w+|[^\w\s]+")]
+    private static partial Regex WordOrPunctuation();
 
     int? Id(string token) => _ids.TryGetValue(token, out var id) ? id : null;
+}
+
+/// <summary>The Hugging Face pre-tokenizers a WordLevel tokenizer.json may name.</summary>
+public enum WordSplit
+{
+    /// <summary>"WhitespaceSplit": words are the runs between whitespace.</summary>
+    WhitespaceSplit,
+    /// <summary>"Whitespace": runs of word characters and runs of punctuation (regex \w+|[^\w\s]+).</summary>
+    Whitespace,
 }

@@ -38,7 +38,7 @@ internal static class WordLevelTokenizerJson
         w.WriteEndArray();
         w.WriteNull("normalizer");
         w.WriteStartObject("pre_tokenizer");
-        w.WriteString("type", "WhitespaceSplit");
+        w.WriteString("type", tokenizer.Split.ToString());
         w.WriteEndObject();
         w.WriteNull("post_processor");
         w.WriteNull("decoder"); // Hugging Face then joins decoded tokens with spaces, as Decode does here.
@@ -75,6 +75,14 @@ internal static class WordLevelTokenizerJson
         var unk = json.UnkToken ?? throw new DknInputException($"{json.Path}: model.unk_token is missing; unknown words would have no id.");
         if (!vocab.ContainsKey(unk))
             throw new DknInputException($"{json.Path}: model.unk_token \"{unk}\" is not in model.vocab.");
-        return new WordLevelTokenizer(tokens!, unk);
+        // Another split rule would give other words, hence other ids, than the tool that wrote the file.
+        var split = json.PreTokenizerType switch
+        {
+            "WhitespaceSplit" => WordSplit.WhitespaceSplit,
+            "Whitespace" => WordSplit.Whitespace,
+            var other => throw new DknInputException(
+                $"{json.Path}: pre_tokenizer {(other == null ? "is missing" : $"\"{other}\" is not supported")}; a WordLevel tokenizer here needs WhitespaceSplit or Whitespace."),
+        };
+        return new WordLevelTokenizer(tokens!, unk, split);
     }
 }

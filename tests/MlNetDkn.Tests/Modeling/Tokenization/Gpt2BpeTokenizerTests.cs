@@ -102,6 +102,19 @@ public class Gpt2BpeTokenizerTests
     }
 
     [Fact]
+    public void PrefixSpacePreTokenizerIsRefused()
+    {
+        // RoBERTa-style add_prefix_space would give different ids; refuse rather than silently differ.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(FakeGpt2, "tokenizer.json")))!;
+        json["pre_tokenizer"]!["add_prefix_space"] = true;
+        var path = Path.Combine(SharedPaths.TempDir("prefix-space"), "tokenizer.json");
+        File.WriteAllText(path, json.ToJsonString());
+        var e = Assert.Throws<DknInputException>(() => Gpt2BpeTokenizer.FromTokenizerJson(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("add_prefix_space", e.Message);
+    }
+
+    [Fact]
     public void MissingMergesFileNamesIt()
     {
         var missing = Path.Combine(SharedPaths.TempDir("no-merges"), "merges.txt");

@@ -90,8 +90,21 @@ public class WordLevelTokenizerTests
         File.WriteAllText(path, json);
         var tok = WordLevelTokenizer.Load(path);
         Assert.Equal(new[] { 1, 0, 2 }, tok.Encode("hello there world"));
+        // "Whitespace" cuts punctuation off ("world", "!"); WhitespaceSplit would keep "world!" as one unknown word.
+        Assert.Equal(WordSplit.Whitespace, tok.Split);
+        Assert.Equal(new[] { 1, 2, 0 }, tok.Encode("hello world!"));
         Assert.Null(tok.BosId);
         Assert.Throws<DknInputException>(() => tok.Encode("hello", addBos: true));
+    }
+
+    [Fact]
+    public void UnsupportedPreTokenizerIsRejected()
+    {
+        const string json = """{"pre_tokenizer":{"type":"Metaspace"},"model":{"type":"WordLevel","vocab":{"<unk>":0},"unk_token":"<unk>"}}""";
+        var path = Path.Combine(SharedPaths.TempDir("metaspace"), "tokenizer.json");
+        File.WriteAllText(path, json);
+        var e = Assert.Throws<DknInputException>(() => WordLevelTokenizer.Load(path));
+        Assert.Contains("Metaspace", e.Message);
     }
 
     [Fact]
