@@ -89,12 +89,3 @@ public sealed partial class WordLevelTokenizer : ITextTokenizer
 
     int? Id(string token) => _ids.TryGetValue(token, out var id) ? id : null;
 }
-
-/// <summary>The Hugging Face pre-tokenizers a WordLevel tokenizer.json may name.</summary>
-public enum WordSplit
-{
-    /// <summary>"WhitespaceSplit": words are the runs between whitespace.</summary>
-    WhitespaceSplit,
-    /// <summary>"Whitespace": runs of word characters and runs of punctuation (regex \w+|[^\w\s]+).</summary>
-    Whitespace,
-}
