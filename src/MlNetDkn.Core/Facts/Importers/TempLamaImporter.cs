@@ -100,10 +100,10 @@ public sealed class TempLamaImporter : IFactImporter
                 records.Add(record);
             }
 
-        notes.Add($"{rewritten} object-first queries (P6, P286, P488) rewritten to end before the answer");
-        notes.Add($"{withQuestions} train facts with question paraphrases");
-        notes.Add($"{falseRemoved} false answers removed because the row lists them as valid answers");
-        notes.Add($"{withPerturbed} train facts with perturbed queries");
+        notes.Add($"{rewritten:N0} object-first queries (P6, P286, P488) rewritten to end before the answer");
+        notes.Add($"{withQuestions:N0} train facts with question paraphrases");
+        notes.Add($"{falseRemoved:N0} false answers removed because the row lists them as valid answers");
+        notes.Add($"{withPerturbed:N0} train facts with perturbed queries");
         var dataset = new FactDataset(records, inputFolder);
         return new FactImportResult(dataset, FactImportReport.For(Format, dataset,
             drops.Select(d => new FactImportDrop(d.Key.Item1, d.Key.Item2, d.Value)), notes));
