@@ -28,11 +28,12 @@ public sealed class ShowDatasetCommand : AsyncCommand<ShowDatasetCommand.Setting
         return 0;
     }
 
-    // Redirected output has no real width; Spectre would squeeze the table into 80 columns.
+    // A console on the current Console.Out (so redirection works); redirected output has no real width, and
+    // Spectre would otherwise squeeze the table into 80 columns.
     static IAnsiConsole TableConsole()
     {
-        var console = AnsiConsole.Console;
-        if (Console.IsOutputRedirected) console.Profile.Width = Math.Max(console.Profile.Width, 200);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (Console.IsOutputRedirected) console.Profile.Width = 200;
         return console;
     }
 }
