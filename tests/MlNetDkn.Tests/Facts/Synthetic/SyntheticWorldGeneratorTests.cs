@@ -43,6 +43,23 @@ public class SyntheticWorldGeneratorTests
     }
 
     [Fact]
+    public void Default_world_needs_only_a_few_hundred_word_tokens()
+    {
+        var records = DefaultWorld.Value.Records;
+        var subjects = records.Select(r => r.Subject).ToHashSet();
+        var answers = records.SelectMany(r => r.FalseAnswers.Append(r.Answer)).ToHashSet();
+        var templateWords = records.SelectMany(r => r.Prompts.Concat(r.HeldoutPrompts))
+            .SelectMany(p => p.Split(' ')).Where(w => !subjects.Contains(w)).ToHashSet();
+        var vocabulary = subjects.Concat(answers).Concat(templateWords).ToHashSet();
+
+        Assert.Equal(200, subjects.Count);
+        Assert.Equal(4 * 12, answers.Count);
+        // Subjects, answers and template words never share a word, so each token has one role.
+        Assert.Equal(subjects.Count + answers.Count + templateWords.Count, vocabulary.Count);
+        Assert.InRange(vocabulary.Count, 250, 350);
+    }
+
+    [Fact]
     public void Heldout_templates_never_appear_among_training_templates_of_the_relation()
     {
         foreach (var relation in DefaultWorld.Value.Records.GroupBy(r => r.RelationId))
