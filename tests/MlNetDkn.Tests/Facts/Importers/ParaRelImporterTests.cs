@@ -14,7 +14,7 @@ public class ParaRelImporterTests
     public void Should_keep_every_fact_of_relations_with_a_usable_pattern()
     {
         var patternFiles = Directory.GetFiles(Path.Combine(RawDatasets.ParaRel, "patterns"), "*.jsonl")
-            .ToDictionary(Path.GetFileNameWithoutExtension, f => RawDatasets.JsonLines(f).Select(p => p.Str("pattern")).ToList());
+            .ToDictionary(f => Path.GetFileNameWithoutExtension(f)!, f => RawDatasets.JsonLines(f).Select(p => p.Str("pattern")).ToList());
         var expectedFacts = Directory.GetFiles(Path.Combine(RawDatasets.ParaRel, "trex"), "*.jsonl")
             .Where(f => patternFiles.TryGetValue(Path.GetFileNameWithoutExtension(f), out var ps) && ps.Any(ObjectLast.IsMatch))
             .Sum(f => RawDatasets.JsonLines(f).Count());

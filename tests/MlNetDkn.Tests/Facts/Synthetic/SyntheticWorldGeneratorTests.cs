@@ -90,7 +90,7 @@ public class SyntheticWorldGeneratorTests
             Assert.Equal(12, answers.Union(relation.SelectMany(r => r.FalseAnswers)).Count());
         }
         var subjects = DefaultWorld.Value.Records.Select(r => r.Subject).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        Assert.Empty(DefaultWorld.Value.Records.Select(r => r.Answer).Where(subjects.Contains));
+        Assert.DoesNotContain(DefaultWorld.Value.Records, r => subjects.Contains(r.Answer));
     }
 
     [Fact]
