@@ -1,0 +1,101 @@
+using Microsoft.Data.Analysis;
+using MlNetDkn.Facts.Internal;
+using Parquet;
+using Parquet.Serialization;
+
+namespace MlNetDkn.Facts;
+
+/// <summary>
+/// An ordered, validated list of <see cref="FactRecord"/> rows with its Parquet and DataFrame forms.
+/// Construction validates the contract in datasets/README.md, so a FactDataset in hand is always usable.
+/// </summary>
+public sealed class FactDataset
+{
+    /// <summary>Parquet key/value metadata written with every file.</summary>
+    public const string SchemaMetadataKey = "mlnetdkn.schema";
+    public const string SchemaVersion = "facts/1";
+    public const string HashMetadataKey = "mlnetdkn.content_sha256";
+
+    readonly List<FactRecord> _records;
+    string? _contentHash;
+
+    /// <param name="sourceLabel">Names the origin in error messages (a file name, "DataFrame", ...).</param>
+    public FactDataset(IEnumerable<FactRecord> records, string sourceLabel = "facts")
+    {
+        _records = records.ToList();
+        foreach (var r in _records) FactRecordAccess.NormalizeNullLists(r);
+        FactRecordValidator.Validate(_records, sourceLabel);
+    }
+
+    /// <summary>The rows in order. Treat them as read-only: the content hash is computed once.</summary>
+    public IReadOnlyList<FactRecord> Records => _records;
+
+    public int Count => _records.Count;
+
+    /// <summary>A copy of the rows, for callers that want a List.</summary>
+    public List<FactRecord> ToList() => [.. _records];
+
+    /// <summary>Lowercase hex SHA-256 of a canonical serialization of every column of every row, in order;
+    /// equal for equal content whatever the file encoding. Use it as a cache key.</summary>
+    public string ContentHash() => _contentHash ??= FactContentHasher.Hash(_records);
+
+    public IEnumerable<string> Relations => _records.Select(r => r.RelationId).Distinct(StringComparer.Ordinal);
+
+    public static FactDataset Read(string path) => ReadAsync(path).GetAwaiter().GetResult();
+
+    public static async Task<FactDataset> ReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path)) throw new DknInputException($"{path}: file not found (expected a fact dataset in Parquet)");
+        await using var stream = File.OpenRead(path);
+        return await ReadAsync(stream, path, cancellationToken);
+    }
+
+    /// <summary>Reads a seekable Parquet stream; <paramref name="label"/> names it in error messages.</summary>
+    public static async Task<FactDataset> ReadAsync(Stream stream, string label, CancellationToken cancellationToken = default)
+    {
+        List<FactRecord> records;
+        try
+        {
+            var schema = await ParquetReader.ReadSchemaAsync(stream);
+            FactSchemaCheck.Validate(schema, label);
+            stream.Position = 0;
+            var result = await ParquetSerializer.DeserializeAsync<FactRecord>(stream, cancellationToken: cancellationToken);
+            records = result.Data.ToList();
+        }
+        catch (DknInputException) { throw; }
+        catch (Exception e) when (e is IOException or InvalidDataException or Parquet.ParquetException or NotSupportedException or InvalidOperationException)
+        {
+            throw new DknInputException($"{label}: not a readable Parquet fact dataset ({e.Message})");
+        }
+        return new FactDataset(records, label);
+    }
+
+    public void Write(string path) => WriteAsync(path).GetAwaiter().GetResult();
+
+    public async Task WriteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder != null) Directory.CreateDirectory(folder);
+        await using var stream = File.Create(path);
+        await WriteAsync(stream, cancellationToken);
+    }
+
+    /// <summary>Writes Parquet; the same rows always give the same bytes.</summary>
+    public async Task WriteAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            [SchemaMetadataKey] = SchemaVersion,
+            [HashMetadataKey] = ContentHash(),
+        };
+        await ParquetSerializer.SerializeAsync(_records, stream, customMetadata: metadata, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>One DataFrame column per schema column: strings as StringDataFrameColumn, lists as
+    /// VBufferDataFrameColumn&lt;ReadOnlyMemory&lt;char&gt;&gt;.</summary>
+    public DataFrame ToDataFrame() => FactDataFrameConverter.ToDataFrame(_records);
+
+    /// <summary>The inverse of <see cref="ToDataFrame"/>; rejects missing or mistyped columns and invalid rows.</summary>
+    public static FactDataset FromDataFrame(DataFrame frame) =>
+        new(FactDataFrameConverter.FromDataFrame(frame), "DataFrame");
+}
