@@ -108,5 +108,5 @@ public sealed record AttributionOptions
     public string ToCanonicalJson() => JsonSerializer.Serialize(this with { FastPath = true, BatchSize = 0, Preset = "" }, Json);
 
     /// <summary>Stable hash of the options that affect results; part of every cache key.</summary>
-    public string Hash => ContentHashing.Sha256OfText(ToCanonicalJson())[..16];
+    [JsonIgnore] public string Hash => ContentHashing.Sha256OfText(ToCanonicalJson())[..16];
 }

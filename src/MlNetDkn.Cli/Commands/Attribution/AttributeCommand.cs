@@ -1,0 +1,161 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MlNetDkn.Attribution;
+using MlNetDkn.Attribution.Reporting;
+using MlNetDkn.Cli.Commands.Models;
+using MlNetDkn.Facts;
+using MlNetDkn.Metrics.Plots;
+using MlNetDkn.Modeling.Tokenization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace MlNetDkn.Cli.Commands.Attribution;
+
+/// <summary>`dkn attribute`: integrated gradients for one prompt (--text/--tokens) or every fact of a dataset (--data).</summary>
+public sealed class AttributeCommand : Command<AttributeCommand.Settings>
+{
+    public sealed class Settings : ModelSettings
+    {
+        [CommandOption("--target <TEXT>")]
+        [Description("Answer text for --text (teacher-forced if it has several tokens)")]
+        public string? Target { get; init; }
+
+        [CommandOption("--target-token <IDS>")]
+        [Description("Answer as token ids (comma-separated for several)")]
+        public string? TargetToken { get; init; }
+
+        [CommandOption("-p|--preset <NAME>")]
+        [Description("default (corrected), eleuther, dkn-authors")]
+        [DefaultValue("default")]
+        public string Preset { get; init; } = "default";
+
+        [CommandOption("-o|--option <KEY=VALUE>")]
+        [Description("Override an attribution option: site, baseline, grid, multiplier, objective, aggregation, steps, batch, fast-path, mask-token")]
+        public string[] Overrides { get; init; } = [];
+
+        [CommandOption("--threshold <SPEC>")]
+        [Description("Coarse knowledge-neuron cut: ratio:0.2, abs:1e-4, percentile:99.9, topk:20")]
+        [DefaultValue("ratio:0.2")]
+        public string Threshold { get; init; } = "ratio:0.2";
+
+        [CommandOption("--data <PARQUET>")]
+        [Description("Attribute every fact of a fact dataset instead of one prompt")]
+        public string? Data { get; init; }
+
+        [CommandOption("--out <DIR>")]
+        [Description("Output folder for tables, heatmap and the resumable store")]
+        public string? Out { get; init; }
+
+        [CommandOption("--share <RATIO>")]
+        [Description("Refinement across a fact's prompts: keep neurons coarse in at least this fraction")]
+        [DefaultValue(0.5)]
+        public double Share { get; init; } = 0.5;
+
+        [CommandOption("--max-prompts <N>")]
+        [Description("Attribute at most N prompts per fact (0 = all)")]
+        [DefaultValue(0)]
+        public int MaxPrompts { get; init; }
+
+        [CommandOption("--limit <N>")]
+        [Description("Attribute only the first N facts (0 = all)")]
+        [DefaultValue(0)]
+        public int Limit { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print one JSON object (single prompt) or the run summary (dataset)")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = settings.Overrides.Aggregate(AttributionOptions.FromPreset(settings.Preset), (o, kv) =>
+        {
+            var parts = kv.Split('=', 2);
+            if (parts.Length != 2) throw new DknInputException($"--option '{kv}' is not KEY=VALUE");
+            return AttributionOptionsText.Apply(o, parts[0].Trim(), parts[1].Trim());
+        });
+        var threshold = CoarseThreshold.Parse(settings.Threshold);
+        return settings.Data is null ? SinglePrompt(settings, options, threshold) : Dataset(settings, options, threshold, cancellationToken);
+    }
+
+    static int SinglePrompt(Settings settings, AttributionOptions options, CoarseThreshold threshold)
+    {
+        using var loaded = settings.LoadModel();
+        var tokenizer = settings.TryLoadTokenizer(required: settings.Text is not null || settings.Target is not null);
+        var prompt = settings.PromptIds(loaded.Config, tokenizer);
+        if ((settings.Target is null) == (settings.TargetToken is null)) throw new DknInputException("give exactly one of --target or --target-token");
+        var answer = settings.TargetToken is not null ? ModelSettings.ParseIds(settings.TargetToken, "--target-token") : PromptEncoding.Answer(tokenizer!, settings.Target!);
+        var result = IntegratedGradients.Attribute(loaded.Model, new AttributionRequest(prompt, answer), options);
+        var selected = NeuronSelection.Coarse(result.Scores, threshold);
+        if (settings.Out is not null)
+            NeuronHeatmap.Save(result.Scores, Path.Combine(settings.Out, "scores_heatmap.png"), $"Attribution scores ({options.Preset})", "score");
+
+        if (settings.Json)
+        {
+            var json = new JsonObject
+            {
+                ["model"] = loaded.Source, ["preset"] = options.Preset,
+                ["options"] = JsonNode.Parse(options.ToCanonicalJson()),
+                ["tokens"] = new JsonArray(prompt.Select(t => (JsonNode)t).ToArray()),
+                ["answer_tokens"] = new JsonArray(answer.Select(t => (JsonNode)t).ToArray()),
+                ["scores"] = new JsonArray(result.Scores.Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)v).ToArray())).ToArray()),
+                ["layer_sums"] = new JsonArray(result.Scores.Select(r => (JsonNode)r.Sum()).ToArray()),
+                ["selected"] = new JsonArray(selected.Select(n => (JsonNode)new JsonObject
+                    { ["layer"] = n.Neuron.Layer, ["index"] = n.Neuron.Index, ["score"] = n.Score }).ToArray()),
+                ["threshold"] = threshold.ToString(),
+                ["objective"] = new JsonArray(result.ObjectiveAtActivation.Select(v => (JsonNode)v).ToArray()),
+                ["completeness_error"] = new JsonArray(result.CompletenessError.Select(v => (JsonNode)v).ToArray()),
+                ["relative_completeness_error"] = result.RelativeCompletenessError,
+            };
+            Console.Out.WriteLine(json.ToJsonString());
+            return 0;
+        }
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(loaded.Source)}[/] preset {options.Preset}, P(answer) = {result.Aggregate(result.ObjectiveAtActivation):0.######}");
+        var table = new Table().AddColumn("layer").AddColumn(new TableColumn("Σ score").RightAligned()).AddColumn(new TableColumn("max").RightAligned()).AddColumn(new TableColumn("completeness error").RightAligned());
+        for (int l = 0; l < result.Layers; l++)
+            table.AddRow($"{l}", $"{result.Scores[l].Sum():E3}", $"{result.Scores[l].Max():E3}", $"{result.CompletenessError[l]:E2}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"{selected.Count} knowledge neurons ({threshold}): {Markup.Escape(AttributionTables.NeuronList(selected.Take(30)))}{(selected.Count > 30 ? " …" : "")}");
+        return 0;
+    }
+
+    static int Dataset(Settings settings, AttributionOptions options, CoarseThreshold threshold, CancellationToken cancellationToken)
+    {
+        if (settings.Out is null) throw new DknInputException("--data needs --out DIR (tables, heatmap and the resumable store go there)");
+        var dataset = FactDataset.Read(settings.Data!);
+        var facts = settings.Limit > 0 ? dataset.Records.Take(settings.Limit).ToList() : dataset.Records.ToList();
+        using var loaded = settings.LoadModel();
+        var tokenizer = settings.TryLoadTokenizer(required: true)!;
+        var factOptions = new FactAttributionOptions
+        {
+            Attribution = options, Coarse = threshold, ShareRatio = settings.Share, MaxPromptsPerFact = settings.MaxPrompts,
+        };
+        using var store = new AttributionStore(Path.Combine(settings.Out, "store"));
+        var runner = new FactAttributionRunner(loaded, tokenizer, factOptions, store);
+        var results = new List<FactKnowledgeNeurons>();
+        AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"attributing {facts.Count} facts", maxValue: facts.Count);
+                foreach (var fact in runner.RunAll(facts, null, cancellationToken))
+                {
+                    results.Add(fact);
+                    task.Increment(1);
+                    task.Description = $"attributing ({runner.PromptsComputed} prompts computed, {runner.PromptsReused} reused)";
+                }
+            });
+        var files = AttributionTables.Write(results, settings.Out, loaded.Config.NumLayers, loaded.Config.IntermediateSize);
+        var summary = new JsonObject
+        {
+            ["facts"] = results.Count, ["prompts_computed"] = runner.PromptsComputed, ["prompts_reused"] = runner.PromptsReused,
+            ["mean_knowledge_neurons"] = results.Count == 0 ? 0 : results.Average(r => r.Neurons.Count),
+            ["model_hash"] = loaded.ContentHash, ["dataset_hash"] = dataset.ContentHash(), ["options"] = JsonNode.Parse(options.ToCanonicalJson()),
+            ["files"] = new JsonArray(files.Select(f => (JsonNode)f).ToArray()),
+        };
+        File.WriteAllText(Path.Combine(settings.Out, "attribution_summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (settings.Json) Console.Out.WriteLine(summary.ToJsonString());
+        else AnsiConsole.MarkupLine($"{results.Count} facts, {runner.PromptsComputed} prompts computed, {runner.PromptsReused} reused → {Markup.Escape(settings.Out)}");
+        return 0;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace MlNetDkn.Attribution;
+
+/// <summary>Reads attribution options from text (CLI flags, pipeline JSON): a preset, then named overrides.</summary>
+public static class AttributionOptionsText
+{
+    public static readonly IReadOnlyDictionary<string, string> Keys = new Dictionary<string, string>
+    {
+        ["site"] = "pre | post",
+        ["baseline"] = "zero | eos-mean",
+        ["grid"] = "left-riemann | linspace | midpoint",
+        ["multiplier"] = "activation | activation-minus-baseline",
+        ["objective"] = "probability | log-probability",
+        ["aggregation"] = "mean | sum",
+        ["steps"] = "integer ≥ 1",
+        ["batch"] = "integer ≥ 1",
+        ["fast-path"] = "true | false",
+        ["mask-token"] = "token id",
+    };
+
+    public static AttributionOptions Apply(AttributionOptions options, string key, string value) => key switch
+    {
+        "site" => options with { Site = Choose(key, value, ("pre", NeuronSite.Pre), ("post", NeuronSite.Post)) },
+        "baseline" => options with { Baseline = Choose(key, value, ("zero", BaselineKind.Zero), ("eos-mean", BaselineKind.EosMaskedMean)) },
+        "grid" => options with { Grid = Choose(key, value, ("left-riemann", PathGrid.LeftRiemann), ("linspace", PathGrid.Linspace), ("midpoint", PathGrid.Midpoint)) },
+        "multiplier" => options with { Multiplier = Choose(key, value, ("activation", ScoreMultiplier.Activation), ("activation-minus-baseline", ScoreMultiplier.ActivationMinusBaseline)) },
+        "objective" => options with { Objective = Choose(key, value, ("probability", AttributionObjective.Probability), ("log-probability", AttributionObjective.LogProbability)) },
+        "aggregation" => options with { Aggregation = Choose(key, value, ("mean", TokenAggregation.Mean), ("sum", TokenAggregation.Sum)) },
+        "steps" => options with { Steps = Int(key, value) },
+        "batch" => options with { BatchSize = Int(key, value) },
+        "fast-path" => options with { FastPath = Choose(key, value, ("true", true), ("false", false)) },
+        "mask-token" => options with { MaskTokenId = Int(key, value) },
+        _ => throw new DknInputException($"unknown attribution option '{key}' (known: {string.Join(", ", Keys.Keys)})"),
+    };
+
+    static T Choose<T>(string key, string value, params (string Name, T Value)[] choices)
+    {
+        foreach (var (name, v) in choices)
+            if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase)) return v;
+        throw new DknInputException($"attribution option '{key}': '{value}' is not one of {string.Join(", ", choices.Select(c => c.Name))}");
+    }
+
+    static int Int(string key, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new DknInputException($"attribution option '{key}': '{value}' is not an integer");
+}

@@ -1,0 +1,34 @@
+namespace MlNetDkn.Attribution;
+
+/// <summary>Attribution of a whole fact: the per-prompt options, the coarse cut and the refinement across paraphrases.</summary>
+public sealed record FactAttributionOptions
+{
+    public AttributionOptions Attribution { get; init; } = AttributionOptions.Default;
+    /// <summary>Coarse knowledge neurons per prompt (the DKN authors: ratio 0.2 of the maximum).</summary>
+    public CoarseThreshold Coarse { get; init; } = CoarseThreshold.RatioOfMax(0.2);
+    /// <summary>Refinement: keep neurons coarse in at least this fraction of the fact's prompts.</summary>
+    public double ShareRatio { get; init; } = 0.5;
+    /// <summary>…and in at least this many prompts (capped by the number of prompts).</summary>
+    public int MinPrompts { get; init; } = 1;
+    /// <summary>Stored scores: every neuron at or above this fraction of the prompt's maximum score.</summary>
+    public double StorageRatio { get; init; } = 0.05;
+    /// <summary>Attribute at most this many prompts per fact (0 = all).</summary>
+    public int MaxPromptsPerFact { get; init; }
+
+    public void Validate()
+    {
+        Attribution.Validate();
+        if (ShareRatio is < 0 or > 1) throw new DknInputException($"share ratio must be in [0, 1] (got {ShareRatio})");
+        if (StorageRatio is < 0 or > 1) throw new DknInputException($"storage ratio must be in [0, 1] (got {StorageRatio})");
+        if (Coarse is RatioOfMaxThreshold r && r.Ratio < StorageRatio)
+            throw new DknInputException($"coarse ratio {r.Ratio} is below the storage ratio {StorageRatio}: neurons under it are not stored");
+    }
+}
+
+/// <summary>The knowledge neurons of one fact, refined across its prompts, with the per-prompt attributions.</summary>
+public sealed record FactKnowledgeNeurons(
+    string FactId, string RelationId, string Answer, IReadOnlyList<ScoredNeuron> Neurons,
+    IReadOnlyList<PromptAttribution> Prompts, IReadOnlyList<IReadOnlyList<ScoredNeuron>> CoarsePerPrompt);
+
+/// <summary>Progress of a dataset run: facts done of total, prompts computed vs reused from the store.</summary>
+public readonly record struct AttributionProgress(int FactsDone, int FactsTotal, int PromptsComputed, int PromptsReused, string CurrentFact);
