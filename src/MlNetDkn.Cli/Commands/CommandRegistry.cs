@@ -10,5 +10,6 @@ public static class CommandRegistry
         ModelCommands.Register(config);
         DatasetCommands.Register(config);
         AttributionCommands.Register(config);
+        DegeneracyCommands.Register(config);
     }
 }

@@ -1,0 +1,139 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MlNetDkn.Attribution;
+using MlNetDkn.Cli.Commands.Models;
+using MlNetDkn.Degeneracy;
+using MlNetDkn.Degeneracy.Reporting;
+using MlNetDkn.Facts;
+using MlNetDkn.Modeling.Tokenization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace MlNetDkn.Cli.Commands.Degeneracy;
+
+/// <summary>`dkn degenerate`: DKN acquisition for one prompt or for every fact of a dataset.</summary>
+public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
+{
+    public sealed class Settings : ModelSettings
+    {
+        [CommandOption("--target <TEXT>")] [Description("Answer text for --text")]
+        public string? Target { get; init; }
+
+        [CommandOption("--target-token <IDS>")] [Description("Answer as token ids")]
+        public string? TargetToken { get; init; }
+
+        [CommandOption("--neurons <LIST>")]
+        [Description("Knowledge neurons as layer:index,… (skips attribution), in descending score order")]
+        public string? Neurons { get; init; }
+
+        [CommandOption("--preset <NAME>")]
+        [Description("default (strict definition, corrected graph and clustering) or dkn-authors (their code as it runs)")]
+        [DefaultValue("default")]
+        public string Preset { get; init; } = "default";
+
+        [CommandOption("--attribution-preset <NAME>")]
+        [Description("Attribution preset when no --neurons are given (default: the same name as --preset)")]
+        public string? AttributionPreset { get; init; }
+
+        [CommandOption("--threshold <SPEC>")] [Description("Coarse knowledge-neuron cut")] [DefaultValue("ratio:0.2")]
+        public string Threshold { get; init; } = "ratio:0.2";
+
+        [CommandOption("--methods <LIST>")]
+        [Description("Comma-separated: ntc, hierarchical, dbscan, kmeans, src-pairs (default: the preset's)")]
+        public string? Methods { get; init; }
+
+        [CommandOption("--t-low <X>")] [Description("Largest relative drop a single component may cause")]
+        public double? TLow { get; init; }
+
+        [CommandOption("--t-high <X>")] [Description("Smallest relative drop suppressing all components must cause (strict mode)")]
+        public double? THigh { get; init; }
+
+        [CommandOption("--data <PARQUET>")] [Description("Run over every fact of a dataset")]
+        public string? Data { get; init; }
+
+        [CommandOption("--out <DIR>")] [Description("Output folder (dataset mode)")]
+        public string? Out { get; init; }
+
+        [CommandOption("--limit <N>")] [Description("Only the first N facts")] [DefaultValue(0)]
+        public int Limit { get; init; }
+
+        [CommandOption("--max-prompts <N>")] [Description("Attribute at most N prompts per fact (0 = all)")] [DefaultValue(0)]
+        public int MaxPrompts { get; init; }
+
+        [CommandOption("--json")] [Description("Print JSON")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = DknOptions.FromPreset(settings.Preset);
+        if (settings.Methods is not null) options = options with { Methods = settings.Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(DknOptions.ParseMethod).ToArray() };
+        if (settings.TLow is double low) options = options with { Check = options.Check with { TLow = low } };
+        if (settings.THigh is double high) options = options with { Check = options.Check with { THigh = high } };
+        var attribution = AttributionOptions.FromPreset(settings.AttributionPreset ?? settings.Preset);
+        return settings.Data is null
+            ? SinglePrompt(settings, options, attribution)
+            : Dataset(settings, options, attribution, cancellationToken);
+    }
+
+    static int SinglePrompt(Settings settings, DknOptions options, AttributionOptions attribution)
+    {
+        using var loaded = settings.LoadModel();
+        var tokenizer = settings.TryLoadTokenizer(required: settings.Text is not null || settings.Target is not null);
+        var prompt = settings.PromptIds(loaded.Config, tokenizer);
+        if ((settings.Target is null) == (settings.TargetToken is null)) throw new DknInputException("give exactly one of --target or --target-token");
+        var answer = settings.TargetToken is not null ? ModelSettings.ParseIds(settings.TargetToken, "--target-token") : PromptEncoding.Answer(tokenizer!, settings.Target!);
+        IReadOnlyList<Neuron> neurons = settings.Neurons is not null
+            ? Neuron.ParseList(settings.Neurons)
+            : NeuronSelection.Coarse(IntegratedGradients.Attribute(loaded.Model, new AttributionRequest(prompt, answer), attribution).Scores,
+                CoarseThreshold.Parse(settings.Threshold)).Select(n => n.Neuron).ToList();
+        var result = DknFinder.Find(loaded.Model, prompt, answer, neurons, options);
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(DknJson.Of(result, options).ToJsonString());
+            return 0;
+        }
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(loaded.Source)}[/] preset {options.Preset}: {neurons.Count} knowledge neurons, P0 = {result.BaselineProbability:0.######}");
+        var table = new Table().AddColumn("method").AddColumn("candidates").AddColumn("components").AddColumn("DKN").AddColumn("joint drop");
+        foreach (var m in result.Methods)
+            table.AddRow(m.Method.ToString(), $"{m.Candidates.Count}", $"{m.Check.Dkn.Count}", m.Check.IsDkn ? "yes" : "no", m.Check.JointDrop is double j ? $"{j:0.###}" : "–");
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    static int Dataset(Settings settings, DknOptions options, AttributionOptions attribution, CancellationToken cancellationToken)
+    {
+        if (settings.Out is null) throw new DknInputException("--data needs --out DIR");
+        var dataset = FactDataset.Read(settings.Data!);
+        var facts = settings.Limit > 0 ? dataset.Records.Take(settings.Limit).ToList() : dataset.Records.ToList();
+        using var loaded = settings.LoadModel();
+        var tokenizer = settings.TryLoadTokenizer(required: true)!;
+        using var attributionStore = new AttributionStore(Path.Combine(settings.Out, "store"));
+        using var dknStore = new JsonLinesStore<DknRecord>(Path.Combine(settings.Out, "store", DknDatasetRunner.StoreFileName), r => r.Key);
+        var attributionRunner = new FactAttributionRunner(loaded, tokenizer, new FactAttributionOptions
+        {
+            Attribution = attribution, Coarse = CoarseThreshold.Parse(settings.Threshold), MaxPromptsPerFact = settings.MaxPrompts,
+        }, attributionStore);
+        var dknRunner = new DknDatasetRunner(loaded, options, dknStore);
+        var records = new List<DknRecord>();
+        AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"DKN acquisition over {facts.Count} facts", maxValue: facts.Count);
+                foreach (var fact in attributionRunner.RunAll(facts, null, cancellationToken))
+                {
+                    records.Add(dknRunner.Run(fact));
+                    task.Increment(1);
+                }
+            });
+        var files = DknTables.Write(records, settings.Out);
+        var summary = DknJson.Summary(records, dknRunner, files);
+        File.WriteAllText(Path.Combine(settings.Out, "dkn_summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (settings.Json) Console.Out.WriteLine(summary.ToJsonString());
+        else
+            foreach (var m in summary["facts_with_dkn"]!.AsObject())
+                AnsiConsole.MarkupLine($"{m.Key}: {m.Value} of {records.Count} facts have a DKN");
+        return 0;
+    }
+}
