@@ -3,6 +3,9 @@ using System.Text.Json.Nodes;
 
 namespace MlNetDkn.Modeling;
 
+/// <summary>Rotary frequency scaling as Hugging Face configs describe it.</summary>
+public sealed record RopeScaling(string Type, double Factor, double LowFreqFactor, double HighFreqFactor, double OriginalMaxPositions);
+
 /// <summary>The architecture families the runtime implements, by Hugging Face `model_type`.</summary>
 public enum ModelFamily { Gpt2, Llama, Qwen2, GptNeoX }
 
@@ -25,6 +28,8 @@ public sealed record ModelConfig
     public string Activation { get; init; } = "gelu_new";
     public double RopeTheta { get; init; } = 10000;
     public double PartialRotaryFactor { get; init; } = 1.0;
+    /// <summary>Rotary frequency scaling ("linear" or "llama3"); null for none.</summary>
+    public RopeScaling? RopeScaling { get; init; }
     public bool TieWordEmbeddings { get; init; }
     public bool AttentionBias { get; init; }
     public bool MlpBias { get; init; }
@@ -57,7 +62,7 @@ public sealed record ModelConfig
         int? OptId(string key) => j[key] is JsonValue v && v.TryGetValue<int>(out var id) ? id : null;
         var rope = j["rope_parameters"] as JsonObject ?? j["rope_scaling"] as JsonObject;
         double RopeTheta(double fallback) => rope?["rope_theta"] is JsonNode t ? t.GetValue<double>() : Dbl("rope_theta", fallback);
-        CheckRopeType(rope, source);
+        var ropeScaling = ParseRopeScaling(rope, source);
 
         switch (modelType)
         {
@@ -87,7 +92,7 @@ public sealed record ModelConfig
                     IntermediateSize = Int("intermediate_size"), NumLayers = Int("num_hidden_layers"), NumHeads = heads,
                     NumKvHeads = Int("num_key_value_heads", heads), HeadDim = j["head_dim"] is JsonValue hd && hd.TryGetValue<int>(out var h) ? h : d / heads,
                     MaxPositions = Int("max_position_embeddings", 2048), NormEps = Dbl("rms_norm_eps", 1e-6),
-                    Activation = j["hidden_act"]?.GetValue<string>() ?? "silu", RopeTheta = RopeTheta(qwen ? 1e6 : 1e4),
+                    Activation = j["hidden_act"]?.GetValue<string>() ?? "silu", RopeTheta = RopeTheta(qwen ? 1e6 : 1e4), RopeScaling = ropeScaling,
                     TieWordEmbeddings = Bool("tie_word_embeddings", false),
                     AttentionBias = qwen || Bool("attention_bias", false), MlpBias = Bool("mlp_bias", false),
                     BosTokenId = OptId("bos_token_id"), EosTokenId = OptId("eos_token_id"),
@@ -114,11 +119,18 @@ public sealed record ModelConfig
         }
     }
 
-    static void CheckRopeType(JsonObject? rope, string source)
+    static RopeScaling? ParseRopeScaling(JsonObject? rope, string source)
     {
         var type = rope?["rope_type"]?.GetValue<string>() ?? rope?["type"]?.GetValue<string>();
-        if (type is not (null or "default"))
-            throw new DknInputException($"{source}: rope type '{type}' is not supported (supported: default)");
+        double Get(string key, double? fallback = null) => rope![key] is JsonNode n ? n.GetValue<double>()
+            : fallback ?? throw new DknInputException($"{source}: rope type '{type}' needs '{key}'");
+        return type switch
+        {
+            null or "default" => null,
+            "linear" => new RopeScaling("linear", Get("factor"), 0, 0, 0),
+            "llama3" => new RopeScaling("llama3", Get("factor"), Get("low_freq_factor"), Get("high_freq_factor"), Get("original_max_position_embeddings")),
+            _ => throw new DknInputException($"{source}: rope type '{type}' is not supported (supported: default, linear, llama3)"),
+        };
     }
 
     /// <summary>The config as Hugging Face `config.json` text (used when the project saves its own models).</summary>

@@ -11,11 +11,13 @@ public sealed class RotaryEmbedding
 {
     readonly int _rotaryDim;
     readonly double _theta;
+    readonly RopeScaling? _scaling;
 
-    public RotaryEmbedding(int rotaryDim, double theta)
+    public RotaryEmbedding(int rotaryDim, double theta, RopeScaling? scaling = null)
     {
         _rotaryDim = rotaryDim;
         _theta = theta;
+        _scaling = scaling;
     }
 
     /// <summary>x: [B, H, T, hd]; positions: [T] absolute positions.</summary>
@@ -23,7 +25,7 @@ public sealed class RotaryEmbedding
     {
         using var scope = NewDisposeScope();
         // Angles in float32 whatever the computation dtype, then cast, exactly as transformers computes them.
-        var invFreq = 1.0 / pow(_theta, arange(0, _rotaryDim, 2, ScalarType.Int64).to_type(ScalarType.Float32) / _rotaryDim);
+        var invFreq = Scaled(1.0 / pow(_theta, arange(0, _rotaryDim, 2, ScalarType.Int64).to_type(ScalarType.Float32) / _rotaryDim));
         var freqs = outer(positions.to_type(ScalarType.Float32), invFreq);           // [T, rd/2]
         var emb = cat([freqs, freqs], -1);                                               // [T, rd]
         var cos = emb.cos().to_type(x.dtype);
@@ -33,6 +35,21 @@ public sealed class RotaryEmbedding
         var rotated = rot * cos + RotateHalf(rot) * sin;
         var result = _rotaryDim == x.shape[^1] ? rotated : cat([rotated, pass], -1);
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Frequency scaling of transformers' rope_type "linear" and "llama3" (wavelength-banded).</summary>
+    Tensor Scaled(Tensor invFreq)
+    {
+        if (_scaling is null) return invFreq;
+        if (_scaling.Type == "linear") return invFreq / _scaling.Factor;
+        double lowWavelen = _scaling.OriginalMaxPositions / _scaling.LowFreqFactor;
+        double highWavelen = _scaling.OriginalMaxPositions / _scaling.HighFreqFactor;
+        var wavelen = 2 * Math.PI / invFreq;
+        var llama = where(wavelen > lowWavelen, invFreq / _scaling.Factor, invFreq);
+        var smooth = (_scaling.OriginalMaxPositions / wavelen - _scaling.LowFreqFactor) / (_scaling.HighFreqFactor - _scaling.LowFreqFactor);
+        var smoothed = (1 - smooth) * llama / _scaling.Factor + smooth * llama;
+        var medium = (wavelen >= highWavelen).logical_and(wavelen <= lowWavelen);
+        return where(medium, smoothed, llama);
     }
 
     static Tensor RotateHalf(Tensor x)

@@ -94,7 +94,7 @@ sealed class LlamaAttention : nn.Module
         _k = nn.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
         _v = nn.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
         _o = nn.Linear(_heads * _headDim, c.HiddenSize, hasBias: c.Family == ModelFamily.Llama && c.AttentionBias);
-        _rotary = new RotaryEmbedding(c.RotaryDim, c.RopeTheta);
+        _rotary = new RotaryEmbedding(c.RotaryDim, c.RopeTheta, c.RopeScaling);
         RegisterComponents();
     }
 
