@@ -24,6 +24,17 @@ public sealed class KvCache : IDisposable
     /// <summary>When true, forwards attend to the cache without appending to it.</summary>
     public bool Frozen { get; set; }
 
+    /// <summary>
+    /// The cached K, V of a layer when they can be shared as they are by a batch of new single-token rows: the cache
+    /// is frozen and holds one sequence. Null otherwise.
+    /// </summary>
+    public (Tensor Keys, Tensor Values)? SharedPrefix(int layer, long batch, long newTokens)
+    {
+        var k = _keys[layer];
+        if (!Frozen || k is null || newTokens != 1 || batch == 1 || k.shape[0] != 1) return null;
+        return (k, _values[layer]!);
+    }
+
     /// <summary>Returns K, V for layer <paramref name="layer"/> including the new positions; stores them unless frozen.</summary>
     public (Tensor Keys, Tensor Values) Extend(int layer, Tensor newKeys, Tensor newValues)
     {

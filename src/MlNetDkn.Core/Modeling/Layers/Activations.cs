@@ -14,11 +14,6 @@ public static class Activations
         _ => throw new DknInputException($"unsupported activation '{name}' (supported: gelu_new, gelu_pytorch_tanh, gelu_fast, gelu, silu, relu)"),
     };
 
-    /// <summary>0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), GPT-2's gelu_new.</summary>
-    static Tensor GeluTanh(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        var inner = Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3));
-        return (0.5 * x * (1.0 + tanh(inner))).MoveToOuterDisposeScope();
-    }
+    /// <summary>0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), GPT-2's gelu_new, as libtorch's fused kernel.</summary>
+    static Tensor GeluTanh(Tensor x) => x.gelu(TorchSharp.Modules.GELU.Approximate.tanh);
 }

@@ -98,8 +98,7 @@ sealed class Gpt2Attention : nn.Module
         var qkv = _qkv.call(x).split(_heads * _headDim, -1);                                // 3 × [B, T, d]
         Tensor Heads(Tensor y) => y.view(b, t, _heads, _headDim).transpose(1, 2);           // [B, H, T, hd]
         var (q, k, v) = (Heads(qkv[0]), Heads(qkv[1]), Heads(qkv[2]));
-        if (cache != null) (k, v) = cache.Extend(layer, k, v);
-        return _out.call(CausalAttention.Compute(q, k, v));
+        return _out.call(CausalAttention.Run(q, k, v, cache, layer));
     }
 }
 

@@ -102,8 +102,7 @@ sealed class GptNeoXAttention : nn.Module
         var q = _rotary.Apply(parts[0], positions);
         var k = _rotary.Apply(parts[1], positions);
         var v = parts[2];
-        if (cache != null) (k, v) = cache.Extend(layer, k, v);
-        return _dense.call(CausalAttention.Compute(q, k, v));
+        return _dense.call(CausalAttention.Run(q, k, v, cache, layer));
     }
 }
 

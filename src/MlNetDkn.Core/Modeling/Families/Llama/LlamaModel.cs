@@ -104,8 +104,7 @@ sealed class LlamaAttention : nn.Module
         var q = _rotary.Apply(_q.call(x).view(b, t, _heads, _headDim).transpose(1, 2), positions);   // [B, H, T, hd]
         var k = _rotary.Apply(_k.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2), positions); // [B, Hkv, T, hd]
         var v = _v.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
-        if (cache != null) (k, v) = cache.Extend(layer, k, v);
-        return _o.call(CausalAttention.Compute(q, k, v));
+        return _o.call(CausalAttention.Run(q, k, v, cache, layer));
     }
 }
 
