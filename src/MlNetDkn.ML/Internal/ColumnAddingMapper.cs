@@ -48,7 +48,7 @@ internal sealed class ColumnAddingMapper<TResult> : IRowToRowMapper
     }
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>
-        new MappedRow<TResult>(this, input, activeColumns, _bind(input));
+        new MappedRow<TResult>(this, input, activeColumns, _bind);
 
     /// <summary>The getter of an added column, by its index in <see cref="OutputSchema"/>.</summary>
     public Delegate OutputGetter(int outputIndex, Func<TResult> current) => Outputs[outputIndex - _inputCount].MakeGetter(current);

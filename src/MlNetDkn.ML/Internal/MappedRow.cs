@@ -10,16 +10,17 @@ internal sealed class MappedRow<TResult> : DataViewRow
     readonly ColumnAddingMapper<TResult> _mapper;
     readonly DataViewRow _input;
     readonly bool[] _active;
-    readonly Func<TResult> _compute;
+    readonly Func<DataViewRow, Func<TResult>> _bind;
+    Func<TResult>? _compute;
     readonly bool _memoize;
     long _memoPosition = -1;
     TResult? _memo;
 
-    public MappedRow(ColumnAddingMapper<TResult> mapper, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns, Func<TResult> compute)
+    public MappedRow(ColumnAddingMapper<TResult> mapper, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns, Func<DataViewRow, Func<TResult>> bind)
     {
         _mapper = mapper;
         _input = input;
-        _compute = compute;
+        _bind = bind;
         // Only a cursor's position identifies its row; a prediction engine may reuse one position for new values.
         _memoize = input is DataViewRowCursor;
         _active = new bool[mapper.OutputSchema.Count];
@@ -42,6 +43,9 @@ internal sealed class MappedRow<TResult> : DataViewRow
 
     TResult Current()
     {
+        // Bound on first use: input getters exist only for active columns, and those are active only when an
+        // added column is.
+        _compute ??= _bind(_input);
         if (!_memoize) return _compute();
         if (_memoPosition != _input.Position)
         {
