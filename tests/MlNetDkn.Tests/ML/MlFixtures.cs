@@ -10,8 +10,9 @@ static class MlFixtures
 {
     public static FactAttributionOptions KnOptions { get; } = new() { Attribution = AttributionOptions.Default with { Steps = 8 } };
 
-    /// <summary>Two methods keep the DKN tests quick while still exercising per-method columns.</summary>
-    public static DknOptions DknOpts { get; } = DknOptions.Default with { Methods = [ClusteringMethod.Ntc, ClusteringMethod.Hierarchical] };
+    /// <summary>The authors' lenient check finds DKNs on stories260K (the strict default finds none there, which would
+    /// make comparisons vacuous); two methods keep the tests quick while exercising per-method columns.</summary>
+    public static DknOptions DknOpts { get; } = DknOptions.DknAuthors with { Methods = [ClusteringMethod.Ntc, ClusteringMethod.KMeans] };
 
     /// <summary>SchemaShape.Create is internal; estimators' GetOutputSchema needs a shape of the input schema.</summary>
     public static SchemaShape ShapeOf(DataViewSchema schema) =>
