@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetDkn.Attribution;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Facts;
@@ -74,6 +75,6 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>Loads a pipeline written by <see cref="Save"/>; fails if a referenced model's files changed.
     /// Dispose the result to release models and stores.</summary>
-    public ITransformer Load(string path, out DataViewSchema inputSchema) =>
+    public TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema) =>
         PipelineArchive.Load(Context, path, out inputSchema);
 }

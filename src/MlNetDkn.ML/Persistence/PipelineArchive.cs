@@ -70,7 +70,7 @@ internal static class PipelineArchive
         File.Move(temp, full, overwrite: true);
     }
 
-    public static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
+    public static TransformerChain<ITransformer> Load(MLContext ml, string path, out DataViewSchema inputSchema)
     {
         if (!File.Exists(path)) throw new DknInputException($"{path}: no saved pipeline there");
         using var zip = ZipFile.OpenRead(path);
