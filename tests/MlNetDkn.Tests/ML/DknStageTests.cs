@@ -79,6 +79,14 @@ public class DknStageTests
             var output = model.Transform(facts);
             first = TextVectors(output, KnowledgeNeuronColumns.DknComponents);
             var numbers = FloatVectors(output, "DknNumbers");
+            var tidy = output.ToDknComponentsDataFrame();
+            Assert.Equal(first.Sum(f => f.Sum(c => c.Split(';').Length)), tidy.Rows.Count);
+            if (tidy.Rows.Count > 0)
+            {
+                var fact = Array.FindIndex(first, f => f.Length > 0);
+                Assert.Equal(first[fact][0].Split(';')[0], $"{tidy["layer"][0]}:{tidy["index"][0]}");
+                Assert.Equal(0, tidy["component"][0]);
+            }
             Assert.Equal(Column<float>(output, KnowledgeNeuronColumns.DknBaselineProbability), numbers.Select(n => n[0]));
         }
         Assert.Equal(4, StoreLines(store, DknDatasetRunner.StoreFileName));
