@@ -9,5 +9,6 @@ public static class CommandRegistry
     {
         ModelCommands.Register(config);
         DatasetCommands.Register(config);
+        TrainCommands.Register(config);
     }
 }
