@@ -10,7 +10,7 @@ public static class TrainCommands
     {
         config.AddCommand<TrainCommand>("train")
             .WithDescription("Train the built-in fact model on a fact dataset and save a Hugging Face folder.")
-            .WithExample("train", "--data", "world.parquet", "--out", "models/world", "--epochs", "60");
+            .WithExample("train", "--data", "world.parquet", "--out", "models/world", "--epochs", "40");
         config.AddCommand<RunCommand>("run")
             .WithDescription("Run a pipeline definition (JSON): dataset, training, evaluation, ... with a manifest of the run.")
             .WithExample("run", "pipelines/quickstart.json")

@@ -121,7 +121,7 @@ public sealed class MetricTable
         for (int i = 0; i < fields.Length; i++)
         {
             var name = fields[i].Name;
-            if (fields[i].ClrType == typeof(string)) table.AddText(name, parts[i].SelectMany(a => a.Cast<string?>()).Select(s => s ?? "").ToArray());
+            if (IsText(fields[i])) table.AddText(name, parts[i].SelectMany(a => a.Cast<string?>()).Select(s => s ?? "").ToArray());
             else if (fields[i].ClrType == typeof(long)) table.AddInteger(name, parts[i].SelectMany(a => a.Cast<long>()).ToArray());
             else if (fields[i].ClrType == typeof(double)) table.AddNumber(name, parts[i].SelectMany(a => a.Cast<double>()).ToArray());
             else throw new DknInputException($"{path}: column '{name}' has type {fields[i].ClrType.Name} (expected string, int64 or double)");
@@ -131,11 +131,14 @@ public sealed class MetricTable
 
     static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int rows)
     {
-        if (field.ClrType == typeof(string)) { var s = new string[rows]; await group.ReadAsync(field, s.AsMemory(), null); return s; }
+        if (IsText(field)) { var s = new string[rows]; await group.ReadAsync(field, s.AsMemory(), null); return s; }
         if (field.ClrType == typeof(long)) { var l = new long[rows]; await group.ReadAsync<long>(field, l.AsMemory(), null); return l; }
         if (field.ClrType == typeof(double)) { var d = new double[rows]; await group.ReadAsync<double>(field, d.AsMemory(), null); return d; }
         return Array.Empty<object>();
     }
+
+    // Parquet.Net reports string columns as string or ReadOnlyMemory<char> depending on how they were declared.
+    static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
     static string Quote(string s) =>
         s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;

@@ -7,9 +7,13 @@ namespace MlNetDkn.Training;
 /// <summary>Which positions the training loss covers.</summary>
 public enum LossTarget
 {
-    /// <summary>Only the answer token(s) after the prompt. Converges fastest on fact recall (the default).</summary>
+    /// <summary>Only the answer token(s) after the prompt.</summary>
     Answer,
-    /// <summary>Every next-token prediction of "prompt answer", the answer positions weighted by <see cref="FactModelTrainingOptions.AnswerWeight"/>.</summary>
+    /// <summary>
+    /// Every next-token prediction of "prompt answer", answer positions weighted by <see cref="FactModelTrainingOptions.AnswerWeight"/>
+    /// (the default). Measured on the default world (2 layers, d 128): 99 % training-prompt accuracy after 10 epochs,
+    /// against 95 % after 20 with answer-only loss; predicting the prompt words shapes the subject embeddings early.
+    /// </summary>
     All,
 }
 
@@ -17,15 +21,17 @@ public enum LossTarget
 public enum LearningRateSchedule { Cosine, Linear, Constant }
 
 /// <summary>
-/// Architecture and optimisation settings of the built-in fact model. The defaults learn the default synthetic world
-/// (800 facts, 3,200 training prompts) to ≥ 95 % top-1 on training prompts in a few minutes on two CPU cores.
+/// Architecture and optimisation settings of the built-in fact model. The defaults (GPT-2, 2 layers, d_model 128,
+/// 4 heads, d_ff 512, loss on all tokens) learn the default synthetic world (800 facts, 3,200 training prompts) to
+/// ≥ 99 % top-1 on training prompts in about 14 epochs, one to two minutes on two CPU cores. Four layers need about
+/// twice the epochs at twice the cost per epoch.
 /// Everything except <see cref="Threads"/> enters the cache key: equal options on equal data give the same model.
 /// </summary>
 public sealed record FactModelTrainingOptions
 {
     /// <summary>gpt2 (learned positions, LayerNorm, GELU) or llama (rotary, RMSNorm, SwiGLU).</summary>
     public ModelFamily Family { get; init; } = ModelFamily.Gpt2;
-    public int Layers { get; init; } = 4;
+    public int Layers { get; init; } = 2;
     public int HiddenSize { get; init; } = 128;
     public int Heads { get; init; } = 4;
     /// <summary>MLP width d_ff: the number of neurons per layer that attribution later scores.</summary>
@@ -33,7 +39,7 @@ public sealed record FactModelTrainingOptions
     public int MaxPositions { get; init; } = 32;
     public bool TieEmbeddings { get; init; } = true;
 
-    public int Epochs { get; init; } = 60;
+    public int Epochs { get; init; } = 40;
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 3e-3;
     /// <summary>Final learning rate as a fraction of the peak (cosine and linear schedules).</summary>
@@ -44,7 +50,7 @@ public sealed record FactModelTrainingOptions
     /// <summary>AdamW decoupled weight decay, applied to matrices only (not to biases, norms or embeddings).</summary>
     public double WeightDecay { get; init; } = 0.01;
     public double GradientClip { get; init; } = 1.0;
-    public LossTarget Loss { get; init; } = LossTarget.Answer;
+    public LossTarget Loss { get; init; } = LossTarget.All;
     /// <summary>With <see cref="LossTarget.All"/>: weight of answer positions relative to prompt positions.</summary>
     public double AnswerWeight { get; init; } = 5.0;
 

@@ -20,7 +20,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Out { get; init; }
         [CommandOption("--family <NAME>")][Description("gpt2 or llama. Default gpt2")]
         public string Family { get; init; } = "gpt2";
-        [CommandOption("--layers <N>")][Description("Transformer blocks. Default 4")]
+        [CommandOption("--layers <N>")][Description("Transformer blocks. Default 2")]
         public int Layers { get; init; } = Defaults.Layers;
         [CommandOption("--hidden-size <N>")][Description("d_model. Default 128")]
         public int HiddenSize { get; init; } = Defaults.HiddenSize;
@@ -30,7 +30,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public int IntermediateSize { get; init; } = Defaults.IntermediateSize;
         [CommandOption("--max-positions <N>")][Description("Longest prompt + answer in tokens. Default 32")]
         public int MaxPositions { get; init; } = Defaults.MaxPositions;
-        [CommandOption("--epochs <N>")][Description("Passes over the training prompts. Default 60")]
+        [CommandOption("--epochs <N>")][Description("Passes over the training prompts (at most). Default 40")]
         public int Epochs { get; init; } = Defaults.Epochs;
         [CommandOption("--batch-size <N>")][Description("Examples per optimiser step. Default 64")]
         public int BatchSize { get; init; } = Defaults.BatchSize;
@@ -40,8 +40,8 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string Schedule { get; init; } = "cosine";
         [CommandOption("--weight-decay <W>")][Description("AdamW weight decay on matrices. Default 0.01")]
         public double WeightDecay { get; init; } = Defaults.WeightDecay;
-        [CommandOption("--loss <TARGET>")][Description("answer (answer tokens only) or all (every token, answer weighted). Default answer")]
-        public string Loss { get; init; } = "answer";
+        [CommandOption("--loss <TARGET>")][Description("answer (answer tokens only) or all (every token, answer weighted). Default all")]
+        public string Loss { get; init; } = "all";
         [CommandOption("--seed <N>")][Description("Seed for initial weights and example order. Default 7")]
         public int Seed { get; init; } = Defaults.Seed;
         [CommandOption("--threads <N>")][Description("libtorch CPU threads (0 = libtorch default)")]

@@ -37,7 +37,7 @@ public sealed class TrainFactModelStep : IPipelineStep
         ["schedule"] = OptionSpec.Text("cosine", "Decay after warm-up", "cosine", "linear", "constant"),
         ["weight_decay"] = OptionSpec.Number(D.WeightDecay, "AdamW weight decay on matrices"),
         ["grad_clip"] = OptionSpec.Number(D.GradientClip, "Gradient norm clip (0 = off)"),
-        ["loss"] = OptionSpec.Text("answer", "answer: loss on answer tokens only; all: every token, answer weighted", "answer", "all"),
+        ["loss"] = OptionSpec.Text("all", "all: every token, answer weighted (fastest); answer: answer tokens only", "all", "answer"),
         ["answer_weight"] = OptionSpec.Number(D.AnswerWeight, "With loss=all, weight of answer positions"),
         ["seed"] = OptionSpec.Int(null, "Training seed (default: the pipeline seed)"),
         ["eval_every"] = OptionSpec.Int(D.EvalEvery, "Full evaluation every N epochs"),
