@@ -131,7 +131,7 @@ public sealed class MetricTable
 
     static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int rows)
     {
-        if (IsText(field)) { var s = new string[rows]; await group.ReadAsync(field, s.AsMemory(), null); return s; }
+        if (IsText(field)) { var s = new string?[rows]; await group.ReadAsync(field, s.AsMemory(), null); return s; }
         if (field.ClrType == typeof(long)) { var l = new long[rows]; await group.ReadAsync<long>(field, l.AsMemory(), null); return l; }
         if (field.ClrType == typeof(double)) { var d = new double[rows]; await group.ReadAsync<double>(field, d.AsMemory(), null); return d; }
         return Array.Empty<object>();

@@ -4,6 +4,7 @@ namespace MlNetDkn.Pipelines;
 public sealed class PipelineValidationException(string source, IReadOnlyList<string> errors)
     : DknInputException(errors.Count == 1 ? $"{source}: {errors[0]}" : $"{source}: {errors.Count} problems: {string.Join("; ", errors)}")
 {
-    public string Source { get; } = source;
+    /// <summary>The pipeline file (or label) the errors are in.</summary>
+    public string PipelineSource { get; } = source;
     public IReadOnlyList<string> Errors { get; } = errors;
 }

@@ -38,7 +38,8 @@ public sealed class RunManifest
         };
     }
 
-    /// <summary>The informational version of the Core assembly (no git involved).</summary>
+    /// <summary>The informational version of the Core assembly, read from the assembly (git is never called; the SDK
+    /// may have appended the source revision after a '+' at build time).</summary>
     public static string ToolVersion =>
         typeof(RunManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(RunManifest).Assembly.GetName().Version?.ToString() ?? "unknown";
