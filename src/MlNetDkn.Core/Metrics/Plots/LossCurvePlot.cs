@@ -30,7 +30,7 @@ public static class LossCurvePlot
         plot.Title($"Fact model training ({log.TrainingExamples:N0} prompts, seed {log.Seed})");
         plot.XLabel("optimiser step");
         plot.YLabel("log10 loss");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Alignment.LowerLeft);   // the accuracies end top right
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, width, height);
     }
