@@ -9,6 +9,7 @@ public static class CommandRegistry
     {
         ModelCommands.Register(config);
         DatasetCommands.Register(config);
+        TrainCommands.Register(config);
         AttributionCommands.Register(config);
         DegeneracyCommands.Register(config);
     }

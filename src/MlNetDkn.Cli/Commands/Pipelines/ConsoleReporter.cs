@@ -1,0 +1,48 @@
+using MlNetDkn.Pipelines;
+using Spectre.Console;
+
+namespace MlNetDkn.Cli.Commands.Pipelines;
+
+/// <summary>
+/// Pipeline messages on stdout; progress as a Spectre progress bar on an interactive terminal, else as a plain line
+/// for every milestone (an evaluation) and every further tenth of the work (logs stay readable).
+/// </summary>
+internal sealed class ConsoleReporter : IPipelineReporter
+{
+    public void Info(string message) => Console.Out.WriteLine(message);
+
+    public T Track<T>(string title, Func<IProgress<StepProgress>, T> work)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected) return work(new PlainProgress(title));
+        T result = default!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(title));
+                result = work(new SyncProgress<StepProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(p.Total, 1);
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape($"{title}: {p.Status}");
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    sealed class PlainProgress(string title) : IProgress<StepProgress>
+    {
+        int _lastTenth;
+
+        public void Report(StepProgress p)
+        {
+            int tenth = p.Total > 0 ? (int)(10 * p.Done / p.Total) : 0;
+            if (!p.Milestone && tenth == _lastTenth) return;
+            _lastTenth = tenth;
+            Console.Out.WriteLine($"  {title}: {p.Status}");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel;
+using MlNetDkn.Pipelines;
+using Spectre.Console.Cli;
+
+namespace MlNetDkn.Cli.Commands.Pipelines;
+
+/// <summary>`dkn run pipeline.json [--set key=value ...] [--out DIR] [--cache DIR]`: validates, then runs every step.</summary>
+public sealed class RunCommand : Command<RunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<pipeline>")]
+        [Description("Pipeline definition (JSON), e.g. pipelines/quickstart.json")]
+        public string Pipeline { get; init; } = "";
+
+        [CommandOption("-s|--set <KEY=VALUE>")]
+        [Description("Override: seed=3, threads=2, output=DIR, steps.<step>.<option>=V or steps.<index>.<option>=V (repeatable)")]
+        public string[] Set { get; init; } = [];
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Output folder (default: the pipeline's \"output\")")]
+        public string? Out { get; init; }
+
+        [CommandOption("--cache <DIR>")]
+        [Description("Trained-model cache folder. Default .cache/models")]
+        public string? Cache { get; init; }
+
+        [CommandOption("--validate")]
+        [Description("Only check the pipeline (steps, options, --set) and print the resolved steps")]
+        public bool ValidateOnly { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var registry = StepRegistry.CreateDefault();
+        var definition = PipelineOverrides.Apply(PipelineDefinition.Load(settings.Pipeline), settings.Set, registry);
+        var pipeline = PipelineValidator.Validate(definition, registry);
+        if (settings.ValidateOnly)
+        {
+            Console.Out.WriteLine($"{settings.Pipeline}: valid, {pipeline.Steps.Count} steps");
+            foreach (var step in pipeline.Steps)
+                Console.Out.WriteLine($"  {step.Definition.Index}: {step.Step.Name} {step.Options.ToJson().ToJsonString()}");
+            return 0;
+        }
+        var reporter = new ConsoleReporter();
+        reporter.Info($"pipeline {definition.Name}: {pipeline.Steps.Count} steps, seed {definition.Seed}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var run = PipelineRunner.Run(pipeline, new PipelineRunOptions { Output = settings.Out, CacheFolder = settings.Cache, Overrides = settings.Set },
+            reporter, cancellationToken);
+        reporter.Info($"done in {clock.Elapsed.TotalSeconds:0.0} s -> {run.OutputFolder} ({RunManifest.FileName})");
+        return 0;
+    }
+}

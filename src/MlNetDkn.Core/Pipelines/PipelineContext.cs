@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using MlNetDkn.Facts;
+
+namespace MlNetDkn.Pipelines;
+
+/// <summary>
+/// What a running pipeline hands from step to step: the output folder, seed and cache, the current fact dataset and
+/// model, the manifest under construction, a reporter, and a key/value bag for anything else later steps need.
+/// </summary>
+public sealed class PipelineContext
+{
+    public PipelineContext(string outputFolder, int seed, string cacheFolder, RunManifest manifest, IPipelineReporter reporter,
+        CancellationToken cancellationToken = default)
+    {
+        OutputFolder = Path.GetFullPath(outputFolder);
+        Seed = seed;
+        CacheFolder = Path.GetFullPath(cacheFolder);
+        Manifest = manifest;
+        Reporter = reporter;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>Absolute folder every output of the run goes into.</summary>
+    public string OutputFolder { get; }
+    /// <summary>The pipeline seed; steps use it unless their own seed option is set.</summary>
+    public int Seed { get; }
+    /// <summary>Root of the trained-model cache (<c>.cache/models</c> by default).</summary>
+    public string CacheFolder { get; }
+    public RunManifest Manifest { get; }
+    public IPipelineReporter Reporter { get; }
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The current fact dataset (set by synthetic-world / load-facts), or null before one.</summary>
+    public FactDataset? Dataset { get; private set; }
+    /// <summary>Parquet file of <see cref="Dataset"/>.</summary>
+    public string? DatasetPath { get; private set; }
+    /// <summary>The current model: a Hugging Face folder that ModelLoader.Load reads (set by train-fact-model / load-model).</summary>
+    public string? ModelFolder { get; private set; }
+    /// <summary>SHA-256 over the model's config.json and weight files (equal to LoadedModel.ContentHash).</summary>
+    public string? ModelContentHash { get; private set; }
+
+    /// <summary>Anything else steps pass on, by a key the producing step documents (e.g. "accuracy").</summary>
+    public Dictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The manifest entry of the step now running (its "outputs" object takes what the step wrote).</summary>
+    public JsonObject? CurrentStep { get; internal set; }
+
+    /// <summary>An absolute path inside the output folder; creates the folders above it.</summary>
+    public string OutputPath(string relative)
+    {
+        var path = Path.GetFullPath(Path.Combine(OutputFolder, relative));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
+
+    /// <summary>Records an output file or folder of the current step in the manifest (path relative to the output).</summary>
+    public void RecordOutput(string label, string path)
+    {
+        if (CurrentStep?["outputs"] is JsonObject outputs) outputs[label] = Relative(path);
+    }
+
+    public void SetDataset(FactDataset dataset, string path)
+    {
+        Dataset = dataset;
+        DatasetPath = Path.GetFullPath(path);
+        Manifest.SetSection("dataset", new JsonObject
+        {
+            ["path"] = Relative(path), ["content_sha256"] = dataset.ContentHash(), ["facts"] = dataset.Count,
+            ["prompts"] = dataset.Records.Sum(r => r.Prompts.Count), ["heldout_prompts"] = dataset.Records.Sum(r => r.HeldoutPrompts.Count),
+        });
+    }
+
+    /// <param name="details">Extra manifest fields (cache folder, reuse, training summary).</param>
+    public void SetModel(string folder, string contentHash, JsonObject? details = null)
+    {
+        ModelFolder = Path.GetFullPath(folder);
+        ModelContentHash = contentHash;
+        var section = details ?? new JsonObject();
+        section["folder"] = Relative(folder);
+        section["content_sha256"] = contentHash;
+        Manifest.SetSection("model", section);
+    }
+
+    public FactDataset RequireDataset(string step) => Dataset
+        ?? throw new DknInputException($"step '{step}' needs a fact dataset: add a synthetic-world or load-facts step before it");
+
+    public string RequireModel(string step) => ModelFolder
+        ?? throw new DknInputException($"step '{step}' needs a model: add a train-fact-model or load-model step before it");
+
+    /// <summary>Paths inside the output folder are recorded relative to it; others absolute.</summary>
+    public string Relative(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(OutputFolder, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative.Replace('\\', '/');
+    }
+}

@@ -1,0 +1,59 @@
+namespace MlNetDkn.Pipelines;
+
+/// <summary>A step ready to run: its kind, its resolved options and where it was defined.</summary>
+public sealed record PlannedStep(IPipelineStep Step, ResolvedOptions Options, StepDefinition Definition);
+
+/// <summary>A definition whose steps and options have all been checked against the registry.</summary>
+public sealed record ValidatedPipeline(PipelineDefinition Definition, IReadOnlyList<PlannedStep> Steps);
+
+/// <summary>
+/// Checks a definition against the registry and collects every problem, each naming the JSON path: unknown step
+/// (listing the known ones), unknown option (listing the valid ones), missing required option, mistyped value
+/// (expected type and given value), and a step that needs a dataset or model no earlier step provides.
+/// </summary>
+public static class PipelineValidator
+{
+    public static ValidatedPipeline Validate(PipelineDefinition definition, StepRegistry registry)
+    {
+        var errors = new List<string>();
+        var planned = new List<PlannedStep>();
+        var provided = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var def in definition.Steps)
+        {
+            if (!registry.TryGet(def.Step, out var step))
+            {
+                errors.Add($"{def.JsonPath}.step: unknown step '{def.Step}' (known steps: {string.Join(", ", registry.Names)})");
+                continue;
+            }
+            var options = Resolve(step, def, errors);
+            foreach (var need in step.Needs.Where(n => !provided.Contains(n)))
+                errors.Add($"{def.JsonPath}: step '{step.Name}' needs a {need}, but no earlier step provides one " +
+                           $"(steps providing it: {string.Join(", ", registry.Steps.Where(s => s.Provides.Contains(need)).Select(s => s.Name))})");
+            provided.UnionWith(step.Provides);
+            if (options != null) planned.Add(new PlannedStep(step, options, def));
+        }
+        if (errors.Count > 0) throw new PipelineValidationException(definition.Source, errors);
+        return new ValidatedPipeline(definition, planned);
+    }
+
+    static ResolvedOptions? Resolve(IPipelineStep step, StepDefinition def, List<string> errors)
+    {
+        int before = errors.Count;
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, node) in def.Options)
+            if (!step.Options.ContainsKey(name))
+                errors.Add($"{def.JsonPath}.options.{name}: unknown option '{name}' for step '{step.Name}' (valid: {string.Join(", ", step.Options.Keys.Order(StringComparer.Ordinal))})");
+        foreach (var (name, spec) in step.Options)
+        {
+            var path = $"{def.JsonPath}.options.{name}";
+            if (!def.Options.TryGetPropertyValue(name, out var node) || node is null)
+            {
+                if (spec.Required) errors.Add($"{path}: missing required option '{name}' of step '{step.Name}' ({spec.TypeName}: {spec.Description})");
+                values[name] = spec.Default;
+            }
+            else if (spec.TryConvert(node, out var value, out var error)) values[name] = value;
+            else errors.Add($"{path}: {error}");
+        }
+        return errors.Count == before ? new ResolvedOptions(step.Name, values) : null;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Pipelines;
+
+/// <summary>
+/// manifest.json of a run, rewritten after every step so an interrupted run still says what finished: tool version,
+/// the definition as run (overrides applied), seed, machine (OS, cores, torch threads), dataset and model content
+/// hashes, and per step its resolved options, status, timing and outputs.
+/// </summary>
+public sealed class RunManifest
+{
+    public const string FileName = "manifest.json";
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    readonly JsonObject _root;
+    readonly JsonArray _steps = [];
+
+    public RunManifest(PipelineDefinition definition, IReadOnlyList<string> overrides)
+    {
+        _root = new JsonObject
+        {
+            ["tool"] = new JsonObject { ["name"] = "dkn", ["version"] = ToolVersion },
+            ["pipeline"] = new JsonObject
+            {
+                ["name"] = definition.Name, ["source"] = definition.Source,
+                ["overrides"] = new JsonArray(overrides.Select(o => (JsonNode)o).ToArray()),
+                ["definition"] = definition.ToJson(),
+            },
+            ["seed"] = definition.Seed,
+            ["status"] = "running",
+            ["started_utc"] = DateTime.UtcNow.ToString("O"),
+            ["machine"] = Machine(),
+            ["steps"] = _steps,
+        };
+    }
+
+    /// <summary>The informational version of the Core assembly, read from the assembly (git is never called; the SDK
+    /// may have appended the source revision after a '+' at build time).</summary>
+    public static string ToolVersion =>
+        typeof(RunManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(RunManifest).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>Top-level sections steps may fill ("dataset", "model", ...); replaced when set again.</summary>
+    public void SetSection(string name, JsonNode value) => _root[name] = value;
+
+    public JsonNode? this[string name] => _root[name];
+
+    /// <summary>Adds a step entry in the "running" state and returns it, for outputs and the final status.</summary>
+    public JsonObject BeginStep(PlannedStep step)
+    {
+        var entry = new JsonObject
+        {
+            ["index"] = step.Definition.Index, ["step"] = step.Step.Name, ["options"] = step.Options.ToJson(),
+            ["status"] = "running", ["started_utc"] = DateTime.UtcNow.ToString("O"), ["outputs"] = new JsonObject(),
+        };
+        _steps.Add(entry);
+        return entry;
+    }
+
+    public static void EndStep(JsonObject entry, string status, TimeSpan elapsed, string? error = null)
+    {
+        entry["status"] = status;
+        entry["seconds"] = Math.Round(elapsed.TotalSeconds, 3);
+        if (error != null) entry["error"] = error;
+    }
+
+    public void Finish(string status, TimeSpan elapsed)
+    {
+        _root["status"] = status;
+        _root["finished_utc"] = DateTime.UtcNow.ToString("O");
+        _root["seconds"] = Math.Round(elapsed.TotalSeconds, 3);
+    }
+
+    public JsonObject ToJson() => (JsonObject)_root.DeepClone();
+
+    /// <summary>Writes through a temporary file so a crash never leaves half a manifest.</summary>
+    public void Save(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, FileName);
+        File.WriteAllText(path + ".tmp", _root.ToJsonString(Indented));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    static JsonObject Machine() => new()
+    {
+        ["os"] = RuntimeInformation.OSDescription,
+        ["architecture"] = RuntimeInformation.OSArchitecture.ToString(),
+        ["framework"] = RuntimeInformation.FrameworkDescription,
+        ["cores"] = Environment.ProcessorCount,
+        ["torch_threads"] = get_num_threads(),
+        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+    };
+}

@@ -1,0 +1,31 @@
+using MlNetDkn.Pipelines.Steps;
+
+namespace MlNetDkn.Pipelines;
+
+/// <summary>The step kinds a pipeline may use, by name. Later stages add theirs with <see cref="Register"/>.</summary>
+public sealed class StepRegistry
+{
+    readonly Dictionary<string, IPipelineStep> _steps = new(StringComparer.Ordinal);
+
+    /// <summary>A registry with every built-in step. Add a new built-in step to this list.</summary>
+    public static StepRegistry CreateDefault() => new StepRegistry()
+        .Register(new SyntheticWorldStep())
+        .Register(new LoadFactsStep())
+        .Register(new TrainFactModelStep())
+        .Register(new LoadModelStep())
+        .Register(new EvaluateAccuracyStep());
+
+    /// <summary>Adds a step kind; a second step with the same name is a programming error.</summary>
+    public StepRegistry Register(IPipelineStep step)
+    {
+        if (!_steps.TryAdd(step.Name, step)) throw new InvalidOperationException($"a pipeline step named '{step.Name}' is already registered");
+        return this;
+    }
+
+    public bool TryGet(string name, out IPipelineStep step) => _steps.TryGetValue(name, out step!);
+
+    /// <summary>Registered names, sorted.</summary>
+    public IReadOnlyList<string> Names => _steps.Keys.Order(StringComparer.Ordinal).ToList();
+
+    public IEnumerable<IPipelineStep> Steps => Names.Select(n => _steps[n]);
+}

@@ -1,0 +1,25 @@
+using MlNetDkn.Facts;
+
+namespace MlNetDkn.Pipelines.Steps;
+
+/// <summary>`load-facts`: makes an existing fact Parquet file the run's dataset (it is referenced, not copied).</summary>
+public sealed class LoadFactsStep : IPipelineStep
+{
+    public string Name => "load-facts";
+    public string Description => "Use an existing fact dataset (Parquet) as the run's dataset.";
+    public IReadOnlyCollection<string> Needs => [];
+    public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
+
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
+    {
+        ["path"] = OptionSpec.RequiredText("Fact Parquet file, relative to the current directory"),
+    };
+
+    public void Run(PipelineContext context, ResolvedOptions o)
+    {
+        var path = Path.GetFullPath(o.GetString("path"));
+        var dataset = FactDataset.Read(path);
+        context.SetDataset(dataset, path);
+        context.Reporter.Info($"  {dataset.Count:N0} facts from {path}");
+    }
+}

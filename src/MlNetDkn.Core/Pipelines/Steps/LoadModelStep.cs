@@ -1,0 +1,26 @@
+using MlNetDkn.Modeling;
+
+namespace MlNetDkn.Pipelines.Steps;
+
+/// <summary>`load-model`: makes an existing model folder (or llama2.c file) the run's model; it is referenced, not copied.</summary>
+public sealed class LoadModelStep : IPipelineStep
+{
+    public string Name => "load-model";
+    public string Description => "Use an existing Hugging Face model folder (or llama2.c checkpoint) as the run's model.";
+    public IReadOnlyCollection<string> Needs => [];
+    public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Model];
+
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
+    {
+        ["path"] = OptionSpec.RequiredText("Model folder or llama2.c .bin file, relative to the current directory"),
+    };
+
+    public void Run(PipelineContext context, ResolvedOptions o)
+    {
+        var path = Path.GetFullPath(o.GetString("path"));
+        // Loading once checks the folder now rather than in a later, more expensive step.
+        using var loaded = ModelLoader.Load(path);
+        context.SetModel(path, loaded.ContentHash, new System.Text.Json.Nodes.JsonObject { ["family"] = loaded.Config.Family.ToString() });
+        context.Reporter.Info($"  {loaded.Config.Family} model, {loaded.Config.NumLayers} layers, from {path}");
+    }
+}

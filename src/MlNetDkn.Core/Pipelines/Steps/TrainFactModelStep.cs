@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MlNetDkn.Modeling;
+using MlNetDkn.Training;
+
+namespace MlNetDkn.Pipelines.Steps;
+
+/// <summary>
+/// `train-fact-model`: trains the built-in fact model on the run's dataset, or reuses the cached model trained on
+/// the same dataset with the same options, then copies it into the output folder (unless copy_to_output is false).
+/// Puts the <see cref="TrainingLog"/> in <see cref="PipelineContext.Items"/> under "training_log".
+/// </summary>
+public sealed class TrainFactModelStep : IPipelineStep
+{
+    public const string TrainingLogItem = "training_log";
+    static readonly FactModelTrainingOptions D = new();
+
+    public string Name => "train-fact-model";
+    public string Description => "Train (or reuse from the cache) the built-in GPT-2/LLaMA fact model on the dataset.";
+    public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset];
+    public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Model];
+
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
+    {
+        ["family"] = OptionSpec.Text("gpt2", "Architecture", "gpt2", "llama"),
+        ["layers"] = OptionSpec.Int(D.Layers, "Transformer blocks"),
+        ["hidden_size"] = OptionSpec.Int(D.HiddenSize, "d_model"),
+        ["heads"] = OptionSpec.Int(D.Heads, "Attention heads"),
+        ["intermediate_size"] = OptionSpec.Int(D.IntermediateSize, "MLP neurons per layer (d_ff)"),
+        ["max_positions"] = OptionSpec.Int(D.MaxPositions, "Longest prompt + answer in tokens"),
+        ["tie_embeddings"] = OptionSpec.Bool(D.TieEmbeddings, "Share the input embedding with the LM head"),
+        ["epochs"] = OptionSpec.Int(D.Epochs, "Passes over the training prompts (at most, with stop_at_accuracy)"),
+        ["batch_size"] = OptionSpec.Int(D.BatchSize, "Examples per optimiser step"),
+        ["learning_rate"] = OptionSpec.Number(D.LearningRate, "Peak AdamW learning rate"),
+        ["min_lr_ratio"] = OptionSpec.Number(D.MinLearningRateRatio, "Final learning rate as a fraction of the peak"),
+        ["warmup_fraction"] = OptionSpec.Number(D.WarmupFraction, "Linear warm-up as a fraction of all steps"),
+        ["schedule"] = OptionSpec.Text("cosine", "Decay after warm-up", "cosine", "linear", "constant"),
+        ["weight_decay"] = OptionSpec.Number(D.WeightDecay, "AdamW weight decay on matrices"),
+        ["grad_clip"] = OptionSpec.Number(D.GradientClip, "Gradient norm clip (0 = off)"),
+        ["loss"] = OptionSpec.Text("all", "all: every token, answer weighted (fastest); answer: answer tokens only", "all", "answer"),
+        ["answer_weight"] = OptionSpec.Number(D.AnswerWeight, "With loss=all, weight of answer positions"),
+        ["seed"] = OptionSpec.Int(null, "Training seed (default: the pipeline seed)"),
+        ["eval_every"] = OptionSpec.Int(D.EvalEvery, "Full evaluation every N epochs"),
+        ["stop_at_accuracy"] = OptionSpec.Number(D.StopAtAccuracy, "Stop once training-prompt accuracy reaches this (0 = never)"),
+        ["cache"] = OptionSpec.Text(null, "Model cache folder (default: --cache, else .cache/models)"),
+        ["copy_to_output"] = OptionSpec.Bool(true, "Copy the model folder into the output folder (else the run references the cache)"),
+        ["folder"] = OptionSpec.Text("model", "Model folder name inside the output folder"),
+    };
+
+    public static FactModelTrainingOptions ToTrainingOptions(ResolvedOptions o, int pipelineSeed) => D with
+    {
+        Family = o.GetString("family") == "llama" ? ModelFamily.Llama : ModelFamily.Gpt2,
+        Layers = o.GetInt("layers"), HiddenSize = o.GetInt("hidden_size"), Heads = o.GetInt("heads"),
+        IntermediateSize = o.GetInt("intermediate_size"), MaxPositions = o.GetInt("max_positions"), TieEmbeddings = o.GetBool("tie_embeddings"),
+        Epochs = o.GetInt("epochs"), BatchSize = o.GetInt("batch_size"), LearningRate = o.GetDouble("learning_rate"),
+        MinLearningRateRatio = o.GetDouble("min_lr_ratio"), WarmupFraction = o.GetDouble("warmup_fraction"),
+        Schedule = Enum.Parse<LearningRateSchedule>(o.GetString("schedule"), ignoreCase: true), WeightDecay = o.GetDouble("weight_decay"),
+        GradientClip = o.GetDouble("grad_clip"), Loss = Enum.Parse<LossTarget>(o.GetString("loss"), ignoreCase: true),
+        AnswerWeight = o.GetDouble("answer_weight"), Seed = o.GetInt("seed", pipelineSeed), EvalEvery = o.GetInt("eval_every"),
+        StopAtAccuracy = o.GetDouble("stop_at_accuracy"),
+    };
+
+    public void Run(PipelineContext context, ResolvedOptions o)
+    {
+        var dataset = context.RequireDataset(Name);
+        var options = ToTrainingOptions(o, context.Seed);
+        var cacheRoot = o.GetStringOrNull("cache") ?? context.CacheFolder;
+        var cached = context.Reporter.Track("training", progress => FactModelCache.GetOrTrain(dataset, options, cacheRoot,
+            new TrainingStepProgress(progress), context.CancellationToken));
+        var log = cached.Log;
+        context.Reporter.Info(cached.Reused
+            ? $"  reused cached model {cached.Key} ({cached.Folder})"
+            : $"  trained in {log.TrainingSeconds:0.0} s, {log.Epochs.Count} epochs -> cache {cached.Key}");
+        context.Reporter.Info(string.Create(CultureInfo.InvariantCulture,
+            $"  training-prompt accuracy {log.FinalTrainAccuracy:P1}, held-out accuracy {log.FinalHeldoutAccuracy:P1}"));
+
+        var folder = cached.Folder;
+        if (o.GetBool("copy_to_output"))
+        {
+            folder = context.OutputPath(o.GetString("folder"));
+            CopyFolder(cached.Folder, folder);
+            context.RecordOutput("model", folder);
+        }
+        var plot = context.OutputPath(TrainedFactModel.LossPlotFile);
+        File.Copy(Path.Combine(cached.Folder, TrainedFactModel.LossPlotFile), plot, overwrite: true);
+        context.RecordOutput("loss_plot", plot);
+
+        context.Items[TrainingLogItem] = log;
+        context.SetModel(folder, cached.ContentHash, new JsonObject
+        {
+            ["family"] = options.Family.ToString(), ["parameters"] = log.Parameters, ["cache_folder"] = cached.Folder,
+            ["cache_key"] = cached.Key, ["reused_from_cache"] = cached.Reused, ["epochs_run"] = log.Epochs.Count,
+            ["training_seconds"] = Math.Round(log.TrainingSeconds, 3), ["final_train_accuracy"] = log.FinalTrainAccuracy,
+            ["final_heldout_accuracy"] = double.IsNaN(log.FinalHeldoutAccuracy) ? null : log.FinalHeldoutAccuracy,
+            ["training_threads"] = log.Threads,
+        });
+    }
+
+    static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using MlNetDkn.Facts;
+using MlNetDkn.Metrics;
+using MlNetDkn.Pipelines;
+using MlNetDkn.Pipelines.Steps;
+using MlNetDkn.Tests.Support;
+using MlNetDkn.Training;
+
+namespace MlNetDkn.Tests.Pipelines;
+
+/// <summary>Runs the tiny pipeline once (training into a private cache) and checks what it wrote.</summary>
+public sealed class TinyRun
+{
+    public string Cache { get; } = SharedPaths.TempDir("pipeline-cache");
+    public string Output { get; } = SharedPaths.TempDir("pipeline-run");
+    public PipelineContext Context { get; }
+
+    public TinyRun()
+    {
+        var path = PipelineFiles.Write(PipelineFiles.Tiny, "tiny");
+        Context = PipelineRunner.RunFile(path, new PipelineRunOptions { Output = Output, CacheFolder = Cache, Overrides = ["seed=7"] },
+            new TextPipelineReporter());
+    }
+}
+
+public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
+{
+    JsonNode Manifest => JsonNode.Parse(File.ReadAllText(Path.Combine(run.Output, RunManifest.FileName)))!;
+
+    [Fact]
+    public void WritesDatasetModelTablesPlotAndManifest()
+    {
+        foreach (var file in new[] { "facts.parquet", "model/config.json", "model/model.safetensors", "model/tokenizer.json",
+                     "accuracy.parquet", "accuracy.csv", "loss_curve.png", "manifest.json" })
+            Assert.True(File.Exists(Path.Combine(run.Output, file)), file);
+        var dataset = FactDataset.Read(Path.Combine(run.Output, "facts.parquet"));
+        Assert.Equal(40, dataset.Count);
+
+        var m = Manifest;
+        Assert.Equal("completed", m["status"]!.GetValue<string>());
+        Assert.Equal(dataset.ContentHash(), m["dataset"]!["content_sha256"]!.GetValue<string>());
+        Assert.Equal(FactModelCache.ContentHash(Path.Combine(run.Output, "model")), m["model"]!["content_sha256"]!.GetValue<string>());
+        Assert.Equal(run.Context.ModelContentHash, m["model"]!["content_sha256"]!.GetValue<string>());
+        Assert.Equal(7, m["seed"]!.GetValue<int>());
+        Assert.Equal("seed=7", m["pipeline"]!["overrides"]![0]!.GetValue<string>());
+        Assert.True(m["machine"]!["cores"]!.GetValue<int>() >= 1);
+        Assert.True(m["machine"]!["torch_threads"]!.GetValue<int>() >= 1);
+        Assert.False(string.IsNullOrEmpty(m["tool"]!["version"]!.GetValue<string>()));
+        var steps = m["steps"]!.AsArray();
+        Assert.Equal(["synthetic-world", "train-fact-model", "evaluate-accuracy"], steps.Select(s => s!["step"]!.GetValue<string>()));
+        Assert.All(steps, s => Assert.Equal("completed", s!["status"]!.GetValue<string>()));
+        Assert.All(steps, s => Assert.True(s!["seconds"]!.GetValue<double>() >= 0));
+        Assert.Equal(40, steps[1]!["options"]!["epochs"]!.GetValue<int>());
+        Assert.Equal("model", steps[1]!["outputs"]!["model"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void AccuracyTableMatchesTheContextAndTheCsv()
+    {
+        var rows = (IReadOnlyList<AccuracyRow>)run.Context.Items[EvaluateAccuracyStep.AccuracyItem];
+        Assert.Equal(["prompts", "heldout_prompts"], rows.Select(r => r.PromptKind));
+        Assert.Equal([160, 80], rows.Select(r => r.Prompts));
+        Assert.True(rows[0].Accuracy >= 0.9, $"train accuracy {rows[0].Accuracy:P1}");
+
+        var (table, metadata) = MetricTable.ReadParquet(Path.Combine(run.Output, "accuracy.parquet"));
+        Assert.Equal(["split", "prompt_kind", "facts", "prompts", "correct", "accuracy"], table.ColumnNames);
+        Assert.Equal(rows.Select(r => (long)r.Correct), (long[])table.Column("correct"));
+        Assert.Equal(rows.Select(r => r.Accuracy), (double[])table.Column("accuracy"));
+        Assert.Equal(run.Context.ModelContentHash, metadata["mlnetdkn.model_sha256"]);
+        var csv = File.ReadAllLines(Path.Combine(run.Output, "accuracy.csv"));
+        Assert.Equal("split,prompt_kind,facts,prompts,correct,accuracy", csv[0]);
+        Assert.StartsWith($"train,prompts,40,160,{rows[0].Correct},", csv[1]);
+        Assert.Equal(3, csv.Length);
+    }
+
+    [Fact]
+    public void ASecondRunReusesTheCachedModel()
+    {
+        var output = SharedPaths.TempDir("pipeline-rerun");
+        var path = PipelineFiles.Write(PipelineFiles.Tiny, "tiny");
+        var reporter = new TextPipelineReporter();
+        var again = PipelineRunner.RunFile(path, new PipelineRunOptions { Output = output, CacheFolder = run.Cache }, reporter);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
+        Assert.True(manifest["model"]!["reused_from_cache"]!.GetValue<bool>());
+        Assert.Contains(reporter.Messages, m => m.Contains("reused cached model"));
+        Assert.Equal(run.Context.ModelContentHash, again.ModelContentHash);
+        Assert.Single(Directory.GetDirectories(run.Cache));
+    }
+
+    [Fact]
+    public void AFailingStepIsRecordedAndEarlierOutputsStay()
+    {
+        var json = """
+            {"name": "fails", "steps": [
+              {"step": "synthetic-world", "options": {"entities": 3, "relations": 1}},
+              {"step": "train-fact-model", "options": {"max_positions": 2, "epochs": 1}}]}
+            """;
+        var output = SharedPaths.TempDir("pipeline-fails");
+        var e = Assert.Throws<DknInputException>(() => PipelineRunner.RunFile(PipelineFiles.Write(json),
+            new PipelineRunOptions { Output = output, CacheFolder = run.Cache }, new TextPipelineReporter()));
+        Assert.Contains("max-positions", e.Message);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
+        Assert.Equal("failed", manifest["status"]!.GetValue<string>());
+        Assert.Equal("completed", manifest["steps"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal("failed", manifest["steps"]![1]!["status"]!.GetValue<string>());
+        Assert.True(File.Exists(Path.Combine(output, "facts.parquet")));
+    }
+
+    [Fact]
+    public void CliRunValidatesOverridesAndWritesTheRun()
+    {
+        var path = PipelineFiles.Write(PipelineFiles.Tiny, "tiny");
+        var output = SharedPaths.TempDir("cli-run");
+        var (code, stdout, stderr) = CliRunner.Run("run", path, "--out", output, "--cache", run.Cache);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("reused cached model", stdout);
+        Assert.Contains("train/prompts:", stdout);
+        Assert.True(File.Exists(Path.Combine(output, "accuracy.csv")));
+
+        (code, stdout, _) = CliRunner.Run("run", path, "--validate", "--set", "steps.train-fact-model.epochs=3");
+        Assert.Equal(0, code);
+        Assert.Contains("\"epochs\":3", stdout);
+
+        (code, _, stderr) = CliRunner.Run("run", path, "--set", "steps.train-fact-model.epochs=three", "--out", output);
+        Assert.Equal(2, code);
+        Assert.Contains("error: --set steps.train-fact-model.epochs=three: option 'epochs' of step 'train-fact-model': expected integer", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+
+        var bad = PipelineFiles.Write("""{"name": "x", "steps": [{"step": "synthetic-world", "options": {"entities": "many"}}]}""");
+        (code, _, stderr) = CliRunner.Run("run", bad);
+        Assert.Equal(2, code);
+        Assert.Contains($"error: {bad}: $.steps[0].options.entities: expected integer, got \"many\"", stderr);
+    }
+}
