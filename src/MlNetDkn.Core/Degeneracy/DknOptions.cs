@@ -13,7 +13,7 @@ public sealed record DknOptions
 {
     /// <summary>null: <see cref="StructuralGraphOptions.Corrected"/>, or the authors' graph for their preset.</summary>
     public StructuralGraphOptions? Graph { get; init; }
-    public NtcOptions Ntc { get; init; } = NtcOptions.Corrected;
+    public NtcOptions Ntc { get; init; } = NtcOptions.Corrected with { FiniteThreshold = ScaleFreeFinite };
     public FunctionalCheckOptions Check { get; init; } = FunctionalCheckOptions.Default;
     public DegeneracyEvaluationOptions Evaluation { get; init; } = new();
     public IReadOnlyList<ClusteringMethod> Methods { get; init; } = [ClusteringMethod.Ntc, ClusteringMethod.Hierarchical, ClusteringMethod.Dbscan, ClusteringMethod.KMeans];
@@ -23,6 +23,12 @@ public sealed record DknOptions
     public bool EvaluateDegeneracy { get; init; } = true;
     public bool AuthorsGraph { get; init; }
     public string Preset { get; init; } = "default";
+
+    /// <summary>
+    /// The corrected graph marks "no connection" far above any real |1/w|, and NTC counts every real connection as
+    /// finite: the authors' cut at |1/w| &lt; 100 assumes GPT-2-small weight scales and leaves small models with no edge.
+    /// </summary>
+    public const double ScaleFreeNoConnection = 1e12, ScaleFreeFinite = 1e11;
 
     public static DknOptions Default { get; } = new();
 
@@ -42,7 +48,8 @@ public sealed record DknOptions
 
     /// <summary>The graph options for a model family (the authors' LLaMA orientation applies to gated MLPs).</summary>
     public StructuralGraphOptions GraphFor(ModelFamily family) =>
-        Graph ?? (AuthorsGraph ? StructuralGraphOptions.DknAuthors(llamaOrientation: family is ModelFamily.Llama or ModelFamily.Qwen2) : StructuralGraphOptions.Corrected);
+        Graph ?? (AuthorsGraph ? StructuralGraphOptions.DknAuthors(llamaOrientation: family is ModelFamily.Llama or ModelFamily.Qwen2)
+                               : StructuralGraphOptions.Corrected with { NoConnection = ScaleFreeNoConnection });
 
     public static ClusteringMethod ParseMethod(string text) => text.ToLowerInvariant() switch
     {

@@ -8,8 +8,26 @@ namespace MlNetDkn.Degeneracy;
 /// </summary>
 public static class NtcClustering
 {
-    public static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(StructuralGraph graph, NtcOptions options) =>
-        options.Method == NtcMethod.AuthorsUnionFind ? AuthorsUnionFind(graph, options) : PersistenceGap(graph, options);
+    public static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(StructuralGraph graph, NtcOptions options) => options.Method switch
+    {
+        NtcMethod.AuthorsUnionFind => AuthorsUnionFind(graph, options),
+        NtcMethod.PersistenceGap => PersistenceGap(graph, options),
+        _ => QuantileCut(graph, options),
+    };
+
+    /// <summary>Single linkage up to the CutQuantile of the finite distances; clusters of at least MinClusterSize.</summary>
+    public static IReadOnlyList<IReadOnlyList<Neuron>> QuantileCut(StructuralGraph graph, NtcOptions options)
+    {
+        var edges = UpperTriangle(graph).Where(e => e.W < options.FiniteThreshold).ToArray();
+        if (edges.Length == 0) return [];
+        double radius = Statistics.Quantile(edges.Select(e => e.W), options.CutQuantile);
+        var uf = new UnionFind(graph.Count);
+        foreach (var e in edges.Where(e => e.W <= radius)) uf.Union(e.I, e.J);
+        return uf.Components()
+            .Where(c => c.Points.Count >= Math.Max(1, options.MinClusterSize))
+            .Select(c => (IReadOnlyList<Neuron>)c.Points.Select(p => graph.Neurons[p]).ToArray())
+            .ToArray();
+    }
 
     /// <summary>
     /// The authors' procedure (method.md §3.2): τ = quantile(finite distances, 0.2); candidate edges D &lt; τ sorted
@@ -47,8 +65,9 @@ public static class NtcClustering
     /// <summary>
     /// Corrected: 0-dimensional persistence done the standard way. Every neuron is born at 0; Kruskal over the finite
     /// edges gives the single-linkage merge heights h_1 ≤ … ≤ h_m, and the last level FiniteThreshold closes the
-    /// filtration. The cut goes into the widest gap between consecutive levels (log distances by default): the
-    /// clusters below it are the ones that persist longest. Merges 1..k* are kept, where gap k* is the widest; clusters
+    /// filtration. The cut goes into the widest gap between consecutive merge heights (log distances by default)
+    /// among those where the height at least doubles (MinGapRatio): the clusters below it are the ones that persist
+    /// longest. Merges 1..k* are kept, where gap k* is the widest; with no such gap every merge is kept. Clusters
     /// smaller than MinClusterSize are dropped.
     /// </summary>
     public static IReadOnlyList<IReadOnlyList<Neuron>> PersistenceGap(StructuralGraph graph, NtcOptions options)
@@ -62,13 +81,16 @@ public static class NtcClustering
         if (merges.Count == 0) return [];
 
         Func<double, double> scale = options.LogScaleGaps ? w => Math.Log(Math.Max(w, 1e-300)) : w => w;
-        int keep = 0;
+        // Only gaps between consecutive merges count: the gap from the last merge up to the finite threshold is nearly
+        // always the widest on a log scale and would glue every connected neuron into one cluster. A cut also needs
+        // a real jump (merge heights at least MinGapRatio apart); without one, every merge is kept.
+        int keep = merges.Count;
         double widest = double.NegativeInfinity;
-        for (int m = 0; m < merges.Count; m++)
+        for (int m = 0; m + 1 < merges.Count; m++)
         {
-            double next = m + 1 < merges.Count ? merges[m + 1].W : options.FiniteThreshold;
-            double gap = scale(next) - scale(merges[m].W);
-            if (gap > widest) { widest = gap; keep = m + 1; }   // first widest gap wins ties: the finer cut
+            double gap = scale(merges[m + 1].W) - scale(merges[m].W);
+            bool significant = merges[m + 1].W >= options.MinGapRatio * merges[m].W;
+            if (significant && gap > widest) { widest = gap; keep = m + 1; }   // first widest gap wins ties: the finer cut
         }
 
         var cut = new UnionFind(k);

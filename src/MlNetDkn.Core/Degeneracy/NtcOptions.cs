@@ -6,12 +6,20 @@ public enum NtcMethod
     AuthorsUnionFind,
     /// <summary>Single linkage on finite edges, cut at the largest gap between consecutive merge heights.</summary>
     PersistenceGap,
+    /// <summary>
+    /// Single linkage over the shortest edges: grow radius-R balls around each neuron until R reaches the
+    /// <see cref="NtcOptions.CutQuantile"/> of the finite distances (the authors' filtration, whose effective cut is
+    /// about the 10th percentile), without their root-birth "persistence" test. The corrected default.
+    /// </summary>
+    QuantileCut,
 }
 
 /// <summary>Options of neurological topology clustering (NTC).</summary>
 public sealed record NtcOptions
 {
-    public NtcMethod Method { get; init; } = NtcMethod.PersistenceGap;
+    public NtcMethod Method { get; init; } = NtcMethod.QuantileCut;
+    /// <summary>QuantileCut: merge every edge at or below this quantile of the finite distances.</summary>
+    public double CutQuantile { get; init; } = 0.1;
     /// <summary>Distances at or above this are "no connection" (the authors' inf_threshold 100, i.e. |w| ≤ 0.01).</summary>
     public double FiniteThreshold { get; init; } = 100;
     /// <summary>Authors: candidate edges are those below this quantile of the finite distances.</summary>
@@ -22,6 +30,8 @@ public sealed record NtcOptions
     public double PersistenceQuantile { get; init; } = 0.5;
     /// <summary>PersistenceGap: measure gaps between log distances (|1/w| is heavy-tailed), else raw distances.</summary>
     public bool LogScaleGaps { get; init; } = true;
+    /// <summary>Corrected method: a cut needs consecutive merge heights at least this ratio apart.</summary>
+    public double MinGapRatio { get; init; } = 2.0;
     /// <summary>PersistenceGap: smaller clusters are dropped (the authors always drop singletons).</summary>
     public int MinClusterSize { get; init; } = 2;
 

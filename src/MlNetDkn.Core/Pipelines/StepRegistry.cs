@@ -13,7 +13,9 @@ public sealed class StepRegistry
         .Register(new LoadFactsStep())
         .Register(new TrainFactModelStep())
         .Register(new LoadModelStep())
-        .Register(new EvaluateAccuracyStep());
+        .Register(new EvaluateAccuracyStep())
+        .Register(new AttributeKnowledgeNeuronsStep())
+        .Register(new FindDegenerateNeuronsStep());
 
     /// <summary>Adds a step kind; a second step with the same name is a programming error.</summary>
     public StepRegistry Register(IPipelineStep step)

@@ -68,13 +68,27 @@ public class ClusteringTests
     [Fact]
     public void Persistence_gap_cuts_at_the_widest_gap()
     {
-        // Two tight groups (merges at 1, 1.1, 1.2, 1.3) joined at 47.9: the log gap 1.3 → 47.9 beats 47.9 → 100.
+        // Two tight groups (merges at 1, 1.1, 1.2, 1.3) joined at 47.9: the cut goes into the jump 1.3 → 47.9.
         var g = FromPoints(0, 1, 2.1, 50, 51.2, 52.5);
         var clusters = NtcClustering.PersistenceGap(g, NtcOptions.Corrected);
         Assert.Equal([[0, 1, 2], [3, 4, 5]], Indices(g, clusters));
-        // Linear gaps: 100 − 47.9 (end of the filtration) is wider, so everything merges.
+        // Linear gaps pick the same jump; the closing gap up to the finite threshold never counts.
         var linear = NtcClustering.PersistenceGap(g, NtcOptions.Corrected with { LogScaleGaps = false });
-        Assert.Single(linear);
+        Assert.Equal([[0, 1, 2], [3, 4, 5]], Indices(g, linear));
+        // Without a jump of at least MinGapRatio, nothing is cut.
+        Assert.Single(NtcClustering.PersistenceGap(g, NtcOptions.Corrected with { MinGapRatio = 100 }));
+    }
+
+    [Fact]
+    public void Quantile_cut_merges_only_the_shortest_edges()
+    {
+        // Pairs at 1 and 1.5, everything else 10..40: the 10th percentile of the 15 finite edges is ~1.5 → two pairs.
+        var g = FromUpper(6, (i, j) => (i, j) switch { (0, 1) => 1, (2, 3) => 1.5, _ => 10 + i + 5 * j });
+        var clusters = NtcClustering.QuantileCut(g, NtcOptions.Corrected);
+        Assert.Equal([[0, 1], [2, 3]], Indices(g, clusters));
+        Assert.Equal(NtcMethod.QuantileCut, NtcOptions.Corrected.Method);
+        // A higher quantile lets longer edges join the groups.
+        Assert.True(NtcClustering.QuantileCut(g, NtcOptions.Corrected with { CutQuantile = 0.9 }).Max(c => c.Count) > 2);
     }
 
     [Fact]
