@@ -33,9 +33,16 @@ static class AttributionBenchmark
         var request = new AttributionRequest(prompt, [464L]);
         var options = AttributionOptions.Eleuther with { Steps = steps, BatchSize = 20 };
 
-        double matmulGflops = MatmulRate(2048);
-        double naive = Time(() => IntegratedGradients.Attribute(model, request, options with { FastPath = false }), repeats);
-        double fast = Time(() => IntegratedGradients.Attribute(model, request, options with { FastPath = true, BatchSize = 256 }), repeats);
+        // Naive and fast runs alternate, so drifting machine load hits both alike; each pair gives one ratio.
+        Action naiveRun = () => IntegratedGradients.Attribute(model, request, options with { FastPath = false });
+        Action fastRun = () => IntegratedGradients.Attribute(model, request, options with { FastPath = true, BatchSize = 256 });
+        naiveRun();
+        fastRun();
+        var pairs = new List<(double Naive, double Fast, double Matmul)>();
+        for (int i = 0; i < repeats; i++) pairs.Add((Time(naiveRun, 1, warmUp: false), Time(fastRun, 1, warmUp: false), MatmulRate(2048)));
+        double naive = Median(pairs.Select(p => p.Naive)), fast = Median(pairs.Select(p => p.Fast));
+        double matmulGflops = Median(pairs.Select(p => p.Matmul));
+        double ratio = Median(pairs.Select(p => p.Naive / p.Fast));
         double flops = FastPathFlops(config, promptLength, steps);
         double floor = flops / (matmulGflops * 1e9);
 
@@ -45,7 +52,8 @@ static class AttributionBenchmark
             ["prompt_tokens"] = promptLength, ["steps"] = steps, ["dtype"] = "float32",
             ["matmul_gflops_2048"] = Math.Round(matmulGflops, 1),
             ["naive_s_per_prompt"] = Math.Round(naive, 3), ["fast_s_per_prompt"] = Math.Round(fast, 3),
-            ["speedup_fast_over_naive"] = Math.Round(naive / fast, 2),
+            ["speedup_fast_over_naive"] = Math.Round(ratio, 2),
+            ["speedup_per_pair"] = pairs.Select(p => Math.Round(p.Naive / p.Fast, 2)).ToArray(),
             ["fast_path_gflop"] = Math.Round(flops / 1e9, 1), ["fast_floor_s"] = Math.Round(floor, 3),
             ["fast_over_floor"] = Math.Round(fast / floor, 2),
         };
@@ -55,10 +63,16 @@ static class AttributionBenchmark
         return 0;
     }
 
-    /// <summary>Median wall time of <paramref name="repeats"/> runs after one warm-up.</summary>
-    static double Time(Action action, int repeats)
+    static double Median(IEnumerable<double> values)
     {
-        action();
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>Median wall time of <paramref name="repeats"/> runs, after one warm-up unless told otherwise.</summary>
+    static double Time(Action action, int repeats, bool warmUp = true)
+    {
+        if (warmUp) action();
         var times = new List<double>();
         for (int i = 0; i < repeats; i++)
         {

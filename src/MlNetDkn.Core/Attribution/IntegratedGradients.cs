@@ -33,19 +33,10 @@ public static class IntegratedGradients
             // Teacher forcing: answer token t is predicted from the prompt and the gold answer tokens before it.
             long[] tokens = [.. request.PromptTokens, .. request.AnswerTokens.Take(t)];
             long target = request.AnswerTokens[t];
-            var activations = SiteActivations.AtLastPosition(model, tensor(tokens, device: model.Device).unsqueeze(0), options.Site)
-                .Select(a => a[0]).ToArray();                                                            // L × [d_ff]
-            var baselines = SiteActivations.Baselines(model, tokens, options, activations);             // L × [d_ff]
+            using var evaluator = Evaluator(model, tokens, target, options, out var activations, out atActivation[t]);  // L × [d_ff]
+            var baselines = SiteActivations.Baselines(model, tokens, options, activations);                      // L × [d_ff]
 
-            using IIntegrandEvaluator evaluator = options.FastPath
-                ? new FastPath(model, tokens, options.Site, options.Objective)
-                : new NaivePath(model, tokens, options.Site, options.Objective);
-
-            atActivation[t] = CleanObjective(model, tokens, target, options.Objective);
-            var baselineObjective = evaluator.Evaluate(Enumerable.Range(0, layers).ToArray(), stack(baselines), target, false)
-                .Objective.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-
-            var gradientSums = IntegrateGradients(evaluator, activations, baselines, alphas, target, options.BatchSize);  // [L, d_ff]
+            var (gradientSums, baselineObjective) = Integrate(evaluator, activations, baselines, alphas, target, options.BatchSize);
             var scores = new double[layers][];
             for (int l = 0; l < layers; l++)
             {
@@ -73,31 +64,62 @@ public static class IntegratedGradients
         };
     }
 
-    /// <summary>Σ_k ∂f/∂z at every path point of every layer, in batches of rows: [L, d_ff] float64.</summary>
-    static Tensor IntegrateGradients(IIntegrandEvaluator evaluator, Tensor[] activations, Tensor[] baselines,
-        double[] alphas, long target, int batchSize)
+    /// <summary>The fast path (one clean pass gives activations and objective) or the peers' naive path.</summary>
+    static IIntegrandEvaluator Evaluator(CausalLm model, long[] tokens, long target, AttributionOptions options,
+        out Tensor[] activations, out double cleanObjective)
+    {
+        if (options.FastPath)
+        {
+            var fast = new FastPath(model, tokens, options.Site, options.Objective, target);
+            activations = fast.Activations;
+            cleanObjective = fast.CleanObjective;
+            return fast;
+        }
+        activations = SiteActivations.AtLastPosition(model, tensor(tokens, device: model.Device).unsqueeze(0), options.Site)
+            .Select(a => a[0]).ToArray();
+        cleanObjective = CleanObjective(model, tokens, target, options.Objective);
+        return new NaivePath(model, tokens, options.Site, options.Objective);
+    }
+
+    /// <summary>
+    /// Σ_k ∂f/∂z at every path point of every layer ([L, d_ff] float64) and f at each layer's baseline ([L]), in
+    /// batches of rows. Each layer contributes its m path points (plus a baseline row when the grid lacks α = 0), in
+    /// layer order; f(baseline) rides in the same batches, so measuring it costs no extra pass over the weights.
+    /// </summary>
+    static (Tensor GradientSums, double[] BaselineObjective) Integrate(IIntegrandEvaluator evaluator, Tensor[] activations,
+        Tensor[] baselines, double[] alphas, long target, int batchSize)
     {
         int layers = activations.Length;
-        var rowLayers = Enumerable.Range(0, layers).SelectMany(l => Enumerable.Repeat(l, alphas.Length)).ToArray();
-        var sums = zeros(layers, activations[0].shape[0], ScalarType.Float64, activations[0].device);
-        using var alphaColumn = tensor(alphas, device: activations[0].device).to_type(activations[0].dtype).unsqueeze(1);  // [m, 1]
+        // Grids that start at α = 0 (left Riemann, linspace) already evaluate the baseline; others get an extra row.
+        bool gridHasBaseline = alphas[0] == 0;
+        var pointAlphas = gridHasBaseline ? alphas : [0.0, .. alphas];
+        int perLayer = pointAlphas.Length;
+        var rowLayers = Enumerable.Range(0, layers).SelectMany(l => Enumerable.Repeat(l, perLayer)).ToArray();
+        var rowAlphas = Enumerable.Range(0, rowLayers.Length).Select(r => pointAlphas[r % perLayer]).ToArray();
+        bool IsPathRow(int r) => gridHasBaseline || r % perLayer != 0;
+        var device = activations[0].device;
+        var sums = zeros(layers, activations[0].shape[0], ScalarType.Float64, device);
+        var baselineObjective = new double[layers];
+        using var allActivations = stack(activations);                                               // [L, d_ff]
+        using var allBaselines = stack(baselines);                                                   // [L, d_ff]
         for (int start = 0; start < rowLayers.Length; start += batchSize)
         {
             using var scope = NewDisposeScope();
             int end = Math.Min(start + batchSize, rowLayers.Length);
             var chunkLayers = rowLayers[start..end];
-            // Path points of the chunk: z = b_l + α_k (a_l − b_l), rows in layer-major order.
-            var points = cat(Enumerable.Range(start, end - start).GroupBy(r => rowLayers[r]).Select(g =>
-            {
-                int l = g.Key;
-                var ks = tensor(g.Select(r => (long)(r - l * alphas.Length)).ToArray(), device: alphaColumn.device);
-                return baselines[l].unsqueeze(0) + alphaColumn.index_select(0, ks) * (activations[l] - baselines[l]).unsqueeze(0);
-            }).ToList(), 0);                                                                             // [rows, d_ff]
-            var gradient = evaluator.Evaluate(chunkLayers, points, target, true).Gradient!.to_type(ScalarType.Float64);
-            var layerIndex = tensor(chunkLayers.Select(l => (long)l).ToArray(), device: sums.device);
-            sums.index_add_(0, layerIndex, gradient, 1.0);
+            // Points z = b_l + α (a_l − b_l): [rows, d_ff].
+            var alpha = tensor(rowAlphas[start..end], device: device).to_type(activations[0].dtype).unsqueeze(1);
+            var layerIndex = tensor(chunkLayers.Select(l => (long)l).ToArray(), device: device);
+            var a = allActivations.index_select(0, layerIndex);
+            var b = allBaselines.index_select(0, layerIndex);
+            var (objective, gradient) = evaluator.Evaluate(chunkLayers, b + alpha * (a - b), target, true);
+            var isPath = tensor(Enumerable.Range(start, end - start).Select(r => IsPathRow(r) ? 1.0 : 0.0).ToArray(), device: device).unsqueeze(1);
+            sums.index_add_(0, layerIndex, gradient!.to_type(ScalarType.Float64) * isPath, 1.0);
+            var values = objective.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            for (int r = start; r < end; r++)
+                if (r % perLayer == 0) baselineObjective[rowLayers[r]] = values[r - start];
         }
-        return sums;
+        return (sums, baselineObjective);
     }
 
     static double CleanObjective(CausalLm model, long[] tokens, long target, AttributionObjective objective)

@@ -45,8 +45,13 @@ public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name
 
     public abstract Tensor Embed(Tensor tokens, Tensor positions);
     public abstract IReadOnlyList<DecoderBlock> Blocks { get; }
+    /// <summary>The final norm: [B, T, d_model] → [B, T, d_model].</summary>
+    public abstract Tensor FinalNorm(Tensor x);
+    /// <summary>The unembedding matrix [vocab, d_model] (the LM head, or the token embedding when tied).</summary>
+    public abstract Tensor UnembeddingWeight { get; }
+
     /// <summary>Final norm and LM head: [B, T, d_model] → [B, T, vocab].</summary>
-    public abstract Tensor Head(Tensor x);
+    public Tensor Head(Tensor x) => FinalNorm(x).matmul(UnembeddingWeight.t());
 
     public Device Device => parameters().First().device;
     public ScalarType DType => parameters().First().dtype;

@@ -67,6 +67,20 @@ public sealed class KvCache : IDisposable
         if (layer == _keys.Length - 1) Length = (int)k.shape[2];
     }
 
+    /// <summary>Keeps only the first <paramref name="length"/> positions (drops what a longer pass stored after them).</summary>
+    public void Truncate(int length)
+    {
+        for (int l = 0; l < _keys.Length; l++)
+        {
+            if (_keys[l] is not { } k || _values[l] is not { } v) continue;
+            var keptK = k[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, length)].contiguous().DetachFromDisposeScope();
+            var keptV = v[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, length)].contiguous().DetachFromDisposeScope();
+            k.Dispose(); v.Dispose();
+            _keys[l] = keptK; _values[l] = keptV;
+        }
+        Length = Math.Min(Length, length);
+    }
+
     public void Dispose()
     {
         foreach (var t in _keys) t?.Dispose();

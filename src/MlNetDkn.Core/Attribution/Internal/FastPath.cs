@@ -6,10 +6,11 @@ namespace MlNetDkn.Attribution.Internal;
 
 /// <summary>
 /// Exact fast path for causal models. Editing the site at the last position changes nothing at earlier positions, so
-/// the prefix is run once into a frozen KV cache, and the clean last-token pass records each block's residual and MLP
-/// input. A row for layer l then starts at layer l's MLP (with its site replaced) and runs single-token blocks
-/// l+1..L−1 against the cache. Rows of all layers share one batch: at depth j the rows already started go through
-/// block j together, and the rows of layer j join them.
+/// one clean pass over the prompt fills a KV cache (then cut back to the prefix and frozen) and records, at the last
+/// position, each block's residual and MLP input, the site activations and the clean objective. A row for layer l
+/// then starts at layer l's MLP (with its site replaced) and runs single-token blocks l+1..L−1 against the cache.
+/// Rows of all layers share one batch: at depth j the rows already started go through block j together, and the
+/// rows of layer j join them.
 /// </summary>
 sealed class FastPath : IIntegrandEvaluator
 {
@@ -22,7 +23,12 @@ sealed class FastPath : IIntegrandEvaluator
     readonly Tensor[] _residuals;   // per layer [1, 1, d_model]: block output minus its MLP output
     readonly Tensor[] _mlpInputs;   // per layer [1, 1, d_model]
 
-    public FastPath(CausalLm model, long[] tokens, NeuronSite site, AttributionObjective objective)
+    /// <summary>Per layer [d_ff]: the site's activation at the last position of the clean prompt.</summary>
+    public Tensor[] Activations { get; }
+    /// <summary>The objective for the clean prompt.</summary>
+    public double CleanObjective { get; }
+
+    public FastPath(CausalLm model, long[] tokens, NeuronSite site, AttributionObjective objective, long target)
     {
         _model = model; _site = site; _objective = objective;
         int layers = model.Config.NumLayers;
@@ -32,17 +38,24 @@ sealed class FastPath : IIntegrandEvaluator
         _mlpInputs = new Tensor[layers];
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        if (_offset > 0) model.Forward(tensor(tokens[..^1], device: model.Device).unsqueeze(0), _cache);
+        var positions = model.PositionsFor(0, tokens.Length);
+        var captures = Enumerable.Range(0, layers).Select(l => new CaptureActivation(l, site, TokenPositions.Last)).ToArray();
+        var x = model.Embed(tensor(tokens, device: model.Device).unsqueeze(0), positions);                  // [1, n, d]
+        var last = TensorIndex.Slice(_offset, _offset + 1);
+        using (model.Intervene(captures))
+            for (int l = 0; l < layers; l++)
+            {
+                var (residual, mlpInput) = model.Blocks[l].Attend(x, _cache, l, positions);
+                _residuals[l] = residual[TensorIndex.Colon, last].DetachFromDisposeScope();
+                _mlpInputs[l] = mlpInput[TensorIndex.Colon, last].DetachFromDisposeScope();
+                x = residual + model.RunMlp(l, mlpInput, 0);
+            }
+        var logits = model.Head(x[TensorIndex.Colon, last])[TensorIndex.Colon, -1];                        // [1, V]
+        CleanObjective = Objective.Of(logits, target, objective).to_type(ScalarType.Float64).item<double>();
+        Activations = captures.Select(c => c.Captured![0, 0].DetachFromDisposeScope()).ToArray();
+        _cache.Truncate(_offset);
         _cache.Frozen = true;
         _positions = model.PositionsFor(_offset, 1).DetachFromDisposeScope();
-        var x = model.Embed(tensor(new[] { tokens[^1] }, device: model.Device).unsqueeze(0), _positions);   // [1, 1, d]
-        for (int l = 0; l < layers; l++)
-        {
-            var (residual, mlpInput) = model.Blocks[l].Attend(x, _cache, l, _positions);
-            _residuals[l] = residual.DetachFromDisposeScope();
-            _mlpInputs[l] = mlpInput.DetachFromDisposeScope();
-            x = residual + model.RunMlp(l, mlpInput, _offset);
-        }
     }
 
     public (Tensor Objective, Tensor? Gradient) Evaluate(int[] rowLayers, Tensor points, long target, bool withGradient)
@@ -66,17 +79,33 @@ sealed class FastPath : IIntegrandEvaluator
             hidden = hidden is null ? output : cat([hidden, output], 0);
             started += joining;
         }
-        var logits = _model.Head(hidden!)[TensorIndex.Colon, -1];                                // [n, V]
-        var objective = Objective.Of(logits, target, _objective);                                 // [n]
-        if (!withGradient) return (objective, null);
-        var gradient = autograd.grad([objective.sum()], [z])[0];                                  // [n, d_ff]
-        return (objective.detach(), gradient);
+        var normed = _model.FinalNorm(hidden!)[TensorIndex.Colon, -1];                          // [n, d]
+        if (!withGradient)
+            return (Objective.Of(normed.matmul(_model.UnembeddingWeight.t()), target, _objective), null);
+        // The head's gradient in closed form, so autograd never holds the [n, vocab] logits:
+        // ∂log p_y/∂h = W_y − softmax(hWᵀ)·W, and ∂p_y/∂h = p_y · (W_y − softmax(hWᵀ)·W).
+        Tensor objective, headGradient;
+        using (no_grad())
+        {
+            var weight = _model.UnembeddingWeight;                                                // [V, d]
+            var logProbabilities = normed.matmul(weight.t()).log_softmax(-1);                     // [n, V]
+            var probabilities = logProbabilities.exp();
+            headGradient = weight[TensorIndex.Single(target)].unsqueeze(0) - probabilities.matmul(weight);    // [n, d]
+            if (_objective == AttributionObjective.Probability)
+            {
+                objective = probabilities[TensorIndex.Colon, TensorIndex.Single(target)];
+                headGradient = headGradient * objective.unsqueeze(1);
+            }
+            else objective = logProbabilities[TensorIndex.Colon, TensorIndex.Single(target)];
+        }
+        var gradient = autograd.grad([normed], [z], [headGradient])[0];                           // [n, d_ff]
+        return (objective, gradient);
     }
 
     public void Dispose()
     {
         _cache.Dispose();
         _positions.Dispose();
-        foreach (var t in _residuals.Concat(_mlpInputs)) t?.Dispose();
+        foreach (var t in _residuals.Concat(_mlpInputs).Concat(Activations)) t?.Dispose();
     }
 }

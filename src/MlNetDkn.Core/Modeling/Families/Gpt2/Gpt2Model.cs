@@ -24,11 +24,8 @@ public sealed class Gpt2Model : CausalLm
     public override Tensor Embed(Tensor tokens, Tensor positions) =>
         _transformer.TokenEmbedding.call(tokens) + _transformer.PositionEmbedding.call(positions).unsqueeze(0);
 
-    public override Tensor Head(Tensor x)
-    {
-        var normed = _transformer.FinalNorm.call(x);
-        return _lmHead is null ? normed.matmul(_transformer.TokenEmbedding.weight!.t()) : _lmHead.call(normed);
-    }
+    public override Tensor FinalNorm(Tensor x) => _transformer.FinalNorm.call(x);
+    public override Tensor UnembeddingWeight => (_lmHead?.weight ?? _transformer.TokenEmbedding.weight)!;
 }
 
 /// <summary>The `transformer.*` sub-tree of GPT-2 checkpoints.</summary>

@@ -26,11 +26,8 @@ public sealed class GptNeoXModel : CausalLm
 
     public override Tensor Embed(Tensor tokens, Tensor positions) => _backbone.EmbedIn.call(tokens);
 
-    public override Tensor Head(Tensor x)
-    {
-        var normed = _backbone.FinalNorm.call(x);
-        return _embedOut is null ? normed.matmul(_backbone.EmbedIn.weight!.t()) : _embedOut.call(normed);
-    }
+    public override Tensor FinalNorm(Tensor x) => _backbone.FinalNorm.call(x);
+    public override Tensor UnembeddingWeight => (_embedOut?.weight ?? _backbone.EmbedIn.weight)!;
 }
 
 sealed class GptNeoXBackbone : nn.Module

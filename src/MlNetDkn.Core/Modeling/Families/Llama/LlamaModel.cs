@@ -26,11 +26,8 @@ public sealed class LlamaModel : CausalLm
 
     public override Tensor Embed(Tensor tokens, Tensor positions) => _model.EmbedTokens.call(tokens);
 
-    public override Tensor Head(Tensor x)
-    {
-        var normed = _model.Norm.call(x);
-        return _lmHead is null ? normed.matmul(_model.EmbedTokens.weight!.t()) : _lmHead.call(normed);
-    }
+    public override Tensor FinalNorm(Tensor x) => _model.Norm.call(x);
+    public override Tensor UnembeddingWeight => (_lmHead?.weight ?? _model.EmbedTokens.weight)!;
 }
 
 /// <summary>The `model.*` sub-tree of LLaMA/Qwen2 checkpoints.</summary>
