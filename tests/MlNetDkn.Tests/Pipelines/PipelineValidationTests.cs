@@ -32,7 +32,7 @@ public class PipelineValidationTests
     {
         var e = Invalid("""{"name": "x", "steps": [{"step": "synthetic-world"}, {"step": "trian-fact-model"}]}""");
         Assert.Contains("$.steps[1].step: unknown step 'trian-fact-model'", e.Message);
-        Assert.Contains("known steps: evaluate-accuracy, load-facts, load-model, synthetic-world, train-fact-model", e.Message);
+        Assert.Contains("known steps: attribute-knowledge-neurons, evaluate-accuracy, find-degenerate-neurons, load-facts, load-model, synthetic-world, train-fact-model", e.Message);
     }
 
     [Fact]
