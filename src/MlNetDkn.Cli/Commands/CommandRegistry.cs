@@ -12,5 +12,6 @@ public static class CommandRegistry
         TrainCommands.Register(config);
         AttributionCommands.Register(config);
         DegeneracyCommands.Register(config);
+        PipelineCommands.Register(config);
     }
 }

@@ -62,6 +62,35 @@ public class PipelinePersistenceTests
     }
 
     [Fact]
+    public void SavedPipelineAppliedInAnotherProcessWritesTheSameTable()
+    {
+        var store = SharedPaths.TempDir("ml-store-process");
+        var folder = SharedPaths.TempDir("ml-process");
+        var archive = Path.Combine(folder, "pipeline.zip");
+        var data = Path.Combine(folder, "facts.parquet");
+        StoryFacts.Dataset().Write(data);
+        var inProcess = Path.Combine(folder, "in-process.csv");
+        {
+            var ml = new MLContext(seed: 1);
+            var facts = ml.KnowledgeNeurons().ReadFacts(data);
+            var model = Pipeline(ml, StoryFacts.ModelPath, store).Fit(facts);
+            using var release = (IDisposable)model;
+            DataViewCsv.Write(model.Transform(facts), inProcess);
+            ml.KnowledgeNeurons().Save(model, facts.Schema, archive);
+        }
+        var outOfProcess = Path.Combine(folder, "other-process.csv");
+        var dll = Path.Combine(AppContext.BaseDirectory, "dkn.dll");
+        var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "apply", archive, "--data", data, "--out", outOfProcess])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, stderr);
+        var expected = File.ReadAllText(inProcess);
+        Assert.Contains(KnowledgeNeuronColumns.KnowledgeNeurons, expected.Split('\n')[0]);
+        Assert.Equal(expected, File.ReadAllText(outOfProcess));
+    }
+
+    [Fact]
     public void LoadFailsClearlyWhenTheModelFileChanged()
     {
         var modelFolder = SharedPaths.TempDir("model-copy");

@@ -1,0 +1,13 @@
+using MlNetDkn.Cli.Commands.Pipelines;
+using Spectre.Console.Cli;
+
+namespace MlNetDkn.Cli.Commands;
+
+public static class PipelineCommands
+{
+    public static void Register(IConfigurator config)
+    {
+        config.AddCommand<ApplyPipelineCommand>("apply")
+            .WithDescription("Run a fitted ML.NET pipeline saved with mlContext.KnowledgeNeurons().Save on a fact dataset; write every output column as CSV");
+    }
+}
