@@ -82,5 +82,22 @@ public class GoldenAttributionTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(GoldenModels.Archs), MemberType = typeof(GoldenModels))]
+    public void FastPathEqualsNaivePathForOneTokenPromptsAndMultiTokenAnswers(string arch)
+    {
+        using var model = GoldenModels.Load(arch);
+        foreach (var request in new[] { new AttributionRequest([3], [7]), new AttributionRequest([3, 17, 42], [7, 9, 11]) })
+        {
+            var fast = IntegratedGradients.Attribute(model.Model, request, AttributionOptions.Default);
+            var naive = IntegratedGradients.Attribute(model.Model, request, AttributionOptions.Default with { FastPath = false });
+            using var reference = tensor(naive.Scores.SelectMany(x => x).ToArray()).reshape(naive.Layers, naive.Width);
+            AssertClose(fast.Scores, reference, 1e-9);
+            Assert.Equal(naive.CompletenessError, fast.CompletenessError, (a, b) => Math.Abs(a - b) < 1e-12);
+            // Midpoint IG with multiplier a − b is complete up to its quadrature error.
+            Assert.True(fast.RelativeCompletenessError < 0.05, $"completeness {fast.RelativeCompletenessError}");
+        }
+    }
+
     static IEnumerable<(PeerDknPrompt, int)> PeerDkn(string arch) => PeerDknPrompt.Load(arch).Select((p, i) => (p, i));
 }
