@@ -1,5 +1,5 @@
 using MlNetDkn.Metrics.Plots;
-using MlNetDkn.Metrics.Tables;
+using MlNetDkn.Metrics;
 
 namespace MlNetDkn.Attribution.Reporting;
 
@@ -63,9 +63,9 @@ public static class AttributionTables
 
         var written = new List<string>();
         void Add((string Parquet, string Csv) paths) => written.AddRange([paths.Parquet, paths.Csv]);
-        Add(RecordTable.Write(promptRows, Path.Combine(folder, "prompt_attributions")));
-        Add(RecordTable.Write(neuronRows, Path.Combine(folder, "knowledge_neurons")));
-        Add(RecordTable.Write(factRows, Path.Combine(folder, "facts")));
+        Add(MetricTableRecords.WriteRecords(promptRows, folder, "prompt_attributions"));
+        Add(MetricTableRecords.WriteRecords(neuronRows, folder, "knowledge_neurons"));
+        Add(MetricTableRecords.WriteRecords(factRows, folder, "facts"));
 
         var counts = new double[layers][];
         for (int l = 0; l < layers; l++) counts[l] = new double[width];

@@ -1,4 +1,4 @@
-using MlNetDkn.Metrics.Tables;
+using MlNetDkn.Metrics;
 using ScottPlot;
 
 namespace MlNetDkn.Degeneracy.Reporting;
@@ -61,9 +61,9 @@ public static class DknTables
 
         var written = new List<string>();
         void Add((string Parquet, string Csv) p) => written.AddRange([p.Parquet, p.Csv]);
-        Add(RecordTable.Write(factRows, Path.Combine(folder, "dkn_facts")));
-        Add(RecordTable.Write(curve, Path.Combine(folder, "degeneracy_curve")));
-        Add(RecordTable.Write(summary, Path.Combine(folder, "dkn_summary")));
+        Add(MetricTableRecords.WriteRecords(factRows, folder, "dkn_facts"));
+        Add(MetricTableRecords.WriteRecords(curve, folder, "degeneracy_curve"));
+        Add(MetricTableRecords.WriteRecords(summary, folder, "dkn_summary"));
         var plot = Path.Combine(folder, "degeneracy_curve.png");
         PlotCurve(curve, plot);
         written.Add(plot);

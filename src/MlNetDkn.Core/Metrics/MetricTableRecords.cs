@@ -1,0 +1,31 @@
+using System.Reflection;
+
+namespace MlNetDkn.Metrics;
+
+/// <summary>
+/// A <see cref="MetricTable"/> from flat records: one column per public property (strings and enums as text, integers
+/// and booleans as int64, floating point as double), in declaration order.
+/// </summary>
+public static class MetricTableRecords
+{
+    public static MetricTable FromRecords<T>(IReadOnlyList<T> rows)
+    {
+        var table = new MetricTable();
+        foreach (var p in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var type = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            var values = rows.Select(r => p.GetValue(r)).ToArray();
+            if (type == typeof(double) || type == typeof(float))
+                table.AddNumber(p.Name, values.Select(v => v is null ? double.NaN : Convert.ToDouble(v)).ToArray());
+            else if (type == typeof(int) || type == typeof(long) || type == typeof(bool))
+                table.AddInteger(p.Name, values.Select(v => v is bool b ? (b ? 1L : 0L) : Convert.ToInt64(v)).ToArray());
+            else
+                table.AddText(p.Name, values.Select(v => v?.ToString() ?? "").ToArray());
+        }
+        return table;
+    }
+
+    /// <summary>Writes <c>folder/name.parquet</c> and <c>folder/name.csv</c>.</summary>
+    public static (string Parquet, string Csv) WriteRecords<T>(IReadOnlyList<T> rows, string folder, string name,
+        IReadOnlyDictionary<string, string>? metadata = null) => FromRecords(rows).Write(folder, name, metadata);
+}
