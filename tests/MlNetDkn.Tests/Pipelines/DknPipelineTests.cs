@@ -41,6 +41,10 @@ public class DknPipelineTests
                      "dkn/dkn_facts.parquet", "dkn/degeneracy_curve.csv", "dkn/degeneracy_curve.png", "dkn-authors/dkn_summary.csv" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
 
+        var (_, metadata) = MlNetDkn.Metrics.MetricTable.ReadParquet(Path.Combine(output, "attribution/knowledge_neurons.parquet"));
+        Assert.Equal(context.ModelContentHash, metadata["mlnetdkn.model_sha256"]);
+        Assert.Equal(context.Dataset!.ContentHash(), metadata["mlnetdkn.dataset_sha256"]);
+
         using var model = ModelLoader.Load(context.ModelFolder!);
         var tokenizer = TokenizerLoader.FromModelFolder(context.ModelFolder!);
         var facts = context.Dataset!.Records.ToDictionary(f => f.FactId);

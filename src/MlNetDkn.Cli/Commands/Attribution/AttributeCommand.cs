@@ -145,7 +145,8 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
                     task.Description = $"attributing ({runner.PromptsComputed} prompts computed, {runner.PromptsReused} reused)";
                 }
             });
-        var files = AttributionTables.Write(results, settings.Out, loaded.Config.NumLayers, loaded.Config.IntermediateSize);
+        var files = AttributionTables.Write(results, settings.Out, loaded.Config.NumLayers, loaded.Config.IntermediateSize,
+            MlNetDkn.Metrics.TableProvenance.Of(loaded.ContentHash, dataset.ContentHash(), options.ToCanonicalJson()));
         var summary = new JsonObject
         {
             ["facts"] = results.Count, ["prompts_computed"] = runner.PromptsComputed, ["prompts_reused"] = runner.PromptsReused,

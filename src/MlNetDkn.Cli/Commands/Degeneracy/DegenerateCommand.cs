@@ -127,7 +127,7 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
                     task.Increment(1);
                 }
             });
-        var files = DknTables.Write(records, settings.Out);
+        var files = DknTables.Write(records, settings.Out, MlNetDkn.Metrics.TableProvenance.Of(loaded.ContentHash, dataset.ContentHash(), options.Preset));
         var summary = DknJson.Summary(records, dknRunner, files);
         File.WriteAllText(Path.Combine(settings.Out, "dkn_summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         if (settings.Json) Console.Out.WriteLine(summary.ToJsonString());

@@ -42,7 +42,8 @@ public sealed class FactKnowledgeRow
 /// <summary>The tables and heatmap of an attribution run over a dataset.</summary>
 public static class AttributionTables
 {
-    public static IReadOnlyList<string> Write(IReadOnlyList<FactKnowledgeNeurons> facts, string folder, int layers, int width)
+    public static IReadOnlyList<string> Write(IReadOnlyList<FactKnowledgeNeurons> facts, string folder, int layers, int width,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         var promptRows = facts.SelectMany(f => f.Prompts.Select((p, i) => new PromptAttributionRow
         {
@@ -63,9 +64,9 @@ public static class AttributionTables
 
         var written = new List<string>();
         void Add((string Parquet, string Csv) paths) => written.AddRange([paths.Parquet, paths.Csv]);
-        Add(MetricTableRecords.WriteRecords(promptRows, folder, "prompt_attributions"));
-        Add(MetricTableRecords.WriteRecords(neuronRows, folder, "knowledge_neurons"));
-        Add(MetricTableRecords.WriteRecords(factRows, folder, "facts"));
+        Add(MetricTableRecords.WriteRecords(promptRows, folder, "prompt_attributions", metadata));
+        Add(MetricTableRecords.WriteRecords(neuronRows, folder, "knowledge_neurons", metadata));
+        Add(MetricTableRecords.WriteRecords(factRows, folder, "facts", metadata));
 
         var counts = new double[layers][];
         for (int l = 0; l < layers; l++) counts[l] = new double[width];

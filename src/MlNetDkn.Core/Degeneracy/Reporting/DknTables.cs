@@ -41,7 +41,7 @@ public sealed class DknMethodSummaryRow
 /// <summary>Tables and the degeneracy plot of a DKN run over a dataset.</summary>
 public static class DknTables
 {
-    public static IReadOnlyList<string> Write(IReadOnlyList<DknRecord> records, string folder)
+    public static IReadOnlyList<string> Write(IReadOnlyList<DknRecord> records, string folder, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var factRows = records.SelectMany(r => r.Methods.Select(m => new DknFactRow
         {
@@ -61,9 +61,9 @@ public static class DknTables
 
         var written = new List<string>();
         void Add((string Parquet, string Csv) p) => written.AddRange([p.Parquet, p.Csv]);
-        Add(MetricTableRecords.WriteRecords(factRows, folder, "dkn_facts"));
-        Add(MetricTableRecords.WriteRecords(curve, folder, "degeneracy_curve"));
-        Add(MetricTableRecords.WriteRecords(summary, folder, "dkn_summary"));
+        Add(MetricTableRecords.WriteRecords(factRows, folder, "dkn_facts", metadata));
+        Add(MetricTableRecords.WriteRecords(curve, folder, "degeneracy_curve", metadata));
+        Add(MetricTableRecords.WriteRecords(summary, folder, "dkn_summary", metadata));
         var plot = Path.Combine(folder, "degeneracy_curve.png");
         PlotCurve(curve, plot);
         written.Add(plot);

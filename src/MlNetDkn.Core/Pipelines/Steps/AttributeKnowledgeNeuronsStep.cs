@@ -65,7 +65,8 @@ public sealed class AttributeKnowledgeNeuronsStep : IPipelineStep
             }
             return list;
         });
-        var files = AttributionTables.Write(results, outputFolder, loaded.Config.NumLayers, loaded.Config.IntermediateSize);
+        var files = AttributionTables.Write(results, outputFolder, loaded.Config.NumLayers, loaded.Config.IntermediateSize,
+            Metrics.TableProvenance.Of(loaded.ContentHash, dataset.ContentHash(), attribution.ToCanonicalJson()));
         foreach (var f in files) context.RecordOutput(Path.GetFileName(f), f);
         context.Items[KnowledgeNeuronsItem] = results;
         double meanKn = results.Average(r => r.Neurons.Count);

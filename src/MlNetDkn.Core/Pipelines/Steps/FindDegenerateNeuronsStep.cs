@@ -53,7 +53,8 @@ public sealed class FindDegenerateNeuronsStep : IPipelineStep
             }
             return list;
         });
-        foreach (var f in DknTables.Write(records, folder)) context.RecordOutput(Path.GetFileName(f), f);
+        var provenance = Metrics.TableProvenance.Of(loaded.ContentHash, context.Dataset?.ContentHash(), System.Text.Json.JsonSerializer.Serialize(new { options.Preset, Methods = options.Methods.Select(m => m.ToString()), options.Check }));
+        foreach (var f in DknTables.Write(records, folder, provenance)) context.RecordOutput(Path.GetFileName(f), f);
 
         // Independent re-check of both halves of the definition by full recomputation, for every DKN found.
         var byId = facts.ToDictionary(f => f.FactId);
