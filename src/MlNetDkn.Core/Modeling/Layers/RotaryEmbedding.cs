@@ -25,7 +25,7 @@ public sealed class RotaryEmbedding
     {
         using var scope = NewDisposeScope();
         // Angles in float32 whatever the computation dtype, then cast, exactly as transformers computes them.
-        var invFreq = Scaled(1.0 / pow(_theta, arange(0, _rotaryDim, 2, ScalarType.Int64).to_type(ScalarType.Float32) / _rotaryDim));
+        var invFreq = Scaled(1.0 / pow(_theta, arange(0, _rotaryDim, 2, ScalarType.Int64, positions.device).to_type(ScalarType.Float32) / _rotaryDim));
         var freqs = outer(positions.to_type(ScalarType.Float32), invFreq);           // [T, rd/2]
         var emb = cat([freqs, freqs], -1);                                               // [T, rd]
         var cos = emb.cos().to_type(x.dtype);
