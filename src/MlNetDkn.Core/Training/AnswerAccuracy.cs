@@ -59,9 +59,9 @@ public static class AnswerAccuracy
         {
             using var scope = NewDisposeScope();
             var rows = examples.Skip(start).Take(batchSize).Select(e => e with { Answer = [e.Answer[0]] }).ToList();
-            var batch = PaddedBatch.Build(rows, padId: 0, answerWeight: 1, promptWeight: 0);
-            var logits = model.Forward(batch.Tokens.to(model.Device));                     // [B, T, V]
-            var predicted = batch.AnswerLogits(logits).argmax(-1).cpu();                    // [B]
+            var batch = PaddedBatch.Build(rows, padId: 0, answerWeight: 1, promptWeight: 0, device: model.Device);
+            var logits = model.Forward(batch.Tokens);                                       // [B, T, V]
+            var predicted = batch.AnswerLogits(logits).argmax(-1);                          // [B]
             correct += (int)predicted.eq(batch.FirstAnswerTokens).sum().item<long>();
         }
         model.train(wasTraining);

@@ -34,6 +34,7 @@ public static class FactModelTrainer
         try
         {
             WeightInitializer.Initialize(model);
+            model.to(new ModelLoadOptions { Device = options.Device }.TorchDevice);
             var log = new TrainingLog
             {
                 DatasetContentHash = dataset.ContentHash(), Seed = options.Seed,
@@ -79,7 +80,7 @@ public static class FactModelTrainer
                 lr = LearningRates.At(step, totalSteps, o.LearningRate, o.MinLearningRateRatio, o.WarmupFraction, o.Schedule);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 var rows = order.Skip(start).Take(o.BatchSize).Select(i => train[i]).ToList();
-                var batch = PaddedBatch.Build(rows, padId: 0, answerWeight, promptWeight);
+                var batch = PaddedBatch.Build(rows, padId: 0, answerWeight, promptWeight, model.Device);
                 var logits = model.Forward(batch.Tokens);                                     // [B, T, V]
                 var perToken = nn.functional.cross_entropy(logits.flatten(0, 1), batch.Targets.flatten(),
                     reduction: nn.Reduction.None);                                                // [B·T]

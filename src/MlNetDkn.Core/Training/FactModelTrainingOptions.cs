@@ -64,6 +64,9 @@ public sealed record FactModelTrainingOptions
     /// <summary>libtorch CPU threads; 0 leaves libtorch's setting alone. Not part of the cache key.</summary>
     public int Threads { get; init; }
 
+    /// <summary>"cpu", "cuda" or "cuda:N" (a CUDA device needs the TorchBackend=cuda build).</summary>
+    public string Device { get; init; } = "cpu";
+
     /// <summary>Throws a DknInputException naming the first option out of range.</summary>
     public void Validate()
     {

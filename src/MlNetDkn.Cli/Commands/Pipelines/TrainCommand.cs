@@ -44,6 +44,9 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public string Loss { get; init; } = "all";
         [CommandOption("--seed <N>")][Description("Seed for initial weights and example order. Default 7")]
         public int Seed { get; init; } = Defaults.Seed;
+        [CommandOption("--device <DEVICE>")][Description("cpu, cuda or cuda:N")]
+        public string Device { get; init; } = "cpu";
+
         [CommandOption("--threads <N>")][Description("libtorch CPU threads (0 = libtorch default)")]
         public int Threads { get; init; }
         [CommandOption("--stop-at-accuracy <A>")][Description("Stop once training-prompt accuracy reaches A (0 = never). Default 0.995")]
@@ -54,7 +57,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             Family = OptionParsing.Family(Family), Layers = Layers, HiddenSize = HiddenSize, Heads = Heads,
             IntermediateSize = IntermediateSize, MaxPositions = MaxPositions, Epochs = Epochs, BatchSize = BatchSize,
             LearningRate = LearningRate, Schedule = OptionParsing.Enum<LearningRateSchedule>(Schedule, "schedule"),
-            WeightDecay = WeightDecay, Loss = OptionParsing.Enum<LossTarget>(Loss, "loss"), Seed = Seed, Threads = Threads,
+            WeightDecay = WeightDecay, Loss = OptionParsing.Enum<LossTarget>(Loss, "loss"), Seed = Seed, Threads = Threads, Device = Device,
             StopAtAccuracy = StopAtAccuracy,
         };
     }

@@ -43,6 +43,7 @@ public sealed class TrainFactModelStep : IPipelineStep
         ["eval_every"] = OptionSpec.Int(D.EvalEvery, "Full evaluation every N epochs"),
         ["stop_at_accuracy"] = OptionSpec.Number(D.StopAtAccuracy, "Stop once training-prompt accuracy reaches this (0 = never)"),
         ["cache"] = OptionSpec.Text(null, "Model cache folder (default: --cache, else .cache/models)"),
+        ["device"] = OptionSpec.Text("cpu", "Training device: cpu, cuda or cuda:N (CUDA needs the TorchBackend=cuda build)"),
         ["copy_to_output"] = OptionSpec.Bool(true, "Copy the model folder into the output folder (else the run references the cache)"),
         ["folder"] = OptionSpec.Text("model", "Model folder name inside the output folder"),
     };
@@ -58,6 +59,7 @@ public sealed class TrainFactModelStep : IPipelineStep
         GradientClip = o.GetDouble("grad_clip"), Loss = Enum.Parse<LossTarget>(o.GetString("loss"), ignoreCase: true),
         AnswerWeight = o.GetDouble("answer_weight"), Seed = o.GetInt("seed", pipelineSeed), EvalEvery = o.GetInt("eval_every"),
         StopAtAccuracy = o.GetDouble("stop_at_accuracy"),
+        Device = o.GetString("device"),
     };
 
     public void Run(PipelineContext context, ResolvedOptions o)

@@ -20,7 +20,7 @@ internal sealed class PaddedBatch
     public required Tensor FirstAnswerTokens { get; init; }
 
     /// <param name="answerWeight">Weight of answer positions; prompt positions get <paramref name="promptWeight"/>.</param>
-    public static PaddedBatch Build(IReadOnlyList<TrainingExample> rows, long padId, double answerWeight, double promptWeight)
+    public static PaddedBatch Build(IReadOnlyList<TrainingExample> rows, long padId, double answerWeight, double promptWeight, Device? device = null)
     {
         int b = rows.Count, t = rows.Max(r => r.Length);
         var tokens = new long[b * t];
@@ -45,11 +45,11 @@ internal sealed class PaddedBatch
         }
         return new PaddedBatch
         {
-            Tokens = tensor(tokens, [b, t]),
-            Targets = tensor(targets, [b, t]),
-            Weights = tensor(weights, [b, t]),
-            AnswerPositions = tensor(positions),
-            FirstAnswerTokens = tensor(first),
+            Tokens = tensor(tokens, [b, t], device: device),
+            Targets = tensor(targets, [b, t], device: device),
+            Weights = tensor(weights, [b, t], device: device),
+            AnswerPositions = tensor(positions, device: device),
+            FirstAnswerTokens = tensor(first, device: device),
         };
     }
 
