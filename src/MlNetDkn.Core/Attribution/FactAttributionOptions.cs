@@ -8,6 +8,8 @@ public sealed record FactAttributionOptions
     public CoarseThreshold Coarse { get; init; } = CoarseThreshold.RatioOfMax(0.2);
     /// <summary>Refinement: keep neurons coarse in at least this fraction of the fact's prompts.</summary>
     public double ShareRatio { get; init; } = 0.5;
+    /// <summary>EleutherAI's refinement rule: shared by strictly more than ShareRatio of the prompts.</summary>
+    public bool ShareStrictlyMore { get; init; }
     /// <summary>…and in at least this many prompts (capped by the number of prompts).</summary>
     public int MinPrompts { get; init; } = 1;
     /// <summary>Stored scores: every neuron at or above this fraction of the prompt's maximum score.</summary>

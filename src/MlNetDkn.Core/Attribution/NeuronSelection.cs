@@ -57,12 +57,14 @@ public static class NeuronSelection
     /// Refined knowledge neurons of one fact: those coarse in at least <paramref name="shareRatio"/> of its prompts
     /// (and at least <paramref name="minPrompts"/> of them), ordered by how many prompts share them, then by mean score.
     /// </summary>
-    public static IReadOnlyList<ScoredNeuron> Refine(IReadOnlyList<IReadOnlyList<ScoredNeuron>> perPrompt, double shareRatio, int minPrompts = 1)
+    /// <param name="strictlyMore">EleutherAI's rule: shared by more than shareRatio · prompts (count &gt; n·p).</param>
+    public static IReadOnlyList<ScoredNeuron> Refine(IReadOnlyList<IReadOnlyList<ScoredNeuron>> perPrompt, double shareRatio, int minPrompts = 1,
+        bool strictlyMore = false)
     {
         if (perPrompt.Count == 0) return [];
-        double needed = Math.Max(minPrompts, shareRatio * perPrompt.Count);
+        double share = shareRatio * perPrompt.Count;
         return perPrompt.SelectMany(p => p).GroupBy(n => n.Neuron)
-            .Where(g => g.Count() >= needed - 1e-12)
+            .Where(g => g.Count() >= minPrompts && (strictlyMore ? g.Count() > share + 1e-12 : g.Count() >= share - 1e-12))
             .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Average(n => n.Score)).ThenBy(g => g.Key)
             .Select(g => new ScoredNeuron(g.Key, g.Average(n => n.Score))).ToList();
     }
