@@ -13,15 +13,18 @@ public static class DataViewCsv
 {
     public static void Write(IDataView data, string path)
     {
-        var columns = data.Schema.Where(c => !c.IsHidden).ToList();
-        var cells = columns.Select(c => Column(data, c).ToList()).ToList();
-        int rows = cells.Count == 0 ? 0 : cells[0].Count;
+        var cells = Cells(data);
+        int rows = cells.Count == 0 ? 0 : cells[0].Values.Count;
         var sb = new StringBuilder();
-        sb.AppendLine(string.Join(",", columns.Select(c => Escape(c.Name))));
-        for (int r = 0; r < rows; r++) sb.AppendLine(string.Join(",", cells.Select(c => Escape(c[r]))));
+        sb.AppendLine(string.Join(",", cells.Select(c => Escape(c.Name))));
+        for (int r = 0; r < rows; r++) sb.AppendLine(string.Join(",", cells.Select(c => Escape(c.Values[r]))));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, sb.ToString());
     }
+
+    /// <summary>Every visible column as exact text per row (floats in round-trip form, vectors joined with ';').</summary>
+    public static IReadOnlyList<(string Name, IReadOnlyList<string> Values)> Cells(IDataView data) =>
+        data.Schema.Where(c => !c.IsHidden).Select(c => (c.Name, (IReadOnlyList<string>)Column(data, c).ToList())).ToList();
 
     static IEnumerable<string> Column(IDataView data, DataViewSchema.Column column) => column.Type switch
     {

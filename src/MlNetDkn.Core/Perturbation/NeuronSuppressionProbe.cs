@@ -55,21 +55,20 @@ public sealed class NeuronSuppressionProbe : ISuppressionProbe, IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         int n = rows.Count, layers = _model.Config.NumLayers, width = _model.Config.IntermediateSize;
-        // Per-layer row scales [n, d_ff]: 1 everywhere, Factor at each row's neurons of that layer.
-        var scales = new float[layers][];
-        for (int l = 0; l < layers; l++) scales[l] = Enumerable.Repeat(1f, n * width).ToArray();
-        var touched = new bool[layers];
+        // Row scales [n, d_ff] for the layers some row touches only: 1 everywhere, Factor at that row's neurons.
+        var scales = new Dictionary<int, float[]>();
         for (int r = 0; r < n; r++)
             foreach (var neuron in rows[r])
             {
                 if (neuron.Layer >= layers || neuron.Index >= width)
                     throw new DknInputException($"neuron {neuron} is outside the model ({layers} layers × {width} neurons)");
-                scales[neuron.Layer][r * width + neuron.Index] = (float)Factor;
-                touched[neuron.Layer] = true;
+                if (!scales.TryGetValue(neuron.Layer, out var scale))
+                    scales[neuron.Layer] = scale = Enumerable.Repeat(1f, n * width).ToArray();
+                scale[r * width + neuron.Index] = (float)Factor;
             }
-        var interventions = Enumerable.Range(0, layers).Where(l => touched[l])
-            .Select(l => (NeuronIntervention)new ScaleRows(l, Site,
-                tensor(scales[l], device: _model.Device).reshape(n, width).to_type(_model.DType), TokenPositions.All))
+        var interventions = scales
+            .Select(kv => (NeuronIntervention)new ScaleRows(kv.Key, Site,
+                tensor(kv.Value, device: _model.Device).reshape(n, width).to_type(_model.DType), TokenPositions.All))
             .ToArray();
         var input = tensor(_chunk, device: _model.Device).unsqueeze(0).expand(n, -1);              // [n, T_a]
         Tensor logProbs;
