@@ -1,4 +1,3 @@
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace MlNetDkn.Cli;
@@ -6,25 +5,49 @@ namespace MlNetDkn.Cli;
 /// <summary>The `dkn` command: one verb per stage of the flow. Each area registers its own verbs.</summary>
 public static class DknApp
 {
+    /// <summary>Exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int CancelledExitCode = 130;
+
     public static int Run(string[] args)
     {
-        var app = new CommandApp();
-        app.Configure(config =>
+        using var cancellation = new CancellationTokenSource();
+        // First Ctrl+C: stop after the current fact (finished work is stored, the manifest says "cancelled").
+        // A second one ends the process at once.
+        ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            config.SetApplicationName("dkn");
-            Commands.CommandRegistry.RegisterAll(config);
-            config.SetExceptionHandler((exception, _) => ReportError(exception));
-        });
-        try { return app.Run(args); }
-        catch (Exception e) { return ReportError(e); }
+            if (cancellation.IsCancellationRequested) return;
+            e.Cancel = true;
+            Console.Error.WriteLine("stopping after the current item (Ctrl+C again to quit at once)");
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var app = new CommandApp();
+            app.Configure(config =>
+            {
+                config.SetApplicationName("dkn");
+                config.UseStrictParsing();
+                Commands.CommandRegistry.RegisterAll(config);
+                config.SetExceptionHandler((exception, _) => ReportError(exception));
+            });
+            try { return app.Run(args, cancellation.Token); }
+            catch (Exception e) { return ReportError(e); }
+        }
+        finally { Console.CancelKeyPress -= onCancel; }
     }
 
-    /// <summary>One clear line on stderr, never a stack trace; exit code 2 for bad input, 1 otherwise.</summary>
+    /// <summary>One clear line on stderr, never a stack trace; exit code 2 for bad input, 130 when cancelled, 1 otherwise.</summary>
     public static int ReportError(Exception exception)
     {
         var e = exception;
         while (e is TypeInitializationException or System.Reflection.TargetInvocationException or AggregateException && e.InnerException != null)
             e = e.InnerException!;
+        if (e is OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled: everything finished so far is stored; run the same command again to resume");
+            return CancelledExitCode;
+        }
         var message = e is DknInputException or CommandAppException ? e.Message : $"{e.GetType().Name}: {e.Message}";
         Console.Error.WriteLine($"error: {message}");
         return e is DknInputException or CommandAppException ? 2 : 1;

@@ -3,8 +3,12 @@ using Microsoft.ML.Data;
 using MlNetDkn.Attribution;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Facts;
+using MlNetDkn.Metrics;
+using MlNetDkn.ML.Accuracy;
 using MlNetDkn.ML.Attribution;
 using MlNetDkn.ML.Degeneracy;
+using MlNetDkn.ML.Evaluation;
+using MlNetDkn.ML.Output;
 using MlNetDkn.ML.Persistence;
 using MlNetDkn.Modeling;
 
@@ -17,8 +21,9 @@ public static class MLContextKnowledgeNeuronsExtensions
 }
 
 /// <summary>
-/// The knowledge-neuron stages in flow order: read facts, attribute knowledge neurons, find degenerate knowledge
-/// neurons; then save and load fitted pipelines that contain them.
+/// The knowledge-neuron stages in flow order: read facts, evaluate accuracy, attribute knowledge neurons, find
+/// degenerate knowledge neurons; their Evaluate methods; writing outputs; saving and loading fitted pipelines.
+/// Every stage has an options-class overload (model, load settings, folder, progress and cancellation inside).
 /// </summary>
 public sealed class KnowledgeNeuronsCatalog
 {
@@ -26,55 +31,82 @@ public sealed class KnowledgeNeuronsCatalog
 
     public MLContext Context { get; }
 
-    /// <summary>Where results go when no store folder is given: a per-machine cache, safe to share because every
-    /// entry is keyed by model hash, fact, prompt and options.</summary>
-    public static string DefaultStoreFolder => Path.Combine(Path.GetTempPath(), "mlnetdkn", "store");
+    /// <summary>Where a stage keeps its store when no folder is given: a per-machine cache, safe to share because
+    /// every entry is keyed by model hash, fact, prompt and options.</summary>
+    public static string DefaultStageFolder(string stage) => Path.Combine(Path.GetTempPath(), "mlnetdkn", "stages", stage);
+
+    // ---- facts ------------------------------------------------------------------------------------------------
 
     /// <summary>A fact dataset (Parquet, datasets/README.md) as a data view: text columns, list columns as
-    /// variable-length text vectors.</summary>
-    public IDataView ReadFacts(string parquetPath) => LoadFacts(FactDataset.Read(parquetPath));
+    /// variable-length text vectors; <paramref name="selection"/> keeps a split, some relations, or at most N facts
+    /// per relation or overall (drawn across relations with its seed).</summary>
+    public IDataView ReadFacts(string parquetPath, FactSelection? selection = null) => LoadFacts(FactDataset.Read(parquetPath), selection);
 
     /// <summary>An in-memory fact dataset as a data view.</summary>
-    public IDataView LoadFacts(FactDataset dataset) => dataset.ToDataFrame();
+    public IDataView LoadFacts(FactDataset dataset, FactSelection? selection = null) =>
+        selection is null || selection.IsAll ? dataset.ToDataFrame() : new FactDataset(selection.Apply(dataset), "selection").ToDataFrame();
 
-    /// <summary>
-    /// Adds the knowledge-neuron columns of <see cref="KnowledgeNeuronColumns"/> to fact rows (it reads fact_id,
-    /// relation_id, answer and <paramref name="promptsColumn"/>).
-    /// </summary>
+    // ---- stages -----------------------------------------------------------------------------------------------
+
+    /// <summary>Adds per-fact accuracy on prompts and held-out paraphrases (<see cref="KnowledgeNeuronColumns"/>).</summary>
+    public AccuracyEstimator EvaluateAccuracy(AccuracyStageOptions options) => new(options, Context);
+
+    public AccuracyEstimator EvaluateAccuracy(string modelPath, ModelLoadOptions? modelLoad = null) =>
+        EvaluateAccuracy(new AccuracyStageOptions { ModelPath = Path.GetFullPath(modelPath), Load = modelLoad ?? new() });
+
+    /// <summary>Adds the knowledge-neuron columns of <see cref="KnowledgeNeuronColumns"/> to fact rows.</summary>
+    public KnowledgeNeuronEstimator AttributeKnowledgeNeurons(KnowledgeNeuronStageOptions options) =>
+        new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
+
     /// <param name="modelPath">A Hugging Face folder or llama2.c checkpoint; referenced by path and content hash.</param>
-    /// <param name="storeFolder">The resumable store of prompt attributions (<see cref="DefaultStoreFolder"/> if null).</param>
+    /// <param name="folder">The stage's folder: its store of prompt attributions (<see cref="DefaultStageFolder"/> if null).</param>
     public KnowledgeNeuronEstimator AttributeKnowledgeNeurons(string modelPath, FactAttributionOptions? options = null,
-        string? storeFolder = null, ModelLoadOptions? modelLoad = null, string promptsColumn = FactColumns.Prompts) =>
-        new(new AttributionStageSettings(Path.GetFullPath(modelPath), modelLoad ?? new ModelLoadOptions(),
-            options ?? new FactAttributionOptions(), Path.GetFullPath(storeFolder ?? DefaultStoreFolder), promptsColumn));
+        string? folder = null, ModelLoadOptions? modelLoad = null, string promptsColumn = FactColumns.Prompts) =>
+        AttributeKnowledgeNeurons(new KnowledgeNeuronStageOptions
+        {
+            ModelPath = modelPath, Attribution = options ?? new(), Folder = folder is null ? null : Path.GetFullPath(folder),
+            Load = modelLoad ?? new(), PromptsColumn = promptsColumn,
+        });
 
-    /// <summary>
-    /// Adds the DKN columns of <see cref="KnowledgeNeuronColumns"/> to rows that carry knowledge neurons (it reads
-    /// fact_id, relation_id, answer, <paramref name="promptsColumn"/> (the first prompt is checked) and
-    /// <see cref="KnowledgeNeuronColumns.KnowledgeNeurons"/>, and <see cref="KnowledgeNeuronColumns.KnowledgeNeuronScores"/> when present).
-    /// </summary>
+    /// <summary>Adds the DKN columns of <see cref="KnowledgeNeuronColumns"/> (every method, suffixed, and the primary
+    /// method unsuffixed) to rows that carry knowledge neurons.</summary>
+    public DegenerateNeuronEstimator FindDegenerateNeurons(DegenerateNeuronStageOptions options) =>
+        new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
+
     /// <param name="method">Fills the unsuffixed DKN columns; null = the first of the options' methods.</param>
-    /// <param name="perMethodColumns">Also add every method's columns, suffixed "_Method".</param>
-    /// <param name="maxNeurons">At most this many knowledge neurons (highest-ranked first) enter a fact's graph (0 = all).</param>
-    public DegenerateNeuronEstimator FindDegenerateNeurons(string modelPath, DknOptions? options = null,
-        string? storeFolder = null, ModelLoadOptions? modelLoad = null, ClusteringMethod? method = null,
-        bool perMethodColumns = false, int maxNeurons = 64, string promptsColumn = FactColumns.Prompts)
-    {
-        options ??= DknOptions.Default;
-        return new(new DknStageSettings(Path.GetFullPath(modelPath), modelLoad ?? new ModelLoadOptions(), options,
-            Path.GetFullPath(storeFolder ?? DefaultStoreFolder), method ?? options.Methods.FirstOrDefault(), perMethodColumns,
-            maxNeurons, promptsColumn));
-    }
+    public DegenerateNeuronEstimator FindDegenerateNeurons(string modelPath, DknOptions? options = null, string? folder = null,
+        ModelLoadOptions? modelLoad = null, ClusteringMethod? method = null, int maxNeurons = 64, string promptsColumn = FactColumns.Prompts) =>
+        FindDegenerateNeurons(new DegenerateNeuronStageOptions
+        {
+            ModelPath = modelPath, Dkn = new DknStageOptions { Dkn = options ?? DknOptions.Default, MaxNeurons = maxNeurons },
+            Folder = folder is null ? null : Path.GetFullPath(folder), Load = modelLoad ?? new(), Method = method, PromptsColumn = promptsColumn,
+        });
+
+    // ---- metrics ----------------------------------------------------------------------------------------------
+
+    /// <summary>Knowledge neurons per fact, answer probability and the completeness error's distribution, from the
+    /// attribution columns: the same numbers as the attribution_summary table.</summary>
+    /// <param name="completenessIsExact">False when the scores used the activation multiplier (then the "error" is a sum gap).</param>
+    public AttributionMetrics EvaluateAttribution(IDataView data, bool completenessIsExact = true) => StageEvaluation.Attribution(data, completenessIsExact);
+
+    /// <summary>Per method: facts, facts with a DKN, components, subset vs whole-DKN changes, and the degeneracy
+    /// curve per DKN size, from the DKN columns: the same numbers as the dkn_summary and degeneracy_curve tables.</summary>
+    public DknMetrics EvaluateDegenerateNeurons(IDataView data) => StageEvaluation.Dkn(data);
+
+    // ---- outputs and persistence ------------------------------------------------------------------------------
+
+    /// <summary>Writes every visible column of <paramref name="data"/> to <c>folder/name.parquet</c> and
+    /// <c>folder/name.csv</c> (vectors as lists in Parquet, ';'-joined in CSV), with provenance metadata.</summary>
+    public (string Parquet, string Csv) WriteTable(IDataView data, string folder, string name, IReadOnlyDictionary<string, string>? metadata = null) =>
+        DataViewTables.Write(data, folder, name, metadata);
 
     /// <summary>
     /// Saves a fitted pipeline (any mix of these stages and built-in ML.NET transformers) to one archive: the built-in
     /// parts as ML.NET model zips, these stages as settings with the model path and content hash (weights are not copied).
     /// </summary>
-    public void Save(ITransformer model, DataViewSchema inputSchema, string path) =>
-        PipelineArchive.Save(Context, model, inputSchema, path);
+    public void Save(ITransformer model, DataViewSchema inputSchema, string path) => PipelineArchive.Save(Context, model, inputSchema, path);
 
     /// <summary>Loads a pipeline written by <see cref="Save"/>; fails if a referenced model's files changed.
     /// Dispose the result to release models and stores.</summary>
-    public TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema) =>
-        PipelineArchive.Load(Context, path, out inputSchema);
+    public TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema) => PipelineArchive.Load(Context, path, out inputSchema);
 }

@@ -34,6 +34,19 @@ public static class AttributionOptionsText
         _ => throw new DknInputException($"unknown attribution option '{key}' (known: {string.Join(", ", Keys.Keys)})"),
     };
 
+    /// <summary>Applies "key=value,key=value" (the pipeline step's "options" text, the CLI's repeated --option).</summary>
+    public static AttributionOptions ApplyAll(AttributionOptions options, IEnumerable<string> assignments) =>
+        assignments.Aggregate(options, (o, kv) =>
+        {
+            var parts = kv.Split('=', 2);
+            if (parts.Length != 2 || parts[0].Trim().Length == 0) throw new DknInputException($"attribution option '{kv}' is not KEY=VALUE");
+            return Apply(o, parts[0].Trim(), parts[1].Trim());
+        });
+
+    public static AttributionOptions ApplyAll(AttributionOptions options, string? commaSeparated) =>
+        string.IsNullOrWhiteSpace(commaSeparated) ? options
+            : ApplyAll(options, commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
     static T Choose<T>(string key, string value, params (string Name, T Value)[] choices)
     {
         foreach (var (name, v) in choices)

@@ -30,7 +30,31 @@ public sealed record FactAttributionOptions
 /// <summary>The knowledge neurons of one fact, refined across its prompts, with the per-prompt attributions.</summary>
 public sealed record FactKnowledgeNeurons(
     string FactId, string RelationId, string Answer, IReadOnlyList<ScoredNeuron> Neurons,
-    IReadOnlyList<PromptAttribution> Prompts, IReadOnlyList<IReadOnlyList<ScoredNeuron>> CoarsePerPrompt);
+    IReadOnlyList<PromptAttribution> Prompts, IReadOnlyList<IReadOnlyList<ScoredNeuron>> CoarsePerPrompt,
+    AttributionObjective Objective = AttributionObjective.Probability)
+{
+    /// <summary>Mean over the attributed prompts of P(answer) at the real activations.</summary>
+    public double MeanAnswerProbability => Prompts.Count == 0 ? double.NaN
+        : Prompts.Average(p => Objective == AttributionObjective.LogProbability ? Math.Exp(p.Objective) : p.Objective);
+    public double MeanCompletenessError => Prompts.Count == 0 ? double.NaN : Prompts.Average(p => p.RelativeCompletenessError);
+    public double MaxCompletenessError => Prompts.Count == 0 ? double.NaN : Prompts.Max(p => p.RelativeCompletenessError);
+
+    public Metrics.AttributionFactSummary Summary =>
+        new(FactId, Neurons.Count, Prompts.Count, MeanAnswerProbability, MeanCompletenessError, MaxCompletenessError);
+
+    /// <summary>Dense per-fact scores as (flat index l·d_ff + i, mean over prompts of the stored score), index order.</summary>
+    public (int[] Indices, float[] Values) MeanScores(int width)
+    {
+        var sums = new SortedDictionary<int, double>();
+        foreach (var p in Prompts)
+            foreach (var s in p.Scores)
+            {
+                int flat = s.Layer * width + s.Index;
+                sums[flat] = sums.GetValueOrDefault(flat) + s.Score;
+            }
+        return (sums.Keys.ToArray(), sums.Values.Select(v => (float)(v / Prompts.Count)).ToArray());
+    }
+}
 
 /// <summary>Progress of a dataset run: facts done of total, prompts computed vs reused from the store.</summary>
 public readonly record struct AttributionProgress(int FactsDone, int FactsTotal, int PromptsComputed, int PromptsReused, string CurrentFact);

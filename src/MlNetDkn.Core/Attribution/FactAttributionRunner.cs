@@ -12,6 +12,11 @@ namespace MlNetDkn.Attribution;
 /// </summary>
 public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer tokenizer, FactAttributionOptions options, AttributionStore store)
 {
+    public FactAttributionRunner(ModelSession session, FactAttributionOptions options, AttributionStore store)
+        : this(session.Loaded, session.Tokenizer, options, store) { }
+
+    public FactAttributionOptions Options => options;
+
     public int PromptsComputed { get; private set; }
     public int PromptsReused { get; private set; }
 
@@ -28,14 +33,20 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
         }
     }
 
-    public FactKnowledgeNeurons Run(FactRecord fact)
+    public FactKnowledgeNeurons Run(FactRecord fact) => Run(fact, out _);
+
+    /// <param name="stored">True when every prompt's result came from the store.</param>
+    public FactKnowledgeNeurons Run(FactRecord fact, out bool stored)
     {
+        options.Validate();
+        int computedBefore = PromptsComputed;
         var prompts = options.MaxPromptsPerFact > 0 ? fact.Prompts.Take(options.MaxPromptsPerFact).ToList() : fact.Prompts;
         var answerTokens = PromptEncoding.Answer(tokenizer, fact.Answer);
         var attributions = prompts.Select((prompt, index) => Prompt(fact, index, prompt, answerTokens)).ToList();
         var coarse = attributions.Select(a => NeuronSelection.Coarse(a.ToDense(model.Config.NumLayers, model.Config.IntermediateSize), options.Coarse)).ToList();
         var refined = NeuronSelection.Refine(coarse, options.ShareRatio, Math.Min(options.MinPrompts, coarse.Count), options.ShareStrictlyMore);
-        return new FactKnowledgeNeurons(fact.FactId, fact.RelationId, fact.Answer, refined, attributions, coarse);
+        stored = PromptsComputed == computedBefore;
+        return new FactKnowledgeNeurons(fact.FactId, fact.RelationId, fact.Answer, refined, attributions, coarse, options.Attribution.Objective);
     }
 
     PromptAttribution Prompt(FactRecord fact, int index, string prompt, long[] answerTokens)

@@ -1,4 +1,5 @@
 using MlNetDkn.Degeneracy.Internal;
+using MlNetDkn.Perturbation;
 
 namespace MlNetDkn.Degeneracy;
 
@@ -24,7 +25,7 @@ public sealed record DegeneracyEvaluation(
 public static class DegeneracyEvaluator
 {
     /// <summary>Evaluates the DKN <paramref name="components"/> (n ≥ 1) with one probe call of |subsets| + 1 sets.</summary>
-    public static DegeneracyEvaluation Evaluate(IReadOnlyList<IReadOnlyList<Neuron>> components, ISuppressionProbe probe, DegeneracyEvaluationOptions options)
+    public static DegeneracyEvaluation Evaluate(IReadOnlyList<IReadOnlyList<Neuron>> components, IAnswerProbe probe, DegeneracyEvaluationOptions options)
     {
         int n = components.Count;
         if (n == 0) throw new DknInputException("degeneracy evaluation needs at least one component");
@@ -34,6 +35,6 @@ public static class DegeneracyEvaluator
         sets.Add(Suppression.Union(components));
         var drops = Suppression.RelativeDrops(probe, sets);
         var records = subsets.Select((s, i) => new SubsetDrop(s, s.Length, drops[i])).ToArray();
-        return new DegeneracyEvaluation(n, probe.BaselineProbability, records, drops[^1], exhaustive);
+        return new DegeneracyEvaluation(n, probe.BaselineProbability(), records, drops[^1], exhaustive);
     }
 }

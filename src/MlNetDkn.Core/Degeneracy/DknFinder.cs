@@ -1,3 +1,4 @@
+using MlNetDkn.Degeneracy.Internal;
 using MlNetDkn.Modeling;
 using MlNetDkn.Perturbation;
 
@@ -18,14 +19,22 @@ public sealed record FactDknResult(string FactId, string Prompt, IReadOnlyList<N
 /// </summary>
 public static class DknFinder
 {
+    /// <summary>On a model: its own neuron vectors and the batched prefix-cache probe.</summary>
     public static FactDknResult Find(CausalLm model, IReadOnlyList<long> prompt, IReadOnlyList<long> answer,
         IReadOnlyList<Neuron> knowledgeNeurons, DknOptions options, string factId = "", string promptText = "")
     {
         foreach (var n in knowledgeNeurons)
             if (n.Layer >= model.Config.NumLayers || n.Index >= model.Config.IntermediateSize)
                 throw new DknInputException($"neuron {n} is outside the model ({model.Config.NumLayers} layers × {model.Config.IntermediateSize} neurons)");
-        var graph = StructuralGraph.Build(knowledgeNeurons, new ModelNeuronVectors(model), options.GraphFor(model.Config.Family));
-        using var probe = new NeuronSuppressionProbe(model, prompt, answer, options.Site);
+        using var probe = new PrefixCacheProbe(model, prompt, answer, options.Site);
+        return Find(new ModelNeuronVectors(model), model.Config.Family, probe, knowledgeNeurons, options, factId, promptText);
+    }
+
+    /// <summary>From any neuron-vector source and any answer probe.</summary>
+    public static FactDknResult Find(INeuronVectorSource vectors, ModelFamily family, IAnswerProbe probe,
+        IReadOnlyList<Neuron> knowledgeNeurons, DknOptions options, string factId = "", string promptText = "")
+    {
+        var graph = StructuralGraph.Build(knowledgeNeurons, vectors, options.GraphFor(family));
         var methods = new List<DknMethodResult>();
         foreach (var method in options.Methods)
         {
@@ -37,11 +46,11 @@ public static class DknFinder
                 ? DegeneracyEvaluator.Evaluate(check.Dkn, probe, options.Evaluation) : null;
             methods.Add(new DknMethodResult(method, candidates, check, evaluation));
         }
-        return new FactDknResult(factId, promptText, knowledgeNeurons, graph, probe.BaselineProbability, methods);
+        return new FactDknResult(factId, promptText, knowledgeNeurons, graph, probe.BaselineProbability(), methods);
     }
 
     static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(ClusteringMethod method, StructuralGraph graph,
-        IReadOnlyList<Neuron> neurons, NeuronSuppressionProbe probe, DknOptions options)
+        IReadOnlyList<Neuron> neurons, IAnswerProbe probe, DknOptions options)
     {
         if (neurons.Count < 2) return [];
         return method switch
@@ -56,14 +65,9 @@ public static class DknFinder
     }
 
     /// <summary>The AMIG pair baseline already applied its own suppression tests: its pairs are the DKN.</summary>
-    static FunctionalCheckResult PairsAsDkn(IReadOnlyList<IReadOnlyList<Neuron>> pairs, NeuronSuppressionProbe probe)
+    static FunctionalCheckResult PairsAsDkn(IReadOnlyList<IReadOnlyList<Neuron>> pairs, IAnswerProbe probe)
     {
-        double? joint = null;
-        if (pairs.Count > 0)
-        {
-            var all = pairs.SelectMany(p => p).Distinct().ToList();
-            joint = (probe.BaselineProbability - probe.Probabilities([all])[0]) / probe.BaselineProbability;
-        }
-        return new FunctionalCheckResult(probe.BaselineProbability, pairs.Select(p => new ClusterVerdict(p, null, true)).ToList(), pairs, joint);
+        double? joint = pairs.Count > 0 ? Suppression.RelativeDrops(probe, [Suppression.Union(pairs)])[0] : null;
+        return new FunctionalCheckResult(probe.BaselineProbability(), pairs.Select(p => new ClusterVerdict(p, null, true)).ToList(), pairs, joint);
     }
 }

@@ -11,7 +11,10 @@ public sealed record DknRecord
     public required double BaselineProbability { get; init; }
     public required DknMethodRecord[] Methods { get; init; }
 
-    public static DknRecord From(FactDknResult result, string key, string relationId) => new()
+    public DknMethodRecord? Method(ClusteringMethod method) => Methods.FirstOrDefault(m => m.Method == method.ToString());
+
+    public static DknRecord From(FactDknResult result, string key, string relationId,
+        IReadOnlyDictionary<ClusteringMethod, DknRecheck>? rechecks = null) => new()
     {
         Key = key, FactId = result.FactId, RelationId = relationId, Prompt = result.Prompt,
         KnowledgeNeurons = [.. result.KnowledgeNeurons], BaselineProbability = result.BaselineProbability,
@@ -26,6 +29,7 @@ public sealed record DknRecord
             Subsets = m.Evaluation?.Subsets.Select(s => new SubsetRecord(s.ComponentIndices.ToArray(), s.Size, s.RelativeDrop)).ToArray() ?? [],
             FullSetDrop = m.Evaluation?.FullSetDrop,
             Exhaustive = m.Evaluation?.Exhaustive ?? true,
+            Recheck = rechecks is not null && rechecks.TryGetValue(m.Method, out var r) ? r : null,
         }).ToArray(),
     };
 }
@@ -41,6 +45,18 @@ public sealed record DknMethodRecord
     public required SubsetRecord[] Subsets { get; init; }
     public required double? FullSetDrop { get; init; }
     public required bool Exhaustive { get; init; }
+    /// <summary>The independent re-check by full recomputation (null when not run or when there is no DKN).</summary>
+    public DknRecheck? Recheck { get; init; }
+}
+
+/// <summary>
+/// A DKN re-checked with plain full forwards: whether it holds, and which definition was checked (both halves, or
+/// only each component's dispensability under the authors' lenient rule, which has no joint requirement).
+/// </summary>
+public sealed record DknRecheck(bool Holds, string Checked, double BaselineProbability, double[] ComponentDrops, double JointDrop)
+{
+    public const string BothHalves = "each component alone < t_low and all together > t_high";
+    public const string ComponentsOnly = "each component alone < t_low (lenient: no joint requirement)";
 }
 
 public sealed record SubsetRecord(int[] ComponentIndices, int Size, double RelativeDrop);

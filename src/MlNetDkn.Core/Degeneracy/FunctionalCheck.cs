@@ -1,4 +1,5 @@
 using MlNetDkn.Degeneracy.Internal;
+using MlNetDkn.Perturbation;
 
 namespace MlNetDkn.Degeneracy;
 
@@ -21,10 +22,10 @@ public sealed record FunctionalCheckResult(
 /// <summary>From candidate clusters to a DKN by suppression (method.md §3.3; strict mode adds §3.8 (b)).</summary>
 public static class FunctionalCheck
 {
-    public static FunctionalCheckResult Run(IReadOnlyList<IReadOnlyList<Neuron>> clusters, ISuppressionProbe probe, FunctionalCheckOptions options)
+    public static FunctionalCheckResult Run(IReadOnlyList<IReadOnlyList<Neuron>> clusters, IAnswerProbe probe, FunctionalCheckOptions options)
     {
         if (clusters.Count <= options.MaxClustersForEmpty)
-            return new(probe.BaselineProbability, clusters.Select(c => new ClusterVerdict(c, null, false)).ToArray(), [], null);
+            return new(probe.BaselineProbability(), clusters.Select(c => new ClusterVerdict(c, null, false)).ToArray(), [], null);
 
         var tested = clusters.Where(c => c.Count > 0 && !(options.SkipSingletons && c.Count == 1)).ToArray();
         // One batch: every tested cluster alone and, in strict mode, the union of all of them (the likely joint set).
@@ -38,7 +39,7 @@ public static class FunctionalCheck
         var verdicts = clusters.Select(c => dropOf.TryGetValue(c, out var d)
             ? new ClusterVerdict(c, d, Passes(d)) : new ClusterVerdict(c, null, false)).ToArray();
         var components = verdicts.Where(v => v.IsComponent).Select(v => v.Cluster).ToArray();
-        double p0 = probe.BaselineProbability;
+        double p0 = probe.BaselineProbability();
 
         if (!options.Strict) return new(p0, verdicts, components, null);
         if (components.Length < Math.Max(1, options.MinComponents)) return new(p0, verdicts, [], null);

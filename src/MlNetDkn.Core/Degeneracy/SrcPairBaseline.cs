@@ -1,4 +1,5 @@
 using MlNetDkn.Degeneracy.Internal;
+using MlNetDkn.Perturbation;
 
 namespace MlNetDkn.Degeneracy;
 
@@ -19,7 +20,7 @@ public sealed record SrcPairOptions
 /// </summary>
 public static class SrcPairBaseline
 {
-    public static IReadOnlyList<IReadOnlyList<Neuron>> Find(IReadOnlyList<Neuron> knowledgeNeurons, ISuppressionProbe probe, SrcPairOptions? options = null)
+    public static IReadOnlyList<IReadOnlyList<Neuron>> Find(IReadOnlyList<Neuron> knowledgeNeurons, IAnswerProbe probe, SrcPairOptions? options = null)
     {
         options ??= new();
         var top = knowledgeNeurons.Take(options.TopK).ToArray();

@@ -140,8 +140,7 @@ public sealed class MetricTable
     // Parquet.Net reports string columns as string or ReadOnlyMemory<char> depending on how they were declared.
     static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
-    static string Quote(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    static string Quote(string s) => CsvText.Quote(s);
 
     /// <summary>Adds columns computed from a list of rows.</summary>
     public sealed class RowsBuilder<T>(IReadOnlyList<T> rows)

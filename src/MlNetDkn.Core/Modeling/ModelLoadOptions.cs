@@ -9,6 +9,17 @@ public sealed record ModelLoadOptions
     public string DType { get; init; } = "float32";
     /// <summary>"cpu", "cuda", "cuda:1": a CUDA device needs the TorchSharp-cuda-linux build (TorchBackend=cuda).</summary>
     public string Device { get; init; } = "cpu";
+    /// <summary>libtorch CPU threads, set process-wide when the model is loaded; 0 leaves libtorch's setting.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Throws a DknInputException naming the first setting out of range (before anything is loaded).</summary>
+    public void Validate()
+    {
+        _ = ScalarType;
+        if (!System.Text.RegularExpressions.Regex.IsMatch(Device, "^(cpu|cuda(:[0-9]+)?)$"))
+            throw new DknInputException($"unknown device '{Device}' (expected cpu, cuda or cuda:N)");
+        if (Threads < 0) throw new DknInputException($"threads must be 0 (libtorch's default) or more (got {Threads})");
+    }
 
     public ScalarType ScalarType => DType switch
     {

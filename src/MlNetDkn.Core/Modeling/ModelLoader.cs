@@ -13,6 +13,8 @@ public static class ModelLoader
     public static LoadedModel Load(string path, ModelLoadOptions? options = null)
     {
         options ??= new ModelLoadOptions();
+        options.Validate();
+        if (options.Threads > 0) set_num_threads(options.Threads);
         var dtype = options.ScalarType;
         var device = options.TorchDevice;
         ModelConfig config;

@@ -1,10 +1,10 @@
 namespace MlNetDkn.Pipelines;
 
 /// <summary>
-/// One kind of pipeline step ("synthetic-world", "train-fact-model", ...). Declare the options (snake_case names),
-/// what the step needs from earlier steps and what it provides, then do the work in <see cref="Run"/>, writing
-/// outputs under <see cref="PipelineContext.OutputFolder"/> as they are finished. Register an instance with
-/// <see cref="StepRegistry.Register"/> (built-in steps are listed in <see cref="StepRegistry.CreateDefault"/>).
+/// One kind of pipeline step ("synthetic-world", "attribute-knowledge-neurons", ...): its options (snake_case names),
+/// what it needs from earlier steps and what it provides, all checked before anything runs. Two kinds exist:
+/// <see cref="ISourceStep"/>s produce the run's facts and model; stage steps (defined by the ML.NET face) become
+/// estimators of the run's ML.NET pipeline, which is fitted on the facts once the sources have run.
 /// </summary>
 public interface IPipelineStep
 {
@@ -15,14 +15,26 @@ public interface IPipelineStep
     /// <summary>Artifacts (<see cref="PipelineArtifacts"/>) an earlier step must provide; checked before anything runs.</summary>
     IReadOnlyCollection<string> Needs { get; }
     IReadOnlyCollection<string> Provides { get; }
+    /// <summary>Checks option values beyond their types (ranges, syntax, files that must exist) before any work;
+    /// each problem is one message naming the option.</summary>
+    IEnumerable<string> Check(ResolvedOptions options) => [];
+}
+
+/// <summary>A step that produces the run's facts or model; it runs before the ML.NET pipeline is built.</summary>
+public interface ISourceStep : IPipelineStep
+{
     void Run(PipelineContext context, ResolvedOptions options);
 }
 
-/// <summary>Names of what steps hand to later steps through the <see cref="PipelineContext"/>.</summary>
+/// <summary>Names of what steps hand to later steps.</summary>
 public static class PipelineArtifacts
 {
     /// <summary><see cref="PipelineContext.Dataset"/> and <see cref="PipelineContext.DatasetPath"/>.</summary>
     public const string Dataset = "dataset";
     /// <summary><see cref="PipelineContext.ModelFolder"/> and <see cref="PipelineContext.ModelContentHash"/>.</summary>
     public const string Model = "model";
+    /// <summary>The knowledge-neuron columns of the attribution stage.</summary>
+    public const string KnowledgeNeurons = "knowledge neurons";
+    /// <summary>The DKN columns of the DKN stage.</summary>
+    public const string DegenerateNeurons = "degenerate knowledge neurons";
 }

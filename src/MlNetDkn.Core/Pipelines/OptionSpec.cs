@@ -28,6 +28,10 @@ public sealed record OptionSpec(OptionType Type, object? Default, string Descrip
     {
         value = null;
         error = "";
+        // Nodes built in code hold CLR values (an int cannot be read as long); parsed JSON holds JSON elements.
+        if (node is JsonValue built && built.GetValueKind() is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.String
+                or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
+            node = JsonNode.Parse(built.ToJsonString());
         if (node is JsonValue v)
         {
             switch (Type)

@@ -4,14 +4,16 @@ using MlNetDkn.Facts;
 namespace MlNetDkn.Pipelines;
 
 /// <summary>
-/// What a running pipeline hands from step to step: the output folder, seed and cache, the current fact dataset and
-/// model, the manifest under construction, a reporter, and a key/value bag for anything else later steps need.
+/// What the source steps of a running pipeline hand on: the output folder, seed, cache and model load settings, the
+/// fact dataset and model they produced, the manifest under construction and a reporter. Results of the analysis
+/// stages pass between them as typed ML.NET columns, not through this context.
 /// </summary>
 public sealed class PipelineContext
 {
     public PipelineContext(string outputFolder, int seed, string cacheFolder, RunManifest manifest, IPipelineReporter reporter,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Modeling.ModelLoadOptions? modelLoad = null)
     {
+        ModelLoad = modelLoad ?? new();
         OutputFolder = Path.GetFullPath(outputFolder);
         Seed = seed;
         CacheFolder = Path.GetFullPath(cacheFolder);
@@ -29,6 +31,8 @@ public sealed class PipelineContext
     public RunManifest Manifest { get; }
     public IPipelineReporter Reporter { get; }
     public CancellationToken CancellationToken { get; }
+    /// <summary>Device, dtype and threads of every model of the run.</summary>
+    public Modeling.ModelLoadOptions ModelLoad { get; }
 
     /// <summary>The current fact dataset (set by synthetic-world / load-facts), or null before one.</summary>
     public FactDataset? Dataset { get; private set; }
@@ -38,9 +42,6 @@ public sealed class PipelineContext
     public string? ModelFolder { get; private set; }
     /// <summary>SHA-256 over the model's config.json and weight files (equal to LoadedModel.ContentHash).</summary>
     public string? ModelContentHash { get; private set; }
-
-    /// <summary>Anything else steps pass on, by a key the producing step documents (e.g. "accuracy").</summary>
-    public Dictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The manifest entry of the step now running (its "outputs" object takes what the step wrote).</summary>
     public JsonObject? CurrentStep { get; internal set; }

@@ -11,12 +11,12 @@ public sealed record StepDefinition(string Step, JsonObject Options, int Index)
 }
 
 /// <summary>
-/// A pipeline file as written: <c>{ "name", "seed", "output", "threads", "steps": [ {"step", "options"} ] }</c>.
+/// A pipeline file as written: <c>{ "name", "seed", "output", "device", "dtype", "threads", "steps": [ {"step", "options"} ] }</c>.
 /// Loading checks only the shape of the file; <see cref="PipelineValidator"/> checks steps and options.
 /// </summary>
 public sealed record PipelineDefinition
 {
-    public static readonly IReadOnlyList<string> TopLevelKeys = ["name", "description", "seed", "output", "threads", "steps"];
+    public static readonly IReadOnlyList<string> TopLevelKeys = ["name", "description", "seed", "output", "device", "dtype", "threads", "steps"];
     public static readonly IReadOnlyList<string> StepKeys = ["step", "options"];
 
     public required string Name { get; init; }
@@ -27,6 +27,13 @@ public sealed record PipelineDefinition
     public required string Output { get; init; }
     /// <summary>libtorch CPU threads for the whole run; 0 keeps libtorch's default.</summary>
     public int Threads { get; init; }
+    /// <summary>Where every model of the run computes: cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "cpu";
+    /// <summary>The dtype models of the run compute in: float32, float64, bfloat16 or float16.</summary>
+    public string DType { get; init; } = "float32";
+
+    /// <summary>How the run's models are loaded.</summary>
+    public Modeling.ModelLoadOptions ModelLoad => new() { Device = Device, DType = DType, Threads = Threads };
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
     /// <summary>Where the definition came from (a file path, or a label), used in every error message.</summary>
     public string Source { get; init; } = "pipeline";
@@ -55,6 +62,9 @@ public sealed record PipelineDefinition
         string output = Text(o, "output", required: false, errors) ?? Path.Combine("runs", name);
         string description = Text(o, "description", required: false, errors) ?? "";
         int seed = Integer(o, "seed", 7, errors), threads = Integer(o, "threads", 0, errors);
+        string device = Text(o, "device", required: false, errors) ?? "cpu", dtype = Text(o, "dtype", required: false, errors) ?? "float32";
+        try { new Modeling.ModelLoadOptions { Device = device, DType = dtype, Threads = threads }.Validate(); }
+        catch (DknInputException e) { errors.Add($"$: {e.Message}"); }
         var steps = new List<StepDefinition>();
         if (o["steps"] is not JsonArray array) errors.Add($"$.steps: expected an array of steps, got {OptionSpec.Render(o["steps"])}");
         else
@@ -81,14 +91,14 @@ public sealed record PipelineDefinition
         return new PipelineDefinition
         {
             Name = name, Description = description, Seed = seed, Output = output,
-            Threads = threads, Steps = steps, Source = source,
+            Threads = threads, Device = device, DType = dtype, Steps = steps, Source = source,
         };
     }
 
     /// <summary>The definition as JSON (overrides included), as recorded in the manifest.</summary>
     public JsonObject ToJson() => new()
     {
-        ["name"] = Name, ["description"] = Description, ["seed"] = Seed, ["output"] = Output, ["threads"] = Threads,
+        ["name"] = Name, ["description"] = Description, ["seed"] = Seed, ["output"] = Output, ["device"] = Device, ["dtype"] = DType, ["threads"] = Threads,
         ["steps"] = new JsonArray(Steps.Select(s => (JsonNode)new JsonObject { ["step"] = s.Step, ["options"] = s.Options.DeepClone() }).ToArray()),
     };
 

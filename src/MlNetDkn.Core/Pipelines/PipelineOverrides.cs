@@ -29,10 +29,12 @@ public static class PipelineOverrides
                 "seed" => result with { Seed = TopInt(assignment, text) },
                 "threads" => result with { Threads = TopInt(assignment, text) },
                 "output" => result with { Output = text },
+                "device" => result with { Device = text },
+                "dtype" => result with { DType = text },
                 "name" => result with { Name = text },
                 "description" => result with { Description = text },
                 _ when key.StartsWith("steps.", StringComparison.Ordinal) => SetStepOption(result, steps, assignment, key, text, registry),
-                _ => throw Error(assignment, $"unknown key '{key}' (expected seed, threads, output, name, description, steps.<step>.<option> or steps.<index>.<option>)"),
+                _ => throw Error(assignment, $"unknown key '{key}' (expected seed, threads, device, dtype, output, name, description, steps.<step>.<option> or steps.<index>.<option>)"),
             };
         }
         return result with { Steps = steps };

@@ -9,7 +9,8 @@ public sealed record ValidatedPipeline(PipelineDefinition Definition, IReadOnlyL
 /// <summary>
 /// Checks a definition against the registry and collects every problem, each naming the JSON path: unknown step
 /// (listing the known ones), unknown option (listing the valid ones), missing required option, mistyped value
-/// (expected type and given value), and a step that needs a dataset or model no earlier step provides.
+/// (expected type and given value), an option value out of range (each step's Check), a source step after an
+/// analysis stage, and a step that needs something no earlier step provides. Nothing runs before this passes.
 /// </summary>
 public static class PipelineValidator
 {
@@ -18,6 +19,9 @@ public static class PipelineValidator
         var errors = new List<string>();
         var planned = new List<PlannedStep>();
         var provided = new HashSet<string>(StringComparer.Ordinal);
+        try { definition.ModelLoad.Validate(); }
+        catch (DknInputException e) { errors.Add($"$: {e.Message}"); }
+        string? firstStage = null;
         foreach (var def in definition.Steps)
         {
             if (!registry.TryGet(def.Step, out var step))
@@ -26,6 +30,10 @@ public static class PipelineValidator
                 continue;
             }
             var options = Resolve(step, def, errors);
+            if (options != null) errors.AddRange(step.Check(options).Select(m => $"{def.JsonPath}.options: {m}"));
+            if (step is ISourceStep && firstStage != null)
+                errors.Add($"{def.JsonPath}: source step '{step.Name}' comes after the analysis stage '{firstStage}'; put the steps that produce facts and models first");
+            if (step is not ISourceStep) firstStage ??= step.Name;
             foreach (var need in step.Needs.Where(n => !provided.Contains(n)))
                 errors.Add($"{def.JsonPath}: step '{step.Name}' needs a {need}, but no earlier step provides one " +
                            $"(steps providing it: {string.Join(", ", registry.Steps.Where(s => s.Provides.Contains(need)).Select(s => s.Name))})");

@@ -2,20 +2,18 @@ using MlNetDkn.Pipelines.Steps;
 
 namespace MlNetDkn.Pipelines;
 
-/// <summary>The step kinds a pipeline may use, by name. Later stages add theirs with <see cref="Register"/>.</summary>
+/// <summary>The step kinds a pipeline may use, by name. The ML.NET face adds the stage steps with <see cref="Register"/>.</summary>
 public sealed class StepRegistry
 {
     readonly Dictionary<string, IPipelineStep> _steps = new(StringComparer.Ordinal);
 
-    /// <summary>A registry with every built-in step. Add a new built-in step to this list.</summary>
-    public static StepRegistry CreateDefault() => new StepRegistry()
+    /// <summary>A registry with every built-in source step (facts and models).</summary>
+    public static StepRegistry CreateSources() => new StepRegistry()
         .Register(new SyntheticWorldStep())
         .Register(new LoadFactsStep())
+        .Register(new SelectFactsStep())
         .Register(new TrainFactModelStep())
-        .Register(new LoadModelStep())
-        .Register(new EvaluateAccuracyStep())
-        .Register(new AttributeKnowledgeNeuronsStep())
-        .Register(new FindDegenerateNeuronsStep());
+        .Register(new LoadModelStep());
 
     /// <summary>Adds a step kind; a second step with the same name is a programming error.</summary>
     public StepRegistry Register(IPipelineStep step)

@@ -1,33 +1,61 @@
 using MlNetDkn.Attribution;
+using MlNetDkn.ML.Internal;
+using MlNetDkn.Modeling;
 
 namespace MlNetDkn.ML.Attribution;
 
 /// <summary>One fact's knowledge neurons in column form, computed once and served to every getter.</summary>
-internal sealed class AttributedFact
+public sealed class AttributedFact
 {
-    public AttributedFact(FactKnowledgeNeurons result, AttributionObjective objective)
+    internal AttributedFact(FactKnowledgeNeurons result, int width)
     {
         Result = result;
         Neurons = result.Neurons.Select(n => n.Neuron.ToString()).ToArray();
-        Scores = result.Neurons.Select(n => (float)n.Score).ToArray();
-        double meanObjective = result.Prompts.Count == 0 ? double.NaN : result.Prompts.Average(p => p.Objective);
-        AnswerProbability = (float)(objective == AttributionObjective.LogProbability ? Math.Exp(meanObjective) : meanObjective);
-        CompletenessError = result.Prompts.Count == 0 ? float.NaN : (float)result.Prompts.Average(p => p.RelativeCompletenessError);
+        Layers = result.Neurons.Select(n => n.Neuron.Layer).ToArray();
+        Indices = result.Neurons.Select(n => n.Neuron.Index).ToArray();
+        Scores = result.Neurons.Select(n => n.Score).ToArray();
+        var mask = result.Neurons.Select(n => n.Neuron.Layer * width + n.Neuron.Index).Order().ToArray();
+        Mask = (mask, Enumerable.Repeat(1f, mask.Length).ToArray());
+        Dense = result.MeanScores(width);
     }
 
     public FactKnowledgeNeurons Result { get; }
     public string[] Neurons { get; }
-    public float[] Scores { get; }
-    public float AnswerProbability { get; }
-    public float CompletenessError { get; }
+    public int[] Layers { get; }
+    public int[] Indices { get; }
+    public double[] Scores { get; }
+    public (int[] Indices, float[] Values) Mask { get; }
+    public (int[] Indices, float[] Values) Dense { get; }
 
-    public static IReadOnlyList<Internal.OutputColumn<AttributedFact>> Columns { get; } =
-    [
-        Internal.OutputColumns.TextVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeurons, f => f.Neurons),
-        Internal.OutputColumns.Vector<AttributedFact, float>(KnowledgeNeuronColumns.KnowledgeNeuronScores, Microsoft.ML.Data.NumberDataViewType.Single, f => f.Scores),
-        Internal.OutputColumns.Scalar<AttributedFact, int>(KnowledgeNeuronColumns.KnowledgeNeuronCount, Microsoft.ML.Data.NumberDataViewType.Int32, f => f.Neurons.Length),
-        Internal.OutputColumns.Scalar<AttributedFact, float>(KnowledgeNeuronColumns.AnswerProbability, Microsoft.ML.Data.NumberDataViewType.Single, f => f.AnswerProbability),
-        Internal.OutputColumns.Scalar<AttributedFact, float>(KnowledgeNeuronColumns.CompletenessError, Microsoft.ML.Data.NumberDataViewType.Single, f => f.CompletenessError),
-        Internal.OutputColumns.Scalar<AttributedFact, int>(KnowledgeNeuronColumns.PromptsAttributed, Microsoft.ML.Data.NumberDataViewType.Int32, f => f.Result.Prompts.Count),
-    ];
+    /// <summary>The added columns (<see cref="KnowledgeNeuronColumns"/>) for a model of this shape.</summary>
+    internal static IReadOnlyList<OutputColumn<AttributedFact>> Columns(ModelConfig config)
+    {
+        var slots = NeuronSlots.Names(config.NumLayers, config.IntermediateSize);
+        return
+        [
+            OutputColumns.TextVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeurons, f => f.Neurons),
+            OutputColumns.KeyVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronLayers, config.NumLayers, f => f.Layers),
+            OutputColumns.KeyVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronIndices, config.IntermediateSize, f => f.Indices),
+            OutputColumns.SingleVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronScores, f => f.Scores),
+            OutputColumns.SparseSlots<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronMask, slots, f => f.Mask),
+            OutputColumns.SparseSlots<AttributedFact>(KnowledgeNeuronColumns.AttributionScores, slots, f => f.Dense),
+            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronCount, f => f.Neurons.Length),
+            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.AnswerProbability, f => f.Result.MeanAnswerProbability),
+            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.CompletenessError, f => f.Result.MeanCompletenessError),
+            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.MaxCompletenessError, f => f.Result.MaxCompletenessError),
+            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.PromptsAttributed, f => f.Result.Prompts.Count),
+        ];
+    }
+}
+
+/// <summary>Slot names of the (layer, neuron) vectors: "l:i" for slot l·d_ff + i.</summary>
+internal static class NeuronSlots
+{
+    public static IReadOnlyList<string> Names(int layers, int width)
+    {
+        var names = new string[layers * width];
+        for (int l = 0; l < layers; l++)
+            for (int i = 0; i < width; i++) names[l * width + i] = $"{l}:{i}";
+        return names;
+    }
 }

@@ -1,6 +1,8 @@
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using MlNetDkn.Attribution;
 using MlNetDkn.ML.Internal;
+using MlNetDkn.ML.Stages;
 
 namespace MlNetDkn.ML.Attribution;
 
@@ -11,39 +13,42 @@ namespace MlNetDkn.ML.Attribution;
 /// </summary>
 public sealed class KnowledgeNeuronEstimator : IEstimator<KnowledgeNeuronTransformer>
 {
-    internal KnowledgeNeuronEstimator(AttributionStageSettings settings)
+    readonly IChannelProvider? _context;
+
+    internal KnowledgeNeuronEstimator(KnowledgeNeuronStageOptions options, IChannelProvider? context)
     {
-        settings.Options.Validate();
-        if (settings.Options.Attribution.BaselineVectors is not null)
-            throw new DknInputException("given baseline vectors are not supported by the ML.NET stage (they cannot be saved with a pipeline)");
-        Settings = settings;
+        options.Validate();
+        Options = options;
+        _context = context;
     }
 
-    internal AttributionStageSettings Settings { get; }
+    public KnowledgeNeuronStageOptions Options { get; }
 
     public KnowledgeNeuronTransformer Fit(IDataView input)
     {
-        foreach (var c in KnowledgeNeuronTransformer.Inputs(Settings.PromptsColumn)) c.Check(input.Schema);
-        return Open(Settings, expectedHash: null);
+        foreach (var c in KnowledgeNeuronTransformer.InputsOf(Options)) c.Check(input.Schema);
+        return Open(Options, expectedHash: null, _context);
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        foreach (var c in KnowledgeNeuronTransformer.Inputs(Settings.PromptsColumn)) c.Check(inputSchema);
-        return SchemaShapes.WithAdded(inputSchema, AttributedFact.Columns);
+        foreach (var c in KnowledgeNeuronTransformer.InputsOf(Options)) c.Check(inputSchema);
+        using var model = SharedModels.Acquire(Options.ModelPath, Options.Load);
+        return SchemaShapes.WithAdded(inputSchema, AttributedFact.Columns(model.Value.Config));
     }
 
     /// <summary>Opens a transformer; with <paramref name="expectedHash"/> (a loaded pipeline) the model files must
     /// still hash to it.</summary>
-    internal static KnowledgeNeuronTransformer Open(AttributionStageSettings settings, string? expectedHash)
+    internal static KnowledgeNeuronTransformer Open(KnowledgeNeuronStageOptions options, string? expectedHash, IChannelProvider? context)
     {
-        var model = ModelResource.Acquire(settings.ModelPath, settings.Load);
+        var model = SharedModels.Acquire(options.ModelPath, options.Load);
         try
         {
-            var hash = StageModels.CheckHash(model.Value, settings.ModelPath, expectedHash, KnowledgeNeuronTransformer.StageName);
-            var store = SharedResources.Acquire("store\u001f" + Path.GetFullPath(Path.Combine(settings.StoreFolder, AttributionStore.FileName)),
-                () => new AttributionStore(settings.StoreFolder));
-            return new KnowledgeNeuronTransformer(settings, model, store, hash);
+            var hash = SharedModels.CheckHash(model.Value, options.ModelPath, expectedHash, KnowledgeNeuronTransformer.Name);
+            var folder = options.ResolvedFolder(KnowledgeNeuronTransformer.Name);
+            var store = SharedModels.Store(Path.Combine(folder, "store", AttributionStore.FileName), () => AttributionStore.ForStage(folder));
+            return new KnowledgeNeuronTransformer(options, model, store, hash,
+                StageRuntime.For(context, KnowledgeNeuronTransformer.Name, options.Progress, options.CancellationToken));
         }
         catch
         {

@@ -1,99 +1,91 @@
-using System.Collections.Concurrent;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetDkn.Attribution;
 using MlNetDkn.Facts;
+using MlNetDkn.Metrics;
+using MlNetDkn.Metrics.Tables;
 using MlNetDkn.ML.Internal;
+using MlNetDkn.ML.Stages;
+using MlNetDkn.Modeling;
 
 namespace MlNetDkn.ML.Attribution;
 
 /// <summary>
 /// Adds the knowledge-neuron columns (<see cref="KnowledgeNeuronColumns"/>) to a fact data view. Transform is lazy:
-/// a fact is attributed when a cursor first reads one of the added columns, then kept in memory by content; prompt
-/// results also go to the resumable store, so a rerun over the same store recomputes nothing.
-/// Dispose it (or the chain holding it) to release the model and the store file.
+/// a fact is attributed when a cursor first reads one of the added columns, then kept in memory; prompt results go
+/// to the resumable store (<c>folder/store/attributions.jsonl</c>), so a rerun over the same store recomputes nothing.
 /// </summary>
-public sealed class KnowledgeNeuronTransformer : ITransformer, IDisposable
+public sealed class KnowledgeNeuronTransformer : FactStageTransformer<AttributedFact>, IFactStage
 {
-    internal const string StageName = "AttributeKnowledgeNeurons";
+    internal const string Name = "AttributeKnowledgeNeurons", ArchiveKind = "knowledge-neurons";
 
-    readonly Lease<ModelResource> _model;
-    readonly Lease<AttributionStore> _store;
+    readonly Lease<ModelSession> _model;
     readonly FactAttributionRunner _runner;
-    readonly ConcurrentDictionary<string, AttributedFact> _cache = new(StringComparer.Ordinal);
     readonly RequiredColumn[] _inputs;
+    readonly IReadOnlyList<OutputColumn<AttributedFact>> _outputs;
 
-    /// <summary>Takes ownership of the leases.</summary>
-    internal KnowledgeNeuronTransformer(AttributionStageSettings settings, Lease<ModelResource> model, Lease<AttributionStore> store, string modelHash)
+    internal KnowledgeNeuronTransformer(KnowledgeNeuronStageOptions options, Lease<ModelSession> model, Lease<AttributionStore> store,
+        string modelHash, StageRuntime runtime)
+        : base(Name, $"model {options.ModelPath}", [store, model], runtime)
     {
-        Settings = settings;
+        Options = options;
         _model = model;
-        _store = store;
         ModelHash = modelHash;
-        _runner = new FactAttributionRunner(model.Value.Model, model.Value.Tokenizer, settings.Options, store.Value);
-        _inputs = Inputs(settings.PromptsColumn);
+        _runner = new FactAttributionRunner(model.Value, options.Attribution, store.Value);
+        _inputs = InputsOf(options);
+        _outputs = AttributedFact.Columns(model.Value.Config);
     }
 
-    internal AttributionStageSettings Settings { get; }
-    public string ModelPath => Settings.ModelPath;
+    public KnowledgeNeuronStageOptions Options { get; }
+    public string ModelPath => Options.ModelPath;
     /// <summary>Content hash of the model files this transformer was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
-    public string StoreFolder => Settings.StoreFolder;
-    public FactAttributionOptions Options => Settings.Options;
+    public string Folder => Options.ResolvedFolder(Name);
     /// <summary>Prompts attributed by this transformer vs. found in the store.</summary>
     public int PromptsComputed => _runner.PromptsComputed;
     public int PromptsReused => _runner.PromptsReused;
 
-    internal static RequiredColumn[] Inputs(string promptsColumn) =>
-    [
-        new(FactColumns.FactId, false, StageName), new(FactColumns.RelationId, false, StageName),
-        new(FactColumns.Answer, false, StageName), new(promptsColumn, true, StageName),
-    ];
+    string IFactStage.Kind => ArchiveKind;
+    FactStageOptions IFactStage.StageOptions => Options;
+
+    internal static RequiredColumn[] InputsOf(KnowledgeNeuronStageOptions options) => FactRowReader.Required(Name, options.PromptsColumn);
+
+    private protected override string PromptsColumnName => Options.PromptsColumn;
+    private protected override IReadOnlyList<RequiredColumn> Inputs => _inputs;
+    private protected override IReadOnlyList<OutputColumn<AttributedFact>> Outputs => _outputs;
 
     /// <summary>The knowledge neurons of one fact, computed once per fact content.</summary>
     public FactKnowledgeNeurons Attribute(FactRecord fact) => Row(fact).Result;
 
-    AttributedFact Row(FactRecord fact)
+    /// <summary>Every fact's knowledge neurons, in row order.</summary>
+    public IReadOnlyList<FactKnowledgeNeurons> Attribute(IDataView facts) => Results(facts).Select(r => r.Result).ToList();
+
+    AttributedFact Row(FactRecord fact) => Result(FactRowReader.Key(fact), fact.FactId, () =>
     {
-        var key = string.Join("\u001f", [fact.FactId, fact.RelationId, fact.Answer, .. fact.Prompts]);
-        if (_cache.TryGetValue(key, out var cached)) return cached;
-        lock (HeavyWork.Gate)
+        var result = _runner.Run(fact, out bool stored);
+        return (new AttributedFact(result, _model.Value.Config.IntermediateSize), stored);
+    });
+
+    private protected override Func<AttributedFact> Bind(DataViewRow row)
+    {
+        var fact = FactRowReader.Bind(row, Options.PromptsColumn);
+        return () => Row(fact());
+    }
+
+    public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
+    {
+        var facts = Attribute(input);
+        var config = _model.Value.Config;
+        bool exact = Options.Attribution.Attribution.Multiplier == ScoreMultiplier.ActivationMinusBaseline;
+        var files = AttributionTables.Write(facts, folder, config.NumLayers, config.IntermediateSize, exact,
+            StageTables.Provenance(this, context, Options.Attribution));
+        var metrics = AttributionMetrics.Compute(facts.Select(f => f.Summary), exact);
+        var lines = new[]
         {
-            if (_cache.TryGetValue(key, out cached)) return cached;
-            var row = new AttributedFact(_runner.Run(fact), Settings.Options.Attribution.Objective);
-            _cache[key] = row;
-            return row;
-        }
-    }
-
-    public bool IsRowToRowMapper => true;
-
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapper(inputSchema).OutputSchema;
-
-    public IDataView Transform(IDataView input) => new MappedDataView<AttributedFact>(input, Mapper(input.Schema));
-
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Mapper(inputSchema);
-
-    ColumnAddingMapper<AttributedFact> Mapper(DataViewSchema inputSchema)
-    {
-        foreach (var c in _inputs) c.Check(inputSchema);
-        return new ColumnAddingMapper<AttributedFact>(inputSchema, _inputs.Select(c => c.Name).ToArray(), AttributedFact.Columns, Bind);
-    }
-
-    Func<AttributedFact> Bind(DataViewRow row)
-    {
-        var factId = RowText.Scalar(row, FactColumns.FactId);
-        var relation = RowText.Scalar(row, FactColumns.RelationId);
-        var answer = RowText.Scalar(row, FactColumns.Answer);
-        var prompts = RowText.Vector(row, Settings.PromptsColumn);
-        return () => Row(new FactRecord { FactId = factId(), RelationId = relation(), Answer = answer(), Prompts = [.. prompts()] });
-    }
-
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw PipelineNotSavable.Error(StageName);
-
-    public void Dispose()
-    {
-        _store.Dispose();
-        _model.Dispose();
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{metrics.Facts} facts ({PromptsComputed} prompts computed, {PromptsReused} from the store): {metrics.KnowledgeNeuronsPerFact.Mean:0.0} knowledge neurons per fact (median {metrics.KnowledgeNeuronsPerFact.Median:0}, max {metrics.KnowledgeNeuronsPerFact.Max:0}), {metrics.FactsWithoutKnowledgeNeurons} with none"),
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{(exact ? "relative completeness error" : "relative sum gap (multiplier a, not a completeness error)")}: median {metrics.CompletenessError.Median:E2}, p90 {metrics.CompletenessError.P90:E2}, max {metrics.MaxCompletenessError.Max:E2}"),
+        };
+        return new StageOutputs(files, StageTables.Summary(metrics, ("prompts_computed", PromptsComputed), ("prompts_reused", PromptsReused)), lines);
     }
 }

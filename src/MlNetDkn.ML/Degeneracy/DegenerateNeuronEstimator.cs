@@ -1,6 +1,8 @@
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.ML.Internal;
+using MlNetDkn.ML.Stages;
 
 namespace MlNetDkn.ML.Degeneracy;
 
@@ -10,37 +12,43 @@ namespace MlNetDkn.ML.Degeneracy;
 /// </summary>
 public sealed class DegenerateNeuronEstimator : IEstimator<DegenerateNeuronTransformer>
 {
-    internal DegenerateNeuronEstimator(DknStageSettings settings)
+    readonly IChannelProvider? _context;
+
+    internal DegenerateNeuronEstimator(DegenerateNeuronStageOptions options, IChannelProvider? context)
     {
-        if (!settings.Options.Methods.Contains(settings.Method))
-            throw new DknInputException($"{DegenerateNeuronTransformer.StageName}: method {settings.Method} is not among the options' methods ({string.Join(", ", settings.Options.Methods)})");
-        if (settings.MaxNeurons < 0) throw new DknInputException($"{DegenerateNeuronTransformer.StageName}: max neurons must be ≥ 0 (got {settings.MaxNeurons})");
-        Settings = settings;
+        options.Validate();
+        Options = options;
+        _context = context;
     }
 
-    internal DknStageSettings Settings { get; }
+    public DegenerateNeuronStageOptions Options { get; }
 
     public DegenerateNeuronTransformer Fit(IDataView input)
     {
-        foreach (var c in DegenerateNeuronTransformer.Inputs(Settings)) c.Check(input.Schema);
-        return Open(Settings, expectedHash: null);
+        DegenerateNeuronTransformer.CheckInputs(input.Schema, Options);
+        return Open(Options, expectedHash: null, _context);
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        foreach (var c in DegenerateNeuronTransformer.Inputs(Settings)) c.Check(inputSchema);
-        return SchemaShapes.WithAdded(inputSchema, DegenerateNeuronTransformer.Outputs(Settings));
+        foreach (var c in DegenerateNeuronTransformer.FactInputs(Options)) c.Check(inputSchema);
+        if (!DegenerateNeuronTransformer.KnowledgeNeuronInputs.Any(set => set.All(c => inputSchema.Any(s => s.Name == c.Name))))
+            throw new DknInputException($"{DegenerateNeuronTransformer.Name}: input has no knowledge neurons: expected columns " +
+                $"'{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and '{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (add an AttributeKnowledgeNeurons stage before it) " +
+                $"or a text vector '{KnowledgeNeuronColumns.KnowledgeNeurons}' of \"layer:index\"");
+        return SchemaShapes.WithAdded(inputSchema, DknFact.Columns(Options));
     }
 
-    internal static DegenerateNeuronTransformer Open(DknStageSettings settings, string? expectedHash)
+    internal static DegenerateNeuronTransformer Open(DegenerateNeuronStageOptions options, string? expectedHash, IChannelProvider? context)
     {
-        var model = ModelResource.Acquire(settings.ModelPath, settings.Load);
+        var model = SharedModels.Acquire(options.ModelPath, options.Load);
         try
         {
-            var hash = StageModels.CheckHash(model.Value, settings.ModelPath, expectedHash, DegenerateNeuronTransformer.StageName);
-            var file = Path.GetFullPath(Path.Combine(settings.StoreFolder, DknDatasetRunner.StoreFileName));
-            var store = SharedResources.Acquire("store\u001f" + file, () => new JsonLinesStore<DknRecord>(file, r => r.Key));
-            return new DegenerateNeuronTransformer(settings, model, store, hash);
+            var hash = SharedModels.CheckHash(model.Value, options.ModelPath, expectedHash, DegenerateNeuronTransformer.Name);
+            var folder = options.ResolvedFolder(DegenerateNeuronTransformer.Name);
+            var store = SharedModels.Store(Path.Combine(folder, "store", DknStage.StoreFileName), () => DknStage.OpenStore(folder));
+            return new DegenerateNeuronTransformer(options, model, store, hash,
+                StageRuntime.For(context, DegenerateNeuronTransformer.Name, options.Progress, options.CancellationToken));
         }
         catch
         {

@@ -1,139 +1,139 @@
-using System.Collections.Concurrent;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetDkn.Attribution;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Facts;
+using MlNetDkn.Metrics;
+using MlNetDkn.Metrics.Tables;
 using MlNetDkn.ML.Internal;
-using MlNetDkn.Modeling.Tokenization;
+using MlNetDkn.ML.Stages;
+using MlNetDkn.Modeling;
 
 namespace MlNetDkn.ML.Degeneracy;
 
 /// <summary>
-/// Adds the DKN columns to rows that carry knowledge neurons (from the attribution stage or any other source).
-/// Lazy like the attribution stage: a fact is computed when first read, kept in memory, and stored as one line of
-/// the resumable DKN store.
+/// Adds the DKN columns to rows that carry knowledge neurons (from the attribution stage as key vectors, or from any
+/// other source as "layer:index" text). Lazy like the attribution stage: a fact is computed when first read, kept in
+/// memory, and stored as one line of the resumable DKN store (<c>folder/store/dkn.jsonl</c>).
 /// </summary>
-public sealed class DegenerateNeuronTransformer : ITransformer, IDisposable
+public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>, IFactStage
 {
-    internal const string StageName = "FindDegenerateNeurons";
+    internal const string Name = "FindDegenerateNeurons", ArchiveKind = "degenerate-neurons";
 
-    readonly Lease<ModelResource> _model;
-    readonly Lease<JsonLinesStore<DknRecord>> _store;
-    readonly DknDatasetRunner _runner;
-    readonly ConcurrentDictionary<string, DknFact> _cache = new(StringComparer.Ordinal);
-    readonly RequiredColumn[] _inputs;
-    readonly IReadOnlyList<OutputColumn<DknFact>> _outputs;
-
-    /// <summary>Takes ownership of the leases.</summary>
-    internal DegenerateNeuronTransformer(DknStageSettings settings, Lease<ModelResource> model, Lease<JsonLinesStore<DknRecord>> store, string modelHash)
-    {
-        Settings = settings;
-        _model = model;
-        _store = store;
-        ModelHash = modelHash;
-        _runner = new DknDatasetRunner(model.Value.Model, settings.Options, store.Value) { MaxNeurons = settings.MaxNeurons };
-        _inputs = Inputs(settings);
-        _outputs = DknFact.Columns(settings);
-    }
-
-    internal DknStageSettings Settings { get; }
-    public string ModelPath => Settings.ModelPath;
-    public string ModelHash { get; }
-    public string StoreFolder => Settings.StoreFolder;
-    public DknOptions Options => Settings.Options;
-    public ClusteringMethod Method => Settings.Method;
-    /// <summary>Facts computed by this transformer vs. found in the store.</summary>
-    public int FactsComputed => _runner.Computed;
-    public int FactsReused => _runner.Reused;
-
-    internal static RequiredColumn[] Inputs(DknStageSettings settings) =>
+    /// <summary>Two ways rows may carry knowledge neurons: typed keys (with scores) or text.</summary>
+    internal static readonly RequiredColumn[][] KnowledgeNeuronInputs =
     [
-        new(FactColumns.FactId, false, StageName), new(FactColumns.RelationId, false, StageName),
-        new(FactColumns.Answer, false, StageName), new(settings.PromptsColumn, true, StageName),
-        new(KnowledgeNeuronColumns.KnowledgeNeurons, true, StageName),
+        [RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronLayers, Name), RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronIndices, Name)],
+        [new(KnowledgeNeuronColumns.KnowledgeNeurons, true, Name)],
     ];
 
-    internal static IReadOnlyList<OutputColumn<DknFact>> Outputs(DknStageSettings settings) => DknFact.Columns(settings);
+    readonly DknStage _stage;
+    readonly IReadOnlyList<OutputColumn<DknFact>> _outputs;
 
-    /// <summary>The DKN record of one fact's knowledge neurons (ranked), checked on its first prompt.</summary>
-    public DknRecord Find(string factId, string relationId, string answer, string firstPrompt, IReadOnlyList<ScoredNeuron> neurons) =>
-        Row(factId, relationId, answer, firstPrompt, neurons).Record;
-
-    DknFact Row(string factId, string relationId, string answer, string firstPrompt, IReadOnlyList<ScoredNeuron> neurons)
+    internal DegenerateNeuronTransformer(DegenerateNeuronStageOptions options, Lease<ModelSession> model, Lease<JsonLinesStore<DknRecord>> store,
+        string modelHash, StageRuntime runtime)
+        : base(Name, $"model {options.ModelPath}", [store, model], runtime)
     {
-        var key = string.Join("\u001f", factId, relationId, answer, firstPrompt, string.Join(",", neurons.Select(n => n.Neuron)));
-        if (_cache.TryGetValue(key, out var cached)) return cached;
-        lock (HeavyWork.Gate)
+        Options = options;
+        ModelHash = modelHash;
+        _stage = new DknStage(model.Value, options.Dkn, store.Value);
+        _outputs = DknFact.Columns(options);
+    }
+
+    public DegenerateNeuronStageOptions Options { get; }
+    public string ModelPath => Options.ModelPath;
+    public string ModelHash { get; }
+    public ClusteringMethod Method => Options.PrimaryMethod;
+    public string Folder => Options.ResolvedFolder(Name);
+
+    string IFactStage.Kind => ArchiveKind;
+    FactStageOptions IFactStage.StageOptions => Options;
+
+    internal static RequiredColumn[] FactInputs(DegenerateNeuronStageOptions options) => FactRowReader.Required(Name, options.PromptsColumn);
+
+    internal static void CheckInputs(DataViewSchema schema, DegenerateNeuronStageOptions options)
+    {
+        foreach (var c in FactInputs(options)) c.Check(schema);
+        if (NeuronSource(schema) is null)
         {
-            if (_cache.TryGetValue(key, out cached)) return cached;
-            var tokenizer = _model.Value.Tokenizer;
-            // The runner needs only the first prompt's text and tokens; they are encoded exactly as attribution does.
-            var prompt = new PromptAttribution
-            {
-                Key = "", FactId = factId, PromptIndex = 0, Prompt = firstPrompt, Answer = answer,
-                PromptTokens = PromptEncoding.Prompt(tokenizer, firstPrompt), AnswerTokens = PromptEncoding.Answer(tokenizer, answer),
-                Scores = [], MaxScore = double.NaN, Objective = double.NaN, RelativeCompletenessError = double.NaN,
-                LayerScoreSums = [], OptionsHash = "", ModelHash = ModelHash, Seconds = 0,
-            };
-            var fact = new FactKnowledgeNeurons(factId, relationId, answer, neurons, [prompt], []);
-            var row = new DknFact(_runner.Run(fact));
-            _cache[key] = row;
-            return row;
+            foreach (var set in KnowledgeNeuronInputs)   // name the mistyped column, if one is there
+                foreach (var c in set.Where(c => schema.GetColumnOrNull(c.Name) is not null)) c.Check(schema);
+            throw new DknInputException($"{Name}: input has no knowledge neurons: expected columns '{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and " +
+                $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (add an AttributeKnowledgeNeurons stage before it) or a text vector '{KnowledgeNeuronColumns.KnowledgeNeurons}' of \"layer:index\"");
         }
     }
 
-    public bool IsRowToRowMapper => true;
+    static RequiredColumn[]? NeuronSource(DataViewSchema schema) =>
+        KnowledgeNeuronInputs.FirstOrDefault(set => set.All(c => schema.GetColumnOrNull(c.Name) is { } col && c.Accepts(col)));
 
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapper(inputSchema).OutputSchema;
+    private protected override string PromptsColumnName => Options.PromptsColumn;
+    private protected override IReadOnlyList<RequiredColumn> Inputs => FactInputs(Options);
+    private protected override IReadOnlyList<OutputColumn<DknFact>> Outputs => _outputs;
 
-    public IDataView Transform(IDataView input) => new MappedDataView<DknFact>(input, Mapper(input.Schema));
-
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Mapper(inputSchema);
-
-    ColumnAddingMapper<DknFact> Mapper(DataViewSchema inputSchema)
+    private protected override IReadOnlyList<string> RequiredInputNames(DataViewSchema inputSchema)
     {
-        foreach (var c in _inputs) c.Check(inputSchema);
-        var required = _inputs.Select(c => c.Name).ToList();
-        if (HasScores(inputSchema)) required.Add(KnowledgeNeuronColumns.KnowledgeNeuronScores);
-        return new ColumnAddingMapper<DknFact>(inputSchema, required, _outputs, Bind);
+        CheckInputs(inputSchema, Options);
+        var names = FactInputs(Options).Select(c => c.Name).Concat(NeuronSource(inputSchema)!.Select(c => c.Name)).ToList();
+        if (HasScores(inputSchema)) names.Add(KnowledgeNeuronColumns.KnowledgeNeuronScores);
+        return names.Concat(FactRowReader.Optional(inputSchema, Options.PromptsColumn)).Distinct().ToList();
     }
 
     static bool HasScores(DataViewSchema schema) =>
-        schema.GetColumnOrNull(KnowledgeNeuronColumns.KnowledgeNeuronScores)?.Type is VectorDataViewType { ItemType: NumberDataViewType t } && t.RawType == typeof(float);
+        schema.GetColumnOrNull(KnowledgeNeuronColumns.KnowledgeNeuronScores) is { } c && RequiredColumn.SingleVector(c.Name, Name).Accepts(c);
 
-    Func<DknFact> Bind(DataViewRow row)
-    {
-        var factId = RowText.Scalar(row, FactColumns.FactId);
-        var relation = RowText.Scalar(row, FactColumns.RelationId);
-        var answer = RowText.Scalar(row, FactColumns.Answer);
-        var prompts = RowText.Vector(row, Settings.PromptsColumn);
-        var neurons = RowText.Vector(row, KnowledgeNeuronColumns.KnowledgeNeurons);
-        Func<float[]>? scores = null;
-        if (HasScores(row.Schema))
+    /// <summary>The DKN record of one fact's (ranked) knowledge neurons.</summary>
+    public DknRecord Find(FactRecord fact, IReadOnlyList<ScoredNeuron> neurons) => Row(fact, neurons).Record;
+
+    /// <summary>Every fact's DKN record, in row order.</summary>
+    public IReadOnlyList<DknRecord> Find(IDataView rows) => Results(rows).Select(r => r.Record).ToList();
+
+    DknFact Row(FactRecord fact, IReadOnlyList<ScoredNeuron> neurons) =>
+        Result(FactRowReader.Key(fact) + "\u001d" + string.Join(",", neurons.Select(n => n.Neuron)), fact.FactId, () =>
         {
-            var getter = row.GetGetter<VBuffer<float>>(row.Schema[KnowledgeNeuronColumns.KnowledgeNeuronScores]);
-            VBuffer<float> buffer = default;
-            scores = () => { getter(ref buffer); return buffer.DenseValues().ToArray(); };
+            var record = _stage.Run(fact, neurons, out bool stored);
+            return (new DknFact(record), stored);
+        });
+
+    private protected override Func<DknFact> Bind(DataViewRow row)
+    {
+        var fact = FactRowReader.Bind(row, Options.PromptsColumn);
+        var source = NeuronSource(row.Schema)!;
+        Func<Neuron[]> neurons;
+        if (source.Length == 2)
+        {
+            var layers = RowText.Keys(row, KnowledgeNeuronColumns.KnowledgeNeuronLayers);
+            var indices = RowText.Keys(row, KnowledgeNeuronColumns.KnowledgeNeuronIndices);
+            neurons = () =>
+            {
+                var (l, i) = (layers(), indices());
+                if (l.Length != i.Length) throw new DknInputException($"{Name}: {l.Length} knowledge-neuron layers but {i.Length} indices in one row");
+                return l.Zip(i, (a, b) => new Neuron(a, b)).ToArray();
+            };
         }
+        else
+        {
+            var text = RowText.Vector(row, KnowledgeNeuronColumns.KnowledgeNeurons);
+            neurons = () => text().Select(Neuron.Parse).ToArray();
+        }
+        Func<float[]>? scores = HasScores(row.Schema) ? RowText.Singles(row, KnowledgeNeuronColumns.KnowledgeNeuronScores) : null;
         return () =>
         {
-            var id = factId();
-            var first = prompts().FirstOrDefault() ?? throw new DknInputException($"{StageName}: fact '{id}' has no prompts");
-            var names = neurons();
-            var values = scores?.Invoke() ?? new float[names.Length];
-            if (values.Length != names.Length)
-                throw new DknInputException($"{StageName}: fact '{id}' has {names.Length} knowledge neurons but {values.Length} scores");
-            var ranked = names.Select((n, i) => new ScoredNeuron(Neuron.Parse(n), values[i])).ToList();
-            return Row(id, relation(), answer(), first, ranked);
+            var f = fact();
+            var list = neurons();
+            var values = scores?.Invoke() ?? new float[list.Length];
+            if (values.Length != list.Length)
+                throw new DknInputException($"{Name}: fact '{f.FactId}' has {list.Length} knowledge neurons but {values.Length} scores");
+            return Row(f, list.Select((n, i) => new ScoredNeuron(n, values[i])).ToList());
         };
     }
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw PipelineNotSavable.Error(StageName);
-
-    public void Dispose()
+    public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
-        _store.Dispose();
-        _model.Dispose();
+        var records = Find(input);
+        var files = DknTables.Write(records, folder, StageTables.Provenance(this, context, Options.Dkn));
+        var metrics = DknMetrics.Compute(records.SelectMany(DknOutcome.From));
+        var lines = metrics.Methods.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{m.Method}: {m.FactsWithDkn} of {m.Facts} facts have a DKN ({m.SingleComponentSets} one-component sets counted apart); " +
+            $"re-checked by full recomputation ({(Options.Dkn.Dkn.Check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly)}): {m.RecheckHolds} of {m.Rechecked} hold")).ToList();
+        return new StageOutputs(files, StageTables.Summary(new { metrics.Methods }, ("facts_computed", FactsComputed), ("facts_reused", FactsReused)), lines);
     }
 }

@@ -1,39 +1,45 @@
-using Microsoft.ML.Data;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.ML.Internal;
 
 namespace MlNetDkn.ML.Degeneracy;
 
 /// <summary>One fact's DKN acquisition in column form.</summary>
-internal sealed class DknFact(DknRecord record)
+public sealed class DknFact
 {
-    public DknRecord Record { get; } = record;
+    internal DknFact(DknRecord record) => Record = record;
 
-    public DknMethodRecord? Method(ClusteringMethod method) =>
-        Record.Methods.FirstOrDefault(m => m.Method == method.ToString());
+    public DknRecord Record { get; }
 
-    public static string[] Components(DknMethodRecord? m) =>
+    static string[] Components(DknMethodRecord? m) =>
         m?.Components.Select(c => string.Join(";", c.Select(n => n.ToString()))).ToArray() ?? [];
 
-    public static IReadOnlyList<OutputColumn<DknFact>> Columns(DknStageSettings settings)
+    internal static IReadOnlyList<OutputColumn<DknFact>> Columns(DegenerateNeuronStageOptions options)
     {
         var columns = new List<OutputColumn<DknFact>>
         {
-            OutputColumns.Text<DknFact>(KnowledgeNeuronColumns.DknMethod, _ => settings.Method.ToString()),
-            OutputColumns.Scalar<DknFact, float>(KnowledgeNeuronColumns.DknBaselineProbability, NumberDataViewType.Single, f => (float)f.Record.BaselineProbability),
+            OutputColumns.Text<DknFact>(KnowledgeNeuronColumns.DknMethod, _ => options.PrimaryMethod.ToString()),
+            OutputColumns.Single<DknFact>(KnowledgeNeuronColumns.DknBaselineProbability, f => f.Record.BaselineProbability),
         };
-        columns.AddRange(MethodColumns(settings.Method, name => name));
-        if (settings.PerMethodColumns)
-            foreach (var method in settings.Options.Methods)
-                columns.AddRange(MethodColumns(method, name => KnowledgeNeuronColumns.ForMethod(name, method)));
+        columns.AddRange(MethodColumns(options.PrimaryMethod, name => name));
+        foreach (var method in options.Dkn.Dkn.Methods)
+            columns.AddRange(MethodColumns(method, name => KnowledgeNeuronColumns.ForMethod(name, method)));
         return columns;
     }
 
-    static IEnumerable<OutputColumn<DknFact>> MethodColumns(ClusteringMethod method, Func<string, string> name) =>
-    [
-        OutputColumns.TextVector<DknFact>(name(KnowledgeNeuronColumns.DknComponents), f => Components(f.Method(method))),
-        OutputColumns.Scalar<DknFact, int>(name(KnowledgeNeuronColumns.DknComponentCount), NumberDataViewType.Int32, f => f.Method(method)?.Components.Length ?? 0),
-        OutputColumns.Scalar<DknFact, bool>(name(KnowledgeNeuronColumns.IsDkn), BooleanDataViewType.Instance, f => f.Method(method)?.IsDkn ?? false),
-        OutputColumns.Scalar<DknFact, float>(name(KnowledgeNeuronColumns.DknJointDrop), NumberDataViewType.Single, f => (float)(f.Method(method)?.JointDrop ?? double.NaN)),
-    ];
+    static IEnumerable<OutputColumn<DknFact>> MethodColumns(ClusteringMethod method, Func<string, string> name)
+    {
+        DknMethodRecord? M(DknFact f) => f.Record.Method(method);
+        return
+        [
+            OutputColumns.Boolean<DknFact>(name(KnowledgeNeuronColumns.IsDkn), f => M(f) is { IsDkn: true } m && m.Components.Length >= 2),
+            OutputColumns.TextVector<DknFact>(name(KnowledgeNeuronColumns.DknComponents), f => Components(M(f))),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknComponentCount), f => M(f)?.Components.Length ?? 0),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknJointDrop), f => M(f)?.JointDrop ?? double.NaN),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknCandidateCount), f => M(f)?.Candidates.Length ?? 0),
+            OutputColumns.SingleVector<DknFact>(name(KnowledgeNeuronColumns.DknSubsetSizes), f => M(f)?.Subsets.Select(s => (double)s.Size).ToArray() ?? []),
+            OutputColumns.SingleVector<DknFact>(name(KnowledgeNeuronColumns.DknSubsetChanges), f => M(f)?.Subsets.Select(s => -s.RelativeDrop).ToArray() ?? []),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknFullChange), f => M(f)?.FullSetDrop is double d ? -d : double.NaN),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknRecheckHolds), f => M(f)?.Recheck is { } r ? (r.Holds ? 1 : 0) : double.NaN),
+        ];
+    }
 }

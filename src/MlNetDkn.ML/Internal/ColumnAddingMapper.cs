@@ -24,7 +24,7 @@ internal sealed class ColumnAddingMapper<TResult> : IRowToRowMapper
             ?? throw new DknInputException($"input column '{n}' not found")).ToArray();
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        foreach (var o in outputs) builder.AddColumn(o.Name, o.Type);
+        foreach (var o in outputs) builder.AddColumn(o.Name, o.Type, o.Annotations);
         OutputSchema = builder.ToSchema();
     }
 

@@ -20,15 +20,28 @@ internal static class SchemaShapes
         return new SchemaShape(input.Where(c => !names.Contains(c.Name)).Concat(added));
     }
 
-    /// <summary>The shape of a column named <paramref name="name"/> holding <typeparamref name="TValue"/> values
-    /// (a primitive, ReadOnlyMemory&lt;char&gt; or a VBuffer of them).</summary>
-    public static SchemaShape.Column Of<TValue>(string name)
+    /// <summary>The shape of a column of the given ML.NET type (scalars, text, keys and vectors of them); slot
+    /// names are carried over so a shape-level consumer knows they exist.</summary>
+    public static SchemaShape.Column Of(string name, DataViewType type, DataViewSchema.Annotations? annotations = null)
     {
-        var definition = SchemaDefinition.Create(typeof(Holder<TValue>));
+        var rawType = type is VectorDataViewType v ? typeof(VBuffer<>).MakeGenericType(v.ItemType.RawType) : type.RawType;
+        var holder = typeof(Holder<>).MakeGenericType(rawType);
+        var definition = SchemaDefinition.Create(holder);
         definition[0].ColumnName = name;
-        var estimator = Context.Transforms.CustomMapping<NoInput, Holder<TValue>>((_, _) => { }, contractName: null, outputSchemaDefinition: definition);
-        return estimator.GetOutputSchema(Empty).Single(c => c.Name == name);
+        definition[0].ColumnType = type;
+        if (annotations?.Schema.GetColumnOrNull("SlotNames") is { } slots)
+        {
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            annotations.GetValue("SlotNames", ref names);
+            definition[0].AddAnnotation("SlotNames", names, slots.Type);
+        }
+        var method = typeof(SchemaShapes).GetMethod(nameof(Borrow), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(holder);
+        return ((SchemaShape)method.Invoke(null, [definition])!).Single(c => c.Name == name);
     }
+
+    static SchemaShape Borrow<THolder>(SchemaDefinition definition) where THolder : class, new() =>
+        Context.Transforms.CustomMapping<NoInput, THolder>((_, _) => { }, contractName: null, outputSchemaDefinition: definition).GetOutputSchema(Empty);
 
     sealed class NoInput;
 

@@ -2,8 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetDkn.ML.Attribution;
-using MlNetDkn.ML.Degeneracy;
+using MlNetDkn.ML.Stages;
 
 namespace MlNetDkn.ML.Persistence;
 
@@ -24,48 +23,52 @@ internal static class PipelineArchive
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temp = full + ".partial";
-        using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
+        try
         {
-            var manifest = new PipelineManifest
+            using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
             {
-                InputSchema = InputSchemaEntry,
-                LibraryVersion = typeof(PipelineArchive).Assembly.GetName().Version?.ToString(),
-            };
-            WriteMlNet(zip, InputSchemaEntry, ml, new TransformerChain<ITransformer>(), inputSchema);
-
-            var schema = inputSchema;
-            var group = new List<ITransformer>();
-            DataViewSchema? groupSchema = null;
-            void FlushGroup()
-            {
-                if (group.Count == 0) return;
-                var entry = $"stages/{manifest.Stages.Count:D2}.zip";
-                WriteMlNet(zip, entry, ml, new TransformerChain<ITransformer>([.. group]), groupSchema!);
-                manifest.Stages.Add(new StageEntry { Kind = StageEntry.MlNetKind, Entry = entry });
-                group.Clear();
-            }
-            foreach (var stage in Flatten(model))
-            {
-                switch (stage)
+                var manifest = new PipelineManifest
                 {
-                    case KnowledgeNeuronTransformer kn:
-                        FlushGroup();
-                        manifest.Stages.Add(StageEntries.From(kn));
-                        break;
-                    case DegenerateNeuronTransformer dkn:
-                        FlushGroup();
-                        manifest.Stages.Add(StageEntries.From(dkn));
-                        break;
-                    default:
-                        if (group.Count == 0) groupSchema = schema;
-                        group.Add(stage);
-                        break;
+                    InputSchema = InputSchemaEntry,
+                    LibraryVersion = typeof(PipelineArchive).Assembly.GetName().Version?.ToString(),
+                };
+                WriteMlNet(zip, InputSchemaEntry, ml, new TransformerChain<ITransformer>(), inputSchema);
+
+                var schema = inputSchema;
+                var group = new List<ITransformer>();
+                DataViewSchema? groupSchema = null;
+                void FlushGroup()
+                {
+                    if (group.Count == 0) return;
+                    var entry = $"stages/{manifest.Stages.Count:D2}.zip";
+                    WriteMlNet(zip, entry, ml, new TransformerChain<ITransformer>([.. group]), groupSchema!);
+                    manifest.Stages.Add(new StageEntry { Kind = StageEntry.MlNetKind, Entry = entry });
+                    group.Clear();
                 }
-                schema = stage.GetOutputSchema(schema);
+                foreach (var stage in Flatten(model))
+                {
+                    switch (stage)
+                    {
+                        case IFactStage ours:
+                            FlushGroup();
+                            manifest.Stages.Add(StageEntries.From(ours));
+                            break;
+                        default:
+                            if (group.Count == 0) groupSchema = schema;
+                            group.Add(stage);
+                            break;
+                    }
+                    schema = stage.GetOutputSchema(schema);
+                }
+                FlushGroup();
+                using var writer = zip.CreateEntry(ManifestEntry).Open();
+                JsonSerializer.Serialize(writer, manifest, Json);
             }
-            FlushGroup();
-            using var writer = zip.CreateEntry(ManifestEntry).Open();
-            JsonSerializer.Serialize(writer, manifest, Json);
+        }
+        catch
+        {
+            File.Delete(temp);   // a failed save leaves nothing behind
+            throw;
         }
         File.Move(temp, full, overwrite: true);
     }
@@ -80,13 +83,9 @@ internal static class PipelineArchive
         try
         {
             foreach (var entry in manifest.Stages)
-                stages.Add(entry.Kind switch
-                {
-                    StageEntry.MlNetKind => ml.Model.Load(ReadEntry(zip, entry.Entry ?? "", path), out _),
-                    StageEntry.AttributionKind => StageEntries.OpenAttribution(entry),
-                    StageEntry.DknKind => StageEntries.OpenDkn(entry),
-                    _ => throw new DknInputException($"{path}: unknown stage kind '{entry.Kind}'"),
-                });
+                stages.Add(entry.Kind == StageEntry.MlNetKind
+                    ? ml.Model.Load(ReadEntry(zip, entry.Entry ?? "", path), out _)
+                    : StageEntries.Open(entry, ml, path));
         }
         catch
         {
@@ -117,8 +116,8 @@ internal static class PipelineArchive
         catch (JsonException e) { throw new DknInputException($"{path}: unreadable {ManifestEntry} ({e.Message})"); }
         if (manifest is null || manifest.Format != PipelineManifest.FormatName)
             throw new DknInputException($"{path}: not a saved knowledge-neuron pipeline (format '{manifest?.Format}', expected '{PipelineManifest.FormatName}')");
-        if (manifest.Version > PipelineManifest.CurrentVersion)
-            throw new DknInputException($"{path}: pipeline format version {manifest.Version} is newer than this library reads ({PipelineManifest.CurrentVersion})");
+        if (manifest.Version != PipelineManifest.CurrentVersion)
+            throw new DknInputException($"{path}: pipeline format version {manifest.Version}, but this library reads version {PipelineManifest.CurrentVersion}; refit and save the pipeline again");
         return manifest;
     }
 

@@ -1,44 +1,32 @@
-using MlNetDkn.Attribution;
-using MlNetDkn.Degeneracy;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using MlNetDkn.ML.Accuracy;
 using MlNetDkn.ML.Attribution;
 using MlNetDkn.ML.Degeneracy;
-using MlNetDkn.Modeling;
+using MlNetDkn.ML.Stages;
 
 namespace MlNetDkn.ML.Persistence;
 
-/// <summary>This library's stages to and from manifest entries.</summary>
+/// <summary>This library's stages to and from manifest entries: one opener per archive kind.</summary>
 internal static class StageEntries
 {
-    public static StageEntry From(KnowledgeNeuronTransformer t) => new()
+    static readonly Dictionary<string, Func<StageEntry, IChannelProvider, ITransformer>> Openers = new(StringComparer.Ordinal)
     {
-        Kind = StageEntry.AttributionKind, ModelPath = t.Settings.ModelPath, ModelHash = t.ModelHash,
-        DType = t.Settings.Load.DType, Device = t.Settings.Load.Device, StoreFolder = t.Settings.StoreFolder,
-        PromptsColumn = t.Settings.PromptsColumn, Options = OptionsJson.ToNode(t.Settings.Options),
+        [AccuracyTransformer.ArchiveKind] = (e, c) => AccuracyEstimator.Open(Options<AccuracyStageOptions>(e), Hash(e), c),
+        [KnowledgeNeuronTransformer.ArchiveKind] = (e, c) => KnowledgeNeuronEstimator.Open(Options<KnowledgeNeuronStageOptions>(e), Hash(e), c),
+        [DegenerateNeuronTransformer.ArchiveKind] = (e, c) => DegenerateNeuronEstimator.Open(Options<DegenerateNeuronStageOptions>(e), Hash(e), c),
     };
 
-    public static StageEntry From(DegenerateNeuronTransformer t) => new()
+    public static StageEntry From(IFactStage stage) => new()
     {
-        Kind = StageEntry.DknKind, ModelPath = t.Settings.ModelPath, ModelHash = t.ModelHash,
-        DType = t.Settings.Load.DType, Device = t.Settings.Load.Device, StoreFolder = t.Settings.StoreFolder,
-        PromptsColumn = t.Settings.PromptsColumn, Options = OptionsJson.ToNode(t.Settings.Options),
-        Method = t.Settings.Method.ToString(), PerMethodColumns = t.Settings.PerMethodColumns, MaxNeurons = t.Settings.MaxNeurons,
+        Kind = stage.Kind, ModelHash = stage.ModelHash, Options = OptionsJson.ToNode((object)stage.StageOptions),
     };
 
-    public static KnowledgeNeuronTransformer OpenAttribution(StageEntry e) => KnowledgeNeuronEstimator.Open(
-        new AttributionStageSettings(Required(e.ModelPath, "model_path"), Load(e),
-            OptionsJson.FromNode<FactAttributionOptions>(e.Options, e.Kind), Required(e.StoreFolder, "store_folder"),
-            Required(e.PromptsColumn, "prompts_column")),
-        Required(e.ModelHash, "model_hash"));
+    public static ITransformer Open(StageEntry entry, IChannelProvider context, string path) =>
+        Openers.TryGetValue(entry.Kind, out var open) ? open(entry, context)
+            : throw new DknInputException($"{path}: unknown stage kind '{entry.Kind}' (known: {StageEntry.MlNetKind}, {string.Join(", ", Openers.Keys)})");
 
-    public static DegenerateNeuronTransformer OpenDkn(StageEntry e) => DegenerateNeuronEstimator.Open(
-        new DknStageSettings(Required(e.ModelPath, "model_path"), Load(e),
-            OptionsJson.FromNode<DknOptions>(e.Options, e.Kind), Required(e.StoreFolder, "store_folder"),
-            Enum.Parse<ClusteringMethod>(Required(e.Method, "method")), e.PerMethodColumns ?? false, e.MaxNeurons ?? 64,
-            Required(e.PromptsColumn, "prompts_column")),
-        Required(e.ModelHash, "model_hash"));
+    static T Options<T>(StageEntry e) => OptionsJson.FromNode<T>(e.Options, e.Kind);
 
-    static ModelLoadOptions Load(StageEntry e) => new() { DType = Required(e.DType, "dtype"), Device = Required(e.Device, "device") };
-
-    static string Required(string? value, string field) =>
-        value ?? throw new DknInputException($"saved pipeline: a stage lacks '{field}'");
+    static string Hash(StageEntry e) => e.ModelHash ?? throw new DknInputException($"saved pipeline: stage '{e.Kind}' lacks 'model_hash'");
 }

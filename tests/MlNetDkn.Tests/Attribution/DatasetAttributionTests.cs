@@ -75,7 +75,7 @@ public class DatasetAttributionTests
         var summary = System.Text.Json.Nodes.JsonNode.Parse(stdout)!;
         Assert.True(summary["prompts_reused"]!.GetValue<int>() >= finishedBeforeKill);
         Assert.Equal(8, summary["prompts_reused"]!.GetValue<int>() + summary["prompts_computed"]!.GetValue<int>());
-        foreach (var table in new[] { "knowledge_neurons.csv", "facts.csv" })
+        foreach (var table in new[] { "knowledge_neurons.csv", "attribution_facts.csv", "attribution_summary.csv" })
             Assert.Equal(File.ReadAllText(Path.Combine(clean, table)), File.ReadAllText(Path.Combine(killed, table)));
     }
 }

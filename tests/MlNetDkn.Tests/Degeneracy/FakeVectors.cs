@@ -1,4 +1,5 @@
 using MlNetDkn.Degeneracy;
+using MlNetDkn.Perturbation;
 
 namespace MlNetDkn.Tests.Degeneracy;
 
@@ -23,17 +24,22 @@ public sealed class FakeVectors(int modelDim, bool hasUp = false) : INeuronVecto
 }
 
 /// <summary>A probe whose probability is a function of the suppressed set; counts calls and sets.</summary>
-public sealed class FakeProbe(double p0, Func<IReadOnlySet<Neuron>, double> probability) : ISuppressionProbe
+public sealed class FakeProbe(double p0, Func<IReadOnlySet<Neuron>, double> probability) : IAnswerProbe
 {
     public int Calls { get; private set; }
     public List<IReadOnlySet<Neuron>> Seen { get; } = [];
     public double BaselineProbability => p0;
+    public AnswerScore Baseline => new(Math.Log(p0), 0, true);
 
-    public IReadOnlyList<double> Probabilities(IReadOnlyList<IReadOnlyCollection<Neuron>> suppressedSets)
+    public IReadOnlyList<AnswerScore> Score(IReadOnlyList<ProbeConfiguration> configurations)
     {
         Calls++;
-        var sets = suppressedSets.Select(s => (IReadOnlySet<Neuron>)s.ToHashSet()).ToArray();
+        if (configurations.Any(c => c.Factor != 0)) throw new InvalidOperationException("the fake probe only suppresses");
+        var sets = configurations.Select(c => (IReadOnlySet<Neuron>)c.Neurons.ToHashSet()).ToArray();
         Seen.AddRange(sets);
-        return sets.Select(probability).ToArray();
+        return sets.Select(s => new AnswerScore(Math.Log(probability(s)), 0, true)).ToArray();
     }
+
+    public IReadOnlyList<double> Probabilities(IReadOnlyList<IReadOnlyCollection<Neuron>> sets) =>
+        Score(sets.Select(ProbeConfiguration.Suppress).ToArray()).Select(s => s.Probability).ToArray();
 }

@@ -26,8 +26,8 @@ public class GoldenDknPipelineTests
                 for (int j = 0; j < peer.Kn.Length; j++)
                     Assert.True(Math.Abs(graph[i, j] - peer.Adjacency[i][j]) <= 1e-9 * Math.Max(1, Math.Abs(peer.Adjacency[i][j])));
 
-            using var probe = new NeuronSuppressionProbe(loaded.Model, peer.PromptTokens, [peer.TargetToken], NeuronSite.Pre);
-            Assert.Equal(peer.Prob, probe.BaselineProbability, 1e-9 * peer.Prob);
+            using var probe = new PrefixCacheProbe(loaded.Model, peer.PromptTokens, [peer.TargetToken], NeuronSite.Pre);
+            Assert.Equal(peer.Prob, probe.BaselineProbability(), 1e-9 * peer.Prob);
 
             var clusters = NtcClustering.Cluster(graph, NtcOptions.DknAuthors);
             Assert.Equal(peer.Cluster1.Select(c => c.ToList()), clusters.Select(c => c.ToList()));
@@ -41,12 +41,12 @@ public class GoldenDknPipelineTests
     {
         using var loaded = GoldenModels.Load("gpt2");
         var prompt = GoldenModels.Sequence(2);
-        using var probe = new NeuronSuppressionProbe(loaded.Model, prompt[..^2], prompt[^2..], NeuronSite.Post);
+        using var probe = new PrefixCacheProbe(loaded.Model, prompt[..^2], prompt[^2..], NeuronSite.Post);
         var configurations = new IReadOnlyCollection<Neuron>[] { [new(0, 3)], [new(1, 7), new(2, 11)], [], [new(0, 40), new(1, 100)] };
-        var batched = probe.Probabilities(configurations);
+        var batched = probe.SuppressedProbabilities(configurations);
         for (int i = 0; i < configurations.Length; i++)
         {
-            var single = probe.Probabilities([configurations[i]])[0];
+            var single = probe.SuppressedProbabilities([configurations[i]])[0];
             Assert.Equal(single, batched[i], 1e-12);
             // Independent check by full recomputation with the same scaling at the answer positions.
             Assert.Equal(FullRecompute(loaded.Model, prompt, 2, configurations[i]), batched[i], 1e-10);

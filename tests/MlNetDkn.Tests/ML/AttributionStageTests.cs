@@ -27,7 +27,9 @@ public class AttributionStageTests
 
         Assert.Equal(new VectorDataViewType(TextDataViewType.Instance), schema[KnowledgeNeuronColumns.KnowledgeNeurons].Type);
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single), schema[KnowledgeNeuronColumns.KnowledgeNeuronScores].Type);
-        Assert.Equal(NumberDataViewType.Int32, schema[KnowledgeNeuronColumns.KnowledgeNeuronCount].Type);
+        Assert.Equal(NumberDataViewType.Single, schema[KnowledgeNeuronColumns.KnowledgeNeuronCount].Type);
+        Assert.Equal(new VectorDataViewType(new KeyDataViewType(typeof(uint), 5)), schema[KnowledgeNeuronColumns.KnowledgeNeuronLayers].Type);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 5 * 172), schema[KnowledgeNeuronColumns.KnowledgeNeuronMask].Type);
         Assert.Equal(NumberDataViewType.Single, schema[KnowledgeNeuronColumns.AnswerProbability].Type);
         Assert.Equal(NumberDataViewType.Single, schema[KnowledgeNeuronColumns.CompletenessError].Type);
         foreach (var name in FactColumns.All) Assert.NotNull(schema.GetColumnOrNull(name));
@@ -37,6 +39,8 @@ public class AttributionStageTests
             var found = shape.Single(c => c.Name == column.Name);
             Assert.Equal(column.Type is VectorDataViewType, found.Kind != SchemaShape.Column.VectorKind.Scalar);
             Assert.Equal(ItemType(column.Type).RawType, found.ItemType.RawType);
+            Assert.Equal(column.Type is VectorDataViewType { Size: > 0 }, found.Kind == SchemaShape.Column.VectorKind.Vector);
+            Assert.Equal(ItemType(column.Type) is KeyDataViewType, found.IsKey);
         }
         Assert.Equal(0, transformer.PromptsComputed);   // Transform is lazy
         Assert.Equal(StoryFacts.Dataset().Records.Select(r => r.FactId), Texts(output, FactColumns.FactId));
@@ -47,10 +51,9 @@ public class AttributionStageTests
     {
         var dataset = StoryFacts.Dataset();
         List<FactKnowledgeNeurons> expected;
-        using (var model = ModelLoader.Load(StoryFacts.ModelPath))
+        using (var session = ModelSession.Open(StoryFacts.ModelPath))
         using (var store = new AttributionStore(SharedPaths.TempDir("direct-store")))
-            expected = new FactAttributionRunner(model, TokenizerLoader.FromModelFolder(StoryFacts.ModelPath), KnOptions, store)
-                .RunAll(dataset.Records).ToList();
+            expected = new FactAttributionRunner(session, KnOptions, store).RunAll(dataset.Records).ToList();
 
         var ml = new MLContext(seed: 1);
         var facts = ml.KnowledgeNeurons().LoadFacts(dataset);
@@ -59,15 +62,25 @@ public class AttributionStageTests
 
         var neurons = TextVectors(output, KnowledgeNeuronColumns.KnowledgeNeurons);
         var scores = FloatVectors(output, KnowledgeNeuronColumns.KnowledgeNeuronScores);
-        var counts = Column<int>(output, KnowledgeNeuronColumns.KnowledgeNeuronCount);
+        var counts = Column<float>(output, KnowledgeNeuronColumns.KnowledgeNeuronCount);
         var probability = Column<float>(output, KnowledgeNeuronColumns.AnswerProbability);
         var completeness = Column<float>(output, KnowledgeNeuronColumns.CompletenessError);
+        var layers = output.GetColumn<VBuffer<uint>>(KnowledgeNeuronColumns.KnowledgeNeuronLayers).Select(v => v.DenseValues().ToArray()).ToArray();
+        var indices = output.GetColumn<VBuffer<uint>>(KnowledgeNeuronColumns.KnowledgeNeuronIndices).Select(v => v.DenseValues().ToArray()).ToArray();
+        // GetColumn reuses one buffer: copy each row out before the next.
+        var mask = output.GetColumn<VBuffer<float>>(KnowledgeNeuronColumns.KnowledgeNeuronMask).Select(v => v.DenseValues().ToArray()).ToArray();
         Assert.Contains(counts, c => c > 0);
         for (int i = 0; i < expected.Count; i++)
         {
             Assert.Equal(expected[i].Neurons.Select(n => n.Neuron.ToString()), neurons[i]);
             Assert.Equal(expected[i].Neurons.Select(n => (float)n.Score), scores[i]);
             Assert.Equal(expected[i].Neurons.Count, counts[i]);
+            // Keys are stored 1-based; the mask has a 1 exactly at each knowledge neuron's slot l·d_ff + i.
+            Assert.Equal(expected[i].Neurons.Select(n => (uint)n.Neuron.Layer + 1), layers[i]);
+            Assert.Equal(expected[i].Neurons.Select(n => (uint)n.Neuron.Index + 1), indices[i]);
+            var dense = mask[i];
+            Assert.Equal(expected[i].Neurons.Count, dense.Count(v => v == 1));
+            Assert.All(expected[i].Neurons, n => Assert.Equal(1f, dense[n.Neuron.Layer * 172 + n.Neuron.Index]));
             Assert.Equal((float)expected[i].Prompts.Average(p => p.Objective), probability[i]);
             Assert.Equal((float)expected[i].Prompts.Average(p => p.RelativeCompletenessError), completeness[i]);
             Assert.InRange(probability[i], 1e-6f, 1f);
@@ -91,14 +104,14 @@ public class AttributionStageTests
             TextVectors(transformer.Transform(facts), KnowledgeNeuronColumns.KnowledgeNeurons);
             Assert.Equal((8, 0), (transformer.PromptsComputed, transformer.PromptsReused));
         }
-        Assert.Equal(8, StoreLines(folder, AttributionStore.FileName));
+        Assert.Equal(8, StoreLines(Path.Combine(folder, "store"), AttributionStore.FileName));
 
         using (var again = estimator.Fit(facts))
         {
             Assert.Equal(first, TextVectors(again.Transform(facts), KnowledgeNeuronColumns.KnowledgeNeurons));
             Assert.Equal((0, 8), (again.PromptsComputed, again.PromptsReused));
         }
-        Assert.Equal(8, StoreLines(folder, AttributionStore.FileName));
+        Assert.Equal(8, StoreLines(Path.Combine(folder, "store"), AttributionStore.FileName));
     }
 
     [Fact]
@@ -133,11 +146,11 @@ public class AttributionStageTests
 
         var frame = output.ToDataFrame(-1);
         Assert.Equal(4, frame.Rows.Count);
-        var counts = Column<int>(output, KnowledgeNeuronColumns.KnowledgeNeuronCount);
-        Assert.Equal(counts, Enumerable.Range(0, 4).Select(i => (int)frame[KnowledgeNeuronColumns.KnowledgeNeuronCount][i]));
+        var counts = Column<float>(output, KnowledgeNeuronColumns.KnowledgeNeuronCount);
+        Assert.Equal(counts, Enumerable.Range(0, 4).Select(i => (float)frame[KnowledgeNeuronColumns.KnowledgeNeuronCount][i]));
 
         var tidy = output.ToResultsDataFrame();
-        Assert.Equal(counts.Sum(), tidy.Rows.Count);
+        Assert.Equal((int)counts.Sum(), tidy.Rows.Count);
         var neurons = TextVectors(output, KnowledgeNeuronColumns.KnowledgeNeurons);
         var scores = FloatVectors(output, KnowledgeNeuronColumns.KnowledgeNeuronScores);
         var row = 0;

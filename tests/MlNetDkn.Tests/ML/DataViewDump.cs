@@ -1,5 +1,5 @@
 using Microsoft.ML;
-using MlNetDkn.ML;
+using MlNetDkn.ML.Output;
 
 namespace MlNetDkn.Tests.ML;
 
@@ -10,5 +10,5 @@ namespace MlNetDkn.Tests.ML;
 static class DataViewDump
 {
     public static IReadOnlyList<string> Of(IDataView data) =>
-        DataViewCsv.Cells(data).Select(c => c.Name + "=" + string.Join("|", c.Values)).ToList();
+        DataViewTables.Cells(data).Select(c => c.Name + "=" + string.Join("|", c.Values)).ToList();
 }

@@ -12,11 +12,11 @@ namespace MlNetDkn.Tests.ML;
 
 public class DknStageTests
 {
-    static (IDataView Output, ITransformer Model) Run(MLContext ml, string store, bool perMethodColumns = false)
+    static (IDataView Output, ITransformer Model) Run(MLContext ml, string store)
     {
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
         var pipeline = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, store)
-            .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(StoryFacts.ModelPath, DknOpts, store, perMethodColumns: perMethodColumns));
+            .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(StoryFacts.ModelPath, DknOpts, store));
         var model = pipeline.Fit(facts);
         return (model.Transform(facts), model);
     }
@@ -25,22 +25,24 @@ public class DknStageTests
     public void DknColumnsEqualTheDatasetRunnerCalledDirectly()
     {
         List<DknRecord> expected;
-        using (var model = ModelLoader.Load(StoryFacts.ModelPath))
+        using (var session = ModelSession.Open(StoryFacts.ModelPath))
         using (var kn = new AttributionStore(SharedPaths.TempDir("direct-store")))
-        using (var dkn = new JsonLinesStore<DknRecord>(Path.Combine(SharedPaths.TempDir("direct-dkn"), DknDatasetRunner.StoreFileName), r => r.Key))
+        using (var dkn = DknStage.OpenStore(SharedPaths.TempDir("direct-dkn")))
         {
-            var facts = new FactAttributionRunner(model, TokenizerLoader.FromModelFolder(StoryFacts.ModelPath), KnOptions, kn).RunAll(StoryFacts.Dataset().Records).ToList();
-            expected = new DknDatasetRunner(model, DknOpts, dkn).RunAll(facts).ToList();
+            var records = StoryFacts.Dataset().Records;
+            var facts = new FactAttributionRunner(session, KnOptions, kn).RunAll(records).ToList();
+            var stage = new DknStage(session, new DknStageOptions { Dkn = DknOpts }, dkn);
+            expected = records.Zip(facts, (r, f) => stage.Run(r, f.Neurons)).ToList();
         }
 
         var ml = new MLContext(seed: 1);
-        var (output, transformer) = Run(ml, SharedPaths.TempDir("ml-store"), perMethodColumns: true);
+        var (output, transformer) = Run(ml, SharedPaths.TempDir("ml-store"));
         using var _ = transformer as IDisposable;
 
         var schema = output.Schema;
         Assert.Equal(new VectorDataViewType(TextDataViewType.Instance), schema[KnowledgeNeuronColumns.DknComponents].Type);
         Assert.Equal(BooleanDataViewType.Instance, schema[KnowledgeNeuronColumns.IsDkn].Type);
-        Assert.Equal(NumberDataViewType.Int32, schema[KnowledgeNeuronColumns.DknComponentCount].Type);
+        Assert.Equal(NumberDataViewType.Single, schema[KnowledgeNeuronColumns.DknComponentCount].Type);
         Assert.Equal(NumberDataViewType.Single, schema[KnowledgeNeuronColumns.DknJointDrop].Type);
         Assert.Equal(["Ntc", "Ntc", "Ntc", "Ntc"], Texts(output, KnowledgeNeuronColumns.DknMethod));
         Assert.Equal(expected.Select(r => (float)r.BaselineProbability), Column<float>(output, KnowledgeNeuronColumns.DknBaselineProbability));
@@ -52,8 +54,8 @@ public class DknStageTests
             var records = expected.Select(r => r.Methods.Single(m => m.Method == method.ToString())).ToList();
             string Name(string column) => KnowledgeNeuronColumns.ForMethod(column, method);
             Assert.Equal(records.Select(m => m.Components.Select(c => string.Join(";", c)).ToArray()), TextVectors(output, Name(KnowledgeNeuronColumns.DknComponents)));
-            Assert.Equal(records.Select(m => m.Components.Length), Column<int>(output, Name(KnowledgeNeuronColumns.DknComponentCount)));
-            Assert.Equal(records.Select(m => m.IsDkn), Column<bool>(output, Name(KnowledgeNeuronColumns.IsDkn)));
+            Assert.Equal(records.Select(m => (float)m.Components.Length), Column<float>(output, Name(KnowledgeNeuronColumns.DknComponentCount)));
+            Assert.Equal(records.Select(m => m.IsDkn && m.Components.Length >= 2), Column<bool>(output, Name(KnowledgeNeuronColumns.IsDkn)));
             Assert.Equal(records.Select(m => (float)(m.JointDrop ?? double.NaN)), Column<float>(output, Name(KnowledgeNeuronColumns.DknJointDrop)));
         }
         // The unsuffixed columns are the primary method's.
@@ -89,7 +91,7 @@ public class DknStageTests
             }
             Assert.Equal(Column<float>(output, KnowledgeNeuronColumns.DknBaselineProbability), numbers.Select(n => n[0]));
         }
-        Assert.Equal(4, StoreLines(store, DknDatasetRunner.StoreFileName));
+        Assert.Equal(4, StoreLines(Path.Combine(store, "store"), DknStage.StoreFileName));
 
         using (var model = pipeline.Fit(facts))
         {
@@ -99,8 +101,8 @@ public class DknStageTests
             Assert.Equal((0, 4), (dkn.FactsComputed, dkn.FactsReused));
             Assert.Equal((0, 8), (kn.PromptsComputed, kn.PromptsReused));
         }
-        Assert.Equal(4, StoreLines(store, DknDatasetRunner.StoreFileName));
-        Assert.Equal(8, StoreLines(store, AttributionStore.FileName));
+        Assert.Equal(4, StoreLines(Path.Combine(store, "store"), DknStage.StoreFileName));
+        Assert.Equal(8, StoreLines(Path.Combine(store, "store"), AttributionStore.FileName));
     }
 
     [Fact]
@@ -120,7 +122,8 @@ public class DknStageTests
 
         var noNeurons = ml.KnowledgeNeurons().FindDegenerateNeurons(StoryFacts.ModelPath, DknOpts, SharedPaths.TempDir("ml-store"));
         e = Assert.Throws<DknInputException>(() => noNeurons.Fit(facts));
-        Assert.Contains($"'{KnowledgeNeuronColumns.KnowledgeNeurons}' not found", e.Message);
+        Assert.Contains($"'{KnowledgeNeuronColumns.KnowledgeNeurons}'", e.Message);
+        Assert.Contains("no knowledge neurons", e.Message);
         e = Assert.Throws<DknInputException>(() => ml.KnowledgeNeurons().FindDegenerateNeurons(StoryFacts.ModelPath, DknOpts, method: ClusteringMethod.Dbscan));
         Assert.Contains("Dbscan", e.Message);
     }

@@ -4,6 +4,7 @@ using MlNetDkn.ML;
 using MlNetDkn.ML.Attribution;
 using MlNetDkn.ML.Degeneracy;
 using MlNetDkn.ML.Internal;
+using MlNetDkn.ML.Output;
 using MlNetDkn.Tests.Support;
 using static MlNetDkn.Tests.ML.MlFixtures;
 
@@ -16,7 +17,7 @@ public class PipelinePersistenceTests
         ml.Transforms.Text.NormalizeText("subject_normalized", FactColumns.Subject)
             .Append(ml.KnowledgeNeurons().AttributeKnowledgeNeurons(modelPath, KnOptions, store))
             .Append(ml.Transforms.CopyColumns("Neurons", KnowledgeNeuronColumns.KnowledgeNeurons))
-            .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(modelPath, DknOpts, store, perMethodColumns: true))
+            .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(modelPath, DknOpts, store))
             .Append(ml.Transforms.Concatenate("Numbers", KnowledgeNeuronColumns.AnswerProbability, KnowledgeNeuronColumns.DknBaselineProbability));
 
     [Fact]
@@ -75,10 +76,10 @@ public class PipelinePersistenceTests
             var facts = ml.KnowledgeNeurons().ReadFacts(data);
             var model = Pipeline(ml, StoryFacts.ModelPath, store).Fit(facts);
             using var release = (IDisposable)model;
-            DataViewCsv.Write(model.Transform(facts), inProcess);
+            DataViewTables.WriteCsv(model.Transform(facts), inProcess);
             ml.KnowledgeNeurons().Save(model, facts.Schema, archive);
         }
-        var outOfProcess = Path.Combine(folder, "other-process.csv");
+        var outOfProcess = Path.Combine(folder, "other-process");
         var dll = Path.Combine(AppContext.BaseDirectory, "dkn.dll");
         var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "apply", archive, "--data", data, "--out", outOfProcess])
             { RedirectStandardOutput = true, RedirectStandardError = true })!;
@@ -87,7 +88,7 @@ public class PipelinePersistenceTests
         Assert.True(process.ExitCode == 0, stderr);
         var expected = File.ReadAllText(inProcess);
         Assert.Contains(KnowledgeNeuronColumns.KnowledgeNeurons, expected.Split('\n')[0]);
-        Assert.Equal(expected, File.ReadAllText(outOfProcess));
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(outOfProcess, "results.csv")));
     }
 
     [Fact]

@@ -14,15 +14,15 @@ public class MetricTableRecordsTests
         var folder = SharedPaths.TempDir("records");
         var (parquet, csv) = MetricTableRecords.WriteRecords(rows, folder, "rows", new Dictionary<string, string> { ["k"] = "v" });
         var (table, metadata) = MetricTable.ReadParquet(parquet);
-        Assert.Equal(["Method", "Count", "IsDkn", "Drop", "Half"], table.ColumnNames);
-        Assert.Equal(new[] { "Ntc", "a,\"b\"" }, (string[])table.Column("Method"));
-        Assert.Equal(new long[] { 3, -1 }, (long[])table.Column("Count"));
-        Assert.Equal(new long[] { 1, 0 }, (long[])table.Column("IsDkn"));
-        Assert.Equal(0.25, ((double[])table.Column("Drop"))[0]);
-        Assert.True(double.IsNaN(((double[])table.Column("Drop"))[1]));
+        Assert.Equal(["method", "count", "is_dkn", "drop", "half"], table.ColumnNames);
+        Assert.Equal(new[] { "Ntc", "a,\"b\"" }, (string[])table.Column("method"));
+        Assert.Equal(new long[] { 3, -1 }, (long[])table.Column("count"));
+        Assert.Equal(new long[] { 1, 0 }, (long[])table.Column("is_dkn"));
+        Assert.Equal(0.25, ((double[])table.Column("drop"))[0]);
+        Assert.True(double.IsNaN(((double[])table.Column("drop"))[1]));
         Assert.Equal("v", metadata["k"]);
         var lines = File.ReadAllLines(csv);
-        Assert.Equal("Method,Count,IsDkn,Drop,Half", lines[0]);
+        Assert.Equal("method,count,is_dkn,drop,half", lines[0]);
         Assert.Equal("\"a,\"\"b\"\"\",-1,0,NaN,1.5", lines[2]);
     }
 }

@@ -4,6 +4,7 @@ using MlNetDkn.Degeneracy;
 using MlNetDkn.Modeling;
 using MlNetDkn.Modeling.Interventions;
 using MlNetDkn.Modeling.Tokenization;
+using MlNetDkn.ML.Pipelines;
 using MlNetDkn.Pipelines;
 using MlNetDkn.Tests.Support;
 using static TorchSharp.torch;
@@ -24,7 +25,8 @@ public class DknPipelineTests
             { "step": "synthetic-world", "options": { "entities": 20, "relations": 2 } },
             { "step": "train-fact-model", "options": { "layers": 2, "hidden_size": 64, "heads": 4, "intermediate_size": 128,
                 "max_positions": 16, "epochs": 40, "batch_size": 32, "learning_rate": 0.005, "loss": "all" } },
-            { "step": "attribute-knowledge-neurons", "options": { "steps": 8, "max_facts": 12 } },
+            { "step": "select-facts", "options": { "max_facts": 12 } },
+            { "step": "attribute-knowledge-neurons", "options": { "steps": 8 } },
             { "step": "find-degenerate-neurons", "options": { "preset": "default", "folder": "dkn" } },
             { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors", "methods": "ntc,dbscan,kmeans", "folder": "dkn-authors" } }
           ]
@@ -36,9 +38,9 @@ public class DknPipelineTests
     {
         var output = SharedPaths.TempDir("dkn-pipeline");
         var context = PipelineRunner.RunFile(PipelineFiles.Write(Json, "tiny-dkn"),
-            new PipelineRunOptions { Output = output, CacheFolder = SharedPaths.TempDir("dkn-cache") }, new TextPipelineReporter());
-        foreach (var file in new[] { "attribution/knowledge_neurons.parquet", "attribution/facts.csv", "attribution/knowledge_neuron_heatmap.png",
-                     "dkn/dkn_facts.parquet", "dkn/degeneracy_curve.csv", "dkn/degeneracy_curve.png", "dkn-authors/dkn_summary.csv" })
+            new PipelineRunOptions { Output = output, CacheFolder = SharedPaths.TempDir("dkn-cache") }, new TextPipelineReporter()).Context;
+        foreach (var file in new[] { "attribution/knowledge_neurons.parquet", "attribution/attribution_facts.csv", "attribution/knowledge_neuron_heatmap.png",
+                     "dkn/dkn_facts.parquet", "dkn/degeneracy_curve.csv", "dkn/degeneracy_curve_ntc.png", "dkn-authors/dkn_summary.csv" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
 
         var (_, metadata) = MlNetDkn.Metrics.MetricTable.ReadParquet(Path.Combine(output, "attribution/knowledge_neurons.parquet"));
@@ -50,7 +52,7 @@ public class DknPipelineTests
         var facts = context.Dataset!.Records.ToDictionary(f => f.FactId);
         int dkns = 0;
         foreach (var (folder, strict) in new[] { ("dkn", true), ("dkn-authors", false) })
-            foreach (var line in File.ReadLines(Path.Combine(output, folder, "store", DknDatasetRunner.StoreFileName)))
+            foreach (var line in File.ReadLines(Path.Combine(output, folder, "store", DknStage.StoreFileName)))
             {
                 var record = JsonSerializer.Deserialize<DknRecord>(line)!;
                 var prompt = PromptEncoding.Prompt(tokenizer, record.Prompt);
@@ -70,8 +72,9 @@ public class DknPipelineTests
         Assert.True(dkns > 0, "the tiny model should have at least one DKN under some method");
 
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
-        var results = manifest["steps"]![3]!["results"]!;
-        Assert.Equal(results["dkn_rechecked"]!.GetValue<int>(), results["dkn_recheck_holds"]!.GetValue<int>());
+        foreach (var step in new[] { 4, 5 })
+            foreach (var method in manifest["steps"]![step]!["results"]!["methods"]!.AsArray())
+                Assert.Equal(method!["rechecked"]!.GetValue<int>(), method["recheck_holds"]!.GetValue<int>());
     }
 
     /// <summary>P(answer | prompt) from one plain forward with <paramref name="neurons"/> zeroed at the prompt's last position.</summary>

@@ -4,7 +4,7 @@ namespace MlNetDkn.Tests.Pipelines;
 
 public class PipelineOverridesTests
 {
-    static readonly StepRegistry Registry = StepRegistry.CreateDefault();
+    static readonly StepRegistry Registry = MlNetDkn.ML.Pipelines.PipelineSteps.CreateRegistry();
     static readonly PipelineDefinition Tiny = PipelineDefinition.Parse(PipelineFiles.Tiny, "tiny");
 
     static PipelineDefinition Apply(params string[] sets) => PipelineOverrides.Apply(Tiny, sets, Registry);

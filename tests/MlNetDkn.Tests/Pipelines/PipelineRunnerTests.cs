@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using MlNetDkn.Facts;
 using MlNetDkn.Metrics;
+using MlNetDkn.ML.Pipelines;
 using MlNetDkn.Pipelines;
-using MlNetDkn.Pipelines.Steps;
 using MlNetDkn.Tests.Support;
 using MlNetDkn.Training;
 
@@ -13,13 +13,14 @@ public sealed class TinyRun
 {
     public string Cache { get; } = SharedPaths.TempDir("pipeline-cache");
     public string Output { get; } = SharedPaths.TempDir("pipeline-run");
-    public PipelineContext Context { get; }
+    public PipelineContext Context => Result.Context;
+    public PipelineRunResult Result { get; }
+    public TextPipelineReporter Reporter { get; } = new();
 
     public TinyRun()
     {
         var path = PipelineFiles.Write(PipelineFiles.Tiny, "tiny");
-        Context = PipelineRunner.RunFile(path, new PipelineRunOptions { Output = Output, CacheFolder = Cache, Overrides = ["seed=7"] },
-            new TextPipelineReporter());
+        Result = PipelineRunner.RunFile(path, new PipelineRunOptions { Output = Output, CacheFolder = Cache, Overrides = ["seed=7"] }, Reporter);
     }
 }
 
@@ -31,7 +32,8 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
     public void WritesDatasetModelTablesPlotAndManifest()
     {
         foreach (var file in new[] { "facts.parquet", "model/config.json", "model/model.safetensors", "model/tokenizer.json",
-                     "accuracy.parquet", "accuracy.csv", "loss_curve.png", "manifest.json" })
+                     "accuracy/accuracy.parquet", "accuracy/accuracy.csv", "accuracy/accuracy_facts.csv", "loss_curve.png", "manifest.json",
+                     "pipeline.zip", "results.parquet", "results.csv" })
             Assert.True(File.Exists(Path.Combine(run.Output, file)), file);
         var dataset = FactDataset.Read(Path.Combine(run.Output, "facts.parquet"));
         Assert.Equal(40, dataset.Count);
@@ -55,22 +57,28 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
     }
 
     [Fact]
-    public void AccuracyTableMatchesTheContextAndTheCsv()
+    public void AccuracyTableMatchesTheManifestThePerFactTableAndTheCsv()
     {
-        var rows = (IReadOnlyList<AccuracyRow>)run.Context.Items[EvaluateAccuracyStep.AccuracyItem];
-        Assert.Equal(["prompts", "heldout_prompts"], rows.Select(r => r.PromptKind));
-        Assert.Equal([160, 80], rows.Select(r => r.Prompts));
-        Assert.True(rows[0].Accuracy >= 0.9, $"train accuracy {rows[0].Accuracy:P1}");
-
-        var (table, metadata) = MetricTable.ReadParquet(Path.Combine(run.Output, "accuracy.parquet"));
+        var (table, metadata) = MetricTable.ReadParquet(Path.Combine(run.Output, "accuracy", "accuracy.parquet"));
         Assert.Equal(["split", "prompt_kind", "facts", "prompts", "correct", "accuracy"], table.ColumnNames);
-        Assert.Equal(rows.Select(r => (long)r.Correct), (long[])table.Column("correct"));
-        Assert.Equal(rows.Select(r => r.Accuracy), (double[])table.Column("accuracy"));
+        Assert.Equal(["prompts", "heldout_prompts"], (string[])table.Column("prompt_kind"));
+        Assert.Equal([160L, 80L], (long[])table.Column("prompts"));
+        var correct = (long[])table.Column("correct");
+        Assert.True(correct[0] >= 0.9 * 160, $"train accuracy {correct[0]}/160");
         Assert.Equal(run.Context.ModelContentHash, metadata["mlnetdkn.model_sha256"]);
-        var csv = File.ReadAllLines(Path.Combine(run.Output, "accuracy.csv"));
+
+        // The per-fact table adds up to the summary.
+        var (facts, _) = MetricTable.ReadParquet(Path.Combine(run.Output, "accuracy", "accuracy_facts.parquet"));
+        Assert.Equal(correct[0], ((long[])facts.Column("prompts_correct")).Sum());
+        Assert.Equal(correct[1], ((long[])facts.Column("heldout_correct")).Sum());
+
+        var groups = Manifest["steps"]![2]!["results"]!["groups"]!.AsArray();
+        Assert.Equal(correct, groups.Select(g => (long)g!["correct"]!.GetValue<int>()));
+        var csv = File.ReadAllLines(Path.Combine(run.Output, "accuracy", "accuracy.csv"));
         Assert.Equal("split,prompt_kind,facts,prompts,correct,accuracy", csv[0]);
-        Assert.StartsWith($"train,prompts,40,160,{rows[0].Correct},", csv[1]);
+        Assert.StartsWith($"train,prompts,40,160,{correct[0]},", csv[1]);
         Assert.Equal(3, csv.Length);
+        Assert.Contains(run.Reporter.Messages, m => m.Contains($"train/prompts: {correct[0]}/160 correct"));
     }
 
     [Fact]
@@ -83,22 +91,40 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
         Assert.True(manifest["model"]!["reused_from_cache"]!.GetValue<bool>());
         Assert.Contains(reporter.Messages, m => m.Contains("reused cached model"));
-        Assert.Equal(run.Context.ModelContentHash, again.ModelContentHash);
+        Assert.Equal(run.Context.ModelContentHash, again.Context.ModelContentHash);
         Assert.Single(Directory.GetDirectories(run.Cache));
+    }
+
+    [Fact]
+    public void AnOptionOutOfRangeIsRejectedBeforeAnyWork()
+    {
+        var json = """
+            {"name": "fails", "steps": [
+              {"step": "synthetic-world", "options": {"entities": 3, "relations": 1}},
+              {"step": "train-fact-model", "options": {"max_positions": 1, "epochs": 1}}]}
+            """;
+        var output = Path.Combine(SharedPaths.TempDir("pipeline-fails"), "out");
+        var e = Assert.Throws<PipelineValidationException>(() => PipelineRunner.RunFile(PipelineFiles.Write(json),
+            new PipelineRunOptions { Output = output, CacheFolder = run.Cache }, new TextPipelineReporter()));
+        Assert.Contains("$.steps[1].options: training option max-positions", e.Message);
+        Assert.False(Directory.Exists(output), "nothing is written before the pipeline is valid");
     }
 
     [Fact]
     public void AFailingStepIsRecordedAndEarlierOutputsStay()
     {
-        var json = """
+        var folder = SharedPaths.TempDir("pipeline-fails-late");
+        var corrupt = Path.Combine(folder, "corrupt.parquet");
+        File.WriteAllText(corrupt, "not parquet");
+        var json = $$$"""
             {"name": "fails", "steps": [
               {"step": "synthetic-world", "options": {"entities": 3, "relations": 1}},
-              {"step": "train-fact-model", "options": {"max_positions": 2, "epochs": 1}}]}
+              {"step": "load-facts", "options": {"path": "{{{corrupt}}}"}}]}
             """;
-        var output = SharedPaths.TempDir("pipeline-fails");
+        var output = Path.Combine(folder, "out");
         var e = Assert.Throws<DknInputException>(() => PipelineRunner.RunFile(PipelineFiles.Write(json),
             new PipelineRunOptions { Output = output, CacheFolder = run.Cache }, new TextPipelineReporter()));
-        Assert.Contains("max-positions", e.Message);
+        Assert.Contains(corrupt, e.Message);
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
         Assert.Equal("failed", manifest["status"]!.GetValue<string>());
         Assert.Equal("completed", manifest["steps"]![0]!["status"]!.GetValue<string>());
@@ -115,7 +141,7 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
         Assert.True(code == 0, stderr);
         Assert.Contains("reused cached model", stdout);
         Assert.Contains("train/prompts:", stdout);
-        Assert.True(File.Exists(Path.Combine(output, "accuracy.csv")));
+        Assert.True(File.Exists(Path.Combine(output, "accuracy", "accuracy.csv")));
 
         (code, stdout, _) = CliRunner.Run("run", path, "--validate", "--set", "steps.train-fact-model.epochs=3");
         Assert.Equal(0, code);

@@ -4,7 +4,7 @@ namespace MlNetDkn.Tests.Pipelines;
 
 public class PipelineValidationTests
 {
-    static readonly StepRegistry Registry = StepRegistry.CreateDefault();
+    static readonly StepRegistry Registry = MlNetDkn.ML.Pipelines.PipelineSteps.CreateRegistry();
 
     static PipelineValidationException Invalid(string json)
     {
@@ -32,7 +32,7 @@ public class PipelineValidationTests
     {
         var e = Invalid("""{"name": "x", "steps": [{"step": "synthetic-world"}, {"step": "trian-fact-model"}]}""");
         Assert.Contains("$.steps[1].step: unknown step 'trian-fact-model'", e.Message);
-        Assert.Contains("known steps: attribute-knowledge-neurons, evaluate-accuracy, find-degenerate-neurons, load-facts, load-model, synthetic-world, train-fact-model", e.Message);
+        Assert.Contains("known steps: attribute-knowledge-neurons, evaluate-accuracy, find-degenerate-neurons, load-facts, load-model, select-facts, synthetic-world, train-fact-model", e.Message);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class PipelineValidationTests
     public void FileShapeErrorsNameTheirPath()
     {
         var e = Invalid("""{"name": 3, "outptu": "x", "steps": [{"step": "synthetic-world", "option": {}}, 5]}""");
-        Assert.Contains("$.outptu: unknown key 'outptu' (valid: name, description, seed, output, threads, steps)", e.Message);
+        Assert.Contains("$.outptu: unknown key 'outptu' (valid: name, description, seed, output, device, dtype, threads, steps)", e.Message);
         Assert.Contains("$.name: expected a string, got 3", e.Message);
         Assert.Contains("$.steps[0].option: unknown key 'option' (valid: step, options)", e.Message);
         Assert.Contains("$.steps[1]: expected an object", e.Message);

@@ -2,10 +2,10 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlNetDkn.Attribution;
-using MlNetDkn.Attribution.Reporting;
 using MlNetDkn.Cli.Commands.Models;
-using MlNetDkn.Facts;
+using MlNetDkn.Cli.Commands.Pipelines;
 using MlNetDkn.Metrics.Plots;
+using MlNetDkn.Metrics.Tables;
 using MlNetDkn.Modeling.Tokenization;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -58,9 +58,14 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
         public int MaxPrompts { get; init; }
 
         [CommandOption("--limit <N>")]
-        [Description("Attribute only the first N facts (0 = all)")]
+        [Description("Attribute at most N facts, drawn across relations with --seed (0 = all)")]
         [DefaultValue(0)]
         public int Limit { get; init; }
+
+        [CommandOption("--seed <N>")]
+        [Description("Seed of the --limit draw")]
+        [DefaultValue(7)]
+        public int Seed { get; init; } = 7;
 
         [CommandOption("--json")]
         [Description("Print one JSON object (single prompt) or the run summary (dataset)")]
@@ -69,14 +74,9 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var options = settings.Overrides.Aggregate(AttributionOptions.FromPreset(settings.Preset), (o, kv) =>
-        {
-            var parts = kv.Split('=', 2);
-            if (parts.Length != 2) throw new DknInputException($"--option '{kv}' is not KEY=VALUE");
-            return AttributionOptionsText.Apply(o, parts[0].Trim(), parts[1].Trim());
-        });
+        var options = AttributionOptionsText.ApplyAll(AttributionOptions.FromPreset(settings.Preset), settings.Overrides);
         var threshold = CoarseThreshold.Parse(settings.Threshold);
-        return settings.Data is null ? SinglePrompt(settings, options, threshold) : Dataset(settings, options, threshold, cancellationToken);
+        return settings.Data is null ? SinglePrompt(settings, options, threshold) : Dataset(settings, cancellationToken);
     }
 
     static int SinglePrompt(Settings settings, AttributionOptions options, CoarseThreshold threshold)
@@ -120,43 +120,17 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
         return 0;
     }
 
-    static int Dataset(Settings settings, AttributionOptions options, CoarseThreshold threshold, CancellationToken cancellationToken)
+    static int Dataset(Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Out is null) throw new DknInputException("--data needs --out DIR (tables, heatmap and the resumable store go there)");
-        var dataset = FactDataset.Read(settings.Data!);
-        var facts = settings.Limit > 0 ? dataset.Records.Take(settings.Limit).ToList() : dataset.Records.ToList();
-        using var loaded = settings.LoadModel();
-        var tokenizer = settings.TryLoadTokenizer(required: true)!;
-        var factOptions = new FactAttributionOptions
-        {
-            Attribution = options, Coarse = threshold, ShareRatio = settings.Share, MaxPromptsPerFact = settings.MaxPrompts,
-        };
-        using var store = new AttributionStore(Path.Combine(settings.Out, "store"));
-        var runner = new FactAttributionRunner(loaded, tokenizer, factOptions, store);
-        var results = new List<FactKnowledgeNeurons>();
-        AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"attributing {facts.Count} facts", maxValue: facts.Count);
-                foreach (var fact in runner.RunAll(facts, null, cancellationToken))
-                {
-                    results.Add(fact);
-                    task.Increment(1);
-                    task.Description = $"attributing ({runner.PromptsComputed} prompts computed, {runner.PromptsReused} reused)";
-                }
-            });
-        var files = AttributionTables.Write(results, settings.Out, loaded.Config.NumLayers, loaded.Config.IntermediateSize,
-            MlNetDkn.Metrics.TableProvenance.Of(loaded.ContentHash, dataset.ContentHash(), options.ToCanonicalJson()));
-        var summary = new JsonObject
-        {
-            ["facts"] = results.Count, ["prompts_computed"] = runner.PromptsComputed, ["prompts_reused"] = runner.PromptsReused,
-            ["mean_knowledge_neurons"] = results.Count == 0 ? 0 : results.Average(r => r.Neurons.Count),
-            ["model_hash"] = loaded.ContentHash, ["dataset_hash"] = dataset.ContentHash(), ["options"] = JsonNode.Parse(options.ToCanonicalJson()),
-            ["files"] = new JsonArray(files.Select(f => (JsonNode)f).ToArray()),
-        };
-        File.WriteAllText(Path.Combine(settings.Out, "attribution_summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (string.IsNullOrWhiteSpace(settings.Model)) throw new DknInputException("--model is required (a model folder or llama2.c .bin file)");
+        var stage = DatasetPipeline.Options(("preset", settings.Preset), ("threshold", settings.Threshold), ("share_ratio", settings.Share),
+            ("max_prompts", settings.MaxPrompts), ("options", settings.Overrides.Length > 0 ? string.Join(",", settings.Overrides) : null), ("folder", "."));
+        var run = DatasetPipeline.Run("attribute", settings.Data!, settings.Model, settings.Limit, settings.Seed, settings.Out,
+            [("attribute-knowledge-neurons", stage)], settings.Run, settings.Json, cancellationToken);
+        var summary = run.Manifest["steps"]!.AsArray().Last()!["results"]!;
         if (settings.Json) Console.Out.WriteLine(summary.ToJsonString());
-        else AnsiConsole.MarkupLine($"{results.Count} facts, {runner.PromptsComputed} prompts computed, {runner.PromptsReused} reused → {Markup.Escape(settings.Out)}");
+        else AnsiConsole.MarkupLine($"{summary["facts"]} facts, {summary["prompts_computed"]} prompts computed, {summary["prompts_reused"]} reused → {Markup.Escape(settings.Out)}");
         return 0;
     }
 }

@@ -4,8 +4,7 @@ using System.Text.Json.Nodes;
 using MlNetDkn.Attribution;
 using MlNetDkn.Cli.Commands.Models;
 using MlNetDkn.Degeneracy;
-using MlNetDkn.Degeneracy.Reporting;
-using MlNetDkn.Facts;
+using MlNetDkn.Cli.Commands.Pipelines;
 using MlNetDkn.Modeling.Tokenization;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -55,8 +54,11 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         [CommandOption("--out <DIR>")] [Description("Output folder (dataset mode)")]
         public string? Out { get; init; }
 
-        [CommandOption("--limit <N>")] [Description("Only the first N facts")] [DefaultValue(0)]
+        [CommandOption("--limit <N>")] [Description("At most N facts, drawn across relations with --seed (0 = all)")] [DefaultValue(0)]
         public int Limit { get; init; }
+
+        [CommandOption("--seed <N>")] [Description("Seed of the --limit draw")] [DefaultValue(7)]
+        public int Seed { get; init; } = 7;
 
         [CommandOption("--max-prompts <N>")] [Description("Attribute at most N prompts per fact (0 = all)")] [DefaultValue(0)]
         public int MaxPrompts { get; init; }
@@ -71,10 +73,8 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         if (settings.Methods is not null) options = options with { Methods = settings.Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(DknOptions.ParseMethod).ToArray() };
         if (settings.TLow is double low) options = options with { Check = options.Check with { TLow = low } };
         if (settings.THigh is double high) options = options with { Check = options.Check with { THigh = high } };
-        var attribution = AttributionOptions.FromPreset(settings.AttributionPreset ?? settings.Preset);
-        return settings.Data is null
-            ? SinglePrompt(settings, options, attribution)
-            : Dataset(settings, options, attribution, cancellationToken);
+        if (settings.Data is not null) return Dataset(settings, cancellationToken);
+        return SinglePrompt(settings, options, AttributionOptions.FromPreset(settings.AttributionPreset ?? settings.Preset));
     }
 
     static int SinglePrompt(Settings settings, DknOptions options, AttributionOptions attribution)
@@ -102,38 +102,21 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         return 0;
     }
 
-    static int Dataset(Settings settings, DknOptions options, AttributionOptions attribution, CancellationToken cancellationToken)
+    static int Dataset(Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Out is null) throw new DknInputException("--data needs --out DIR");
-        var dataset = FactDataset.Read(settings.Data!);
-        var facts = settings.Limit > 0 ? dataset.Records.Take(settings.Limit).ToList() : dataset.Records.ToList();
-        using var loaded = settings.LoadModel();
-        var tokenizer = settings.TryLoadTokenizer(required: true)!;
-        using var attributionStore = new AttributionStore(Path.Combine(settings.Out, "store"));
-        using var dknStore = new JsonLinesStore<DknRecord>(Path.Combine(settings.Out, "store", DknDatasetRunner.StoreFileName), r => r.Key);
-        var attributionRunner = new FactAttributionRunner(loaded, tokenizer, new FactAttributionOptions
-        {
-            Attribution = attribution, Coarse = CoarseThreshold.Parse(settings.Threshold), MaxPromptsPerFact = settings.MaxPrompts,
-        }, attributionStore);
-        var dknRunner = new DknDatasetRunner(loaded, options, dknStore);
-        var records = new List<DknRecord>();
-        AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"DKN acquisition over {facts.Count} facts", maxValue: facts.Count);
-                foreach (var fact in attributionRunner.RunAll(facts, null, cancellationToken))
-                {
-                    records.Add(dknRunner.Run(fact));
-                    task.Increment(1);
-                }
-            });
-        var files = DknTables.Write(records, settings.Out, MlNetDkn.Metrics.TableProvenance.Of(loaded.ContentHash, dataset.ContentHash(), options.Preset));
-        var summary = DknJson.Summary(records, dknRunner, files);
-        File.WriteAllText(Path.Combine(settings.Out, "dkn_summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (string.IsNullOrWhiteSpace(settings.Model)) throw new DknInputException("--model is required (a model folder or llama2.c .bin file)");
+        var attribution = DatasetPipeline.Options(("preset", settings.AttributionPreset ?? settings.Preset), ("threshold", settings.Threshold),
+            ("max_prompts", settings.MaxPrompts), ("folder", "attribution"));
+        var dkn = DatasetPipeline.Options(("preset", settings.Preset), ("methods", settings.Methods), ("t_low", settings.TLow), ("t_high", settings.THigh),
+            ("folder", "."));
+        var run = DatasetPipeline.Run("degenerate", settings.Data!, settings.Model, settings.Limit, settings.Seed, settings.Out,
+            [("attribute-knowledge-neurons", attribution), ("find-degenerate-neurons", dkn)], settings.Run, settings.Json, cancellationToken);
+        var summary = run.Manifest["steps"]!.AsArray().Last()!["results"]!;
         if (settings.Json) Console.Out.WriteLine(summary.ToJsonString());
         else
-            foreach (var m in summary["facts_with_dkn"]!.AsObject())
-                AnsiConsole.MarkupLine($"{m.Key}: {m.Value} of {records.Count} facts have a DKN");
+            foreach (var m in summary["methods"]!.AsArray())
+                AnsiConsole.MarkupLine($"{m!["method"]}: {m["facts_with_dkn"]} of {m["facts"]} facts have a DKN");
         return 0;
     }
 }

@@ -44,16 +44,6 @@ static class DknJson
         };
     }
 
-    public static JsonObject Summary(IReadOnlyList<DknRecord> records, DknDatasetRunner runner, IReadOnlyList<string> files) => new()
-    {
-        ["facts"] = records.Count,
-        ["computed"] = runner.Computed,
-        ["reused"] = runner.Reused,
-        ["facts_with_dkn"] = new JsonObject(records.SelectMany(r => r.Methods).GroupBy(m => m.Method)
-            .Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Count(m => m.IsDkn)))),
-        ["files"] = new JsonArray(files.Select(f => (JsonNode)f).ToArray()),
-    };
-
     static JsonArray Neurons(IEnumerable<Neuron> neurons) =>
         new(neurons.Select(x => (JsonNode)new JsonArray(x.Layer, x.Index)).ToArray());
 }

@@ -40,11 +40,13 @@ public class ModelSettings : CommandSettings
     [DefaultValue(0)]
     public int Threads { get; init; }
 
+    /// <summary>The device, dtype and threads flags, for verbs that run a pipeline.</summary>
+    public Pipelines.RunSettings Run => new() { Device = Device, DType = DType, Threads = Threads };
+
     public LoadedModel LoadModel()
     {
         if (string.IsNullOrWhiteSpace(Model)) throw new DknInputException("--model is required (a model folder or llama2.c .bin file)");
-        if (Threads > 0) TorchSharp.torch.set_num_threads(Threads);
-        return ModelLoader.Load(Model, new ModelLoadOptions { DType = DType, Device = Device });
+        return ModelLoader.Load(Model, new ModelLoadOptions { DType = DType, Device = Device, Threads = Threads });
     }
 
     /// <summary>The model's tokenizer, or null when it has none and none is needed.</summary>

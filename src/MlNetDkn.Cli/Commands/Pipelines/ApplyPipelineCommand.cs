@@ -1,37 +1,33 @@
 using System.ComponentModel;
-using Microsoft.ML;
-using MlNetDkn.ML;
+using MlNetDkn.ML.Pipelines;
 using Spectre.Console.Cli;
 
 namespace MlNetDkn.Cli.Commands.Pipelines;
 
-/// <summary>`dkn apply &lt;pipeline.zip&gt; --data facts.parquet --out results.csv`: runs a saved, fitted ML.NET pipeline.</summary>
+/// <summary>`dkn apply &lt;pipeline.zip&gt; --data facts.parquet --out DIR`: runs a saved, fitted pipeline on other facts.</summary>
 public sealed class ApplyPipelineCommand : Command<ApplyPipelineCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<pipeline>")]
-        [Description("A fitted pipeline saved with mlContext.KnowledgeNeurons().Save")]
+        [Description("A fitted pipeline: <run>/pipeline.zip, or one saved with mlContext.KnowledgeNeurons().Save")]
         public string Pipeline { get; init; } = "";
 
         [CommandOption("--data <PARQUET>")]
-        [Description("Fact dataset to transform")]
+        [Description("Fact dataset to run it on")]
         public string Data { get; init; } = "";
 
-        [CommandOption("--out <CSV>")]
-        [Description("Where to write every visible output column")]
+        [CommandOption("--out <DIR>")]
+        [Description("Output folder: each stage's tables in its folder, results.parquet/.csv with every column, apply.json")]
         public string Out { get; init; } = "";
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (!File.Exists(settings.Pipeline)) throw new DknInputException($"{settings.Pipeline}: saved pipeline not found");
-        if (string.IsNullOrEmpty(settings.Data) || string.IsNullOrEmpty(settings.Out)) throw new DknInputException("--data and --out are required");
-        var ml = new MLContext(seed: 0);
-        using var transformer = ml.KnowledgeNeurons().Load(settings.Pipeline, out _);
-        var data = ml.KnowledgeNeurons().ReadFacts(settings.Data);
-        DataViewCsv.Write(transformer.Transform(data), settings.Out);
-        Console.Out.WriteLine($"{settings.Out}");
+        if (string.IsNullOrEmpty(settings.Data)) throw new DknInputException("apply: --data is required (a fact Parquet file)");
+        if (string.IsNullOrEmpty(settings.Out)) throw new DknInputException("apply: --out is required (the folder for tables and results)");
+        var files = PipelineApplier.Apply(settings.Pipeline, settings.Data, settings.Out, new ConsoleReporter(), cancellationToken: cancellationToken);
+        Console.Out.WriteLine($"{files.Count} files -> {settings.Out}");
         return 0;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using MlNetDkn.ML.Pipelines;
 using MlNetDkn.Pipelines;
 using Spectre.Console.Cli;
 
@@ -7,14 +8,14 @@ namespace MlNetDkn.Cli.Commands.Pipelines;
 /// <summary>`dkn run pipeline.json [--set key=value ...] [--out DIR] [--cache DIR]`: validates, then runs every step.</summary>
 public sealed class RunCommand : Command<RunCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : RunSettings
     {
         [CommandArgument(0, "<pipeline>")]
         [Description("Pipeline definition (JSON), e.g. pipelines/quickstart.json")]
         public string Pipeline { get; init; } = "";
 
         [CommandOption("-s|--set <KEY=VALUE>")]
-        [Description("Override: seed=3, threads=2, output=DIR, steps.<step>.<option>=V or steps.<index>.<option>=V (repeatable)")]
+        [Description("Override: seed=3, threads=2, device=cpu, dtype=float64, output=DIR, steps.<step>.<option>=V or steps.<index>.<option>=V (repeatable)")]
         public string[] Set { get; init; } = [];
 
         [CommandOption("-o|--out <DIR>")]
@@ -32,8 +33,9 @@ public sealed class RunCommand : Command<RunCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var registry = StepRegistry.CreateDefault();
-        var definition = PipelineOverrides.Apply(PipelineDefinition.Load(settings.Pipeline), settings.Set, registry);
+        var registry = PipelineSteps.CreateRegistry();
+        var overrides = settings.Set.Concat(settings.AsOverrides()).ToArray();
+        var definition = PipelineOverrides.Apply(PipelineDefinition.Load(settings.Pipeline), overrides, registry);
         var pipeline = PipelineValidator.Validate(definition, registry);
         if (settings.ValidateOnly)
         {
@@ -43,9 +45,9 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             return 0;
         }
         var reporter = new ConsoleReporter();
-        reporter.Info($"pipeline {definition.Name}: {pipeline.Steps.Count} steps, seed {definition.Seed}");
+        reporter.Info($"pipeline {definition.Name}: {pipeline.Steps.Count} steps, seed {definition.Seed}, {definition.Device}/{definition.DType}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var run = PipelineRunner.Run(pipeline, new PipelineRunOptions { Output = settings.Out, CacheFolder = settings.Cache, Overrides = settings.Set },
+        var run = PipelineRunner.Run(pipeline, new PipelineRunOptions { Output = settings.Out, CacheFolder = settings.Cache, Overrides = overrides },
             reporter, cancellationToken);
         reporter.Info($"done in {clock.Elapsed.TotalSeconds:0.0} s -> {run.OutputFolder} ({RunManifest.FileName})");
         return 0;

@@ -11,7 +11,7 @@ public sealed class StepsCommand : Command
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         if (Console.IsOutputRedirected) console.Profile.Width = 160;
-        foreach (var step in StepRegistry.CreateDefault().Steps)
+        foreach (var step in MlNetDkn.ML.Pipelines.PipelineSteps.CreateRegistry().Steps)
         {
             console.MarkupLine($"[bold]{Markup.Escape(step.Name)}[/]: {Markup.Escape(step.Description)}");
             var table = new Table().AddColumn("option").AddColumn("type").AddColumn("default").AddColumn("description");

@@ -3,7 +3,7 @@ using MlNetDkn.Facts;
 namespace MlNetDkn.Pipelines.Steps;
 
 /// <summary>`load-facts`: makes an existing fact Parquet file the run's dataset (it is referenced, not copied).</summary>
-public sealed class LoadFactsStep : IPipelineStep
+public sealed class LoadFactsStep : ISourceStep
 {
     public string Name => "load-facts";
     public string Description => "Use an existing fact dataset (Parquet) as the run's dataset.";
@@ -14,6 +14,12 @@ public sealed class LoadFactsStep : IPipelineStep
     {
         ["path"] = OptionSpec.RequiredText("Fact Parquet file, relative to the current directory"),
     };
+
+    public IEnumerable<string> Check(ResolvedOptions o)
+    {
+        var path = o.GetString("path");
+        if (!File.Exists(path)) yield return $"path: {path}: file not found (expected a fact dataset in Parquet)";
+    }
 
     public void Run(PipelineContext context, ResolvedOptions o)
     {

@@ -3,7 +3,7 @@ using MlNetDkn.Modeling;
 namespace MlNetDkn.Pipelines.Steps;
 
 /// <summary>`load-model`: makes an existing model folder (or llama2.c file) the run's model; it is referenced, not copied.</summary>
-public sealed class LoadModelStep : IPipelineStep
+public sealed class LoadModelStep : ISourceStep
 {
     public string Name => "load-model";
     public string Description => "Use an existing Hugging Face model folder (or llama2.c checkpoint) as the run's model.";
@@ -15,11 +15,17 @@ public sealed class LoadModelStep : IPipelineStep
         ["path"] = OptionSpec.RequiredText("Model folder or llama2.c .bin file, relative to the current directory"),
     };
 
+    public IEnumerable<string> Check(ResolvedOptions o)
+    {
+        var path = o.GetString("path");
+        if (!File.Exists(path) && !Directory.Exists(path)) yield return $"path: {path}: no such model folder or file";
+    }
+
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var path = Path.GetFullPath(o.GetString("path"));
         // Loading once checks the folder now rather than in a later, more expensive step.
-        using var loaded = ModelLoader.Load(path);
+        using var loaded = ModelLoader.Load(path, context.ModelLoad);
         context.SetModel(path, loaded.ContentHash, new System.Text.Json.Nodes.JsonObject { ["family"] = loaded.Config.Family.ToString() });
         context.Reporter.Info($"  {loaded.Config.Family} model, {loaded.Config.NumLayers} layers, from {path}");
     }

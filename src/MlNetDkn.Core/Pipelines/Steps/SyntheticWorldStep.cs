@@ -3,7 +3,7 @@ using MlNetDkn.Facts.Synthetic;
 namespace MlNetDkn.Pipelines.Steps;
 
 /// <summary>`synthetic-world`: generates the seeded synthetic fact world and writes it as the run's dataset.</summary>
-public sealed class SyntheticWorldStep : IPipelineStep
+public sealed class SyntheticWorldStep : ISourceStep
 {
     static readonly SyntheticWorldOptions D = new();
 

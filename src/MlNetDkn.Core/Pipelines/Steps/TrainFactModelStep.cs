@@ -8,11 +8,9 @@ namespace MlNetDkn.Pipelines.Steps;
 /// <summary>
 /// `train-fact-model`: trains the built-in fact model on the run's dataset, or reuses the cached model trained on
 /// the same dataset with the same options, then copies it into the output folder (unless copy_to_output is false).
-/// Puts the <see cref="TrainingLog"/> in <see cref="PipelineContext.Items"/> under "training_log".
 /// </summary>
-public sealed class TrainFactModelStep : IPipelineStep
+public sealed class TrainFactModelStep : ISourceStep
 {
-    public const string TrainingLogItem = "training_log";
     static readonly FactModelTrainingOptions D = new();
 
     public string Name => "train-fact-model";
@@ -43,7 +41,7 @@ public sealed class TrainFactModelStep : IPipelineStep
         ["eval_every"] = OptionSpec.Int(D.EvalEvery, "Full evaluation every N epochs"),
         ["stop_at_accuracy"] = OptionSpec.Number(D.StopAtAccuracy, "Stop once training-prompt accuracy reaches this (0 = never)"),
         ["cache"] = OptionSpec.Text(null, "Model cache folder (default: --cache, else .cache/models)"),
-        ["device"] = OptionSpec.Text("cpu", "Training device: cpu, cuda or cuda:N (CUDA needs the TorchBackend=cuda build)"),
+        ["device"] = OptionSpec.Text(null, "Training device: cpu, cuda or cuda:N (default: the pipeline's device; CUDA needs the TorchBackend=cuda build)"),
         ["copy_to_output"] = OptionSpec.Bool(true, "Copy the model folder into the output folder (else the run references the cache)"),
         ["folder"] = OptionSpec.Text("model", "Model folder name inside the output folder"),
     };
@@ -59,13 +57,21 @@ public sealed class TrainFactModelStep : IPipelineStep
         GradientClip = o.GetDouble("grad_clip"), Loss = Enum.Parse<LossTarget>(o.GetString("loss"), ignoreCase: true),
         AnswerWeight = o.GetDouble("answer_weight"), Seed = o.GetInt("seed", pipelineSeed), EvalEvery = o.GetInt("eval_every"),
         StopAtAccuracy = o.GetDouble("stop_at_accuracy"),
-        Device = o.GetString("device"),
+        Device = o.GetStringOrNull("device") ?? "cpu",
     };
+
+    public IEnumerable<string> Check(ResolvedOptions o)
+    {
+        string? error = null;
+        try { ToTrainingOptions(o, 0).Validate(); }
+        catch (DknInputException e) { error = e.Message; }
+        if (error != null) yield return error;
+    }
 
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var dataset = context.RequireDataset(Name);
-        var options = ToTrainingOptions(o, context.Seed);
+        var options = ToTrainingOptions(o, context.Seed) with { Device = o.GetStringOrNull("device") ?? context.ModelLoad.Device, Threads = context.ModelLoad.Threads };
         var cacheRoot = o.GetStringOrNull("cache") ?? context.CacheFolder;
         var cached = context.Reporter.Track("training", progress => FactModelCache.GetOrTrain(dataset, options, cacheRoot,
             new TrainingStepProgress(progress), context.CancellationToken));
@@ -87,7 +93,6 @@ public sealed class TrainFactModelStep : IPipelineStep
         File.Copy(Path.Combine(cached.Folder, TrainedFactModel.LossPlotFile), plot, overwrite: true);
         context.RecordOutput("loss_plot", plot);
 
-        context.Items[TrainingLogItem] = log;
         context.SetModel(folder, cached.ContentHash, new JsonObject
         {
             ["family"] = options.Family.ToString(), ["parameters"] = log.Parameters, ["cache_folder"] = cached.Folder,

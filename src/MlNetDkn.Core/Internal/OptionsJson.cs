@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using MlNetDkn.Attribution;
+
+namespace MlNetDkn;
+
+/// <summary>
+/// Stage options to and from JSON, exactly (doubles round-trip; enums by name; thresholds as "ratio:0.2"). The
+/// canonical text is what stores key results by and what tables record as their provenance.
+/// </summary>
+public static class OptionsJson
+{
+    static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter(), new CoarseThresholdConverter() },
+    };
+
+    public static JsonNode ToNode<T>(T options) => JsonSerializer.SerializeToNode(options, Json)!;
+
+    /// <summary>One line of JSON with every serialised option, in declaration order.</summary>
+    public static string Canonical<T>(T options) => JsonSerializer.Serialize(options, Json);
+
+    public static T FromNode<T>(JsonNode? node, string what) =>
+        node is null ? throw new DknInputException($"saved pipeline: {what} has no options")
+            : node.Deserialize<T>(Json) ?? throw new DknInputException($"saved pipeline: {what} options are empty");
+
+    sealed class CoarseThresholdConverter : JsonConverter<CoarseThreshold>
+    {
+        public override CoarseThreshold Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            CoarseThreshold.Parse(reader.GetString() ?? "");
+
+        public override void Write(Utf8JsonWriter writer, CoarseThreshold value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value switch
+            {
+                RatioOfMaxThreshold r => "ratio:" + r.Ratio.ToString("R", CultureInfo.InvariantCulture),
+                AbsoluteThreshold a => "abs:" + a.Value.ToString("R", CultureInfo.InvariantCulture),
+                PercentileThreshold p => "percentile:" + p.Value.ToString("R", CultureInfo.InvariantCulture),
+                TopKThreshold k => "topk:" + k.K.ToString(CultureInfo.InvariantCulture),
+                _ => throw new NotSupportedException($"threshold {value.GetType().Name} cannot be saved"),
+            });
+    }
+}

@@ -1,0 +1,23 @@
+namespace MlNetDkn.Metrics;
+
+/// <summary>What attribution of one fact gave, as the metrics need it.</summary>
+/// <param name="CompletenessError">Mean over the fact's prompts of the relative completeness error (or, for the
+/// activation multiplier, the relative gap between the score sum and f(a) − f(b), which is not a completeness error).</param>
+public readonly record struct AttributionFactSummary(string FactId, int KnowledgeNeurons, int Prompts, double AnswerProbability,
+    double CompletenessError, double MaxCompletenessError);
+
+/// <summary>Attribution over a run's facts: knowledge neurons per fact and the completeness error's distribution.</summary>
+/// <param name="CompletenessIsExact">True when the scores are integrated gradients proper (multiplier a − baseline),
+/// whose sum should equal f(a) − f(baseline); false for the peers' multiplier a, where the gap is only reported.</param>
+public sealed record AttributionMetrics(int Facts, int Prompts, int FactsWithoutKnowledgeNeurons, Distribution KnowledgeNeuronsPerFact,
+    Distribution AnswerProbability, Distribution CompletenessError, Distribution MaxCompletenessError, bool CompletenessIsExact)
+{
+    public static AttributionMetrics Compute(IEnumerable<AttributionFactSummary> facts, bool completenessIsExact)
+    {
+        var list = facts.ToList();
+        return new AttributionMetrics(list.Count, list.Sum(f => f.Prompts), list.Count(f => f.KnowledgeNeurons == 0),
+            Distribution.Of(list.Select(f => (double)f.KnowledgeNeurons)), Distribution.Of(list.Select(f => f.AnswerProbability)),
+            Distribution.Of(list.Select(f => f.CompletenessError)), Distribution.Of(list.Select(f => f.MaxCompletenessError)),
+            completenessIsExact);
+    }
+}

@@ -1,0 +1,49 @@
+using ScottPlot;
+
+namespace MlNetDkn.Metrics.Plots;
+
+/// <summary>
+/// The degeneracy curve per method: for DKNs of each size n, the mean relative change (P_after − P0)/P0 against the
+/// number of components suppressed together (n = the whole DKN), with 95 % intervals over facts and the fact count
+/// in the legend. A DKN behaves as the definition says when the line stays near 0 until it drops at n.
+/// </summary>
+public static class DegeneracyCurvePlot
+{
+    /// <summary>One PNG per method (degeneracy_curve_{method}.png), also for a method that found no DKN.</summary>
+    public static IReadOnlyList<string> SavePerMethod(IReadOnlyList<DegeneracyCurvePoint> curve, IEnumerable<string> methods, string folder)
+    {
+        var files = new List<string>();
+        foreach (var method in methods)
+        {
+            var path = Path.Combine(folder, $"degeneracy_curve_{method.ToLowerInvariant()}.png");
+            Save(method, curve.Where(p => p.Method == method).ToList(), path);
+            files.Add(path);
+        }
+        return files;
+    }
+
+    public static void Save(string method, IReadOnlyList<DegeneracyCurvePoint> points, string path)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int colour = 0;
+        foreach (var size in points.GroupBy(p => p.Components).OrderBy(g => g.Key))
+        {
+            var line = size.OrderBy(p => p.Suppressed).ToList();
+            var xs = line.Select(p => (double)p.Suppressed).ToArray();
+            var ys = line.Select(p => p.MeanChange).ToArray();
+            var color = palette.GetColor(colour++);
+            var scatter = plot.Add.Scatter(xs, ys, color);
+            scatter.LegendText = $"n = {size.Key} ({line.Max(p => p.Facts)} facts)";
+            var errors = plot.Add.ErrorBar(xs, ys, line.Select(p => double.IsNaN(p.CiHigh) ? 0 : p.CiHigh - p.MeanChange).ToArray());
+            errors.Color = color;
+        }
+        plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dotted);
+        plot.Title(points.Count == 0 ? $"Degeneracy curve: {method} (no DKN found)" : $"Degeneracy curve: {method}");
+        plot.XLabel("components suppressed together (n = whole DKN)");
+        plot.YLabel("mean (P_after − P0) / P0, 95 % CI over facts");
+        plot.ShowLegend(Alignment.LowerLeft);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.SavePng(path, 900, 560);
+    }
+}

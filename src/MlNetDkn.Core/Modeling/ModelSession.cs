@@ -1,0 +1,40 @@
+using MlNetDkn.Modeling.Tokenization;
+
+namespace MlNetDkn.Modeling;
+
+/// <summary>
+/// One loaded model with its tokenizer and the settings it was loaded with (device, dtype, threads): what every stage
+/// of a run works on. Stages on the same model share one session.
+/// </summary>
+public sealed class ModelSession : IDisposable
+{
+    readonly Lazy<ITextTokenizer> _tokenizer;
+
+    public ModelSession(LoadedModel loaded, ModelLoadOptions options, ITextTokenizer? tokenizer = null)
+    {
+        Loaded = loaded;
+        Options = options;
+        _tokenizer = new Lazy<ITextTokenizer>(() => tokenizer ?? TokenizerLoader.FromModelFolder(loaded.Source));
+    }
+
+    /// <summary>Loads the model at <paramref name="path"/> (a Hugging Face folder or llama2.c file).</summary>
+    public static ModelSession Open(string path, ModelLoadOptions? options = null)
+    {
+        options ??= new ModelLoadOptions();
+        return new ModelSession(ModelLoader.Load(path, options), options);
+    }
+
+    public LoadedModel Loaded { get; }
+    public ModelLoadOptions Options { get; }
+    public CausalLm Model => Loaded.Model;
+    public ModelConfig Config => Loaded.Config;
+    public string Source => Loaded.Source;
+    public string ContentHash => Loaded.ContentHash;
+    /// <summary>The model's tokenizer, loaded on first use (a stage that gets only token ids never needs one).</summary>
+    public ITextTokenizer Tokenizer => _tokenizer.Value;
+
+    /// <summary>Hash of the files as they are on disk now (not the value cached when the model was loaded).</summary>
+    public string HashFilesNow() => ContentHashing.Sha256OfFiles(Loaded.Files);
+
+    public void Dispose() => Loaded.Dispose();
+}

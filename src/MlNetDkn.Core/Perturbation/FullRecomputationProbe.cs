@@ -1,0 +1,48 @@
+using MlNetDkn.Modeling;
+using MlNetDkn.Modeling.Interventions;
+using MlNetDkn.Perturbation.Internal;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Perturbation;
+
+/// <summary>
+/// The plain probe: one full forward pass of prompt + answer per configuration, no cache, no batching, the neurons
+/// scaled at the positions that predict the answer. Slow and simple, it is the independent reference the batched
+/// probe and every reported DKN are re-checked against.
+/// </summary>
+public sealed class FullRecomputationProbe : IAnswerProbe
+{
+    readonly CausalLm _model;
+    readonly long[] _prompt, _answer;
+
+    public NeuronSite Site { get; }
+    public AnswerScore Baseline { get; }
+
+    public FullRecomputationProbe(CausalLm model, IReadOnlyList<long> prompt, IReadOnlyList<long> answer, NeuronSite site = NeuronSite.Post)
+    {
+        ProbeInput.Check(model, prompt, answer);
+        _model = model; Site = site;
+        _prompt = prompt.ToArray(); _answer = answer.ToArray();
+        Baseline = One(ProbeConfiguration.None);
+    }
+
+    public IReadOnlyList<AnswerScore> Score(IReadOnlyList<ProbeConfiguration> configurations) => configurations.Select(One).ToArray();
+
+    AnswerScore One(ProbeConfiguration configuration)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        long[] sequence = [.. _prompt, .. _answer];
+        var positions = TokenPositions.At(Enumerable.Range(_prompt.Length - 1, _answer.Length).ToArray());
+        foreach (var n in configuration.Neurons) ProbeInput.CheckNeuron(_model, n);
+        var edits = configuration.Neurons.GroupBy(n => n.Layer)
+            .Select(g => (NeuronIntervention)new ScaleNeurons(g.Key, Site, g.Select(n => n.Index).ToArray(), configuration.Factor, positions))
+            .ToArray();
+        using (_model.Intervene(edits))
+        {
+            var logits = _model.Forward(tensor(sequence, device: _model.Device).unsqueeze(0));     // [1, T, V]
+            var predicting = logits[TensorIndex.Colon, TensorIndex.Slice(_prompt.Length - 1, sequence.Length - 1)];  // [1, T_a, V]
+            return AnswerScoring.Of(predicting, _answer)[0];
+        }
+    }
+}

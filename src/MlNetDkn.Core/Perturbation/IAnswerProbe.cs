@@ -1,0 +1,46 @@
+namespace MlNetDkn.Perturbation;
+
+/// <summary>
+/// One way of running the model on a prompt: the chosen neurons multiplied by <see cref="Factor"/> (0 suppresses,
+/// 2 enhances) where the answer is predicted. An empty neuron set is the unmodified model.
+/// </summary>
+public sealed record ProbeConfiguration(IReadOnlyCollection<Neuron> Neurons, double Factor = 0.0)
+{
+    public static ProbeConfiguration None { get; } = new(Array.Empty<Neuron>(), 1.0);
+    public static ProbeConfiguration Suppress(IReadOnlyCollection<Neuron> neurons) => new(neurons, 0.0);
+    public static ProbeConfiguration Enhance(IReadOnlyCollection<Neuron> neurons, double factor = 2.0) => new(neurons, factor);
+}
+
+/// <summary>
+/// How the model answers under one configuration: the teacher-forced log-probability of the whole answer, the rank
+/// of its first token among all next tokens (0 = the model's top choice), and whether every answer token is the
+/// argmax given the gold tokens before it (greedy decoding would produce the answer).
+/// </summary>
+public readonly record struct AnswerScore(double LogProbability, int FirstTokenRank, bool Greedy)
+{
+    public double Probability => Math.Exp(LogProbability);
+}
+
+/// <summary>
+/// The model seen through one prompt and its answer: scores under many neuron configurations, with nothing changed
+/// as the baseline. Every answer-probability measurement (DKN finding, the functional check, the degeneracy curve,
+/// the perturbation experiments) goes through this interface, so a runtime can batch the configurations.
+/// </summary>
+public interface IAnswerProbe
+{
+    /// <summary>The answer with nothing changed.</summary>
+    AnswerScore Baseline { get; }
+
+    /// <summary>One score per configuration, in order.</summary>
+    IReadOnlyList<AnswerScore> Score(IReadOnlyList<ProbeConfiguration> configurations);
+}
+
+public static class AnswerProbeExtensions
+{
+    /// <summary>P0: the answer probability with nothing changed.</summary>
+    public static double BaselineProbability(this IAnswerProbe probe) => probe.Baseline.Probability;
+
+    /// <summary>The answer probability with each set of neurons suppressed (zeroed); result i belongs to set i.</summary>
+    public static IReadOnlyList<double> SuppressedProbabilities(this IAnswerProbe probe, IReadOnlyList<IReadOnlyCollection<Neuron>> sets) =>
+        probe.Score(sets.Select(ProbeConfiguration.Suppress).ToArray()).Select(s => s.Probability).ToArray();
+}

@@ -1,0 +1,75 @@
+using MlNetDkn.Modeling;
+using MlNetDkn.Modeling.Interventions;
+using MlNetDkn.Perturbation.Internal;
+using static TorchSharp.torch;
+
+namespace MlNetDkn.Perturbation;
+
+/// <summary>
+/// The batched probe: the prompt prefix runs once into a frozen KV cache, and every configuration is one row over the
+/// remaining positions (the last prompt token, then the teacher-forced answer tokens except the last). Row r scales
+/// its neurons by its factor at those positions only, i.e. where the answer is predicted; positions before them are
+/// untouched, exactly as <see cref="FullRecomputationProbe"/> does it with full forwards.
+/// </summary>
+public sealed class PrefixCacheProbe : IAnswerProbe, IDisposable
+{
+    readonly CausalLm _model;
+    readonly long[] _chunk;          // last prompt token + answer tokens except the last
+    readonly long[] _answer;
+    readonly KvCache _cache;
+    readonly int _offset;
+
+    public NeuronSite Site { get; }
+    /// <summary>Rows per forward batch.</summary>
+    public int BatchSize { get; init; } = 256;
+    public AnswerScore Baseline { get; }
+
+    public PrefixCacheProbe(CausalLm model, IReadOnlyList<long> prompt, IReadOnlyList<long> answer, NeuronSite site = NeuronSite.Post)
+    {
+        ProbeInput.Check(model, prompt, answer);
+        _model = model; Site = site;
+        _answer = answer.ToArray();
+        _chunk = [prompt[^1], .. answer.Take(answer.Count - 1)];
+        _offset = prompt.Count - 1;
+        _cache = new KvCache(model.Config.NumLayers);
+        using (no_grad())
+        using (NewDisposeScope())
+            if (_offset > 0) model.Forward(tensor(prompt.Take(_offset).ToArray(), device: model.Device).unsqueeze(0), _cache).Dispose();
+        _cache.Frozen = true;
+        Baseline = Score([ProbeConfiguration.None])[0];
+    }
+
+    public IReadOnlyList<AnswerScore> Score(IReadOnlyList<ProbeConfiguration> configurations)
+    {
+        var result = new List<AnswerScore>(configurations.Count);
+        for (int start = 0; start < configurations.Count; start += BatchSize)
+            result.AddRange(Batch(configurations.Skip(start).Take(BatchSize).ToList()));
+        return result;
+    }
+
+    AnswerScore[] Batch(IReadOnlyList<ProbeConfiguration> rows)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        int n = rows.Count, width = _model.Config.IntermediateSize;
+        // Row scales [n, d_ff] only for the layers some row touches: 1 everywhere, the row's factor at its neurons.
+        var scales = new Dictionary<int, float[]>();
+        for (int r = 0; r < n; r++)
+            foreach (var neuron in rows[r].Neurons)
+            {
+                ProbeInput.CheckNeuron(_model, neuron);
+                if (!scales.TryGetValue(neuron.Layer, out var scale))
+                    scales[neuron.Layer] = scale = Enumerable.Repeat(1f, n * width).ToArray();
+                scale[r * width + neuron.Index] = (float)rows[r].Factor;
+            }
+        var interventions = scales
+            .Select(kv => (NeuronIntervention)new ScaleRows(kv.Key, Site,
+                tensor(kv.Value, device: _model.Device).reshape(n, width).to_type(_model.DType), TokenPositions.All))
+            .ToArray();
+        var input = tensor(_chunk, device: _model.Device).unsqueeze(0).expand(n, -1);              // [n, T_a]
+        using (_model.Intervene(interventions))
+            return AnswerScoring.Of(_model.Forward(input, _cache), _answer);                       // logits [n, T_a, V]
+    }
+
+    public void Dispose() => _cache.Dispose();
+}

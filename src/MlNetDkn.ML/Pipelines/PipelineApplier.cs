@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using MlNetDkn.Facts;
+using MlNetDkn.ML.Stages;
+using MlNetDkn.Pipelines;
+
+namespace MlNetDkn.ML.Pipelines;
+
+/// <summary>
+/// `dkn apply`: runs a saved, fitted pipeline on other facts and writes what a run writes for them: every stage's
+/// tables (in the stage's folder under the output) and the per-fact results, through the same code as
+/// <see cref="PipelineRunner"/>, so a fresh run over the same facts gives the same tables.
+/// </summary>
+public static class PipelineApplier
+{
+    public const string ApplyManifest = "apply.json";
+
+    public static IReadOnlyList<string> Apply(string pipelinePath, string factsPath, string output, IPipelineReporter reporter,
+        FactSelection? selection = null, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(pipelinePath)) throw new DknInputException($"{pipelinePath}: saved pipeline not found");
+        var dataset = FactDataset.Read(factsPath);
+        if (selection is not null && !selection.IsAll) dataset = new FactDataset(selection.Apply(dataset), factsPath);
+        if (dataset.Count == 0) throw new DknInputException($"{factsPath}: no facts to apply the pipeline to");
+        var ml = new MLContext(seed: 0);
+        using var chain = ml.KnowledgeNeurons().Load(pipelinePath, out var inputSchema);
+        var facts = ml.KnowledgeNeurons().LoadFacts(dataset);
+        Directory.CreateDirectory(output);
+        var context = new TableContext(dataset.ContentHash(), 0);
+        var written = new List<string>();
+        var summaries = new JsonObject();
+        foreach (var stage in FittedStages.Of(chain, facts))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var folder = FittedStages.FolderIn(output, stage.Stage);
+            var (outputs, seconds) = reporter.Track($"{stage.Stage.StageName}: {dataset.Count} facts", p =>
+            {
+                stage.Stage.Runtime.Progress = new Progress<FactStageProgress>(x => p.Report(new StepProgress(x.Computed + x.Reused, dataset.Count, $"{x.Computed} computed, {x.Reused} from the store")));
+                stage.Stage.Runtime.CancellationToken = cancellationToken;
+                return FittedStages.Write(stage, folder, context);
+            });
+            written.AddRange(outputs.Files);
+            summaries[stage.Stage.StageName] = outputs.Summary;
+            reporter.Info($"  {stage.Stage.StageName}: {outputs.Files.Count} files in {seconds:0.0} s -> {folder}");
+            foreach (var line in outputs.Lines) reporter.Info("    " + line);
+        }
+        var (parquet, csv) = FittedStages.WriteResults(chain, facts, output,
+            Metrics.TableProvenance.Of("", dataset.ContentHash(), "applied " + Path.GetFullPath(pipelinePath)));
+        written.AddRange([parquet, csv]);
+        var manifest = new JsonObject
+        {
+            ["pipeline"] = Path.GetFullPath(pipelinePath), ["facts"] = Path.GetFullPath(factsPath), ["facts_sha256"] = dataset.ContentHash(),
+            ["fact_count"] = dataset.Count, ["tool_version"] = RunManifest.ToolVersion, ["stages"] = summaries,
+            ["files"] = new JsonArray(written.Select(f => (JsonNode)Path.GetRelativePath(output, f)).ToArray()),
+        };
+        File.WriteAllText(Path.Combine(output, ApplyManifest), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return written;
+    }
+}

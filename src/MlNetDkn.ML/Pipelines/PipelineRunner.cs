@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetDkn.ML.Stages;
+using MlNetDkn.Pipelines;
+
+namespace MlNetDkn.ML.Pipelines;
+
+/// <summary>Where and how to run a validated pipeline.</summary>
+public sealed record PipelineRunOptions
+{
+    /// <summary>Output folder; null uses the definition's "output".</summary>
+    public string? Output { get; init; }
+    /// <summary>Model cache root; null uses <c>.cache/models</c> under the current directory.</summary>
+    public string? CacheFolder { get; init; }
+    /// <summary>The --set arguments, recorded in the manifest.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+}
+
+/// <summary>What a finished run left: its folder, manifest, the sources' context and the fitted pipeline's file.</summary>
+public sealed record PipelineRunResult(string OutputFolder, RunManifest Manifest, PipelineContext Context, string? PipelinePath);
+
+/// <summary>
+/// Runs a pipeline definition: the source steps produce the facts and the model, then the stage steps become one
+/// ML.NET estimator chain, fitted on the facts; each stage's tables are written from the data entering it, the
+/// per-fact results of the whole chain go to <c>results.parquet</c>/<c>.csv</c>, and the fitted chain is saved as
+/// <c>pipeline.zip</c> (`dkn apply` runs it on other facts). The manifest is rewritten after every step, so a run that
+/// stops midway keeps everything that finished and says where and why it stopped ("failed" or "cancelled").
+/// </summary>
+public static class PipelineRunner
+{
+    public const string PipelineFile = "pipeline.zip";
+
+    /// <summary>Loads, overrides and validates a pipeline file, then runs it.</summary>
+    public static PipelineRunResult RunFile(string path, PipelineRunOptions options, IPipelineReporter reporter, CancellationToken cancellationToken = default)
+    {
+        var registry = PipelineSteps.CreateRegistry();
+        var definition = PipelineOverrides.Apply(PipelineDefinition.Load(path), options.Overrides, registry);
+        return Run(PipelineValidator.Validate(definition, registry), options, reporter, cancellationToken);
+    }
+
+    public static PipelineRunResult Run(ValidatedPipeline pipeline, PipelineRunOptions options, IPipelineReporter reporter,
+        CancellationToken cancellationToken = default)
+    {
+        var definition = pipeline.Definition;
+        var manifest = new RunManifest(definition, options.Overrides);
+        var context = new PipelineContext(options.Output ?? definition.Output, definition.Seed,
+            options.CacheFolder ?? Training.FactModelCache.DefaultRoot, manifest, reporter, cancellationToken, definition.ModelLoad);
+        if (definition.Threads > 0) TorchSharp.torch.set_num_threads(definition.Threads);
+        Directory.CreateDirectory(context.OutputFolder);
+        manifest.SetSection("output", context.OutputFolder);
+        manifest.Save(context.OutputFolder);
+
+        var total = Stopwatch.StartNew();
+        JsonObject? entry = null;
+        var clock = Stopwatch.StartNew();
+        string? pipelinePath = null;
+        try
+        {
+            foreach (var planned in pipeline.Steps.Where(s => s.Step is ISourceStep))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                (entry, clock) = Begin(planned, pipeline, context, reporter);
+                ((ISourceStep)planned.Step).Run(context, planned.Options);
+                End(entry, clock, context);
+                entry = null;
+            }
+            var stages = pipeline.Steps.Where(s => s.Step is IStageStep).ToList();
+            if (stages.Count > 0) pipelinePath = RunStages(stages, pipeline, context, reporter, cancellationToken, ref entry, ref clock);
+        }
+        catch (Exception e)
+        {
+            string status = e is OperationCanceledException ? "cancelled" : "failed";
+            if (entry != null) RunManifest.EndStep(entry, status, clock.Elapsed, e.Message);
+            context.CurrentStep = null;
+            manifest.Finish(status, total.Elapsed);
+            manifest.Save(context.OutputFolder);
+            throw;
+        }
+        context.CurrentStep = null;
+        manifest.Finish("completed", total.Elapsed);
+        manifest.Save(context.OutputFolder);
+        return new PipelineRunResult(context.OutputFolder, manifest, context, pipelinePath);
+    }
+
+    static string RunStages(IReadOnlyList<PlannedStep> stages, ValidatedPipeline pipeline, PipelineContext context, IPipelineReporter reporter,
+        CancellationToken cancellationToken, ref JsonObject? entry, ref Stopwatch clock)
+    {
+        var dataset = context.RequireDataset(stages[0].Step.Name);
+        var modelPath = context.RequireModel(stages[0].Step.Name);
+        var ml = new MLContext(context.Seed);
+        var facts = ml.KnowledgeNeurons().LoadFacts(dataset);
+        var progress = new ProgressRelay();
+        var chain = new EstimatorChain<ITransformer>();
+        foreach (var planned in stages)
+        {
+            var step = (IStageStep)planned.Step;
+            var folder = Path.Combine(context.OutputFolder, step.Folder(planned.Options));
+            var estimator = step.CreateEstimator(new StageStepContext(ml, modelPath, context.ModelLoad, folder, context.Seed, progress, cancellationToken), planned.Options);
+            chain = chain.Append(estimator);
+        }
+        var fitClock = Stopwatch.StartNew();
+        var fitted = chain.Fit(facts);
+        try
+        {
+            context.Manifest.SetSection("fit", new JsonObject { ["seconds"] = Math.Round(fitClock.Elapsed.TotalSeconds, 3), ["facts"] = dataset.Count });
+            var tableContext = new TableContext(dataset.ContentHash(), context.Seed);
+            var fittedStages = FittedStages.Of(fitted, facts);
+            foreach (var (planned, stage) in stages.Zip(fittedStages))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                (entry, clock) = Begin(planned, pipeline, context, reporter);
+                var folder = FittedStages.FolderIn(context.OutputFolder, stage.Stage);
+                var (outputs, _) = reporter.Track($"{planned.Step.Name}: {dataset.Count} facts", p =>
+                {
+                    progress.Target = new Progress(p, dataset.Count);
+                    try { return FittedStages.Write(stage, folder, tableContext); }
+                    finally { progress.Target = null; }
+                });
+                foreach (var f in outputs.Files) context.RecordOutput(Path.GetRelativePath(context.OutputFolder, f), f);
+                entry!["results"] = outputs.Summary;
+                foreach (var line in outputs.Lines) reporter.Info("  " + line);
+                End(entry, clock, context);
+                entry = null;
+            }
+            var (parquet, csv) = FittedStages.WriteResults(fitted, facts, context.OutputFolder,
+                Metrics.TableProvenance.Of(context.ModelContentHash ?? "", dataset.ContentHash(), "pipeline " + pipeline.Definition.Name));
+            var path = Path.Combine(context.OutputFolder, PipelineFile);
+            ml.KnowledgeNeurons().Save(fitted, facts.Schema, path);
+            context.Manifest.SetSection("fitted_pipeline", new JsonObject
+            {
+                ["fitted"] = PipelineFile, ["results"] = new JsonArray(context.Relative(parquet), context.Relative(csv)),
+                ["apply"] = $"dkn apply {context.Relative(path)} --data <facts.parquet> --out <folder>",
+            });
+            reporter.Info($"  fitted pipeline -> {context.Relative(path)}; per-fact results -> {context.Relative(csv)}");
+            return path;
+        }
+        finally { (fitted as IDisposable)?.Dispose(); }
+    }
+
+    static (JsonObject Entry, Stopwatch Clock) Begin(PlannedStep planned, ValidatedPipeline pipeline, PipelineContext context, IPipelineReporter reporter)
+    {
+        var entry = context.Manifest.BeginStep(planned);
+        context.CurrentStep = entry;
+        context.Manifest.Save(context.OutputFolder);
+        reporter.Info($"[{planned.Definition.Index + 1}/{pipeline.Steps.Count}] {planned.Step.Name}");
+        return (entry, Stopwatch.StartNew());
+    }
+
+    static void End(JsonObject entry, Stopwatch clock, PipelineContext context)
+    {
+        RunManifest.EndStep(entry, "completed", clock.Elapsed);
+        context.CurrentStep = null;
+        context.Manifest.Save(context.OutputFolder);
+    }
+
+    /// <summary>Forwards stage progress to whichever step is writing its tables now.</summary>
+    sealed class ProgressRelay : IProgress<FactStageProgress>
+    {
+        public IProgress<FactStageProgress>? Target { get; set; }
+        public void Report(FactStageProgress value) => Target?.Report(value);
+    }
+
+    sealed class Progress(IProgress<StepProgress> inner, int total) : IProgress<FactStageProgress>
+    {
+        public void Report(FactStageProgress p) => inner.Report(new StepProgress(p.Computed + p.Reused, total,
+            $"{p.Computed} computed, {p.Reused} from the store"));
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.ML;
+using MlNetDkn.Attribution;
+using MlNetDkn.ML.Attribution;
+using MlNetDkn.Pipelines;
+
+namespace MlNetDkn.ML.Pipelines.Steps;
+
+/// <summary>`attribute-knowledge-neurons`: integrated gradients for every prompt of every fact, knowledge neurons
+/// refined across each fact's prompts; tables, heatmap and the resumable store in its folder.</summary>
+public sealed class AttributeKnowledgeNeuronsStep : IStageStep
+{
+    public string Name => "attribute-knowledge-neurons";
+    public string Description => "Integrated gradients over MLP neurons for every fact; knowledge neurons refined across paraphrases.";
+    public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset, PipelineArtifacts.Model];
+    public IReadOnlyCollection<string> Provides => [PipelineArtifacts.KnowledgeNeurons];
+
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
+    {
+        ["preset"] = OptionSpec.Text("default", "Attribution preset", "default", "eleuther", "dkn-authors"),
+        ["steps"] = OptionSpec.Int(null, "Integration steps (default: the preset's)"),
+        ["options"] = OptionSpec.Text(null, "Further attribution options as key=value,key=value (site, baseline, grid, multiplier, objective, aggregation, batch, fast-path, mask-token)"),
+        ["threshold"] = OptionSpec.Text("ratio:0.2", "Coarse cut per prompt: ratio:X, abs:X, percentile:X or topk:K"),
+        ["share_ratio"] = OptionSpec.Number(0.5, "Keep neurons coarse in at least this fraction of a fact's prompts"),
+        ["max_prompts"] = OptionSpec.Int(0, "Attribute at most this many prompts per fact (0 = all)"),
+        ["folder"] = OptionSpec.Text("attribution", "Output sub-folder (tables, heatmap, resumable store)"),
+    };
+
+    public static FactAttributionOptions ToOptions(ResolvedOptions o)
+    {
+        var attribution = AttributionOptions.FromPreset(o.GetString("preset"));
+        if (o.Values["steps"] is int s) attribution = attribution with { Steps = s };
+        attribution = AttributionOptionsText.ApplyAll(attribution, o.GetStringOrNull("options"));
+        return new FactAttributionOptions
+        {
+            Attribution = attribution, Coarse = CoarseThreshold.Parse(o.GetString("threshold")),
+            ShareRatio = o.GetDouble("share_ratio"), MaxPromptsPerFact = o.GetInt("max_prompts"),
+        };
+    }
+
+    public IEnumerable<string> Check(ResolvedOptions o)
+    {
+        string? error = null;
+        try
+        {
+            ToOptions(o).Validate();
+            if (o.GetInt("max_prompts") < 0) error = $"max_prompts: must be 0 (all) or more (got {o.GetInt("max_prompts")})";
+        }
+        catch (DknInputException e) { error = e.Message; }
+        if (error != null) yield return error;
+    }
+
+    public string Folder(ResolvedOptions o) => o.GetString("folder");
+
+    public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
+        c.Ml.KnowledgeNeurons().AttributeKnowledgeNeurons(new KnowledgeNeuronStageOptions
+        {
+            ModelPath = c.ModelPath, Load = c.Load, Folder = c.Folder, TablesFolder = Folder(o), Attribution = ToOptions(o),
+            Progress = c.Progress, CancellationToken = c.CancellationToken,
+        });
+}
