@@ -6,79 +6,101 @@ using MlNetDkn.Facts;
 namespace MlNetDkn.ML;
 
 /// <summary>
-/// Tidy (long-format) DataFrames of stage outputs: one row per (fact, neuron) or (fact, component, neuron).
-/// Use these rather than <c>IDataView.ToDataFrame(-1)</c> when you want to filter or group neurons: ToDataFrame keeps
-/// a vector column as one VBuffer per row (and a vector column that went through a DataFrame has unknown size).
+/// DataFrames of stage outputs. <see cref="ToFrame"/> converts every column (key columns, which ML.NET's own
+/// <c>ToDataFrame</c> refuses, become 0-based UInt32 values); the tidy frames have one row per (fact, neuron) or
+/// (fact, component, neuron), with the fact's relation and answer probability, ready to filter and group.
 /// </summary>
 public static class KnowledgeNeuronDataFrames
 {
-    /// <summary>Columns fact_id, rank (0 = highest), layer, index, score from the knowledge-neuron columns.</summary>
-    public static DataFrame ToResultsDataFrame(this IDataView data)
+    /// <summary>Every visible column of <paramref name="data"/> as a DataFrame column (all rows): keys as 0-based
+    /// UInt32 (vectors of them as UInt32 vectors), everything else as ML.NET's ToDataFrame gives it.</summary>
+    public static DataFrame ToFrame(this IDataView data)
     {
-        var (factIds, ranks, layers, indices, scores) = (new List<string>(), new List<int>(), new List<int>(), new List<int>(), new List<float>());
-        var schema = data.Schema;
-        var columns = new[] { schema[FactColumns.FactId], schema[KnowledgeNeuronColumns.KnowledgeNeurons], schema[KnowledgeNeuronColumns.KnowledgeNeuronScores] };
-        using var cursor = data.GetRowCursor(columns);
-        var idGetter = cursor.GetGetter<ReadOnlyMemory<char>>(columns[0]);
-        var neuronGetter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(columns[1]);
-        var scoreGetter = cursor.GetGetter<VBuffer<float>>(columns[2]);
-        ReadOnlyMemory<char> id = default;
-        VBuffer<ReadOnlyMemory<char>> neurons = default;
-        VBuffer<float> values = default;
-        while (cursor.MoveNext())
-        {
-            idGetter(ref id);
-            neuronGetter(ref neurons);
-            scoreGetter(ref values);
-            var scoreArray = values.DenseValues().ToArray();
-            int rank = 0;
-            foreach (var text in neurons.DenseValues())
-            {
-                var neuron = Neuron.Parse(text.ToString());
-                factIds.Add(id.ToString());
-                ranks.Add(rank);
-                layers.Add(neuron.Layer);
-                indices.Add(neuron.Index);
-                scores.Add(scoreArray[rank]);
-                rank++;
-            }
-        }
-        return new DataFrame(
-            new StringDataFrameColumn(FactColumns.FactId, factIds), new Int32DataFrameColumn("rank", ranks),
-            new Int32DataFrameColumn("layer", layers), new Int32DataFrameColumn("index", indices),
-            new SingleDataFrameColumn("score", scores));
+        var keyColumns = data.Schema.Where(c => !c.IsHidden && (c.Type is KeyDataViewType || c.Type is VectorDataViewType { ItemType: KeyDataViewType })).ToList();
+        var plainNames = data.Schema.Where(c => !c.IsHidden && !keyColumns.Contains(c)).Select(c => c.Name).ToArray();
+        var plain = new MLContext().Transforms.SelectColumns(plainNames).Fit(data).Transform(data).ToDataFrame(-1);
+        var columns = data.Schema.Where(c => !c.IsHidden).Select(c => keyColumns.Contains(c) ? KeyColumn(data, c) : plain.Columns[c.Name]).ToList();
+        foreach (var c in columns) FillEmptyVectors(c);
+        return new DataFrame(columns);
     }
 
-    /// <summary>Columns fact_id, component, layer, index from a DKN components column (default: the primary method's).</summary>
+    // ML.NET hands out empty vectors as default(VBuffer<T>), whose enumerator throws; DataFrame.SaveCsv enumerates them.
+    static void FillEmptyVectors(DataFrameColumn column)
+    {
+        switch (column)
+        {
+            case VBufferDataFrameColumn<ReadOnlyMemory<char>> c: Fill(c); break;
+            case VBufferDataFrameColumn<float> c: Fill(c); break;
+            case VBufferDataFrameColumn<double> c: Fill(c); break;
+            case VBufferDataFrameColumn<int> c: Fill(c); break;
+            case VBufferDataFrameColumn<uint> c: Fill(c); break;
+            case VBufferDataFrameColumn<long> c: Fill(c); break;
+            case VBufferDataFrameColumn<bool> c: Fill(c); break;
+        }
+    }
+
+    static void Fill<T>(VBufferDataFrameColumn<T> column)
+    {
+        for (long i = 0; i < column.Length; i++)
+            if (column[i].Length == 0) column[i] = new VBuffer<T>(0, []);
+    }
+
+    static DataFrameColumn KeyColumn(IDataView data, DataViewSchema.Column column)
+    {
+        if (column.Type is KeyDataViewType)
+            return new UInt32DataFrameColumn(column.Name, data.GetColumn<uint>(column).Select(k => k == 0 ? (uint?)null : k - 1));
+        return new VBufferDataFrameColumn<uint>(column.Name, data.GetColumn<VBuffer<uint>>(column)
+            .Select(v => new VBuffer<uint>(v.Length, v.DenseValues().Select(k => k - 1).ToArray())).ToList());
+    }
+
+    /// <summary>Columns fact_id, relation_id, answer_probability, rank (0 = highest), layer, index, score.</summary>
+    public static DataFrame ToResultsDataFrame(this IDataView data)
+    {
+        var (ids, relations, probabilities, ranks, layers, indices, scores) =
+            (new List<string>(), new List<string>(), new List<float>(), new List<int>(), new List<int>(), new List<int>(), new List<float>());
+        var l = Keys(data, KnowledgeNeuronColumns.KnowledgeNeuronLayers);
+        var i = Keys(data, KnowledgeNeuronColumns.KnowledgeNeuronIndices);
+        var s = data.GetColumn<VBuffer<float>>(KnowledgeNeuronColumns.KnowledgeNeuronScores).Select(v => v.DenseValues().ToArray()).ToArray();
+        var f = Texts(data, FactColumns.FactId);
+        var r = Texts(data, FactColumns.RelationId);
+        var p = data.GetColumn<float>(KnowledgeNeuronColumns.AnswerProbability).ToArray();
+        for (int row = 0; row < f.Length; row++)
+            for (int k = 0; k < l[row].Length; k++)
+            {
+                ids.Add(f[row]); relations.Add(r[row]); probabilities.Add(p[row]);
+                ranks.Add(k); layers.Add(l[row][k]); indices.Add(i[row][k]); scores.Add(s[row][k]);
+            }
+        return new DataFrame(
+            new StringDataFrameColumn(FactColumns.FactId, ids), new StringDataFrameColumn(FactColumns.RelationId, relations),
+            new SingleDataFrameColumn(KnowledgeNeuronColumns.AnswerProbability, probabilities), new Int32DataFrameColumn("rank", ranks),
+            new Int32DataFrameColumn("layer", layers), new Int32DataFrameColumn("index", indices), new SingleDataFrameColumn("score", scores));
+    }
+
+    /// <summary>Columns fact_id, relation_id, dkn_baseline_probability, component, layer, index from a DKN components
+    /// column (default: the primary method's).</summary>
     public static DataFrame ToDknComponentsDataFrame(this IDataView data, string componentsColumn = KnowledgeNeuronColumns.DknComponents)
     {
-        var (factIds, components, layers, indices) = (new List<string>(), new List<int>(), new List<int>(), new List<int>());
-        var schema = data.Schema;
-        var columns = new[] { schema[FactColumns.FactId], schema[componentsColumn] };
-        using var cursor = data.GetRowCursor(columns);
-        var idGetter = cursor.GetGetter<ReadOnlyMemory<char>>(columns[0]);
-        var componentGetter = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(columns[1]);
-        ReadOnlyMemory<char> id = default;
-        VBuffer<ReadOnlyMemory<char>> values = default;
-        while (cursor.MoveNext())
-        {
-            idGetter(ref id);
-            componentGetter(ref values);
-            int component = 0;
-            foreach (var text in values.DenseValues())
-            {
-                foreach (var neuron in text.ToString().Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Neuron.Parse))
+        var (ids, relations, probabilities, components, layers, indices) =
+            (new List<string>(), new List<string>(), new List<float>(), new List<int>(), new List<int>(), new List<int>());
+        var f = Texts(data, FactColumns.FactId);
+        var r = Texts(data, FactColumns.RelationId);
+        var p = data.GetColumn<float>(KnowledgeNeuronColumns.DknBaselineProbability).ToArray();
+        var c = data.GetColumn<VBuffer<ReadOnlyMemory<char>>>(componentsColumn).Select(v => v.DenseValues().Select(m => m.ToString()).ToArray()).ToArray();
+        for (int row = 0; row < f.Length; row++)
+            for (int k = 0; k < c[row].Length; k++)
+                foreach (var neuron in c[row][k].Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Neuron.Parse))
                 {
-                    factIds.Add(id.ToString());
-                    components.Add(component);
-                    layers.Add(neuron.Layer);
-                    indices.Add(neuron.Index);
+                    ids.Add(f[row]); relations.Add(r[row]); probabilities.Add(p[row]);
+                    components.Add(k); layers.Add(neuron.Layer); indices.Add(neuron.Index);
                 }
-                component++;
-            }
-        }
         return new DataFrame(
-            new StringDataFrameColumn(FactColumns.FactId, factIds), new Int32DataFrameColumn("component", components),
+            new StringDataFrameColumn(FactColumns.FactId, ids), new StringDataFrameColumn(FactColumns.RelationId, relations),
+            new SingleDataFrameColumn(KnowledgeNeuronColumns.DknBaselineProbability, probabilities), new Int32DataFrameColumn("component", components),
             new Int32DataFrameColumn("layer", layers), new Int32DataFrameColumn("index", indices));
     }
+
+    static string[] Texts(IDataView data, string name) => data.GetColumn<ReadOnlyMemory<char>>(name).Select(m => m.ToString()).ToArray();
+
+    static int[][] Keys(IDataView data, string name) =>
+        data.GetColumn<VBuffer<uint>>(name).Select(v => v.DenseValues().Select(k => (int)k - 1).ToArray()).ToArray();
 }

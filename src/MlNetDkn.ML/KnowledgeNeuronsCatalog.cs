@@ -106,6 +106,17 @@ public sealed class KnowledgeNeuronsCatalog
     /// </summary>
     public void Save(ITransformer model, DataViewSchema inputSchema, string path) => PipelineArchive.Save(Context, model, inputSchema, path);
 
+    /// <summary>
+    /// Disposes every stage of this library in <paramref name="model"/> (nested chains included), even when ML.NET
+    /// already marked the chain disposed because a prediction engine created from it was disposed.
+    /// </summary>
+    public static void Release(ITransformer model)
+    {
+        if (model is IEnumerable<ITransformer> chain) foreach (var t in chain) Release(t);
+        else if (model is Stages.IFactStage && model is IDisposable d) d.Dispose();
+        (model as IDisposable)?.Dispose();
+    }
+
     /// <summary>Loads a pipeline written by <see cref="Save"/>; fails if a referenced model's files changed.
     /// Dispose the result to release models and stores.</summary>
     public TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema) => PipelineArchive.Load(Context, path, out inputSchema);

@@ -58,8 +58,13 @@ public sealed record AttributionOptions
     public int BatchSize { get; init; } = 256;
     /// <summary>Token that replaces each prompt token for <see cref="BaselineKind.EosMaskedMean"/>; null = the model's EOS.</summary>
     public int? MaskTokenId { get; init; }
-    /// <summary>Per-layer baseline vectors [d_ff] for <see cref="BaselineKind.Given"/>.</summary>
+    /// <summary>Per-layer baseline vectors [d_ff] for <see cref="BaselineKind.Given"/>. Not serialised (they can be
+    /// large); <see cref="BaselineVectorsSha256"/> stands for them in the canonical JSON, so the store key changes with them.</summary>
     [JsonIgnore] public IReadOnlyList<double[]>? BaselineVectors { get; init; }
+
+    /// <summary>SHA-256 of the given baseline vectors' exact doubles (null when none are given).</summary>
+    [JsonInclude] public string? BaselineVectorsSha256 => BaselineVectors is null ? null
+        : ContentHashing.Sha256OfText(string.Join(";", BaselineVectors.Select(v => string.Join(",", v.Select(x => BitConverter.DoubleToInt64Bits(x).ToString("x16"))))));
     /// <summary>Use the KV-cache fast path (exact for causal models); false runs the peers' per-layer algorithm.</summary>
     public bool FastPath { get; init; } = true;
     /// <summary>Name of the preset these options came from, for the record.</summary>

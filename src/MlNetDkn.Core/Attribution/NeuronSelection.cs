@@ -30,10 +30,11 @@ public abstract record CoarseThreshold
     }
 }
 
-public sealed record RatioOfMaxThreshold(double Ratio) : CoarseThreshold { public override string ToString() => $"ratio:{Ratio}"; }
-public sealed record AbsoluteThreshold(double Value) : CoarseThreshold { public override string ToString() => $"abs:{Value}"; }
-public sealed record PercentileThreshold(double Value) : CoarseThreshold { public override string ToString() => $"percentile:{Value}"; }
-public sealed record TopKThreshold(int K) : CoarseThreshold { public override string ToString() => $"topk:{K}"; }
+// ToString is invariant (a German locale must not write "ratio:0,2"), so it always parses back with Parse.
+public sealed record RatioOfMaxThreshold(double Ratio) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ratio:{Ratio:R}"); }
+public sealed record AbsoluteThreshold(double Value) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"abs:{Value:R}"); }
+public sealed record PercentileThreshold(double Value) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"percentile:{Value:R}"); }
+public sealed record TopKThreshold(int K) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topk:{K}"); }
 
 /// <summary>Knowledge-neuron selection: coarse cut per prompt, refinement across paraphrases, relation-level sets.</summary>
 public static class NeuronSelection

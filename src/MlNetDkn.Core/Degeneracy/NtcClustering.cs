@@ -12,7 +12,8 @@ public static class NtcClustering
     {
         NtcMethod.AuthorsUnionFind => AuthorsUnionFind(graph, options),
         NtcMethod.PersistenceGap => PersistenceGap(graph, options),
-        _ => QuantileCut(graph, options),
+        NtcMethod.QuantileCut => QuantileCut(graph, options),
+        _ => throw new DknInputException($"unknown NTC method {(int)options.Method} (known: {string.Join(", ", Enum.GetNames<NtcMethod>())})"),
     };
 
     /// <summary>Single linkage up to the CutQuantile of the finite distances; clusters of at least MinClusterSize.</summary>
@@ -63,7 +64,7 @@ public static class NtcClustering
     }
 
     /// <summary>
-    /// Corrected: 0-dimensional persistence done the standard way. Every neuron is born at 0; Kruskal over the finite
+    /// An alternative to the default <see cref="QuantileCut"/>: 0-dimensional persistence done the standard way. Every neuron is born at 0; Kruskal over the finite
     /// edges gives the single-linkage merge heights h_1 ≤ … ≤ h_m, and the last level FiniteThreshold closes the
     /// filtration. The cut goes into the widest gap between consecutive merge heights (log distances by default)
     /// among those where the height at least doubles (MinGapRatio): the clusters below it are the ones that persist

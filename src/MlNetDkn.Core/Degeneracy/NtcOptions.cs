@@ -30,9 +30,9 @@ public sealed record NtcOptions
     public double PersistenceQuantile { get; init; } = 0.5;
     /// <summary>PersistenceGap: measure gaps between log distances (|1/w| is heavy-tailed), else raw distances.</summary>
     public bool LogScaleGaps { get; init; } = true;
-    /// <summary>Corrected method: a cut needs consecutive merge heights at least this ratio apart.</summary>
+    /// <summary>PersistenceGap: a cut needs consecutive merge heights at least this ratio apart.</summary>
     public double MinGapRatio { get; init; } = 2.0;
-    /// <summary>PersistenceGap: smaller clusters are dropped (the authors always drop singletons).</summary>
+    /// <summary>QuantileCut and PersistenceGap: smaller clusters are dropped (the authors always drop singletons).</summary>
     public int MinClusterSize { get; init; } = 2;
 
     public static NtcOptions DknAuthors { get; } = new() { Method = NtcMethod.AuthorsUnionFind };

@@ -102,6 +102,16 @@ public sealed class MetricTable
         File.WriteAllText(path, text.ToString());
     }
 
+    /// <summary>The key/value metadata of any Parquet file (provenance of this project's tables).</summary>
+    public static IReadOnlyDictionary<string, string> ReadParquetMetadata(string path) => ReadMetadataAsync(path).GetAwaiter().GetResult();
+
+    static async Task<IReadOnlyDictionary<string, string>> ReadMetadataAsync(string path)
+    {
+        await using var stream = File.OpenRead(path);
+        await using var reader = await ParquetReader.CreateAsync(stream);
+        return reader.CustomMetadata;
+    }
+
     /// <summary>Reads a table written by <see cref="WriteParquet"/> (text, int64 and double columns) with its metadata.</summary>
     public static (MetricTable Table, IReadOnlyDictionary<string, string> Metadata) ReadParquet(string path) => ReadParquetAsync(path).GetAwaiter().GetResult();
 

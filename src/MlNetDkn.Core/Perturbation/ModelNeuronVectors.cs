@@ -15,14 +15,15 @@ public sealed class ModelNeuronVectors(CausalLm model) : INeuronVectorSource
     public int ModelDim => model.Config.HiddenSize;
     public bool HasUp => model.Blocks[0].Mlp.UpVectors is not null;
 
-    public ReadOnlySpan<double> InputVector(Neuron neuron) => Row(model.Blocks[neuron.Layer].Mlp.InputVectors, neuron);
-    public ReadOnlySpan<double> OutputVector(Neuron neuron) => Row(model.Blocks[neuron.Layer].Mlp.OutputVectors, neuron);
+    public ReadOnlySpan<double> InputVector(Neuron neuron) => Row(() => model.Blocks[neuron.Layer].Mlp.InputVectors, neuron);
+    public ReadOnlySpan<double> OutputVector(Neuron neuron) => Row(() => model.Blocks[neuron.Layer].Mlp.OutputVectors, neuron);
     public ReadOnlySpan<double> UpVector(Neuron neuron) =>
-        Row(model.Blocks[neuron.Layer].Mlp.UpVectors ?? throw new InvalidOperationException("this model's MLP has no up projection"), neuron);
+        Row(() => model.Blocks[neuron.Layer].Mlp.UpVectors ?? throw new InvalidOperationException("this model's MLP has no up projection"), neuron);
 
-    static double[] Row(Tensor matrix, Neuron neuron)
+    // The matrix is read inside the scope: some families expose it as a transposed view, a new tensor per access.
+    static double[] Row(Func<Tensor> matrix, Neuron neuron)
     {
         using var scope = NewDisposeScope();
-        return matrix[neuron.Index].to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        return matrix()[neuron.Index].to_type(ScalarType.Float64).cpu().data<double>().ToArray();
     }
 }

@@ -30,9 +30,10 @@ public static class DataViewTables
         return (parquet, csv);
     }
 
-    /// <summary>Every visible column as exact text per row (what the CSV holds).</summary>
-    public static IReadOnlyList<(string Name, IReadOnlyList<string> Values)> Cells(IDataView data) =>
-        data.Schema.Where(c => !c.IsHidden).Select(c => new Column(c, Read(data, c)))
+    /// <summary>Every visible column as exact text per row (what the CSV holds); <paramref name="dense"/> writes
+    /// large slot vectors densely too (to compare with data whose vectors lost their size, e.g. through a DataFrame).</summary>
+    public static IReadOnlyList<(string Name, IReadOnlyList<string> Values)> Cells(IDataView data, bool dense = false) =>
+        data.Schema.Where(c => !c.IsHidden).Select(c => new Column(c, Read(data, c, dense)))
             .Select(c => (c.Schema.Name, (IReadOnlyList<string>)c.Values.Select(v => c.Cell(v)).ToList())).ToList();
 
     /// <summary>Writes only the CSV.</summary>
@@ -79,14 +80,14 @@ public static class DataViewTables
         _ => v.ToString() ?? "",
     };
 
-    static IReadOnlyList<object?> Read(IDataView data, DataViewSchema.Column column)
+    static IReadOnlyList<object?> Read(IDataView data, DataViewSchema.Column column, bool dense = false)
     {
         var type = column.Type;
         if (type is VectorDataViewType vector)
         {
             var read = typeof(DataViewTables).GetMethod(nameof(ReadVector), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
                 .MakeGenericMethod(vector.ItemType.RawType);
-            return (IReadOnlyList<object?>)read.Invoke(null, [data, column, vector])!;
+            return (IReadOnlyList<object?>)read.Invoke(null, [data, column, vector, dense])!;
         }
         var scalar = typeof(DataViewTables).GetMethod(nameof(ReadScalar), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(type.RawType);
@@ -96,10 +97,10 @@ public static class DataViewTables
     static IReadOnlyList<object?> ReadScalar<T>(IDataView data, DataViewSchema.Column column) =>
         data.GetColumn<T>(column).Select(v => Item(v, column.Type)).ToList();
 
-    static IReadOnlyList<object?> ReadVector<T>(IDataView data, DataViewSchema.Column column, VectorDataViewType type) =>
+    static IReadOnlyList<object?> ReadVector<T>(IDataView data, DataViewSchema.Column column, VectorDataViewType type, bool dense) =>
         data.GetColumn<VBuffer<T>>(column).Select(v =>
         {
-            if (type.Size > DenseSlotLimit)
+            if (type.Size > DenseSlotLimit && !dense)
             {
                 var indices = new List<int>();
                 var values = new List<object?>();

@@ -110,14 +110,25 @@ public abstract class FactStageTransformer<TResult> : ITransformer, IDisposable 
                 $"the {StageName} stage ({Description}) was disposed, which released its model and store; fit or load the pipeline again");
     }
 
+    /// <summary>
+    /// Releases the model and store. ML.NET's prediction engines own the transformer they are given and dispose it
+    /// with themselves; a chain of these stages is meant to outlive them (new facts keep arriving), so that call is
+    /// ignored. ML.NET then marks the chain disposed and ignores its next Dispose: release such a chain's stages with
+    /// <see cref="KnowledgeNeuronsCatalog.Release"/> (otherwise they are released when collected).
+    /// </summary>
     public void Dispose()
     {
-        // ML.NET's prediction engines own the transformer they are given and dispose it with themselves; a chain of
-        // these stages is meant to outlive them (new facts keep arriving), so that call is ignored.
         if (ModelSaveGuard.CalledFromPredictionEngine()) return;
+        Release();
+        GC.SuppressFinalize(this);
+    }
+
+    internal void Release()
+    {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         foreach (var lease in _leases) lease.Dispose();
         (Runtime.Channel as IDisposable)?.Dispose();
-        GC.SuppressFinalize(this);
     }
+
+    ~FactStageTransformer() => Release();
 }

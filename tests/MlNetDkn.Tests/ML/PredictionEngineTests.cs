@@ -32,7 +32,7 @@ public class PredictionEngineTests
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
         var model = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, store)
             .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(StoryFacts.ModelPath, DknOpts, store)).Fit(facts);
-        using var release = model;
+        using var release = new Releaser(model);
         var output = model.Transform(facts);
         var neurons = TextVectors(output, KnowledgeNeuronColumns.KnowledgeNeurons);
         var isDkn = Column<bool>(output, KnowledgeNeuronColumns.IsDkn);
@@ -47,5 +47,11 @@ public class PredictionEngineTests
             Assert.Equal(neurons[i], predicted.KnowledgeNeurons);
             Assert.Equal(isDkn[i], predicted.IsDkn);
         }
+    }
+
+    /// <summary>ML.NET ignores a chain's Dispose after a prediction engine made from it was disposed.</summary>
+    sealed class Releaser(ITransformer model) : IDisposable
+    {
+        public void Dispose() => KnowledgeNeuronsCatalog.Release(model);
     }
 }

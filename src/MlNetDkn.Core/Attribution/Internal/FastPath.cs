@@ -53,6 +53,7 @@ sealed class FastPath : IIntegrandEvaluator
         var logits = model.Head(x[TensorIndex.Colon, last])[TensorIndex.Colon, -1];                        // [1, V]
         CleanObjective = Objective.Of(logits, target, objective).to_type(ScalarType.Float64).item<double>();
         Activations = captures.Select(c => c.Captured![0, 0].DetachFromDisposeScope()).ToArray();
+        foreach (var c in captures) c.Dispose();   // the activations above are views that keep their storage
         _cache.Truncate(_offset);
         _cache.Frozen = true;
         _positions = model.PositionsFor(_offset, 1).DetachFromDisposeScope();

@@ -7,14 +7,24 @@ namespace MlNetDkn.Attribution.Internal;
 /// <summary>Reads a neuron site at the last position of one or more prompts, for every layer at once.</summary>
 static class SiteActivations
 {
-    /// <summary>tokens [N, T] → per layer [N, d_ff] (float64, CPU-independent: stays on the model's device).</summary>
+    /// <summary>tokens [N, T] → per layer [N, d_ff], in the model's dtype, on its device, owned by the caller's scope.</summary>
     public static Tensor[] AtLastPosition(CausalLm model, Tensor tokens, NeuronSite site)
     {
         using var noGrad = no_grad();
         var captures = Enumerable.Range(0, model.Config.NumLayers)
             .Select(l => new CaptureActivation(l, site, TokenPositions.Last)).ToArray();
-        using (model.Intervene(captures)) model.Forward(tokens).Dispose();
-        return captures.Select(c => c.Captured![TensorIndex.Colon, 0].MoveToOuterDisposeScope()).ToArray();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using (model.Intervene(captures)) model.Forward(tokens).Dispose();
+            var result = captures.Select(c => c.Captured![TensorIndex.Colon, 0].contiguous()).ToArray();   // [N, d_ff] each
+            foreach (var r in result) r.MoveToOuterDisposeScope();
+            return result;
+        }
+        finally
+        {
+            foreach (var c in captures) c.Dispose();
+        }
     }
 
     /// <summary>Per layer [d_ff]: the baseline the path starts from.</summary>

@@ -76,8 +76,11 @@ public sealed class ReplaceActivation(int layer, NeuronSite site, Tensor value, 
     }
 }
 
-/// <summary>Records a detached copy of the activations at chosen positions ([B, P, d_ff]) without changing them.</summary>
-public sealed class CaptureActivation(int layer, NeuronSite site, TokenPositions positions) : NeuronIntervention(layer, site)
+/// <summary>
+/// Records a detached copy of the activations at chosen positions ([B, P, d_ff]) without changing them. The copy
+/// belongs to this object, not to any dispose scope: dispose the capture when done with it.
+/// </summary>
+public sealed class CaptureActivation(int layer, NeuronSite site, TokenPositions positions) : NeuronIntervention(layer, site), IDisposable
 {
     public Tensor? Captured { get; private set; }
 
@@ -87,7 +90,13 @@ public sealed class CaptureActivation(int layer, NeuronSite site, TokenPositions
         if (selected.Length == 0) return activations;
         using var index = tensor(selected, device: activations.device);
         Captured?.Dispose();
-        Captured = activations.detach().index_select(1, index).MoveToOuterDisposeScope();
+        Captured = activations.detach().index_select(1, index).DetachFromDisposeScope();
         return activations;
+    }
+
+    public void Dispose()
+    {
+        Captured?.Dispose();
+        Captured = null;
     }
 }

@@ -36,7 +36,9 @@ sealed class Gpt2Transformer : nn.Module
     [ComponentName(Name = "h")] readonly ModuleList<Gpt2Block> _h;
     [ComponentName(Name = "ln_f")] public readonly LayerNorm FinalNorm;
 
-    public IReadOnlyList<DecoderBlock> Layers => _h.ToList<DecoderBlock>();
+    // Built once: the forward pass reads it for every layer of every call.
+    IReadOnlyList<DecoderBlock>? _blocks;
+    public IReadOnlyList<DecoderBlock> Layers => _blocks ??= _h.ToList<DecoderBlock>();
 
     public Gpt2Transformer(ModelConfig c) : base(nameof(Gpt2Transformer))
     {

@@ -36,7 +36,9 @@ sealed class GptNeoXBackbone : nn.Module
     [ComponentName(Name = "layers")] readonly ModuleList<GptNeoXBlock> _layers;
     [ComponentName(Name = "final_layer_norm")] public readonly LayerNorm FinalNorm;
 
-    public IReadOnlyList<DecoderBlock> Layers => _layers.ToList<DecoderBlock>();
+    // Built once: the forward pass reads it for every layer of every call.
+    IReadOnlyList<DecoderBlock>? _blocks;
+    public IReadOnlyList<DecoderBlock> Layers => _blocks ??= _layers.ToList<DecoderBlock>();
 
     public GptNeoXBackbone(ModelConfig c) : base(nameof(GptNeoXBackbone))
     {

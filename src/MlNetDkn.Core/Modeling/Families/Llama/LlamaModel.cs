@@ -37,7 +37,9 @@ sealed class LlamaBackbone : nn.Module
     [ComponentName(Name = "layers")] readonly ModuleList<LlamaBlock> _layers;
     [ComponentName(Name = "norm")] public readonly RmsNorm Norm;
 
-    public IReadOnlyList<DecoderBlock> Layers => _layers.ToList<DecoderBlock>();
+    // Built once: the forward pass reads it for every layer of every call.
+    IReadOnlyList<DecoderBlock>? _blocks;
+    public IReadOnlyList<DecoderBlock> Layers => _blocks ??= _layers.ToList<DecoderBlock>();
 
     public LlamaBackbone(ModelConfig c) : base(nameof(LlamaBackbone))
     {
