@@ -119,5 +119,7 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>Loads a pipeline written by <see cref="Save"/>; fails if a referenced model's files changed.
     /// Dispose the result to release models and stores.</summary>
-    public TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema) => PipelineArchive.Load(Context, path, out inputSchema);
+    /// <param name="modelLoad">Device, dtype and threads to use instead of the saved ones (null keeps them).</param>
+    public TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema, ModelLoadOptions? modelLoad = null) =>
+        PipelineArchive.Load(Context, path, out inputSchema, modelLoad);
 }

@@ -148,10 +148,10 @@ public static class DataViewTables
             }
         }
         int rows = columns.Count == 0 ? 0 : columns[0].Values.Count;
-        var records = new List<IDictionary<string, object>>(rows);
+        var records = new List<IDictionary<string, object?>>(rows);
         for (int r = 0; r < rows; r++)
         {
-            var row = new Dictionary<string, object>(StringComparer.Ordinal);
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var c in columns)
             {
                 var value = c.Values[r];
@@ -161,7 +161,7 @@ public static class DataViewTables
                     row[c.Schema.Name + "__values"] = TypedArray(s.Values, ClrOf(((VectorDataViewType)c.Schema.Type).ItemType));
                 }
                 else if (value is Array a) row[c.Schema.Name] = TypedArray(a.Cast<object?>().ToArray(), ClrOf(((VectorDataViewType)c.Schema.Type).ItemType));
-                else row[c.Schema.Name] = value!;
+                else row[c.Schema.Name] = value;
             }
             records.Add(row);
         }

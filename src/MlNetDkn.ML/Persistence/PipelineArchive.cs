@@ -73,7 +73,7 @@ internal static class PipelineArchive
         File.Move(temp, full, overwrite: true);
     }
 
-    public static TransformerChain<ITransformer> Load(MLContext ml, string path, out DataViewSchema inputSchema)
+    public static TransformerChain<ITransformer> Load(MLContext ml, string path, out DataViewSchema inputSchema, Modeling.ModelLoadOptions? load = null)
     {
         if (!File.Exists(path)) throw new DknInputException($"{path}: no saved pipeline there");
         using var zip = ZipFile.OpenRead(path);
@@ -85,7 +85,7 @@ internal static class PipelineArchive
             foreach (var entry in manifest.Stages)
                 stages.Add(entry.Kind == StageEntry.MlNetKind
                     ? ml.Model.Load(ReadEntry(zip, entry.Entry ?? "", path), out _)
-                    : StageEntries.Open(entry, ml, path));
+                    : StageEntries.Open(entry, ml, path, load));
         }
         catch
         {

@@ -16,15 +16,17 @@ public static class PipelineApplier
 {
     public const string ApplyManifest = "apply.json";
 
+    /// <param name="load">Device, dtype and threads instead of the saved ones (null keeps them).</param>
     public static IReadOnlyList<string> Apply(string pipelinePath, string factsPath, string output, IPipelineReporter reporter,
-        FactSelection? selection = null, CancellationToken cancellationToken = default)
+        FactSelection? selection = null, Modeling.ModelLoadOptions? load = null, CancellationToken cancellationToken = default)
     {
+        load?.Validate();
         if (!File.Exists(pipelinePath)) throw new DknInputException($"{pipelinePath}: saved pipeline not found");
         var dataset = FactDataset.Read(factsPath);
         if (selection is not null && !selection.IsAll) dataset = new FactDataset(selection.Apply(dataset), factsPath);
         if (dataset.Count == 0) throw new DknInputException($"{factsPath}: no facts to apply the pipeline to");
         var ml = new MLContext(seed: 0);
-        using var chain = ml.KnowledgeNeurons().Load(pipelinePath, out var inputSchema);
+        using var chain = ml.KnowledgeNeurons().Load(pipelinePath, out var inputSchema, load);
         var facts = ml.KnowledgeNeurons().LoadFacts(dataset);
         Directory.CreateDirectory(output);
         var context = new TableContext(dataset.ContentHash(), 0);

@@ -7,7 +7,7 @@ namespace MlNetDkn.Cli.Commands.Pipelines;
 /// <summary>`dkn apply &lt;pipeline.zip&gt; --data facts.parquet --out DIR`: runs a saved, fitted pipeline on other facts.</summary>
 public sealed class ApplyPipelineCommand : Command<ApplyPipelineCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : RunSettings
     {
         [CommandArgument(0, "<pipeline>")]
         [Description("A fitted pipeline: <run>/pipeline.zip, or one saved with mlContext.KnowledgeNeurons().Save")]
@@ -26,7 +26,9 @@ public sealed class ApplyPipelineCommand : Command<ApplyPipelineCommand.Settings
     {
         if (string.IsNullOrEmpty(settings.Data)) throw new DknInputException("apply: --data is required (a fact Parquet file)");
         if (string.IsNullOrEmpty(settings.Out)) throw new DknInputException("apply: --out is required (the folder for tables and results)");
-        var files = PipelineApplier.Apply(settings.Pipeline, settings.Data, settings.Out, new ConsoleReporter(), cancellationToken: cancellationToken);
+        var load = settings.Device is null && settings.DType is null && settings.Threads is null ? null
+            : new Modeling.ModelLoadOptions { Device = settings.Device ?? "cpu", DType = settings.DType ?? "float32", Threads = settings.Threads ?? 0 };
+        var files = PipelineApplier.Apply(settings.Pipeline, settings.Data, settings.Out, new ConsoleReporter(), load: load, cancellationToken: cancellationToken);
         Console.Out.WriteLine($"{files.Count} files -> {settings.Out}");
         return 0;
     }

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MlNetDkn.Facts;
+using MlNetDkn.ML.Pipelines;
+using MlNetDkn.Pipelines;
+using MlNetDkn.Tests.Support;
+using MlNetDkn.Tests.Training;
+
+namespace MlNetDkn.Tests.Pipelines;
+
+/// <summary>
+/// `dkn run` fits an ML.NET pipeline and saves it; `dkn apply` of that pipeline on other facts writes the same
+/// per-fact tables as a run over those facts; Ctrl+C stops a run after the current fact and keeps everything.
+/// </summary>
+public class RunAndApplyTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyModel>
+{
+    static string Pipeline(string facts, string model) => $$$"""
+        {
+          "name": "apply-check",
+          "steps": [
+            { "step": "load-facts", "options": { "path": "{{{facts}}}" } },
+            { "step": "load-model", "options": { "path": "{{{model}}}" } },
+            { "step": "evaluate-accuracy" },
+            { "step": "attribute-knowledge-neurons", "options": { "steps": 4 } },
+            { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors", "methods": "ntc,kmeans" } }
+          ]
+        }
+        """;
+
+    static readonly string[] PerFactTables =
+    [
+        "accuracy/accuracy_facts.csv", "attribution/knowledge_neurons.csv", "attribution/attribution_facts.csv",
+        "dkn/dkn_facts.csv", "dkn/dkn_summary.csv", "dkn/degeneracy_curve.csv", "results.csv",
+    ];
+
+    [Fact]
+    public void ApplyingTheSavedPipelineToHeldOutFactsGivesTheTablesOfARunOverThem()
+    {
+        var folder = SharedPaths.TempDir("run-apply");
+        var records = tiny.Dataset.Records;
+        var fitOn = Path.Combine(folder, "fit.parquet");
+        var heldOut = Path.Combine(folder, "heldout.parquet");
+        new FactDataset(records.Where((_, i) => i % 4 != 0)).Write(fitOn);
+        new FactDataset(records.Where((_, i) => i % 4 == 0)).Write(heldOut);
+
+        var fitted = PipelineRunner.RunFile(PipelineFiles.Write(Pipeline(fitOn, tiny.Folder)), new PipelineRunOptions { Output = Path.Combine(folder, "fit") },
+            new TextPipelineReporter());
+        Assert.True(File.Exists(fitted.PipelinePath));
+        var direct = PipelineRunner.RunFile(PipelineFiles.Write(Pipeline(heldOut, tiny.Folder)), new PipelineRunOptions { Output = Path.Combine(folder, "direct") },
+            new TextPipelineReporter());
+
+        var applied = Path.Combine(folder, "applied");
+        var (code, _, stderr) = CliRunner.Run("apply", fitted.PipelinePath!, "--data", heldOut, "--out", applied);
+        Assert.True(code == 0, stderr);
+        foreach (var table in PerFactTables)
+            Assert.Equal(File.ReadAllText(Path.Combine(direct.OutputFolder, table)), File.ReadAllText(Path.Combine(applied, table)));
+        Assert.Equal(10, File.ReadAllLines(Path.Combine(applied, "attribution", "attribution_facts.csv")).Length - 1);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(applied, PipelineApplier.ApplyManifest)))!;
+        Assert.Equal(new FactDataset(records.Where((_, i) => i % 4 == 0)).ContentHash(), manifest["facts_sha256"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ADefinitionThatCannotRunIsRejectedBeforeAnyWorkNamingTheStepAndTheMissingInput()
+    {
+        var json = $$$"""
+            { "name": "no-attribution", "steps": [
+                { "step": "synthetic-world", "options": { "entities": 3, "relations": 1 } },
+                { "step": "load-model", "options": { "path": "{{{tiny.Folder}}}" } },
+                { "step": "find-degenerate-neurons" } ] }
+            """;
+        var output = Path.Combine(SharedPaths.TempDir("cannot-run"), "out");
+        var e = Assert.Throws<PipelineValidationException>(() => PipelineRunner.RunFile(PipelineFiles.Write(json),
+            new PipelineRunOptions { Output = output }, new TextPipelineReporter()));
+        Assert.Contains("$.steps[2]: step 'find-degenerate-neurons' needs a knowledge neurons", e.Message);
+        Assert.Contains("attribute-knowledge-neurons", e.Message);
+        Assert.False(Directory.Exists(output));
+
+        var misplaced = $$$"""
+            { "name": "late-source", "steps": [
+                { "step": "synthetic-world", "options": { "entities": 3, "relations": 1 } },
+                { "step": "load-model", "options": { "path": "{{{tiny.Folder}}}" } },
+                { "step": "evaluate-accuracy" },
+                { "step": "select-facts", "options": { "max_facts": 2 } } ] }
+            """;
+        e = Assert.Throws<PipelineValidationException>(() => PipelineRunner.RunFile(PipelineFiles.Write(misplaced),
+            new PipelineRunOptions { Output = output }, new TextPipelineReporter()));
+        Assert.Contains("$.steps[3]: source step 'select-facts' comes after the analysis stage 'evaluate-accuracy'", e.Message);
+
+        var badDevice = PipelineFiles.Write($$$"""{ "name": "d", "device": "tpu", "steps": [ { "step": "synthetic-world" } ] }""");
+        e = Assert.Throws<PipelineValidationException>(() => PipelineRunner.RunFile(badDevice, new PipelineRunOptions { Output = output }, new TextPipelineReporter()));
+        Assert.Contains("unknown device 'tpu'", e.Message);
+    }
+
+    [Fact]
+    public void CtrlCStopsAfterTheCurrentFactKeepsItAndMarksTheManifestCancelled()
+    {
+        var folder = SharedPaths.TempDir("ctrl-c");
+        var facts = Path.Combine(folder, "facts.parquet");
+        tiny.Dataset.Write(facts);
+        var json = PipelineFiles.Write($$$"""
+            { "name": "slow", "steps": [
+                { "step": "load-facts", "options": { "path": "{{{facts}}}" } },
+                { "step": "load-model", "options": { "path": "{{{tiny.Folder}}}" } },
+                { "step": "attribute-knowledge-neurons", "options": { "steps": 64, "options": "fast-path=false" } } ] }
+            """);
+        var output = Path.Combine(folder, "out");
+        var dll = Path.Combine(AppContext.BaseDirectory, "dkn.dll");
+        var process = Process.Start(new ProcessStartInfo("dotnet", [dll, "run", json, "--out", output]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stderrTask = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        var store = Path.Combine(output, "attribution", "store", MlNetDkn.Attribution.AttributionStore.FileName);
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(90) && (!File.Exists(store) || File.ReadAllLines(store).Length < 4)) Thread.Sleep(20);
+        Assert.False(process.HasExited, "the run finished before it could be interrupted");
+        Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(60_000), "Ctrl+C must stop the run after the current fact");
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("cancelled", stderrTask.Result);
+
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
+        Assert.Equal("cancelled", manifest["status"]!.GetValue<string>());
+        Assert.Equal("cancelled", manifest["steps"]!.AsArray().Last()!["status"]!.GetValue<string>());
+        var kept = File.ReadAllLines(store);
+        Assert.True(kept.Length >= 4 && kept.Length < 160, $"{kept.Length} prompts stored");
+        Assert.All(kept, line => Assert.EndsWith("}", line));
+    }
+}
