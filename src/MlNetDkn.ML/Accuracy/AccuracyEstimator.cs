@@ -2,48 +2,21 @@ using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MlNetDkn.ML.Internal;
 using MlNetDkn.ML.Stages;
-using MlNetDkn.Perturbation;
+using MlNetDkn.Modeling;
 
 namespace MlNetDkn.ML.Accuracy;
 
 /// <summary>Answer accuracy of every fact row on its prompts and held-out paraphrases. Nothing is learned.</summary>
-public sealed class AccuracyEstimator : IEstimator<AccuracyTransformer>
+public sealed class AccuracyEstimator : FactStageEstimator<AccuracyStageOptions, AccuracyTransformer>
 {
-    readonly IChannelProvider? _context;
+    internal AccuracyEstimator(AccuracyStageOptions options, IChannelProvider? context) : base(options, context) { }
 
-    internal AccuracyEstimator(AccuracyStageOptions options, IChannelProvider? context)
-    {
-        options.Validate();
-        Options = options;
-        _context = context;
-    }
+    private protected override void CheckInputs(DataViewSchema schema) { foreach (var c in AccuracyTransformer.InputsOf()) c.Check(schema); }
+    private protected override void CheckInputs(SchemaShape shape) { foreach (var c in AccuracyTransformer.InputsOf()) c.Check(shape); }
+    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, AccuracyTransformer.Columns);
+    private protected override AccuracyTransformer OpenTransformer(string? expectedHash) => Open(Options, expectedHash, Context);
 
-    public AccuracyStageOptions Options { get; }
-
-    public AccuracyTransformer Fit(IDataView input)
-    {
-        foreach (var c in AccuracyTransformer.InputsOf()) c.Check(input.Schema);
-        return Open(Options, null, _context);
-    }
-
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        foreach (var c in AccuracyTransformer.InputsOf()) c.Check(inputSchema);
-        return SchemaShapes.WithAdded(inputSchema, AccuracyTransformer.Columns);
-    }
-
-    internal static AccuracyTransformer Open(AccuracyStageOptions options, string? expectedHash, IChannelProvider? context)
-    {
-        var model = SharedModels.Acquire(options.ModelPath, options.Load);
-        try
-        {
-            var hash = SharedModels.CheckHash(model.Value, options.ModelPath, expectedHash, AccuracyTransformer.Name);
-            return new AccuracyTransformer(options, model, hash, StageRuntime.For(context, AccuracyTransformer.Name, options.Progress, options.CancellationToken));
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+    internal static AccuracyTransformer Open(AccuracyStageOptions options, string? expectedHash, IChannelProvider? context) =>
+        Open(options, AccuracyTransformer.Name, expectedHash, (model, hash) =>
+            new AccuracyTransformer(options, model, hash, StageRuntime.For(context, AccuracyTransformer.Name, options.Progress, options.CancellationToken)));
 }

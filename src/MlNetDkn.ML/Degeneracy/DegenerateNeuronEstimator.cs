@@ -3,6 +3,7 @@ using Microsoft.ML.Runtime;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.ML.Internal;
 using MlNetDkn.ML.Stages;
+using MlNetDkn.Modeling;
 
 namespace MlNetDkn.ML.Degeneracy;
 
@@ -10,50 +11,28 @@ namespace MlNetDkn.ML.Degeneracy;
 /// DKN acquisition for every row's knowledge neurons. Nothing is learned: Fit loads the model (shared with other
 /// stages on the same model), records its content hash and opens the DKN store.
 /// </summary>
-public sealed class DegenerateNeuronEstimator : IEstimator<DegenerateNeuronTransformer>
+public sealed class DegenerateNeuronEstimator : FactStageEstimator<DegenerateNeuronStageOptions, DegenerateNeuronTransformer>
 {
-    readonly IChannelProvider? _context;
+    internal DegenerateNeuronEstimator(DegenerateNeuronStageOptions options, IChannelProvider? context) : base(options, context) { }
 
-    internal DegenerateNeuronEstimator(DegenerateNeuronStageOptions options, IChannelProvider? context)
+    private protected override void CheckInputs(DataViewSchema schema) => DegenerateNeuronTransformer.CheckInputs(schema, Options);
+
+    private protected override void CheckInputs(SchemaShape shape)
     {
-        options.Validate();
-        Options = options;
-        _context = context;
+        foreach (var c in DegenerateNeuronTransformer.FactInputs(Options)) c.Check(shape);
+        if (!DegenerateNeuronTransformer.KnowledgeNeuronInputs.Any(set => set.All(c => shape.Any(s => s.Name == c.Name))))
+            throw DegenerateNeuronTransformer.NoKnowledgeNeurons();
     }
 
-    public DegenerateNeuronStageOptions Options { get; }
+    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, DknFact.Columns(Options));
+    private protected override DegenerateNeuronTransformer OpenTransformer(string? expectedHash) => Open(Options, expectedHash, Context);
 
-    public DegenerateNeuronTransformer Fit(IDataView input)
-    {
-        DegenerateNeuronTransformer.CheckInputs(input.Schema, Options);
-        return Open(Options, expectedHash: null, _context);
-    }
-
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        foreach (var c in DegenerateNeuronTransformer.FactInputs(Options)) c.Check(inputSchema);
-        if (!DegenerateNeuronTransformer.KnowledgeNeuronInputs.Any(set => set.All(c => inputSchema.Any(s => s.Name == c.Name))))
-            throw new DknInputException($"{DegenerateNeuronTransformer.Name}: input has no knowledge neurons: expected columns " +
-                $"'{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and '{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (add an AttributeKnowledgeNeurons stage before it) " +
-                $"or a text vector '{KnowledgeNeuronColumns.KnowledgeNeurons}' of \"layer:index\"");
-        return SchemaShapes.WithAdded(inputSchema, DknFact.Columns(Options));
-    }
-
-    internal static DegenerateNeuronTransformer Open(DegenerateNeuronStageOptions options, string? expectedHash, IChannelProvider? context)
-    {
-        var model = SharedModels.Acquire(options.ModelPath, options.Load);
-        try
+    internal static DegenerateNeuronTransformer Open(DegenerateNeuronStageOptions options, string? expectedHash, IChannelProvider? context) =>
+        Open(options, DegenerateNeuronTransformer.Name, expectedHash, (model, hash) =>
         {
-            var hash = SharedModels.CheckHash(model.Value, options.ModelPath, expectedHash, DegenerateNeuronTransformer.Name);
             var folder = options.ResolvedFolder(DegenerateNeuronTransformer.Name);
             var store = SharedModels.Store(Path.Combine(folder, "store", DknStage.StoreFileName), () => DknStage.OpenStore(folder));
             return new DegenerateNeuronTransformer(options, model, store, hash,
                 StageRuntime.For(context, DegenerateNeuronTransformer.Name, options.Progress, options.CancellationToken));
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+        });
 }

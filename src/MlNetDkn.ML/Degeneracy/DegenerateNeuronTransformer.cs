@@ -57,10 +57,13 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
         {
             foreach (var set in KnowledgeNeuronInputs)   // name the mistyped column, if one is there
                 foreach (var c in set.Where(c => schema.GetColumnOrNull(c.Name) is not null)) c.Check(schema);
-            throw new DknInputException($"{Name}: input has no knowledge neurons: expected columns '{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and " +
-                $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (add an AttributeKnowledgeNeurons stage before it) or a text vector '{KnowledgeNeuronColumns.KnowledgeNeurons}' of \"layer:index\"");
+            throw NoKnowledgeNeurons();
         }
     }
+
+    internal static DknInputException NoKnowledgeNeurons() => new(
+        $"{Name}: input has no knowledge neurons: expected columns '{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and " +
+        $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (add an AttributeKnowledgeNeurons stage before it) or a text vector '{KnowledgeNeuronColumns.KnowledgeNeurons}' of \"layer:index\"");
 
     static RequiredColumn[]? NeuronSource(DataViewSchema schema) =>
         KnowledgeNeuronInputs.FirstOrDefault(set => set.All(c => schema.GetColumnOrNull(c.Name) is { } col && c.Accepts(col)));
