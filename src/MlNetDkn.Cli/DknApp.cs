@@ -10,6 +10,11 @@ public static class DknApp
 
     public static int Run(string[] args)
     {
+        // Spectre's console is static: bind it to the current stdout (in-process callers redirect it per run).
+        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(Console.Out),
+        });
         using var cancellation = new CancellationTokenSource();
         // First Ctrl+C: stop after the current fact (finished work is stored, the manifest says "cancelled").
         // A second one ends the process at once.

@@ -73,6 +73,8 @@ public sealed class KnowledgeNeuronsCatalog
     public DegenerateNeuronEstimator FindDegenerateNeurons(DegenerateNeuronStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
+    /// <param name="options">DKN options. For the authors' whole pipeline (no knowledge-neuron cap, their target
+    /// tokens) use the options-class overload with <see cref="DknStageOptions.DknAuthors"/>.</param>
     /// <param name="method">Fills the unsuffixed DKN columns; null = the first of the options' methods.</param>
     public DegenerateNeuronEstimator FindDegenerateNeurons(string modelPath, DknOptions? options = null, string? folder = null,
         ModelLoadOptions? modelLoad = null, ClusteringMethod? method = null, int maxNeurons = 64, string promptsColumn = FactColumns.Prompts) =>

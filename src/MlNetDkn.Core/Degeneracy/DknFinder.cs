@@ -8,66 +8,73 @@ namespace MlNetDkn.Degeneracy;
 public sealed record DknMethodResult(ClusteringMethod Method, IReadOnlyList<IReadOnlyList<Neuron>> Candidates,
     FunctionalCheckResult Check, DegeneracyEvaluation? Evaluation);
 
-/// <summary>DKN acquisition for one prompt: knowledge neurons, their structural graph and each method's result.</summary>
+/// <summary>DKN acquisition for one fact: knowledge neurons, their structural graph (with how many pairs are really
+/// connected) and each method's result.</summary>
 public sealed record FactDknResult(string FactId, string Prompt, IReadOnlyList<Neuron> KnowledgeNeurons,
-    StructuralGraph Graph, double BaselineProbability, IReadOnlyList<DknMethodResult> Methods);
+    StructuralGraph Graph, double BaselineProbability, IReadOnlyList<DknMethodResult> Methods, int FiniteEdges = 0);
 
 /// <summary>
 /// Acquires degenerate knowledge neurons: structural graph over the fact's knowledge neurons, clustering by each
-/// method, the functional (suppression) check, then the subset-suppression curve of each DKN. All suppressions of a
-/// fact run as batched rows over one shared prefix cache.
+/// method, the functional (suppression) check on each checked prompt, then the subset-suppression curve of each DKN.
+/// Every suppression goes through the given answer probes (one per checked prompt), which batch them.
 /// </summary>
 public static class DknFinder
 {
-    /// <summary>On a model: its own neuron vectors and the batched prefix-cache probe.</summary>
+    /// <summary>On a model, one prompt: its own neuron vectors and the batched prefix-cache probe.</summary>
     public static FactDknResult Find(CausalLm model, IReadOnlyList<long> prompt, IReadOnlyList<long> answer,
         IReadOnlyList<Neuron> knowledgeNeurons, DknOptions options, string factId = "", string promptText = "")
     {
-        foreach (var n in knowledgeNeurons)
-            if (n.Layer >= model.Config.NumLayers || n.Index >= model.Config.IntermediateSize)
-                throw new DknInputException($"neuron {n} is outside the model ({model.Config.NumLayers} layers × {model.Config.IntermediateSize} neurons)");
+        CheckNeurons(model, knowledgeNeurons);
         using var probe = new PrefixCacheProbe(model, prompt, answer, options.Site);
-        return Find(new ModelNeuronVectors(model), model.Config.Family, probe, knowledgeNeurons, options, factId, promptText);
+        return Find(new ModelNeuronVectors(model), model.Config.Family, [probe], knowledgeNeurons, options, factId, promptText);
     }
 
-    /// <summary>From any neuron-vector source and any answer probe.</summary>
-    public static FactDknResult Find(INeuronVectorSource vectors, ModelFamily family, IAnswerProbe probe,
+    public static void CheckNeurons(CausalLm model, IEnumerable<Neuron> neurons)
+    {
+        foreach (var n in neurons)
+            if (n.Layer >= model.Config.NumLayers || n.Index >= model.Config.IntermediateSize)
+                throw new DknInputException($"neuron {n} is outside the model ({model.Config.NumLayers} layers × {model.Config.IntermediateSize} neurons)");
+    }
+
+    /// <summary>From any neuron-vector source and any answer probes (the first is the fact's first prompt).</summary>
+    public static FactDknResult Find(INeuronVectorSource vectors, ModelFamily family, IReadOnlyList<IAnswerProbe> probes,
         IReadOnlyList<Neuron> knowledgeNeurons, DknOptions options, string factId = "", string promptText = "")
     {
+        options.Validate();
         var graph = StructuralGraph.Build(knowledgeNeurons, vectors, options.GraphFor(family));
+        int finite = graph.FiniteEdges(options.Ntc.FiniteThreshold);
+        var baselineGraph = options.BaselineInput == BaselineInput.Raw ? graph : graph.WithFiniteFill(options.Ntc.FiniteThreshold);
+        var checkedProbes = options.Check.Prompts > 0 ? probes.Take(options.Check.Prompts).ToArray() : probes;
         var methods = new List<DknMethodResult>();
         foreach (var method in options.Methods)
         {
-            var candidates = Cluster(method, graph, knowledgeNeurons, probe, options);
+            var candidates = knowledgeNeurons.Count < 2 ? [] : Cluster(method, graph, baselineGraph, knowledgeNeurons, probes[0], options);
             var check = method == ClusteringMethod.SrcPairs
-                ? PairsAsDkn(candidates, probe)
-                : FunctionalCheck.Run(candidates, probe, options.Check);
-            var evaluation = options.EvaluateDegeneracy && check.Dkn.Count >= 2
-                ? DegeneracyEvaluator.Evaluate(check.Dkn, probe, options.Evaluation) : null;
+                ? PairsAsDkn(candidates, probes[0])
+                : FunctionalCheck.Run(candidates, checkedProbes, options.Check);
+            var evaluation = !options.EvaluateDegeneracy || check.Dkn.Count < 2 ? null
+                : check.Evaluation ?? DegeneracyEvaluator.Evaluate(check.Dkn, probes[0], options.Evaluation);
             methods.Add(new DknMethodResult(method, candidates, check, evaluation));
         }
-        return new FactDknResult(factId, promptText, knowledgeNeurons, graph, probe.BaselineProbability(), methods);
+        return new FactDknResult(factId, promptText, knowledgeNeurons, graph, probes[0].BaselineProbability(), methods, finite);
     }
 
-    static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(ClusteringMethod method, StructuralGraph graph,
-        IReadOnlyList<Neuron> neurons, IAnswerProbe probe, DknOptions options)
+    static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(ClusteringMethod method, StructuralGraph graph, StructuralGraph? baselineGraph,
+        IReadOnlyList<Neuron> neurons, IAnswerProbe probe, DknOptions options) => method switch
     {
-        if (neurons.Count < 2) return [];
-        return method switch
-        {
-            ClusteringMethod.Ntc => NtcClustering.Cluster(graph, options.Ntc),
-            ClusteringMethod.Hierarchical => BaselineClustering.Hierarchical(graph),
-            ClusteringMethod.Dbscan => BaselineClustering.Dbscan(graph),
-            ClusteringMethod.KMeans => BaselineClustering.KMeans(graph),
-            ClusteringMethod.SrcPairs => SrcPairBaseline.Find(neurons, probe),
-            _ => throw new ArgumentOutOfRangeException(nameof(method)),
-        };
-    }
+        ClusteringMethod.Ntc => NtcClustering.Cluster(graph, options.Ntc),
+        ClusteringMethod.Hierarchical => baselineGraph is null ? [] : BaselineClustering.Hierarchical(baselineGraph),
+        ClusteringMethod.Dbscan => baselineGraph is null ? [] : BaselineClustering.Dbscan(baselineGraph),
+        ClusteringMethod.KMeans => baselineGraph is null ? [] : BaselineClustering.KMeans(baselineGraph),
+        ClusteringMethod.SrcPairs => SrcPairBaseline.Find(neurons, probe),
+        _ => throw new ArgumentOutOfRangeException(nameof(method)),
+    };
 
     /// <summary>The AMIG pair baseline already applied its own suppression tests: its pairs are the DKN.</summary>
     static FunctionalCheckResult PairsAsDkn(IReadOnlyList<IReadOnlyList<Neuron>> pairs, IAnswerProbe probe)
     {
         double? joint = pairs.Count > 0 ? Suppression.RelativeDrops(probe, [Suppression.Union(pairs)])[0] : null;
-        return new FunctionalCheckResult(probe.BaselineProbability(), pairs.Select(p => new ClusterVerdict(p, null, true)).ToList(), pairs, joint);
+        return new FunctionalCheckResult(probe.BaselineProbability(), pairs.Select(p => new ClusterVerdict(p, null, true)).ToList(), pairs, joint,
+            Rejection: pairs.Count == 0 ? "no pair passed the AMIG tests" : null);
     }
 }

@@ -5,9 +5,33 @@ namespace MlNetDkn.Degeneracy;
 /// <summary>Ways of grouping a fact's knowledge neurons into candidate base degenerate components.</summary>
 public enum ClusteringMethod { Ntc, Hierarchical, Dbscan, KMeans, SrcPairs }
 
+/// <summary>What the distance-based baselines (hierarchical, DBSCAN, k-means) cluster.</summary>
+public enum BaselineInput
+{
+    /// <summary>The distance matrix as it is, "no connection" sentinels included (the authors' code): with few real
+    /// connections the matrix is nearly constant and the clusters arbitrary.</summary>
+    Raw,
+    /// <summary>Sentinels replaced by twice the largest real distance; a fact with no real connection gets no
+    /// clusters (and says so in its record). The default.</summary>
+    FiniteFill,
+}
+
+/// <summary>How the answer probability the check measures is computed.</summary>
+public enum CheckProbability
+{
+    /// <summary>Teacher-forced P(gold answer tokens | prompt), suppression at every position that predicts one. The default.</summary>
+    TeacherForced,
+    /// <summary>
+    /// The authors' get_predict_acc: for each answer step the prompt is extended with the model's argmax token (not
+    /// the gold one) and the suppression acts only at the current last position; the product of the gold tokens'
+    /// probabilities. Equals teacher forcing for one-token answers. Reproduce only to match their numbers.
+    /// </summary>
+    AuthorsArgmaxFed,
+}
+
 /// <summary>
 /// Every choice of DKN acquisition. <see cref="Default"/> enforces the paper's full definition (strict functional
-/// check, corrected graph and clustering); <see cref="DknAuthors"/> runs the authors' code as it is.
+/// check on every prompt, corrected graph and clustering); <see cref="DknAuthors"/> runs the authors' code as it is.
 /// </summary>
 public sealed record DknOptions
 {
@@ -19,9 +43,13 @@ public sealed record DknOptions
     public IReadOnlyList<ClusteringMethod> Methods { get; init; } = [ClusteringMethod.Ntc, ClusteringMethod.Hierarchical, ClusteringMethod.Dbscan, ClusteringMethod.KMeans];
     /// <summary>Where suppression acts (zero at either site silences the neuron's output).</summary>
     public NeuronSite Site { get; init; } = NeuronSite.Post;
-    /// <summary>Also measure every proper subset of each DKN's components.</summary>
+    /// <summary>Also measure every proper subset of each DKN's components (the degeneracy curve).</summary>
     public bool EvaluateDegeneracy { get; init; } = true;
     public bool AuthorsGraph { get; init; }
+    public BaselineInput BaselineInput { get; init; } = BaselineInput.FiniteFill;
+    public CheckProbability Probability { get; init; } = CheckProbability.TeacherForced;
+    /// <summary>Replaces the graph's same-layer rule when set (either preset's graph).</summary>
+    public SameLayerRule? SameLayer { get; init; }
     public string Preset { get; init; } = "default";
 
     /// <summary>
@@ -35,7 +63,7 @@ public sealed record DknOptions
     public static DknOptions DknAuthors { get; } = new()
     {
         AuthorsGraph = true, Ntc = NtcOptions.DknAuthors, Check = FunctionalCheckOptions.DknAuthorsLenient,
-        Site = NeuronSite.Pre, Preset = "dkn-authors",
+        Site = NeuronSite.Pre, Preset = "dkn-authors", BaselineInput = BaselineInput.Raw, Probability = CheckProbability.AuthorsArgmaxFed,
         Methods = [ClusteringMethod.Ntc, ClusteringMethod.Hierarchical, ClusteringMethod.Dbscan, ClusteringMethod.KMeans, ClusteringMethod.SrcPairs],
     };
 
@@ -47,9 +75,20 @@ public sealed record DknOptions
     };
 
     /// <summary>The graph options for a model family (the authors' LLaMA orientation applies to gated MLPs).</summary>
-    public StructuralGraphOptions GraphFor(ModelFamily family) =>
-        Graph ?? (AuthorsGraph ? StructuralGraphOptions.DknAuthors(llamaOrientation: family is ModelFamily.Llama or ModelFamily.Qwen2)
-                               : StructuralGraphOptions.Corrected with { NoConnection = ScaleFreeNoConnection });
+    public StructuralGraphOptions GraphFor(ModelFamily family)
+    {
+        var graph = Graph ?? (AuthorsGraph ? StructuralGraphOptions.DknAuthors(llamaOrientation: family is ModelFamily.Llama or ModelFamily.Qwen2)
+                                           : StructuralGraphOptions.Corrected with { NoConnection = ScaleFreeNoConnection });
+        return SameLayer is { } rule ? graph with { SameLayer = rule } : graph;
+    }
+
+    public void Validate()
+    {
+        if (Methods.Count == 0) throw new DknInputException("DKN acquisition needs at least one clustering method");
+        if (Methods.Distinct().Count() != Methods.Count) throw new DknInputException($"DKN acquisition: a method is listed twice ({string.Join(", ", Methods)})");
+        Check.Validate();
+        Graph?.Validate();
+    }
 
     public static ClusteringMethod ParseMethod(string text) => text.ToLowerInvariant() switch
     {

@@ -1,4 +1,5 @@
 using MlNetDkn.Attribution;
+using MlNetDkn.Degeneracy.Internal;
 using MlNetDkn.Facts;
 using MlNetDkn.Modeling;
 using MlNetDkn.Modeling.Tokenization;
@@ -10,15 +11,30 @@ namespace MlNetDkn.Degeneracy;
 public sealed record DknStageOptions
 {
     public DknOptions Dkn { get; init; } = DknOptions.Default;
-    /// <summary>At most this many knowledge neurons (highest-ranked first) enter the graph of a fact (0 = all).</summary>
+    /// <summary>At most this many knowledge neurons (highest-ranked first) enter the graph of a fact (0 = all; the
+    /// authors' code has no cap).</summary>
     public int MaxNeurons { get; init; } = 64;
     /// <summary>Re-check every DKN found with full recomputation (<see cref="FullRecomputationProbe"/>).</summary>
     public bool Recheck { get; init; } = true;
+    /// <summary>How the answer becomes the target tokens whose probability the check measures.</summary>
+    public AnswerEncoding Answer { get; init; } = AnswerEncoding.Natural;
+
+    public static DknStageOptions Default { get; } = new();
+
+    /// <summary>The authors' pipeline: their DKN options, no knowledge-neuron cap, their target tokens.</summary>
+    public static DknStageOptions DknAuthors { get; } = new() { Dkn = DknOptions.DknAuthors, MaxNeurons = 0, Answer = AnswerEncoding.DknAuthors };
+
+    public static DknStageOptions FromPreset(string name) => name switch
+    {
+        "default" or "strict" => Default,
+        "dkn-authors" => DknAuthors,
+        _ => throw new DknInputException($"unknown DKN preset '{name}' (known: default, dkn-authors)"),
+    };
 
     public void Validate()
     {
         if (MaxNeurons < 0) throw new DknInputException($"max neurons must be 0 (all) or more (got {MaxNeurons})");
-        if (Dkn.Methods.Count == 0) throw new DknInputException("DKN acquisition needs at least one clustering method");
+        Dkn.Validate();
     }
 
     /// <summary>Canonical JSON of every option that changes results: the store key and the tables' provenance.</summary>
@@ -28,9 +44,9 @@ public sealed record DknStageOptions
 /// <summary>
 /// The DKN stage, written once for the C# API, the ML.NET estimator, the `dkn degenerate` verb and the pipeline step:
 /// DKN acquisition on a fact's knowledge neurons (structural graph, each clustering method, the functional check on
-/// the fact's first prompt, the degeneracy curve), the independent re-check of every DKN by full recomputation, and
-/// one stored line per fact (keyed by model hash, fact, prompt, knowledge neurons and options) so a killed run
-/// resumes where it stopped.
+/// the fact's prompts, the degeneracy curve), the independent re-check of every DKN by full recomputation, and one
+/// stored line per fact (keyed by model hash, fact, prompts, knowledge neurons and options), so a killed run resumes
+/// where it stopped.
 /// </summary>
 public sealed class DknStage(ModelSession session, DknStageOptions options, JsonLinesStore<DknRecord> store)
 {
@@ -53,35 +69,48 @@ public sealed class DknStage(ModelSession session, DknStageOptions options, Json
         Options.Validate();
         if (fact.Prompts.Count == 0) throw new DknInputException($"fact '{fact.FactId}' has no prompts");
         var neurons = knowledgeNeurons.Select(n => n.Neuron).Take(Options.MaxNeurons > 0 ? Options.MaxNeurons : int.MaxValue).ToList();
-        var prompt = fact.Prompts[0];
-        var key = ContentHashing.Sha256OfText(string.Join("\u001f", session.ContentHash, fact.FactId, prompt, fact.Answer,
-            string.Join(",", neurons), _optionsJson))[..32];
+        int checkedPrompts = Options.Dkn.Check.Prompts > 0 ? Math.Min(Options.Dkn.Check.Prompts, fact.Prompts.Count) : fact.Prompts.Count;
+        var prompts = fact.Prompts.Take(checkedPrompts).ToList();
+        var key = ContentHashing.Sha256OfText(string.Join("\u001f", [session.ContentHash, fact.FactId, .. prompts, fact.Answer,
+            string.Join(",", neurons), _optionsJson]))[..32];
         if (store.TryGet(key, out var found))
         {
             Reused++;
             stored = true;
             return found;
         }
-        var promptTokens = PromptEncoding.Prompt(session.Tokenizer, prompt);
-        var answerTokens = PromptEncoding.Answer(session.Tokenizer, fact.Answer);
-        var result = DknFinder.Find(session.Model, promptTokens, answerTokens, neurons, Options.Dkn, fact.FactId, prompt);
-        var record = DknRecord.From(result, key, fact.RelationId, Options.Recheck ? Recheck(result, promptTokens, answerTokens) : null);
-        store.Add(record);
-        Computed++;
-        stored = false;
-        return record;
+        DknFinder.CheckNeurons(session.Model, neurons);
+        var answer = PromptEncoding.Answer(session.Tokenizer, fact.Answer, Options.Answer);
+        var encoded = prompts.Select(p => PromptEncoding.Prompt(session.Tokenizer, p)).ToList();
+        var probes = encoded.Select(p => Probe(p, answer)).ToList();
+        try
+        {
+            var result = DknFinder.Find(new ModelNeuronVectors(session.Model), session.Config.Family, probes, neurons, Options.Dkn, fact.FactId, prompts[0]);
+            var rechecks = Options.Recheck ? Recheck(result, encoded, answer) : null;
+            var record = DknRecord.From(result, key, fact.RelationId, prompts, Options.Dkn.Check.Measure, rechecks);
+            store.Add(record);
+            Computed++;
+            stored = false;
+            return record;
+        }
+        finally
+        {
+            foreach (var p in probes) (p as IDisposable)?.Dispose();
+        }
     }
 
-    /// <summary>Each DKN re-checked by plain full forwards, against the same definition the check applied.</summary>
-    IReadOnlyDictionary<ClusteringMethod, DknRecheck> Recheck(FactDknResult result, long[] prompt, long[] answer)
+    IAnswerProbe Probe(long[] prompt, long[] answer) => Options.Dkn.Probability == CheckProbability.AuthorsArgmaxFed
+        ? new ArgmaxFedProbe(session.Model, prompt, answer, Options.Dkn.Site)
+        : new PrefixCacheProbe(session.Model, prompt, answer, Options.Dkn.Site);
+
+    /// <summary>Each DKN re-checked by plain full forwards on every checked prompt, against the definition the check applied.</summary>
+    IReadOnlyDictionary<ClusteringMethod, DknRecheck> Recheck(FactDknResult result, IReadOnlyList<long[]> prompts, long[] answer)
     {
-        var check = Options.Dkn.Check;
-        var reference = new FullRecomputationProbe(session.Model, prompt, answer, Options.Dkn.Site);
-        return result.Methods.Where(m => m.Check.IsDkn).ToDictionary(m => m.Method, m =>
-        {
-            var verdict = DknVerification.Verify(reference, m.Check.Dkn, check.TLow, check.Strict ? check.THigh : double.NegativeInfinity);
-            return new DknRecheck(verdict.Holds, check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly,
-                verdict.BaselineProbability, [.. verdict.ComponentDrops], verdict.JointDrop);
-        });
+        var dkns = result.Methods.Where(m => m.Check.IsDkn).ToList();
+        if (dkns.Count == 0) return new Dictionary<ClusteringMethod, DknRecheck>();
+        IReadOnlyList<IAnswerProbe> references = Options.Dkn.Probability == CheckProbability.AuthorsArgmaxFed
+            ? prompts.Select(p => (IAnswerProbe)new ArgmaxFedProbe(session.Model, p, answer, Options.Dkn.Site)).ToList()
+            : prompts.Select(p => (IAnswerProbe)new FullRecomputationProbe(session.Model, p, answer, Options.Dkn.Site)).ToList();
+        return dkns.ToDictionary(m => m.Method, m => DknVerification.Verify(references, m.Check.Dkn, Options.Dkn.Check));
     }
 }

@@ -3,50 +3,124 @@ using MlNetDkn.Perturbation;
 
 namespace MlNetDkn.Degeneracy;
 
-/// <summary>How one candidate cluster fared: its relative drop when suppressed alone (null when it was not tested).</summary>
+/// <summary>How one candidate cluster fared: its drop when suppressed alone (aggregated over the checked prompts;
+/// null when it was not tested) and whether it became a component.</summary>
 public sealed record ClusterVerdict(IReadOnlyList<Neuron> Cluster, double? RelativeDrop, bool IsComponent);
+
+/// <summary>The check on one prompt: its baseline, each tested cluster's drop, the worst proper subset and the whole set.</summary>
+public sealed record PromptCheck(int PromptIndex, double BaselineProbability, double BaselineValue, IReadOnlyList<double?> ClusterDrops,
+    double? WorstProperSubsetDrop, double? JointDrop);
 
 /// <summary>
 /// Result of the functional check. <see cref="Dkn"/> is the accepted list of base degenerate components (empty when
-/// rejected); <see cref="JointDrop"/> is the drop with all passing clusters suppressed together (null when not probed).
+/// rejected, with the reason in <see cref="Rejection"/>); <see cref="JointDrop"/> is the drop with all components
+/// suppressed together and <see cref="WorstProperSubsetDrop"/> the largest drop of a proper subset (both aggregated
+/// over the checked prompts, in the check's measure; null when not probed). <see cref="Evaluation"/> holds the
+/// relative P changes of the subsets on the first prompt when the strict check measured them.
 /// </summary>
 public sealed record FunctionalCheckResult(
     double BaselineProbability,
     IReadOnlyList<ClusterVerdict> Clusters,
     IReadOnlyList<IReadOnlyList<Neuron>> Dkn,
-    double? JointDrop)
+    double? JointDrop,
+    double? WorstProperSubsetDrop = null,
+    IReadOnlyList<PromptCheck>? PerPrompt = null,
+    DegeneracyEvaluation? Evaluation = null,
+    string? Rejection = null)
 {
     public bool IsDkn => Dkn.Count > 0;
 }
 
-/// <summary>From candidate clusters to a DKN by suppression (method.md §3.3; strict mode adds §3.8 (b)).</summary>
+/// <summary>
+/// From candidate clusters to a DKN by suppression (method.md §3.3; strict mode is the definition, §3.8): on each
+/// checked prompt, every cluster alone; then every proper subset of the components and the whole set. All
+/// suppressions of one prompt go to its probe in two batched calls.
+/// </summary>
 public static class FunctionalCheck
 {
-    public static FunctionalCheckResult Run(IReadOnlyList<IReadOnlyList<Neuron>> clusters, IAnswerProbe probe, FunctionalCheckOptions options)
+    public static FunctionalCheckResult Run(IReadOnlyList<IReadOnlyList<Neuron>> clusters, IAnswerProbe probe, FunctionalCheckOptions options) =>
+        Run(clusters, [probe], options);
+
+    /// <param name="probes">One probe per checked prompt, the fact's first prompt first.</param>
+    public static FunctionalCheckResult Run(IReadOnlyList<IReadOnlyList<Neuron>> clusters, IReadOnlyList<IAnswerProbe> probes, FunctionalCheckOptions options)
     {
+        options.Validate();
+        if (probes.Count == 0) throw new ArgumentException("the functional check needs at least one probe", nameof(probes));
+        foreach (var p in probes)
+            if (CheckMeasures.Undefined(options.Measure, p.Baseline) is { } why) throw new DknInputException(why);
+        double p0 = probes[0].BaselineProbability();
         if (clusters.Count <= options.MaxClustersForEmpty)
-            return new(probe.BaselineProbability(), clusters.Select(c => new ClusterVerdict(c, null, false)).ToArray(), [], null);
+            return new(p0, clusters.Select(c => new ClusterVerdict(c, null, false)).ToArray(), [], null,
+                Rejection: $"{clusters.Count} candidate cluster(s): at least {options.MaxClustersForEmpty + 1} are needed");
 
         var tested = clusters.Where(c => c.Count > 0 && !(options.SkipSingletons && c.Count == 1)).ToArray();
-        // One batch: every tested cluster alone and, in strict mode, the union of all of them (the likely joint set).
-        var sets = tested.Select(c => (IReadOnlyCollection<Neuron>)c.ToArray()).ToList();
-        if (options.Strict && tested.Length > 1) sets.Add(Suppression.Union(tested));
-        var drops = Suppression.RelativeDrops(probe, sets);
-
+        // Per prompt: every tested cluster alone (one batch).
+        var singles = probes.Select(p => Drops(p, tested.Select(c => (IReadOnlyCollection<Neuron>)c.ToArray()).ToList(), options.Measure)).ToArray();
+        var aggregated = Enumerable.Range(0, tested.Length).Select(i => Aggregate(singles.Select(s => s[i]), options.Aggregation, worstIsHigh: true)).ToArray();
+        bool Dispensable(double d) => d < options.TLow && (options.AcceptNegativeDrops || d > -options.TLow);
         var dropOf = new Dictionary<IReadOnlyList<Neuron>, double>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < tested.Length; i++) dropOf[tested[i]] = drops[i];
-        bool Passes(double d) => d < options.TLow && (options.AcceptNegativeDrops || d > -options.TLow);
-        var verdicts = clusters.Select(c => dropOf.TryGetValue(c, out var d)
-            ? new ClusterVerdict(c, d, Passes(d)) : new ClusterVerdict(c, null, false)).ToArray();
+        for (int i = 0; i < tested.Length; i++) dropOf[tested[i]] = aggregated[i];
+        var verdicts = clusters.Select(c => dropOf.TryGetValue(c, out var d) ? new ClusterVerdict(c, d, Dispensable(d)) : new ClusterVerdict(c, null, false)).ToArray();
         var components = verdicts.Where(v => v.IsComponent).Select(v => v.Cluster).ToArray();
-        double p0 = probe.BaselineProbability();
+        PromptCheck[] PerPrompt(double?[]? worst = null, double?[]? joint = null) => probes.Select((p, k) => new PromptCheck(k, p.BaselineProbability(),
+            CheckMeasures.Value(options.Measure, p.Baseline), clusters.Select(c => Index(tested, c) is int i ? (double?)singles[k][i] : null).ToArray(),
+            worst?[k], joint?[k])).ToArray();
 
-        if (!options.Strict) return new(p0, verdicts, components, null);
-        if (components.Length < Math.Max(1, options.MinComponents)) return new(p0, verdicts, [], null);
+        if (!options.Strict) return new(p0, verdicts, components, null, PerPrompt: PerPrompt(),
+            Rejection: components.Length == 0 ? "no cluster is dispensable on its own" : null);
+        if (components.Length < Math.Max(1, options.MinComponents))
+            return new(p0, verdicts, [], null, PerPrompt: PerPrompt(),
+                Rejection: $"{components.Length} dispensable cluster(s): a DKN needs at least {options.MinComponents}");
 
-        double joint = components.Length == tested.Length
-            ? drops[^1]
-            : Suppression.RelativeDrops(probe, [Suppression.Union(components)])[0];
-        return new(p0, verdicts, joint > options.THigh ? components : [], joint);
+        // Every proper subset of the components and the whole set, per prompt (one batch).
+        int n = components.Length;
+        var subsets = !options.ProperSubsets ? Enumerable.Range(0, n).Select(i => new[] { i }).ToArray()
+            : n <= options.ExhaustiveLimit ? SubsetPlan.All(n) : SubsetPlan.Sampled(n, options.SamplesPerSize, options.SubsetSeed);
+        var sets = subsets.Select(s => (IReadOnlyCollection<Neuron>)Suppression.Union(s.Select(i => components[i]))).ToList();
+        sets.Add(Suppression.Union(components));
+        var scores = probes.Select(p => p.Score(sets.Select(ProbeConfiguration.Suppress).ToArray())).ToArray();
+        var drops = probes.Select((p, k) => scores[k].Select(s => CheckMeasures.Drop(options.Measure, p.Baseline, s)).ToArray()).ToArray();
+        var worstPerPrompt = drops.Select(d => d.Length > 1 ? d[..^1].Max() : double.NegativeInfinity).ToArray();
+        var jointPerPrompt = drops.Select(d => d[^1]).ToArray();
+        double worst = Aggregate(worstPerPrompt, options.Aggregation, worstIsHigh: true);
+        double joint = Aggregate(jointPerPrompt, options.Aggregation, worstIsHigh: false);
+        var evaluation = new DegeneracyEvaluation(n, p0,
+            subsets.Select((s, i) => new SubsetDrop(s, s.Length, (p0 - scores[0][i].Probability) / p0)).ToArray(),
+            (p0 - scores[0][^1].Probability) / p0, Exhaustive: n <= options.ExhaustiveLimit);
+        var perPrompt = PerPrompt(worstPerPrompt.Select(w => (double?)w).ToArray(), jointPerPrompt.Select(j => (double?)j).ToArray());
+
+        string? rejection = null;
+        if (!Dispensable(worst))
+        {
+            int k = Array.IndexOf(worstPerPrompt, worstPerPrompt.Max());
+            int s = Array.IndexOf(drops[k], worstPerPrompt[k]);
+            rejection = $"suppressing components {{{string.Join(",", subsets[s])}}} of {n} drops the {Name(options.Measure)} by {worstPerPrompt[k]:0.###} on prompt {k} (needs < {options.TLow})";
+        }
+        else if (!(joint > options.THigh))
+            rejection = $"suppressing all {n} components drops the {Name(options.Measure)} by {joint:0.###} (needs > {options.THigh})";
+        return new(p0, verdicts, rejection is null ? components : [], joint, worst, perPrompt, evaluation, rejection);
+    }
+
+    static string Name(CheckMeasure m) => m switch
+    {
+        CheckMeasure.Probability => "relative P(answer)",
+        CheckMeasure.LogProbability => "log P(answer) (nats)",
+        _ => "relative logit margin",
+    };
+
+    static int? Index(IReadOnlyList<IReadOnlyList<Neuron>> tested, IReadOnlyList<Neuron> cluster)
+    {
+        for (int i = 0; i < tested.Count; i++) if (ReferenceEquals(tested[i], cluster)) return i;
+        return null;
+    }
+
+    static double[] Drops(IAnswerProbe probe, IReadOnlyList<IReadOnlyCollection<Neuron>> sets, CheckMeasure measure) =>
+        sets.Count == 0 ? [] : probe.Score(sets.Select(ProbeConfiguration.Suppress).ToArray()).Select(s => CheckMeasures.Drop(measure, probe.Baseline, s)).ToArray();
+
+    /// <summary>All: the worst prompt (highest drop for "must stay low", lowest for "must be high"); Mean: the mean.</summary>
+    static double Aggregate(IEnumerable<double> perPrompt, PromptAggregation aggregation, bool worstIsHigh)
+    {
+        var values = perPrompt.ToArray();
+        return aggregation == PromptAggregation.Mean ? values.Average() : worstIsHigh ? values.Max() : values.Min();
     }
 }

@@ -1,33 +1,71 @@
 namespace MlNetDkn.Degeneracy;
 
+/// <summary>How a condition checked on several prompts combines over them.</summary>
+public enum PromptAggregation
+{
+    /// <summary>Every checked prompt must satisfy it (the worst prompt decides).</summary>
+    All,
+    /// <summary>The drop averaged over the checked prompts must satisfy it.</summary>
+    Mean,
+}
+
 /// <summary>
-/// Options of the functional check that turns candidate clusters into a DKN (method.md §3.3, §8 "Functional filter").
+/// Options of the functional check that turns candidate clusters into a DKN (method.md §3.3, §3.8, §8). The strict
+/// default is the definition: each component is a cluster whose suppression alone barely matters; every proper
+/// subset of the components is dispensable (drop &lt; TLow), and suppressing all of them is not (drop &gt; THigh);
+/// on every checked paraphrase. Drops are measured by <see cref="Measure"/>.
 /// </summary>
 public sealed record FunctionalCheckOptions
 {
-    /// <summary>A cluster is a base degenerate component when suppressing it alone drops P by less than this (relative).</summary>
+    /// <summary>A cluster (and, strict, any proper subset of the components) is dispensable when its drop is below this.</summary>
     public double TLow { get; init; } = 0.05;
-    /// <summary>Strict: suppressing all components together must drop P by more than this (relative).</summary>
+    /// <summary>Strict: suppressing all components together must drop the measure by more than this.</summary>
     public double THigh { get; init; } = 0.3;
-    /// <summary>Strict: require ≥ MinComponents components and the joint drop &gt; THigh; otherwise the DKN is empty.</summary>
+    /// <summary>Strict: at least MinComponents components, every proper subset dispensable, the whole set necessary.</summary>
     public bool Strict { get; init; } = true;
     public int MinComponents { get; init; } = 2;
+    /// <summary>Strict: test every proper subset of the components, not only single ones (the definition).</summary>
+    public bool ProperSubsets { get; init; } = true;
+    /// <summary>Proper subsets are all enumerated for up to this many components (2^n − 2); beyond, a seeded sample.</summary>
+    public int ExhaustiveLimit { get; init; } = 10;
+    /// <summary>Beyond <see cref="ExhaustiveLimit"/>: this many distinct subsets per size (all of a size when fewer).</summary>
+    public int SamplesPerSize { get; init; } = 64;
+    public int SubsetSeed { get; init; }
     /// <summary>Clusters of one neuron are not tested (and never become components).</summary>
     public bool SkipSingletons { get; init; } = true;
     /// <summary>With ≤ this many clusters in the input the result is empty without probing (authors: 1).</summary>
     public int MaxClustersForEmpty { get; init; } = 1;
-    /// <summary>Accept negative drops (suppression raising P) as "dispensable"; false requires −TLow &lt; drop &lt; TLow.</summary>
+    /// <summary>
+    /// A negative drop (suppression raising the measure) counts as dispensable. Kept true in both modes, decided
+    /// deliberately: a component whose removal helps the answer is certainly not needed for it. False requires
+    /// −TLow &lt; drop &lt; TLow.
+    /// </summary>
     public bool AcceptNegativeDrops { get; init; } = true;
+    public CheckMeasure Measure { get; init; } = CheckMeasure.Probability;
+    /// <summary>How many of the fact's prompts the check runs on, in order (0 = all of them).</summary>
+    public int Prompts { get; init; }
+    public PromptAggregation Aggregation { get; init; } = PromptAggregation.All;
 
     /// <summary>
     /// The authors' filter_neuron_sets_only_first: ≤ 1 cluster → empty; size-1 clusters skipped; each other cluster kept
-    /// when its drop &lt; 0.05 (negative drops too); no ≥ 2 check, no joint check.
+    /// when its drop &lt; 0.05 (negative drops too); no ≥ 2 check, no joint check, no subsets; first prompt only.
     /// </summary>
     public static FunctionalCheckOptions DknAuthorsLenient { get; } = new()
     {
-        TLow = 0.05, Strict = false, SkipSingletons = true, MaxClustersForEmpty = 1, AcceptNegativeDrops = true,
+        TLow = 0.05, Strict = false, ProperSubsets = false, SkipSingletons = true, MaxClustersForEmpty = 1, AcceptNegativeDrops = true,
+        Prompts = 1,
     };
 
-    /// <summary>Strict (default): both halves of the functional definition, method.md §3.8.</summary>
+    /// <summary>Strict (default): the definition, on every prompt of the fact.</summary>
     public static FunctionalCheckOptions Default { get; } = new();
+
+    public void Validate()
+    {
+        if (!(TLow >= 0)) throw new DknInputException($"functional check: t_low must be ≥ 0 (got {TLow})");
+        if (Strict && !(THigh > TLow)) throw new DknInputException($"functional check: t_high must be above t_low (got t_low {TLow}, t_high {THigh})");
+        if (Measure == CheckMeasure.Probability && THigh > 1) throw new DknInputException($"functional check: a relative probability drop cannot exceed 1 (t_high {THigh})");
+        if (MinComponents < 1) throw new DknInputException($"functional check: min components must be ≥ 1 (got {MinComponents})");
+        if (ExhaustiveLimit < 1 || SamplesPerSize < 1) throw new DknInputException("functional check: exhaustive limit and samples per size must be ≥ 1");
+        if (Prompts < 0) throw new DknInputException($"functional check: prompts must be 0 (all) or more (got {Prompts})");
+    }
 }

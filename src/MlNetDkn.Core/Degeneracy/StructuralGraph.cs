@@ -22,10 +22,39 @@ public sealed class StructuralGraph
 
     public double this[int i, int j] => Distances[i, j];
 
+    /// <summary>Pairs i &lt; j whose distance is below <paramref name="finiteThreshold"/> (a real connection).</summary>
+    public int FiniteEdges(double finiteThreshold)
+    {
+        int count = 0;
+        for (int i = 0; i < Count; i++)
+            for (int j = i + 1; j < Count; j++)
+                if (Distances[i, j] < finiteThreshold) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// This graph with every "no connection" entry (at or above <paramref name="finiteThreshold"/>) replaced by twice
+    /// the largest real distance, so distance-based clusterings see a finite, ordered matrix; null when no pair is
+    /// connected (such a fact has no structure to cluster).
+    /// </summary>
+    public StructuralGraph? WithFiniteFill(double finiteThreshold)
+    {
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < Count; i++)
+            for (int j = 0; j < Count; j++)
+                if (i != j && Distances[i, j] < finiteThreshold) max = Math.Max(max, Distances[i, j]);
+        if (double.IsNegativeInfinity(max)) return null;
+        var d = (double[,])Distances.Clone();
+        for (int i = 0; i < Count; i++)
+            for (int j = 0; j < Count; j++)
+                if (i != j && d[i, j] >= finiteThreshold) d[i, j] = 2 * max;
+        return new StructuralGraph(Neurons, d);
+    }
+
     /// <summary>Builds the distance matrix of <paramref name="neurons"/> from their weight vectors.</summary>
     public static StructuralGraph Build(IReadOnlyList<Neuron> neurons, INeuronVectorSource vectors, StructuralGraphOptions options)
     {
-        if (options.MaxSpan < 1) throw new DknInputException($"structural graph: MaxSpan must be at least 1, got {options.MaxSpan}");
+        options.Validate();
         if (neurons.Distinct().Count() != neurons.Count) throw new DknInputException("structural graph: the neuron list has duplicates");
         var hops = new ConnectionWeights(vectors, options);
         var d = options.PathRule == PathRule.AuthorsCombination

@@ -44,8 +44,23 @@ public enum HopRule
 {
     /// <summary>Only between neurons of consecutive layers: a layered graph, a pair Δ apart needs Δ hops.</summary>
     AdjacentLayers,
-    /// <summary>Between any earlier and later neuron within MaxSpan: the residual stream carries writes forward directly.</summary>
+    /// <summary>Between any earlier and later neuron within MaxSpan: the residual stream carries a layer's writes to
+    /// every later layer directly (the corrected default).</summary>
     AnyLaterLayer,
+}
+
+/// <summary>How two neurons of the same layer are connected.</summary>
+public enum SameLayerRule
+{
+    /// <summary>Not at all (the sentinel): they read the same residual stream and cannot see each other's output.
+    /// The authors' rule and the default.</summary>
+    None,
+    /// <summary>
+    /// Through the residual stream into the next layer's input: w = the larger of |out(A)·in(B)| and |out(B)·in(A)|,
+    /// how strongly one neuron writes along the direction the other reads, as if the other read one layer later. Lets
+    /// a fact whose knowledge neurons all sit in one layer have a structure at all.
+    /// </summary>
+    ResidualStream,
 }
 
 /// <summary>Options of the structural |1/w| distance graph over one fact's knowledge neurons.</summary>
@@ -54,9 +69,10 @@ public sealed record StructuralGraphOptions
     public ConnectionOrientation Orientation { get; init; } = ConnectionOrientation.OutputToInput;
     public UpProjectionUse UpProjection { get; init; } = UpProjectionUse.Ignore;
     public PathRule PathRule { get; init; } = PathRule.ShortestPath;
-    public HopRule HopRule { get; init; } = HopRule.AdjacentLayers;
-    /// <summary>Pairs more than this many layers apart get <see cref="NoConnection"/>.</summary>
-    public int MaxSpan { get; init; } = 3;
+    public HopRule HopRule { get; init; } = HopRule.AnyLaterLayer;
+    public SameLayerRule SameLayer { get; init; } = SameLayerRule.None;
+    /// <summary>Pairs more than this many layers apart get <see cref="NoConnection"/>; 0 = no limit.</summary>
+    public int MaxSpan { get; init; }
     /// <summary>Sentinel distance for same layer, too far, w = 0 or no path.</summary>
     public double NoConnection { get; init; } = 1000;
 
@@ -74,8 +90,17 @@ public sealed record StructuralGraphOptions
     };
 
     /// <summary>
-    /// Corrected: write→read orientation for every architecture, shortest path over the layered graph of the fact's
-    /// neurons (method.md §8), same span and sentinel so the clustering thresholds keep their meaning.
+    /// Corrected: write→read orientation for every architecture, shortest path over the fact's neurons in which any
+    /// neuron connects to any later one (the residual stream, method.md §8), no span limit.
     /// </summary>
     public static StructuralGraphOptions Corrected { get; } = new();
+
+    public void Validate()
+    {
+        if (MaxSpan < 0) throw new DknInputException($"structural graph: max span must be 0 (no limit) or more (got {MaxSpan})");
+        if (PathRule == PathRule.AuthorsCombination && MaxSpan < 1) throw new DknInputException("structural graph: the authors' path rule needs a max span of at least 1");
+        if (!(NoConnection > 0)) throw new DknInputException($"structural graph: the no-connection sentinel must be positive (got {NoConnection})");
+    }
+
+    internal bool WithinSpan(int delta) => MaxSpan == 0 || delta <= MaxSpan;
 }

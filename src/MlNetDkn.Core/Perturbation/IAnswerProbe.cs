@@ -13,10 +13,12 @@ public sealed record ProbeConfiguration(IReadOnlyCollection<Neuron> Neurons, dou
 
 /// <summary>
 /// How the model answers under one configuration: the teacher-forced log-probability of the whole answer, the rank
-/// of its first token among all next tokens (0 = the model's top choice), and whether every answer token is the
-/// argmax given the gold tokens before it (greedy decoding would produce the answer).
+/// of its first token among all next tokens (0 = the model's top choice), whether every answer token is the argmax
+/// given the gold tokens before it (greedy decoding would produce the answer), and the logit margin: per answer
+/// token, the gold logit minus the largest other logit, averaged over the answer's tokens (positive when the answer
+/// wins; unlike P it does not saturate).
 /// </summary>
-public readonly record struct AnswerScore(double LogProbability, int FirstTokenRank, bool Greedy)
+public readonly record struct AnswerScore(double LogProbability, int FirstTokenRank, bool Greedy, double Margin = double.NaN)
 {
     public double Probability => Math.Exp(LogProbability);
 }

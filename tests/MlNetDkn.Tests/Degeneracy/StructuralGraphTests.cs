@@ -7,6 +7,9 @@ public class StructuralGraphTests
     // 1-D vectors: w(A, B) = out(A) · in(B) is a product of two scalars.
     static readonly Neuron A = new(0, 0), P = new(1, 0), Q = new(1, 1), B = new(2, 0), Far = new(4, 0), Same = new(0, 1);
 
+    /// <summary>The layered graph (hops only between consecutive layers, span ≤ 3): the earlier corrected default.</summary>
+    static readonly StructuralGraphOptions Layered = StructuralGraphOptions.Corrected with { HopRule = HopRule.AdjacentLayers, MaxSpan = 3 };
+
     static FakeVectors Chain() => new FakeVectors(1)
         .Set(A, [1], [1])
         .Set(Same, [1], [1])
@@ -18,7 +21,7 @@ public class StructuralGraphTests
     [Fact]
     public void Shortest_path_takes_the_cheapest_route_through_the_facts_neurons()
     {
-        var g = StructuralGraph.Build([A, P, Q, B], Chain(), StructuralGraphOptions.Corrected);
+        var g = StructuralGraph.Build([A, P, Q, B], Chain(), Layered);
         Assert.Equal(1.0, g[0, 1]);
         Assert.Equal(2.0, g[0, 2]);
         Assert.Equal(2.0, g[0, 3], 12);   // min(1 + 1, 2 + 0.25)
@@ -32,7 +35,7 @@ public class StructuralGraphTests
     {
         // Δ = 2 with one neuron in the middle layer: the authors need a pair there, so they report no connection.
         var authors = StructuralGraph.Build([A, P, B], Chain(), StructuralGraphOptions.DknAuthors(false));
-        var corrected = StructuralGraph.Build([A, P, B], Chain(), StructuralGraphOptions.Corrected);
+        var corrected = StructuralGraph.Build([A, P, B], Chain(), Layered);
         Assert.Equal(1000, authors[0, 2]);
         Assert.Equal(2.0, corrected[0, 2], 12);
     }
@@ -53,21 +56,47 @@ public class StructuralGraphTests
     [Fact]
     public void Span_limit_and_missing_layers_give_the_sentinel()
     {
-        var g = StructuralGraph.Build([A, P, B, Far], Chain(), StructuralGraphOptions.Corrected);
+        var g = StructuralGraph.Build([A, P, B, Far], Chain(), Layered);
         Assert.Equal(1000, g[0, 3]);   // Δ = 4 > 3
         Assert.Equal(1000, g[2, 3]);   // Δ = 2 but nothing in layer 3
-        var g2 = StructuralGraph.Build([A, Far], Chain(), StructuralGraphOptions.Corrected with { MaxSpan = 5 });
+        var g2 = StructuralGraph.Build([A, Far], Chain(), Layered with { MaxSpan = 5 });
         Assert.Equal(1000, g2[0, 1]);  // within span, no path through layers 1..3
+        // The residual-stream default has no span limit: layer 0 writes straight into layer 4's input.
+        Assert.Equal(1.0, StructuralGraph.Build([A, Far], Chain(), StructuralGraphOptions.Corrected)[0, 1], 12);
     }
 
     [Fact]
     public void Any_later_layer_hops_use_the_direct_residual_connection()
     {
         var v = Chain().Set(B, [4], [1]);   // w(A,B) = 4 direct → 0.25; w(P,B) = 4 → 0.25
-        var layered = StructuralGraph.Build([A, P, B], v, StructuralGraphOptions.Corrected);
-        var direct = StructuralGraph.Build([A, P, B], v, StructuralGraphOptions.Corrected with { HopRule = HopRule.AnyLaterLayer });
+        var layered = StructuralGraph.Build([A, P, B], v, Layered);
+        var direct = StructuralGraph.Build([A, P, B], v, StructuralGraphOptions.Corrected);
+        Assert.Equal(HopRule.AnyLaterLayer, StructuralGraphOptions.Corrected.HopRule);
         Assert.Equal(1.25, layered[0, 2], 12);
         Assert.Equal(0.25, direct[0, 2], 12);
+    }
+
+    [Fact]
+    public void Same_layer_neurons_connect_through_the_residual_stream_only_when_asked()
+    {
+        var v = Chain().Set(Same, [3], [0.5]);   // out(A)·in(Same) = 3, out(Same)·in(A) = 0.5 → w = 3
+        Assert.Equal(1000, StructuralGraph.Build([A, Same], v, StructuralGraphOptions.Corrected with { NoConnection = 1000 })[0, 1]);
+        var g = StructuralGraph.Build([A, Same], v, StructuralGraphOptions.Corrected with { SameLayer = SameLayerRule.ResidualStream });
+        Assert.Equal(1 / 3.0, g[0, 1], 12);
+        Assert.Equal(g[0, 1], g[1, 0]);
+    }
+
+    [Fact]
+    public void Baselines_get_a_finite_fill_and_no_clusters_without_any_connection()
+    {
+        var g = new StructuralGraph([A, P, B], new double[,] { { 0, 2, 1e12 }, { 2, 0, 5 }, { 1e12, 5, 0 } });
+        var filled = g.WithFiniteFill(1e11)!;
+        Assert.Equal(10, filled[0, 2]);   // twice the largest real distance
+        Assert.Equal(2, filled[0, 1]);
+        Assert.Equal(2, g.FiniteEdges(1e11));
+        var none = new StructuralGraph([A, P], new double[,] { { 0, 1e12 }, { 1e12, 0 } });
+        Assert.Null(none.WithFiniteFill(1e11));
+        Assert.Equal(0, none.FiniteEdges(1e11));
     }
 
     [Fact]

@@ -14,6 +14,9 @@ internal sealed class ConnectionWeights(INeuronVectorSource vectors, StructuralG
         return options.UpProjection == UpProjectionUse.Add ? gate + up : Math.Sqrt(gate * gate + up * up);
     }
 
+    /// <summary>Same-layer pair: the larger of |out(A)·in(B)| and |out(B)·in(A)| (see <see cref="SameLayerRule.ResidualStream"/>).</summary>
+    public double SameLayerWeight(Neuron a, Neuron b) => Math.Max(Math.Abs(Weight(a, b)), Math.Abs(Weight(b, a)));
+
     /// <summary>|1/w|, or the sentinel when w is exactly 0 (as the authors' code).</summary>
     public double Hop(Neuron a, Neuron b)
     {

@@ -2,8 +2,8 @@ namespace MlNetDkn.Degeneracy.Internal;
 
 /// <summary>
 /// Corrected multi-hop distance: Dijkstra from each neuron over the fact's neurons, hops only forward in depth with cost
-/// |1/w|, restricted to the pair's layer window (so a path never leaves [l_A, l_B]). Same layer, span > MaxSpan and no
-/// path get the sentinel.
+/// |1/w|, restricted to the pair's layer window (so a path never leaves [l_A, l_B]). Span > MaxSpan and no path get
+/// the sentinel; same-layer pairs get the sentinel or, with <see cref="SameLayerRule.ResidualStream"/>, a direct hop.
 /// </summary>
 internal static class ShortestPathDistances
 {
@@ -16,7 +16,7 @@ internal static class ShortestPathDistances
             for (int j = 0; j < k; j++)
             {
                 int delta = kns[j].Layer - kns[i].Layer;
-                bool allowed = o.HopRule == HopRule.AdjacentLayers ? delta == 1 : delta >= 1 && delta <= o.MaxSpan;
+                bool allowed = o.HopRule == HopRule.AdjacentLayers ? delta == 1 : delta >= 1 && o.WithinSpan(delta);
                 double w = allowed ? hops.Weight(kns[i], kns[j]) : 0;
                 cost[i, j] = w != 0 ? Math.Abs(1 / w) : double.PositiveInfinity;
             }
@@ -30,13 +30,17 @@ internal static class ShortestPathDistances
                 if (t == s) continue;
                 int delta = kns[t].Layer - kns[s].Layer;
                 if (delta < 1) continue;   // filled from the earlier endpoint
-                double v = delta > o.MaxSpan || double.IsPositiveInfinity(dist[t]) ? o.NoConnection : dist[t];
+                double v = !o.WithinSpan(delta) || double.IsPositiveInfinity(dist[t]) ? o.NoConnection : dist[t];
                 d[s, t] = d[t, s] = v;
             }
         }
         for (int i = 0; i < k; i++)
-            for (int j = 0; j < k; j++)
-                if (i != j && kns[i].Layer == kns[j].Layer) d[i, j] = o.NoConnection;
+            for (int j = i + 1; j < k; j++)
+                if (kns[i].Layer == kns[j].Layer)
+                {
+                    double w = o.SameLayer == SameLayerRule.ResidualStream ? hops.SameLayerWeight(kns[i], kns[j]) : 0;
+                    d[i, j] = d[j, i] = w != 0 ? Math.Abs(1 / w) : o.NoConnection;
+                }
         return d;
     }
 

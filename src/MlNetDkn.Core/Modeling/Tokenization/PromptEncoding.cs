@@ -5,6 +5,19 @@ namespace MlNetDkn.Modeling.Tokenization;
 /// tokenizers (as their Hugging Face tokenizers add it), and the answer as the continuation of the prompt, i.e. with
 /// a leading space for byte-level BPE (" Paris", not "Paris"); never with special tokens.
 /// </summary>
+/// <summary>How an answer string becomes target tokens.</summary>
+public enum AnswerEncoding
+{
+    /// <summary>The continuation of the prompt (leading space for byte-level BPE), no special tokens: the default.</summary>
+    Natural,
+    /// <summary>
+    /// The DKN authors' <c>tokenizer.encode(target)</c>: no leading space (GPT-2 "yamaha" becomes "y","am","aha") and,
+    /// for SentencePiece models, BOS prepended, so the first target token is &lt;s&gt; (method.md §1.4, §7 items 4–5).
+    /// Their attribution also lowercases the answer (see <see cref="PromptEncoding.AuthorsTarget"/>).
+    /// </summary>
+    DknAuthors,
+}
+
 public static class PromptEncoding
 {
     public static bool AddsBos(ITextTokenizer tokenizer) => tokenizer.Kind is "sentencepiece" or "llama2c";
@@ -13,6 +26,20 @@ public static class PromptEncoding
     {
         if (string.IsNullOrWhiteSpace(prompt)) throw new DknInputException("empty prompt");
         return tokenizer.Encode(prompt, AddsBos(tokenizer)).Select(i => (long)i).ToArray();
+    }
+
+    public static long[] Answer(ITextTokenizer tokenizer, string answer, AnswerEncoding encoding) =>
+        encoding == AnswerEncoding.Natural ? Answer(tokenizer, answer) : AuthorsTarget(tokenizer, answer, lowercase: false);
+
+    /// <summary>The authors' target tokens: encode(answer) with default special tokens (BOS for SentencePiece
+    /// tokenizers), no leading space; <paramref name="lowercase"/> as their attribution does (get_neurons).</summary>
+    public static long[] AuthorsTarget(ITextTokenizer tokenizer, string answer, bool lowercase)
+    {
+        if (string.IsNullOrWhiteSpace(answer)) throw new DknInputException("empty answer");
+        var text = lowercase ? answer.Trim().ToLowerInvariant() : answer.Trim();
+        var ids = tokenizer.Encode(text, AddsBos(tokenizer)).Select(i => (long)i).ToArray();
+        if (ids.Length == 0) throw new DknInputException($"answer '{answer}' encodes to no tokens");
+        return ids;
     }
 
     public static long[] Answer(ITextTokenizer tokenizer, string answer)

@@ -18,9 +18,14 @@ internal static class AnswerScoring
         // Rank of the first answer token: how many tokens score strictly higher.
         var rank = logProbs[TensorIndex.Colon, 0].gt(gold[TensorIndex.Colon, 0]).sum(-1);          // [n]
         var greedy = logProbs.argmax(-1).eq(targets.squeeze(-1)).all(-1);                          // [n]
+        // Margin: gold minus the best other token, per answer position, then averaged.
+        var minusInf = full(targets.shape, double.NegativeInfinity, ScalarType.Float64, logits.device);    // [n, T_a, 1]
+        var others = logProbs.scatter(-1, targets, minusInf).max(-1).values;                        // [n, T_a]
+        var margin = (gold.squeeze(-1) - others).mean([-1]);                                       // [n]
         var j = joint.cpu().data<double>().ToArray();
         var r = rank.cpu().data<long>().ToArray();
         var g = greedy.cpu().data<bool>().ToArray();
-        return Enumerable.Range(0, (int)n).Select(i => new AnswerScore(j[i], (int)r[i], g[i])).ToArray();
+        var m = margin.cpu().data<double>().ToArray();
+        return Enumerable.Range(0, (int)n).Select(i => new AnswerScore(j[i], (int)r[i], g[i], m[i])).ToArray();
     }
 }

@@ -20,19 +20,32 @@ public sealed class FindDegenerateNeuronsStep : IStageStep
         ["methods"] = OptionSpec.Text(null, "Comma-separated: ntc, hierarchical, dbscan, kmeans, src-pairs (default: the preset's)"),
         ["t_low"] = OptionSpec.Number(null, "Largest relative drop one component may cause (default 0.05)"),
         ["t_high"] = OptionSpec.Number(null, "Smallest relative drop all components must cause in strict mode (default 0.3)"),
-        ["max_neurons"] = OptionSpec.Int(64, "Knowledge neurons per fact entering the graph (highest first; 0 = all)"),
+        ["measure"] = OptionSpec.Text(null, "What the check measures drops of (default: the preset's, probability)", "probability", "log-probability", "logit-margin"),
+        ["prompts"] = OptionSpec.Int(null, "Check on the first N prompts of each fact (0 = all; default: the preset's, all for default, 1 for dkn-authors)"),
+        ["aggregation"] = OptionSpec.Text(null, "Over checked prompts: all (every prompt must pass) or mean (default all)", "all", "mean"),
+        ["same_layer"] = OptionSpec.Text(null, "Same-layer connections: none, or residual-stream (default none)", "none", "residual-stream"),
+        ["max_neurons"] = OptionSpec.Int(null, "Knowledge neurons per fact entering the graph (highest first; 0 = all; default: 64, the authors' 0)"),
         ["recheck"] = OptionSpec.Bool(true, "Re-check every DKN found by full recomputation"),
         ["folder"] = OptionSpec.Text("dkn", "Output sub-folder (tables, plots, resumable store)"),
     };
 
     public static DknStageOptions ToOptions(ResolvedOptions o)
     {
-        var options = DknOptions.FromPreset(o.GetString("preset"));
+        var stage = DknStageOptions.FromPreset(o.GetString("preset"));
+        var options = stage.Dkn;
         if (o.GetStringOrNull("methods") is string methods)
             options = options with { Methods = methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(DknOptions.ParseMethod).ToArray() };
-        if (o.Values["t_low"] is double l) options = options with { Check = options.Check with { TLow = l } };
-        if (o.Values["t_high"] is double h) options = options with { Check = options.Check with { THigh = h } };
-        return new DknStageOptions { Dkn = options, MaxNeurons = o.GetInt("max_neurons"), Recheck = o.GetBool("recheck") };
+        var check = options.Check;
+        if (o.Values["t_low"] is double l) check = check with { TLow = l };
+        if (o.Values["t_high"] is double h) check = check with { THigh = h };
+        if (o.GetStringOrNull("measure") is string m)
+            check = check with { Measure = m switch { "log-probability" => CheckMeasure.LogProbability, "logit-margin" => CheckMeasure.LogitMargin, _ => CheckMeasure.Probability } };
+        if (o.Values["prompts"] is int p) check = check with { Prompts = p };
+        if (o.GetStringOrNull("aggregation") is string a) check = check with { Aggregation = a == "mean" ? PromptAggregation.Mean : PromptAggregation.All };
+        options = options with { Check = check };
+        if (o.GetStringOrNull("same_layer") is string same)
+            options = options with { SameLayer = same == "residual-stream" ? SameLayerRule.ResidualStream : SameLayerRule.None };
+        return stage with { Dkn = options, MaxNeurons = o.Values["max_neurons"] is int n ? n : stage.MaxNeurons, Recheck = o.GetBool("recheck") };
     }
 
     public IEnumerable<string> Check(ResolvedOptions o)
