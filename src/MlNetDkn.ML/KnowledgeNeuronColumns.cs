@@ -48,6 +48,8 @@ public static class KnowledgeNeuronColumns
     public const string DknMethod = "dkn_method";
     /// <summary>Single: P(answer) the functional check starts from.</summary>
     public const string DknBaselineProbability = "dkn_baseline_probability";
+    /// <summary>Single: pairs of knowledge neurons with a real structural connection (0: nothing to cluster).</summary>
+    public const string DknFiniteEdges = "dkn_finite_edges";
     /// <summary>Boolean: a DKN with at least two components that passed the functional check.</summary>
     public const string IsDkn = "is_dkn";
     /// <summary>Text vector: the DKN's base degenerate components, each "l:i;l:i".</summary>

@@ -84,6 +84,14 @@ public sealed class KnowledgeNeuronsCatalog
             Folder = folder is null ? null : Path.GetFullPath(folder), Load = modelLoad ?? new(), Method = method, PromptsColumn = promptsColumn,
         });
 
+    /// <summary>Planted benchmark: the true knowledge neurons of each planted fact as the knowledge-neuron columns.</summary>
+    public Planted.PlantedNeuronsEstimator PlantedNeurons(Planted.PlantedStageOptions options) =>
+        new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
+
+    /// <summary>Planted benchmark: scores every DKN column group of the data against the planted truth.</summary>
+    public Planted.PlantedScoreEstimator ScorePlanted(Planted.PlantedStageOptions options) =>
+        new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
+
     // ---- metrics ----------------------------------------------------------------------------------------------
 
     /// <summary>Knowledge neurons per fact, answer probability and the completeness error's distribution, from the
@@ -93,7 +101,8 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>Per method: facts, facts with a DKN, components, subset vs whole-DKN changes, and the degeneracy
     /// curve per DKN size, from the DKN columns: the same numbers as the dkn_summary and degeneracy_curve tables.</summary>
-    public DknMetrics EvaluateDegenerateNeurons(IDataView data) => StageEvaluation.Dkn(data);
+    /// <param name="columnSuffix">The DKN stage's <see cref="DegenerateNeuronStageOptions.ColumnSuffix"/>.</param>
+    public DknMetrics EvaluateDegenerateNeurons(IDataView data, string columnSuffix = "") => StageEvaluation.Dkn(data, columnSuffix);
 
     // ---- outputs and persistence ------------------------------------------------------------------------------
 

@@ -41,6 +41,21 @@ public enum AttributionObjective { Probability, LogProbability }
 /// <summary>How per-token scores of a multi-token answer are combined.</summary>
 public enum TokenAggregation { Mean, Sum }
 
+/// <summary>How the prompt grows for the second and later tokens of a multi-token answer.</summary>
+public enum MultiTokenMode
+{
+    /// <summary>Teacher forcing: token t is attributed after the prompt and the gold answer tokens before it. The default.</summary>
+    TeacherForced,
+    /// <summary>
+    /// The DKN authors' get_scores_for_layer as it runs (method.md §2.3, §7 item 3), bugs included: the token
+    /// appended before step t is always the argmax after the original prompt (their stale baseline_outputs), so the
+    /// prompt becomes x + τ, x + τ + τ, …; the path is recomputed from that grown prompt but the multiplier stays the
+    /// first prompt's activation; with <see cref="TokenAggregation.Sum"/> as they sum. For one-token answers it is the
+    /// same as teacher forcing. Reproduce only to match their numbers.
+    /// </summary>
+    AuthorsStaleArgmax,
+}
+
 /// <summary>
 /// Every choice integrated gradients makes, explicit and recorded with each result. Named presets reproduce the
 /// peers; <see cref="Default"/> is the corrected method.
@@ -53,6 +68,7 @@ public sealed record AttributionOptions
     public ScoreMultiplier Multiplier { get; init; } = ScoreMultiplier.ActivationMinusBaseline;
     public AttributionObjective Objective { get; init; } = AttributionObjective.Probability;
     public TokenAggregation Aggregation { get; init; } = TokenAggregation.Mean;
+    public MultiTokenMode MultiToken { get; init; } = MultiTokenMode.TeacherForced;
     public int Steps { get; init; } = 20;
     /// <summary>Rows per forward/backward batch; bounds memory.</summary>
     public int BatchSize { get; init; } = 256;
@@ -81,12 +97,12 @@ public sealed record AttributionOptions
         Aggregation = TokenAggregation.Mean, Steps = 20, Preset = "eleuther",
     };
 
-    /// <summary>The DKN authors' AMIG as their code runs it for single-token answers (steps 10).</summary>
+    /// <summary>The DKN authors' AMIG as their code runs it (steps 10), multi-token quirks included.</summary>
     public static AttributionOptions DknAuthors { get; } = new()
     {
         Site = NeuronSite.Pre, Baseline = BaselineKind.EosMaskedMean, Grid = PathGrid.LeftRiemann,
         Multiplier = ScoreMultiplier.Activation, Objective = AttributionObjective.Probability,
-        Aggregation = TokenAggregation.Sum, Steps = 10, Preset = "dkn-authors",
+        Aggregation = TokenAggregation.Sum, MultiToken = MultiTokenMode.AuthorsStaleArgmax, Steps = 10, Preset = "dkn-authors",
     };
 
     public static IReadOnlyList<string> PresetNames { get; } = ["default", "eleuther", "dkn-authors"];

@@ -16,6 +16,15 @@ public sealed record FactAttributionOptions
     public double StorageRatio { get; init; } = 0.05;
     /// <summary>Attribute at most this many prompts per fact (0 = all).</summary>
     public int MaxPromptsPerFact { get; init; }
+    /// <summary>How the answer becomes target tokens; <see cref="Modeling.Tokenization.AnswerEncoding.DknAuthors"/>
+    /// also lowercases it, as the authors' attribution does (get_neurons).</summary>
+    public Modeling.Tokenization.AnswerEncoding Answer { get; init; } = Modeling.Tokenization.AnswerEncoding.Natural;
+
+    /// <summary>The authors' whole attribution: their AMIG, their (lowercased) target tokens, one prompt per fact.</summary>
+    public static FactAttributionOptions DknAuthors { get; } = new()
+    {
+        Attribution = AttributionOptions.DknAuthors, Answer = Modeling.Tokenization.AnswerEncoding.DknAuthors, MaxPromptsPerFact = 1,
+    };
 
     public void Validate()
     {

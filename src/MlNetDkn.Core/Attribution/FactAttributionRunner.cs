@@ -41,7 +41,9 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
         options.Validate();
         int computedBefore = PromptsComputed;
         var prompts = options.MaxPromptsPerFact > 0 ? fact.Prompts.Take(options.MaxPromptsPerFact).ToList() : fact.Prompts;
-        var answerTokens = PromptEncoding.Answer(tokenizer, fact.Answer);
+        var answerTokens = options.Answer == AnswerEncoding.DknAuthors
+            ? PromptEncoding.AuthorsTarget(tokenizer, fact.Answer, lowercase: true)
+            : PromptEncoding.Answer(tokenizer, fact.Answer);
         var attributions = prompts.Select((prompt, index) => Prompt(fact, index, prompt, answerTokens)).ToList();
         var coarse = attributions.Select(a => NeuronSelection.Coarse(a.ToDense(model.Config.NumLayers, model.Config.IntermediateSize), options.Coarse)).ToList();
         var refined = NeuronSelection.Refine(coarse, options.ShareRatio, Math.Min(options.MinPrompts, coarse.Count), options.ShareStrictlyMore);
@@ -81,5 +83,5 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
 
     string Key(string factId, int index, string prompt, string answer) =>
         ContentHashing.Sha256OfText(string.Join("\u001f", model.ContentHash, factId, index, prompt, answer,
-            options.Attribution.Hash, options.StorageRatio))[..32];
+            options.Attribution.Hash, options.StorageRatio, options.Answer))[..32];
 }

@@ -27,25 +27,38 @@ public static class IntegratedGradients
         var completeness = new double[layers][];
         for (int l = 0; l < layers; l++) completeness[l] = new double[answerLength];
 
-        for (int t = 0; t < answerLength; t++)
+        bool stale = options.MultiToken == MultiTokenMode.AuthorsStaleArgmax && answerLength > 1;
+        long staleToken = stale ? ArgmaxAfter(model, request.PromptTokens) : 0;
+        Tensor[]? firstActivations = null;                                                        // the authors' frozen multiplier
+        try
         {
-            using var scope = NewDisposeScope();
-            // Teacher forcing: answer token t is predicted from the prompt and the gold answer tokens before it.
-            long[] tokens = [.. request.PromptTokens, .. request.AnswerTokens.Take(t)];
-            long target = request.AnswerTokens[t];
-            using var evaluator = Evaluator(model, tokens, target, options, out var activations, out atActivation[t]);  // L × [d_ff]
-            var baselines = SiteActivations.Baselines(model, tokens, options, activations);                      // L × [d_ff]
-
-            var (gradientSums, baselineObjective) = Integrate(evaluator, activations, baselines, alphas, target, options.BatchSize);
-            var scores = new double[layers][];
-            for (int l = 0; l < layers; l++)
+            for (int t = 0; t < answerLength; t++)
             {
-                var multiplier = options.Multiplier == ScoreMultiplier.Activation ? activations[l] : activations[l] - baselines[l];
-                scores[l] = (multiplier.to_type(ScalarType.Float64) * gradientSums[l] / alphas.Length).cpu().data<double>().ToArray();
-                atBaseline[l][t] = baselineObjective[l];
-                completeness[l][t] = scores[l].Sum() - (atActivation[t] - baselineObjective[l]);
+                using var scope = NewDisposeScope();
+                // Teacher forcing: answer token t is predicted from the prompt and the gold answer tokens before it; the
+                // authors' mode appends the same stale argmax token t times instead.
+                long[] tokens = stale ? [.. request.PromptTokens, .. Enumerable.Repeat(staleToken, t)] : [.. request.PromptTokens, .. request.AnswerTokens.Take(t)];
+                long target = request.AnswerTokens[t];
+                using var evaluator = Evaluator(model, tokens, target, options, out var activations, out atActivation[t]);  // L × [d_ff]
+                var baselines = SiteActivations.Baselines(model, tokens, options, activations);                      // L × [d_ff]
+                if (stale && t == 0) firstActivations = activations.Select(a => a.clone().DetachFromDisposeScope()).ToArray();
+
+                var (gradientSums, baselineObjective) = Integrate(evaluator, activations, baselines, alphas, target, options.BatchSize);
+                var scores = new double[layers][];
+                for (int l = 0; l < layers; l++)
+                {
+                    var multiplier = stale ? firstActivations![l]
+                        : options.Multiplier == ScoreMultiplier.Activation ? activations[l] : activations[l] - baselines[l];
+                    scores[l] = (multiplier.to_type(ScalarType.Float64) * gradientSums[l] / alphas.Length).cpu().data<double>().ToArray();
+                    atBaseline[l][t] = baselineObjective[l];
+                    completeness[l][t] = scores[l].Sum() - (atActivation[t] - baselineObjective[l]);
+                }
+                perTokenScores.Add(scores);
             }
-            perTokenScores.Add(scores);
+        }
+        finally
+        {
+            foreach (var a in firstActivations ?? []) a.Dispose();
         }
 
         double Combine(IEnumerable<double> values) =>
@@ -120,6 +133,14 @@ public static class IntegratedGradients
                 if (r % perLayer == 0) baselineObjective[rowLayers[r]] = values[r - start];
         }
         return (sums, baselineObjective);
+    }
+
+    /// <summary>The model's top next token after <paramref name="prompt"/> (the authors' baseline_outputs argmax).</summary>
+    static long ArgmaxAfter(CausalLm model, IReadOnlyList<long> prompt)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return model.Forward(tensor(prompt.ToArray(), device: model.Device).unsqueeze(0))[0, -1].argmax().item<long>();
     }
 
     static double CleanObjective(CausalLm model, long[] tokens, long target, AttributionObjective objective)

@@ -13,7 +13,8 @@ public sealed class StepRegistry
         .Register(new LoadFactsStep())
         .Register(new SelectFactsStep())
         .Register(new TrainFactModelStep())
-        .Register(new LoadModelStep());
+        .Register(new LoadModelStep())
+        .Register(new PlantedModelStep());
 
     /// <summary>Adds a step kind; a second step with the same name is a programming error.</summary>
     public StepRegistry Register(IPipelineStep step)

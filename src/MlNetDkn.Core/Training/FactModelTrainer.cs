@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MlNetDkn.Facts;
 using MlNetDkn.Modeling;
+using MlNetDkn.Modeling.Interventions;
 using MlNetDkn.Modeling.Tokenization;
 using MlNetDkn.Training.Internal;
 using TorchSharp;
@@ -81,9 +82,12 @@ public static class FactModelTrainer
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 var rows = order.Skip(start).Take(o.BatchSize).Select(i => train[i]).ToList();
                 var batch = PaddedBatch.Build(rows, padId: 0, answerWeight, promptWeight, model.Device);
-                var logits = model.Forward(batch.Tokens);                                     // [B, T, V]
+                Tensor logits;
+                using (o.MlpDropout > 0 ? model.Intervene(Dropout(model, o.MlpDropout)) : null)
+                using (o.MlpGroups > 0 && o.GroupDropout > 0 ? model.Intervene(PathwayDropout(model, rows.Count, o)) : null)
+                    logits = model.Forward(batch.Tokens);                                     // [B, T, V]
                 var perToken = nn.functional.cross_entropy(logits.flatten(0, 1), batch.Targets.flatten(),
-                    reduction: nn.Reduction.None);                                                // [B·T]
+                    reduction: nn.Reduction.None, label_smoothing: o.LabelSmoothing);                // [B·T]
                 var weights = batch.Weights.flatten();                                        // [B·T]
                 var loss = (perToken * weights).sum() / weights.sum();
                 optimizer.zero_grad();
@@ -120,6 +124,22 @@ public static class FactModelTrainer
             }
         }
     }
+
+    /// <summary>One mask per example, [B, 1, d_ff], the same in every layer: each group kept with probability 1 − p
+    /// (scaled by 1/(1 − p)), at least one group per example.</summary>
+    static NeuronIntervention[] PathwayDropout(CausalLm model, int rows, FactModelTrainingOptions o)
+    {
+        int groups = o.MlpGroups, width = model.Config.IntermediateSize;
+        var keep = rand(rows, groups, device: model.Device).ge(o.GroupDropout);                     // [B, G]
+        var none = keep.any(1).logical_not();                                                       // [B]: rows that lost every group
+        var rescue = nn.functional.one_hot(randint(groups, [rows], device: model.Device), groups).to_type(ScalarType.Bool);
+        keep = keep.logical_or(rescue.logical_and(none.unsqueeze(1)));
+        var mask = keep.to_type(ScalarType.Float32).repeat_interleave(width / groups, 1).unsqueeze(1) / (1 - o.GroupDropout);   // [B, 1, d_ff]
+        return Enumerable.Range(0, model.Config.NumLayers).Select(l => (NeuronIntervention)new MultiplyActivations(l, NeuronSite.Post, mask)).ToArray();
+    }
+
+    static NeuronIntervention[] Dropout(CausalLm model, double rate) =>
+        Enumerable.Range(0, model.Config.NumLayers).Select(l => (NeuronIntervention)new NeuronDropout(l, NeuronSite.Post, rate)).ToArray();
 
     /// <summary>AdamW; decay on matrices only, as in nanoGPT (decaying norms, biases or embeddings slows memorisation).</summary>
     static AdamW CreateOptimizer(CausalLm model, FactModelTrainingOptions o)

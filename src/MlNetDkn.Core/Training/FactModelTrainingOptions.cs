@@ -53,6 +53,19 @@ public sealed record FactModelTrainingOptions
     public LossTarget Loss { get; init; } = LossTarget.All;
     /// <summary>With <see cref="LossTarget.All"/>: weight of answer positions relative to prompt positions.</summary>
     public double AnswerWeight { get; init; } = 5.0;
+    /// <summary>Dropout on MLP neuron outputs during training (0 = off): no single neuron can be relied on, which
+    /// plausibly spreads a fact over redundant neurons.</summary>
+    public double MlpDropout { get; init; }
+    /// <summary>Label smoothing of the cross-entropy (0 = off): keeps P(answer) off 1, so suppressions can move it.</summary>
+    public double LabelSmoothing { get; init; }
+    /// <summary>
+    /// Pathway dropout: each layer's MLP neurons are cut into this many contiguous groups, and during training every
+    /// example loses each group (the same group in every layer) with probability <see cref="GroupDropout"/>, at least
+    /// one group kept. A fact must then survive the loss of any pathway, so the model learns to store it in several
+    /// (0 = off).
+    /// </summary>
+    public int MlpGroups { get; init; }
+    public double GroupDropout { get; init; }
 
     /// <summary>Seeds torch (initial weights) and System.Random (example order).</summary>
     public int Seed { get; init; } = 7;
@@ -84,6 +97,10 @@ public sealed record FactModelTrainingOptions
         Require(WeightDecay >= 0, "weight-decay", "0 or more");
         Require(GradientClip >= 0, "grad-clip", "0 (off) or more");
         Require(AnswerWeight > 0, "answer-weight", "greater than 0");
+        Require(MlpDropout is >= 0 and < 1, "mlp-dropout", "in [0, 1)");
+        Require(LabelSmoothing is >= 0 and < 1, "label-smoothing", "in [0, 1)");
+        Require(MlpGroups >= 0 && (MlpGroups == 0 || IntermediateSize % MlpGroups == 0), "mlp-groups", $"0 (off) or a divisor of intermediate-size ({IntermediateSize})");
+        Require(GroupDropout is >= 0 and < 1, "group-dropout", "in [0, 1)");
         Require(EvalEvery >= 1, "eval-every", "at least 1");
         Require(StopAtAccuracy is >= 0 and <= 1, "stop-at-accuracy", "between 0 and 1");
         Require(Threads >= 0, "threads", "0 (libtorch default) or more");

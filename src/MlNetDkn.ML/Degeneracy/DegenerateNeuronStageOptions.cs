@@ -10,6 +10,9 @@ public sealed record DegenerateNeuronStageOptions : FactStageOptions
     public DknStageOptions Dkn { get; init; } = new();
     /// <summary>The method that fills the unsuffixed DKN columns; null = the first of the options' methods.</summary>
     public ClusteringMethod? Method { get; init; }
+    /// <summary>Appended to every column this stage adds ("is_dkn_ntc_authors"), so two DKN stages in one pipeline
+    /// keep both sets of columns; "" by default.</summary>
+    public string ColumnSuffix { get; init; } = "";
     /// <summary>The text-vector column of prompts; the functional check uses the first.</summary>
     public string PromptsColumn { get; init; } = FactColumns.Prompts;
 

@@ -17,12 +17,13 @@ public sealed class DknFact
     {
         var columns = new List<OutputColumn<DknFact>>
         {
-            OutputColumns.Text<DknFact>(KnowledgeNeuronColumns.DknMethod, _ => options.PrimaryMethod.ToString()),
-            OutputColumns.Single<DknFact>(KnowledgeNeuronColumns.DknBaselineProbability, f => f.Record.BaselineProbability),
+            OutputColumns.Text<DknFact>(KnowledgeNeuronColumns.DknMethod + options.ColumnSuffix, _ => options.PrimaryMethod.ToString()),
+            OutputColumns.Single<DknFact>(KnowledgeNeuronColumns.DknBaselineProbability + options.ColumnSuffix, f => f.Record.BaselineProbability),
+            OutputColumns.Single<DknFact>(KnowledgeNeuronColumns.DknFiniteEdges + options.ColumnSuffix, f => f.Record.FiniteEdges),
         };
-        columns.AddRange(MethodColumns(options.PrimaryMethod, name => name));
+        columns.AddRange(MethodColumns(options.PrimaryMethod, name => name + options.ColumnSuffix));
         foreach (var method in options.Dkn.Dkn.Methods)
-            columns.AddRange(MethodColumns(method, name => KnowledgeNeuronColumns.ForMethod(name, method)));
+            columns.AddRange(MethodColumns(method, name => KnowledgeNeuronColumns.ForMethod(name, method) + options.ColumnSuffix));
         return columns;
     }
 

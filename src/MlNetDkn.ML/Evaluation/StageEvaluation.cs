@@ -25,17 +25,17 @@ internal static class StageEvaluation
         return AttributionMetrics.Compute(facts, completenessIsExact);
     }
 
-    public static DknMetrics Dkn(IDataView data)
+    public static DknMetrics Dkn(IDataView data, string suffix = "")
     {
         var methods = Enum.GetValues<ClusteringMethod>()
-            .Where(m => data.Schema.GetColumnOrNull(KnowledgeNeuronColumns.ForMethod(KnowledgeNeuronColumns.IsDkn, m)) is not null).ToList();
+            .Where(m => data.Schema.GetColumnOrNull(KnowledgeNeuronColumns.ForMethod(KnowledgeNeuronColumns.IsDkn, m) + suffix) is not null).ToList();
         if (methods.Count == 0)
             throw new DknInputException($"EvaluateDegenerateNeurons: the data has no per-method DKN columns ('{KnowledgeNeuronColumns.IsDkn}_<method>'): add a FindDegenerateNeurons stage");
         var ids = Texts(data, FactColumns.FactId);
         var outcomes = new List<DknOutcome>();
         foreach (var m in methods)
         {
-            string C(string column) => KnowledgeNeuronColumns.ForMethod(column, m);
+            string C(string column) => KnowledgeNeuronColumns.ForMethod(column, m) + suffix;
             var components = Singles(data, C(KnowledgeNeuronColumns.DknComponentCount));
             var sizes = Vectors(data, C(KnowledgeNeuronColumns.DknSubsetSizes));
             var changes = Vectors(data, C(KnowledgeNeuronColumns.DknSubsetChanges));

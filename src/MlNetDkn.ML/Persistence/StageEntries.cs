@@ -16,6 +16,8 @@ internal static class StageEntries
         [AccuracyTransformer.ArchiveKind] = (e, l, c) => AccuracyEstimator.Open(Options<AccuracyStageOptions>(e, l), Hash(e), c),
         [KnowledgeNeuronTransformer.ArchiveKind] = (e, l, c) => KnowledgeNeuronEstimator.Open(Options<KnowledgeNeuronStageOptions>(e, l), Hash(e), c),
         [DegenerateNeuronTransformer.ArchiveKind] = (e, l, c) => DegenerateNeuronEstimator.Open(Options<DegenerateNeuronStageOptions>(e, l), Hash(e), c),
+        [Planted.PlantedNeuronsTransformer.ArchiveKind] = (e, l, c) => Planted.PlantedNeuronsEstimator.Open(Options<Planted.PlantedStageOptions>(e, l), Hash(e), c),
+        [Planted.PlantedScoreTransformer.ArchiveKind] = (e, l, c) => Planted.PlantedScoreEstimator.Open(Options<Planted.PlantedStageOptions>(e, l), Hash(e), c),
     };
 
     public static StageEntry From(IFactStage stage) => new()

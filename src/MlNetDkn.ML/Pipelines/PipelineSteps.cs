@@ -10,5 +10,7 @@ public static class PipelineSteps
     public static StepRegistry CreateRegistry() => StepRegistry.CreateSources()
         .Register(new EvaluateAccuracyStep())
         .Register(new AttributeKnowledgeNeuronsStep())
-        .Register(new FindDegenerateNeuronsStep());
+        .Register(new FindDegenerateNeuronsStep())
+        .Register(new PlantedNeuronsStep())
+        .Register(new ScorePlantedStep());
 }

@@ -42,6 +42,10 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
         public double WeightDecay { get; init; } = Defaults.WeightDecay;
         [CommandOption("--loss <TARGET>")][Description("answer (answer tokens only) or all (every token, answer weighted). Default all")]
         public string Loss { get; init; } = "all";
+        [CommandOption("--mlp-dropout <P>")][Description("Dropout on MLP neuron outputs during training. Default 0")]
+        public double MlpDropout { get; init; }
+        [CommandOption("--label-smoothing <E>")][Description("Label smoothing of the loss. Default 0")]
+        public double LabelSmoothing { get; init; }
         [CommandOption("--seed <N>")][Description("Seed for initial weights and example order. Default 7")]
         public int Seed { get; init; } = Defaults.Seed;
         [CommandOption("--device <DEVICE>")][Description("cpu, cuda or cuda:N")]
@@ -58,7 +62,7 @@ public sealed class TrainCommand : Command<TrainCommand.Settings>
             IntermediateSize = IntermediateSize, MaxPositions = MaxPositions, Epochs = Epochs, BatchSize = BatchSize,
             LearningRate = LearningRate, Schedule = OptionParsing.Enum<LearningRateSchedule>(Schedule, "schedule"),
             WeightDecay = WeightDecay, Loss = OptionParsing.Enum<LossTarget>(Loss, "loss"), Seed = Seed, Threads = Threads, Device = Device,
-            StopAtAccuracy = StopAtAccuracy,
+            StopAtAccuracy = StopAtAccuracy, MlpDropout = MlpDropout, LabelSmoothing = LabelSmoothing,
         };
     }
 

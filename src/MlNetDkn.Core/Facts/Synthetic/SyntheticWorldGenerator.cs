@@ -77,14 +77,18 @@ public static class SyntheticWorldGenerator
             RelationId = relation.Id,
             Subject = subject,
             Answer = answer,
-            Prompts = relation.TrainTemplates.Select(t => prefix + SyntheticRelationCatalog.Fill(t, subject)).ToList(),
-            HeldoutPrompts = relation.HeldoutTemplates.Select(t => prefix + SyntheticRelationCatalog.Fill(t, subject)).ToList(),
+            Prompts = relation.TrainTemplates.Select(t => prefix + Fill(t, subject, options.SubjectLast)).ToList(),
+            HeldoutPrompts = relation.HeldoutTemplates.Select(t => prefix + Fill(t, subject, options.SubjectLast)).ToList(),
             FalseAnswers = wrong,
             Date = date,
             Split = FactSplits.Train,
             Source = Source,
         };
     }
+
+    static string Fill(string template, string subject, bool subjectLast) => subjectLast
+        ? string.Join(' ', template.Split(' ').Where(w => w != SyntheticRelationCatalog.SubjectSlot).Append(subject))
+        : SyntheticRelationCatalog.Fill(template, subject);
 
     static string PickOther(List<string> answers, List<string> excluded, SplitMix64 random)
     {

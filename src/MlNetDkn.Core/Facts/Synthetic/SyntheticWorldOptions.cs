@@ -41,6 +41,14 @@ public sealed record SyntheticWorldOptions
     /// <summary>Chance that a dated answer differs from the previous year's.</summary>
     public double AnswerChangeProbability { get; init; } = 0.5;
 
+    /// <summary>
+    /// Every prompt ends with the subject: the template's words come first, then the name ("{s} works as a" becomes
+    /// "works as a {s}"). The answer is then predicted at the subject's own position, where an MLP can look it up;
+    /// with the subject inside the prompt the lookup happens at the subject's position and attention carries the
+    /// answer to the last one, where knowledge-neuron methods look (and find little).
+    /// </summary>
+    public bool SubjectLast { get; init; }
+
     /// <summary>Syllables per invented name, inclusive range.</summary>
     public int MinSyllables { get; init; } = 2;
     public int MaxSyllables { get; init; } = 3;

@@ -77,6 +77,28 @@ public sealed class ReplaceActivation(int layer, NeuronSite site, Tensor value, 
 }
 
 /// <summary>
+/// Training-time dropout of single neurons: each activation is zeroed with probability <see cref="Rate"/> and the
+/// rest scaled by 1/(1 − rate), from torch's seeded generator. Trains a model not to rely on any one neuron.
+/// </summary>
+public sealed class NeuronDropout(int layer, NeuronSite site, double rate) : NeuronIntervention(layer, site)
+{
+    public double Rate { get; } = rate;
+
+    public override Tensor Apply(Tensor activations, int offset)
+    {
+        using var scope = NewDisposeScope();
+        var keep = rand_like(activations).ge(Rate).to_type(activations.dtype);                  // [B, T, d_ff]
+        return (activations * keep / (1 - Rate)).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Multiplies every position's activations by a fixed per-row mask [B, 1, d_ff] (training-time group dropout).</summary>
+public sealed class MultiplyActivations(int layer, NeuronSite site, Tensor mask) : NeuronIntervention(layer, site)
+{
+    public override Tensor Apply(Tensor activations, int offset) => activations * mask;
+}
+
+/// <summary>
 /// Records a detached copy of the activations at chosen positions ([B, P, d_ff]) without changing them. The copy
 /// belongs to this object, not to any dispose scope: dispose the capture when done with it.
 /// </summary>

@@ -25,6 +25,7 @@ public sealed class SyntheticWorldStep : ISourceStep
         ["first_year"] = OptionSpec.Int(D.FirstYear, "First year of dated facts"),
         ["years"] = OptionSpec.Int(D.Years, "Years of dated facts"),
         ["change_probability"] = OptionSpec.Number(D.AnswerChangeProbability, "Chance a dated answer changes from one year to the next"),
+        ["subject_last"] = OptionSpec.Bool(D.SubjectLast, "End every prompt with the subject (the answer is then looked up at the last position)"),
         ["file"] = OptionSpec.Text("facts.parquet", "Parquet file to write, relative to the output folder"),
     };
 
@@ -36,6 +37,7 @@ public sealed class SyntheticWorldStep : ISourceStep
             TemplatesPerRelation = o.GetInt("templates"), HeldoutTemplatesPerRelation = o.GetInt("heldout_templates"),
             AnswersPerRelation = o.GetInt("answers"), FalseAnswersPerFact = o.GetInt("false_answers"), DatedFacts = o.GetBool("dated"),
             FirstYear = o.GetInt("first_year"), Years = o.GetInt("years"), AnswerChangeProbability = o.GetDouble("change_probability"),
+            SubjectLast = o.GetBool("subject_last"),
         };
         var dataset = SyntheticWorldGenerator.Generate(options);
         var path = context.OutputPath(o.GetString("file"));

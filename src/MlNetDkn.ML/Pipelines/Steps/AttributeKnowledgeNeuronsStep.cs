@@ -21,7 +21,8 @@ public sealed class AttributeKnowledgeNeuronsStep : IStageStep
         ["options"] = OptionSpec.Text(null, "Further attribution options as key=value,key=value (site, baseline, grid, multiplier, objective, aggregation, batch, fast-path, mask-token)"),
         ["threshold"] = OptionSpec.Text("ratio:0.2", "Coarse cut per prompt: ratio:X, abs:X, percentile:X or topk:K"),
         ["share_ratio"] = OptionSpec.Number(0.5, "Keep neurons coarse in at least this fraction of a fact's prompts"),
-        ["max_prompts"] = OptionSpec.Int(0, "Attribute at most this many prompts per fact (0 = all)"),
+        ["max_prompts"] = OptionSpec.Int(null, "Attribute at most this many prompts per fact (0 = all; default: all, the authors' preset 1)"),
+        ["answer_encoding"] = OptionSpec.Text(null, "Target tokens: natural (leading space) or dkn-authors (lowercased, no space, BOS for SentencePiece); default: the preset's", "natural", "dkn-authors"),
         ["folder"] = OptionSpec.Text("attribution", "Output sub-folder (tables, heatmap, resumable store)"),
     };
 
@@ -30,10 +31,17 @@ public sealed class AttributeKnowledgeNeuronsStep : IStageStep
         var attribution = AttributionOptions.FromPreset(o.GetString("preset"));
         if (o.Values["steps"] is int s) attribution = attribution with { Steps = s };
         attribution = AttributionOptionsText.ApplyAll(attribution, o.GetStringOrNull("options"));
-        return new FactAttributionOptions
+        var preset = o.GetString("preset") == "dkn-authors" ? FactAttributionOptions.DknAuthors : new FactAttributionOptions();
+        return preset with
         {
-            Attribution = attribution, Coarse = CoarseThreshold.Parse(o.GetString("threshold")),
-            ShareRatio = o.GetDouble("share_ratio"), MaxPromptsPerFact = o.GetInt("max_prompts"),
+            Attribution = attribution, Coarse = CoarseThreshold.Parse(o.GetString("threshold")), ShareRatio = o.GetDouble("share_ratio"),
+            MaxPromptsPerFact = o.Values["max_prompts"] is int m ? m : preset.MaxPromptsPerFact,
+            Answer = o.GetStringOrNull("answer_encoding") switch
+            {
+                "natural" => Modeling.Tokenization.AnswerEncoding.Natural,
+                "dkn-authors" => Modeling.Tokenization.AnswerEncoding.DknAuthors,
+                _ => preset.Answer,
+            },
         };
     }
 
@@ -43,7 +51,7 @@ public sealed class AttributeKnowledgeNeuronsStep : IStageStep
         try
         {
             ToOptions(o).Validate();
-            if (o.GetInt("max_prompts") < 0) error = $"max_prompts: must be 0 (all) or more (got {o.GetInt("max_prompts")})";
+            if (o.Values["max_prompts"] is int m && m < 0) error = $"max_prompts: must be 0 (all) or more (got {m})";
         }
         catch (DknInputException e) { error = e.Message; }
         if (error != null) yield return error;

@@ -26,6 +26,7 @@ public sealed class FindDegenerateNeuronsStep : IStageStep
         ["same_layer"] = OptionSpec.Text(null, "Same-layer connections: none, or residual-stream (default none)", "none", "residual-stream"),
         ["max_neurons"] = OptionSpec.Int(null, "Knowledge neurons per fact entering the graph (highest first; 0 = all; default: 64, the authors' 0)"),
         ["recheck"] = OptionSpec.Bool(true, "Re-check every DKN found by full recomputation"),
+        ["column_suffix"] = OptionSpec.Text("", "Appended to every column the step adds, so two DKN steps keep both (e.g. _authors)"),
         ["folder"] = OptionSpec.Text("dkn", "Output sub-folder (tables, plots, resumable store)"),
     };
 
@@ -61,7 +62,7 @@ public sealed class FindDegenerateNeuronsStep : IStageStep
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
         c.Ml.KnowledgeNeurons().FindDegenerateNeurons(new DegenerateNeuronStageOptions
         {
-            ModelPath = c.ModelPath, Load = c.Load, Folder = c.Folder, TablesFolder = Folder(o), Dkn = ToOptions(o),
+            ModelPath = c.ModelPath, Load = c.Load, Folder = c.Folder, TablesFolder = Folder(o), Dkn = ToOptions(o), ColumnSuffix = o.GetString("column_suffix"),
             Progress = c.Progress, CancellationToken = c.CancellationToken,
         });
 }

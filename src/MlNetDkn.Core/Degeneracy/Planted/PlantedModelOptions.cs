@@ -1,0 +1,59 @@
+namespace MlNetDkn.Degeneracy.Planted;
+
+/// <summary>
+/// Shape of a planted-degeneracy model: a GPT-2-layout network built by hand (attention off, so each position only
+/// sees its own token) in which every fact is a one-token prompt (its subject) whose answer is written by known
+/// components: chains of MLP neurons, the first reading the subject, each next one the direction the previous wrote,
+/// the last writing the answer's embedding. Degenerate facts get several components that each write the whole
+/// answer (any one suffices, the model saturates); additive facts get several components that are all needed
+/// (each writes part of the answer, unsaturated); single facts get one component. Noise neurons fire for a fact's
+/// subject but write unrelated directions.
+/// </summary>
+public sealed record PlantedModelOptions
+{
+    public int Seed { get; init; } = 1;
+    public int Layers { get; init; } = 4;
+    /// <summary>d_model: must hold one orthogonal direction per token and per relay hop (the builder says when it cannot).</summary>
+    public int HiddenSize { get; init; } = 256;
+    public int IntermediateSize { get; init; } = 512;
+    public int DegenerateFacts { get; init; } = 24;
+    public int AdditiveFacts { get; init; } = 8;
+    public int SingleFacts { get; init; } = 8;
+    /// <summary>Components of a degenerate or additive fact, drawn uniformly in [min, max].</summary>
+    public int MinComponents { get; init; } = 2;
+    public int MaxComponents { get; init; } = 4;
+    /// <summary>Neurons along one component's chain (layers it spans), uniformly in [min, max]; at least 2, so a
+    /// component is a connected structure and not a lone neuron.</summary>
+    public int MinDepth { get; init; } = 2;
+    public int MaxDepth { get; init; } = 3;
+    /// <summary>Parallel neurons per hop of a chain (each carries an equal share).</summary>
+    public int Width { get; init; } = 1;
+    /// <summary>Neurons per fact that fire for its subject but write random directions.</summary>
+    public int NoiseNeurons { get; init; } = 2;
+    /// <summary>Answer vocabulary size.</summary>
+    public int Answers { get; init; } = 12;
+    /// <summary>Pre-activation of an "on" neuron (its bias puts "off" at −Gain).</summary>
+    public double Gain { get; init; } = 4;
+    /// <summary>Length of the answer direction each degenerate component writes (saturating on its own).</summary>
+    public double AnswerWrite { get; init; } = 4;
+    /// <summary>Length of the intermediate direction one hop writes for the next.</summary>
+    public double RelayWrite { get; init; } = 1;
+    /// <summary>Additive facts are tuned to this P(answer) with every component on (so each one matters).</summary>
+    public double AdditiveTarget { get; init; } = 0.7;
+
+    public int Facts => DegenerateFacts + AdditiveFacts + SingleFacts;
+
+    public void Validate()
+    {
+        void Require(bool ok, string what) { if (!ok) throw new DknInputException($"planted model: {what}"); }
+        Require(Layers >= 2, $"layers must be at least 2 (got {Layers})");
+        Require(HiddenSize >= 16, $"hidden size must be at least 16 (got {HiddenSize})");
+        Require(MinDepth >= 2 && MaxDepth >= MinDepth && MaxDepth <= Layers, $"depth must satisfy 2 ≤ min ≤ max ≤ layers (got {MinDepth}..{MaxDepth}, {Layers} layers)");
+        Require(MinComponents >= 2 && MaxComponents >= MinComponents, $"components must satisfy 2 ≤ min ≤ max (got {MinComponents}..{MaxComponents})");
+        Require(Width >= 1 && NoiseNeurons >= 0 && Answers >= 2, "width ≥ 1, noise neurons ≥ 0 and answers ≥ 2");
+        Require(Facts >= 1 && DegenerateFacts >= 0 && AdditiveFacts >= 0 && SingleFacts >= 0, "at least one fact, none of the counts negative");
+        Require(AdditiveTarget is > 0 and < 1, "additive target must be in (0, 1)");
+        int perLayer = (int)Math.Ceiling((double)(DegenerateFacts + AdditiveFacts) * MaxComponents * Width + SingleFacts * Width + Facts * NoiseNeurons);
+        Require(perLayer <= IntermediateSize, $"intermediate size {IntermediateSize} is too small: layer 0 alone needs up to {perLayer} neurons");
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using MlNetDkn.Degeneracy.Planted;
+using MlNetDkn.Facts;
+using MlNetDkn.ML.Internal;
+using MlNetDkn.ML.Stages;
+using MlNetDkn.Modeling;
+
+namespace MlNetDkn.ML.Planted;
+
+/// <summary>
+/// Gives every planted fact its true knowledge neurons (its components' neurons and, optionally, its noise neurons,
+/// in a seeded order) in the knowledge-neuron columns, so DKN acquisition can be scored without attribution errors.
+/// </summary>
+public sealed class PlantedNeuronsEstimator : FactStageEstimator<PlantedStageOptions, PlantedNeuronsTransformer>
+{
+    internal PlantedNeuronsEstimator(PlantedStageOptions options, IChannelProvider? context) : base(options, context) { }
+
+    private protected override void CheckInputs(DataViewSchema schema) { foreach (var c in PlantedNeuronsTransformer.InputsOf()) c.Check(schema); }
+    private protected override void CheckInputs(SchemaShape shape) { foreach (var c in PlantedNeuronsTransformer.InputsOf()) c.Check(shape); }
+    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, PlantedNeuronsTransformer.Columns(config));
+    private protected override PlantedNeuronsTransformer OpenTransformer(string? expectedHash) => Open(Options, expectedHash, Context);
+
+    internal static PlantedNeuronsTransformer Open(PlantedStageOptions options, string? expectedHash, IChannelProvider? context) =>
+        Open(options, PlantedNeuronsTransformer.Name, expectedHash, (model, hash) =>
+            new PlantedNeuronsTransformer(options, model, hash, StageRuntime.For(context, PlantedNeuronsTransformer.Name, options.Progress, options.CancellationToken)));
+}
+
+public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, IFactStage
+{
+    internal const string Name = "PlantedNeurons", ArchiveKind = "planted-neurons";
+
+    readonly Dictionary<string, PlantedFact> _truth;
+    readonly IReadOnlyList<OutputColumn<Neuron[]>> _columns;
+
+    internal PlantedNeuronsTransformer(PlantedStageOptions options, Lease<ModelSession> model, string hash, StageRuntime runtime)
+        : base(Name, $"truth {options.ResolvedTruth}", [model], runtime)
+    {
+        Options = options;
+        ModelHash = hash;
+        _truth = PlantedTruth.Load(options.ResolvedTruth).Facts.ToDictionary(f => f.FactId);
+        _columns = Columns(model.Value.Config);
+    }
+
+    public PlantedStageOptions Options { get; }
+    public string ModelHash { get; }
+    string IFactStage.Kind => ArchiveKind;
+    FactStageOptions IFactStage.StageOptions => Options;
+
+    internal static RequiredColumn[] InputsOf() => FactRowReader.Required(Name, FactColumns.Prompts);
+
+    internal static IReadOnlyList<OutputColumn<Neuron[]>> Columns(ModelConfig config) =>
+    [
+        OutputColumns.TextVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeurons, n => n.Select(x => x.ToString()).ToArray()),
+        OutputColumns.KeyVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeuronLayers, config.NumLayers, n => n.Select(x => x.Layer).ToArray()),
+        OutputColumns.KeyVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeuronIndices, config.IntermediateSize, n => n.Select(x => x.Index).ToArray()),
+        OutputColumns.SingleVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeuronScores, n => n.Select(_ => 1.0).ToArray()),
+    ];
+
+    private protected override IReadOnlyList<RequiredColumn> Inputs => InputsOf();
+    private protected override IReadOnlyList<OutputColumn<Neuron[]>> Outputs => _columns;
+
+    private protected override Func<Neuron[]> Bind(DataViewRow row)
+    {
+        var fact = FactRowReader.Bind(row, FactColumns.Prompts);
+        return () =>
+        {
+            var f = fact();
+            return Result(f.FactId, f.FactId, () =>
+            {
+                if (!_truth.TryGetValue(f.FactId, out var planted))
+                    throw new DknInputException($"{Name}: fact '{f.FactId}' is not in the planted truth {Options.ResolvedTruth}");
+                var neurons = planted.PlantedNeurons.Concat(Options.IncludeNoise ? planted.Noise : []);
+                // string.GetHashCode differs between processes: seed from the fact id's content hash instead.
+                var rng = new Random(Options.Seed ^ Convert.ToInt32(ContentHashing.Sha256OfText(f.FactId)[..7], 16));
+                return (neurons.OrderBy(n => n).OrderBy(_ => rng.Next()).ToArray(), false);
+            });
+        };
+    }
+
+    public StageOutputs WriteTables(IDataView input, string folder, TableContext context) =>
+        new([], new System.Text.Json.Nodes.JsonObject { ["facts"] = Results(input).Count }, [$"true knowledge neurons of {Results(input).Count} planted facts"]);
+}
