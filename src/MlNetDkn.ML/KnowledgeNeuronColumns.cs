@@ -79,6 +79,7 @@ public static class KnowledgeNeuronColumns
         ClusteringMethod.Dbscan => "dbscan",
         ClusteringMethod.KMeans => "kmeans",
         ClusteringMethod.SrcPairs => "src_pairs",
+        ClusteringMethod.NtcPersistence => "ntc_persistence",
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 }

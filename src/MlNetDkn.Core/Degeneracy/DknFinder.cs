@@ -63,6 +63,7 @@ public static class DknFinder
         IReadOnlyList<Neuron> neurons, IAnswerProbe probe, DknOptions options) => method switch
     {
         ClusteringMethod.Ntc => NtcClustering.Cluster(graph, options.Ntc),
+        ClusteringMethod.NtcPersistence => NtcClustering.Cluster(graph, options.Ntc with { Method = NtcMethod.PersistenceGap }),
         ClusteringMethod.Hierarchical => baselineGraph is null ? [] : BaselineClustering.Hierarchical(baselineGraph),
         ClusteringMethod.Dbscan => baselineGraph is null ? [] : BaselineClustering.Dbscan(baselineGraph),
         ClusteringMethod.KMeans => baselineGraph is null ? [] : BaselineClustering.KMeans(baselineGraph),

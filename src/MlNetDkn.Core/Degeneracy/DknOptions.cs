@@ -3,7 +3,19 @@ using MlNetDkn.Modeling;
 namespace MlNetDkn.Degeneracy;
 
 /// <summary>Ways of grouping a fact's knowledge neurons into candidate base degenerate components.</summary>
-public enum ClusteringMethod { Ntc, Hierarchical, Dbscan, KMeans, SrcPairs }
+public enum ClusteringMethod
+{
+    /// <summary>Neurological topology clustering as the options' NTC method says (corrected quantile cut by default,
+    /// the authors' union-find in their preset).</summary>
+    Ntc,
+    Hierarchical,
+    Dbscan,
+    KMeans,
+    /// <summary>The AMIG paper's pair search.</summary>
+    SrcPairs,
+    /// <summary>NTC with the persistence-gap cut (<see cref="NtcMethod.PersistenceGap"/>), whatever the options' NTC method.</summary>
+    NtcPersistence,
+}
 
 /// <summary>What the distance-based baselines (hierarchical, DBSCAN, k-means) cluster.</summary>
 public enum BaselineInput
@@ -97,6 +109,7 @@ public sealed record DknOptions
         "dbscan" => ClusteringMethod.Dbscan,
         "kmeans" or "k-means" => ClusteringMethod.KMeans,
         "src" or "src-pairs" or "amig-pairs" => ClusteringMethod.SrcPairs,
-        _ => throw new DknInputException($"unknown clustering method '{text}' (known: ntc, hierarchical, dbscan, kmeans, src-pairs)"),
+        "ntc-persistence" or "ntc-gap" => ClusteringMethod.NtcPersistence,
+        _ => throw new DknInputException($"unknown clustering method '{text}' (known: ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs)"),
     };
 }

@@ -26,7 +26,8 @@ public sealed record FunctionalCheckResult(
     double? WorstProperSubsetDrop = null,
     IReadOnlyList<PromptCheck>? PerPrompt = null,
     DegeneracyEvaluation? Evaluation = null,
-    string? Rejection = null)
+    string? Rejection = null,
+    IReadOnlyList<IReadOnlyList<Neuron>>? Insufficient = null)
 {
     public bool IsDkn => Dkn.Count > 0;
 }
@@ -72,6 +73,21 @@ public static class FunctionalCheck
             return new(p0, verdicts, [], null, PerPrompt: PerPrompt(),
                 Rejection: $"{components.Length} dispensable cluster(s): a DKN needs at least {options.MinComponents}");
 
+        // Components that cannot carry the fact alone are not base degenerate components: drop them, round by round.
+        var insufficient = new List<IReadOnlyList<Neuron>>();
+        while (options.RequireSufficient && components.Length >= Math.Max(2, options.MinComponents))
+        {
+            var others = components.Select(c => (IReadOnlyCollection<Neuron>)Suppression.Union(components.Where(o => !ReferenceEquals(o, c)))).ToList();
+            var alone = probes.Select(p => Drops(p, others, options.Measure)).ToArray();
+            var keep = components.Where((c, i) => Dispensable(Aggregate(alone.Select(a => a[i]), options.Aggregation, worstIsHigh: true))).ToArray();
+            if (keep.Length == components.Length) break;
+            insufficient.AddRange(components.Except(keep));
+            components = keep;
+        }
+        if (components.Length < Math.Max(1, options.MinComponents))
+            return new(p0, verdicts, [], null, PerPrompt: PerPrompt(), Insufficient: insufficient,
+                Rejection: $"{components.Length} component(s) can carry the fact alone ({insufficient.Count} dispensable cluster(s) cannot): a DKN needs at least {options.MinComponents}");
+
         // Every proper subset of the components and the whole set, per prompt (one batch).
         int n = components.Length;
         var subsets = !options.ProperSubsets ? Enumerable.Range(0, n).Select(i => new[] { i }).ToArray()
@@ -98,7 +114,7 @@ public static class FunctionalCheck
         }
         else if (!(joint > options.THigh))
             rejection = $"suppressing all {n} components drops the {Name(options.Measure)} by {joint:0.###} (needs > {options.THigh})";
-        return new(p0, verdicts, rejection is null ? components : [], joint, worst, perPrompt, evaluation, rejection);
+        return new(p0, verdicts, rejection is null ? components : [], joint, worst, perPrompt, evaluation, rejection, insufficient);
     }
 
     static string Name(CheckMeasure m) => m switch

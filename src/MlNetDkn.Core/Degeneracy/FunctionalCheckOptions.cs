@@ -24,6 +24,12 @@ public sealed record FunctionalCheckOptions
     /// <summary>Strict: at least MinComponents components, every proper subset dispensable, the whole set necessary.</summary>
     public bool Strict { get; init; } = true;
     public int MinComponents { get; init; } = 2;
+    /// <summary>
+    /// Strict: keep only components that can express the fact on their own (every other component suppressed, the
+    /// drop stays below TLow), dropping the others one round at a time before the subsets are tested: a cluster that
+    /// is dispensable only because it is irrelevant is not a base degenerate component.
+    /// </summary>
+    public bool RequireSufficient { get; init; } = true;
     /// <summary>Strict: test every proper subset of the components, not only single ones (the definition).</summary>
     public bool ProperSubsets { get; init; } = true;
     /// <summary>Proper subsets are all enumerated for up to this many components (2^n − 2); beyond, a seeded sample.</summary>
@@ -52,7 +58,7 @@ public sealed record FunctionalCheckOptions
     /// </summary>
     public static FunctionalCheckOptions DknAuthorsLenient { get; } = new()
     {
-        TLow = 0.05, Strict = false, ProperSubsets = false, SkipSingletons = true, MaxClustersForEmpty = 1, AcceptNegativeDrops = true,
+        TLow = 0.05, Strict = false, ProperSubsets = false, RequireSufficient = false, SkipSingletons = true, MaxClustersForEmpty = 1, AcceptNegativeDrops = true,
         Prompts = 1,
     };
 

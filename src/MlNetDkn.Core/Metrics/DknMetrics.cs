@@ -22,8 +22,15 @@ public sealed record DknMethodMetrics(string Method, int Facts, int FactsWithDkn
 public sealed record DegeneracyCurvePoint(string Method, int Components, int Suppressed, int Facts, int Subsets,
     double MeanChange, double CiLow, double CiHigh);
 
+/// <summary>
+/// The paper's acquisition table, one row per (method, DKN size n): facts whose DKN has n components, the relative
+/// change with a proper subset of them suppressed (mean over the fact's subsets, then over facts) and with the whole
+/// DKN suppressed, each with a 95 % interval over facts.
+/// </summary>
+public sealed record DegeneracyBySize(string Method, int Components, int Facts, Distribution ProperSubsetChange, Distribution FullSetChange);
+
 /// <summary>The DKN metrics of a run, computed the same way for the CLI tables, the ML.NET Evaluate and the report.</summary>
-public sealed record DknMetrics(IReadOnlyList<DknMethodMetrics> Methods, IReadOnlyList<DegeneracyCurvePoint> Curve)
+public sealed record DknMetrics(IReadOnlyList<DknMethodMetrics> Methods, IReadOnlyList<DegeneracyCurvePoint> Curve, IReadOnlyList<DegeneracyBySize> BySize)
 {
     public DknMethodMetrics this[string method] => Methods.First(m => m.Method == method);
 
@@ -40,7 +47,12 @@ public sealed record DknMetrics(IReadOnlyList<DknMethodMetrics> Methods, IReadOn
                 Distribution.Of(dkns.Select(o => o.FullChange)),
                 rechecked.Count, rechecked.Count(o => o.RecheckHolds == true));
         }).ToList();
-        return new DknMetrics(methods, CurveOf(all));
+        var bySize = all.Where(o => o.IsMultiComponentDkn).GroupBy(o => (o.Method, o.Components))
+            .OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.Components)
+            .Select(g => new DegeneracyBySize(g.Key.Method, g.Key.Components, g.Count(),
+                Distribution.Of(g.Where(o => o.SubsetChanges.Count > 0).Select(o => o.SubsetChanges.Average())), Distribution.Of(g.Select(o => o.FullChange))))
+            .ToList();
+        return new DknMetrics(methods, CurveOf(all), bySize);
     }
 
     static List<DegeneracyCurvePoint> CurveOf(IEnumerable<DknOutcome> outcomes)

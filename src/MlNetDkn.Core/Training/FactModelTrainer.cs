@@ -83,13 +83,16 @@ public static class FactModelTrainer
                 var rows = order.Skip(start).Take(o.BatchSize).Select(i => train[i]).ToList();
                 var batch = PaddedBatch.Build(rows, padId: 0, answerWeight, promptWeight, model.Device);
                 Tensor logits;
+                var taps = o.ActivationL1 > 0 ? Enumerable.Range(0, model.Config.NumLayers).Select(l => new ActivationTap(l, NeuronSite.Post)).ToArray() : [];
                 using (o.MlpDropout > 0 ? model.Intervene(Dropout(model, o.MlpDropout)) : null)
                 using (o.MlpGroups > 0 && o.GroupDropout > 0 ? model.Intervene(PathwayDropout(model, rows.Count, o)) : null)
+                using (model.Intervene(taps))
                     logits = model.Forward(batch.Tokens);                                     // [B, T, V]
                 var perToken = nn.functional.cross_entropy(logits.flatten(0, 1), batch.Targets.flatten(),
                     reduction: nn.Reduction.None, label_smoothing: o.LabelSmoothing);                // [B·T]
                 var weights = batch.Weights.flatten();                                        // [B·T]
                 var loss = (perToken * weights).sum() / weights.sum();
+                if (taps.Length > 0) loss = loss + o.ActivationL1 * stack(taps.SelectMany(t => t.Seen).Select(a => a.abs().mean()).ToArray()).mean();
                 optimizer.zero_grad();
                 loss.backward();
                 if (o.GradientClip > 0) nn.utils.clip_grad_norm_(model.parameters(), o.GradientClip);

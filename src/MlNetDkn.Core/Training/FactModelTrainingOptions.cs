@@ -66,6 +66,9 @@ public sealed record FactModelTrainingOptions
     /// </summary>
     public int MlpGroups { get; init; }
     public double GroupDropout { get; init; }
+    /// <summary>L1 penalty on MLP neuron outputs (mean |activation| over every position, neuron and layer), added to
+    /// the loss with this weight: few neurons active per input, so a fact lives in few neurons (0 = off).</summary>
+    public double ActivationL1 { get; init; }
 
     /// <summary>Seeds torch (initial weights) and System.Random (example order).</summary>
     public int Seed { get; init; } = 7;
@@ -101,6 +104,7 @@ public sealed record FactModelTrainingOptions
         Require(LabelSmoothing is >= 0 and < 1, "label-smoothing", "in [0, 1)");
         Require(MlpGroups >= 0 && (MlpGroups == 0 || IntermediateSize % MlpGroups == 0), "mlp-groups", $"0 (off) or a divisor of intermediate-size ({IntermediateSize})");
         Require(GroupDropout is >= 0 and < 1, "group-dropout", "in [0, 1)");
+        Require(ActivationL1 >= 0, "activation-l1", "0 (off) or more");
         Require(EvalEvery >= 1, "eval-every", "at least 1");
         Require(StopAtAccuracy is >= 0 and <= 1, "stop-at-accuracy", "between 0 and 1");
         Require(Threads >= 0, "threads", "0 (libtorch default) or more");

@@ -129,6 +129,20 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
         };
     }
 
+    /// <summary>This stage's DKN metrics over the facts of <paramref name="input"/> (the numbers of its tables).</summary>
+    public DknMetrics Metrics(IDataView input) => DknMetrics.Compute(Find(input).SelectMany(DknOutcome.From));
+
+    /// <summary>How the run-level acquisition table names this stage: its folder, preset and rule.</summary>
+    public string Definition
+    {
+        get
+        {
+            var check = Options.Dkn.Dkn.Check;
+            var rule = check.Strict ? $"strict, {check.Measure}, {(check.Prompts == 0 ? "every prompt" : $"{check.Prompts} prompt(s)")}" : "lenient (the authors' rule)";
+            return $"{Options.TablesFolder ?? Name}: {Options.Dkn.Dkn.Preset}, {rule}";
+        }
+    }
+
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var records = Find(input);

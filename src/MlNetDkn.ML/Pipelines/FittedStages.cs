@@ -43,6 +43,15 @@ internal static class FittedStages
         return (outputs, clock.Elapsed.TotalSeconds);
     }
 
+    /// <summary>The run's DKN acquisition table over every DKN stage (none written when there is no DKN stage).</summary>
+    public static IReadOnlyList<string> WriteAcquisition(IReadOnlyList<FittedStage> stages, string output, IReadOnlyDictionary<string, string> metadata)
+    {
+        var dkn = stages.Where(s => s.Stage is Degeneracy.DegenerateNeuronTransformer).ToList();
+        if (dkn.Count == 0) return [];
+        var rows = dkn.Select(s => (((Degeneracy.DegenerateNeuronTransformer)s.Stage).Definition, ((Degeneracy.DegenerateNeuronTransformer)s.Stage).Metrics(s.Input))).ToList();
+        return Metrics.Tables.DknTables.WriteAcquisition(rows, output, metadata);
+    }
+
     /// <summary>Every visible column of the whole chain's output, one row per fact.</summary>
     public static (string Parquet, string Csv) WriteResults(ITransformer chain, IDataView facts, string output, IReadOnlyDictionary<string, string> metadata) =>
         DataViewTables.Write(chain.Transform(facts), output, ResultsTable, metadata);

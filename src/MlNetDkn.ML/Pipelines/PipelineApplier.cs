@@ -32,7 +32,8 @@ public static class PipelineApplier
         var context = new TableContext(dataset.ContentHash(), 0);
         var written = new List<string>();
         var summaries = new JsonObject();
-        foreach (var stage in FittedStages.Of(chain, facts))
+        var fittedStages = FittedStages.Of(chain, facts);
+        foreach (var stage in fittedStages)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var folder = FittedStages.FolderIn(output, stage.Stage);
@@ -47,8 +48,9 @@ public static class PipelineApplier
             reporter.Info($"  {stage.Stage.StageName}: {outputs.Files.Count} files in {seconds:0.0} s -> {folder}");
             foreach (var line in outputs.Lines) reporter.Info("    " + line);
         }
-        var (parquet, csv) = FittedStages.WriteResults(chain, facts, output,
-            Metrics.TableProvenance.Of("", dataset.ContentHash(), "applied " + Path.GetFullPath(pipelinePath)));
+        var metadata = Metrics.TableProvenance.Of("", dataset.ContentHash(), "applied " + Path.GetFullPath(pipelinePath));
+        written.AddRange(FittedStages.WriteAcquisition(fittedStages, output, metadata));
+        var (parquet, csv) = FittedStages.WriteResults(chain, facts, output, metadata);
         written.AddRange([parquet, csv]);
         var manifest = new JsonObject
         {

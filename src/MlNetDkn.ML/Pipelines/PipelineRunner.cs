@@ -124,8 +124,10 @@ public static class PipelineRunner
                 End(entry, clock, context);
                 entry = null;
             }
-            var (parquet, csv) = FittedStages.WriteResults(fitted, facts, context.OutputFolder,
-                Metrics.TableProvenance.Of(context.ModelContentHash ?? "", dataset.ContentHash(), "pipeline " + pipeline.Definition.Name));
+            var runMetadata = Metrics.TableProvenance.Of(context.ModelContentHash ?? "", dataset.ContentHash(), "pipeline " + pipeline.Definition.Name);
+            var acquisition = FittedStages.WriteAcquisition(fittedStages, context.OutputFolder, runMetadata);
+            if (acquisition.Count > 0) reporter.Info($"  DKN acquisition table (every DKN step side by side) -> {context.Relative(acquisition[1])}");
+            var (parquet, csv) = FittedStages.WriteResults(fitted, facts, context.OutputFolder, runMetadata);
             var path = Path.Combine(context.OutputFolder, PipelineFile);
             ml.KnowledgeNeurons().Save(fitted, facts.Schema, path);
             context.Manifest.SetSection("fitted_pipeline", new JsonObject

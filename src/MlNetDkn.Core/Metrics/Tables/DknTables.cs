@@ -18,11 +18,16 @@ public sealed class DknFactRow
     public double FullSetChange { get; init; }
     /// <summary>1 held, 0 failed, −1 not re-checked.</summary>
     public int RecheckHolds { get; init; }
+    /// <summary>Pairs of knowledge neurons with a real structural connection (0: nothing to cluster).</summary>
+    public int FiniteEdges { get; init; }
+    public string? Rejection { get; init; }
     public string ComponentList { get; init; } = "";
 }
 
 public sealed class DknSummaryRow
 {
+    /// <summary>Which DKN stage (its folder and definition) the row comes from, in the run-level acquisition table.</summary>
+    public string Definition { get; init; } = "";
     public string Method { get; init; } = "";
     public int Facts { get; init; }
     public int FactsWithDkn { get; init; }
@@ -39,10 +44,25 @@ public sealed class DknSummaryRow
     public int RecheckHolds { get; init; }
 }
 
+public sealed class DegeneracyBySizeRow
+{
+    public string Definition { get; init; } = "";
+    public string Method { get; init; } = "";
+    public int Components { get; init; }
+    public int Facts { get; init; }
+    public double ProperSubsetChange { get; init; }
+    public double ProperSubsetChangeCiLow { get; init; }
+    public double ProperSubsetChangeCiHigh { get; init; }
+    public double FullSetChange { get; init; }
+    public double FullSetChangeCiLow { get; init; }
+    public double FullSetChangeCiHigh { get; init; }
+}
+
 /// <summary>The tables and plots of DKN acquisition over a run's facts (snake_case columns, Parquet + CSV).</summary>
 public static class DknTables
 {
-    public const string FactsTable = "dkn_facts", SummaryTable = "dkn_summary", CurveTable = "degeneracy_curve";
+    public const string FactsTable = "dkn_facts", SummaryTable = "dkn_summary", CurveTable = "degeneracy_curve", BySizeTable = "degeneracy_by_size",
+        AcquisitionTable = "acquisition_table", AcquisitionBySizeTable = "acquisition_by_size";
 
     public static IReadOnlyList<string> Write(IReadOnlyList<DknRecord> records, string folder, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -52,6 +72,7 @@ public static class DknTables
         Add(MetricTableRecords.WriteRecords(FactRows(records), folder, FactsTable, metadata));
         Add(MetricTableRecords.WriteRecords(SummaryRows(metrics), folder, SummaryTable, metadata));
         Add(MetricTableRecords.WriteRecords(metrics.Curve, folder, CurveTable, metadata));
+        Add(MetricTableRecords.WriteRecords(BySizeRows(metrics, ""), folder, BySizeTable, metadata));
         written.AddRange(DegeneracyCurvePlot.SavePerMethod(metrics.Curve, metrics.Methods.Select(m => m.Method), folder));
         return written;
     }
@@ -64,17 +85,39 @@ public static class DknTables
         ProperSubsetChange = m.Subsets.Length > 0 ? m.Subsets.Average(s => -s.RelativeDrop) : double.NaN,
         FullSetChange = m.FullSetDrop is double f ? -f : double.NaN,
         RecheckHolds = m.Recheck is null ? -1 : m.Recheck.Holds ? 1 : 0,
+        FiniteEdges = r.FiniteEdges, Rejection = m.Rejection,
         ComponentList = ComponentText(m.Components),
     })).ToList();
 
-    public static List<DknSummaryRow> SummaryRows(DknMetrics metrics) => metrics.Methods.Select(m => new DknSummaryRow
+    public static List<DknSummaryRow> SummaryRows(DknMetrics metrics, string definition = "") => metrics.Methods.Select(m => new DknSummaryRow
     {
-        Method = m.Method, Facts = m.Facts, FactsWithDkn = m.FactsWithDkn, ShareWithDkn = m.ShareWithDkn,
+        Definition = definition, Method = m.Method, Facts = m.Facts, FactsWithDkn = m.FactsWithDkn, ShareWithDkn = m.ShareWithDkn,
         SingleComponentSets = m.SingleComponentSets, MeanComponents = m.ComponentsPerDkn.Mean,
         ProperSubsetChange = m.ProperSubsetChange.Mean, ProperSubsetChangeCiLow = m.ProperSubsetChange.CiLow, ProperSubsetChangeCiHigh = m.ProperSubsetChange.CiHigh,
         FullSetChange = m.FullSetChange.Mean, FullSetChangeCiLow = m.FullSetChange.CiLow, FullSetChangeCiHigh = m.FullSetChange.CiHigh,
         Rechecked = m.Rechecked, RecheckHolds = m.RecheckHolds,
     }).ToList();
+
+    public static List<DegeneracyBySizeRow> BySizeRows(DknMetrics metrics, string definition) => metrics.BySize.Select(b => new DegeneracyBySizeRow
+    {
+        Definition = definition, Method = b.Method, Components = b.Components, Facts = b.Facts,
+        ProperSubsetChange = b.ProperSubsetChange.Mean, ProperSubsetChangeCiLow = b.ProperSubsetChange.CiLow, ProperSubsetChangeCiHigh = b.ProperSubsetChange.CiHigh,
+        FullSetChange = b.FullSetChange.Mean, FullSetChangeCiLow = b.FullSetChange.CiLow, FullSetChangeCiHigh = b.FullSetChange.CiHigh,
+    }).ToList();
+
+    /// <summary>
+    /// The run's acquisition table: every DKN stage's methods side by side on the same facts (definition = the
+    /// stage's folder and rule), and the same per DKN size n.
+    /// </summary>
+    public static IReadOnlyList<string> WriteAcquisition(IReadOnlyList<(string Definition, DknMetrics Metrics)> stages, string folder,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var written = new List<string>();
+        var (p, c) = MetricTableRecords.WriteRecords(stages.SelectMany(s => SummaryRows(s.Metrics, s.Definition)).ToList(), folder, AcquisitionTable, metadata);
+        var (p2, c2) = MetricTableRecords.WriteRecords(stages.SelectMany(s => BySizeRows(s.Metrics, s.Definition)).ToList(), folder, AcquisitionBySizeTable, metadata);
+        written.AddRange([p, c, p2, c2]);
+        return written;
+    }
 
     /// <summary>Components as "l:i;l:i | l:i;l:i".</summary>
     public static string ComponentText(IEnumerable<IEnumerable<Neuron>> components) =>

@@ -92,6 +92,21 @@ public sealed class NeuronDropout(int layer, NeuronSite site, double rate) : Neu
     }
 }
 
+/// <summary>
+/// Keeps the activations of each forward call (graph attached, for a training penalty) without changing them; they
+/// are moved to the caller's dispose scope, so they outlive the forward pass and go with the caller's batch.
+/// </summary>
+public sealed class ActivationTap(int layer, NeuronSite site) : NeuronIntervention(layer, site)
+{
+    public List<Tensor> Seen { get; } = [];
+
+    public override Tensor Apply(Tensor activations, int offset)
+    {
+        Seen.Add(activations.MoveToOuterDisposeScope());
+        return activations;
+    }
+}
+
 /// <summary>Multiplies every position's activations by a fixed per-row mask [B, 1, d_ff] (training-time group dropout).</summary>
 public sealed class MultiplyActivations(int layer, NeuronSite site, Tensor mask) : NeuronIntervention(layer, site)
 {

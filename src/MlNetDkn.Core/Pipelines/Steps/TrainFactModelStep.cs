@@ -41,6 +41,7 @@ public sealed class TrainFactModelStep : ISourceStep
         ["label_smoothing"] = OptionSpec.Number(D.LabelSmoothing, "Label smoothing of the loss (0 = off)"),
         ["mlp_groups"] = OptionSpec.Int(D.MlpGroups, "Pathway dropout: neuron groups per layer (0 = off)"),
         ["group_dropout"] = OptionSpec.Number(D.GroupDropout, "Pathway dropout: chance an example loses a group (in every layer)"),
+        ["activation_l1"] = OptionSpec.Number(D.ActivationL1, "L1 penalty on MLP neuron outputs (0 = off)"),
         ["seed"] = OptionSpec.Int(null, "Training seed (default: the pipeline seed)"),
         ["eval_every"] = OptionSpec.Int(D.EvalEvery, "Full evaluation every N epochs"),
         ["stop_at_accuracy"] = OptionSpec.Number(D.StopAtAccuracy, "Stop once training-prompt accuracy reaches this (0 = never)"),
@@ -60,7 +61,7 @@ public sealed class TrainFactModelStep : ISourceStep
         Schedule = Enum.Parse<LearningRateSchedule>(o.GetString("schedule"), ignoreCase: true), WeightDecay = o.GetDouble("weight_decay"),
         GradientClip = o.GetDouble("grad_clip"), Loss = Enum.Parse<LossTarget>(o.GetString("loss"), ignoreCase: true),
         AnswerWeight = o.GetDouble("answer_weight"), MlpDropout = o.GetDouble("mlp_dropout"), LabelSmoothing = o.GetDouble("label_smoothing"),
-        MlpGroups = o.GetInt("mlp_groups"), GroupDropout = o.GetDouble("group_dropout"), Seed = o.GetInt("seed", pipelineSeed), EvalEvery = o.GetInt("eval_every"),
+        MlpGroups = o.GetInt("mlp_groups"), GroupDropout = o.GetDouble("group_dropout"), ActivationL1 = o.GetDouble("activation_l1"), Seed = o.GetInt("seed", pipelineSeed), EvalEvery = o.GetInt("eval_every"),
         StopAtAccuracy = o.GetDouble("stop_at_accuracy"),
         Device = o.GetStringOrNull("device") ?? "cpu",
     };
