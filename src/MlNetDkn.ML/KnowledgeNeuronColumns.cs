@@ -58,6 +58,10 @@ public static class KnowledgeNeuronColumns
     public const string DknComponentCount = "dkn_component_count";
     /// <summary>Single: relative probability drop when every component is suppressed together (NaN when not measured).</summary>
     public const string DknJointDrop = "dkn_joint_drop";
+    /// <summary>Single: the largest drop of a proper subset of the components under the strict check, DKN or not (NaN when not measured).</summary>
+    public const string DknWorstSubsetDrop = "dkn_worst_subset_drop";
+    /// <summary>Text: why the method's candidates are not a DKN, its kind before ':' (empty for a DKN).</summary>
+    public const string DknRejection = "dkn_rejection";
     /// <summary>Single: candidate clusters before the functional check.</summary>
     public const string DknCandidateCount = "dkn_candidate_count";
     /// <summary>Single vector: size of each evaluated proper subset of components.</summary>

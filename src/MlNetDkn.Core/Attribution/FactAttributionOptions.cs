@@ -49,7 +49,8 @@ public sealed record FactKnowledgeNeurons(
     public double MaxCompletenessError => Prompts.Count == 0 ? double.NaN : Prompts.Max(p => p.RelativeCompletenessError);
 
     public Metrics.AttributionFactSummary Summary =>
-        new(FactId, Neurons.Count, Prompts.Count, MeanAnswerProbability, MeanCompletenessError, MaxCompletenessError);
+        new(FactId, Neurons.Count, Prompts.Count, MeanAnswerProbability, MeanCompletenessError, MaxCompletenessError)
+        { Layers = Neurons.Select(n => n.Neuron.Layer).Distinct().Count() };
 
     /// <summary>Dense per-fact scores as (flat index l·d_ff + i, mean over prompts of the stored score), index order.</summary>
     public (int[] Indices, float[] Values) MeanScores(int width)

@@ -8,6 +8,15 @@ namespace MlNetDkn.Degeneracy;
 public sealed record DknOutcome(string FactId, string Method, bool IsDkn, int Components,
     IReadOnlyList<int> SubsetSizes, IReadOnlyList<double> SubsetChanges, double FullChange, bool? RecheckHolds)
 {
+    /// <summary>Candidate clusters the method proposed, before the functional check.</summary>
+    public int Candidates { get; init; }
+    /// <summary>Drop with every candidate cluster suppressed together, DKN or not (NaN when not measured).</summary>
+    public double JointDrop { get; init; } = double.NaN;
+    /// <summary>The largest drop of a proper subset under the strict check (NaN when not measured).</summary>
+    public double WorstProperSubsetDrop { get; init; } = double.NaN;
+    /// <summary>Why the candidates are not a DKN (null when they are, or when not recorded).</summary>
+    public string? Rejection { get; init; }
+
     /// <summary>A DKN in the full sense: at least two components (a one-component "DKN" is only possible under
     /// the authors' lenient rule and is counted apart).</summary>
     public bool IsMultiComponentDkn => IsDkn && Components >= 2;
@@ -15,5 +24,9 @@ public sealed record DknOutcome(string FactId, string Method, bool IsDkn, int Co
     public static IEnumerable<DknOutcome> From(DknRecord record) => record.Methods.Select(m => new DknOutcome(
         record.FactId, m.Method, m.IsDkn, m.Components.Length,
         m.Subsets.Select(s => s.Size).ToArray(), m.Subsets.Select(s => -s.RelativeDrop).ToArray(),
-        m.FullSetDrop is double full ? -full : double.NaN, m.Recheck?.Holds));
+        m.FullSetDrop is double full ? -full : double.NaN, m.Recheck?.Holds)
+    {
+        Candidates = m.Candidates.Length, JointDrop = m.JointDrop ?? double.NaN,
+        WorstProperSubsetDrop = m.WorstProperSubsetDrop ?? double.NaN, Rejection = m.Rejection,
+    });
 }

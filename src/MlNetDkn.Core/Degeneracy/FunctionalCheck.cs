@@ -52,7 +52,7 @@ public static class FunctionalCheck
         double p0 = probes[0].BaselineProbability();
         if (clusters.Count <= options.MaxClustersForEmpty)
             return new(p0, clusters.Select(c => new ClusterVerdict(c, null, false)).ToArray(), [], null,
-                Rejection: $"{clusters.Count} candidate cluster(s): at least {options.MaxClustersForEmpty + 1} are needed");
+                Rejection: $"{Rejections.TooFewCandidates}: {clusters.Count} candidate cluster(s), at least {options.MaxClustersForEmpty + 1} are needed");
 
         var tested = clusters.Where(c => c.Count > 0 && !(options.SkipSingletons && c.Count == 1)).ToArray();
         // Per prompt: every tested cluster alone (one batch).
@@ -68,10 +68,10 @@ public static class FunctionalCheck
             worst?[k], joint?[k])).ToArray();
 
         if (!options.Strict) return new(p0, verdicts, components, null, PerPrompt: PerPrompt(),
-            Rejection: components.Length == 0 ? "no cluster is dispensable on its own" : null);
+            Rejection: components.Length == 0 ? $"{Rejections.NoneDispensable}: no cluster is dispensable on its own" : null);
         if (components.Length < Math.Max(1, options.MinComponents))
             return new(p0, verdicts, [], null, PerPrompt: PerPrompt(),
-                Rejection: $"{components.Length} dispensable cluster(s): a DKN needs at least {options.MinComponents}");
+                Rejection: $"{Rejections.TooFewDispensable}: {components.Length} dispensable cluster(s), a DKN needs at least {options.MinComponents}");
 
         // Components that cannot carry the fact alone are not base degenerate components: drop them, round by round.
         var insufficient = new List<IReadOnlyList<Neuron>>();
@@ -86,7 +86,7 @@ public static class FunctionalCheck
         }
         if (components.Length < Math.Max(1, options.MinComponents))
             return new(p0, verdicts, [], null, PerPrompt: PerPrompt(), Insufficient: insufficient,
-                Rejection: $"{components.Length} component(s) can carry the fact alone ({insufficient.Count} dispensable cluster(s) cannot): a DKN needs at least {options.MinComponents}");
+                Rejection: $"{Rejections.TooFewSufficient}: {components.Length} component(s) can carry the fact alone ({insufficient.Count} dispensable cluster(s) cannot), a DKN needs at least {options.MinComponents}");
 
         // Every proper subset of the components and the whole set, per prompt (one batch).
         int n = components.Length;
@@ -110,11 +110,29 @@ public static class FunctionalCheck
         {
             int k = Array.IndexOf(worstPerPrompt, worstPerPrompt.Max());
             int s = Array.IndexOf(drops[k], worstPerPrompt[k]);
-            rejection = $"suppressing components {{{string.Join(",", subsets[s])}}} of {n} drops the {Name(options.Measure)} by {worstPerPrompt[k]:0.###} on prompt {k} (needs < {options.TLow})";
+            rejection = $"{Rejections.ProperSubsetNecessary}: suppressing components {{{string.Join(",", subsets[s])}}} of {n} drops the {Name(options.Measure)} by {worstPerPrompt[k]:0.###} on prompt {k} (needs < {options.TLow})";
         }
         else if (!(joint > options.THigh))
-            rejection = $"suppressing all {n} components drops the {Name(options.Measure)} by {joint:0.###} (needs > {options.THigh})";
+            rejection = $"{Rejections.WholeSetDispensable}: suppressing all {n} components drops the {Name(options.Measure)} by {joint:0.###} (needs > {options.THigh})";
         return new(p0, verdicts, rejection is null ? components : [], joint, worst, perPrompt, evaluation, rejection, insufficient);
+    }
+
+    /// <summary>The kinds of rejection, each the prefix (before ':') of a rejection's text.</summary>
+    public static class Rejections
+    {
+        public const string TooFewCandidates = "too-few-candidates";
+        public const string NoneDispensable = "no-dispensable-cluster";
+        public const string TooFewDispensable = "too-few-dispensable";
+        public const string TooFewSufficient = "too-few-sufficient";
+        public const string ProperSubsetNecessary = "proper-subset-necessary";
+        public const string WholeSetDispensable = "whole-set-dispensable";
+
+        /// <summary>The kind of a rejection text.</summary>
+        public static string KindOf(string rejection)
+        {
+            int cut = rejection.IndexOf(':');
+            return cut > 0 ? rejection[..cut] : rejection;
+        }
     }
 
     static string Name(CheckMeasure m) => m switch

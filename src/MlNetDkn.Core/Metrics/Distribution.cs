@@ -9,6 +9,9 @@ namespace MlNetDkn.Metrics;
 /// </summary>
 public sealed record Distribution(int Count, int Missing, double Mean, double CiLow, double CiHigh, double Min, double Median, double P90, double Max)
 {
+    /// <summary>The summary of no values.</summary>
+    public static readonly Distribution Empty = new(0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+
     public static Distribution Of(IEnumerable<double> values)
     {
         var all = values.ToList();

@@ -11,6 +11,15 @@ namespace MlNetDkn.Metrics;
 public sealed record DknMethodMetrics(string Method, int Facts, int FactsWithDkn, int SingleComponentSets,
     Distribution ComponentsPerDkn, Distribution ProperSubsetChange, Distribution FullSetChange, int Rechecked, int RecheckHolds)
 {
+    /// <summary>Candidate clusters per fact, over every fact (what the method proposed before the check).</summary>
+    public Distribution CandidatesPerFact { get; init; } = Distribution.Empty;
+    /// <summary>Drop with every candidate suppressed together, over the facts where it was measured, DKN or not.</summary>
+    public Distribution JointDrop { get; init; } = Distribution.Empty;
+    /// <summary>The worst proper-subset drop, over the facts where the strict check measured it, DKN or not.</summary>
+    public Distribution WorstProperSubsetDrop { get; init; } = Distribution.Empty;
+    /// <summary>Facts per rejection reason (why the candidates were not a DKN), in the check's words.</summary>
+    public IReadOnlyDictionary<string, int> Rejections { get; init; } = new Dictionary<string, int>();
+
     public double ShareWithDkn => Facts == 0 ? double.NaN : (double)FactsWithDkn / Facts;
 }
 
@@ -45,7 +54,14 @@ public sealed record DknMetrics(IReadOnlyList<DknMethodMetrics> Methods, IReadOn
                 Distribution.Of(dkns.Select(o => (double)o.Components)),
                 Distribution.Of(dkns.Where(o => o.SubsetChanges.Count > 0).Select(o => o.SubsetChanges.Average())),
                 Distribution.Of(dkns.Select(o => o.FullChange)),
-                rechecked.Count, rechecked.Count(o => o.RecheckHolds == true));
+                rechecked.Count, rechecked.Count(o => o.RecheckHolds == true))
+            {
+                CandidatesPerFact = Distribution.Of(g.Select(o => (double)o.Candidates)),
+                JointDrop = Distribution.Of(g.Select(o => o.JointDrop).Where(d => !double.IsNaN(d))),
+                WorstProperSubsetDrop = Distribution.Of(g.Select(o => o.WorstProperSubsetDrop).Where(d => !double.IsNaN(d))),
+                Rejections = g.Where(o => o.Rejection is not null).GroupBy(o => FunctionalCheck.Rejections.KindOf(o.Rejection!))
+                    .OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Count()),
+            };
         }).ToList();
         var bySize = all.Where(o => o.IsMultiComponentDkn).GroupBy(o => (o.Method, o.Components))
             .OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.Components)

@@ -11,12 +11,13 @@ public sealed record StepDefinition(string Step, JsonObject Options, int Index)
 }
 
 /// <summary>
-/// A pipeline file as written: <c>{ "name", "seed", "output", "device", "dtype", "threads", "steps": [ {"step", "options"} ] }</c>.
+/// A pipeline file as written: <c>{ "name", "seed", "output", "device", "dtype", "threads", "steps": [ {"step", "options"} ],
+/// "variants": [ {"name", "set"} ] }</c> (variants optional).
 /// Loading checks only the shape of the file; <see cref="PipelineValidator"/> checks steps and options.
 /// </summary>
 public sealed record PipelineDefinition
 {
-    public static readonly IReadOnlyList<string> TopLevelKeys = ["name", "description", "seed", "output", "device", "dtype", "threads", "steps"];
+    public static readonly IReadOnlyList<string> TopLevelKeys = ["name", "description", "seed", "output", "device", "dtype", "threads", "steps", "variants"];
     public static readonly IReadOnlyList<string> StepKeys = ["step", "options"];
 
     public required string Name { get; init; }
@@ -35,6 +36,8 @@ public sealed record PipelineDefinition
     /// <summary>How the run's models are loaded.</summary>
     public Modeling.ModelLoadOptions ModelLoad => new() { Device = Device, DType = DType, Threads = Threads };
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
+    /// <summary>Runs of the same steps with different options, compared side by side (empty: one run).</summary>
+    public IReadOnlyList<PipelineVariant> Variants { get; init; } = [];
     /// <summary>Where the definition came from (a file path, or a label), used in every error message.</summary>
     public string Source { get; init; } = "pipeline";
 
@@ -87,20 +90,26 @@ public sealed record PipelineDefinition
             }
             if (array.Count == 0) errors.Add("$.steps: the pipeline has no steps");
         }
+        var variants = PipelineVariant.ParseAll(o["variants"], errors);
         if (errors.Count > 0) throw new PipelineValidationException(source, errors);
         return new PipelineDefinition
         {
             Name = name, Description = description, Seed = seed, Output = output,
-            Threads = threads, Device = device, DType = dtype, Steps = steps, Source = source,
+            Threads = threads, Device = device, DType = dtype, Steps = steps, Variants = variants, Source = source,
         };
     }
 
     /// <summary>The definition as JSON (overrides included), as recorded in the manifest.</summary>
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
     {
-        ["name"] = Name, ["description"] = Description, ["seed"] = Seed, ["output"] = Output, ["device"] = Device, ["dtype"] = DType, ["threads"] = Threads,
-        ["steps"] = new JsonArray(Steps.Select(s => (JsonNode)new JsonObject { ["step"] = s.Step, ["options"] = s.Options.DeepClone() }).ToArray()),
-    };
+        var json = new JsonObject
+        {
+            ["name"] = Name, ["description"] = Description, ["seed"] = Seed, ["output"] = Output, ["device"] = Device, ["dtype"] = DType, ["threads"] = Threads,
+            ["steps"] = new JsonArray(Steps.Select(s => (JsonNode)new JsonObject { ["step"] = s.Step, ["options"] = s.Options.DeepClone() }).ToArray()),
+        };
+        if (Variants.Count > 0) json["variants"] = new JsonArray(Variants.Select(v => (JsonNode)v.ToJson()).ToArray());
+        return json;
+    }
 
     static JsonObject Error(List<string> errors, string message) { errors.Add(message); return new JsonObject(); }
 

@@ -148,9 +148,10 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
         var records = Find(input);
         var files = DknTables.Write(records, folder, StageTables.Provenance(this, context, Options.Dkn));
         var metrics = DknMetrics.Compute(records.SelectMany(DknOutcome.From));
+        static string Rejected(DknMethodMetrics m) => m.Rejections.Count == 0 ? "" : $"; rejected: {string.Join(", ", m.Rejections.Select(r => $"{r.Key} {r.Value}"))}";
         var lines = metrics.Methods.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{m.Method}: {m.FactsWithDkn} of {m.Facts} facts have a DKN ({m.SingleComponentSets} one-component sets counted apart); " +
-            $"re-checked by full recomputation ({(Options.Dkn.Dkn.Check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly)}): {m.RecheckHolds} of {m.Rechecked} hold")).ToList();
+            $"re-checked by full recomputation ({(Options.Dkn.Dkn.Check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly)}): {m.RecheckHolds} of {m.Rechecked} hold") + Rejected(m)).ToList();
         return new StageOutputs(files, StageTables.Summary(new { metrics.Methods }, ("facts_computed", FactsComputed), ("facts_reused", FactsReused)), lines);
     }
 }

@@ -36,6 +36,8 @@ public sealed class DknFact
             OutputColumns.TextVector<DknFact>(name(KnowledgeNeuronColumns.DknComponents), f => Components(M(f))),
             OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknComponentCount), f => M(f)?.Components.Length ?? 0),
             OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknJointDrop), f => M(f)?.JointDrop ?? double.NaN),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknWorstSubsetDrop), f => M(f)?.WorstProperSubsetDrop ?? double.NaN),
+            OutputColumns.Text<DknFact>(name(KnowledgeNeuronColumns.DknRejection), f => M(f)?.Rejection ?? ""),
             OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknCandidateCount), f => M(f)?.Candidates.Length ?? 0),
             OutputColumns.SingleVector<DknFact>(name(KnowledgeNeuronColumns.DknSubsetSizes), f => M(f)?.Subsets.Select(s => (double)s.Size).ToArray() ?? []),
             OutputColumns.SingleVector<DknFact>(name(KnowledgeNeuronColumns.DknSubsetChanges), f => M(f)?.Subsets.Select(s => -s.RelativeDrop).ToArray() ?? []),

@@ -21,7 +21,8 @@ internal static class StageEvaluation
         var probability = Singles(data, KnowledgeNeuronColumns.AnswerProbability);
         var completeness = Singles(data, KnowledgeNeuronColumns.CompletenessError);
         var max = Singles(data, KnowledgeNeuronColumns.MaxCompletenessError);
-        var facts = ids.Select((id, i) => new AttributionFactSummary(id, (int)count[i], (int)prompts[i], probability[i], completeness[i], max[i]));
+        var layers = data.GetColumn<VBuffer<uint>>(KnowledgeNeuronColumns.KnowledgeNeuronLayers).Select(v => v.DenseValues().Distinct().Count()).ToArray();
+        var facts = ids.Select((id, i) => new AttributionFactSummary(id, (int)count[i], (int)prompts[i], probability[i], completeness[i], max[i]) { Layers = layers[i] });
         return AttributionMetrics.Compute(facts, completenessIsExact);
     }
 
@@ -41,9 +42,17 @@ internal static class StageEvaluation
             var changes = Vectors(data, C(KnowledgeNeuronColumns.DknSubsetChanges));
             var full = Singles(data, C(KnowledgeNeuronColumns.DknFullChange));
             var recheck = Singles(data, C(KnowledgeNeuronColumns.DknRecheckHolds));
+            var candidates = Singles(data, C(KnowledgeNeuronColumns.DknCandidateCount));
+            var joint = Singles(data, C(KnowledgeNeuronColumns.DknJointDrop));
+            var worst = Singles(data, C(KnowledgeNeuronColumns.DknWorstSubsetDrop));
+            var rejection = Texts(data, C(KnowledgeNeuronColumns.DknRejection));
             for (int i = 0; i < ids.Length; i++)
                 outcomes.Add(new DknOutcome(ids[i], m.ToString(), components[i] >= 1, (int)components[i],
-                    sizes[i].Select(s => (int)s).ToArray(), changes[i], full[i], double.IsNaN(recheck[i]) ? null : recheck[i] == 1));
+                    sizes[i].Select(s => (int)s).ToArray(), changes[i], full[i], double.IsNaN(recheck[i]) ? null : recheck[i] == 1)
+                {
+                    Candidates = (int)candidates[i], JointDrop = joint[i], WorstProperSubsetDrop = worst[i],
+                    Rejection = rejection[i].Length == 0 ? null : rejection[i],
+                });
         }
         return DknMetrics.Compute(outcomes);
     }

@@ -68,12 +68,22 @@ public class MlNetConventionsTests(TrainedTinyModel tiny) : IClassFixture<Traine
         Assert.Equal(fromResults.KnowledgeNeuronsPerFact.Mean, fromColumns.KnowledgeNeuronsPerFact.Mean, 1e-9);
         Assert.Equal(fromResults.CompletenessError.Median, fromColumns.CompletenessError.Median, 1e-6);
         Assert.Equal(fromResults.MaxCompletenessError.Max, fromColumns.MaxCompletenessError.Max, 1e-6);
+        Assert.Equal(fromResults.LayersPerFact.Mean, fromColumns.LayersPerFact.Mean, 1e-9);
+        Assert.Equal(fromResults.FactsInOneLayer, fromColumns.FactsInOneLayer);
+        Assert.True(fromColumns.LayersPerFact.Count > 0);
 
         var dkn = ml.KnowledgeNeurons().EvaluateDegenerateNeurons(output);
         var expected = DknMetrics.Compute(records.SelectMany(DknOutcome.From));
         Assert.Equal(expected.Methods.Select(m => (m.Method, m.Facts, m.FactsWithDkn, m.SingleComponentSets, m.Rechecked, m.RecheckHolds)),
             dkn.Methods.Select(m => (m.Method, m.Facts, m.FactsWithDkn, m.SingleComponentSets, m.Rechecked, m.RecheckHolds)));
         Assert.Contains(dkn.Methods, m => m.FactsWithDkn + m.SingleComponentSets > 0);
+        foreach (var (e, a) in expected.Methods.Zip(dkn.Methods))
+        {
+            Assert.Equal(e.CandidatesPerFact.Mean, a.CandidatesPerFact.Mean, 1e-9);
+            Assert.Equal(e.JointDrop.Count, a.JointDrop.Count);
+            Assert.Equal(e.JointDrop.Mean, a.JointDrop.Mean, 1e-5);
+            Assert.Equal(e.Rejections, a.Rejections);
+        }
         Assert.Equal(expected.Curve.Select(p => (p.Method, p.Components, p.Suppressed, p.Facts, p.Subsets)),
             dkn.Curve.Select(p => (p.Method, p.Components, p.Suppressed, p.Facts, p.Subsets)));
         foreach (var (e, a) in expected.Curve.Zip(dkn.Curve)) Assert.Equal(e.MeanChange, a.MeanChange, 1e-5);

@@ -25,7 +25,7 @@ public class PipelineOverridesTests
 
     [Theory]
     [InlineData("steps.train-fact-model.epochs=abc", "--set steps.train-fact-model.epochs=abc: option 'epochs' of step 'train-fact-model': expected integer, got \"abc\"")]
-    [InlineData("steps.train-fact-model.epoch=5", "unknown option 'epoch' for step 'train-fact-model' (valid: answer_weight, batch_size,")]
+    [InlineData("steps.train-fact-model.epoch=5", "unknown option 'epoch' for step 'train-fact-model' (valid: activation_l1, answer_weight, batch_size,")]
     [InlineData("steps.attribution.steps=5", "the pipeline has no step 'attribution' (its steps: synthetic-world, train-fact-model, evaluate-accuracy)")]
     [InlineData("steps.7.epochs=5", "there is no step 7 (the pipeline has 3 steps, numbered from 0)")]
     [InlineData("steps.train-fact-model=5", "is not steps.<step-name>.<option> or steps.<index>.<option>")]

@@ -32,7 +32,8 @@ public class PipelineValidationTests
     {
         var e = Invalid("""{"name": "x", "steps": [{"step": "synthetic-world"}, {"step": "trian-fact-model"}]}""");
         Assert.Contains("$.steps[1].step: unknown step 'trian-fact-model'", e.Message);
-        Assert.Contains("known steps: attribute-knowledge-neurons, evaluate-accuracy, find-degenerate-neurons, load-facts, load-model, select-facts, synthetic-world, train-fact-model", e.Message);
+        Assert.Contains($"known steps: {string.Join(", ", Registry.Names)})", e.Message);
+        Assert.Contains("train-fact-model", Registry.Names);
     }
 
     [Fact]
@@ -63,7 +64,8 @@ public class PipelineValidationTests
         var e = Invalid("""{"name": "x", "steps": [{"step": "evaluate-accuracy"}, {"step": "load-facts"}]}""");
         Assert.Contains("$.steps[0]: step 'evaluate-accuracy' needs a dataset", e.Message);
         Assert.Contains("$.steps[0]: step 'evaluate-accuracy' needs a model", e.Message);
-        Assert.Contains("(steps providing it: load-model, train-fact-model)", e.Message);
+        Assert.Contains("(steps providing it: load-model, ", e.Message);
+        Assert.Contains("train-fact-model", e.Message);
         Assert.Contains("$.steps[1].options.path: missing required option 'path' of step 'load-facts'", e.Message);
     }
 
@@ -71,7 +73,7 @@ public class PipelineValidationTests
     public void FileShapeErrorsNameTheirPath()
     {
         var e = Invalid("""{"name": 3, "outptu": "x", "steps": [{"step": "synthetic-world", "option": {}}, 5]}""");
-        Assert.Contains("$.outptu: unknown key 'outptu' (valid: name, description, seed, output, device, dtype, threads, steps)", e.Message);
+        Assert.Contains("$.outptu: unknown key 'outptu' (valid: name, description, seed, output, device, dtype, threads, steps, variants)", e.Message);
         Assert.Contains("$.name: expected a string, got 3", e.Message);
         Assert.Contains("$.steps[0].option: unknown key 'option' (valid: step, options)", e.Message);
         Assert.Contains("$.steps[1]: expected an object", e.Message);
@@ -79,6 +81,19 @@ public class PipelineValidationTests
         var path = PipelineFiles.Write("{ \"name\": ");
         Assert.Contains("invalid JSON", Assert.Throws<DknInputException>(() => PipelineDefinition.Load(path)).Message);
         Assert.Contains("pipeline file not found", Assert.Throws<DknInputException>(() => PipelineDefinition.Load(path + ".missing")).Message);
+    }
+
+    [Fact]
+    public void EveryShippedPipelineIsValid()
+    {
+        var files = Directory.GetFiles(Path.Combine(Support.SharedPaths.RepoRoot, "pipelines"), "*.json");
+        Assert.True(files.Length >= 3, string.Join(", ", files));
+        foreach (var file in files)
+        {
+            var definition = PipelineDefinition.Load(file);
+            PipelineValidator.Validate(definition, Registry);
+            if (definition.Variants.Count > 0) MlNetDkn.ML.Pipelines.VariantRunner.Plan(definition, null, Registry);
+        }
     }
 
     [Fact]

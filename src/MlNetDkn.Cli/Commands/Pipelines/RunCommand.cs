@@ -37,18 +37,28 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         var overrides = settings.Set.Concat(settings.AsOverrides()).ToArray();
         var definition = PipelineOverrides.Apply(PipelineDefinition.Load(settings.Pipeline), overrides, registry);
         var pipeline = PipelineValidator.Validate(definition, registry);
+        var variants = definition.Variants.Count > 0 ? VariantRunner.Plan(definition, settings.Out, registry) : [];
         if (settings.ValidateOnly)
         {
-            Console.Out.WriteLine($"{settings.Pipeline}: valid, {pipeline.Steps.Count} steps");
+            Console.Out.WriteLine($"{settings.Pipeline}: valid, {pipeline.Steps.Count} steps" + (variants.Count > 0 ? $", {variants.Count} variants" : ""));
             foreach (var step in pipeline.Steps)
                 Console.Out.WriteLine($"  {step.Definition.Index}: {step.Step.Name} {step.Options.ToJson().ToJsonString()}");
+            foreach (var v in variants)
+                Console.Out.WriteLine($"  variant {v.Variant.Name}: {string.Join(" ", v.Variant.Set)} -> {v.Pipeline.Definition.Output}");
             return 0;
         }
         var reporter = new ConsoleReporter();
-        reporter.Info($"pipeline {definition.Name}: {pipeline.Steps.Count} steps, seed {definition.Seed}, {definition.Device}/{definition.DType}");
+        var runOptions = new PipelineRunOptions { Output = settings.Out, CacheFolder = settings.Cache, Overrides = overrides };
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var run = PipelineRunner.Run(pipeline, new PipelineRunOptions { Output = settings.Out, CacheFolder = settings.Cache, Overrides = overrides },
-            reporter, cancellationToken);
+        if (variants.Count > 0)
+        {
+            reporter.Info($"pipeline {definition.Name}: {variants.Count} variants of {pipeline.Steps.Count} steps, seed {definition.Seed}, {definition.Device}/{definition.DType}");
+            var sweep = VariantRunner.Run(definition, variants, runOptions, reporter, cancellationToken);
+            reporter.Info($"done in {clock.Elapsed.TotalSeconds:0.0} s -> {sweep.OutputFolder} ({VariantRunner.SweepFile})");
+            return 0;
+        }
+        reporter.Info($"pipeline {definition.Name}: {pipeline.Steps.Count} steps, seed {definition.Seed}, {definition.Device}/{definition.DType}");
+        var run = PipelineRunner.Run(pipeline, runOptions, reporter, cancellationToken);
         reporter.Info($"done in {clock.Elapsed.TotalSeconds:0.0} s -> {run.OutputFolder} ({RunManifest.FileName})");
         return 0;
     }

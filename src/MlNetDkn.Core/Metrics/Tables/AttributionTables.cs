@@ -40,6 +40,8 @@ public sealed class AttributionFactRow
     public double AnswerProbability { get; init; }
     public double CompletenessError { get; init; }
     public double MaxCompletenessError { get; init; }
+    /// <summary>Distinct layers the knowledge neurons lie in.</summary>
+    public int Layers { get; init; }
     public string NeuronList { get; init; } = "";
 }
 
@@ -51,6 +53,9 @@ public sealed class AttributionSummaryRow
     public double KnowledgeNeuronsMean { get; init; }
     public double KnowledgeNeuronsMedian { get; init; }
     public double KnowledgeNeuronsMax { get; init; }
+    /// <summary>Distinct layers per fact's knowledge neurons (facts with any).</summary>
+    public double LayersPerFactMean { get; init; }
+    public int FactsInOneLayer { get; init; }
     public double AnswerProbabilityMean { get; init; }
     /// <summary>"completeness error" for integrated gradients proper; "sum gap" for the peers' multiplier a.</summary>
     public string CompletenessMeasure { get; init; } = "";
@@ -83,6 +88,7 @@ public static class AttributionTables
         var factRows = facts.Select(f => new AttributionFactRow
         {
             FactId = f.FactId, RelationId = f.RelationId, Answer = f.Answer, Prompts = f.Prompts.Count, KnowledgeNeurons = f.Neurons.Count,
+            Layers = f.Summary.Layers,
             AnswerProbability = f.MeanAnswerProbability, CompletenessError = f.MeanCompletenessError,
             MaxCompletenessError = f.MaxCompletenessError, NeuronList = NeuronList(f.Neurons),
         }).ToList();
@@ -108,7 +114,8 @@ public static class AttributionTables
     {
         Facts = m.Facts, Prompts = m.Prompts, FactsWithoutKnowledgeNeurons = m.FactsWithoutKnowledgeNeurons,
         KnowledgeNeuronsMean = m.KnowledgeNeuronsPerFact.Mean, KnowledgeNeuronsMedian = m.KnowledgeNeuronsPerFact.Median,
-        KnowledgeNeuronsMax = m.KnowledgeNeuronsPerFact.Max, AnswerProbabilityMean = m.AnswerProbability.Mean,
+        KnowledgeNeuronsMax = m.KnowledgeNeuronsPerFact.Max, LayersPerFactMean = m.LayersPerFact.Mean, FactsInOneLayer = m.FactsInOneLayer,
+        AnswerProbabilityMean = m.AnswerProbability.Mean,
         CompletenessMeasure = m.CompletenessIsExact ? "completeness error" : "sum gap (multiplier a: not integrated gradients)",
         CompletenessMean = m.CompletenessError.Mean, CompletenessMedian = m.CompletenessError.Median,
         CompletenessP90 = m.CompletenessError.P90, CompletenessMax = m.MaxCompletenessError.Max,

@@ -42,6 +42,17 @@ public sealed class DknSummaryRow
     public double FullSetChangeCiHigh { get; init; }
     public int Rechecked { get; init; }
     public int RecheckHolds { get; init; }
+    /// <summary>Candidate clusters per fact before the check, every fact.</summary>
+    public double MeanCandidates { get; init; }
+    /// <summary>Drop with every candidate suppressed, DKN or not (facts where measured), with its 95 % interval.</summary>
+    public double JointDrop { get; init; }
+    public double JointDropCiLow { get; init; }
+    public double JointDropCiHigh { get; init; }
+    /// <summary>The worst proper-subset drop under the strict check, DKN or not (facts where measured).</summary>
+    public double WorstProperSubsetDrop { get; init; }
+    public int WorstProperSubsetDropFacts { get; init; }
+    /// <summary>Facts per rejection kind, "kind=count; ...".</summary>
+    public string Rejections { get; init; } = "";
 }
 
 public sealed class DegeneracyBySizeRow
@@ -95,7 +106,10 @@ public static class DknTables
         SingleComponentSets = m.SingleComponentSets, MeanComponents = m.ComponentsPerDkn.Mean,
         ProperSubsetChange = m.ProperSubsetChange.Mean, ProperSubsetChangeCiLow = m.ProperSubsetChange.CiLow, ProperSubsetChangeCiHigh = m.ProperSubsetChange.CiHigh,
         FullSetChange = m.FullSetChange.Mean, FullSetChangeCiLow = m.FullSetChange.CiLow, FullSetChangeCiHigh = m.FullSetChange.CiHigh,
-        Rechecked = m.Rechecked, RecheckHolds = m.RecheckHolds,
+        Rechecked = m.Rechecked, RecheckHolds = m.RecheckHolds, MeanCandidates = m.CandidatesPerFact.Mean,
+        JointDrop = m.JointDrop.Mean, JointDropCiLow = m.JointDrop.CiLow, JointDropCiHigh = m.JointDrop.CiHigh,
+        WorstProperSubsetDrop = m.WorstProperSubsetDrop.Mean, WorstProperSubsetDropFacts = m.WorstProperSubsetDrop.Count,
+        Rejections = string.Join("; ", m.Rejections.Select(r => $"{r.Key}={r.Value}")),
     }).ToList();
 
     public static List<DegeneracyBySizeRow> BySizeRows(DknMetrics metrics, string definition) => metrics.BySize.Select(b => new DegeneracyBySizeRow
