@@ -85,6 +85,19 @@ public sealed class KnowledgeNeuronsCatalog
         });
 
     /// <summary>Planted benchmark: the true knowledge neurons of each planted fact as the knowledge-neuron columns.</summary>
+    /// <summary>R1: suppression of the DKN, knowledge neurons and matched random sets on clean and perturbed queries
+    /// (the facts' perturbed_prompts), by activations and by weights.</summary>
+    public Experiments.PerturbedQueryEstimator SuppressUnderPerturbation(Experiments.PerturbedQueryStageOptions options) =>
+        new(options with { Experiment = MlNetDkn.Experiments.Robustness.PerturbedQueryExperiment.Suppression }, Context);
+
+    /// <summary>R2: ×2 on the DKN, knowledge neurons and matched random sets for perturbed queries the unmodified
+    /// model fails while it answers the clean one; collateral change on the clean query and unrelated facts.</summary>
+    public Experiments.PerturbedQueryEstimator EnhanceOnFailedQueries(Experiments.PerturbedQueryStageOptions options) =>
+        new(options with { Experiment = MlNetDkn.Experiments.Robustness.PerturbedQueryExperiment.Enhancement }, Context);
+
+    /// <summary>R3: fact checking with relation-level DKN / knowledge-neuron sets and thresholds learned at Fit.</summary>
+    public Experiments.FactCheckEstimator FactCheck(Experiments.FactCheckStageOptions options) => new(options, Context);
+
     public Planted.PlantedNeuronsEstimator PlantedNeurons(Planted.PlantedStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 

@@ -17,6 +17,9 @@ public static partial class DatasetCommands
             datasets.AddCommand<SynthDatasetCommand>("synth")
                 .WithDescription("Generate a seeded synthetic fact world that a tiny model can learn.")
                 .WithExample("datasets", "synth", "--out", "world.parquet", "--seed", "7");
+            datasets.AddCommand<PerturbDatasetCommand>("perturb")
+                .WithDescription("Draw perturbed queries (the authors' replace/add/delete, real words, paraphrases) into a fact file.")
+                .WithExample("datasets", "perturb", "facts.parquet", "perturbed.parquet", "--preset", "dkn-authors");
             datasets.AddCommand<ShowDatasetCommand>("show")
                 .WithDescription("Print the first rows and the counts of a fact Parquet file.")
                 .WithExample("datasets", "show", "world.parquet", "--rows", "5");

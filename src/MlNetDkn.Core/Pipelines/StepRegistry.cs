@@ -14,7 +14,8 @@ public sealed class StepRegistry
         .Register(new SelectFactsStep())
         .Register(new TrainFactModelStep())
         .Register(new LoadModelStep())
-        .Register(new PlantedModelStep());
+        .Register(new PlantedModelStep())
+        .Register(new PerturbQueriesStep());
 
     /// <summary>Adds a step kind; a second step with the same name is a programming error.</summary>
     public StepRegistry Register(IPipelineStep step)

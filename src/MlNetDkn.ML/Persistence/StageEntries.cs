@@ -18,6 +18,9 @@ internal static class StageEntries
         [DegenerateNeuronTransformer.ArchiveKind] = (e, l, c) => DegenerateNeuronEstimator.Open(Options<DegenerateNeuronStageOptions>(e, l), Hash(e), c),
         [Planted.PlantedNeuronsTransformer.ArchiveKind] = (e, l, c) => Planted.PlantedNeuronsEstimator.Open(Options<Planted.PlantedStageOptions>(e, l), Hash(e), c),
         [Planted.PlantedScoreTransformer.ArchiveKind] = (e, l, c) => Planted.PlantedScoreEstimator.Open(Options<Planted.PlantedStageOptions>(e, l), Hash(e), c),
+        [Experiments.PerturbedQueryTransformer.SuppressionKind] = (e, l, c) => Experiments.PerturbedQueryEstimator.Open(Options<Experiments.PerturbedQueryStageOptions>(e, l), Hash(e), c),
+        [Experiments.PerturbedQueryTransformer.EnhancementKind] = (e, l, c) => Experiments.PerturbedQueryEstimator.Open(Options<Experiments.PerturbedQueryStageOptions>(e, l), Hash(e), c),
+        [Experiments.FactCheckTransformer.ArchiveKind] = (e, l, c) => Experiments.FactCheckEstimator.Open(Options<Experiments.FactCheckStageOptions>(e, l), Hash(e), c),
     };
 
     public static StageEntry From(IFactStage stage) => new()

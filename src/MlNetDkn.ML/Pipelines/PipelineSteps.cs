@@ -12,5 +12,8 @@ public static class PipelineSteps
         .Register(new AttributeKnowledgeNeuronsStep())
         .Register(new FindDegenerateNeuronsStep())
         .Register(new PlantedNeuronsStep())
-        .Register(new ScorePlantedStep());
+        .Register(new ScorePlantedStep())
+        .Register(new SuppressUnderPerturbationStep())
+        .Register(new EnhanceOnFailuresStep())
+        .Register(new FactCheckStep());
 }

@@ -1,0 +1,82 @@
+using Microsoft.ML;
+using MlNetDkn.Degeneracy;
+using MlNetDkn.Facts;
+using MlNetDkn.ML.Internal;
+
+namespace MlNetDkn.ML.Experiments;
+
+/// <summary>A fact row as the experiments read it: the fact, its knowledge neurons and its DKN (all components).</summary>
+public sealed record ExperimentFact(FactRecord Fact, Neuron[] KnowledgeNeurons, Neuron[] Dkn);
+
+/// <summary>
+/// Reads the experiments' inputs: the fact columns, the knowledge neurons (key vectors from an attribution stage, or a
+/// text vector "l:i") and one DKN method's components column (<c>dkn_components_&lt;method&gt;&lt;suffix&gt;</c>, from a
+/// find-degenerate-neurons stage; a fact that is not a DKN under that method has none).
+/// </summary>
+internal static class ExperimentInputs
+{
+    public static string DknColumn(ClusteringMethod method, string suffix) => KnowledgeNeuronColumns.ForMethod(KnowledgeNeuronColumns.DknComponents, method) + suffix;
+    public static string IsDknColumn(ClusteringMethod method, string suffix) => KnowledgeNeuronColumns.ForMethod(KnowledgeNeuronColumns.IsDkn, method) + suffix;
+
+    public static RequiredColumn[] Required(string stage, ClusteringMethod method, string suffix) =>
+        [.. FactRowReader.Required(stage, FactColumns.Prompts), new(DknColumn(method, suffix), true, stage)];
+
+    public static void Check(DataViewSchema schema, string stage, ClusteringMethod method, string suffix)
+    {
+        if (schema.GetColumnOrNull(DknColumn(method, suffix)) is null)
+            throw new DknInputException($"{stage}: input column '{DknColumn(method, suffix)}' not found: add a find-degenerate-neurons step with method " +
+                                        $"{KnowledgeNeuronColumns.MethodSuffix(method)} (and column suffix '{suffix}') before it");
+        foreach (var c in Required(stage, method, suffix)) c.Check(schema);
+        if (NeuronColumns(schema) is null)
+            throw new DknInputException($"{stage}: input has no knowledge neurons: expected '{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and " +
+                                        $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (an attribute-knowledge-neurons step) or a text vector '{KnowledgeNeuronColumns.KnowledgeNeurons}'");
+    }
+
+    public static void Check(SchemaShape shape, string stage, ClusteringMethod method, string suffix)
+    {
+        foreach (var c in Required(stage, method, suffix)) c.Check(shape);
+    }
+
+    static string[]? NeuronColumns(DataViewSchema schema)
+    {
+        var keys = new[] { RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronLayers, ""), RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronIndices, "") };
+        if (keys.All(k => schema.GetColumnOrNull(k.Name) is { } c && k.Accepts(c))) return keys.Select(k => k.Name).ToArray();
+        var text = new RequiredColumn(KnowledgeNeuronColumns.KnowledgeNeurons, true, "");
+        return schema.GetColumnOrNull(text.Name) is { } t && text.Accepts(t) ? [text.Name] : null;
+    }
+
+    public static IReadOnlyList<string> Names(DataViewSchema schema, string stage, ClusteringMethod method, string suffix)
+    {
+        Check(schema, stage, method, suffix);
+        return Required(stage, method, suffix).Select(c => c.Name).Concat(NeuronColumns(schema)!)
+            .Concat(FactRowReader.Optional(schema, FactColumns.Prompts)).Distinct().ToList();
+    }
+
+    public static Func<ExperimentFact> Bind(DataViewRow row, string stage, ClusteringMethod method, string suffix)
+    {
+        var fact = FactRowReader.Bind(row, FactColumns.Prompts);
+        var components = RowText.Vector(row, DknColumn(method, suffix));
+        var columns = NeuronColumns(row.Schema)!;
+        Func<Neuron[]> neurons;
+        if (columns.Length == 2)
+        {
+            var layers = RowText.Keys(row, columns[0]);
+            var indices = RowText.Keys(row, columns[1]);
+            neurons = () =>
+            {
+                var (l, i) = (layers(), indices());
+                if (l.Length != i.Length) throw new DknInputException($"{stage}: {l.Length} knowledge-neuron layers but {i.Length} indices in one row");
+                return l.Zip(i, (a, b) => new Neuron(a, b)).ToArray();
+            };
+        }
+        else
+        {
+            var text = RowText.Vector(row, columns[0]);
+            neurons = () => text().Select(Neuron.Parse).ToArray();
+        }
+        return () => new ExperimentFact(fact(), neurons(),
+            components().SelectMany(c => c.Split(';', StringSplitOptions.RemoveEmptyEntries)).Select(Neuron.Parse).Distinct().Order().ToArray());
+    }
+
+    public static string Key(ExperimentFact f) => FactRowReader.Key(f.Fact) + "\u001d" + string.Join(",", f.KnowledgeNeurons) + "\u001d" + string.Join(",", f.Dkn);
+}
