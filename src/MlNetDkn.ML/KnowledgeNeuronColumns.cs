@@ -84,6 +84,7 @@ public static class KnowledgeNeuronColumns
         ClusteringMethod.KMeans => "kmeans",
         ClusteringMethod.SrcPairs => "src_pairs",
         ClusteringMethod.NtcPersistence => "ntc_persistence",
+        ClusteringMethod.RandomPartition => "random_partition",
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 }

@@ -98,6 +98,10 @@ public sealed class KnowledgeNeuronsCatalog
     /// <summary>R3: fact checking with relation-level DKN / knowledge-neuron sets and thresholds learned at Fit.</summary>
     public Experiments.FactCheckEstimator FactCheck(Experiments.FactCheckStageOptions options) => new(options, Context);
 
+    /// <summary>E1/E2: fine-tune copies of the model on new facts with only DKN / knowledge-neuron / matched random
+    /// neurons (or everything) trainable, and measure which neurons a full fine-tune changes.</summary>
+    public Experiments.FineTuneNeuronsEstimator FineTuneNeurons(Experiments.FineTuneNeuronsStageOptions options) => new(options, Context);
+
     public Planted.PlantedNeuronsEstimator PlantedNeurons(Planted.PlantedStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 

@@ -68,6 +68,7 @@ public static class DknFinder
         ClusteringMethod.Dbscan => baselineGraph is null ? [] : BaselineClustering.Dbscan(baselineGraph),
         ClusteringMethod.KMeans => baselineGraph is null ? [] : BaselineClustering.KMeans(baselineGraph),
         ClusteringMethod.SrcPairs => SrcPairBaseline.Find(neurons, probe),
+        ClusteringMethod.RandomPartition => RandomPartitionBaseline.Partition(neurons),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 

@@ -15,6 +15,8 @@ public enum ClusteringMethod
     SrcPairs,
     /// <summary>NTC with the persistence-gap cut (<see cref="NtcMethod.PersistenceGap"/>), whatever the options' NTC method.</summary>
     NtcPersistence,
+    /// <summary>The null: the knowledge neurons split at random into as many groups as k-means would use.</summary>
+    RandomPartition,
 }
 
 /// <summary>What the distance-based baselines (hierarchical, DBSCAN, k-means) cluster.</summary>
@@ -110,6 +112,7 @@ public sealed record DknOptions
         "kmeans" or "k-means" => ClusteringMethod.KMeans,
         "src" or "src-pairs" or "amig-pairs" => ClusteringMethod.SrcPairs,
         "ntc-persistence" or "ntc-gap" => ClusteringMethod.NtcPersistence,
-        _ => throw new DknInputException($"unknown clustering method '{text}' (known: ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs)"),
+        "random" or "random-partition" => ClusteringMethod.RandomPartition,
+        _ => throw new DknInputException($"unknown clustering method '{text}' (known: ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs, random-partition)"),
     };
 }

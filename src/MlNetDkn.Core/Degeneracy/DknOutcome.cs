@@ -16,6 +16,14 @@ public sealed record DknOutcome(string FactId, string Method, bool IsDkn, int Co
     public double WorstProperSubsetDrop { get; init; } = double.NaN;
     /// <summary>Why the candidates are not a DKN (null when they are, or when not recorded).</summary>
     public string? Rejection { get; init; }
+    /// <summary>Mean neurons per component of the DKN (NaN when there is none).</summary>
+    public double NeuronsPerComponent { get; init; } = double.NaN;
+    /// <summary>Distinct layers the DKN's neurons lie in (0 when there is none).</summary>
+    public int LayersSpanned { get; init; }
+
+    /// <summary>The two shape numbers of a list of components.</summary>
+    public static (double NeuronsPerComponent, int Layers) Shape(IReadOnlyList<IReadOnlyCollection<Neuron>> components) =>
+        components.Count == 0 ? (double.NaN, 0) : (components.Average(c => c.Count), components.SelectMany(c => c).Select(n => n.Layer).Distinct().Count());
 
     /// <summary>A DKN in the full sense: at least two components (a one-component "DKN" is only possible under
     /// the authors' lenient rule and is counted apart).</summary>
@@ -28,5 +36,6 @@ public sealed record DknOutcome(string FactId, string Method, bool IsDkn, int Co
     {
         Candidates = m.Candidates.Length, JointDrop = m.JointDrop ?? double.NaN,
         WorstProperSubsetDrop = m.WorstProperSubsetDrop ?? double.NaN, Rejection = m.Rejection,
+        NeuronsPerComponent = Shape(m.Components).NeuronsPerComponent, LayersSpanned = Shape(m.Components).Layers,
     });
 }

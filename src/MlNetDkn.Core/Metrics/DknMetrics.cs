@@ -17,6 +17,10 @@ public sealed record DknMethodMetrics(string Method, int Facts, int FactsWithDkn
     public Distribution JointDrop { get; init; } = Distribution.Empty;
     /// <summary>The worst proper-subset drop, over the facts where the strict check measured it, DKN or not.</summary>
     public Distribution WorstProperSubsetDrop { get; init; } = Distribution.Empty;
+    /// <summary>Mean neurons per component, over the DKNs.</summary>
+    public Distribution NeuronsPerComponent { get; init; } = Distribution.Empty;
+    /// <summary>Distinct layers a DKN's neurons lie in, over the DKNs.</summary>
+    public Distribution LayersPerDkn { get; init; } = Distribution.Empty;
     /// <summary>Facts per rejection reason (why the candidates were not a DKN), in the check's words.</summary>
     public IReadOnlyDictionary<string, int> Rejections { get; init; } = new Dictionary<string, int>();
 
@@ -59,6 +63,8 @@ public sealed record DknMetrics(IReadOnlyList<DknMethodMetrics> Methods, IReadOn
                 CandidatesPerFact = Distribution.Of(g.Select(o => (double)o.Candidates)),
                 JointDrop = Distribution.Of(g.Select(o => o.JointDrop).Where(d => !double.IsNaN(d))),
                 WorstProperSubsetDrop = Distribution.Of(g.Select(o => o.WorstProperSubsetDrop).Where(d => !double.IsNaN(d))),
+                NeuronsPerComponent = Distribution.Of(dkns.Select(o => o.NeuronsPerComponent)),
+                LayersPerDkn = Distribution.Of(dkns.Select(o => (double)o.LayersSpanned)),
                 Rejections = g.Where(o => o.Rejection is not null).GroupBy(o => FunctionalCheck.Rejections.KindOf(o.Rejection!))
                     .OrderBy(r => r.Key, StringComparer.Ordinal).ToDictionary(r => r.Key, r => r.Count()),
             };

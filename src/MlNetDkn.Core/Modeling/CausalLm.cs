@@ -19,6 +19,11 @@ public abstract class MlpBlock(string name) : nn.Module(name)
     public abstract Tensor OutputVectors { get; }
     /// <summary>Rows of up_proj for gated MLPs, else null.</summary>
     public virtual Tensor? UpVectors => null;
+
+    /// <summary>Every parameter that belongs to the neurons, with the dimension indexed by neuron: the input
+    /// weights and their biases (dim 0 of c_fc / gate_proj / up_proj / dense_h_to_4h) and the output weights
+    /// (dim 1 of c_proj / down_proj / dense_4h_to_h). Slice i along that dimension is neuron i's.</summary>
+    public abstract IReadOnlyList<(TorchSharp.Modules.Parameter Parameter, int NeuronDim, bool IsInput)> NeuronParameters { get; }
 }
 
 /// <summary>

@@ -26,6 +26,12 @@ public interface ISourceStep : IPipelineStep
     void Run(PipelineContext context, ResolvedOptions options);
 }
 
+/// <summary>A step that runs after every stage's tables are written (the report); it must come last.</summary>
+public interface IFinalStep : IPipelineStep
+{
+    void Run(PipelineContext context, ResolvedOptions options);
+}
+
 /// <summary>Names of what steps hand to later steps.</summary>
 public static class PipelineArtifacts
 {

@@ -21,7 +21,7 @@ public static class PipelineValidator
         var provided = new HashSet<string>(StringComparer.Ordinal);
         try { definition.ModelLoad.Validate(); }
         catch (DknInputException e) { errors.Add($"$: {e.Message}"); }
-        string? firstStage = null;
+        string? firstStage = null, finalStep = null;
         foreach (var def in definition.Steps)
         {
             if (!registry.TryGet(def.Step, out var step))
@@ -31,9 +31,12 @@ public static class PipelineValidator
             }
             var options = Resolve(step, def, errors);
             if (options != null) errors.AddRange(step.Check(options).Select(m => $"{def.JsonPath}.options: {m}"));
+            if (step is not IFinalStep && finalStep != null)
+                errors.Add($"{def.JsonPath}: step '{step.Name}' comes after '{finalStep}', which runs once everything else has finished; put '{finalStep}' last");
+            if (step is IFinalStep) finalStep ??= step.Name;
             if (step is ISourceStep && firstStage != null)
                 errors.Add($"{def.JsonPath}: source step '{step.Name}' comes after the analysis stage '{firstStage}'; put the steps that produce facts and models first");
-            if (step is not ISourceStep) firstStage ??= step.Name;
+            if (step is not ISourceStep and not IFinalStep) firstStage ??= step.Name;
             foreach (var need in step.Needs.Where(n => !provided.Contains(n)))
                 errors.Add($"{def.JsonPath}: step '{step.Name}' needs a {need}, but no earlier step provides one " +
                            $"(steps providing it: {string.Join(", ", registry.Steps.Where(s => s.Provides.Contains(need)).Select(s => s.Name))})");

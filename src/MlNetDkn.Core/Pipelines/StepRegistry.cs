@@ -15,7 +15,9 @@ public sealed class StepRegistry
         .Register(new TrainFactModelStep())
         .Register(new LoadModelStep())
         .Register(new PlantedModelStep())
-        .Register(new PerturbQueriesStep());
+        .Register(new PerturbQueriesStep())
+        .Register(new UpdateFactsStep())
+        .Register(new ReportStep());
 
     /// <summary>Adds a step kind; a second step with the same name is a programming error.</summary>
     public StepRegistry Register(IPipelineStep step)

@@ -46,12 +46,15 @@ internal static class StageEvaluation
             var joint = Singles(data, C(KnowledgeNeuronColumns.DknJointDrop));
             var worst = Singles(data, C(KnowledgeNeuronColumns.DknWorstSubsetDrop));
             var rejection = Texts(data, C(KnowledgeNeuronColumns.DknRejection));
+            var componentLists = data.GetColumn<VBuffer<ReadOnlyMemory<char>>>(C(KnowledgeNeuronColumns.DknComponents))
+                .Select(v => v.DenseValues().Select(c => (IReadOnlyCollection<Neuron>)c.ToString().Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Neuron.Parse).ToArray()).ToList()).ToArray();
             for (int i = 0; i < ids.Length; i++)
                 outcomes.Add(new DknOutcome(ids[i], m.ToString(), components[i] >= 1, (int)components[i],
                     sizes[i].Select(s => (int)s).ToArray(), changes[i], full[i], double.IsNaN(recheck[i]) ? null : recheck[i] == 1)
                 {
                     Candidates = (int)candidates[i], JointDrop = joint[i], WorstProperSubsetDrop = worst[i],
                     Rejection = rejection[i].Length == 0 ? null : rejection[i],
+                    NeuronsPerComponent = DknOutcome.Shape(componentLists[i]).NeuronsPerComponent, LayersSpanned = DknOutcome.Shape(componentLists[i]).Layers,
                 });
         }
         return DknMetrics.Compute(outcomes);

@@ -10,8 +10,9 @@ public sealed record ExperimentFact(FactRecord Fact, Neuron[] KnowledgeNeurons, 
 
 /// <summary>
 /// Reads the experiments' inputs: the fact columns, the knowledge neurons (key vectors from an attribution stage, or a
-/// text vector "l:i") and one DKN method's components column (<c>dkn_components_&lt;method&gt;&lt;suffix&gt;</c>, from a
-/// find-degenerate-neurons stage; a fact that is not a DKN under that method has none).
+/// text vector "l:i") and one DKN method's components and is-DKN columns (<c>dkn_components_&lt;method&gt;&lt;suffix&gt;</c>,
+/// <c>is_dkn_&lt;method&gt;&lt;suffix&gt;</c>, from a find-degenerate-neurons stage; a fact that is not a DKN under that
+/// method, one-component sets included, has none).
 /// </summary>
 internal static class ExperimentInputs
 {
@@ -19,7 +20,10 @@ internal static class ExperimentInputs
     public static string IsDknColumn(ClusteringMethod method, string suffix) => KnowledgeNeuronColumns.ForMethod(KnowledgeNeuronColumns.IsDkn, method) + suffix;
 
     public static RequiredColumn[] Required(string stage, ClusteringMethod method, string suffix) =>
-        [.. FactRowReader.Required(stage, FactColumns.Prompts), new(DknColumn(method, suffix), true, stage)];
+    [
+        .. FactRowReader.Required(stage, FactColumns.Prompts), new(DknColumn(method, suffix), true, stage),
+        new(IsDknColumn(method, suffix), stage, "Boolean", t => t is Microsoft.ML.Data.BooleanDataViewType, SchemaShape.Column.VectorKind.Scalar),
+    ];
 
     public static void Check(DataViewSchema schema, string stage, ClusteringMethod method, string suffix)
     {
@@ -56,6 +60,9 @@ internal static class ExperimentInputs
     {
         var fact = FactRowReader.Bind(row, FactColumns.Prompts);
         var components = RowText.Vector(row, DknColumn(method, suffix));
+        // A one-component set (possible under the authors' lenient rule) is not a DKN: such a fact has none.
+        var isDknGetter = row.GetGetter<bool>(row.Schema[IsDknColumn(method, suffix)]);
+        bool IsDkn() { bool v = false; isDknGetter(ref v); return v; }
         var columns = NeuronColumns(row.Schema)!;
         Func<Neuron[]> neurons;
         if (columns.Length == 2)
@@ -74,8 +81,8 @@ internal static class ExperimentInputs
             var text = RowText.Vector(row, columns[0]);
             neurons = () => text().Select(Neuron.Parse).ToArray();
         }
-        return () => new ExperimentFact(fact(), neurons(),
-            components().SelectMany(c => c.Split(';', StringSplitOptions.RemoveEmptyEntries)).Select(Neuron.Parse).Distinct().Order().ToArray());
+        return () => new ExperimentFact(fact(), neurons(), !IsDkn() ? []
+            : components().SelectMany(c => c.Split(';', StringSplitOptions.RemoveEmptyEntries)).Select(Neuron.Parse).Distinct().Order().ToArray());
     }
 
     public static string Key(ExperimentFact f) => FactRowReader.Key(f.Fact) + "\u001d" + string.Join(",", f.KnowledgeNeurons) + "\u001d" + string.Join(",", f.Dkn);

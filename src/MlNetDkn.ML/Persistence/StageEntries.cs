@@ -20,6 +20,7 @@ internal static class StageEntries
         [Planted.PlantedScoreTransformer.ArchiveKind] = (e, l, c) => Planted.PlantedScoreEstimator.Open(Options<Planted.PlantedStageOptions>(e, l), Hash(e), c),
         [Experiments.PerturbedQueryTransformer.SuppressionKind] = (e, l, c) => Experiments.PerturbedQueryEstimator.Open(Options<Experiments.PerturbedQueryStageOptions>(e, l), Hash(e), c),
         [Experiments.PerturbedQueryTransformer.EnhancementKind] = (e, l, c) => Experiments.PerturbedQueryEstimator.Open(Options<Experiments.PerturbedQueryStageOptions>(e, l), Hash(e), c),
+        [Experiments.FineTuneNeuronsTransformer.ArchiveKind] = (e, l, c) => Experiments.FineTuneNeuronsEstimator.Open(Options<Experiments.FineTuneNeuronsStageOptions>(e, l), Hash(e), c),
         [Experiments.FactCheckTransformer.ArchiveKind] = (e, l, c) => Experiments.FactCheckEstimator.Open(Options<Experiments.FactCheckStageOptions>(e, l), Hash(e), c),
     };
 

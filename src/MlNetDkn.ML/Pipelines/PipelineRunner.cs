@@ -68,6 +68,15 @@ public static class PipelineRunner
             }
             var stages = pipeline.Steps.Where(s => s.Step is IStageStep).ToList();
             if (stages.Count > 0) pipelinePath = RunStages(stages, pipeline, context, reporter, cancellationToken, ref entry, ref clock);
+            foreach (var planned in pipeline.Steps.Where(s => s.Step is IFinalStep))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                (entry, clock) = Begin(planned, pipeline, context, reporter);
+                End(entry, clock, context);   // finished before the report reads the manifest
+                ((IFinalStep)planned.Step).Run(context, planned.Options);
+                context.Manifest.Save(context.OutputFolder);
+                entry = null;
+            }
         }
         catch (Exception e)
         {
@@ -92,16 +101,35 @@ public static class PipelineRunner
         var ml = new MLContext(context.Seed);
         var facts = ml.KnowledgeNeurons().LoadFacts(dataset);
         var progress = new ProgressRelay();
-        var chain = new EstimatorChain<ITransformer>();
-        foreach (var planned in stages)
+        var estimators = stages.Select(planned =>
         {
             var step = (IStageStep)planned.Step;
             var folder = Path.Combine(context.OutputFolder, step.Folder(planned.Options));
-            var estimator = step.CreateEstimator(new StageStepContext(ml, modelPath, context.ModelLoad, folder, context.Seed, progress, cancellationToken), planned.Options);
-            chain = chain.Append(estimator);
-        }
+            return step.CreateEstimator(new StageStepContext(ml, modelPath, context.ModelLoad, folder, context.Seed, progress, cancellationToken), planned.Options);
+        }).ToList();
+        // Fitted one estimator at a time (what EstimatorChain.Fit does), so each stage's fit time is known.
         var fitClock = Stopwatch.StartNew();
-        var fitted = chain.Fit(facts);
+        var transformers = new List<ITransformer>();
+        var fitSeconds = new List<double>();
+        IDataView flowing = facts;
+        try
+        {
+            foreach (var estimator in estimators)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var clock1 = Stopwatch.StartNew();
+                var transformer = estimator.Fit(flowing);
+                fitSeconds.Add(clock1.Elapsed.TotalSeconds);
+                transformers.Add(transformer);
+                flowing = transformer.Transform(flowing);
+            }
+        }
+        catch
+        {
+            foreach (var t in transformers) (t as IDisposable)?.Dispose();
+            throw;
+        }
+        var fitted = new TransformerChain<ITransformer>([.. transformers]);
         try
         {
             context.Manifest.SetSection("fit", new JsonObject { ["seconds"] = Math.Round(fitClock.Elapsed.TotalSeconds, 3), ["facts"] = dataset.Count });
@@ -121,6 +149,8 @@ public static class PipelineRunner
                 foreach (var f in outputs.Files) context.RecordOutput(Path.GetRelativePath(context.OutputFolder, f), f);
                 entry!["results"] = outputs.Summary;
                 foreach (var line in outputs.Lines) reporter.Info("  " + line);
+                entry!["fit_seconds"] = Math.Round(fitSeconds[stage.Index], 3);
+                entry!["compute_seconds"] = Math.Round(stage.Stage.ComputeSeconds, 3);
                 End(entry, clock, context);
                 entry = null;
             }

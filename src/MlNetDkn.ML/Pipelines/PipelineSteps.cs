@@ -15,5 +15,6 @@ public static class PipelineSteps
         .Register(new ScorePlantedStep())
         .Register(new SuppressUnderPerturbationStep())
         .Register(new EnhanceOnFailuresStep())
-        .Register(new FactCheckStep());
+        .Register(new FactCheckStep())
+        .Register(new FineTuneNeuronsStep());
 }

@@ -82,6 +82,11 @@ public static class VariantRunner
             }
         }
         finally { tables = WriteComparison(root, definition, variants, status); }
+        if (definition.Steps.Any(s => s.Step == "report"))
+        {
+            var (md, _) = Metrics.Reports.RunReport.Write(root);
+            reporter.Info($"sweep report -> {Shown(md)}");
+        }
         reporter.Info($"variants compared -> {Shown(tables[1])} (per variant, DKN step and method), {Path.GetFileName(tables[3])} (one row per variant), " +
                       $"{Path.GetFileName(tables[5])} (every recorded number)");
         return new VariantRunResult(root, status, tables);

@@ -19,6 +19,7 @@ public abstract class FactStageTransformer<TResult> : ITransformer, IDisposable 
     readonly ConcurrentDictionary<string, TResult> _cache = new(StringComparer.Ordinal);
     readonly IReadOnlyList<IDisposable> _leases;
     int _disposed, _computed, _reused;
+    long _computeTicks;
 
     private protected FactStageTransformer(string stageName, string description, IReadOnlyList<IDisposable> leases, StageRuntime? runtime)
     {
@@ -37,6 +38,9 @@ public abstract class FactStageTransformer<TResult> : ITransformer, IDisposable 
     /// <summary>Facts computed by this stage vs. found in its store (or memory).</summary>
     public int FactsComputed => _computed;
     public int FactsReused => _reused;
+    /// <summary>Seconds this stage spent computing results (whenever they were first asked for, during a later
+    /// stage's Fit included), so a run can report time per stage.</summary>
+    public double ComputeSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _computeTicks)).TotalSeconds;
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     private protected abstract IReadOnlyList<RequiredColumn> Inputs { get; }
@@ -57,6 +61,7 @@ public abstract class FactStageTransformer<TResult> : ITransformer, IDisposable 
             Runtime.CancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             var (result, stored) = compute();
+            Interlocked.Add(ref _computeTicks, clock.Elapsed.Ticks);
             _cache[key] = result;
             if (stored) Interlocked.Increment(ref _reused); else Interlocked.Increment(ref _computed);
             Runtime.Channel?.Info(MessageSensitivity.None,

@@ -18,6 +18,8 @@ internal interface IFactStage
     string ModelHash { get; }
     FactStageOptions StageOptions { get; }
     StageRuntime Runtime { get; set; }
+    /// <summary>Seconds spent computing results so far.</summary>
+    double ComputeSeconds { get; }
     /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> (the data entering the stage),
     /// computing whatever is not stored yet.</summary>
     StageOutputs WriteTables(IDataView input, string folder, TableContext context);

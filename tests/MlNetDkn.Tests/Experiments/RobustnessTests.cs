@@ -177,6 +177,27 @@ public class RobustnessTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyM
     }
 
     [Fact]
+    public void TheAuthorsGenerationCheckIsASubstringOfTwentyGreedyTokens()
+    {
+        using var session = ModelSession.Open(tiny.Folder);
+        var store = PerturbedQueryStage.OpenStore(SharedPaths.TempDir("r2-generate-store"));
+        var options = new PerturbedQueryOptions { RandomDraws = 1, Check = AnswerCheck.AuthorsGenerateSubstring, Routes = [InterventionRoute.Activations] };
+        var stage = new PerturbedQueryStage(session, PerturbedQueryExperiment.Enhancement, options, store);
+        for (int i = 0; i < 6; i++)
+        {
+            var fact = PerturbedFact(i);
+            var record = stage.Run(fact, [new(0, 5)], [new(0, 5), new(1, 8)], [], out _);
+            string[] prompts = [fact.Prompts[0], .. record.Perturbations.Select(p => p.Prompt)];
+            foreach (var row in record.Scores.Where(r => r.Condition == "none"))
+            {
+                var prompt = PromptEncoding.Prompt(session.Tokenizer, prompts[row.Prompt]);
+                var ids = Generation.Greedy(session.Model, prompt, Math.Min(20, session.Config.MaxPositions - prompt.Length));
+                Assert.Equal(session.Tokenizer.Decode(ids.Select(t => (int)t)).Contains(fact.Answer, StringComparison.Ordinal), row.Generated);
+            }
+        }
+    }
+
+    [Fact]
     public void SummaryInteractionIsTheMeanOfThePerFactInteractions()
     {
         PerturbedQueryRecord Record(string id, double p0, double pStar, double s0, double sStar) => new()

@@ -15,6 +15,11 @@ public sealed record PerturbationRecord(int Index, string Kind, string Prompt, i
 public sealed record ConditionScoreRow(string Route, string Condition, int Draw, int SetSize, int Prompt,
     double LogProbability, int FirstTokenRank, bool Greedy, double Margin)
 {
+    /// <summary>The authors' generation check (answer a substring of 20 greedy tokens); null when not run.</summary>
+    public bool? Generated { get; init; }
+    /// <summary>Whether the prompt counts as answered: the generation check when it ran, else teacher-forced greedy.</summary>
+    public bool Answered => Generated ?? Greedy;
+
     public static ConditionScoreRow Of(InterventionRoute route, ConditionSet set, int prompt, AnswerScore s) =>
         new(route.ToString().ToLowerInvariant(), ConditionSet.Name(set.Condition), set.Draw, set.Neurons.Length, prompt,
             s.LogProbability, s.FirstTokenRank, s.Greedy, s.Margin);

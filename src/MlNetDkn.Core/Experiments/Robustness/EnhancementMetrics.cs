@@ -14,7 +14,8 @@ public sealed record EnhancementUnitRow
     public int Draws { get; init; }
     public int SetSize { get; init; }
     public bool HitsSubject { get; init; }
-    /// <summary>Share of draws under which the model answers the perturbed query (greedy on the gold tokens).</summary>
+    /// <summary>Share of draws under which the model answers the perturbed query (greedy on the gold tokens, or the
+    /// authors' generation check when it ran).</summary>
     public double Correct { get; init; }
     public double DeltaLogP { get; init; }
     /// <summary>Collateral on the clean query: log P change, and the share of draws it is still answered.</summary>
@@ -69,7 +70,7 @@ public sealed record EnhancementMetrics(int FactsSeen, int FactsSelected, IReadO
         if (!r.Scores.Any(s => s.Condition != "none")) yield break;                       // not selected
         int own = 1 + r.Perturbations.Length;
         var baseline = r.Scores.Where(s => s.Condition == "none").GroupBy(s => s.Prompt).ToDictionary(g => g.Key, g => g.First());
-        var failed = r.Perturbations.Where(p => p.Changed && baseline.TryGetValue(p.Index, out var b) && !b.Greedy).ToList();
+        var failed = r.Perturbations.Where(p => p.Changed && baseline.TryGetValue(p.Index, out var b) && !b.Answered).ToList();
         var collateral = Enumerable.Range(own, r.CollateralFacts.Length).Where(baseline.ContainsKey).ToArray();
         foreach (var route in r.Scores.Where(s => s.Condition != "none").Select(s => s.Route).Distinct())
             foreach (var p in failed)
@@ -88,14 +89,14 @@ public sealed record EnhancementMetrics(int FactsSeen, int FactsSelected, IReadO
     {
         FactId = r.FactId, RelationId = r.RelationId, Perturbation = p.Index, Kind = p.Kind, Route = route, Condition = condition,
         Draws = drawCount, SetSize = size, HitsSubject = p.HitsSubject,
-        Correct = draws.Average(d => d[p.Index].Greedy ? 1.0 : 0.0),
+        Correct = draws.Average(d => d[p.Index].Answered ? 1.0 : 0.0),
         DeltaLogP = draws.Average(d => d[p.Index].LogProbability - baseline[p.Index].LogProbability),
         CleanDeltaLogP = draws.Average(d => d[0].LogProbability - baseline[0].LogProbability),
-        CleanCorrect = draws.Average(d => d[0].Greedy ? 1.0 : 0.0),
+        CleanCorrect = draws.Average(d => d[0].Answered ? 1.0 : 0.0),
         UnrelatedDeltaLogP = collateral.Length == 0 ? double.NaN
             : draws.Average(d => collateral.Where(d.ContainsKey).DefaultIfEmpty(-1).Average(j => j < 0 ? double.NaN : d[j].LogProbability - baseline[j].LogProbability)),
         UnrelatedAccuracyChange = collateral.Length == 0 ? double.NaN
-            : draws.Average(d => collateral.Where(d.ContainsKey).DefaultIfEmpty(-1).Average(j => j < 0 ? double.NaN : (d[j].Greedy ? 1.0 : 0.0) - (baseline[j].Greedy ? 1.0 : 0.0))),
+            : draws.Average(d => collateral.Where(d.ContainsKey).DefaultIfEmpty(-1).Average(j => j < 0 ? double.NaN : (d[j].Answered ? 1.0 : 0.0) - (baseline[j].Answered ? 1.0 : 0.0))),
     };
 
     static EnhancementSummaryRow Summarise((string Route, string Kind, string Condition) key, List<EnhancementUnitRow> units, int seed)

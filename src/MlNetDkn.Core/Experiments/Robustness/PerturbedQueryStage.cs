@@ -1,5 +1,6 @@
 using MlNetDkn.Facts;
 using MlNetDkn.Modeling;
+using MlNetDkn.Modeling.Interventions;
 using MlNetDkn.Modeling.Tokenization;
 using MlNetDkn.Perturbation;
 using MlNetDkn.Perturbation.Queries;
@@ -79,6 +80,7 @@ public sealed class PerturbedQueryStage(ModelSession session, PerturbedQueryExpe
         var answer = PromptEncoding.Answer(session.Tokenizer, fact.Answer, Options.Answer);
         var items = new List<(long[] Prompt, long[] Answer)> { (PromptEncoding.Prompt(session.Tokenizer, fact.Prompts[0]), answer) };
         items.AddRange(perturbations.Select(p => (PromptEncoding.Prompt(session.Tokenizer, p.Prompt), answer)));
+        var texts = Enumerable.Repeat(fact.Answer, items.Count).ToList();
         var sets = ConditionSet.For(fact.FactId, dkn, knowledgeNeurons, Options.Conditions, Options.RandomDraws, session.Config.IntermediateSize, Options.Seed);
         var none = sets.Where(s => s.Condition == Experiments.NeuronCondition.None).Take(1).ToList();
         var rows = new List<ConditionScoreRow>();
@@ -88,14 +90,16 @@ public sealed class PerturbedQueryStage(ModelSession session, PerturbedQueryExpe
         {
             // Selected on the unmodified model only: the clean prompt answered, the perturbed prompt failed.
             var unmodified = ConditionScoring.Score(session.Model, items, none, 1.0, InterventionRoute.Activations, Options.Intervention);
-            var failed = Enumerable.Range(1, perturbations.Count).Where(i => perturbations[i - 1].Changed && !unmodified[i][0].Greedy).ToList();
-            if (!unmodified[0][0].Greedy || failed.Count == 0)
+            var answered = Enumerable.Range(0, items.Count).Select(p => Answered(items[p], texts[p], unmodified[p][0], none[0], InterventionRoute.Activations)).ToArray();
+            var failed = Enumerable.Range(1, perturbations.Count).Where(i => perturbations[i - 1].Changed && !answered[i]).ToList();
+            if (!answered[0] || failed.Count == 0)
             {
-                for (int p = 0; p < items.Count; p++) rows.Add(ConditionScoreRow.Of(InterventionRoute.Activations, none[0], p, unmodified[p][0]));
+                for (int p = 0; p < items.Count; p++) rows.Add(ConditionScoreRow.Of(InterventionRoute.Activations, none[0], p, unmodified[p][0]) with { Generated = Generated(answered[p]) });
                 return Save(key, fact, dkn, knowledgeNeurons, perturbations, rows, [], out stored);
             }
             collateralIds = [.. unrelated.Select(u => u.FactId)];
             items.AddRange(unrelated.Select(u => (PromptEncoding.Prompt(session.Tokenizer, u.Prompts[0]), PromptEncoding.Answer(session.Tokenizer, u.Answer, Options.Answer))));
+            texts.AddRange(unrelated.Select(u => u.Answer));
         }
 
         foreach (var route in Options.Routes)
@@ -104,9 +108,37 @@ public sealed class PerturbedQueryStage(ModelSession session, PerturbedQueryExpe
             var routeSets = route == Options.Routes[0] ? sets : sets.Where(s => s.Condition != Experiments.NeuronCondition.None).ToList();
             var scores = ConditionScoring.Score(session.Model, items, routeSets, Factor, route, Options.Intervention);
             for (int p = 0; p < items.Count; p++)
-                for (int s = 0; s < routeSets.Count; s++) rows.Add(ConditionScoreRow.Of(route, routeSets[s], p, scores[p][s]));
+                for (int s = 0; s < routeSets.Count; s++)
+                {
+                    var row = ConditionScoreRow.Of(route, routeSets[s], p, scores[p][s]);
+                    if (Experiment == PerturbedQueryExperiment.Enhancement && Options.Check == AnswerCheck.AuthorsGenerateSubstring)
+                        row = row with { Generated = Answered(items[p], texts[p], scores[p][s], routeSets[s], route) };
+                    rows.Add(row);
+                }
         }
         return Save(key, fact, dkn, knowledgeNeurons, perturbations, rows, collateralIds, out stored);
+    }
+
+    bool? Generated(bool answered) => Options.Check == AnswerCheck.AuthorsGenerateSubstring ? answered : null;
+
+    /// <summary>Whether the prompt is answered under a set: teacher-forced greedy, or the authors' generation check
+    /// (the intervention on every generated position, or on the weights).</summary>
+    bool Answered((long[] Prompt, long[] Answer) item, string answer, AnswerScore score, ConditionSet set, InterventionRoute route)
+    {
+        if (Options.Check == AnswerCheck.TeacherForced) return score.Greedy;
+        var model = session.Model;
+        // As many tokens as asked, within the model's context (a small model may not fit 20 after the prompt).
+        int count = Math.Min(Options.GeneratedTokens, session.Config.MaxPositions - item.Prompt.Length);
+        if (count < 1) throw new DknInputException($"prompt of {item.Prompt.Length} tokens leaves no room to generate in a context of {session.Config.MaxPositions}");
+        var positions = TokenPositions.At(Enumerable.Range(item.Prompt.Length - 1, count).ToArray());
+        var edits = route == InterventionRoute.Activations && set.Neurons.Length > 0
+            ? set.Neurons.GroupBy(n => n.Layer).Select(g => (NeuronIntervention)new ScaleNeurons(g.Key, Options.Intervention.Site, g.Select(n => n.Index).ToArray(), Factor, positions)).ToArray()
+            : [];
+        using var weights = route == InterventionRoute.Weights && set.Neurons.Length > 0 ? WeightEdits.Scale(model, set.Neurons, Factor, Options.Intervention.WeightMode) : null;
+        using var scope = model.Intervene(edits);
+        var generated = Generation.Greedy(model, item.Prompt, count);
+        // The gold answer text, case-sensitive, as their substring check reads it.
+        return session.Tokenizer.Decode(generated.Select(t => (int)t)).Contains(answer, StringComparison.Ordinal);
     }
 
     PerturbedQueryRecord Save(string key, FactRecord fact, IReadOnlyCollection<Neuron> dkn, IReadOnlyCollection<Neuron> knowledgeNeurons,

@@ -26,6 +26,20 @@ public static class AuthorsReported
             [("LLaMA2", "weights")] = new Dictionary<string, double[]> { ["replace"] = [13.1, 12.2, 2.02], ["add"] = [19.6, 11, 3.9], ["delete"] = [18.8, 3.8, 4.4] },
         };
 
+    /// <summary>E1 accuracy (%) per model and query set: Θ(DKN) / Θ(KN) / Θ(random) / Θ(all).</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, double[]>> Evolvability =
+        new Dictionary<string, IReadOnlyDictionary<string, double[]>>
+        {
+            ["GPT-2"] = new Dictionary<string, double[]> { ["Q_new"] = [88, 83, 43, 93], ["Q_old"] = [83, 86, 71, 49], ["Q_au"] = [86, 82, 38, 91] },
+            ["LLaMA2"] = new Dictionary<string, double[]> { ["Q_new"] = [98, 95, 78, 99], ["Q_old"] = [93, 91, 88, 66], ["Q_au"] = [97, 92, 71, 99] },
+        };
+
+    public const string EvolvabilityProtocol =
+        "Authors (freeze_finetune.py): GPT-2 only; the D / N / Rnd variants train the chosen neurons' c_fc columns and biases but also the " +
+        "token and position embeddings, the tied LM head and the final norm, with two optimizer steps per batch; HF defaults (AdamW, lr 5e-5) " +
+        "for 50–100 epochs, no learning-rate choice per variant; scored by generation + substring, Q_old on outcome-filtered test facts; " +
+        "the E2 DKN overlap is hard-coded as 99.95 % and the KN and random panels are overlaps with the DKN set, not with the changed neurons.";
+
     public const string SuppressionProtocol =
         "Authors (disturb_query.py): TempLAMA train facts, one perturbation per fact and kind (Python random.seed(42) once per process), " +
         "only the DKN column is computed (KN / random / none bars have no code), P is the argmax-fed product at the pre-activation, " +

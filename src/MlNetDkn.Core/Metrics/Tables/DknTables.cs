@@ -53,6 +53,8 @@ public sealed class DknSummaryRow
     public int WorstProperSubsetDropFacts { get; init; }
     /// <summary>Facts per rejection kind, "kind=count; ...".</summary>
     public string Rejections { get; init; } = "";
+    public double NeuronsPerComponent { get; init; }
+    public double LayersPerDkn { get; init; }
 }
 
 public sealed class DegeneracyBySizeRow
@@ -110,6 +112,7 @@ public static class DknTables
         JointDrop = m.JointDrop.Mean, JointDropCiLow = m.JointDrop.CiLow, JointDropCiHigh = m.JointDrop.CiHigh,
         WorstProperSubsetDrop = m.WorstProperSubsetDrop.Mean, WorstProperSubsetDropFacts = m.WorstProperSubsetDrop.Count,
         Rejections = string.Join("; ", m.Rejections.Select(r => $"{r.Key}={r.Value}")),
+        NeuronsPerComponent = m.NeuronsPerComponent.Mean, LayersPerDkn = m.LayersPerDkn.Mean,
     }).ToList();
 
     public static List<DegeneracyBySizeRow> BySizeRows(DknMetrics metrics, string definition) => metrics.BySize.Select(b => new DegeneracyBySizeRow

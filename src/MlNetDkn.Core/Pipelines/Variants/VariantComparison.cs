@@ -98,8 +98,10 @@ public static class VariantComparison
         double Get(string variant, string section, string key) => byKey.GetValueOrDefault((variant, section, key), double.NaN);
         double First(string variant, string key) =>
             values.FirstOrDefault(v => v.Variant == variant && v.Text.Length == 0 && v.Key == key)?.Value ?? double.NaN;
+        // From an evaluate-accuracy step, else the trainer's final evaluation.
         double Accuracy(string variant, string kind) =>
-            values.FirstOrDefault(v => v.Variant == variant && v.Key.StartsWith("groups.", StringComparison.Ordinal) && v.Key.EndsWith($"/{kind}.accuracy", StringComparison.Ordinal))?.Value ?? double.NaN;
+            values.FirstOrDefault(v => v.Variant == variant && v.Key.StartsWith("groups.", StringComparison.Ordinal) && v.Key.EndsWith($"/{kind}.accuracy", StringComparison.Ordinal))?.Value
+            ?? Get(variant, "model", kind == "prompts" ? "final_train_accuracy" : "final_heldout_accuracy");
         var rows = values.Where(v => v.Key.StartsWith("methods.", StringComparison.Ordinal) && v.Key.EndsWith(".facts_with_dkn", StringComparison.Ordinal))
             .Select(v => (v.Variant, Step: v.Section, Method: v.Key.Split('.')[1]))
             .OrderBy(r => variants.ToList().FindIndex(x => x.Name == r.Variant)).ToList();
@@ -119,6 +121,8 @@ public static class VariantComparison
             .Number("facts", r => Share(r).Trials).Number("facts_with_dkn", r => Share(r).Successes)
             .Number("share_with_dkn", r => Share(r).Share).Number("share_ci_low", r => Share(r).CiLow).Number("share_ci_high", r => Share(r).CiHigh)
             .Number("components_per_dkn", r => Get(r.Variant, r.Step, M(r.Method, "components_per_dkn.mean")))
+            .Number("neurons_per_component", r => Get(r.Variant, r.Step, M(r.Method, "neurons_per_component.mean")))
+            .Number("layers_per_dkn", r => Get(r.Variant, r.Step, M(r.Method, "layers_per_dkn.mean")))
             .Number("candidates_per_fact", r => Get(r.Variant, r.Step, M(r.Method, "candidates_per_fact.mean")))
             .Number("joint_drop", r => Get(r.Variant, r.Step, M(r.Method, "joint_drop.mean")))
             .Number("joint_drop_facts", r => Get(r.Variant, r.Step, M(r.Method, "joint_drop.count")))

@@ -120,4 +120,6 @@ sealed class Gpt2Mlp : MlpBlock
     public override Tensor Down(Tensor post) => _proj.call(post);
     public override Tensor InputVectors => _fc.weight!;                  // [d_ff, d_model]
     public override Tensor OutputVectors => _proj.weight!.t();           // [d_ff, d_model]
+    public override IReadOnlyList<(Parameter Parameter, int NeuronDim, bool IsInput)> NeuronParameters =>
+        [(_fc.weight!, 0, true), (_fc.bias!, 0, true), (_proj.weight!, 1, false)];
 }

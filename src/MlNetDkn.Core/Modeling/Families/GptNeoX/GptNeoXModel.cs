@@ -124,4 +124,6 @@ sealed class GptNeoXMlp : MlpBlock
     public override Tensor Down(Tensor post) => _down.call(post);
     public override Tensor InputVectors => _up.weight!;
     public override Tensor OutputVectors => _down.weight!.t();
+    public override IReadOnlyList<(Parameter Parameter, int NeuronDim, bool IsInput)> NeuronParameters =>
+        [(_up.weight!, 0, true), (_up.bias!, 0, true), (_down.weight!, 1, false)];
 }

@@ -130,4 +130,10 @@ sealed class GatedMlp : MlpBlock
     public override Tensor InputVectors => _gate.weight!;                // [d_ff, d_model]
     public override Tensor OutputVectors => _down.weight!.t();           // [d_ff, d_model]
     public override Tensor? UpVectors => _up.weight!;
+    public override IReadOnlyList<(Parameter Parameter, int NeuronDim, bool IsInput)> NeuronParameters =>
+    [
+        (_gate.weight!, 0, true), .. _gate.bias is { } gb ? new[] { (gb, 0, true) } : [],
+        (_up.weight!, 0, true), .. _up.bias is { } ub ? new[] { (ub, 0, true) } : [],
+        (_down.weight!, 1, false),
+    ];
 }

@@ -1,0 +1,202 @@
+using MlNetDkn.Facts;
+using MlNetDkn.Modeling;
+using MlNetDkn.Modeling.Checkpoints;
+using MlNetDkn.Modeling.Tokenization;
+using MlNetDkn.Perturbation;
+using MlNetDkn.Training;
+
+namespace MlNetDkn.Experiments.Evolvability;
+
+/// <summary>An old fact as the experiment reads it: the fact and its DKN and knowledge neurons.</summary>
+public sealed record OldFact(FactRecord Fact, IReadOnlyCollection<Neuron> Dkn, IReadOnlyCollection<Neuron> KnowledgeNeurons);
+
+/// <summary>Accuracy (greedy on the gold tokens) and mean answer probability on one query set.</summary>
+public sealed record QueryScore(int Queries, double Accuracy, double MeanProbability);
+
+/// <summary>One fine-tune: variant, learning rate, seed, what could move, and the query sets after it.</summary>
+public sealed record FineTuneRun
+{
+    public required string Key { get; init; }
+    public required string Variant { get; init; }
+    public required double LearningRate { get; init; }
+    public required int Seed { get; init; }
+    public required long TrainableParameters { get; init; }
+    public required int OptimizerSteps { get; init; }
+    public required double FinalLoss { get; init; }
+    public required QueryScore Validation { get; init; }
+    public required QueryScore New { get; init; }
+    public required QueryScore Paraphrases { get; init; }
+    public required QueryScore Retention { get; init; }
+    /// <summary>The saved fine-tuned model (the chosen learning rate, first seed), else null.</summary>
+    public string? ModelFolder { get; init; }
+}
+
+/// <summary>What E1 and E2 found.</summary>
+public sealed record EvolvabilityResult
+{
+    public required int UpdatedFacts { get; init; }
+    public required Dictionary<string, Neuron[]> Pools { get; init; }
+    public required QueryScore BaselineNew { get; init; }
+    public required QueryScore BaselineParaphrases { get; init; }
+    public required QueryScore BaselineRetention { get; init; }
+    /// <summary>Per variant, the learning rate chosen on the validation prompts.</summary>
+    public required Dictionary<string, double> ChosenLearningRates { get; init; }
+    public required FineTuneRun[] Runs { get; init; }
+    public required OverlapRow[] Overlap { get; init; }
+    /// <summary>Variants that could not run, and why (e.g. no DKN among the updated facts); "random-pool" notes how
+    /// the random pool had to be drawn.</summary>
+    public required Dictionary<string, string> Skipped { get; init; }
+}
+
+/// <summary>
+/// E1 and E2, written once for the C# API, the ML.NET estimator, the `dkn evolvability` verb and the pipeline step.
+/// The updated facts' old versions give the neuron pools (their DKNs, their knowledge neurons, a random pool matched
+/// to the DKN pool in size and layers). Query sets are fixed before training: the new facts' training prompts but
+/// one (trained on and scored, Q_new), that one (validation: chooses the learning rate per variant), their held-out
+/// paraphrases (Q_au) and unrelated old facts (Q_old, retention). Every variant is fine-tuned from a fresh copy of
+/// the model at each learning rate (first seed), then at the chosen rate with every seed. Each run is stored as it
+/// finishes, so a killed run resumes; the chosen first-seed models are saved as Hugging Face folders. E2 compares
+/// the full fine-tune's per-neuron weight change with the pools.
+/// </summary>
+public sealed class EvolvabilityExperiment(string modelPath, ModelLoadOptions load, EvolvabilityOptions options, JsonLinesStore<FineTuneRun> store, string folder)
+{
+    public const string StoreFileName = "fine_tunes.jsonl";
+
+    public static JsonLinesStore<FineTuneRun> OpenStore(string folder) => new(Path.Combine(folder, "store", StoreFileName), r => r.Key);
+
+    public EvolvabilityResult Run(IReadOnlyList<OldFact> oldFacts, FactDataset newFacts, IProgress<string>? progress = null, CancellationToken cancellation = default)
+    {
+        options.Validate();
+        using var baseSession = ModelSession.Open(modelPath, load);
+        var tokenizer = baseSession.Tokenizer;
+        var byId = oldFacts.ToDictionary(f => f.Fact.FactId, StringComparer.Ordinal);
+        var updated = newFacts.Records.Where(n => byId.ContainsKey(FactUpdates.OldId(n.FactId))).ToList();
+        if (updated.Count == 0)
+            throw new DknInputException($"evolvability: none of the {newFacts.Count} new facts updates a fact of the input (ids '<old id>{FactUpdates.Suffix}' expected)");
+        if (updated.Any(u => u.Prompts.Count < 2))
+            throw new DknInputException($"evolvability: new fact '{updated.First(u => u.Prompts.Count < 2).FactId}' needs at least two prompts (one is held out to choose the learning rate)");
+
+        (long[], long[]) Encode(string prompt, string answer) => (PromptEncoding.Prompt(tokenizer, prompt), PromptEncoding.Answer(tokenizer, answer, options.Answer));
+        var train = updated.SelectMany(u => u.Prompts.Take(u.Prompts.Count - 1).Select(p => Encode(p, u.Answer))).ToList();
+        var validation = updated.Select(u => Encode(u.Prompts[^1], u.Answer)).ToList();
+        var paraphrases = updated.SelectMany(u => u.HeldoutPrompts.Select(p => Encode(p, u.Answer))).ToList();
+        var subjects = updated.Select(u => u.Subject).ToHashSet(StringComparer.Ordinal);
+        var retention = oldFacts.Where(f => !subjects.Contains(f.Fact.Subject) && f.Fact.Prompts.Count > 0)
+            .OrderBy(f => ContentHashing.Sha256OfText($"{options.Seed}\u001f{f.Fact.FactId}"), StringComparer.Ordinal)
+            .Take(options.RetentionFacts).Select(f => Encode(f.Fact.Prompts[0], f.Fact.Answer)).ToList();
+
+        var olds = updated.Select(u => byId[FactUpdates.OldId(u.FactId)]).ToList();
+        var dknPool = Pool(olds.SelectMany(o => o.Dkn));
+        var knPool = Pool(olds.SelectMany(o => o.KnowledgeNeurons));
+        int width = baseSession.Config.IntermediateSize;
+        Neuron[] randomPool = [];
+        string? randomNote = null;
+        if (dknPool.Length > 0)
+        {
+            // Outside both pools if the layers have room, else outside the DKN pool, else anywhere (said in the tables).
+            foreach (var (excluded, note) in new[] { (dknPool.Concat(knPool).ToHashSet(), (string?)null), (dknPool.ToHashSet(), "drawn outside the DKN pool only"), (new HashSet<Neuron>(), "drawn from every neuron (the DKN pool fills its layers)") })
+            {
+                try { randomPool = MatchedRandomSets.Draw(dknPool, excluded, width, 1, options.Seed, "evolvability", "pool")[0]; randomNote = note; break; }
+                catch (DknInputException) { }
+            }
+        }
+        var pools = new Dictionary<string, Neuron[]> { ["dkn"] = dknPool, ["kn"] = knPool, ["random"] = randomPool };
+        var skipped = new Dictionary<string, string>();
+        if (randomNote is not null) skipped["random-pool"] = randomNote;
+
+        QueryScore Score(CausalLm model, IReadOnlyList<(long[], long[])> items)
+        {
+            if (items.Count == 0) return new QueryScore(0, double.NaN, double.NaN);
+            var s = PromptBatchProbe.Score(model, items);
+            return new QueryScore(items.Count, s.Average(x => x.Greedy ? 1.0 : 0.0), s.Average(x => x.Probability));
+        }
+        var baselineNew = Score(baseSession.Model, train);
+        var baselineParaphrases = Score(baseSession.Model, paraphrases);
+        var baselineRetention = Score(baseSession.Model, retention);
+        var dataKey = ContentHashing.Sha256OfText(string.Join("\u001f", baseSession.ContentHash, OptionsJson.Canonical(options),
+            string.Join(";", updated.Select(u => u.FactId + "=" + u.Answer)), string.Join(",", dknPool), string.Join(",", knPool)))[..24];
+
+        var runs = new List<FineTuneRun>();
+        var chosen = new Dictionary<string, double>();
+        foreach (var variant in options.Variants)
+        {
+            var name = EvolvabilityOptions.Name(variant);
+            IReadOnlyCollection<Neuron>? neurons = variant == FineTuneVariant.All ? null : pools[name];
+            if (neurons is { Count: 0 }) { skipped[name] = $"the updated facts' old versions have no {name} neurons"; continue; }
+            FineTuneRun RunOne(double lr, int seed, bool save)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var key = $"{dataKey}/{name}/{lr:R}/{seed}";
+                var modelFolder = Path.Combine(folder, "models", name);
+                if (store.TryGet(key, out var found) && (!save || found.ModelFolder is not null && File.Exists(Path.Combine(found.ModelFolder, HuggingFaceFolder.SingleFile)))) return found;
+                progress?.Report($"fine-tuning {name} at learning rate {lr:G3}, seed {seed}");
+                using var copy = ModelLoader.Load(modelPath, load);
+                var result = NeuronFineTuning.Train(copy.Model, train, neurons, new FineTuneOptions
+                {
+                    LearningRate = lr, Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = seed,
+                    AuthorsLeaky = options.AuthorsLeaky && neurons is not null, AuthorsDoubleStep = options.AuthorsDoubleStep,
+                });
+                if (save) SaveModel(copy.Model, modelFolder);
+                var run = new FineTuneRun
+                {
+                    Key = key, Variant = name, LearningRate = lr, Seed = seed, TrainableParameters = result.TrainableParameters,
+                    OptimizerSteps = result.OptimizerSteps, FinalLoss = result.EpochLosses[^1],
+                    Validation = Score(copy.Model, validation), New = Score(copy.Model, train), Paraphrases = Score(copy.Model, paraphrases),
+                    Retention = Score(copy.Model, retention), ModelFolder = save ? modelFolder : null,
+                };
+                store.Add(run);
+                return run;
+            }
+            var grid = variant == FineTuneVariant.All ? options.AllLearningRates : options.LearningRates;
+            var trials = grid.Select(lr => RunOne(lr, options.Seeds[0], save: false)).ToList();
+            // The best validation accuracy, then probability; ties go to the smaller rate.
+            var best = trials.OrderByDescending(t => t.Validation.Accuracy).ThenByDescending(t => t.Validation.MeanProbability).ThenBy(t => t.LearningRate).First();
+            chosen[name] = best.LearningRate;
+            runs.AddRange(trials.Where(t => t.LearningRate != best.LearningRate));
+            foreach (var (seed, i) in options.Seeds.Select((s, i) => (s, i)))
+                runs.Add(RunOne(best.LearningRate, seed, save: i == 0));
+        }
+
+        var overlap = new List<OverlapRow>();
+        var full = runs.FirstOrDefault(r => r.Variant == "all" && r.ModelFolder is not null);
+        if (full is not null)
+        {
+            using var tuned = ModelLoader.Load(full.ModelFolder!, load);
+            var change = OverlapAnalysis.RelativeChange(baseSession.Model, tuned.Model, options.AuthorsChangeFormula);
+            int population = baseSession.Config.NumLayers * width;
+            int k = options.TopK > 0 ? options.TopK : Math.Max(1, dknPool.Length);
+            foreach (var (definition, changed) in new[] { ($"relative change > {options.ChangedCut:G3}", OverlapAnalysis.Changed(change, options.ChangedCut)), ($"top {k}", OverlapAnalysis.TopK(change, k)) })
+                foreach (var (set, neurons) in pools)
+                    overlap.Add(OverlapAnalysis.Overlap(definition, set, neurons, changed, population));
+        }
+        return new EvolvabilityResult
+        {
+            UpdatedFacts = updated.Count, Pools = pools, BaselineNew = baselineNew, BaselineParaphrases = baselineParaphrases, BaselineRetention = baselineRetention,
+            ChosenLearningRates = chosen, Runs = [.. runs], Overlap = [.. overlap], Skipped = skipped,
+        };
+    }
+
+    /// <summary>Neurons whose count over the occurrences exceeds PoolShare · max count.</summary>
+    Neuron[] Pool(IEnumerable<Neuron> occurrences)
+    {
+        var counts = occurrences.GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
+        if (counts.Count == 0) return [];
+        int max = counts.Values.Max();
+        return [.. counts.Where(kv => kv.Value > options.PoolShare * max).Select(kv => kv.Key).Order()];
+    }
+
+    /// <summary>The fine-tuned weights as a Hugging Face folder, with the base model's tokenizer files beside them.</summary>
+    void SaveModel(CausalLm model, string target)
+    {
+        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        HuggingFaceExport.Save(model, target);
+        var source = Directory.Exists(modelPath) ? modelPath : Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
+        foreach (var file in Directory.GetFiles(source))
+        {
+            var name = Path.GetFileName(file);
+            if (name == "config.json" || name.EndsWith(".safetensors", StringComparison.Ordinal) || name.EndsWith(".index.json", StringComparison.Ordinal)) continue;
+            if (name.StartsWith("tokenizer", StringComparison.Ordinal) || name is "vocab.json" or "merges.txt" or "special_tokens_map.json")
+                File.Copy(file, Path.Combine(target, name), overwrite: true);
+        }
+    }
+}

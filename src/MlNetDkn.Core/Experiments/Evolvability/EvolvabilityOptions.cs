@@ -1,0 +1,72 @@
+using MlNetDkn.Modeling.Tokenization;
+
+namespace MlNetDkn.Experiments.Evolvability;
+
+/// <summary>Which parameters a fine-tune may change.</summary>
+public enum FineTuneVariant
+{
+    /// <summary>The neurons of the updated facts' DKNs (computed on their old versions).</summary>
+    Dkn,
+    /// <summary>The updated facts' knowledge neurons.</summary>
+    KnowledgeNeurons,
+    /// <summary>Random neurons matched to the DKN pool in size and layers.</summary>
+    Random,
+    /// <summary>Every parameter.</summary>
+    All,
+}
+
+/// <summary>E1 (neuron-restricted fine-tuning) and E2 (which neurons a full fine-tune changes).</summary>
+public sealed record EvolvabilityOptions
+{
+    public IReadOnlyList<FineTuneVariant> Variants { get; init; } = [FineTuneVariant.Dkn, FineTuneVariant.KnowledgeNeurons, FineTuneVariant.Random, FineTuneVariant.All];
+    public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
+    /// <summary>Learning rates tried for the neuron-restricted variants; the best on the validation prompts is used.</summary>
+    public IReadOnlyList<double> LearningRates { get; init; } = [3e-3, 1e-2, 3e-2];
+    /// <summary>Learning rates tried for full fine-tuning (more parameters move, so smaller).</summary>
+    public IReadOnlyList<double> AllLearningRates { get; init; } = [3e-4, 1e-3, 3e-3];
+    /// <summary>A neuron joins a pool when its count over the updated facts' old versions exceeds share · max count
+    /// (0 = the union, as the authors' filter_neurons keeps nearly everything).</summary>
+    public double PoolShare { get; init; } = 0.25;
+    public int Epochs { get; init; } = 20;
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Unrelated old facts (other subjects) scored for retention.</summary>
+    public int RetentionFacts { get; init; } = 100;
+    /// <summary>E2: a neuron "changed" when its weights' relative change exceeds this.</summary>
+    public double ChangedCut { get; init; } = 0.05;
+    /// <summary>E2: also the top-k most changed neurons (0 = as many as the DKN pool has).</summary>
+    public int TopK { get; init; }
+    /// <summary>E2 with the authors' change measure, sqrt(Δc_fc_rel² + Δc_proj_rel²), instead of the relative change
+    /// of the neuron's slices taken together.</summary>
+    public bool AuthorsChangeFormula { get; init; }
+    public bool AuthorsLeaky { get; init; }
+    public bool AuthorsDoubleStep { get; init; }
+    public AnswerEncoding Answer { get; init; } = AnswerEncoding.Natural;
+    public int Seed { get; init; } = 17;
+
+    /// <summary>The authors' freeze_finetune.py where it changes the numbers: embeddings, LM head and final norm left
+    /// trainable, only the input side of the chosen neurons, two optimizer steps per batch, their change measure and
+    /// cut (0.04, GPT-2).</summary>
+    public static EvolvabilityOptions Authors { get; } = new() { AuthorsLeaky = true, AuthorsDoubleStep = true, AuthorsChangeFormula = true, ChangedCut = 0.04, PoolShare = 0 };
+
+    public void Validate()
+    {
+        if (Variants.Count == 0) throw new DknInputException("evolvability: no variants");
+        if (Seeds.Count == 0) throw new DknInputException("evolvability: no seeds");
+        if (LearningRates.Count == 0 || AllLearningRates.Count == 0 || LearningRates.Concat(AllLearningRates).Any(l => !(l > 0)))
+            throw new DknInputException("evolvability: learning-rate grids must be non-empty and positive");
+        if (Epochs < 1 || BatchSize < 1) throw new DknInputException("evolvability: epochs and batch size must be at least 1");
+        if (PoolShare is < 0 or >= 1) throw new DknInputException($"evolvability: pool share must be in [0, 1) (got {PoolShare})");
+        if (RetentionFacts < 0 || TopK < 0 || !(ChangedCut > 0)) throw new DknInputException("evolvability: retention facts and top-k must be ≥ 0, the changed cut positive");
+    }
+
+    public static FineTuneVariant ParseVariant(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "dkn" => FineTuneVariant.Dkn,
+        "kn" => FineTuneVariant.KnowledgeNeurons,
+        "random" => FineTuneVariant.Random,
+        "all" => FineTuneVariant.All,
+        _ => throw new DknInputException($"unknown fine-tuning variant '{text}' (expected dkn, kn, random or all)"),
+    };
+
+    public static string Name(FineTuneVariant v) => v == FineTuneVariant.KnowledgeNeurons ? "kn" : v.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,22 @@
+using MlNetDkn.Metrics.Reports;
+
+namespace MlNetDkn.Pipelines.Steps;
+
+/// <summary>`report`: report.md and a self-contained report.html of everything the run wrote (see <see cref="RunReport"/>).</summary>
+public sealed class ReportStep : IFinalStep
+{
+    public string Name => "report";
+    public string Description => "Write report.md and a self-contained report.html of every table and plot of the run, beside the authors' numbers.";
+    public IReadOnlyCollection<string> Needs => [];
+    public IReadOnlyCollection<string> Provides => [];
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>();
+
+    public void Run(PipelineContext context, ResolvedOptions options)
+    {
+        context.Manifest.Save(context.OutputFolder);
+        var (md, html) = RunReport.Write(context.OutputFolder);
+        context.RecordOutput("report", md);
+        context.RecordOutput("report_html", html);
+        context.Reporter.Info($"  report -> {context.Relative(md)}, {context.Relative(html)}");
+    }
+}
