@@ -14,7 +14,11 @@ public static class TrainCommands
         config.AddCommand<RunCommand>("run")
             .WithDescription("Run a pipeline definition (JSON): dataset, training, evaluation, ... with a manifest of the run.")
             .WithExample("run", "pipelines/quickstart.json")
-            .WithExample("run", "pipelines/quickstart.json", "--set", "steps.train-fact-model.epochs=5", "--set", "seed=3");
+            .WithExample("run", "pipelines/quickstart.json", "--set", "steps.train-fact-model.epochs=5", "--set", "seed=3")
+            .WithExample("run", "pipelines/robustness.json", "--shard", "0/4");
+        config.AddCommand<Pipelines.MergeCommand>("merge")
+            .WithDescription("Join the shards (--shard i/n runs) under the output folder and write the tables of the whole run.")
+            .WithExample("merge", "pipelines/robustness.json");
         config.AddCommand<StepsCommand>("steps")
             .WithDescription("List the pipeline steps and their options.");
     }

@@ -5,7 +5,9 @@ namespace MlNetDkn;
 /// <summary>
 /// Append-only store of results, one JSON line each, flushed to disk before the next result starts: a killed run
 /// loses at most the item in flight, and a rerun recomputes nothing it finished. A torn last line left by a kill is
-/// ignored on reading and overwritten by the next append.
+/// ignored on reading and overwritten by the next append. A lock is held while the store is open, so
+/// a second process writing the same store stops with a clear error instead of losing lines (a lock file beside it;
+/// readers may still read the store).
 /// </summary>
 public class JsonLinesStore<T> : IDisposable where T : class
 {
@@ -14,6 +16,7 @@ public class JsonLinesStore<T> : IDisposable where T : class
     readonly Dictionary<string, T> _entries = new(StringComparer.Ordinal);
     readonly Func<T, string> _key;
     readonly FileStream _stream;
+    readonly FileLock _lock;
 
     public string Path { get; }
     public int Count => _entries.Count;
@@ -25,10 +28,15 @@ public class JsonLinesStore<T> : IDisposable where T : class
         _key = key;
         Path = path;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        // One writer at a time (a second process would interleave its lines with ours); readers may look.
+        _lock = FileLock.TryAcquire(path + ".lock")
+            ?? throw new DknInputException($"{path}: the result store is in use by another dkn process; wait for it or write to another folder");
+        _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         long validLength = 0;
-        if (File.Exists(path))
+        if (_stream.Length > 0)
         {
-            var bytes = File.ReadAllBytes(path);
+            var bytes = new byte[_stream.Length];
+            _stream.ReadExactly(bytes);
             int start = 0;
             for (int i = 0; i < bytes.Length; i++)
             {
@@ -39,7 +47,6 @@ public class JsonLinesStore<T> : IDisposable where T : class
             }
         }
         LoadedCount = _entries.Count;
-        _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
         _stream.SetLength(validLength);
         _stream.Seek(validLength, SeekOrigin.Begin);
     }
@@ -64,5 +71,9 @@ public class JsonLinesStore<T> : IDisposable where T : class
 
     public IEnumerable<T> Entries => _entries.Values;
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _lock.Dispose();
+    }
 }

@@ -53,16 +53,35 @@ public sealed record ModelConfig
 
     public static ModelConfig FromJson(JsonObject j, string source)
     {
-        var modelType = j["model_type"]?.GetValue<string>()
-            ?? throw new DknInputException($"{source}: no 'model_type' (supported: {string.Join(", ", SupportedModelTypes)})");
-        int Int(string key, int? fallback = null) => j[key] is JsonNode n ? n.GetValue<int>()
-            : fallback ?? throw new DknInputException($"{source}: missing integer '{key}' for model_type {modelType}");
-        double Dbl(string key, double fallback) => j[key] is JsonNode n ? n.GetValue<double>() : fallback;
-        bool Bool(string key, bool fallback) => j[key] is JsonNode n ? n.GetValue<bool>() : fallback;
+        var modelType = j["model_type"] is JsonValue mt && mt.TryGetValue<string>(out var typeName) ? typeName
+            : throw new DknInputException($"{source}: no 'model_type' string (supported: {string.Join(", ", SupportedModelTypes)})");
+        // Every field read with its type checked; a wrong value names the file and key (never a cast exception later).
+        int Int(string key, int? fallback = null)
+        {
+            if (j[key] is not JsonNode n) return fallback ?? throw new DknInputException($"{source}: missing integer '{key}' for model_type {modelType}");
+            if (n is JsonValue v && v.TryGetValue<double>(out var d) && v.GetValueKind() == JsonValueKind.Number && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue)
+                return (int)d;
+            throw new DknInputException($"{source}: '{key}' must be an integer, got {n.ToJsonString()}");
+        }
+        double Dbl(string key, double fallback) => j[key] is JsonNode n ? Number(n, key) : fallback;
+        double Number(JsonNode n, string key) => n is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d
+            : throw new DknInputException($"{source}: '{key}' must be a finite number, got {n.ToJsonString()}");
+        bool Bool(string key, bool fallback) => j[key] is not JsonNode n ? fallback
+            : n is JsonValue v && v.TryGetValue<bool>(out var b) ? b : throw new DknInputException($"{source}: '{key}' must be true or false, got {n.ToJsonString()}");
+        string? Text(string key) => j[key] is not JsonNode n ? null
+            : n is JsonValue v && v.TryGetValue<string>(out var t) ? t : throw new DknInputException($"{source}: '{key}' must be a string, got {n.ToJsonString()}");
         int? OptId(string key) => j[key] is JsonValue v && v.TryGetValue<int>(out var id) ? id : null;
         var rope = j["rope_parameters"] as JsonObject ?? j["rope_scaling"] as JsonObject;
-        double RopeTheta(double fallback) => rope?["rope_theta"] is JsonNode t ? t.GetValue<double>() : Dbl("rope_theta", fallback);
+        double RopeTheta(double fallback) => rope?["rope_theta"] is JsonNode t ? Number(t, "rope_theta") : Dbl("rope_theta", fallback);
         var ropeScaling = ParseRopeScaling(rope, source);
+        return Checked(modelType switch
+        {
+            "gpt2" or "llama" or "qwen2" or "gpt_neox" => Build(),
+            _ => throw new DknInputException($"{source}: unsupported model_type '{modelType}' (supported: {string.Join(", ", SupportedModelTypes)})"),
+        }, source);
+
+        ModelConfig Build()
+        {
 
         switch (modelType)
         {
@@ -74,10 +93,10 @@ public sealed record ModelConfig
                 return new ModelConfig
                 {
                     Family = ModelFamily.Gpt2, VocabSize = Int("vocab_size"), HiddenSize = d,
-                    IntermediateSize = j["n_inner"] is JsonValue ni && ni.TryGetValue<int>(out var inner) ? inner : 4 * d,
-                    NumLayers = Int("n_layer"), NumHeads = heads, NumKvHeads = heads, HeadDim = d / heads,
+                    IntermediateSize = j["n_inner"] is JsonValue ni && ni.GetValueKind() == JsonValueKind.Null ? 4 * d : Int("n_inner", 4 * d),
+                    NumLayers = Int("n_layer"), NumHeads = heads, NumKvHeads = heads, HeadDim = Div(d, heads),
                     MaxPositions = Int("n_positions", 1024), NormEps = Dbl("layer_norm_epsilon", 1e-5),
-                    Activation = j["activation_function"]?.GetValue<string>() ?? "gelu_new",
+                    Activation = Text("activation_function") ?? "gelu_new",
                     TieWordEmbeddings = Bool("tie_word_embeddings", true), AttentionBias = true, MlpBias = true,
                     BosTokenId = OptId("bos_token_id"), EosTokenId = OptId("eos_token_id"),
                 };
@@ -90,9 +109,9 @@ public sealed record ModelConfig
                 {
                     Family = qwen ? ModelFamily.Qwen2 : ModelFamily.Llama, VocabSize = Int("vocab_size"), HiddenSize = d,
                     IntermediateSize = Int("intermediate_size"), NumLayers = Int("num_hidden_layers"), NumHeads = heads,
-                    NumKvHeads = Int("num_key_value_heads", heads), HeadDim = j["head_dim"] is JsonValue hd && hd.TryGetValue<int>(out var h) ? h : d / heads,
+                    NumKvHeads = Int("num_key_value_heads", heads), HeadDim = j["head_dim"] is JsonValue hd && hd.GetValueKind() != JsonValueKind.Null ? Int("head_dim") : Div(d, heads),
                     MaxPositions = Int("max_position_embeddings", 2048), NormEps = Dbl("rms_norm_eps", 1e-6),
-                    Activation = j["hidden_act"]?.GetValue<string>() ?? "silu", RopeTheta = RopeTheta(qwen ? 1e6 : 1e4), RopeScaling = ropeScaling,
+                    Activation = Text("hidden_act") ?? "silu", RopeTheta = RopeTheta(qwen ? 1e6 : 1e4), RopeScaling = ropeScaling,
                     TieWordEmbeddings = Bool("tie_word_embeddings", false),
                     AttentionBias = qwen || Bool("attention_bias", false), MlpBias = Bool("mlp_bias", false),
                     BosTokenId = OptId("bos_token_id"), EosTokenId = OptId("eos_token_id"),
@@ -101,13 +120,13 @@ public sealed record ModelConfig
             case "gpt_neox":
             {
                 int d = Int("hidden_size"), heads = Int("num_attention_heads");
-                double partial = rope?["partial_rotary_factor"] is JsonNode p ? p.GetValue<double>() : Dbl("rotary_pct", 0.25);
+                double partial = rope?["partial_rotary_factor"] is JsonNode p ? Number(p, "partial_rotary_factor") : Dbl("rotary_pct", 0.25);
                 return new ModelConfig
                 {
                     Family = ModelFamily.GptNeoX, VocabSize = Int("vocab_size"), HiddenSize = d,
                     IntermediateSize = Int("intermediate_size"), NumLayers = Int("num_hidden_layers"), NumHeads = heads,
-                    NumKvHeads = heads, HeadDim = d / heads, MaxPositions = Int("max_position_embeddings", 2048),
-                    NormEps = Dbl("layer_norm_eps", 1e-5), Activation = j["hidden_act"]?.GetValue<string>() ?? "gelu",
+                    NumKvHeads = heads, HeadDim = Div(d, heads), MaxPositions = Int("max_position_embeddings", 2048),
+                    NormEps = Dbl("layer_norm_eps", 1e-5), Activation = Text("hidden_act") ?? "gelu",
                     RopeTheta = RopeTheta(Dbl("rotary_emb_base", 10000)), PartialRotaryFactor = partial,
                     TieWordEmbeddings = Bool("tie_word_embeddings", false), AttentionBias = Bool("attention_bias", true),
                     MlpBias = true, ParallelResidual = Bool("use_parallel_residual", true),
@@ -117,6 +136,40 @@ public sealed record ModelConfig
             default:
                 throw new DknInputException($"{source}: unsupported model_type '{modelType}' (supported: {string.Join(", ", SupportedModelTypes)})");
         }
+        }
+
+        int Div(int width, int heads) => heads > 0 && width % heads == 0 ? width / heads
+            : throw new DknInputException($"{source}: the hidden size {width} is not divisible by the number of attention heads {heads}");
+    }
+
+    /// <summary>Ranges of every size the runtime allocates from, checked before anything is built.</summary>
+    public static ModelConfig Checked(ModelConfig c, string source)
+    {
+        void Require(bool ok, string what) { if (!ok) throw new DknInputException($"{source}: {what}"); }
+        Require(c.VocabSize >= 1, $"vocabulary size must be at least 1 (got {c.VocabSize})");
+        Require(c.HiddenSize >= 1, $"hidden size must be at least 1 (got {c.HiddenSize})");
+        Require(c.IntermediateSize >= 1, $"intermediate (MLP) size must be at least 1 (got {c.IntermediateSize})");
+        Require(c.NumLayers >= 1, $"number of layers must be at least 1 (got {c.NumLayers})");
+        Require(c.NumHeads >= 1, $"number of attention heads must be at least 1 (got {c.NumHeads})");
+        Require(c.NumKvHeads >= 1 && c.NumHeads % c.NumKvHeads == 0, $"key/value heads ({c.NumKvHeads}) must divide the attention heads ({c.NumHeads})");
+        Require(c.HeadDim >= 1, $"head dimension must be at least 1 (got {c.HeadDim})");
+        Require(c.MaxPositions >= 1, $"maximum positions must be at least 1 (got {c.MaxPositions})");
+        Require(c.NormEps > 0, $"the norm epsilon must be positive (got {c.NormEps})");
+        Require(c.PartialRotaryFactor is > 0 and <= 1, $"partial rotary factor must be in (0, 1] (got {c.PartialRotaryFactor})");
+        Require(c.Family == ModelFamily.Gpt2 || (c.RotaryDim >= 2 && c.RotaryDim % 2 == 0), $"rotary dimension per head must be even and at least 2 (got {c.RotaryDim})");
+        Require(c.RopeTheta > 0, $"rope theta must be positive (got {c.RopeTheta})");
+        Require(Layers.Activations.IsKnown(c.Activation), $"activation '{c.Activation}' is not supported (supported: {string.Join(", ", Layers.Activations.Names)})");
+        return c;
+    }
+
+    /// <summary>Parameters the model will hold (embeddings, blocks, head), to check memory before allocating.</summary>
+    public long ParameterCount()
+    {
+        long d = HiddenSize, ff = IntermediateSize, v = VocabSize, kv = (long)NumKvHeads * HeadDim, q = (long)NumHeads * HeadDim;
+        long attention = d * q + 2 * d * kv + q * d + 2 * q + 2 * kv;
+        long mlp = Family is ModelFamily.Llama or ModelFamily.Qwen2 ? 3 * d * ff : 2 * d * ff + ff + d;
+        long embeddings = v * d * (TieWordEmbeddings ? 1 : 2) + (Family == ModelFamily.Gpt2 ? (long)MaxPositions * d : 0);
+        return embeddings + NumLayers * (attention + mlp + 4 * d) + 2 * d;
     }
 
     static RopeScaling? ParseRopeScaling(JsonObject? rope, string source)

@@ -41,12 +41,27 @@ public static class ModelLoader
         }
         else throw new DknInputException($"{path}: no such file or folder");
 
+        ModelConfig.Checked(config, path);
+        CheckMemory(config, path);
         var model = Create(config);
         WeightAssigner.Assign(model, tensors, path);
         model.to(dtype).to(device);
         model.eval();
         foreach (var p in model.parameters()) p.requires_grad = false;
         return new LoadedModel(model, config, Path.GetFullPath(path), files);
+    }
+
+    /// <summary>
+    /// Refuses a model whose float32 weights (built in float32, then converted) would not fit in the memory this
+    /// process may use, before allocating: a config with absurd sizes otherwise ends in bad_alloc or a kill.
+    /// </summary>
+    public static void CheckMemory(ModelConfig config, string source)
+    {
+        double needed = config.ParameterCount() * 4.0;
+        double available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed > available)
+            throw new DknInputException($"{source}: the model needs about {needed / (1 << 30):0.#} GiB for its {config.ParameterCount():N0} parameters " +
+                                        $"in float32, more than the {available / (1 << 30):0.#} GiB this machine has");
     }
 
     /// <summary>A model with freshly initialised weights (for training or synthetic benchmarks).</summary>

@@ -41,6 +41,9 @@ public static class FactModelCache
         var key = Key(dataset, options);
         var folder = Path.Combine(root, key);
         if (IsComplete(folder)) return new CachedFactModel(folder, key, Reused: true, TrainingLog.Load(Path.Combine(folder, TrainedFactModel.LogFile)));
+        // Parallel runs (shards on one machine) wanting the same model: one trains, the others wait and reuse it.
+        using var training = FileLock.Acquire(Path.Combine(root, key + ".lock"), TimeSpan.FromHours(6), $"training of cached model {key}");
+        if (IsComplete(folder)) return new CachedFactModel(folder, key, Reused: true, TrainingLog.Load(Path.Combine(folder, TrainedFactModel.LogFile)));
 
         var scratch = Path.Combine(root, $"{key}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try

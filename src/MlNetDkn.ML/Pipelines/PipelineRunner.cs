@@ -16,6 +16,10 @@ public sealed record PipelineRunOptions
     public string? CacheFolder { get; init; }
     /// <summary>The --set arguments, recorded in the manifest.</summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
+    /// <summary>Run only this shard's facts, into <c>&lt;output&gt;/shard-i-of-n/</c>.</summary>
+    public Shard? Shard { get; init; }
+    /// <summary>Join the shards' stores found in the output folder first, then run over every fact.</summary>
+    public bool MergeShards { get; init; }
 }
 
 /// <summary>What a finished run left: its folder, manifest, the sources' context and the fitted pipeline's file.</summary>
@@ -31,6 +35,25 @@ public sealed record PipelineRunResult(string OutputFolder, RunManifest Manifest
 public static class PipelineRunner
 {
     public const string PipelineFile = "pipeline.zip";
+    /// <summary>Held while a run writes to its folder.</summary>
+    public const string LockFile = ".dkn-run.lock";
+
+    /// <summary>A manifest still "running" with no run holding the folder was interrupted (killed, power cut):
+    /// say so, and record it in the new manifest.</summary>
+    static void NotePreviousRun(PipelineContext context, IPipelineReporter reporter)
+    {
+        var path = Path.Combine(context.OutputFolder, RunManifest.FileName);
+        if (!File.Exists(path)) return;
+        try
+        {
+            var previous = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+            if (previous?["status"]?.GetValue<string>() != "running") return;
+            var last = (previous["steps"] as JsonArray)?.LastOrDefault()?["step"]?.GetValue<string>() ?? "before its first step";
+            reporter.Info($"  the previous run in this folder (started {previous["started_utc"]}) was interrupted during {last}; finished work is reused");
+            context.Manifest.SetSection("previous_run", new JsonObject { ["status"] = "interrupted", ["started_utc"] = previous["started_utc"]?.DeepClone(), ["last_step"] = last });
+        }
+        catch (System.Text.Json.JsonException) { }
+    }
 
     /// <summary>Loads, overrides and validates a pipeline file, then runs it.</summary>
     public static PipelineRunResult RunFile(string path, PipelineRunOptions options, IPipelineReporter reporter, CancellationToken cancellationToken = default)
@@ -44,9 +67,17 @@ public static class PipelineRunner
         CancellationToken cancellationToken = default)
     {
         var definition = pipeline.Definition;
+        if (options.Shard is not null && options.MergeShards) throw new DknInputException("a run is either one shard (--shard) or the merge of its shards, not both");
+        var output = options.Output ?? definition.Output;
+        if (options.MergeShards) ShardMerge.MergeStores(Path.GetFullPath(output), reporter);
+        if (options.Shard is { } shard) output = Path.Combine(output, shard.FolderName);
         var manifest = new RunManifest(definition, options.Overrides);
-        var context = new PipelineContext(options.Output ?? definition.Output, definition.Seed,
+        var context = new PipelineContext(output, definition.Seed,
             options.CacheFolder ?? Training.FactModelCache.DefaultRoot, manifest, reporter, cancellationToken, definition.ModelLoad);
+        // One run per folder: a second one would race on the manifest, the tables and the stores.
+        using var folderLock = FileLock.TryAcquire(Path.Combine(context.OutputFolder, LockFile))
+            ?? throw new DknInputException($"{context.OutputFolder}: another dkn run is writing to this folder; wait for it to finish or choose another --out");
+        NotePreviousRun(context, reporter);
         if (definition.Threads > 0) TorchSharp.torch.set_num_threads(definition.Threads);
         Directory.CreateDirectory(context.OutputFolder);
         manifest.SetSection("output", context.OutputFolder);
@@ -66,6 +97,7 @@ public static class PipelineRunner
                 End(entry, clock, context);
                 entry = null;
             }
+            if (options.Shard is { } part) KeepShard(context, part, reporter);
             var stages = pipeline.Steps.Where(s => s.Step is IStageStep).ToList();
             if (stages.Count > 0) pipelinePath = RunStages(stages, pipeline, context, reporter, cancellationToken, ref entry, ref clock);
             foreach (var planned in pipeline.Steps.Where(s => s.Step is IFinalStep))
@@ -91,6 +123,19 @@ public static class PipelineRunner
         manifest.Finish("completed", total.Elapsed);
         manifest.Save(context.OutputFolder);
         return new PipelineRunResult(context.OutputFolder, manifest, context, pipelinePath);
+    }
+
+    /// <summary>Narrows the run's facts to the shard's, after every source step has run.</summary>
+    static void KeepShard(PipelineContext context, Shard shard, IPipelineReporter reporter)
+    {
+        var dataset = context.RequireDataset("--shard");
+        var kept = new Facts.FactDataset(dataset.Records.Where(r => shard.Contains(r.FactId)), $"shard {shard.Index} of {shard.Count}");
+        var path = context.OutputPath("shard_facts.parquet");
+        kept.Write(path);
+        context.SetDataset(kept, path);
+        context.Manifest.SetSection("shard", new JsonObject { ["index"] = shard.Index, ["count"] = shard.Count, ["facts"] = kept.Count, ["of_facts"] = dataset.Count });
+        reporter.Info($"  shard {shard.Index} of {shard.Count}: {kept.Count:N0} of {dataset.Count:N0} facts");
+        if (kept.Count == 0) throw new DknInputException($"shard {shard.Index} of {shard.Count} has no facts (the dataset has {dataset.Count}); use fewer shards");
     }
 
     static string RunStages(IReadOnlyList<PlannedStep> stages, ValidatedPipeline pipeline, PipelineContext context, IPipelineReporter reporter,

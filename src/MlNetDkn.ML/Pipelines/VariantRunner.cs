@@ -62,7 +62,7 @@ public static class VariantRunner
                 var folder = Path.Combine(root, planned.Variant.Name);
                 reporter.Info($"== variant {i + 1}/{variants.Count}: {planned.Variant.Name}" +
                               (planned.Variant.Set.Count > 0 ? $" ({string.Join(" ", planned.Variant.Set)})" : ""));
-                if (IsFinished(folder, planned.Pipeline.Definition))
+                if (!options.MergeShards && IsFinished(options.Shard is { } part ? Path.Combine(folder, part.FolderName) : folder, planned.Pipeline.Definition))
                 {
                     status[planned.Variant.Name] = "reused";
                     reporter.Info($"  {Path.GetRelativePath(root, folder)}: a completed run of the same definition; reused");
@@ -78,10 +78,15 @@ public static class VariantRunner
                     catch (OperationCanceledException) { status[planned.Variant.Name] = "cancelled"; throw; }
                     catch { status[planned.Variant.Name] = "failed"; throw; }
                 }
-                tables = WriteComparison(root, definition, variants, status);
+                if (options.Shard is null) tables = WriteComparison(root, definition, variants, status);
             }
         }
-        finally { tables = WriteComparison(root, definition, variants, status); }
+        finally { if (options.Shard is null) tables = WriteComparison(root, definition, variants, status); }
+        if (options.Shard is not null)
+        {
+            reporter.Info($"shard {options.Shard.Index} of {options.Shard.Count} of every variant done; `dkn merge` joins the shards and compares the variants");
+            return new VariantRunResult(root, status, []);
+        }
         if (definition.Steps.Any(s => s.Step == "report"))
         {
             var (md, _) = Metrics.Reports.RunReport.Write(root);

@@ -114,22 +114,31 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
     public void AFailingStepIsRecordedAndEarlierOutputsStay()
     {
         var folder = SharedPaths.TempDir("pipeline-fails-late");
-        var corrupt = Path.Combine(folder, "corrupt.parquet");
-        File.WriteAllText(corrupt, "not parquet");
-        var json = $$$"""
+        // A selection that only the data can refuse: it fails when the step runs.
+        var json = """
             {"name": "fails", "steps": [
               {"step": "synthetic-world", "options": {"entities": 3, "relations": 1}},
-              {"step": "load-facts", "options": {"path": "{{{corrupt}}}"}}]}
+              {"step": "select-facts", "options": {"relations": "no-such-relation"}}]}
             """;
         var output = Path.Combine(folder, "out");
         var e = Assert.Throws<DknInputException>(() => PipelineRunner.RunFile(PipelineFiles.Write(json),
             new PipelineRunOptions { Output = output, CacheFolder = run.Cache }, new TextPipelineReporter()));
-        Assert.Contains(corrupt, e.Message);
+        Assert.Contains("no facts left", e.Message);
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
         Assert.Equal("failed", manifest["status"]!.GetValue<string>());
         Assert.Equal("completed", manifest["steps"]![0]!["status"]!.GetValue<string>());
         Assert.Equal("failed", manifest["steps"]![1]!["status"]!.GetValue<string>());
         Assert.True(File.Exists(Path.Combine(output, "facts.parquet")));
+
+        // A corrupt fact file is refused by validation, before anything is written.
+        var corrupt = Path.Combine(folder, "corrupt.parquet");
+        File.WriteAllText(corrupt, "not parquet");
+        var early = Path.Combine(folder, "early");
+        var invalid = Assert.Throws<PipelineValidationException>(() => PipelineRunner.RunFile(PipelineFiles.Write($$$"""
+            {"name": "fails-early", "steps": [ {"step": "load-facts", "options": {"path": "{{{corrupt}}}"}} ]}
+            """), new PipelineRunOptions { Output = early }, new TextPipelineReporter()));
+        Assert.Contains(corrupt, invalid.Message);
+        Assert.False(Directory.Exists(early));
     }
 
     [Fact]

@@ -103,6 +103,23 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
         Assert.NotEqual(firstStart, Started(root, "four-steps"));
     }
 
+    [Fact]
+    public void AVariantsTablesEqualASeparateRunWithTheSameSettings()
+    {
+        var root = Path.Combine(SharedPaths.TempDir("sweep-vs-run"), "sweep");
+        var registry = PipelineSteps.CreateRegistry();
+        var definition = PipelineDefinition.Load(PipelineFiles.Write(Sweep(TwoVariants)));
+        VariantRunner.Run(definition, VariantRunner.Plan(definition, root, registry), new PipelineRunOptions { Output = root }, new TextPipelineReporter());
+        // The second variant's settings as --set on the pipeline without variants, in a folder of its own.
+        var single = PipelineDefinition.Load(PipelineFiles.Write(Sweep(TwoVariants))) with { Variants = [] };
+        var separate = Path.Combine(SharedPaths.TempDir("sweep-vs-run"), "separate");
+        PipelineRunner.Run(PipelineValidator.Validate(PipelineOverrides.Apply(single,
+            ["steps.attribute-knowledge-neurons.max_prompts=2", "steps.select-facts.max_facts=4"], registry), registry),
+            new PipelineRunOptions { Output = separate }, new TextPipelineReporter());
+        foreach (var table in new[] { "dkn/dkn_facts.csv", "dkn/dkn_summary.csv", "dkn/degeneracy_by_size.csv", "attribution/attribution_facts.csv", "results.csv" })
+            Assert.Equal(File.ReadAllText(Path.Combine(separate, table)), File.ReadAllText(Path.Combine(root, "two-prompts", table)));
+    }
+
     static string Started(string root, string variant) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(root, variant, RunManifest.FileName)))!["started_utc"]!.GetValue<string>();
 

@@ -24,6 +24,8 @@ public sealed class ApplyPipelineCommand : Command<ApplyPipelineCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Shard is not null || settings.MergeShards)
+            throw new DknInputException("apply does not shard: shard the run (dkn run --shard i/n), then merge it");
         if (string.IsNullOrEmpty(settings.Data)) throw new DknInputException("apply: --data is required (a fact Parquet file)");
         if (string.IsNullOrEmpty(settings.Out)) throw new DknInputException("apply: --out is required (the folder for tables and results)");
         var load = settings.Device is null && settings.DType is null && settings.Threads is null ? null

@@ -27,7 +27,7 @@ internal static class DatasetPipeline
         var definition = load.Apply(PipelineDefinition.FromJson(json, $"dkn {name}"));
         var pipeline = PipelineValidator.Validate(definition, registry);
         IPipelineReporter reporter = quiet ? new TextPipelineReporter(Console.Error) : new ConsoleReporter();
-        return PipelineRunner.Run(pipeline, new PipelineRunOptions(), reporter, cancellationToken);
+        return PipelineRunner.Run(pipeline, new PipelineRunOptions { Shard = load.ResolveShard(), MergeShards = load.MergeShards }, reporter, cancellationToken);
     }
 
     /// <summary>JSON options, leaving out the ones the user did not set.</summary>

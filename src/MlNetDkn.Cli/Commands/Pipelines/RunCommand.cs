@@ -6,8 +6,11 @@ using Spectre.Console.Cli;
 namespace MlNetDkn.Cli.Commands.Pipelines;
 
 /// <summary>`dkn run pipeline.json [--set key=value ...] [--out DIR] [--cache DIR]`: validates, then runs every step.</summary>
-public sealed class RunCommand : Command<RunCommand.Settings>
+public class RunCommand : Command<RunCommand.Settings>
 {
+    /// <summary>True for `dkn merge`: join the shards' stores, then run over every fact.</summary>
+    protected virtual bool Merge => false;
+
     public sealed class Settings : RunSettings
     {
         [CommandArgument(0, "<pipeline>")]
@@ -48,7 +51,7 @@ public sealed class RunCommand : Command<RunCommand.Settings>
             return 0;
         }
         var reporter = new ConsoleReporter();
-        var runOptions = new PipelineRunOptions { Output = settings.Out, CacheFolder = settings.Cache, Overrides = overrides };
+        var runOptions = new PipelineRunOptions { Output = settings.Out, CacheFolder = settings.Cache, Overrides = overrides, Shard = Merge ? null : settings.ResolveShard(), MergeShards = Merge || settings.MergeShards };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (variants.Count > 0)
         {
@@ -62,4 +65,11 @@ public sealed class RunCommand : Command<RunCommand.Settings>
         reporter.Info($"done in {clock.Elapsed.TotalSeconds:0.0} s -> {run.OutputFolder} ({RunManifest.FileName})");
         return 0;
     }
+}
+
+/// <summary>`dkn merge pipeline.json [--out DIR]`: join the stores of the shards under the output folder, then run the
+/// pipeline over every fact (nothing already computed is computed again), writing the tables an unsharded run writes.</summary>
+public sealed class MergeCommand : RunCommand
+{
+    protected override bool Merge => true;
 }

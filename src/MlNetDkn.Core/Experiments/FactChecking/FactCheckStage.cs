@@ -45,6 +45,10 @@ public sealed class FactCheckStage(ModelSession session, FactCheckOptions option
     {
         if (fact.Prompts.Count == 0) throw new DknInputException($"fact '{fact.FactId}' has no prompts");
         var wrong = FactCheckSplits.FalseAnswer(fact, options);
+        // A false answer the model's vocabulary cannot spell (a word-level model's unknown word) gives no false statement.
+        if (wrong != null)
+            try { PromptEncoding.Answer(session.Tokenizer, wrong, options.Answer); }
+            catch (DknInputException) { wrong = null; }
         var key = ContentHashing.Sha256OfText(string.Join("\u001f", session.ContentHash, fact.FactId, fact.Prompts[0], fact.Answer, wrong ?? "",
             split, _setsHash, OptionsJson.Canonical(options)))[..32];
         if (store.TryGet(key, out var found)) { Reused++; stored = true; return found; }

@@ -65,6 +65,11 @@ public sealed class SafetensorsFile
                 entries[entry.Name] = entry;
             }
         }
+        // Two tensors may not share bytes (bounds alone would let one tensor's data be read as another's).
+        var ordered = entries.Values.Where(e => e.End > e.Begin).OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+        for (int i = 1; i < ordered.Count; i++)
+            if (ordered[i].Begin < ordered[i - 1].End)
+                throw new CheckpointException($"{path}: tensors '{ordered[i - 1].Name}' (bytes {ordered[i - 1].Begin}–{ordered[i - 1].End}) and '{ordered[i].Name}' (bytes {ordered[i].Begin}–{ordered[i].End}) overlap");
         return new SafetensorsFile(path, entries, metadata, dataStart);
     }
 

@@ -46,6 +46,14 @@ public static partial class WeightAssigner
                 throw new CheckpointException($"{checkpoint.Origin(name)}: tensor '{name}' has shape {Shape(stored)}, expected {expected}");
             }
             using var value = checkpoint.Read(name);
+            // NaN or infinite weights make every probability NaN downstream: refuse them here, naming the tensor.
+            bool finite, hasNan = false;
+            using (NewDisposeScope())
+            {
+                finite = !value.is_floating_point() || isfinite(value).all().item<bool>();
+                if (!finite) hasNan = isnan(value).any().item<bool>();
+            }
+            if (!finite) throw new CheckpointException($"{checkpoint.Origin(name)}: tensor '{name}' holds {(hasNan ? "NaN" : "infinite")} values");
             using var oriented = conv1D ? value.t() : value.alias();
             parameter.copy_(oriented.to_type(parameter.dtype));
         }

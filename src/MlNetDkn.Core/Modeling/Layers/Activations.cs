@@ -5,6 +5,10 @@ namespace MlNetDkn.Modeling.Layers;
 /// <summary>The MLP nonlinearities named by Hugging Face configs, computed exactly as transformers does.</summary>
 public static class Activations
 {
+    public static readonly IReadOnlyList<string> Names = ["gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu", "silu", "swish", "relu"];
+
+    public static bool IsKnown(string name) => Names.Contains(name);
+
     public static Func<Tensor, Tensor> ByName(string name) => name switch
     {
         "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => GeluTanh,

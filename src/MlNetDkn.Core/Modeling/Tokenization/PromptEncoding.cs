@@ -39,7 +39,15 @@ public static class PromptEncoding
         var text = lowercase ? answer.Trim().ToLowerInvariant() : answer.Trim();
         var ids = tokenizer.Encode(text, AddsBos(tokenizer)).Select(i => (long)i).ToArray();
         if (ids.Length == 0) throw new DknInputException($"answer '{answer}' encodes to no tokens");
+        RequireKnown(tokenizer, answer, ids);
         return ids;
+    }
+
+    /// <summary>An answer a word-level vocabulary does not hold would be scored as P(&lt;unk&gt;): refuse it.</summary>
+    static void RequireKnown(ITextTokenizer tokenizer, string answer, long[] ids)
+    {
+        if (tokenizer is WordLevelTokenizer w && ids.Contains(w.UnkId))
+            throw new DknInputException($"answer '{answer}' has a word the model's word-level vocabulary does not hold (it would be scored as {w.UnkToken})");
     }
 
     public static long[] Answer(ITextTokenizer tokenizer, string answer)
@@ -48,6 +56,7 @@ public static class PromptEncoding
         var text = tokenizer.Kind == "gpt2-bpe" ? " " + answer.TrimStart() : answer.Trim();
         var ids = tokenizer.Encode(text, addBos: false).Select(i => (long)i).ToArray();
         if (ids.Length == 0) throw new DknInputException($"answer '{answer}' encodes to no tokens");
+        RequireKnown(tokenizer, answer, ids);
         return ids;
     }
 }

@@ -68,8 +68,9 @@ public static class TokenizerLoader
         var spm = Path.Combine(folder, "tokenizer.model");
         if (File.Exists(spm)) return SentencePieceBpeTokenizer.Load(spm);
         if (FindLlama2cTokenizer(folder, except: null) is { } llama2c) return Llama2cTokenizer.Load(llama2c);
-        if (IsGpt2(modelType)) return Gpt2BpeTokenizer.Embedded();
+        // A tokenizer.json of a kind not read here is an error, never a reason to fall back to the bundled vocabulary.
         if (json != null) throw Unsupported(json);
+        if (IsGpt2(modelType)) return Gpt2BpeTokenizer.Embedded();
         throw new DknInputException(
             $"No tokenizer found in {folder}: looked for {LookedFor}. For a GPT-2 model without tokenizer files, give model type gpt2 to use the bundled GPT-2 vocabulary.");
     }

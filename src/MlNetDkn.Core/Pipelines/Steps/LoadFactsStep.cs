@@ -18,13 +18,19 @@ public sealed class LoadFactsStep : ISourceStep
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         var path = o.GetString("path");
-        if (!File.Exists(path)) yield return $"path: {path}: file not found (expected a fact dataset in Parquet)";
+        if (!File.Exists(path)) { yield return $"path: {path}: file not found (expected a fact dataset in Parquet)"; yield break; }
+        // Read now, before any output is touched: a malformed or empty file is reported by validation.
+        string? problem = null;
+        try { if (FactDataset.Read(path).Count == 0) problem = $"path: {path}: the file has no facts (0 rows); nothing to analyse"; }
+        catch (DknInputException e) { problem = $"path: {e.Message}"; }
+        if (problem != null) yield return problem;
     }
 
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var path = Path.GetFullPath(o.GetString("path"));
         var dataset = FactDataset.Read(path);
+        if (dataset.Count == 0) throw new DknInputException($"{path}: the file has no facts (0 rows); nothing to analyse");
         context.SetDataset(dataset, path);
         context.Reporter.Info($"  {dataset.Count:N0} facts from {path}");
     }
