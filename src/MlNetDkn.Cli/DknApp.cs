@@ -42,7 +42,10 @@ public static class DknApp
         finally { Console.CancelKeyPress -= onCancel; }
     }
 
-    /// <summary>One clear line on stderr, never a stack trace; exit code 2 for bad input, 130 when cancelled, 1 otherwise.</summary>
+    static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    /// <summary>One clear line on stderr, never a stack trace; exit code 2 for bad input, 3 for an input/output
+    /// failure of the environment (disk full, permissions), 130 when cancelled, 1 otherwise.</summary>
     public static int ReportError(Exception exception)
     {
         var e = exception;
@@ -53,8 +56,16 @@ public static class DknApp
             Console.Error.WriteLine("cancelled: everything finished so far is stored; run the same command again to resume");
             return CancelledExitCode;
         }
-        var message = e is DknInputException or CommandAppException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        var message = e switch
+        {
+            DknInputException or CommandAppException => e.Message,
+            // libtorch's messages carry a C++ backtrace after their first line: the line is the message.
+            System.Runtime.InteropServices.ExternalException => $"libtorch: {FirstLine(e.Message)}",
+            IOException io => $"{FirstLine(io.Message)} (an input/output error: disk full, permissions or a removed file?)",
+            OutOfMemoryException => "out of memory: use a smaller batch, a reduced dtype or a machine with more memory",
+            _ => $"{e.GetType().Name}: {FirstLine(e.Message)}",
+        };
         Console.Error.WriteLine($"error: {message}");
-        return e is DknInputException or CommandAppException ? 2 : 1;
+        return e is DknInputException or CommandAppException ? 2 : e is IOException ? 3 : 1;
     }
 }

@@ -16,8 +16,11 @@ public readonly record struct Neuron(int Layer, int Index) : IComparable<Neuron>
     }
 
     /// <summary>Parses a comma-separated list "0:12,1:7".</summary>
-    public static IReadOnlyList<Neuron> ParseList(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToArray();
+    public static IReadOnlyList<Neuron> ParseList(string text)
+    {
+        var neurons = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToArray();
+        return neurons.Length > 0 ? neurons : throw new DknInputException($"neuron list '{text}' names no neuron (expected layer:index pairs, e.g. 0:12,1:7)");
+    }
 }
 
 /// <summary>Where in an MLP a neuron's value is read or edited.</summary>

@@ -18,14 +18,17 @@ public abstract record CoarseThreshold
     public static CoarseThreshold Parse(string text)
     {
         var parts = text.Split(':', 2);
-        if (parts.Length == 2 && double.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var v))
+        if (parts.Length == 2 && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v))
+        {
+            DknInputException Bad(string expected) => new($"threshold '{text}': {expected}");
             switch (parts[0])
             {
-                case "ratio": return RatioOfMax(v);
-                case "abs": return Absolute(v);
-                case "percentile": return Percentile(v);
-                case "topk": return TopK((int)v);
+                case "ratio": return v is > 0 and <= 1 ? RatioOfMax(v) : throw Bad("the ratio must be in (0, 1]");
+                case "abs": return double.IsFinite(v) ? Absolute(v) : throw Bad("the value must be a finite number");
+                case "percentile": return v is >= 0 and < 100 ? Percentile(v) : throw Bad("the percentile must be in [0, 100)");
+                case "topk": return v >= 1 && v == Math.Floor(v) && v <= int.MaxValue ? TopK((int)v) : throw Bad("k must be a whole number of at least 1");
             }
+        }
         throw new DknInputException($"threshold '{text}' not understood (expected ratio:0.2, abs:1e-4, percentile:99.5 or topk:20)");
     }
 }

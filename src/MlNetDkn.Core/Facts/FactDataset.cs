@@ -59,8 +59,10 @@ public sealed class FactDataset
             var schema = await ParquetReader.ReadSchemaAsync(stream);
             FactSchemaCheck.Validate(schema, label);
             stream.Position = 0;
-            var result = await ParquetSerializer.DeserializeAsync<FactRecord>(stream, cancellationToken: cancellationToken);
-            records = result.Data.ToList();
+            // Read untyped: the ecosystem's writers (pyarrow, Spark) mark columns required, which the typed reader
+            // (built for nullable strings) refuses; the dictionaries map to records the same way for both.
+            var result = await ParquetSerializer.DeserializeUntypedAsync(stream, cancellationToken: cancellationToken);
+            records = result.Data.Select(FromRow).ToList();
         }
         catch (DknInputException) { throw; }
         catch (Exception e) when (e is IOException or InvalidDataException or Parquet.ParquetException or NotSupportedException or InvalidOperationException)
@@ -68,6 +70,20 @@ public sealed class FactDataset
             throw new DknInputException($"{label}: not a readable Parquet fact dataset ({e.Message})");
         }
         return new FactDataset(records, label);
+    }
+
+    static FactRecord FromRow(Dictionary<string, object> row)
+    {
+        var record = new FactRecord();
+        foreach (var column in FactColumns.All)
+        {
+            row.TryGetValue(column, out object? value);
+            if (FactColumns.IsList(column))
+                Internal.FactRecordAccess.SetList(record, column, value is System.Collections.IEnumerable items and not string
+                    ? items.Cast<object?>().Where(i => i is not null).Select(i => i!.ToString()!).ToList() : []);
+            else Internal.FactRecordAccess.SetString(record, column, value?.ToString());
+        }
+        return record;
     }
 
     public void Write(string path) => WriteAsync(path).GetAwaiter().GetResult();

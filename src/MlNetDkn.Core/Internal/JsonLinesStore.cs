@@ -11,7 +11,8 @@ namespace MlNetDkn;
 /// </summary>
 public class JsonLinesStore<T> : IDisposable where T : class
 {
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    // Results may hold NaN (an undefined measure) or ±Infinity (log 0): written as "NaN", "Infinity", "-Infinity".
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = false, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     readonly Dictionary<string, T> _entries = new(StringComparer.Ordinal);
     readonly Func<T, string> _key;

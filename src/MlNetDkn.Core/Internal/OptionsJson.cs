@@ -15,6 +15,8 @@ public static class OptionsJson
     static readonly JsonSerializerOptions Json = new()
     {
         Converters = { new JsonStringEnumConverter(), new CoarseThresholdConverter() },
+        // Learned values may be NaN (a detector without scores) or infinite: written as "NaN", "Infinity".
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static JsonNode ToNode<T>(T options) => JsonSerializer.SerializeToNode(options, Json)!;

@@ -69,6 +69,15 @@ public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name
     {
         using var scope = NewDisposeScope();
         int offset = cache?.Length ?? 0;
+        // Learned position embeddings end at MaxPositions; past them libtorch would only say "index out of range".
+        if (Config.Family == ModelFamily.Gpt2 && offset + tokens.shape[1] > Config.MaxPositions)
+            throw new DknInputException($"a sequence of {offset + tokens.shape[1]} tokens is longer than the model's {Config.MaxPositions} positions");
+        if (tokens.numel() > 0)
+        {
+            long low = tokens.min().item<long>(), high = tokens.max().item<long>();
+            if (low < 0 || high >= Config.VocabSize)
+                throw new DknInputException($"token id {(low < 0 ? low : high)} is outside the model's vocabulary of {Config.VocabSize} ids");
+        }
         var positions = PositionsFor(offset, (int)tokens.shape[1]);
         var x = Embed(tokens, positions);
         for (int l = 0; l < Blocks.Count; l++) x = ForwardBlock(l, x, cache, positions, offset);

@@ -9,6 +9,8 @@ public static class Generation
     public static long[] Greedy(CausalLm model, IReadOnlyList<long> prompt, int count, bool useCache = true)
     {
         if (prompt.Count == 0) throw new DknInputException("empty prompt: greedy decoding needs at least one token");
+        if (model.Config.Family == ModelFamily.Gpt2 && prompt.Count + count - 1 > model.Config.MaxPositions)
+            throw new DknInputException($"{count} greedy tokens after a {prompt.Count}-token prompt exceed the model's {model.Config.MaxPositions} positions (at most {model.Config.MaxPositions - prompt.Count + 1})");
         using var noGrad = no_grad();
         var result = new List<long>();
         var context = prompt.ToList();

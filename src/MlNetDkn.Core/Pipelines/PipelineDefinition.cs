@@ -53,7 +53,13 @@ public sealed record PipelineDefinition
         try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException e) { throw new DknInputException($"{source}: invalid JSON ({e.Message})"); }
         if (root is not JsonObject o) throw new DknInputException($"{source}: $: expected a JSON object with \"name\", \"output\" and \"steps\"");
-        return FromJson(o, source);
+        // System.Text.Json reports a key given twice in one object only when the object is first read.
+        try { return FromJson(o, source); }
+        catch (ArgumentException e) when (e.Message.Contains("same key", StringComparison.Ordinal))
+        {
+            var key = e.Message.Split("Key: ").LastOrDefault()?.Split(' ')[0] ?? "?";
+            throw new DknInputException($"{source}: the key '{key}' appears twice in one object; give it once");
+        }
     }
 
     public static PipelineDefinition FromJson(JsonObject o, string source)

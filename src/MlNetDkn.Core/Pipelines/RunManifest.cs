@@ -14,7 +14,7 @@ namespace MlNetDkn.Pipelines;
 public sealed class RunManifest
 {
     public const string FileName = "manifest.json";
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     readonly JsonObject _root;
     readonly JsonArray _steps = [];

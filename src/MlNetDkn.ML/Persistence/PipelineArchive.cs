@@ -16,7 +16,7 @@ internal static class PipelineArchive
 {
     const string ManifestEntry = "manifest.json";
     const string InputSchemaEntry = "input-schema.zip";
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, string path)
     {

@@ -58,7 +58,7 @@ public static class PipelineApplier
             ["fact_count"] = dataset.Count, ["tool_version"] = RunManifest.ToolVersion, ["stages"] = summaries,
             ["files"] = new JsonArray(written.Select(f => (JsonNode)Path.GetRelativePath(output, f)).ToArray()),
         };
-        File.WriteAllText(Path.Combine(output, ApplyManifest), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(output, ApplyManifest), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         return written;
     }
 }

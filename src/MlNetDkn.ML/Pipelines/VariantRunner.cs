@@ -153,7 +153,7 @@ public static class VariantRunner
             ["tables"] = new JsonArray(VariantComparison.DknTable + ".csv", VariantComparison.WideTable + ".csv", VariantComparison.LongTable + ".csv"),
             ["plots"] = new JsonArray(plots.Select(p => (JsonNode)Path.GetFileName(p)).ToArray()),
         };
-        File.WriteAllText(Path.Combine(root, SweepFile + ".tmp"), sweep.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(root, SweepFile + ".tmp"), sweep.ToJsonString(new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         File.Move(Path.Combine(root, SweepFile + ".tmp"), Path.Combine(root, SweepFile), overwrite: true);
         return [dknPq, dknCsv, widePq, wideCsv, longPq, longCsv, .. plots];
     }

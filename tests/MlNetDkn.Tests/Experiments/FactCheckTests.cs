@@ -73,6 +73,24 @@ public class FactCheckTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMo
     }
 
     [Fact]
+    public void UndefinedAndInfiniteScoresSurviveTheStore()
+    {
+        var folder = SharedPaths.TempDir("fact-check-nan");
+        var record = new FactCheckRecord
+        {
+            Key = "k", FactId = "f", RelationId = "r", Subject = "s", Split = FactCheckSplits.Test, Prompt = "p",
+            True = new StatementScores("a", new() { ["dkn"] = double.NaN, ["probability"] = double.NegativeInfinity }),
+            False = new StatementScores("b", new() { ["dkn"] = 1e-9, ["probability"] = -3.5 }),
+        };
+        using (var store = FactCheckStage.OpenStore(folder)) store.Add(record);
+        using var reopened = FactCheckStage.OpenStore(folder);
+        Assert.True(reopened.TryGet("k", out var back));
+        Assert.True(double.IsNaN(back.True!.Scores["dkn"]));
+        Assert.Equal(double.NegativeInfinity, back.True.Scores["probability"]);
+        Assert.Equal(-3.5, back.False!.Scores["probability"]);
+    }
+
+    [Fact]
     public void AFittedFactCheckPipelineReloadsWithIdenticalScores()
     {
         var ml = new MLContext(seed: 5);

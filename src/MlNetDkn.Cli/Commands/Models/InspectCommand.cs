@@ -31,6 +31,8 @@ public sealed class InspectCommand : Command<InspectCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Top < 1) throw new DknInputException($"--top must be at least 1 (got {settings.Top})");
+        if (settings.Greedy < 0) throw new DknInputException($"--greedy must be 0 or more (got {settings.Greedy})");
         using var loaded = settings.LoadModel();
         var tokenizer = settings.TryLoadTokenizer(required: settings.Text is not null);
         var prompt = settings.PromptIds(loaded.Config, tokenizer);

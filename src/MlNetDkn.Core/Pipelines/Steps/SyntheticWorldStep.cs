@@ -29,6 +29,23 @@ public sealed class SyntheticWorldStep : ISourceStep
         ["file"] = OptionSpec.Text("facts.parquet", "Parquet file to write, relative to the output folder"),
     };
 
+    public IEnumerable<string> Check(ResolvedOptions o)
+    {
+        string? error = null;
+        try { ToOptions(o, 0).Validate(); }
+        catch (DknInputException e) { error = e.Message; }
+        if (error != null) yield return error;
+    }
+
+    static SyntheticWorldOptions ToOptions(ResolvedOptions o, int pipelineSeed) => D with
+    {
+        Seed = o.GetInt("seed", pipelineSeed), Entities = o.GetInt("entities"), Relations = o.GetInt("relations"),
+        TemplatesPerRelation = o.GetInt("templates"), HeldoutTemplatesPerRelation = o.GetInt("heldout_templates"),
+        AnswersPerRelation = o.GetInt("answers"), FalseAnswersPerFact = o.GetInt("false_answers"), DatedFacts = o.GetBool("dated"),
+        FirstYear = o.GetInt("first_year"), Years = o.GetInt("years"), AnswerChangeProbability = o.GetDouble("change_probability"),
+        SubjectLast = o.GetBool("subject_last"),
+    };
+
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var options = D with
