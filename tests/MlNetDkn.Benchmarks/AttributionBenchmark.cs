@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using MlNetDkn.Attribution;
 using MlNetDkn.Modeling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MlNetDkn.Benchmarks;
@@ -9,7 +10,7 @@ namespace MlNetDkn.Benchmarks;
 /// <summary>
 /// Seconds per prompt of the naive (peers') and fast integrated-gradients paths on a GPT-2-small-shaped random model,
 /// side by side in one run, plus the FLOP-count floor of the fast path at the matrix-multiply rate measured in the same
-/// run. Usage: dkn-bench [--threads 2] [--repeats 3] [--layers 12] [--steps 20] [--json out.json]
+/// run. Usage: dkn-bench [--device cpu|cuda] [--threads 2] [--repeats 3] [--layers 12] [--steps 20] [--json out.json]
 /// </summary>
 static class AttributionBenchmark
 {
@@ -18,6 +19,7 @@ static class AttributionBenchmark
         int threads = Arg(args, "--threads", 2), repeats = Arg(args, "--repeats", 3), layers = Arg(args, "--layers", 12);
         int steps = Arg(args, "--steps", 20), promptLength = Arg(args, "--prompt", 12);
         string? jsonPath = args.SkipWhile(a => a != "--json").Skip(1).FirstOrDefault();
+        var device = new Device(Args.Text(args, "--device") ?? "cpu");
         set_num_threads(threads);
         manual_seed(0);
 
@@ -27,6 +29,7 @@ static class AttributionBenchmark
             NumHeads = 12, NumKvHeads = 12, HeadDim = 64, MaxPositions = 1024, EosTokenId = 50256,
         };
         using var model = ModelLoader.Create(config);
+        model.to(device);
         model.eval();
         foreach (var p in model.parameters()) p.requires_grad = false;
         var prompt = Enumerable.Range(0, promptLength).Select(i => (long)(1000 + 37 * i)).ToArray();
@@ -39,7 +42,7 @@ static class AttributionBenchmark
         naiveRun();
         fastRun();
         var pairs = new List<(double Naive, double Fast, double Matmul)>();
-        for (int i = 0; i < repeats; i++) pairs.Add((Time(naiveRun, 1, warmUp: false), Time(fastRun, 1, warmUp: false), MatmulRate(2048)));
+        for (int i = 0; i < repeats; i++) pairs.Add((Time(naiveRun, 1, warmUp: false), Time(fastRun, 1, warmUp: false), MatmulRate(2048, device)));
         double naive = Median(pairs.Select(p => p.Naive)), fast = Median(pairs.Select(p => p.Fast));
         double matmulGflops = Median(pairs.Select(p => p.Matmul));
         double ratio = Median(pairs.Select(p => p.Naive / p.Fast));
@@ -48,7 +51,7 @@ static class AttributionBenchmark
 
         var report = new Dictionary<string, object>
         {
-            ["threads"] = threads, ["layers"] = layers, ["d_model"] = 768, ["d_ff"] = 3072, ["vocab"] = 50257,
+            ["device"] = device.ToString(), ["threads"] = threads, ["layers"] = layers, ["d_model"] = 768, ["d_ff"] = 3072, ["vocab"] = 50257,
             ["prompt_tokens"] = promptLength, ["steps"] = steps, ["dtype"] = "float32",
             ["matmul_gflops_2048"] = Math.Round(matmulGflops, 1),
             ["naive_s_per_prompt"] = Math.Round(naive, 3), ["fast_s_per_prompt"] = Math.Round(fast, 3),
@@ -84,12 +87,13 @@ static class AttributionBenchmark
         return times[times.Count / 2];
     }
 
-    static double MatmulRate(int n)
+    static double MatmulRate(int n, Device device)
     {
-        using var a = randn(n, n);
-        using var b = randn(n, n);
+        using var a = randn(n, n, device: device);
+        using var b = randn(n, n, device: device);
         using (var w = a.matmul(b)) { }
-        double seconds = Time(() => { using var c = a.matmul(b); }, 5);
+        // CUDA launches return at once: wait for the product, or the rate measures the launch.
+        double seconds = Time(() => { using var c = a.matmul(b); if (device.type == DeviceType.CUDA) cuda.synchronize(); }, 5);
         return 2.0 * n * n * n / seconds / 1e9;
     }
 
@@ -109,9 +113,5 @@ static class AttributionBenchmark
         return 2 * rows + 2 * promptForward;
     }
 
-    static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
+    static int Arg(string[] args, string name, int fallback) => Args.Int(args, name, fallback);
 }

@@ -1,3 +1,11 @@
 using MlNetDkn.Benchmarks;
 
-return AttributionBenchmark.Run(args);
+// dkn-bench [attribution] | dataset | memory | gemm — each prints its figures with the command that reproduces them.
+return args.FirstOrDefault() switch
+{
+    "dataset" => DatasetBenchmark.Run(args[1..]),
+    "memory" => MemoryBenchmark.Run(args[1..]),
+    "gemm" => GemmBenchmark.Run(args[1..]),
+    "attribution" => AttributionBenchmark.Run(args[1..]),
+    _ => AttributionBenchmark.Run(args),
+};

@@ -25,6 +25,9 @@ public enum PathGrid
     Linspace,
     /// <summary>α_k = (k + ½)/m: the midpoint rule, second-order accurate.</summary>
     Midpoint,
+    /// <summary>α = 1: the gradient at the activation itself (with multiplier a − b, "attribution patching"; a
+    /// first-order estimate of integrated gradients, not an integral).</summary>
+    Endpoint,
 }
 
 /// <summary>What the averaged gradient is multiplied by.</summary>
@@ -72,6 +75,10 @@ public sealed record AttributionOptions
     public int Steps { get; init; } = 20;
     /// <summary>Rows per forward/backward batch; bounds memory.</summary>
     public int BatchSize { get; init; } = 256;
+    /// <summary>When above 0, the row batch is chosen so one batch's working memory stays within this many MiB
+    /// (an estimate of each row's activations and LM-head buffers); <see cref="BatchSize"/> is then ignored.</summary>
+    // Left out of JSON at 0, so option hashes (result-store keys) are those of runs before the option existed.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int MemoryBudgetMib { get; init; }
     /// <summary>Token that replaces each prompt token for <see cref="BaselineKind.EosMaskedMean"/>; null = the model's EOS.</summary>
     public int? MaskTokenId { get; init; }
     /// <summary>Per-layer baseline vectors [d_ff] for <see cref="BaselineKind.Given"/>. Not serialised (they can be
@@ -105,13 +112,26 @@ public sealed record AttributionOptions
         Aggregation = TokenAggregation.Sum, MultiToken = MultiTokenMode.AuthorsStaleArgmax, Steps = 10, Preset = "dkn-authors",
     };
 
-    public static IReadOnlyList<string> PresetNames { get; } = ["default", "eleuther", "dkn-authors"];
+    /// <summary>Cheap estimators, with their error measured against 20-step integrated gradients (see the README's
+    /// agreement table): one gradient at the activation (attribution patching), one at the baseline (the peers'
+    /// "steps: 1"), and integrated gradients with 5 or 10 midpoint steps.</summary>
+    public static AttributionOptions GradientTimesActivation { get; } = new() { Grid = PathGrid.Endpoint, Steps = 1, Preset = "grad-x-act" };
+    public static AttributionOptions BaselineGradient { get; } = new() { Grid = PathGrid.LeftRiemann, Steps = 1, Preset = "baseline-gradient" };
+    public static AttributionOptions FewSteps(int steps) => new() { Steps = steps, Preset = $"ig-{steps}" };
+
+    public static IReadOnlyList<string> PresetNames { get; } = ["default", "eleuther", "dkn-authors", "grad-x-act", "baseline-gradient", "ig-N (e.g. ig-5)"];
+
+    /// <summary>The cheap estimators differ from the default only in their path points.</summary>
+    [JsonIgnore] public bool IsCheapEstimator => Preset is "grad-x-act" or "baseline-gradient" || Preset.StartsWith("ig-", StringComparison.Ordinal);
 
     public static AttributionOptions FromPreset(string name) => name switch
     {
         "default" or "corrected" => Default,
         "eleuther" => Eleuther,
         "dkn-authors" or "dkn" => DknAuthors,
+        "grad-x-act" or "attribution-patching" => GradientTimesActivation,
+        "baseline-gradient" => BaselineGradient,
+        _ when name.StartsWith("ig-", StringComparison.Ordinal) && int.TryParse(name[3..], out var steps) && steps >= 1 => FewSteps(steps),
         _ => throw new DknInputException($"unknown attribution preset '{name}' (known: {string.Join(", ", PresetNames)})"),
     };
 
@@ -119,14 +139,15 @@ public sealed record AttributionOptions
     {
         if (Steps < 1) throw new DknInputException($"attribution steps must be ≥ 1 (got {Steps})");
         if (BatchSize < 1) throw new DknInputException($"attribution batch size must be ≥ 1 (got {BatchSize})");
+        if (MemoryBudgetMib < 0) throw new DknInputException($"attribution memory budget must be 0 (off) or a number of MiB (got {MemoryBudgetMib})");
         if (Baseline == BaselineKind.Given && BaselineVectors is null)
             throw new DknInputException("baseline 'given' needs baseline vectors (one per layer)");
     }
 
     static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
-    /// <summary>Canonical JSON of every option that changes numbers (the fast-path switch and batch size do not).</summary>
-    public string ToCanonicalJson() => JsonSerializer.Serialize(this with { FastPath = true, BatchSize = 0, Preset = "" }, Json);
+    /// <summary>Canonical JSON of every option that changes numbers (the fast-path switch, batch size and memory budget do not).</summary>
+    public string ToCanonicalJson() => JsonSerializer.Serialize(this with { FastPath = true, BatchSize = 0, MemoryBudgetMib = 0, Preset = "" }, Json);
 
     /// <summary>Stable hash of the options that affect results; part of every cache key.</summary>
     [JsonIgnore] public string Hash => ContentHashing.Sha256OfText(ToCanonicalJson())[..16];

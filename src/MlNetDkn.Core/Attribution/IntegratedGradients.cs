@@ -43,7 +43,8 @@ public static class IntegratedGradients
                 var baselines = SiteActivations.Baselines(model, tokens, options, activations);                      // L × [d_ff]
                 if (stale && t == 0) firstActivations = activations.Select(a => a.clone().DetachFromDisposeScope()).ToArray();
 
-                var (gradientSums, baselineObjective) = Integrate(evaluator, activations, baselines, alphas, target, options.BatchSize);
+                int batch = options.MemoryBudgetMib > 0 ? RowBatch.ForBudget(model.Config, model.DType, tokens.Length, options.MemoryBudgetMib) : options.BatchSize;
+                var (gradientSums, baselineObjective) = Integrate(evaluator, activations, baselines, alphas, target, batch);
                 var scores = new double[layers][];
                 for (int l = 0; l < layers; l++)
                 {

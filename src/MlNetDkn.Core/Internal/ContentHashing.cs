@@ -6,7 +6,19 @@ namespace MlNetDkn;
 /// <summary>Content hashes used as cache keys and in run manifests.</summary>
 public static class ContentHashing
 {
-    public static string Sha256OfFiles(IEnumerable<string> files)
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Reused = new(StringComparer.Ordinal);
+
+    /// <param name="reuse">Return the hash this process computed for the same files with the same sizes and write
+    /// times (a multi-GB checkpoint is hashed once per run, not once per step); false reads the files again.</param>
+    public static string Sha256OfFiles(IEnumerable<string> files, bool reuse = false)
+    {
+        var list = files.ToList();
+        if (!reuse) return Hash(list);
+        var key = string.Join("\u001f", list.Select(f => new FileInfo(f)).Select(f => $"{f.FullName}|{f.Length}|{f.LastWriteTimeUtc.Ticks}"));
+        return Reused.GetOrAdd(key, _ => Hash(list));
+    }
+
+    static string Hash(IReadOnlyList<string> files)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 20];

@@ -68,6 +68,14 @@ public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name
     public Tensor Forward(Tensor tokens, KvCache? cache = null)
     {
         using var scope = NewDisposeScope();
+        return Head(Hidden(tokens, cache)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>tokens: [B, T] int64 → the last block's output [B, T, d_model], without the LM head (for passes that
+    /// only read neuron sites: the head over every position would cost more than a block).</summary>
+    public Tensor Hidden(Tensor tokens, KvCache? cache = null)
+    {
+        using var scope = NewDisposeScope();
         int offset = cache?.Length ?? 0;
         // Learned position embeddings end at MaxPositions; past them libtorch would only say "index out of range".
         if (Config.Family == ModelFamily.Gpt2 && offset + tokens.shape[1] > Config.MaxPositions)
@@ -81,7 +89,7 @@ public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name
         var positions = PositionsFor(offset, (int)tokens.shape[1]);
         var x = Embed(tokens, positions);
         for (int l = 0; l < Blocks.Count; l++) x = ForwardBlock(l, x, cache, positions, offset);
-        return Head(x).MoveToOuterDisposeScope();
+        return x.MoveToOuterDisposeScope();
     }
 
     public Tensor PositionsFor(int offset, int length) => arange(offset, offset + length, ScalarType.Int64, Device);

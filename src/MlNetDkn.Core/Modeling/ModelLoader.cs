@@ -15,8 +15,29 @@ public static class ModelLoader
         options ??= new ModelLoadOptions();
         options.Validate();
         if (options.Threads > 0) set_num_threads(options.Threads);
-        var dtype = options.ScalarType;
-        var device = options.TorchDevice;
+        var (config, tensors, files) = Open(path, options);
+        var model = Create(config, options.ScalarType);
+        WeightAssigner.Assign(model, tensors, path);
+        model.to(options.TorchDevice);
+        model.eval();
+        foreach (var p in model.parameters()) p.requires_grad = false;
+        return new LoadedModel(model, config, Path.GetFullPath(path), files);
+    }
+
+    /// <summary>
+    /// Everything <see cref="Load"/> checks before it allocates weights (config fields, weight-file headers, memory),
+    /// without building the model: what a step that only names the run's model needs.
+    /// </summary>
+    public static (ModelConfig Config, IReadOnlyList<string> Files) Describe(string path, ModelLoadOptions? options = null)
+    {
+        options ??= new ModelLoadOptions();
+        options.Validate();
+        var (config, _, files) = Open(path, options);
+        return (config, files);
+    }
+
+    static (ModelConfig Config, CheckpointTensors Tensors, IReadOnlyList<string> Files) Open(string path, ModelLoadOptions options)
+    {
         ModelConfig config;
         CheckpointTensors tensors;
         IReadOnlyList<string> files;
@@ -32,7 +53,7 @@ public static class ModelLoader
             {
                 var bin = Directory.EnumerateFiles(path, "*.bin").FirstOrDefault(f => !Path.GetFileName(f).StartsWith("tok"));
                 if (bin is null) throw new DknInputException($"{path}: no config.json (a Hugging Face model folder) and no llama2.c .bin checkpoint");
-                return Load(bin, options);
+                return Open(bin, options);
             }
             config = ModelConfig.FromJsonFile(configPath);
             files = HuggingFaceFolder.WeightFiles(path);
@@ -40,28 +61,41 @@ public static class ModelLoader
             files = [configPath, .. files];
         }
         else throw new DknInputException($"{path}: no such file or folder");
-
         ModelConfig.Checked(config, path);
-        CheckMemory(config, path);
-        var model = Create(config);
-        WeightAssigner.Assign(model, tensors, path);
-        model.to(dtype).to(device);
-        model.eval();
-        foreach (var p in model.parameters()) p.requires_grad = false;
-        return new LoadedModel(model, config, Path.GetFullPath(path), files);
+        CheckMemory(config, path, options.ScalarType);
+        return (config, tensors, files);
     }
 
     /// <summary>
-    /// Refuses a model whose float32 weights (built in float32, then converted) would not fit in the memory this
-    /// process may use, before allocating: a config with absurd sizes otherwise ends in bad_alloc or a kill.
+    /// Refuses a model whose weights in the dtype it is built in would not fit in the memory this process may use,
+    /// before allocating: a config with absurd sizes otherwise ends in bad_alloc or a kill.
     /// </summary>
-    public static void CheckMemory(ModelConfig config, string source)
+    public static void CheckMemory(ModelConfig config, string source, ScalarType dtype = ScalarType.Float32)
     {
-        double needed = config.ParameterCount() * 4.0;
+        double needed = config.ParameterCount() * (double)ElementSize(dtype);
         double available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (needed > available)
             throw new DknInputException($"{source}: the model needs about {needed / (1 << 30):0.#} GiB for its {config.ParameterCount():N0} parameters " +
-                                        $"in float32, more than the {available / (1 << 30):0.#} GiB this machine has");
+                                        $"in {dtype.ToString().ToLowerInvariant()}, more than the {available / (1 << 30):0.#} GiB this machine has");
+    }
+
+    public static int ElementSize(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 => 8,
+        ScalarType.BFloat16 or ScalarType.Float16 => 2,
+        _ => 4,
+    };
+
+    /// <summary>
+    /// A model whose parameters are created in <paramref name="dtype"/> (libtorch's default dtype is switched for the
+    /// construction): a bfloat16 7B model never holds float32 weights, which would need twice the memory.
+    /// </summary>
+    public static CausalLm Create(ModelConfig config, ScalarType dtype)
+    {
+        var previous = get_default_dtype();
+        set_default_dtype(dtype);
+        try { return Create(config); }
+        finally { set_default_dtype(previous); }
     }
 
     /// <summary>A model with freshly initialised weights (for training or synthetic benchmarks).</summary>
@@ -84,7 +118,7 @@ public sealed class LoadedModel(CausalLm model, ModelConfig config, string sourc
 
     string? _hash;
     /// <summary>SHA-256 over config and weight files, computed once on first use.</summary>
-    public string ContentHash => _hash ??= ContentHashing.Sha256OfFiles(Files);
+    public string ContentHash => _hash ??= ContentHashing.Sha256OfFiles(Files, reuse: true);
 
     public void Dispose() => Model.Dispose();
 }

@@ -65,7 +65,16 @@ public sealed class RunManifest
     {
         entry["status"] = status;
         entry["seconds"] = Math.Round(elapsed.TotalSeconds, 3);
+        entry["peak_memory_mib"] = PeakMemoryMib();
         if (error != null) entry["error"] = error;
+    }
+
+    /// <summary>The process's peak resident memory so far (VmHWM on Linux), in MiB: at a step's end it bounds what the
+    /// run needed up to then, at the run's end what the whole run needed.</summary>
+    public static double PeakMemoryMib()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return Math.Round(process.PeakWorkingSet64 / (1024.0 * 1024.0), 1);
     }
 
     public void Finish(string status, TimeSpan elapsed)
@@ -73,6 +82,7 @@ public sealed class RunManifest
         _root["status"] = status;
         _root["finished_utc"] = DateTime.UtcNow.ToString("O");
         _root["seconds"] = Math.Round(elapsed.TotalSeconds, 3);
+        _root["peak_memory_mib"] = PeakMemoryMib();
     }
 
     public JsonObject ToJson() => (JsonObject)_root.DeepClone();

@@ -22,6 +22,8 @@ sealed class FastPath : IIntegrandEvaluator
     readonly int _offset;
     readonly Tensor[] _residuals;   // per layer [1, 1, d_model]: block output minus its MLP output
     readonly Tensor[] _mlpInputs;   // per layer [1, 1, d_model]
+    readonly Tensor _headWeight;    // [V, d] in float32 at least: converted once per prompt, not once per batch
+    readonly bool _ownsHeadWeight;
 
     /// <summary>Per layer [d_ff]: the site's activation at the last position of the clean prompt.</summary>
     public Tensor[] Activations { get; }
@@ -31,6 +33,8 @@ sealed class FastPath : IIntegrandEvaluator
     public FastPath(CausalLm model, long[] tokens, NeuronSite site, AttributionObjective objective, long target)
     {
         _model = model; _site = site; _objective = objective;
+        _headWeight = Objective.Precise(model.UnembeddingWeight);
+        _ownsHeadWeight = model.DType is not (ScalarType.Float32 or ScalarType.Float64);
         int layers = model.Config.NumLayers;
         _cache = new KvCache(layers);
         _offset = tokens.Length - 1;
@@ -82,14 +86,15 @@ sealed class FastPath : IIntegrandEvaluator
         }
         var normed = _model.FinalNorm(hidden!)[TensorIndex.Colon, -1];                          // [n, d]
         if (!withGradient)
-            return (Objective.Of(normed.matmul(_model.UnembeddingWeight.t()), target, _objective), null);
+            return (Objective.Of(Objective.Precise(normed).matmul(_headWeight.t()), target, _objective), null);
         // The head's gradient in closed form, so autograd never holds the [n, vocab] logits:
         // ∂log p_y/∂h = W_y − softmax(hWᵀ)·W, and ∂p_y/∂h = p_y · (W_y − softmax(hWᵀ)·W).
         Tensor objective, headGradient;
         using (no_grad())
         {
-            var weight = _model.UnembeddingWeight;                                                // [V, d]
-            var logProbabilities = normed.matmul(weight.t()).log_softmax(-1);                     // [n, V]
+            // In float32 at least whatever the model's dtype: a bfloat16 softmax over the vocabulary loses the answer.
+            var weight = _headWeight;                                                             // [V, d]
+            var logProbabilities = Objective.Precise(normed).matmul(weight.t()).log_softmax(-1);  // [n, V]
             var probabilities = logProbabilities.exp();
             headGradient = weight[TensorIndex.Single(target)].unsqueeze(0) - probabilities.matmul(weight);    // [n, d]
             if (_objective == AttributionObjective.Probability)
@@ -98,6 +103,7 @@ sealed class FastPath : IIntegrandEvaluator
                 headGradient = headGradient * objective.unsqueeze(1);
             }
             else objective = logProbabilities[TensorIndex.Colon, TensorIndex.Single(target)];
+            headGradient = headGradient.to_type(normed.dtype);
         }
         var gradient = autograd.grad([normed], [z], [headGradient])[0];                           // [n, d_ff]
         return (objective, gradient);
@@ -107,6 +113,7 @@ sealed class FastPath : IIntegrandEvaluator
     {
         _cache.Dispose();
         _positions.Dispose();
+        if (_ownsHeadWeight) _headWeight.Dispose();
         foreach (var t in _residuals.Concat(_mlpInputs).Concat(Activations)) t?.Dispose();
     }
 }

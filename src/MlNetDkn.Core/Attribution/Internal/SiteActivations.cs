@@ -16,7 +16,7 @@ static class SiteActivations
         try
         {
             using var scope = NewDisposeScope();
-            using (model.Intervene(captures)) model.Forward(tokens).Dispose();
+            using (model.Intervene(captures)) model.Hidden(tokens).Dispose();
             var result = captures.Select(c => c.Captured![TensorIndex.Colon, 0].contiguous()).ToArray();   // [N, d_ff] each
             foreach (var r in result) r.MoveToOuterDisposeScope();
             return result;

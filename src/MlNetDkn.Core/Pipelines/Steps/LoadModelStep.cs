@@ -25,8 +25,9 @@ public sealed class LoadModelStep : ISourceStep
     {
         var path = Path.GetFullPath(o.GetString("path"));
         // Loading once checks the folder now rather than in a later, more expensive step.
-        using var loaded = ModelLoader.Load(path, context.ModelLoad);
-        context.SetModel(path, loaded.ContentHash, new System.Text.Json.Nodes.JsonObject { ["family"] = loaded.Config.Family.ToString() });
-        context.Reporter.Info($"  {loaded.Config.Family} model, {loaded.Config.NumLayers} layers, from {path}");
+        // Checked as a load would check it, without building the weights: the stages load it once, shared.
+        var (config, files) = ModelLoader.Describe(path, context.ModelLoad);
+        context.SetModel(path, ContentHashing.Sha256OfFiles(files, reuse: true), new System.Text.Json.Nodes.JsonObject { ["family"] = config.Family.ToString() });
+        context.Reporter.Info($"  {config.Family} model, {config.NumLayers} layers, from {path}");
     }
 }
