@@ -10,7 +10,7 @@ namespace MlNetDkn.Benchmarks;
 /// <summary>
 /// Seconds per prompt of the naive (peers') and fast integrated-gradients paths on a GPT-2-small-shaped random model,
 /// side by side in one run, plus the FLOP-count floor of the fast path at the matrix-multiply rate measured in the same
-/// run. Usage: dkn-bench [--device cpu|cuda] [--threads 2] [--repeats 3] [--layers 12] [--steps 20] [--json out.json]
+/// run. Usage: dkn-bench [--device cpu|cuda] [--dtype float32] [--threads 2] [--repeats 3] [--layers 12] [--steps 20] [--json out.json]
 /// </summary>
 static class AttributionBenchmark
 {
@@ -20,6 +20,8 @@ static class AttributionBenchmark
         int steps = Arg(args, "--steps", 20), promptLength = Arg(args, "--prompt", 12);
         string? jsonPath = args.SkipWhile(a => a != "--json").Skip(1).FirstOrDefault();
         var device = new Device(Args.Text(args, "--device") ?? "cpu");
+        string dtypeName = Args.Text(args, "--dtype") ?? "float32";
+        var dtype = new ModelLoadOptions { DType = dtypeName }.ScalarType;
         set_num_threads(threads);
         manual_seed(0);
 
@@ -28,7 +30,7 @@ static class AttributionBenchmark
             Family = ModelFamily.Gpt2, VocabSize = 50257, HiddenSize = 768, IntermediateSize = 3072, NumLayers = layers,
             NumHeads = 12, NumKvHeads = 12, HeadDim = 64, MaxPositions = 1024, EosTokenId = 50256,
         };
-        using var model = ModelLoader.Create(config);
+        using var model = ModelLoader.Create(config, dtype);
         model.to(device);
         model.eval();
         foreach (var p in model.parameters()) p.requires_grad = false;
@@ -52,7 +54,7 @@ static class AttributionBenchmark
         var report = new Dictionary<string, object>
         {
             ["device"] = device.ToString(), ["threads"] = threads, ["layers"] = layers, ["d_model"] = 768, ["d_ff"] = 3072, ["vocab"] = 50257,
-            ["prompt_tokens"] = promptLength, ["steps"] = steps, ["dtype"] = "float32",
+            ["prompt_tokens"] = promptLength, ["steps"] = steps, ["dtype"] = dtypeName,
             ["matmul_gflops_2048"] = Math.Round(matmulGflops, 1),
             ["naive_s_per_prompt"] = Math.Round(naive, 3), ["fast_s_per_prompt"] = Math.Round(fast, 3),
             ["speedup_fast_over_naive"] = Math.Round(ratio, 2),

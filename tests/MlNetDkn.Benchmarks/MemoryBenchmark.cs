@@ -10,7 +10,7 @@ namespace MlNetDkn.Benchmarks;
 /// `memory`: builds a model of a named shape directly in a dtype (random weights: nothing is downloaded), attributes
 /// one prompt with the default preset under a memory budget, and reports the seconds of each phase and the process's
 /// peak resident memory (VmHWM). Usage: dkn-bench memory [--shape llama-7b|gpt2-small] [--dtype bfloat16]
-/// [--steps 20] [--prompt 12] [--budget-mib 2048] [--threads 2]
+/// [--layers N] [--steps 20] [--prompt 12] [--budget-mib 2048] [--threads 2]
 /// </summary>
 static class MemoryBenchmark
 {
@@ -22,6 +22,7 @@ static class MemoryBenchmark
         set_num_threads(threads);
         manual_seed(0);
         var config = Shape(shape);
+        if (Args.Int(args, "--layers", 0) is > 0 and var layers) config = config with { NumLayers = layers };
         var dtype = new ModelLoadOptions { DType = dtypeName }.ScalarType;
         ModelLoader.CheckMemory(config, shape, dtype);
 
@@ -45,7 +46,7 @@ static class MemoryBenchmark
             ["build_s"] = Math.Round(buildSeconds, 1), ["peak_mib_after_build"] = afterBuild,
             ["attribution_s"] = Math.Round(attributionSeconds, 1), ["peak_mib"] = PeakMib(),
             ["finite_scores"] = result.Scores.All(r => r.All(double.IsFinite)),
-            ["command"] = $"dotnet run -c Release --project tests/MlNetDkn.Benchmarks -- memory --shape {shape} --dtype {dtypeName} --steps {steps} --budget-mib {budget} --threads {threads}",
+            ["command"] = $"dotnet run -c Release --project tests/MlNetDkn.Benchmarks -- memory --shape {shape} --layers {config.NumLayers} --dtype {dtypeName} --steps {steps} --budget-mib {budget} --threads {threads}",
         };
         Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         return 0;

@@ -87,15 +87,12 @@ public static class ModelLoader
     };
 
     /// <summary>
-    /// A model whose parameters are created in <paramref name="dtype"/> (libtorch's default dtype is switched for the
-    /// construction): a bfloat16 7B model never holds float32 weights, which would need twice the memory.
+    /// A model whose parameters are created in <paramref name="dtype"/>: a bfloat16 7B model never holds float32
+    /// weights, which would need twice the memory.
     /// </summary>
     public static CausalLm Create(ModelConfig config, ScalarType dtype)
     {
-        var previous = get_default_dtype();
-        set_default_dtype(dtype);
-        try { return Create(config); }
-        finally { set_default_dtype(previous); }
+        using (Layers.ModuleFactory.Building(dtype)) return Create(config);
     }
 
     /// <summary>A model with freshly initialised weights (for training or synthetic benchmarks).</summary>

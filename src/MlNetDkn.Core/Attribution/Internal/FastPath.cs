@@ -78,9 +78,11 @@ sealed class FastPath : IIntegrandEvaluator
             if (joining == 0) continue;
             var rows = z[TensorIndex.Slice(started, started + joining)];                         // [joining, d_ff]
             Tensor output;
+            // The MLP input is made contiguous: a stride-0 (expanded) input sends libtorch's bfloat16/float16 linear
+            // to a kernel 40× slower than its GEMM, and costs float32 a strided copy per projection.
             using (_model.Intervene(new ReplaceActivation(depth, _site, rows, TokenPositions.Last)))
                 output = _residuals[depth].expand(joining, -1, -1)
-                         + _model.RunMlp(depth, _mlpInputs[depth].expand(joining, -1, -1), _offset);
+                         + _model.RunMlp(depth, _mlpInputs[depth].expand(joining, -1, -1).contiguous(), _offset);
             hidden = hidden is null ? output : cat([hidden, output], 0);
             started += joining;
         }

@@ -47,16 +47,25 @@ public static partial class WeightAssigner
             }
             using var value = checkpoint.Read(name);
             // NaN or infinite weights make every probability NaN downstream: refuse them here, naming the tensor.
-            bool finite, hasNan = false;
-            using (NewDisposeScope())
-            {
-                finite = !value.is_floating_point() || isfinite(value).all().item<bool>();
-                if (!finite) hasNan = isnan(value).any().item<bool>();
-            }
+            bool finite = AllFinite(value), hasNan = false;
+            if (!finite)
+                using (NewDisposeScope()) hasNan = isnan(value).any().item<bool>();
             if (!finite) throw new CheckpointException($"{checkpoint.Origin(name)}: tensor '{name}' holds {(hasNan ? "NaN" : "infinite")} values");
             using var oriented = conv1D ? value.t() : value.alias();
             parameter.copy_(oriented.to_type(parameter.dtype));
         }
+    }
+
+    /// <summary>
+    /// One pass without a temporary the size of the tensor: a float64 sum of finite float32/bfloat16/float16 values
+    /// cannot overflow, so it is finite exactly when every value is; a non-finite sum (which for float64 weights
+    /// could be an overflow) is confirmed element by element.
+    /// </summary>
+    static bool AllFinite(Tensor value)
+    {
+        if (!value.is_floating_point()) return true;
+        using var scope = NewDisposeScope();
+        return double.IsFinite(value.sum(ScalarType.Float64).item<double>()) || isfinite(value).all().item<bool>();
     }
 
     /// <summary>Checkpoints saved from the bare transformer (e.g. the original `gpt2`) lack the `transformer.` prefix.</summary>

@@ -16,7 +16,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 
     public RmsNorm(int size, double eps) : base(nameof(RmsNorm))
     {
-        _weight = new Parameter(ones(size));
+        _weight = new Parameter(ones(size, dtype: ModuleFactory.DType ?? get_default_dtype()));
         _eps = eps;
         RegisterComponents();
     }

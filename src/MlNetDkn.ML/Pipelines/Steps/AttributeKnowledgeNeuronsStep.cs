@@ -16,7 +16,7 @@ public sealed class AttributeKnowledgeNeuronsStep : IStageStep
 
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
-        ["preset"] = OptionSpec.Text("default", "Attribution preset", "default", "eleuther", "dkn-authors"),
+        ["preset"] = OptionSpec.Text("default", "Attribution preset: default, eleuther, dkn-authors, or a cheap estimator (grad-x-act, baseline-gradient, ig-N; their agreement with exact IG is in docs/performance.md)"),
         ["steps"] = OptionSpec.Int(null, "Integration steps (default: the preset's)"),
         ["options"] = OptionSpec.Text(null, "Further attribution options as key=value,key=value (site, baseline, grid, multiplier, objective, aggregation, batch, fast-path, mask-token)"),
         ["threshold"] = OptionSpec.Text("ratio:0.2", "Coarse cut per prompt: ratio:X, abs:X, percentile:X or topk:K"),

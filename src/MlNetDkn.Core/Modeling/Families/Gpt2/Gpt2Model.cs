@@ -15,7 +15,7 @@ public sealed class Gpt2Model : CausalLm
     public Gpt2Model(ModelConfig config) : base(nameof(Gpt2Model), config)
     {
         _transformer = new Gpt2Transformer(config);
-        if (!config.TieWordEmbeddings) _lmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        if (!config.TieWordEmbeddings) _lmHead = ModuleFactory.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
     }
 
@@ -42,10 +42,10 @@ sealed class Gpt2Transformer : nn.Module
 
     public Gpt2Transformer(ModelConfig c) : base(nameof(Gpt2Transformer))
     {
-        TokenEmbedding = nn.Embedding(c.VocabSize, c.HiddenSize);
-        PositionEmbedding = nn.Embedding(c.MaxPositions, c.HiddenSize);
+        TokenEmbedding = ModuleFactory.Embedding(c.VocabSize, c.HiddenSize);
+        PositionEmbedding = ModuleFactory.Embedding(c.MaxPositions, c.HiddenSize);
         _h = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new Gpt2Block(c)).ToArray());
-        FinalNorm = nn.LayerNorm(c.HiddenSize, c.NormEps);
+        FinalNorm = ModuleFactory.LayerNorm(c.HiddenSize, c.NormEps);
         RegisterComponents();
     }
 }
@@ -59,9 +59,9 @@ sealed class Gpt2Block : DecoderBlock
 
     public Gpt2Block(ModelConfig c) : base(nameof(Gpt2Block))
     {
-        _ln1 = nn.LayerNorm(c.HiddenSize, c.NormEps);
+        _ln1 = ModuleFactory.LayerNorm(c.HiddenSize, c.NormEps);
         _attn = new Gpt2Attention(c);
-        _ln2 = nn.LayerNorm(c.HiddenSize, c.NormEps);
+        _ln2 = ModuleFactory.LayerNorm(c.HiddenSize, c.NormEps);
         _mlp = new Gpt2Mlp(c);
         RegisterComponents();
     }
@@ -84,8 +84,8 @@ sealed class Gpt2Attention : nn.Module
 
     public Gpt2Attention(ModelConfig c) : base(nameof(Gpt2Attention))
     {
-        _qkv = nn.Linear(c.HiddenSize, 3 * c.HiddenSize);
-        _out = nn.Linear(c.HiddenSize, c.HiddenSize);
+        _qkv = ModuleFactory.Linear(c.HiddenSize, 3 * c.HiddenSize);
+        _out = ModuleFactory.Linear(c.HiddenSize, c.HiddenSize);
         _heads = c.NumHeads;
         _headDim = c.HeadDim;
         RegisterComponents();
@@ -109,8 +109,8 @@ sealed class Gpt2Mlp : MlpBlock
 
     public Gpt2Mlp(ModelConfig c) : base(nameof(Gpt2Mlp))
     {
-        _fc = nn.Linear(c.HiddenSize, c.IntermediateSize);
-        _proj = nn.Linear(c.IntermediateSize, c.HiddenSize);
+        _fc = ModuleFactory.Linear(c.HiddenSize, c.IntermediateSize);
+        _proj = ModuleFactory.Linear(c.IntermediateSize, c.HiddenSize);
         _act = Activations.ByName(c.Activation);
         RegisterComponents();
     }

@@ -18,7 +18,7 @@ public sealed class GptNeoXModel : CausalLm
     public GptNeoXModel(ModelConfig config) : base(nameof(GptNeoXModel), config)
     {
         _backbone = new GptNeoXBackbone(config);
-        if (!config.TieWordEmbeddings) _embedOut = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        if (!config.TieWordEmbeddings) _embedOut = ModuleFactory.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
     }
 
@@ -42,9 +42,9 @@ sealed class GptNeoXBackbone : nn.Module
 
     public GptNeoXBackbone(ModelConfig c) : base(nameof(GptNeoXBackbone))
     {
-        EmbedIn = nn.Embedding(c.VocabSize, c.HiddenSize);
+        EmbedIn = ModuleFactory.Embedding(c.VocabSize, c.HiddenSize);
         _layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new GptNeoXBlock(c)).ToArray());
-        FinalNorm = nn.LayerNorm(c.HiddenSize, c.NormEps);
+        FinalNorm = ModuleFactory.LayerNorm(c.HiddenSize, c.NormEps);
         RegisterComponents();
     }
 }
@@ -59,8 +59,8 @@ sealed class GptNeoXBlock : DecoderBlock
 
     public GptNeoXBlock(ModelConfig c) : base(nameof(GptNeoXBlock))
     {
-        _inputNorm = nn.LayerNorm(c.HiddenSize, c.NormEps);
-        _postNorm = nn.LayerNorm(c.HiddenSize, c.NormEps);
+        _inputNorm = ModuleFactory.LayerNorm(c.HiddenSize, c.NormEps);
+        _postNorm = ModuleFactory.LayerNorm(c.HiddenSize, c.NormEps);
         _attention = new GptNeoXAttention(c);
         _mlp = new GptNeoXMlp(c);
         _parallel = c.ParallelResidual;
@@ -87,8 +87,8 @@ sealed class GptNeoXAttention : nn.Module
     {
         _heads = c.NumHeads;
         _headDim = c.HeadDim;
-        _qkv = nn.Linear(c.HiddenSize, 3 * c.HiddenSize, hasBias: c.AttentionBias);
-        _dense = nn.Linear(c.HiddenSize, c.HiddenSize, hasBias: c.AttentionBias);
+        _qkv = ModuleFactory.Linear(c.HiddenSize, 3 * c.HiddenSize, hasBias: c.AttentionBias);
+        _dense = ModuleFactory.Linear(c.HiddenSize, c.HiddenSize, hasBias: c.AttentionBias);
         _rotary = new RotaryEmbedding(c.RotaryDim, c.RopeTheta);
         RegisterComponents();
     }
@@ -113,8 +113,8 @@ sealed class GptNeoXMlp : MlpBlock
 
     public GptNeoXMlp(ModelConfig c) : base(nameof(GptNeoXMlp))
     {
-        _up = nn.Linear(c.HiddenSize, c.IntermediateSize);
-        _down = nn.Linear(c.IntermediateSize, c.HiddenSize);
+        _up = ModuleFactory.Linear(c.HiddenSize, c.IntermediateSize);
+        _down = ModuleFactory.Linear(c.IntermediateSize, c.HiddenSize);
         _act = Activations.ByName(c.Activation);
         RegisterComponents();
     }

@@ -18,7 +18,7 @@ public sealed class LlamaModel : CausalLm
     public LlamaModel(ModelConfig config) : base(nameof(LlamaModel), config)
     {
         _model = new LlamaBackbone(config);
-        if (!config.TieWordEmbeddings) _lmHead = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        if (!config.TieWordEmbeddings) _lmHead = ModuleFactory.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
     }
 
@@ -43,7 +43,7 @@ sealed class LlamaBackbone : nn.Module
 
     public LlamaBackbone(ModelConfig c) : base(nameof(LlamaBackbone))
     {
-        EmbedTokens = nn.Embedding(c.VocabSize, c.HiddenSize);
+        EmbedTokens = ModuleFactory.Embedding(c.VocabSize, c.HiddenSize);
         _layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new LlamaBlock(c)).ToArray());
         Norm = new RmsNorm(c.HiddenSize, c.NormEps);
         RegisterComponents();
@@ -89,10 +89,10 @@ sealed class LlamaAttention : nn.Module
         _heads = c.NumHeads;
         _kvHeads = c.NumKvHeads;
         _headDim = c.HeadDim;
-        _q = nn.Linear(c.HiddenSize, _heads * _headDim, hasBias: c.AttentionBias);
-        _k = nn.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
-        _v = nn.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
-        _o = nn.Linear(_heads * _headDim, c.HiddenSize, hasBias: c.Family == ModelFamily.Llama && c.AttentionBias);
+        _q = ModuleFactory.Linear(c.HiddenSize, _heads * _headDim, hasBias: c.AttentionBias);
+        _k = ModuleFactory.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
+        _v = ModuleFactory.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
+        _o = ModuleFactory.Linear(_heads * _headDim, c.HiddenSize, hasBias: c.Family == ModelFamily.Llama && c.AttentionBias);
         _rotary = new RotaryEmbedding(c.RotaryDim, c.RopeTheta, c.RopeScaling);
         RegisterComponents();
     }
@@ -117,9 +117,9 @@ sealed class GatedMlp : MlpBlock
 
     public GatedMlp(ModelConfig c) : base(nameof(GatedMlp))
     {
-        _gate = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
-        _up = nn.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
-        _down = nn.Linear(c.IntermediateSize, c.HiddenSize, hasBias: c.MlpBias);
+        _gate = ModuleFactory.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
+        _up = ModuleFactory.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
+        _down = ModuleFactory.Linear(c.IntermediateSize, c.HiddenSize, hasBias: c.MlpBias);
         _act = Activations.ByName(c.Activation);
         RegisterComponents();
     }
