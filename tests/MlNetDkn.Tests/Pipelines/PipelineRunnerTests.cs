@@ -52,6 +52,11 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
         Assert.Equal(["synthetic-world", "train-fact-model", "evaluate-accuracy"], steps.Select(s => s!["step"]!.GetValue<string>()));
         Assert.All(steps, s => Assert.Equal("completed", s!["status"]!.GetValue<string>()));
         Assert.All(steps, s => Assert.True(s!["seconds"]!.GetValue<double>() >= 0));
+        // Peak resident memory so far at each step's end, never decreasing, and the run's at least the last step's.
+        var peaks = steps.Select(s => s!["peak_memory_mib"]!.GetValue<double>()).ToArray();
+        Assert.All(peaks, p => Assert.True(p > 10, $"peak {p} MiB"));
+        Assert.Equal(peaks.Order(), peaks);
+        Assert.True(m["peak_memory_mib"]!.GetValue<double>() >= peaks[^1]);
         Assert.Equal(40, steps[1]!["options"]!["epochs"]!.GetValue<int>());
         Assert.Equal("model", steps[1]!["outputs"]!["model"]!.GetValue<string>());
     }

@@ -26,12 +26,12 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
         public string? TargetToken { get; init; }
 
         [CommandOption("-p|--preset <NAME>")]
-        [Description("default (corrected), eleuther, dkn-authors")]
+        [Description("default (corrected), eleuther, dkn-authors, or a cheap estimator with its error measured in docs/performance.md: grad-x-act, baseline-gradient, ig-N")]
         [DefaultValue("default")]
         public string Preset { get; init; } = "default";
 
         [CommandOption("-o|--option <KEY=VALUE>")]
-        [Description("Override an attribution option: site, baseline, grid, multiplier, objective, aggregation, steps, batch, fast-path, mask-token")]
+        [Description("Override an attribution option: site, baseline, grid, multiplier, objective, aggregation, steps, batch, memory-budget (MiB), fast-path, mask-token")]
         public string[] Overrides { get; init; } = [];
 
         [CommandOption("--threshold <SPEC>")]

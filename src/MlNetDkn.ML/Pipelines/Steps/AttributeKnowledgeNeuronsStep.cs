@@ -18,7 +18,7 @@ public sealed class AttributeKnowledgeNeuronsStep : IStageStep
     {
         ["preset"] = OptionSpec.Text("default", "Attribution preset: default, eleuther, dkn-authors, or a cheap estimator (grad-x-act, baseline-gradient, ig-N; their agreement with exact IG is in docs/performance.md)"),
         ["steps"] = OptionSpec.Int(null, "Integration steps (default: the preset's)"),
-        ["options"] = OptionSpec.Text(null, "Further attribution options as key=value,key=value (site, baseline, grid, multiplier, objective, aggregation, batch, fast-path, mask-token)"),
+        ["options"] = OptionSpec.Text(null, "Further attribution options as key=value,key=value (site, baseline, grid, multiplier, objective, aggregation, batch, memory-budget, fast-path, mask-token)"),
         ["threshold"] = OptionSpec.Text("ratio:0.2", "Coarse cut per prompt: ratio:X, abs:X, percentile:X or topk:K"),
         ["share_ratio"] = OptionSpec.Number(0.5, "Keep neurons coarse in at least this fraction of a fact's prompts"),
         ["max_prompts"] = OptionSpec.Int(null, "Attribute at most this many prompts per fact (0 = all; default: all, the authors' preset 1)"),
