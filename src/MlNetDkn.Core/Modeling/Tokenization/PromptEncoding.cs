@@ -38,6 +38,10 @@ public static class PromptEncoding
         if (string.IsNullOrWhiteSpace(answer)) throw new DknInputException("empty answer");
         var text = lowercase ? answer.Trim().ToLowerInvariant() : answer.Trim();
         var ids = tokenizer.Encode(text, AddsBos(tokenizer)).Select(i => (long)i).ToArray();
+        // Their lowercasing assumes a tokenizer that encodes any string (GPT-2's BPE). A case-sensitive word-level
+        // vocabulary has no lower-cased "Zoufou"; the answer is then encoded as written rather than scored as <unk>.
+        if (lowercase && tokenizer is WordLevelTokenizer words && ids.Contains(words.UnkId))
+            ids = tokenizer.Encode(answer.Trim(), AddsBos(tokenizer)).Select(i => (long)i).ToArray();
         if (ids.Length == 0) throw new DknInputException($"answer '{answer}' encodes to no tokens");
         RequireKnown(tokenizer, answer, ids);
         return ids;

@@ -116,4 +116,16 @@ public class WordLevelTokenizerTests
         var e = Assert.Throws<DknInputException>(() => WordLevelTokenizer.Load(path));
         Assert.Contains(path, e.Message);
     }
+
+    [Fact]
+    public void TheAuthorsLowerCasedTargetFallsBackToTheWordAsWrittenInACaseSensitiveVocabulary()
+    {
+        var tokenizer = WordLevelTokenizer.Build(Facts);
+        long paris = tokenizer.Encode("Paris", addBos: false)[0];
+        Assert.NotEqual(tokenizer.UnkId, paris);
+        Assert.Equal([paris], PromptEncoding.AuthorsTarget(tokenizer, "Paris", lowercase: true));
+        // A word the vocabulary holds in neither case is still refused, never scored as <unk>.
+        var e = Assert.Throws<DknInputException>(() => PromptEncoding.AuthorsTarget(tokenizer, "Berlin", lowercase: true));
+        Assert.Contains("Berlin", e.Message);
+    }
 }
