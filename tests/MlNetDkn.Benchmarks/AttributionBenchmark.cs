@@ -50,6 +50,8 @@ static class AttributionBenchmark
         double ratio = Median(pairs.Select(p => p.Naive / p.Fast));
         double flops = FastPathFlops(config, promptLength, steps);
         double floor = flops / (matmulGflops * 1e9);
+        // The eleuther preset's linspace grid starts at α = 0, so each layer has `steps` rows and no extra baseline row.
+        var (gemmSeconds, gemmGflop) = FastPathGemms.Time(config, promptLength, steps, dtype, device);
 
         var report = new Dictionary<string, object>
         {
@@ -61,6 +63,8 @@ static class AttributionBenchmark
             ["speedup_per_pair"] = pairs.Select(p => Math.Round(p.Naive / p.Fast, 2)).ToArray(),
             ["fast_path_gflop"] = Math.Round(flops / 1e9, 1), ["fast_floor_s"] = Math.Round(floor, 3),
             ["fast_over_floor"] = Math.Round(fast / floor, 2),
+            ["fast_path_gemms_alone_s"] = Math.Round(gemmSeconds, 3), ["fast_path_gemms_gflop"] = Math.Round(gemmGflop, 1),
+            ["fast_over_gemms_alone"] = Math.Round(fast / gemmSeconds, 2),
         };
         var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
