@@ -69,12 +69,34 @@ public sealed class RunManifest
         if (error != null) entry["error"] = error;
     }
 
-    /// <summary>The process's peak resident memory so far (VmHWM on Linux), in MiB: at a step's end it bounds what the
-    /// run needed up to then, at the run's end what the whole run needed.</summary>
+    static readonly object PeakGate = new();
+    static double _peakMib;
+
+    /// <summary>The process's peak resident memory so far, in MiB: the kernel's high-water mark (VmHWM in
+    /// /proc/self/status) where there is one, else the runtime's peak working set; never less than an earlier reading,
+    /// so at a step's end it bounds what the run needed up to then, at the run's end what the whole run needed.</summary>
     public static double PeakMemoryMib()
     {
+        double mib = ReadHighWaterMarkMib() ?? RuntimePeakMib();
+        lock (PeakGate) return _peakMib = Math.Max(_peakMib, Math.Round(mib, 1));
+    }
+
+    static double? ReadHighWaterMarkMib()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+            return kb is not null && long.TryParse(kb, out var value) ? value / 1024.0 : null;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    static double RuntimePeakMib()
+    {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return Math.Round(process.PeakWorkingSet64 / (1024.0 * 1024.0), 1);
+        return process.PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 
     public void Finish(string status, TimeSpan elapsed)
