@@ -44,10 +44,10 @@ static class AttributionBenchmark
         naiveRun();
         fastRun();
         var pairs = new List<(double Naive, double Fast, double Matmul)>();
-        for (int i = 0; i < repeats; i++) pairs.Add((Time(naiveRun, 1, warmUp: false), Time(fastRun, 1, warmUp: false), MatmulRate(2048, device)));
-        double naive = Median(pairs.Select(p => p.Naive)), fast = Median(pairs.Select(p => p.Fast));
-        double matmulGflops = Median(pairs.Select(p => p.Matmul));
-        double ratio = Median(pairs.Select(p => p.Naive / p.Fast));
+        for (int i = 0; i < repeats; i++) pairs.Add((Time(naiveRun, 1, warmUp: false), Time(fastRun, 1, warmUp: false), GemmTiming.Gflops(2048, 2048, 2048, ScalarType.Float32, device, transposed: false)));
+        double naive = Statistics.Quantile(pairs.Select(p => p.Naive), 0.5), fast = Statistics.Quantile(pairs.Select(p => p.Fast), 0.5);
+        double matmulGflops = Statistics.Quantile(pairs.Select(p => p.Matmul), 0.5);
+        double ratio = Statistics.Quantile(pairs.Select(p => p.Naive / p.Fast), 0.5);
         double flops = FastPathFlops(config, promptLength, steps);
         double floor = flops / (matmulGflops * 1e9);
         // The eleuther preset's linspace grid starts at α = 0, so each layer has `steps` rows and no extra baseline row.
@@ -72,12 +72,6 @@ static class AttributionBenchmark
         return 0;
     }
 
-    static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
     /// <summary>Median wall time of <paramref name="repeats"/> runs, after one warm-up unless told otherwise.</summary>
     static double Time(Action action, int repeats, bool warmUp = true)
     {
@@ -91,16 +85,6 @@ static class AttributionBenchmark
         }
         times.Sort();
         return times[times.Count / 2];
-    }
-
-    static double MatmulRate(int n, Device device)
-    {
-        using var a = randn(n, n, device: device);
-        using var b = randn(n, n, device: device);
-        using (var w = a.matmul(b)) { }
-        // CUDA launches return at once: wait for the product, or the rate measures the launch.
-        double seconds = Time(() => { using var c = a.matmul(b); if (device.type == DeviceType.CUDA) cuda.synchronize(); }, 5);
-        return 2.0 * n * n * n / seconds / 1e9;
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ static class DatasetBenchmark
             if (!fastOnly) naive.Add(Process(dkn, $"{common} --option fast-path=false", Path.Combine(work, $"naive{r}")));
             fast.Add(Process(dkn, common, Path.Combine(work, $"fast{r}")));
         }
-        double fastPerPrompt = Median(fast) / facts, naivePerPrompt = fastOnly ? double.NaN : Median(naive) / facts;
+        double fastPerPrompt = Statistics.Quantile(fast, 0.5) / facts, naivePerPrompt = fastOnly ? double.NaN : Statistics.Quantile(naive, 0.5) / facts;
         var report = new Dictionary<string, object>
         {
             ["what"] = "dkn attribute --data, whole process, GPT-2-small shape (12 layers, d 768, d_ff 3072, vocab 50257), 12-token prompts, eleuther preset (20 steps)",
@@ -103,11 +103,5 @@ static class DatasetBenchmark
         double seconds = watch.Elapsed.TotalSeconds;
         if (process.ExitCode != 0) throw new InvalidOperationException($"dkn {arguments} failed ({process.ExitCode}): {stderr.Result}");
         return seconds;
-    }
-
-    static double Median(List<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

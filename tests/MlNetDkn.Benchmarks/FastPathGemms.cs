@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MlNetDkn.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,28 +35,10 @@ static class FastPathGemms
         double seconds = 0, flops = 0;
         foreach (var p in products)
         {
-            if (!rates.TryGetValue(p, out var s)) rates[p] = s = Seconds(p.M, p.K, p.N, dtype, device);
+            if (!rates.TryGetValue(p, out var s)) rates[p] = s = GemmTiming.Seconds(p.M, p.K, p.N, dtype, device);
             seconds += s;
             flops += 2.0 * p.M * p.K * p.N;
         }
         return (seconds, flops / 1e9);
-    }
-
-    static double Seconds(long m, long k, long n, ScalarType dtype, Device device)
-    {
-        using var a = randn(m, k, device: device).to_type(dtype);
-        using var weight = randn(n, k, device: device).to_type(dtype);      // stored as a linear layer's weight
-        using var b = weight.t();
-        void Run() { using (a.matmul(b)) { } if (device.type == DeviceType.CUDA) cuda.synchronize(); }
-        Run();
-        var times = new double[5];
-        for (int i = 0; i < times.Length; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            Run();
-            times[i] = watch.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[2];
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace MlNetDkn.Benchmarks;
@@ -26,27 +25,9 @@ static class GemmBenchmark
             set_num_threads(threads);
             foreach (var (name, m, k, n) in shapes)
                 foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16, ScalarType.Float16 })
-                    Console.WriteLine($"| {name} | {dtype.ToString().ToLowerInvariant()} | {threads} | {Rate(m, k, n, dtype, false):0} | {Rate(m, k, n, dtype, true):0} |");
+                    Console.WriteLine($"| {name} | {dtype.ToString().ToLowerInvariant()} | {threads} | {GemmTiming.Gflops(m, k, n, dtype, CPU, transposed: false):0} | {GemmTiming.Gflops(m, k, n, dtype, CPU):0} |");
         }
         Console.WriteLine($"\ncommand: dotnet run -c Release --project tests/MlNetDkn.Benchmarks -- gemm --threads {string.Join(',', threadCounts)} --rows {rows}");
         return 0;
-    }
-
-    /// <param name="transposed">B stored as [n, k] and used transposed, as a linear layer's weight is.</param>
-    static double Rate(long m, long k, long n, ScalarType dtype, bool transposed)
-    {
-        using var a = randn(m, k).to_type(dtype);
-        using var stored = (transposed ? randn(n, k) : randn(k, n)).to_type(dtype);
-        using var b = transposed ? stored.t() : stored.alias();
-        using (a.matmul(b)) { }
-        var times = new List<double>();
-        for (int i = 0; i < 5; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            using (a.matmul(b)) { }
-            times.Add(watch.Elapsed.TotalSeconds);
-        }
-        times.Sort();
-        return 2.0 * m * k * n / times[2] / 1e9;
     }
 }

@@ -137,7 +137,7 @@ public static class AttributionAgreement
         var jaccard = MeanEstimate.Of(facts.Select(f => f.KnowledgeNeuronJaccard), seed);
         double dknAgreement = facts.Count(f => f.HasDkn == f.ReferenceHasDkn) / (double)facts.Count;
         var bothDkn = facts.Where(f => !double.IsNaN(f.DknJaccard)).Select(f => f.DknJaccard).ToList();
-        double seconds = Median(prompts.Select(p => p.Seconds)), referenceSeconds = Median(prompts.Select(p => p.ReferenceSeconds));
+        double seconds = Statistics.Quantile(prompts.Select(p => p.Seconds), 0.5), referenceSeconds = Statistics.Quantile(prompts.Select(p => p.ReferenceSeconds), 0.5);
         var spearman = prompts.Select(p => p.Spearman).Where(s => !double.IsNaN(s)).ToList();
         return new VariantAgreementRow(v.Name, v.Attribution.Preset, v.DType, v.Attribution.Steps, prompts.Count, facts.Count,
             top10.Mean, top10.CiLow, top10.CiHigh, prompts.Average(p => p.TopOverlap50),
@@ -146,11 +146,5 @@ public static class AttributionAgreement
             dknAgreement, facts.Count(f => f.ReferenceHasDkn), facts.Count(f => f.HasDkn), bothDkn.Count > 0 ? bothDkn.Average() : double.NaN,
             seconds, referenceSeconds, referenceSeconds / seconds,
             AgreementVerdict.Of(facts.Min(f => f.KnowledgeNeuronJaccard), jaccard.Mean, dknAgreement));
-    }
-
-    static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(x => x).ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
