@@ -64,7 +64,8 @@ static class DatasetBenchmark
         return 0;
     }
 
-    static void WriteModel(string folder, string tokenizerFolder)
+    /// <summary>The GPT-2-small-shaped random checkpoint (seed 0) with the real GPT-2 tokenizer, written once and reused.</summary>
+    public static void WriteModel(string folder, string tokenizerFolder)
     {
         if (File.Exists(Path.Combine(folder, "model.safetensors"))) return;
         manual_seed(0);

@@ -110,6 +110,21 @@ public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name
         return mlp.Down(post);
     }
 
+    /// <summary>
+    /// The MLP of one layer from a neuron site on, the site's values given ([B, T, d_ff]): what <see cref="RunMlp"/>
+    /// returns with those values replacing the site at every position, without computing the projection into the site.
+    /// Interventions at later sites are still consulted. <paramref name="mlpInput"/> ([B or 1, T, d_model]) is only read
+    /// by a gated MLP's up projection when the site is the pre-activation, and broadcasts.
+    /// </summary>
+    public Tensor RunMlpFromSite(int layer, NeuronSite site, Tensor siteValues, Tensor mlpInput, int offset)
+    {
+        var mlp = Blocks[layer].Mlp;
+        var post = site == NeuronSite.Pre
+            ? Interventions.Apply(layer, NeuronSite.Post, mlp.Post(siteValues, mlpInput), offset)
+            : siteValues;
+        return mlp.Down(post);
+    }
+
     /// <summary>Continues from the output of block <paramref name="fromLayer"/>−1 through the remaining blocks and the head.</summary>
     public Tensor ForwardFrom(int fromLayer, Tensor x, KvCache? cache, Tensor positions, int offset)
     {

@@ -16,7 +16,8 @@ public static class ModelLoader
         options.Validate();
         if (options.Threads > 0) set_num_threads(options.Threads);
         var (config, tensors, files) = Open(path, options);
-        var model = Create(config, options.ScalarType);
+        CausalLm model;
+        using (Layers.ModuleFactory.Building(options.ScalarType, initialise: false)) model = Create(config);
         WeightAssigner.Assign(model, tensors, path);
         model.to(options.TorchDevice);
         model.eval();

@@ -77,34 +77,22 @@ sealed class FastPath : IIntegrandEvaluator
             while (started + joining < rowLayers.Length && rowLayers[started + joining] == depth) joining++;
             if (joining == 0) continue;
             var rows = z[TensorIndex.Slice(started, started + joining)];                         // [joining, d_ff]
-            Tensor output;
-            // The MLP input is made contiguous: a stride-0 (expanded) input sends libtorch's bfloat16/float16 linear
-            // to a kernel 40× slower than its GEMM, and costs float32 a strided copy per projection.
-            using (_model.Intervene(new ReplaceActivation(depth, _site, rows, TokenPositions.Last)))
-                output = _residuals[depth].expand(joining, -1, -1)
-                         + _model.RunMlp(depth, _mlpInputs[depth].expand(joining, -1, -1).contiguous(), _offset);
+            // The MLP from the site on: the rows are the site's values, so the projection into the site (whose output
+            // the replacement would discard) is never computed; the one-row MLP input broadcasts where a gated MLP's
+            // up projection needs it.
+            var output = _residuals[depth] + _model.RunMlpFromSite(depth, _site, rows.unsqueeze(1), _mlpInputs[depth], _offset);
             hidden = hidden is null ? output : cat([hidden, output], 0);
             started += joining;
         }
         var normed = _model.FinalNorm(hidden!)[TensorIndex.Colon, -1];                          // [n, d]
         if (!withGradient)
             return (Objective.Of(Objective.Precise(normed).matmul(_headWeight.t()), target, _objective), null);
-        // The head's gradient in closed form, so autograd never holds the [n, vocab] logits:
-        // ∂log p_y/∂h = W_y − softmax(hWᵀ)·W, and ∂p_y/∂h = p_y · (W_y − softmax(hWᵀ)·W).
+        // The head's gradient in closed form, so autograd never holds the [n, vocab] logits; in float32 at least
+        // whatever the model's dtype: a bfloat16 softmax over the vocabulary loses the answer.
         Tensor objective, headGradient;
         using (no_grad())
         {
-            // In float32 at least whatever the model's dtype: a bfloat16 softmax over the vocabulary loses the answer.
-            var weight = _headWeight;                                                             // [V, d]
-            var logProbabilities = Objective.Precise(normed).matmul(weight.t()).log_softmax(-1);  // [n, V]
-            var probabilities = logProbabilities.exp();
-            headGradient = weight[TensorIndex.Single(target)].unsqueeze(0) - probabilities.matmul(weight);    // [n, d]
-            if (_objective == AttributionObjective.Probability)
-            {
-                objective = probabilities[TensorIndex.Colon, TensorIndex.Single(target)];
-                headGradient = headGradient * objective.unsqueeze(1);
-            }
-            else objective = logProbabilities[TensorIndex.Colon, TensorIndex.Single(target)];
+            (objective, headGradient) = HeadGradient.Of(Objective.Precise(normed), _headWeight, target, _objective);
             headGradient = headGradient.to_type(normed.dtype);
         }
         var gradient = autograd.grad([normed], [z], [headGradient])[0];                           // [n, d_ff]

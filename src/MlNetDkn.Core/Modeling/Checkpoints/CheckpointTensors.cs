@@ -6,6 +6,7 @@ namespace MlNetDkn.Modeling.Checkpoints;
 public sealed class CheckpointTensors
 {
     readonly Dictionary<string, Func<Tensor>> _readers = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Func<Tensor, bool>> _directReaders = new(StringComparer.Ordinal);
     readonly Dictionary<string, long[]> _shapes = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> _origins = new(StringComparer.Ordinal);
 
@@ -15,11 +16,16 @@ public sealed class CheckpointTensors
     public bool Contains(string name) => _readers.ContainsKey(name);
     public Tensor Read(string name) => _readers[name]();
 
-    public void Add(string name, long[] shape, string origin, Func<Tensor> reader)
+    /// <summary>Reads the tensor into <paramref name="destination"/> without a temporary where the source allows it
+    /// (same dtype, contiguous CPU memory); false when it does not, and then nothing was written.</summary>
+    public bool TryReadInto(string name, Tensor destination) => _directReaders.TryGetValue(name, out var read) && read(destination);
+
+    public void Add(string name, long[] shape, string origin, Func<Tensor> reader, Func<Tensor, bool>? directReader = null)
     {
         if (_readers.ContainsKey(name))
             throw new CheckpointException($"{origin}: tensor '{name}' is also stored in {_origins[name]}");
         _readers[name] = reader; _shapes[name] = shape; _origins[name] = origin;
+        if (directReader is not null) _directReaders[name] = directReader;
     }
 
     public static CheckpointTensors FromSafetensors(IEnumerable<SafetensorsFile> files)
@@ -27,7 +33,7 @@ public sealed class CheckpointTensors
         var set = new CheckpointTensors();
         foreach (var file in files)
             foreach (var entry in file.Entries.Values)
-                set.Add(entry.Name, entry.Shape, file.Path, () => file.Read(entry.Name));
+                set.Add(entry.Name, entry.Shape, file.Path, () => file.Read(entry.Name), d => file.TryReadInto(entry.Name, d));
         return set;
     }
 
@@ -35,7 +41,7 @@ public sealed class CheckpointTensors
     public CheckpointTensors Renamed(Func<string, string> rename)
     {
         var set = new CheckpointTensors();
-        foreach (var name in Names) set.Add(rename(name), _shapes[name], _origins[name], _readers[name]);
+        foreach (var name in Names) set.Add(rename(name), _shapes[name], _origins[name], _readers[name], _directReaders.GetValueOrDefault(name));
         return set;
     }
 }

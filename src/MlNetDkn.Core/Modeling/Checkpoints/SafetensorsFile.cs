@@ -111,15 +111,36 @@ public sealed class SafetensorsFile
     public Tensor Read(string name)
     {
         if (!Entries.TryGetValue(name, out var e)) throw new CheckpointException($"{Path}: no tensor named '{name}'");
-        var bytes = new byte[e.End - e.Begin];
-        using (var stream = File.OpenRead(Path))
-        {
-            stream.Seek(_dataStart + e.Begin, SeekOrigin.Begin);
-            stream.ReadExactly(bytes);
-        }
         var t = torch.empty(e.Shape, ScalarTypeOf(e.DType));
-        if (bytes.Length > 0) t.bytes = bytes;
+        ReadBytes(e, t);
         return t;
+    }
+
+    /// <summary>
+    /// Reads the tensor straight into <paramref name="destination"/> (a parameter) when it is a contiguous CPU tensor
+    /// of the stored dtype and size, with no intermediate copy; false (nothing read) otherwise.
+    /// </summary>
+    public bool TryReadInto(string name, Tensor destination)
+    {
+        if (!Entries.TryGetValue(name, out var e)) throw new CheckpointException($"{Path}: no tensor named '{name}'");
+        if (destination.device_type != DeviceType.CPU || !destination.is_contiguous() || destination.dtype != ScalarTypeOf(e.DType)
+            || destination.NumberOfElements * destination.ElementSize != e.End - e.Begin) return false;
+        ReadBytes(e, destination);
+        return true;
+    }
+
+    /// <summary>File bytes into a contiguous CPU tensor's memory, in pieces of at most 1 GiB (a span's length is an int).</summary>
+    void ReadBytes(SafetensorsEntry e, Tensor destination)
+    {
+        using var stream = File.OpenRead(Path);
+        stream.Seek(_dataStart + e.Begin, SeekOrigin.Begin);
+        using var flat = destination.view(-1);
+        long perPiece = Math.Max(1, (1L << 30) / destination.ElementSize), count = flat.shape[0];
+        for (long start = 0; start < count; start += perPiece)
+        {
+            using var piece = flat[TensorIndex.Slice(start, Math.Min(count, start + perPiece))];
+            stream.ReadExactly(piece.bytes);
+        }
     }
 
     /// <summary>Reads every tensor (small files: fixtures, references).</summary>

@@ -45,15 +45,26 @@ public static partial class WeightAssigner
                 var expected = conv1D ? $"[{parameter.shape[1]}, {parameter.shape[0]}] (Conv1D [in, out])" : Shape(parameter.shape);
                 throw new CheckpointException($"{checkpoint.Origin(name)}: tensor '{name}' has shape {Shape(stored)}, expected {expected}");
             }
+            // Straight into the parameter where dtype and layout allow (one pass over the bytes); else via a copy.
+            if (!conv1D && checkpoint.TryReadInto(name, parameter))
+            {
+                RefuseNonFinite(parameter, checkpoint.Origin(name), name);
+                continue;
+            }
             using var value = checkpoint.Read(name);
-            // NaN or infinite weights make every probability NaN downstream: refuse them here, naming the tensor.
-            bool finite = AllFinite(value), hasNan = false;
-            if (!finite)
-                using (NewDisposeScope()) hasNan = isnan(value).any().item<bool>();
-            if (!finite) throw new CheckpointException($"{checkpoint.Origin(name)}: tensor '{name}' holds {(hasNan ? "NaN" : "infinite")} values");
+            RefuseNonFinite(value, checkpoint.Origin(name), name);
             using var oriented = conv1D ? value.t() : value.alias();
             parameter.copy_(oriented.to_type(parameter.dtype));
         }
+    }
+
+    /// <summary>NaN or infinite weights make every probability NaN downstream: refuse them here, naming the tensor.</summary>
+    static void RefuseNonFinite(Tensor value, string origin, string name)
+    {
+        if (AllFinite(value)) return;
+        bool hasNan;
+        using (NewDisposeScope()) hasNan = isnan(value).any().item<bool>();
+        throw new CheckpointException($"{origin}: tensor '{name}' holds {(hasNan ? "NaN" : "infinite")} values");
     }
 
     /// <summary>

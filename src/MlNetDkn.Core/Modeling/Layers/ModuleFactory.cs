@@ -11,25 +11,40 @@ namespace MlNetDkn.Modeling.Layers;
 public static class ModuleFactory
 {
     [ThreadStatic] static ScalarType? _dtype;
+    [ThreadStatic] static bool _uninitialised;
 
     /// <summary>The dtype of the model under construction on this thread (null: libtorch's default).</summary>
     public static ScalarType? DType => _dtype;
 
-    public static IDisposable Building(ScalarType dtype)
+    /// <param name="initialise">False when every weight is about to be overwritten from a checkpoint: the linear and
+    /// embedding weights are then allocated without their random initialisation, which costs about a second on a
+    /// GPT-2-small model (the loader refuses a checkpoint that misses any parameter, so none stays uninitialised).</param>
+    public static IDisposable Building(ScalarType dtype, bool initialise = true)
     {
-        var previous = _dtype;
+        var previous = (_dtype, _uninitialised);
         _dtype = dtype;
+        _uninitialised = !initialise;
         return new Restore(previous);
     }
 
-    public static Linear Linear(long inputs, long outputs, bool hasBias = true) => nn.Linear(inputs, outputs, hasBias, dtype: _dtype);
+    public static Linear Linear(long inputs, long outputs, bool hasBias = true) => _uninitialised
+        ? nn.Linear(Empty(outputs, inputs), hasBias ? Empty(outputs) : null)
+        : nn.Linear(inputs, outputs, hasBias, dtype: _dtype);
 
-    public static Embedding Embedding(long count, long dimensions) => nn.Embedding(count, dimensions, dtype: _dtype);
+    public static Embedding Embedding(long count, long dimensions)
+    {
+        if (!_uninitialised) return nn.Embedding(count, dimensions, dtype: _dtype);
+        var embedding = nn.Embedding(1, dimensions, dtype: _dtype);   // initialising one row costs nothing
+        embedding.weight = Empty(count, dimensions);
+        return embedding;
+    }
 
     public static LayerNorm LayerNorm(long size, double eps) => nn.LayerNorm(size, eps, dtype: _dtype);
 
-    sealed class Restore(ScalarType? previous) : IDisposable
+    static Parameter Empty(params long[] shape) => new(empty(shape, _dtype ?? get_default_dtype()));
+
+    sealed class Restore((ScalarType? DType, bool Uninitialised) previous) : IDisposable
     {
-        public void Dispose() => _dtype = previous;
+        public void Dispose() => (_dtype, _uninitialised) = previous;
     }
 }
