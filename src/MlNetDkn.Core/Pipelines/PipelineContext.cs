@@ -40,8 +40,10 @@ public sealed class PipelineContext
     public string? DatasetPath { get; private set; }
     /// <summary>The current model: a Hugging Face folder that ModelLoader.Load reads (set by train-fact-model / load-model).</summary>
     public string? ModelFolder { get; private set; }
-    /// <summary>SHA-256 over the model's config.json and weight files (equal to LoadedModel.ContentHash).</summary>
-    public string? ModelContentHash { get; private set; }
+    /// <summary>SHA-256 over the model's config.json and weight files (equal to LoadedModel.ContentHash); waits for
+    /// the hash when it is still being computed.</summary>
+    public string? ModelContentHash => _modelHash?.GetAwaiter().GetResult();
+    Task<string>? _modelHash;
 
     /// <summary>The manifest entry of the step now running (its "outputs" object takes what the step wrote).</summary>
     public JsonObject? CurrentStep { get; internal set; }
@@ -72,14 +74,18 @@ public sealed class PipelineContext
     }
 
     /// <param name="details">Extra manifest fields (cache folder, reuse, training summary).</param>
-    public void SetModel(string folder, string contentHash, JsonObject? details = null)
+    public void SetModel(string folder, string contentHash, JsonObject? details = null) =>
+        SetModel(folder, Task.FromResult(contentHash), details);
+
+    /// <param name="contentHash">The hash, possibly still being computed (it then overlaps the model's loading).</param>
+    public void SetModel(string folder, Task<string> contentHash, JsonObject? details = null)
     {
         ModelFolder = Path.GetFullPath(folder);
-        ModelContentHash = contentHash;
+        _modelHash = contentHash;
         var section = details ?? new JsonObject();
         section["folder"] = Relative(folder);
-        section["content_sha256"] = contentHash;
         Manifest.SetSection("model", section);
+        Manifest.SetWhenKnown(section, "content_sha256", contentHash);
     }
 
     public FactDataset RequireDataset(string step) => Dataset

@@ -18,6 +18,7 @@ public sealed class RunManifest
 
     readonly JsonObject _root;
     readonly JsonArray _steps = [];
+    readonly List<(JsonObject Target, string Field, Task<string> Value)> _pending = [];
 
     public RunManifest(PipelineDefinition definition, IReadOnlyList<string> overrides)
     {
@@ -48,6 +49,28 @@ public sealed class RunManifest
     public void SetSection(string name, JsonNode value) => _root[name] = value;
 
     public JsonNode? this[string name] => _root[name];
+
+    /// <summary>
+    /// A field whose value is still being computed on another thread (a checkpoint's content hash while the model
+    /// loads): written by the first save after it is known, and waited for when the run finishes. A computation that
+    /// failed leaves the field out; its error reaches whoever needs the value.
+    /// </summary>
+    public void SetWhenKnown(JsonObject target, string field, Task<string> value)
+    {
+        _pending.Add((target, field, value));
+        ResolvePending(wait: false);
+    }
+
+    void ResolvePending(bool wait)
+    {
+        foreach (var pending in _pending.ToList())
+        {
+            if (wait) ((IAsyncResult)pending.Value).AsyncWaitHandle.WaitOne();
+            if (!pending.Value.IsCompleted) continue;
+            if (pending.Value.IsCompletedSuccessfully) pending.Target[pending.Field] = pending.Value.Result;
+            _pending.Remove(pending);
+        }
+    }
 
     /// <summary>Adds a step entry in the "running" state and returns it, for outputs and the final status.</summary>
     public JsonObject BeginStep(PlannedStep step)
@@ -105,13 +128,19 @@ public sealed class RunManifest
         _root["finished_utc"] = DateTime.UtcNow.ToString("O");
         _root["seconds"] = Math.Round(elapsed.TotalSeconds, 3);
         _root["peak_memory_mib"] = PeakMemoryMib();
+        ResolvePending(wait: true);
     }
 
-    public JsonObject ToJson() => (JsonObject)_root.DeepClone();
+    public JsonObject ToJson()
+    {
+        ResolvePending(wait: false);
+        return (JsonObject)_root.DeepClone();
+    }
 
     /// <summary>Writes through a temporary file so a crash never leaves half a manifest.</summary>
     public void Save(string folder)
     {
+        ResolvePending(wait: false);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, FileName);
         File.WriteAllText(path + ".tmp", _root.ToJsonString(Indented));

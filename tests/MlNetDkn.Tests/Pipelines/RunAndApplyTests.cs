@@ -46,6 +46,10 @@ public class RunAndApplyTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
         var fitted = PipelineRunner.RunFile(PipelineFiles.Write(Pipeline(fitOn, tiny.Folder)), new PipelineRunOptions { Output = Path.Combine(folder, "fit") },
             new TextPipelineReporter());
         Assert.True(File.Exists(fitted.PipelinePath));
+        // load-model hashes the checkpoint while the stages load it: the finished manifest still holds the hash.
+        string[] modelFiles = [Path.Combine(tiny.Folder, "config.json"), .. MlNetDkn.Modeling.Checkpoints.HuggingFaceFolder.WeightFiles(tiny.Folder)];
+        var fitManifest = JsonNode.Parse(File.ReadAllText(Path.Combine(fitted.OutputFolder, RunManifest.FileName)))!;
+        Assert.Equal(ContentHashing.Sha256OfFiles(modelFiles), fitManifest["model"]!["content_sha256"]!.GetValue<string>());
         var direct = PipelineRunner.RunFile(PipelineFiles.Write(Pipeline(heldOut, tiny.Folder)), new PipelineRunOptions { Output = Path.Combine(folder, "direct") },
             new TextPipelineReporter());
 
