@@ -1,3 +1,4 @@
+using MlNetDkn.Attribution.Internal;
 using MlNetDkn.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ namespace MlNetDkn.Benchmarks;
 
 /// <summary>
 /// The matrix products the fast path runs for one prompt (GPT-2 layout, pre-activation site, one batch holding every
-/// row), each timed alone at its own shape: what the path would cost if it did nothing but its GEMMs at the rates
+/// row; the LM head in its vocabulary slices), each timed alone at its own shape: what the path would cost if it did nothing but its GEMMs at the rates
 /// libtorch reaches for those shapes here. Against the 2048² rate this is a tighter floor, because small-row and
 /// vocabulary-sized products run slower than a square one.
 /// </summary>
@@ -28,9 +29,13 @@ static class FastPathGemms
         {
             long started = (long)rowsPerLayer * j;
             if (started > 0) Block(started, backward: true);                                          // rows through block j
-            products.AddRange([(rowsPerLayer, d, f), (rowsPerLayer, f, d), (rowsPerLayer, d, f)]);    // joining rows, down's backward
+            products.AddRange([(rowsPerLayer, f, d), (rowsPerLayer, d, f)]);                          // joining rows' down projection, its backward
         }
-        products.AddRange([(rows, d, v), (rows, v, d)]);                                              // LM head and its gradient
+        for (long start = 0; start < v; start += HeadGradient.SliceRows)                              // LM head and its gradient, per slice
+        {
+            long slice = Math.Min(v, start + HeadGradient.SliceRows) - start;
+            products.AddRange([(rows, d, slice), (rows, slice, d)]);
+        }
         var rates = new Dictionary<(long, long, long), double>();
         double seconds = 0, flops = 0;
         foreach (var p in products)
