@@ -33,9 +33,7 @@ public sealed class ArgmaxFedProbe : IAnswerProbe
     AnswerScore One(ProbeConfiguration configuration)
     {
         foreach (var n in configuration.Neurons) ProbeInput.CheckNeuron(_model, n);
-        var edits = configuration.Neurons.GroupBy(n => n.Layer)
-            .Select(g => (NeuronIntervention)new ScaleNeurons(g.Key, Site, g.Select(n => n.Index).ToArray(), configuration.Factor, TokenPositions.Last))
-            .ToArray();
+        var edits = ScaleNeurons.PerLayer(configuration.Neurons, Site, configuration.Factor, TokenPositions.Last);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var tokens = _prompt.ToList();

@@ -35,9 +35,7 @@ public sealed class FullRecomputationProbe : IAnswerProbe
         long[] sequence = [.. _prompt, .. _answer];
         var positions = TokenPositions.At(Enumerable.Range(_prompt.Length - 1, _answer.Length).ToArray());
         foreach (var n in configuration.Neurons) ProbeInput.CheckNeuron(_model, n);
-        var edits = configuration.Neurons.GroupBy(n => n.Layer)
-            .Select(g => (NeuronIntervention)new ScaleNeurons(g.Key, Site, g.Select(n => n.Index).ToArray(), configuration.Factor, positions))
-            .ToArray();
+        var edits = ScaleNeurons.PerLayer(configuration.Neurons, Site, configuration.Factor, positions);
         using (_model.Intervene(edits))
         {
             var logits = _model.Forward(tensor(sequence, device: _model.Device).unsqueeze(0));     // [1, T, V]

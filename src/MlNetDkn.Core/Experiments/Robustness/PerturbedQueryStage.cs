@@ -132,7 +132,7 @@ public sealed class PerturbedQueryStage(ModelSession session, PerturbedQueryExpe
         if (count < 1) throw new DknInputException($"prompt of {item.Prompt.Length} tokens leaves no room to generate in a context of {session.Config.MaxPositions}");
         var positions = TokenPositions.At(Enumerable.Range(item.Prompt.Length - 1, count).ToArray());
         var edits = route == InterventionRoute.Activations && set.Neurons.Length > 0
-            ? set.Neurons.GroupBy(n => n.Layer).Select(g => (NeuronIntervention)new ScaleNeurons(g.Key, Options.Intervention.Site, g.Select(n => n.Index).ToArray(), Factor, positions)).ToArray()
+            ? ScaleNeurons.PerLayer(set.Neurons, Options.Intervention.Site, Factor, positions)
             : [];
         using var weights = route == InterventionRoute.Weights && set.Neurons.Length > 0 ? WeightEdits.Scale(model, set.Neurons, Factor, Options.Intervention.WeightMode) : null;
         using var scope = model.Intervene(edits);

@@ -24,6 +24,12 @@ public sealed class ScaleNeurons(int layer, NeuronSite site, IReadOnlyList<int> 
     public double Factor { get; } = factor;
     public TokenPositions Positions { get; } = positions;
 
+    /// <summary>One scaling per layer that holds any of <paramref name="neurons"/> (none for an empty set).</summary>
+    public static NeuronIntervention[] PerLayer(IEnumerable<Neuron> neurons, NeuronSite site, double factor, TokenPositions positions) =>
+        neurons.GroupBy(n => n.Layer)
+            .Select(g => (NeuronIntervention)new ScaleNeurons(g.Key, site, g.Select(n => n.Index).ToArray(), factor, positions))
+            .ToArray();
+
     public override Tensor Apply(Tensor activations, int offset)
     {
         long t = activations.shape[1], f = activations.shape[2];
