@@ -11,6 +11,7 @@ namespace MlNetDkn.Benchmarks;
 /// Seconds per prompt of the naive (peers') and fast integrated-gradients paths on a GPT-2-small-shaped random model,
 /// side by side in one run, plus the FLOP-count floor of the fast path at the matrix-multiply rate measured in the same
 /// run. Usage: dkn-bench [--device cpu|cuda] [--dtype float32] [--threads 2] [--repeats 3] [--layers 12] [--steps 20] [--json out.json]
+/// [--loop N]: afterwards, N more fast-path prompts for a profiler to attach to (`perf record -g -p PID`).
 /// </summary>
 static class AttributionBenchmark
 {
@@ -69,6 +70,13 @@ static class AttributionBenchmark
         var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
         Console.WriteLine(json);
         if (jsonPath != null) File.WriteAllText(jsonPath, json);
+        if (Arg(args, "--loop", 0) is > 0 and var loop)
+        {
+            Console.WriteLine($"profiling loop: pid {Environment.ProcessId}, {loop} fast-path prompts");
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < loop; i++) fastRun();
+            Console.WriteLine($"profiling loop: {watch.Elapsed.TotalSeconds / loop:0.000} s per prompt");
+        }
         return 0;
     }
 
