@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.ML;
 using MlNetDkn.Experiments.Evolvability;
 using MlNetDkn.Metrics;
 using MlNetDkn.Metrics.Plots;
-using MlNetDkn.Metrics.Reports;
 using MlNetDkn.ML.Internal;
 using MlNetDkn.ML.Stages;
 using MlNetDkn.Modeling;
@@ -12,31 +10,6 @@ using MlNetDkn.Modeling.Tokenization;
 using MlNetDkn.Perturbation;
 
 namespace MlNetDkn.ML.Experiments;
-
-/// <summary>One fact under every saved fine-tuned model: its answer probability (retention of the old fact, or the
-/// old answer's probability after an update of it).</summary>
-public sealed record FineTunedFact(string FactId, Dictionary<string, double> Probability);
-
-/// <summary>Over seeds, one variant's fine-tunes at its chosen learning rate.</summary>
-public sealed record FineTuneSummaryRow
-{
-    public required string Variant { get; init; }
-    public double LearningRate { get; init; }
-    public long TrainableParameters { get; init; }
-    public int Seeds { get; init; }
-    public double NewAccuracy { get; init; }
-    public double NewAccuracyCiLow { get; init; }
-    public double NewAccuracyCiHigh { get; init; }
-    public double ParaphraseAccuracy { get; init; }
-    public double ParaphraseAccuracyCiLow { get; init; }
-    public double ParaphraseAccuracyCiHigh { get; init; }
-    public double RetentionAccuracy { get; init; }
-    public double RetentionAccuracyCiLow { get; init; }
-    public double RetentionAccuracyCiHigh { get; init; }
-    public double NewProbability { get; init; }
-    public double ParaphraseProbability { get; init; }
-    public double RetentionProbability { get; init; }
-}
 
 /// <summary>
 /// The fitted E1/E2 stage. Columns: <c>e1_probability_&lt;variant&gt;</c>, the row's answer probability under each
@@ -99,24 +72,7 @@ public sealed class FineTuneNeuronsTransformer : FactStageTransformer<FineTunedF
     }
 
     /// <summary>Per variant, the chosen learning rate's runs over seeds, with 95 % intervals over seeds.</summary>
-    public IReadOnlyList<FineTuneSummaryRow> Summary()
-    {
-        var result = Outcome;
-        return result.ChosenLearningRates.Select(kv =>
-        {
-            var runs = result.Runs.Where(r => r.Variant == kv.Key && r.LearningRate == kv.Value).ToList();
-            var (n, p, r) = (Distribution.Of(runs.Select(x => x.New.Accuracy)), Distribution.Of(runs.Select(x => x.Paraphrases.Accuracy)), Distribution.Of(runs.Select(x => x.Retention.Accuracy)));
-            return new FineTuneSummaryRow
-            {
-                Variant = kv.Key, LearningRate = kv.Value, TrainableParameters = runs.First().TrainableParameters, Seeds = runs.Count,
-                NewAccuracy = n.Mean, NewAccuracyCiLow = n.CiLow, NewAccuracyCiHigh = n.CiHigh,
-                ParaphraseAccuracy = p.Mean, ParaphraseAccuracyCiLow = p.CiLow, ParaphraseAccuracyCiHigh = p.CiHigh,
-                RetentionAccuracy = r.Mean, RetentionAccuracyCiLow = r.CiLow, RetentionAccuracyCiHigh = r.CiHigh,
-                NewProbability = runs.Average(x => x.New.MeanProbability), ParaphraseProbability = runs.Average(x => x.Paraphrases.MeanProbability),
-                RetentionProbability = runs.Average(x => x.Retention.MeanProbability),
-            };
-        }).ToList();
-    }
+    public IReadOnlyList<FineTuneSummaryRow> Summary() => FineTuneReport.Summary(Outcome);
 
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
@@ -143,7 +99,7 @@ public sealed class FineTuneNeuronsTransformer : FactStageTransformer<FineTunedF
             new BarValue("Q_old", s.Variant, 100 * s.RetentionAccuracy, 100 * s.RetentionAccuracyCiLow, 100 * s.RetentionAccuracyCiHigh, s.Seeds),
         }).ToList(), "E1: fine-tuning only chosen neurons", "accuracy (%), mean over seeds with 95 % CI", Path.Combine(folder, "e1_accuracy.png")));
         var report = Path.Combine(folder, "e1_report.md");
-        File.WriteAllText(report, Report(result, summary));
+        File.WriteAllText(report, FineTuneReport.Markdown(result, summary));
         files.Add(report);
         var lines = summary.Select(s => string.Create(CultureInfo.InvariantCulture,
             $"{s.Variant} ({s.TrainableParameters:N0} trainable, lr {s.LearningRate:G3}, {s.Seeds} seeds): Q_new {100 * s.NewAccuracy:0.#} %, Q_au {100 * s.ParaphraseAccuracy:0.#} %, Q_old {100 * s.RetentionAccuracy:0.#} %")).ToList();
@@ -152,30 +108,5 @@ public sealed class FineTuneNeuronsTransformer : FactStageTransformer<FineTunedF
         lines.AddRange(result.Skipped.Select(s => $"{s.Key}: skipped ({s.Value})"));
         return new StageOutputs(files, StageTables.Summary(new { result.UpdatedFacts, Summary = summary, result.Overlap, result.Skipped },
             ("facts_computed", FactsComputed), ("facts_reused", FactsReused)), lines);
-    }
-
-    static string Report(EvolvabilityResult r, IReadOnlyList<FineTuneSummaryRow> summary)
-    {
-        static string F(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("0.#", CultureInfo.InvariantCulture);
-        var s = new StringBuilder();
-        s.AppendLine("## E1: fine-tuning only chosen neurons; E2: which neurons a full fine-tune changes").AppendLine();
-        s.AppendLine($"{r.UpdatedFacts} facts updated (a new answer). Before fine-tuning: Q_new {F(r.BaselineNew.Accuracy)} %, Q_au {F(r.BaselineParaphrases.Accuracy)} %, " +
-                     $"Q_old {F(r.BaselineRetention.Accuracy)} %. Accuracy is greedy on the gold tokens; the learning rate of each variant is chosen on a held-out training paraphrase.").AppendLine();
-        s.AppendLine("| variant | trainable parameters | lr | seeds | Q_new % | Q_au % | Q_old % |").AppendLine("|---|---|---|---|---|---|---|");
-        foreach (var x in summary)
-            s.AppendLine($"| {x.Variant} | {x.TrainableParameters:N0} | {x.LearningRate:G3} | {x.Seeds} | {F(x.NewAccuracy)} [{F(x.NewAccuracyCiLow)}, {F(x.NewAccuracyCiHigh)}] | " +
-                         $"{F(x.ParaphraseAccuracy)} [{F(x.ParaphraseAccuracyCiLow)}, {F(x.ParaphraseAccuracyCiHigh)}] | {F(x.RetentionAccuracy)} [{F(x.RetentionAccuracyCiLow)}, {F(x.RetentionAccuracyCiHigh)}] |");
-        foreach (var (variant, why) in r.Skipped) s.AppendLine().AppendLine($"{variant}: not run ({why}).");
-        s.AppendLine().AppendLine("E2 (after full fine-tuning; hypergeometric null):").AppendLine();
-        s.AppendLine("| changed = | set | size | overlap | share % | expected % | p |").AppendLine("|---|---|---|---|---|---|---|");
-        foreach (var o in r.Overlap) s.AppendLine($"| {o.Definition} | {o.Set} | {o.SetSize} | {o.Overlap} | {F(o.Share)} | {F(o.Expected)} | {o.PValue:G3} |");
-        s.AppendLine().AppendLine("The authors' reported accuracy (%) (Θ(DKN) / Θ(KN) / Θ(random) / Θ(all)):").AppendLine();
-        s.AppendLine("| model | Q_new | Q_old | Q_au |").AppendLine("|---|---|---|---|");
-        foreach (var (model, sets) in AuthorsReported.Evolvability)
-            s.AppendLine($"| {model} | {string.Join(" / ", sets["Q_new"])} | {string.Join(" / ", sets["Q_old"])} | {string.Join(" / ", sets["Q_au"])} |");
-        s.AppendLine().AppendLine($"What differs in protocol: {AuthorsReported.EvolvabilityProtocol} Here everything outside the chosen neurons is frozen " +
-                                  "(embeddings and norms included), one optimizer step per batch, a learning rate per variant, several seeds, and the " +
-                                  "overlap is computed against the changed neurons for every set.").AppendLine();
-        return s.ToString();
     }
 }
