@@ -11,17 +11,25 @@ public sealed class ModelSession : IDisposable
     readonly Lazy<ITextTokenizer> _tokenizer;
 
     public ModelSession(LoadedModel loaded, ModelLoadOptions options, ITextTokenizer? tokenizer = null)
+        : this(loaded, options, tokenizer is null ? null : Task.FromResult(tokenizer)) { }
+
+    ModelSession(LoadedModel loaded, ModelLoadOptions options, Task<ITextTokenizer>? tokenizer)
     {
         Loaded = loaded;
         Options = options;
-        _tokenizer = new Lazy<ITextTokenizer>(() => tokenizer ?? TokenizerLoader.FromModelFolder(loaded.Source));
+        _tokenizer = new Lazy<ITextTokenizer>(() => tokenizer?.GetAwaiter().GetResult() ?? TokenizerLoader.FromModelFolder(loaded.Source));
     }
 
-    /// <summary>Loads the model at <paramref name="path"/> (a Hugging Face folder or llama2.c file).</summary>
+    /// <summary>
+    /// Loads the model at <paramref name="path"/> (a Hugging Face folder or llama2.c file). Its tokenizer is read on
+    /// the other core meanwhile (0.2–0.4 s for GPT-2's), and any error reading it surfaces when it is first used.
+    /// </summary>
     public static ModelSession Open(string path, ModelLoadOptions? options = null)
     {
         options ??= new ModelLoadOptions();
-        return new ModelSession(ModelLoader.Load(path, options), options);
+        var full = Path.GetFullPath(path);
+        var tokenizer = Task.Run(() => TokenizerLoader.FromModelFolder(full));
+        return new ModelSession(ModelLoader.Load(path, options), options, tokenizer);
     }
 
     public LoadedModel Loaded { get; }
