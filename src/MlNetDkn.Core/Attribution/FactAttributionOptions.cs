@@ -26,6 +26,10 @@ public sealed record FactAttributionOptions
         Attribution = AttributionOptions.DknAuthors, Answer = Modeling.Tokenization.AnswerEncoding.DknAuthors, MaxPromptsPerFact = 1,
     };
 
+    /// <summary>The fact's knowledge neurons from its prompts' coarse sets, by this refinement rule.</summary>
+    public IReadOnlyList<ScoredNeuron> Refine(IReadOnlyList<IReadOnlyList<ScoredNeuron>> coarse) =>
+        NeuronSelection.Refine(coarse, ShareRatio, Math.Min(MinPrompts, coarse.Count), ShareStrictlyMore);
+
     public void Validate()
     {
         Attribution.Validate();

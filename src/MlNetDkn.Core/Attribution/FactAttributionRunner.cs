@@ -46,7 +46,7 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
             : PromptEncoding.Answer(tokenizer, fact.Answer);
         var attributions = prompts.Select((prompt, index) => Prompt(fact, index, prompt, answerTokens)).ToList();
         var coarse = attributions.Select(a => NeuronSelection.Coarse(a.ToDense(model.Config.NumLayers, model.Config.IntermediateSize), options.Coarse)).ToList();
-        var refined = NeuronSelection.Refine(coarse, options.ShareRatio, Math.Min(options.MinPrompts, coarse.Count), options.ShareStrictlyMore);
+        var refined = options.Refine(coarse);
         stored = PromptsComputed == computedBefore;
         return new FactKnowledgeNeurons(fact.FactId, fact.RelationId, fact.Answer, refined, attributions, coarse, options.Attribution.Objective);
     }

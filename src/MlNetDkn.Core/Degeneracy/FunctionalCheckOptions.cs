@@ -65,6 +65,15 @@ public sealed record FunctionalCheckOptions
     /// <summary>Strict (default): the definition, on every prompt of the fact.</summary>
     public static FunctionalCheckOptions Default { get; } = new();
 
+    /// <summary>"strict" (<see cref="Default"/>) or "lenient" (<see cref="DknAuthorsLenient"/>); <paramref name="option"/>
+    /// names the setting in the error.</summary>
+    public static FunctionalCheckOptions FromName(string name, string option = "DKN check") => name switch
+    {
+        "strict" => Default,
+        "lenient" => DknAuthorsLenient,
+        _ => throw new DknInputException($"{option} must be strict or lenient (got '{name}')"),
+    };
+
     public void Validate()
     {
         if (!(TLow >= 0)) throw new DknInputException($"functional check: t_low must be ≥ 0 (got {TLow})");

@@ -16,8 +16,7 @@ public static class ModelLoader
         options.Validate();
         if (options.Threads > 0) set_num_threads(options.Threads);
         var (config, tensors, files) = Open(path, options);
-        CausalLm model;
-        using (Layers.ModuleFactory.Building(options.ScalarType, initialise: false)) model = Create(config);
+        var model = Create(config, options.ScalarType, initialise: false);
         WeightAssigner.Assign(model, tensors, path);
         model.to(options.TorchDevice);
         model.eval();
@@ -89,11 +88,12 @@ public static class ModelLoader
 
     /// <summary>
     /// A model whose parameters are created in <paramref name="dtype"/>: a bfloat16 7B model never holds float32
-    /// weights, which would need twice the memory.
+    /// weights, which would need twice the memory. <paramref name="initialise"/> false leaves the weights a checkpoint
+    /// is about to overwrite uninitialised (the loader refuses a checkpoint that lacks any of them).
     /// </summary>
-    public static CausalLm Create(ModelConfig config, ScalarType dtype)
+    public static CausalLm Create(ModelConfig config, ScalarType dtype, bool initialise = true)
     {
-        using (Layers.ModuleFactory.Building(dtype)) return Create(config);
+        using (Layers.ModuleFactory.Building(dtype, initialise)) return Create(config);
     }
 
     /// <summary>A model with freshly initialised weights (for training or synthetic benchmarks).</summary>

@@ -29,8 +29,8 @@ public class RankAgreementTests
     [Fact]
     public void JaccardOfEmptySetsIsOne()
     {
-        Assert.Equal(1.0, RankAgreement.Jaccard(Array.Empty<int>(), Array.Empty<int>()));
-        Assert.Equal(1 / 3.0, RankAgreement.Jaccard([1, 2], [2, 3]), 12);
+        Assert.Equal(1.0, Statistics.Jaccard(Array.Empty<int>(), Array.Empty<int>()));
+        Assert.Equal(1 / 3.0, Statistics.Jaccard([1, 2], [2, 3]), 12);
     }
 
     [Fact]

@@ -68,21 +68,16 @@ public sealed class AgreementCommand : Command<AgreementCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Data is null || settings.Out is null) throw new DknInputException("agreement needs --data PARQUET and --out DIR");
-        if (string.IsNullOrWhiteSpace(settings.Model)) throw new DknInputException("--model is required (a model folder or llama2.c .bin file)");
+        var model = settings.RequiredModel;
         var options = new AgreementOptions
         {
-            Reference = new($"ig-{settings.ReferenceSteps}@float32", AttributionOptions.Default with { Steps = settings.ReferenceSteps, Preset = $"ig-{settings.ReferenceSteps}" }, "float32"),
+            Reference = new($"ig-{settings.ReferenceSteps}@float32", AttributionOptions.FewSteps(settings.ReferenceSteps), "float32"),
             Variants = settings.Variants.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             Selection = new FactAttributionOptions { Coarse = CoarseThreshold.Parse(settings.Threshold) },
             Dkn = DknOptions.Default with
             {
                 Methods = [DknOptions.ParseMethod(settings.DknMethod)], EvaluateDegeneracy = false,
-                Check = settings.DknCheck switch
-                {
-                    "strict" => FunctionalCheckOptions.Default,
-                    "lenient" => FunctionalCheckOptions.DknAuthorsLenient,
-                    _ => throw new DknInputException($"--dkn-check must be strict or lenient (got '{settings.DknCheck}')"),
-                },
+                Check = FunctionalCheckOptions.FromName(settings.DknCheck, "--dkn-check"),
             },
             MaxPrompts = settings.MaxPrompts, Seed = settings.Seed,
         };
@@ -93,14 +88,14 @@ public sealed class AgreementCommand : Command<AgreementCommand.Settings>
         var facts = selection.Apply(dataset.Records);
         var load = new ModelLoadOptions { Device = settings.Device, Threads = settings.Threads };
         var result = AnsiConsole.Status().Start("attributing", status =>
-            AttributionAgreement.Run(settings.Model, load, facts, options, new SyncProgress<string>(m => status.Status($"attributing {m}")), cancellationToken));
+            AttributionAgreement.Run(model, load, facts, options, new SyncProgress<string>(m => status.Status($"attributing {m}")), cancellationToken));
         var provenance = new Dictionary<string, string>
         {
-            ["model"] = Path.GetFullPath(settings.Model), ["data"] = Path.GetFullPath(settings.Data), ["dataset_sha256"] = dataset.ContentHash(),
+            ["model"] = Path.GetFullPath(model), ["data"] = Path.GetFullPath(settings.Data), ["dataset_sha256"] = dataset.ContentHash(),
             ["facts"] = facts.Count.ToString(), ["reference"] = options.Reference.Attribution.ToCanonicalJson(), ["threshold"] = settings.Threshold,
             ["dkn_method"] = settings.DknMethod, ["dkn_check"] = settings.DknCheck, ["threads"] = TorchSharp.torch.get_num_threads().ToString(), ["seed"] = settings.Seed.ToString(),
         };
-        var full = Path.GetFullPath(settings.Model).TrimEnd('/');
+        var full = Path.GetFullPath(model).TrimEnd('/');
         // A run's model folder is called "model": name it by the run instead.
         var name = Path.GetFileName(full) == "model" ? $"{Path.GetFileName(Path.GetDirectoryName(full))}/model" : Path.GetFileName(full);
         var files = AgreementReport.Write(result, settings.Out, $"{name}: agreement with {options.Reference.Name}", provenance);

@@ -123,10 +123,9 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
     static int Dataset(Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Out is null) throw new DknInputException("--data needs --out DIR (tables, heatmap and the resumable store go there)");
-        if (string.IsNullOrWhiteSpace(settings.Model)) throw new DknInputException("--model is required (a model folder or llama2.c .bin file)");
         var stage = DatasetPipeline.Options(("preset", settings.Preset), ("threshold", settings.Threshold), ("share_ratio", settings.Share),
             ("max_prompts", settings.MaxPrompts), ("options", settings.Overrides.Length > 0 ? string.Join(",", settings.Overrides) : null), ("folder", "."));
-        var run = DatasetPipeline.Run("attribute", settings.Data!, settings.Model, settings.Limit, settings.Seed, settings.Out,
+        var run = DatasetPipeline.Run("attribute", settings.Data!, settings.RequiredModel, settings.Limit, settings.Seed, settings.Out,
             [("attribute-knowledge-neurons", stage)], settings.Run, settings.Json, cancellationToken);
         var summary = run.Manifest["steps"]!.AsArray().Last()!["results"]!;
         if (settings.Json) Console.Out.WriteLine(summary.ToJsonString());

@@ -105,12 +105,11 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
     static int Dataset(Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Out is null) throw new DknInputException("--data needs --out DIR");
-        if (string.IsNullOrWhiteSpace(settings.Model)) throw new DknInputException("--model is required (a model folder or llama2.c .bin file)");
         var attribution = DatasetPipeline.Options(("preset", settings.AttributionPreset ?? settings.Preset), ("threshold", settings.Threshold),
             ("max_prompts", settings.MaxPrompts), ("folder", "attribution"));
         var dkn = DatasetPipeline.Options(("preset", settings.Preset), ("methods", settings.Methods), ("t_low", settings.TLow), ("t_high", settings.THigh),
             ("folder", "."));
-        var run = DatasetPipeline.Run("degenerate", settings.Data!, settings.Model, settings.Limit, settings.Seed, settings.Out,
+        var run = DatasetPipeline.Run("degenerate", settings.Data!, settings.RequiredModel, settings.Limit, settings.Seed, settings.Out,
             [("attribute-knowledge-neurons", attribution), ("find-degenerate-neurons", dkn)], settings.Run, settings.Json, cancellationToken);
         var summary = run.Manifest["steps"]!.AsArray().Last()!["results"]!;
         if (settings.Json) Console.Out.WriteLine(summary.ToJsonString());

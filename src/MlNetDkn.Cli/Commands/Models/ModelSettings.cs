@@ -43,11 +43,12 @@ public class ModelSettings : CommandSettings
     /// <summary>The device, dtype and threads flags, for verbs that run a pipeline.</summary>
     public Pipelines.RunSettings Run => new() { Device = Device, DType = DType, Threads = Threads };
 
-    public LoadedModel LoadModel()
-    {
-        if (string.IsNullOrWhiteSpace(Model)) throw new DknInputException("--model is required (a model folder or llama2.c .bin file)");
-        return ModelLoader.Load(Model, new ModelLoadOptions { DType = DType, Device = Device, Threads = Threads });
-    }
+    /// <summary>--model, refused when missing.</summary>
+    public string RequiredModel => string.IsNullOrWhiteSpace(Model)
+        ? throw new DknInputException("--model is required (a model folder or llama2.c .bin file)")
+        : Model;
+
+    public LoadedModel LoadModel() => ModelLoader.Load(RequiredModel, new ModelLoadOptions { DType = DType, Device = Device, Threads = Threads });
 
     /// <summary>The model's tokenizer, or null when it has none and none is needed.</summary>
     public ITextTokenizer? TryLoadTokenizer(bool required)

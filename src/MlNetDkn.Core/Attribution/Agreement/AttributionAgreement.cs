@@ -92,8 +92,8 @@ public static class AttributionAgreement
                     }
                     var kn = KnowledgeNeurons(variantScores[v].Select(x => x.Result).ToList(), options.Selection);
                     var dkn = Dkn(Session(variants[v].DType), requests[0], kn, options.Dkn, fact);
-                    factRows.Add(new FactAgreementRow(variants[v].Name, fact.FactId, referenceKn.Count, kn.Count, RankAgreement.Jaccard(referenceKn, kn),
-                        referenceDkn.Count > 0, dkn.Count > 0, referenceDkn.Count > 0 || dkn.Count > 0 ? RankAgreement.Jaccard(referenceDkn, dkn) : double.NaN));
+                    factRows.Add(new FactAgreementRow(variants[v].Name, fact.FactId, referenceKn.Count, kn.Count, Statistics.Jaccard(referenceKn, kn),
+                        referenceDkn.Count > 0, dkn.Count > 0, referenceDkn.Count > 0 || dkn.Count > 0 ? Statistics.Jaccard(referenceDkn, dkn) : double.NaN));
                 }
                 progress?.Report($"{f + 1}/{facts.Count} facts ({fact.FactId})");
             }
@@ -118,8 +118,7 @@ public static class AttributionAgreement
     static IReadOnlyList<Neuron> KnowledgeNeurons(IReadOnlyList<AttributionResult> prompts, FactAttributionOptions selection)
     {
         var coarse = prompts.Select(p => NeuronSelection.Coarse(p.Scores, selection.Coarse)).ToList();
-        return NeuronSelection.Refine(coarse, selection.ShareRatio, Math.Min(selection.MinPrompts, coarse.Count), selection.ShareStrictlyMore)
-            .Select(n => n.Neuron).ToList();
+        return selection.Refine(coarse).Select(n => n.Neuron).ToList();
     }
 
     /// <summary>The neurons of the fact's DKN (the first method's; one-component sets are not DKNs), empty when it has none.</summary>

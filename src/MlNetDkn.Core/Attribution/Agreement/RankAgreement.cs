@@ -19,15 +19,6 @@ public static class RankAgreement
         return Correlation.Spearman(a.SelectMany(r => r), b.SelectMany(r => r));
     }
 
-    /// <summary>|A ∩ B| / |A ∪ B|; two empty sets agree fully (1).</summary>
-    public static double Jaccard<T>(IEnumerable<T> a, IEnumerable<T> b)
-    {
-        var left = a.ToHashSet();
-        var right = b.ToHashSet();
-        int union = left.Union(right).Count();
-        return union == 0 ? 1 : left.Intersect(right).Count() / (double)union;
-    }
-
     static IEnumerable<Neuron> Top(double[][] scores, int k) =>
         scores.SelectMany((row, l) => row.Select((s, i) => (Neuron: new Neuron(l, i), Score: s)))
             .OrderByDescending(n => n.Score).ThenBy(n => n.Neuron).Take(k).Select(n => n.Neuron);

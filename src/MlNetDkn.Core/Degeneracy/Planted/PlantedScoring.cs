@@ -39,7 +39,7 @@ public static class PlantedScoring
                     int m = Match(fact.Components, r.Components);
                     matched += m;
                     if (m == fact.Components.Count && r.Components.Count == fact.Components.Count && SameSets(fact.Components, r.Components)) exact++;
-                    jaccards.Add(Jaccard(fact.PlantedNeurons.ToHashSet(), r.Components.SelectMany(c => c).ToHashSet()));
+                    jaccards.Add(Statistics.Jaccard(fact.PlantedNeurons, r.Components.SelectMany(c => c)));
                 }
             }
             double precision = tp + fp == 0 ? double.NaN : (double)tp / (tp + fp), recall = degenerate == 0 ? double.NaN : (double)tp / degenerate;
@@ -56,7 +56,7 @@ public static class PlantedScoring
         var t = truth.Select(c => c.ToHashSet()).ToList();
         var r = reported.Select(c => c.ToHashSet()).ToList();
         var pairs = (from i in Enumerable.Range(0, t.Count) from j in Enumerable.Range(0, r.Count)
-                     let s = Jaccard(t[i], r[j]) where s >= MatchJaccard orderby s descending select (i, j)).ToList();
+                     let s = Statistics.Jaccard(t[i], r[j]) where s >= MatchJaccard orderby s descending select (i, j)).ToList();
         var usedT = new HashSet<int>();
         var usedR = new HashSet<int>();
         foreach (var (i, j) in pairs)
@@ -66,7 +66,4 @@ public static class PlantedScoring
 
     static bool SameSets(IReadOnlyList<IReadOnlyList<Neuron>> a, IReadOnlyList<IReadOnlyList<Neuron>> b) =>
         a.Select(c => string.Join(",", c.Order())).Order().SequenceEqual(b.Select(c => string.Join(",", c.Order())).Order());
-
-    static double Jaccard(HashSet<Neuron> a, HashSet<Neuron> b) =>
-        a.Count + b.Count == 0 ? 1 : (double)a.Intersect(b).Count() / a.Union(b).Count();
 }
