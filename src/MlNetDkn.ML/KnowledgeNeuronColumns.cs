@@ -85,6 +85,7 @@ public static class KnowledgeNeuronColumns
         ClusteringMethod.SrcPairs => "src_pairs",
         ClusteringMethod.NtcPersistence => "ntc_persistence",
         ClusteringMethod.RandomPartition => "random_partition",
+        ClusteringMethod.Functional => "functional",
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 }

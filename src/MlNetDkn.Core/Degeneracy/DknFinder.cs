@@ -48,10 +48,10 @@ public static class DknFinder
         var methods = new List<DknMethodResult>();
         foreach (var method in options.Methods)
         {
-            var candidates = knowledgeNeurons.Count < 2 ? [] : Cluster(method, graph, baselineGraph, knowledgeNeurons, probes[0], options);
+            var candidates = knowledgeNeurons.Count < 2 ? [] : Cluster(method, graph, baselineGraph, knowledgeNeurons, checkedProbes, options);
             var check = method == ClusteringMethod.SrcPairs
                 ? PairsAsDkn(candidates, probes[0])
-                : FunctionalCheck.Run(candidates, checkedProbes, options.Check);
+                : FunctionalCheck.Run(candidates, checkedProbes, CheckFor(method, options.Check));
             var evaluation = !options.EvaluateDegeneracy || check.Dkn.Count < 2 ? null
                 : check.Evaluation ?? DegeneracyEvaluator.Evaluate(check.Dkn, probes[0], options.Evaluation);
             methods.Add(new DknMethodResult(method, candidates, check, evaluation));
@@ -59,16 +59,21 @@ public static class DknFinder
         return new FactDknResult(factId, promptText, knowledgeNeurons, graph, probes[0].BaselineProbability(), methods, finite);
     }
 
+    /// <summary>Functional components may be single neurons (a component one neuron wide is still a component).</summary>
+    static FunctionalCheckOptions CheckFor(ClusteringMethod method, FunctionalCheckOptions check) =>
+        method == ClusteringMethod.Functional ? check with { SkipSingletons = false } : check;
+
     static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(ClusteringMethod method, StructuralGraph graph, StructuralGraph? baselineGraph,
-        IReadOnlyList<Neuron> neurons, IAnswerProbe probe, DknOptions options) => method switch
+        IReadOnlyList<Neuron> neurons, IReadOnlyList<IAnswerProbe> probes, DknOptions options) => method switch
     {
         ClusteringMethod.Ntc => NtcClustering.Cluster(graph, options.Ntc),
         ClusteringMethod.NtcPersistence => NtcClustering.Cluster(graph, options.Ntc with { Method = NtcMethod.PersistenceGap }),
         ClusteringMethod.Hierarchical => baselineGraph is null ? [] : BaselineClustering.Hierarchical(baselineGraph),
         ClusteringMethod.Dbscan => baselineGraph is null ? [] : BaselineClustering.Dbscan(baselineGraph),
         ClusteringMethod.KMeans => baselineGraph is null ? [] : BaselineClustering.KMeans(baselineGraph),
-        ClusteringMethod.SrcPairs => SrcPairBaseline.Find(neurons, probe),
+        ClusteringMethod.SrcPairs => SrcPairBaseline.Find(neurons, probes[0]),
         ClusteringMethod.RandomPartition => RandomPartitionBaseline.Partition(neurons),
+        ClusteringMethod.Functional => Acquisition.FunctionalGrouping.Find(neurons, probes, options.Check, options.Functional),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 

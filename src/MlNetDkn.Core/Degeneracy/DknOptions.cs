@@ -17,6 +17,9 @@ public enum ClusteringMethod
     NtcPersistence,
     /// <summary>The null: the knowledge neurons split at random into as many groups as k-means would use.</summary>
     RandomPartition,
+    /// <summary>Components from function: minimal sets of candidates that each carry the fact alone, found by greedy
+    /// elimination under suppression (<see cref="Acquisition.FunctionalGrouping"/>).</summary>
+    Functional,
 }
 
 /// <summary>What the distance-based baselines (hierarchical, DBSCAN, k-means) cluster.</summary>
@@ -65,6 +68,8 @@ public sealed record DknOptions
     /// <summary>Replaces the graph's same-layer rule when set (either preset's graph).</summary>
     public SameLayerRule? SameLayer { get; init; }
     public string Preset { get; init; } = "default";
+    /// <summary>Options of the <see cref="ClusteringMethod.Functional"/> grouping.</summary>
+    public Acquisition.FunctionalGroupingOptions Functional { get; init; } = Acquisition.FunctionalGroupingOptions.Default;
 
     /// <summary>
     /// The corrected graph marks "no connection" far above any real |1/w|, and NTC counts every real connection as
@@ -73,6 +78,9 @@ public sealed record DknOptions
     public const double ScaleFreeNoConnection = 1e12, ScaleFreeFinite = 1e11;
 
     public static DknOptions Default { get; } = new();
+
+    /// <summary>The strict definition with components from function only (the recommended acquisition's grouping).</summary>
+    public static DknOptions Recommended { get; } = new() { Methods = [ClusteringMethod.Functional], Preset = "recommended" };
 
     public static DknOptions DknAuthors { get; } = new()
     {
@@ -83,9 +91,10 @@ public sealed record DknOptions
 
     public static DknOptions FromPreset(string name) => name switch
     {
-        "default" or "strict" => Default,
+        "default" or "recommended" => Recommended,
+        "graph" or "strict" => Default,
         "dkn-authors" => DknAuthors,
-        _ => throw new DknInputException($"unknown DKN preset '{name}' (known: default, dkn-authors)"),
+        _ => throw new DknInputException($"unknown DKN preset '{name}' (known: default, graph, dkn-authors)"),
     };
 
     /// <summary>The graph options for a model family (the authors' LLaMA orientation applies to gated MLPs).</summary>
@@ -102,6 +111,7 @@ public sealed record DknOptions
         if (Methods.Distinct().Count() != Methods.Count) throw new DknInputException($"DKN acquisition: a method is listed twice ({string.Join(", ", Methods)})");
         Check.Validate();
         Graph?.Validate();
+        Functional.Validate();
     }
 
     public static ClusteringMethod ParseMethod(string text) => text.ToLowerInvariant() switch
@@ -113,6 +123,7 @@ public sealed record DknOptions
         "src" or "src-pairs" or "amig-pairs" => ClusteringMethod.SrcPairs,
         "ntc-persistence" or "ntc-gap" => ClusteringMethod.NtcPersistence,
         "random" or "random-partition" => ClusteringMethod.RandomPartition,
-        _ => throw new DknInputException($"unknown clustering method '{text}' (known: ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs, random-partition)"),
+        "functional" => ClusteringMethod.Functional,
+        _ => throw new DknInputException($"unknown clustering method '{text}' (known: functional, ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs, random-partition)"),
     };
 }

@@ -18,6 +18,10 @@ public sealed record DknRecord
     /// <summary>Pairs of knowledge neurons with a real structural connection (0: the graph has no structure to cluster).</summary>
     public int FiniteEdges { get; init; }
     public required DknMethodRecord[] Methods { get; init; }
+    /// <summary>The knockout rounds that produced the candidates (null when the candidates were the knowledge neurons).</summary>
+    public KnockoutRecord? Knockout { get; init; }
+    /// <summary>Seconds spent on candidates, grouping and the check for this fact (not the re-check); NaN when not measured.</summary>
+    public double AcquisitionSeconds { get; init; } = double.NaN;
 
     public DknMethodRecord? Method(ClusteringMethod method) => Methods.FirstOrDefault(m => m.Method == method.ToString());
 
@@ -85,3 +89,12 @@ public sealed record PromptCheckRecord(int PromptIndex, double BaselineProbabili
     double? WorstProperSubsetDrop, double? JointDrop);
 
 public sealed record SubsetRecord(int[] ComponentIndices, int Size, double RelativeDrop);
+
+/// <summary>The stored knockout rounds of one fact: each round's neurons, P after it (first prompt), the smallest and
+/// mean drop over the prompts, the completeness error of its joint attribution, and why the rounds stopped.</summary>
+public sealed record KnockoutRecord(Acquisition.KnockoutRound[] Rounds, string StopReason)
+{
+    public int RoundCount => Rounds.Length;
+
+    public static KnockoutRecord From(Acquisition.KnockoutResult result) => new([.. result.Rounds], result.StopReason);
+}

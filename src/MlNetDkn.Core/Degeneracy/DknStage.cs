@@ -1,4 +1,5 @@
 using MlNetDkn.Attribution;
+using MlNetDkn.Degeneracy.Acquisition;
 using MlNetDkn.Degeneracy.Internal;
 using MlNetDkn.Facts;
 using MlNetDkn.Modeling;
@@ -10,7 +11,11 @@ namespace MlNetDkn.Degeneracy;
 /// <summary>Everything the DKN stage does with one fact's knowledge neurons.</summary>
 public sealed record DknStageOptions
 {
-    public DknOptions Dkn { get; init; } = DknOptions.Default;
+    public DknOptions Dkn { get; init; } = DknOptions.Recommended;
+    /// <summary>Where the neurons that are grouped into components come from.</summary>
+    public CandidateSource Candidates { get; init; } = CandidateSource.Knockout;
+    /// <summary>Options of <see cref="CandidateSource.Knockout"/>.</summary>
+    public KnockoutOptions Knockout { get; init; } = KnockoutOptions.Default;
     /// <summary>At most this many knowledge neurons (highest-ranked first) enter the graph of a fact (0 = all; the
     /// authors' code has no cap).</summary>
     public int MaxNeurons { get; init; } = 64;
@@ -19,22 +24,35 @@ public sealed record DknStageOptions
     /// <summary>How the answer becomes the target tokens whose probability the check measures.</summary>
     public AnswerEncoding Answer { get; init; } = AnswerEncoding.Natural;
 
+    /// <summary>The recommended acquisition, chosen on the planted benchmark: candidates by iterative knockout with
+    /// gated joint integrated gradients, components from function, the strict check.</summary>
     public static DknStageOptions Default { get; } = new();
 
+    /// <summary>The strict definition on the attribution stage's knowledge neurons, grouped by the connection graph
+    /// (NTC) and the clustering baselines.</summary>
+    public static DknStageOptions Graph { get; } = new() { Dkn = DknOptions.Default, Candidates = CandidateSource.KnowledgeNeurons };
+
     /// <summary>The authors' pipeline: their DKN options, no knowledge-neuron cap, their target tokens.</summary>
-    public static DknStageOptions DknAuthors { get; } = new() { Dkn = DknOptions.DknAuthors, MaxNeurons = 0, Answer = AnswerEncoding.DknAuthors };
+    public static DknStageOptions DknAuthors { get; } = new()
+    {
+        Dkn = DknOptions.DknAuthors, MaxNeurons = 0, Answer = AnswerEncoding.DknAuthors, Candidates = CandidateSource.KnowledgeNeurons,
+    };
 
     public static DknStageOptions FromPreset(string name) => name switch
     {
-        "default" or "strict" => Default,
+        "default" or "recommended" => Default,
+        "graph" or "strict" => Graph,
         "dkn-authors" => DknAuthors,
-        _ => throw new DknInputException($"unknown DKN preset '{name}' (known: default, dkn-authors)"),
+        _ => throw new DknInputException($"unknown DKN preset '{name}' (known: default, graph, dkn-authors)"),
     };
 
     public void Validate()
     {
         if (MaxNeurons < 0) throw new DknInputException($"max neurons must be 0 (all) or more (got {MaxNeurons})");
         Dkn.Validate();
+        Knockout.Validate();
+        if (Candidates == CandidateSource.Knockout && Dkn.Probability != CheckProbability.TeacherForced)
+            throw new DknInputException("knockout candidates need the teacher-forced answer probability (not the authors' argmax-fed one)");
     }
 
     /// <summary>Canonical JSON of every option that changes results: the store key and the tables' provenance.</summary>
@@ -68,7 +86,8 @@ public sealed class DknStage(ModelSession session, DknStageOptions options, Json
     {
         Options.Validate();
         if (fact.Prompts.Count == 0) throw new DknInputException($"fact '{fact.FactId}' has no prompts");
-        var neurons = knowledgeNeurons.Select(n => n.Neuron).Take(Options.MaxNeurons > 0 ? Options.MaxNeurons : int.MaxValue).ToList();
+        bool knockout = Options.Candidates == CandidateSource.Knockout;
+        var neurons = knockout ? [] : knowledgeNeurons.Select(n => n.Neuron).Take(Options.MaxNeurons > 0 ? Options.MaxNeurons : int.MaxValue).ToList();
         int checkedPrompts = Options.Dkn.Check.Prompts > 0 ? Math.Min(Options.Dkn.Check.Prompts, fact.Prompts.Count) : fact.Prompts.Count;
         var prompts = fact.Prompts.Take(checkedPrompts).ToList();
         var key = ContentHashing.Sha256OfText(string.Join("\u001f", [session.ContentHash, fact.FactId, .. prompts, fact.Answer,
@@ -85,9 +104,16 @@ public sealed class DknStage(ModelSession session, DknStageOptions options, Json
         var probes = encoded.Select(p => Probe(p, answer)).ToList();
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var rounds = knockout ? KnockoutAttribution.Run(probes.Cast<PrefixCacheProbe>().ToList(), Options.Knockout) : null;
+            if (rounds is not null) neurons = rounds.Candidates.Take(Options.MaxNeurons > 0 ? Options.MaxNeurons : int.MaxValue).ToList();
             var result = DknFinder.Find(new ModelNeuronVectors(session.Model), session.Config.Family, probes, neurons, Options.Dkn, fact.FactId, prompts[0]);
+            double seconds = clock.Elapsed.TotalSeconds;
             var rechecks = Options.Recheck ? Recheck(result, encoded, answer) : null;
-            var record = DknRecord.From(result, key, fact.RelationId, prompts, Options.Dkn.Check.Measure, rechecks);
+            var record = DknRecord.From(result, key, fact.RelationId, prompts, Options.Dkn.Check.Measure, rechecks) with
+            {
+                Knockout = rounds is null ? null : KnockoutRecord.From(rounds), AcquisitionSeconds = seconds,
+            };
             store.Add(record);
             Computed++;
             stored = false;

@@ -20,6 +20,7 @@ public sealed class PrefixCacheProbe : IAnswerProbe, IDisposable
     readonly int _offset;
 
     public NeuronSite Site { get; }
+    public CausalLm Model => _model;
     /// <summary>Rows per forward batch.</summary>
     public int BatchSize { get; init; } = 256;
     public AnswerScore Baseline { get; }
@@ -69,6 +70,42 @@ public sealed class PrefixCacheProbe : IAnswerProbe, IDisposable
         var input = tensor(_chunk, device: _model.Device).unsqueeze(0).expand(n, -1);              // [n, T_a]
         using (_model.Intervene(interventions))
             return AnswerScoring.Of(_model.Forward(input, _cache), _answer);                       // logits [n, T_a, V]
+    }
+
+    /// <summary>
+    /// Log P(answer) per row, graph attached: row r multiplies layer l's neurons by <c>gates[l][r]</c> (L × [n, d_ff])
+    /// where the answer is predicted. <paramref name="fixedActivations"/> (L × [1, T_a, d_ff], from
+    /// <see cref="CleanActivations"/>) makes each gate scale the clean activations instead of the live ones.
+    /// </summary>
+    public Tensor GatedLogProbability(IReadOnlyList<Tensor> gates, IReadOnlyList<Tensor>? fixedActivations = null)
+    {
+        long n = gates[0].shape[0];
+        var interventions = gates.Select((g, l) => (NeuronIntervention)new GateNeurons(l, Site, g, fixedActivations?[l])).ToArray();
+        var input = tensor(_chunk, device: _model.Device).unsqueeze(0).expand(n, -1);              // [n, T_a]
+        using var scope = NewDisposeScope();
+        Tensor logits;
+        using (_model.Intervene(interventions)) logits = _model.Forward(input, _cache);             // [n, T_a, V]
+        var logProbs = logits.to_type(ScalarType.Float64).log_softmax(-1);                          // [n, T_a, V]
+        var targets = tensor(_answer, device: _model.Device).unsqueeze(0).expand(n, -1).unsqueeze(-1); // [n, T_a, 1]
+        return logProbs.gather(-1, targets).squeeze(-1).sum(-1).MoveToOuterDisposeScope();         // [n]
+    }
+
+    /// <summary>Every layer's site activations at the answer-predicting positions, unmodified: L × [1, T_a, d_ff].</summary>
+    public Tensor[] CleanActivations()
+    {
+        using var noGrad = no_grad();
+        var captures = Enumerable.Range(0, _model.Config.NumLayers).Select(l => new CaptureActivation(l, Site, TokenPositions.All)).ToArray();
+        try
+        {
+            using (NewDisposeScope())
+            using (_model.Intervene(captures))
+                _model.Forward(tensor(_chunk, device: _model.Device).unsqueeze(0), _cache);
+            return captures.Select(c => c.Captured!.clone().DetachFromDisposeScope()).ToArray();
+        }
+        finally
+        {
+            foreach (var c in captures) c.Dispose();
+        }
     }
 
     public void Dispose() => _cache.Dispose();

@@ -143,3 +143,14 @@ public sealed class CaptureActivation(int layer, NeuronSite site, TokenPositions
         Captured = null;
     }
 }
+
+/// <summary>
+/// Multiplies every chunk position's activations by a per-row gate [B, d_ff] (graph attached, so the gate's gradient
+/// is reachable). With <c>fixedActivations</c> ([1, T, d_ff]) the gate multiplies those instead of the live ones: the
+/// layer no longer responds to what earlier layers' gates did (joint IG with replaced activations).
+/// </summary>
+public sealed class GateNeurons(int layer, NeuronSite site, Tensor gate, Tensor? fixedActivations = null) : NeuronIntervention(layer, site)
+{
+    public override Tensor Apply(Tensor activations, int offset) =>
+        (fixedActivations ?? activations) * gate.unsqueeze(1);                                      // [B, T, d_ff]
+}

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetDkn.Degeneracy;
+using MlNetDkn.Degeneracy.Acquisition;
 using MlNetDkn.ML.Degeneracy;
 using MlNetDkn.Pipelines;
 
@@ -16,8 +17,17 @@ public sealed class FindDegenerateNeuronsStep : IStageStep
 
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
-        ["preset"] = OptionSpec.Text("default", "default (strict definition) or dkn-authors (their lenient code)", "default", "dkn-authors"),
-        ["methods"] = OptionSpec.Text(null, "Comma-separated: ntc, hierarchical, dbscan, kmeans, src-pairs (default: the preset's)"),
+        ["preset"] = OptionSpec.Text("default",
+            "default (knockout candidates, components from function, strict check), graph (attributed knowledge neurons, NTC and clustering baselines, strict check) or dkn-authors (their lenient code)",
+            "default", "graph", "dkn-authors"),
+        ["methods"] = OptionSpec.Text(null, "Comma-separated: functional, ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs, random-partition (default: the preset's)"),
+        ["candidates"] = OptionSpec.Text(null, "What is grouped: knockout (joint-IG knockout rounds) or knowledge-neurons (the attribution step's); default: the preset's",
+            "knockout", "knowledge-neurons"),
+        ["knockout_path"] = OptionSpec.Text(null, "Joint attribution path of the knockout rounds: gated (live activations × α) or replace (α × clean activations); default gated",
+            "gated", "replace"),
+        ["knockout_steps"] = OptionSpec.Int(null, "Integration points per knockout round (default 20)"),
+        ["knockout_ratio"] = OptionSpec.Number(null, "A round keeps neurons scoring at least this fraction of its best (default 0.1)"),
+        ["knockout_rounds"] = OptionSpec.Int(null, "At most this many knockout rounds (default 6)"),
         ["t_low"] = OptionSpec.Number(null, "Largest relative drop one component may cause (default 0.05)"),
         ["t_high"] = OptionSpec.Number(null, "Smallest relative drop all components must cause in strict mode (default 0.3)"),
         ["measure"] = OptionSpec.Text(null, "What the check measures drops of (default: the preset's, probability)", "probability", "log-probability", "logit-margin"),
@@ -46,7 +56,22 @@ public sealed class FindDegenerateNeuronsStep : IStageStep
         options = options with { Check = check };
         if (o.GetStringOrNull("same_layer") is string same)
             options = options with { SameLayer = same == "residual-stream" ? SameLayerRule.ResidualStream : SameLayerRule.None };
-        return stage with { Dkn = options, MaxNeurons = o.Values["max_neurons"] is int n ? n : stage.MaxNeurons, Recheck = o.GetBool("recheck") };
+        var knockout = stage.Knockout;
+        if (o.GetStringOrNull("knockout_path") is string path) knockout = knockout with { Path = path == "replace" ? JointPath.Replace : JointPath.Gated };
+        if (o.Values["knockout_steps"] is int steps) knockout = knockout with { Steps = steps };
+        if (o.Values["knockout_ratio"] is double ratio) knockout = knockout with { Ratio = ratio };
+        if (o.Values["knockout_rounds"] is int rounds) knockout = knockout with { MaxRounds = rounds };
+        var candidates = o.GetStringOrNull("candidates") switch
+        {
+            "knockout" => CandidateSource.Knockout,
+            "knowledge-neurons" => CandidateSource.KnowledgeNeurons,
+            _ => stage.Candidates,
+        };
+        return stage with
+        {
+            Dkn = options, MaxNeurons = o.Values["max_neurons"] is int n ? n : stage.MaxNeurons, Recheck = o.GetBool("recheck"),
+            Candidates = candidates, Knockout = knockout,
+        };
     }
 
     public IEnumerable<string> Check(ResolvedOptions o)
