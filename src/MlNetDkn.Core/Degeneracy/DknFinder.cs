@@ -48,7 +48,7 @@ public static class DknFinder
         var methods = new List<DknMethodResult>();
         foreach (var method in options.Methods)
         {
-            var candidates = knowledgeNeurons.Count < 2 ? [] : Cluster(method, graph, baselineGraph, knowledgeNeurons, checkedProbes, options);
+            var candidates = knowledgeNeurons.Count < 2 ? [] : Cluster(method, graph, baselineGraph, knowledgeNeurons, checkedProbes, options, vectors);
             var check = method == ClusteringMethod.SrcPairs
                 ? PairsAsDkn(candidates, probes[0])
                 : FunctionalCheck.Run(candidates, checkedProbes, CheckFor(method, options.Check));
@@ -64,7 +64,7 @@ public static class DknFinder
         method == ClusteringMethod.Functional ? check with { SkipSingletons = false } : check;
 
     static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(ClusteringMethod method, StructuralGraph graph, StructuralGraph? baselineGraph,
-        IReadOnlyList<Neuron> neurons, IReadOnlyList<IAnswerProbe> probes, DknOptions options) => method switch
+        IReadOnlyList<Neuron> neurons, IReadOnlyList<IAnswerProbe> probes, DknOptions options, INeuronVectorSource vectors) => method switch
     {
         ClusteringMethod.Ntc => NtcClustering.Cluster(graph, options.Ntc),
         ClusteringMethod.NtcPersistence => NtcClustering.Cluster(graph, options.Ntc with { Method = NtcMethod.PersistenceGap }),
@@ -73,7 +73,7 @@ public static class DknFinder
         ClusteringMethod.KMeans => baselineGraph is null ? [] : BaselineClustering.KMeans(baselineGraph),
         ClusteringMethod.SrcPairs => SrcPairBaseline.Find(neurons, probes[0]),
         ClusteringMethod.RandomPartition => RandomPartitionBaseline.Partition(neurons),
-        ClusteringMethod.Functional => Acquisition.FunctionalGrouping.Find(neurons, probes, options.Check, options.Functional),
+        ClusteringMethod.Functional => Acquisition.FunctionalGrouping.Find(neurons, probes, options.Check, options.Functional, vectors),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MlNetDkn.Attribution;
 using MlNetDkn.Cli.Commands.Models;
 using MlNetDkn.Degeneracy;
+using MlNetDkn.Degeneracy.Acquisition;
 using MlNetDkn.Cli.Commands.Pipelines;
 using MlNetDkn.Modeling.Tokenization;
 using Spectre.Console;
@@ -27,7 +28,7 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         public string? Neurons { get; init; }
 
         [CommandOption("--preset <NAME>")]
-        [Description("default (strict definition, corrected graph and clustering) or dkn-authors (their code as it runs)")]
+        [Description("default (knockout candidates, components from function, strict check), graph (attributed knowledge neurons, NTC and clustering baselines, strict check) or dkn-authors (their code as it runs)")]
         [DefaultValue("default")]
         public string Preset { get; init; } = "default";
 
@@ -39,7 +40,7 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         public string Threshold { get; init; } = "ratio:0.2";
 
         [CommandOption("--methods <LIST>")]
-        [Description("Comma-separated: ntc, hierarchical, dbscan, kmeans, src-pairs (default: the preset's)")]
+        [Description("Comma-separated: functional, ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs, random-partition (default: the preset's)")]
         public string? Methods { get; init; }
 
         [CommandOption("--t-low <X>")] [Description("Largest relative drop a single component may cause")]
@@ -74,8 +75,11 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         if (settings.TLow is double low) options = options with { Check = options.Check with { TLow = low } };
         if (settings.THigh is double high) options = options with { Check = options.Check with { THigh = high } };
         if (settings.Data is not null) return Dataset(settings, cancellationToken);
-        return SinglePrompt(settings, options, AttributionOptions.FromPreset(settings.AttributionPreset ?? settings.Preset));
+        return SinglePrompt(settings, options, AttributionOptions.FromPreset(AttributionPresetFor(settings)));
     }
+
+    /// <summary>The attribution preset: as given, else the DKN preset's namesake (the graph preset attributes as the default does).</summary>
+    static string AttributionPresetFor(Settings settings) => settings.AttributionPreset ?? (settings.Preset == "dkn-authors" ? "dkn-authors" : "default");
 
     static int SinglePrompt(Settings settings, DknOptions options, AttributionOptions attribution)
     {
@@ -84,9 +88,16 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         var prompt = settings.PromptIds(loaded.Config, tokenizer);
         if ((settings.Target is null) == (settings.TargetToken is null)) throw new DknInputException("give exactly one of --target or --target-token");
         var answer = settings.TargetToken is not null ? ModelSettings.ParseIds(settings.TargetToken, "--target-token") : PromptEncoding.Answer(tokenizer!, settings.Target!);
-        IReadOnlyList<Neuron> neurons = settings.Neurons is not null
-            ? Neuron.ParseList(settings.Neurons)
-            : NeuronSelection.Coarse(IntegratedGradients.Attribute(loaded.Model, new AttributionRequest(prompt, answer), attribution).Scores,
+        var stage = DknStageOptions.FromPreset(settings.Preset);
+        IReadOnlyList<Neuron> neurons;
+        if (settings.Neurons is not null) neurons = Neuron.ParseList(settings.Neurons);
+        else if (stage.Candidates == CandidateSource.Knockout)
+        {
+            using var probe = new MlNetDkn.Perturbation.PrefixCacheProbe(loaded.Model, prompt, answer, options.Site);
+            neurons = KnockoutAttribution.Run([probe], stage.Knockout).Candidates;
+        }
+        else
+            neurons = NeuronSelection.Coarse(IntegratedGradients.Attribute(loaded.Model, new AttributionRequest(prompt, answer), attribution).Scores,
                 CoarseThreshold.Parse(settings.Threshold)).Select(n => n.Neuron).ToList();
         var result = DknFinder.Find(loaded.Model, prompt, answer, neurons, options);
         if (settings.Json)
@@ -105,7 +116,7 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
     static int Dataset(Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Out is null) throw new DknInputException("--data needs --out DIR");
-        var attribution = DatasetPipeline.Options(("preset", settings.AttributionPreset ?? settings.Preset), ("threshold", settings.Threshold),
+        var attribution = DatasetPipeline.Options(("preset", AttributionPresetFor(settings)), ("threshold", settings.Threshold),
             ("max_prompts", settings.MaxPrompts), ("folder", "attribution"));
         var dkn = DatasetPipeline.Options(("preset", settings.Preset), ("methods", settings.Methods), ("t_low", settings.TLow), ("t_high", settings.THigh),
             ("folder", "."));

@@ -63,6 +63,9 @@ public sealed record FunctionalGroupingOptions
     /// <summary>After elimination, a candidate left out of every component joins one where it can stand in for a
     /// member of its own layer (a parallel copy that minimality dropped).</summary>
     public bool Closure { get; init; } = true;
+    /// <summary>Two candidates of one layer whose read vectors and write vectors both have at least this cosine are
+    /// copies of one unit and move together (above 1: never).</summary>
+    public double CopyCosine { get; init; } = 0.9;
 
     public static FunctionalGroupingOptions Default { get; } = new();
 

@@ -8,44 +8,79 @@ namespace MlNetDkn.Degeneracy.Acquisition;
 /// while the answer still holds on every prompt (drop below t_low); what remains is one component. That component is
 /// then suppressed for good and the search repeats on the rest, as long as the rest still carries the answer. Parallel
 /// neurons of one component act together and stay together; alternatives (in one layer or not) end in different
-/// components. A closing pass returns to a component any left-out candidate that can stand in for one of its members
-/// in the same layer (a parallel copy that minimality dropped). The strict functional check judges the result.
+/// components. Neurons that are copies of one another (same layer, near-parallel read and write vectors) move as one
+/// unit: copies are one component several neurons wide, not alternatives. A closing pass returns to a component any
+/// left-out unit that can stand in for one of its units in the same layer (a parallel copy that minimality dropped).
+/// The strict functional check judges the result.
 /// </summary>
 public static class FunctionalGrouping
 {
     /// <param name="candidates">The fact's candidates, highest-ranked first.</param>
     /// <param name="probes">One probe per checked prompt.</param>
+    /// <param name="vectors">Neuron read/write vectors for grouping copies into units (null: every neuron its own unit).</param>
     public static IReadOnlyList<IReadOnlyList<Neuron>> Find(IReadOnlyList<Neuron> candidates, IReadOnlyList<IAnswerProbe> probes,
-        FunctionalCheckOptions check, FunctionalGroupingOptions options)
+        FunctionalCheckOptions check, FunctionalGroupingOptions options, INeuronVectorSource? vectors = null)
     {
         options.Validate();
         var sufficiency = new Sufficiency(probes, check);
-        var components = new List<List<Neuron>>();
-        var context = new HashSet<Neuron>();
-        var remaining = candidates.Distinct().ToList();
+        var units = Units(candidates.Distinct().ToList(), vectors, options.CopyCosine);
+        var components = new List<List<Unit>>();
+        var context = new List<Unit>();
+        var remaining = units.ToList();
         while (components.Count < options.MaxComponents && remaining.Count > 0)
         {
-            if (components.Count > 0 && !sufficiency.Holds([context])[0]) break;
+            if (components.Count > 0 && !sufficiency.Holds([Neurons(context)])[0]) break;
             var component = Minimal(remaining, context, sufficiency);
             if (component.Count == 0) break;
             components.Add(component);
-            context.UnionWith(component);
-            remaining = remaining.Where(n => !context.Contains(n)).ToList();
+            context.AddRange(component);
+            remaining = remaining.Except(component).ToList();
         }
-        if (options.Closure && components.Count > 0) Close(candidates, components, sufficiency);
-        return components.Select(c => (IReadOnlyList<Neuron>)c.Order().ToArray()).ToArray();
+        if (options.Closure && components.Count > 0) Close(units, components, sufficiency);
+        return components.Select(c => (IReadOnlyList<Neuron>)Neurons(c).Order().ToArray()).ToArray();
+    }
+
+    /// <summary>Candidates that are copies of one another: one layer, read and write vectors at cosine ≥ the cut.</summary>
+    sealed record Unit(Neuron[] Members)
+    {
+        public int Layer => Members[0].Layer;
+    }
+
+    static Neuron[] Neurons(IEnumerable<Unit> units) => units.SelectMany(u => u.Members).ToArray();
+
+    /// <summary>Units in rank order (a unit ranks where its best member does).</summary>
+    static List<Unit> Units(IReadOnlyList<Neuron> candidates, INeuronVectorSource? vectors, double cut)
+    {
+        var parent = Enumerable.Range(0, candidates.Count).ToArray();
+        int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
+        if (vectors is not null && cut <= 1)
+            for (int i = 0; i < candidates.Count; i++)
+                for (int j = i + 1; j < candidates.Count; j++)
+                    if (candidates[i].Layer == candidates[j].Layer
+                        && Cosine(vectors.InputVector(candidates[i]), vectors.InputVector(candidates[j])) >= cut
+                        && Cosine(vectors.OutputVector(candidates[i]), vectors.OutputVector(candidates[j])) >= cut)
+                        parent[Find(j)] = Find(i);
+        return Enumerable.Range(0, candidates.Count).GroupBy(Find).OrderBy(g => g.Min())
+            .Select(g => new Unit(g.Select(i => candidates[i]).ToArray())).ToList();
+    }
+
+    static double Cosine(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+        return na > 0 && nb > 0 ? dot / Math.Sqrt(na * nb) : 0;
     }
 
     /// <summary>
-    /// The kept neurons of a greedy elimination over <paramref name="pool"/> (lowest-ranked first) with
+    /// The kept units of a greedy elimination over <paramref name="pool"/> (lowest-ranked first) with
     /// <paramref name="context"/> suppressed throughout. One batch tests every next prefix of removals at once; the
-    /// first prefix that breaks the answer keeps its last neuron, and the scan resumes after it.
+    /// first prefix that breaks the answer keeps its last unit, and the scan resumes after it.
     /// </summary>
-    static List<Neuron> Minimal(IReadOnlyList<Neuron> pool, IReadOnlySet<Neuron> context, Sufficiency sufficiency)
+    static List<Unit> Minimal(IReadOnlyList<Unit> pool, IReadOnlyList<Unit> context, Sufficiency sufficiency)
     {
         var order = pool.Reverse().ToArray();
-        var removed = new List<Neuron>(context);
-        var kept = new List<Neuron>();
+        var removed = new List<Neuron>(Neurons(context));
+        var kept = new List<Unit>();
         int i = 0;
         while (i < order.Length)
         {
@@ -53,42 +88,39 @@ public static class FunctionalGrouping
             var prefix = new List<Neuron>(removed);
             for (int j = i; j < order.Length; j++)
             {
-                prefix.Add(order[j]);
+                prefix.AddRange(order[j].Members);
                 sets.Add(prefix.ToArray());
             }
             var holds = sufficiency.Holds(sets);
             int fail = Array.IndexOf(holds, false);
-            if (fail < 0)
-            {
-                removed.AddRange(order[i..]);
-                break;
-            }
-            removed.AddRange(order[i..(i + fail)]);
+            if (fail < 0) break;
+            removed.AddRange(Neurons(order[i..(i + fail)]));
             kept.Add(order[i + fail]);
             i += fail + 1;
         }
-        return Enumerable.Reverse(kept).ToList();
+        kept.Reverse();
+        return kept;
     }
 
-    /// <summary>Each left-out candidate joins the first component in which it can replace a same-layer member: with
-    /// every other candidate suppressed, (component − member + it) still carries the answer.</summary>
-    static void Close(IReadOnlyList<Neuron> candidates, List<List<Neuron>> components, Sufficiency sufficiency)
+    /// <summary>Each left-out unit joins the first component in which it can replace a same-layer unit: with every
+    /// other candidate suppressed, (component − that unit + it) still carries the answer.</summary>
+    static void Close(IReadOnlyList<Unit> units, List<List<Unit>> components, Sufficiency sufficiency)
     {
-        var inComponents = components.SelectMany(c => c).ToHashSet();
-        var leftOut = candidates.Where(n => !inComponents.Contains(n)).Distinct().ToList();
-        var tests = new List<(Neuron Candidate, int Component)>();
+        var placed = components.SelectMany(c => c).ToHashSet();
+        var all = Neurons(units);
+        var tests = new List<(Unit Candidate, int Component)>();
         var sets = new List<IReadOnlyCollection<Neuron>>();
-        foreach (var n in leftOut)
+        foreach (var u in units.Where(u => !placed.Contains(u)))
             for (int c = 0; c < components.Count; c++)
-                foreach (var member in components[c].Where(m => m.Layer == n.Layer))
+                foreach (var member in components[c].Where(m => m.Layer == u.Layer))
                 {
-                    var open = components[c].Where(m => m != member).Append(n).ToHashSet();
-                    tests.Add((n, c));
-                    sets.Add(candidates.Where(x => !open.Contains(x)).Distinct().ToArray());
+                    var open = Neurons(components[c].Where(m => m != member).Append(u)).ToHashSet();
+                    tests.Add((u, c));
+                    sets.Add(all.Where(x => !open.Contains(x)).ToArray());
                 }
         if (sets.Count == 0) return;
         var holds = sufficiency.Holds(sets);
-        var joined = new HashSet<Neuron>();
+        var joined = new HashSet<Unit>();
         for (int t = 0; t < tests.Count; t++)
             if (holds[t] && joined.Add(tests[t].Candidate)) components[tests[t].Component].Add(tests[t].Candidate);
     }

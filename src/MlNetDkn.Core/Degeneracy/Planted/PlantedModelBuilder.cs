@@ -21,6 +21,8 @@ public static class PlantedModelBuilder
     sealed record Hop(int Layer, int[] Slots, double[] Reads, double[] Writes, double WriteLength);
     sealed record Plan(int Fact, PlantedKind Kind, int Subject, int Answer, List<List<Hop>> Components, List<Hop> Noise);
 
+    public static string FactId(int fact) => $"planted:{fact:D4}";
+
     public static (PlantedTruth Truth, FactDataset Facts) Build(PlantedModelOptions o, string folder)
     {
         o.Validate();
@@ -29,7 +31,8 @@ public static class PlantedModelBuilder
         var orthogonal = new OrthogonalDirections(rng, d);
         var subjectWords = Enumerable.Range(0, o.Facts).Select(i => $"s{i:D3}").ToArray();
         var answerWords = Enumerable.Range(0, o.Answers).Select(i => $"a{i:D2}").ToArray();
-        var tokenizer = WordLevelTokenizer.Build(subjectWords.Concat(answerWords));
+        var fillerWords = Enumerable.Range(0, 4).Select(i => $"w{i}").ToArray();
+        var tokenizer = WordLevelTokenizer.Build(subjectWords.Concat(answerWords).Concat(fillerWords));
         int vocabulary = tokenizer.VocabularySize;
         // Every direction some neuron or the head reads is orthogonal to every other one, so nothing fires by accident.
         var embedding = Enumerable.Range(0, vocabulary).Select(_ => orthogonal.Next()).ToArray();
@@ -40,8 +43,9 @@ public static class PlantedModelBuilder
         var kinds = Enumerable.Repeat(PlantedKind.Degenerate, o.DegenerateFacts).Concat(Enumerable.Repeat(PlantedKind.Additive, o.AdditiveFacts))
             .Concat(Enumerable.Repeat(PlantedKind.Single, o.SingleFacts)).OrderBy(_ => rng.Next()).ToArray();
         var nextSlot = new int[o.Layers];
-        int[] Take(int layer) => Enumerable.Range(0, o.Width).Select(_ => nextSlot[layer]++).ToArray();
+        int[] Take(int layer, int width) => Enumerable.Range(0, width).Select(_ => nextSlot[layer]++).ToArray();
         var plans = new List<Plan>();
+        var features = Enumerable.Range(0, vocabulary).Select(_ => new List<double[]>()).ToArray();
         for (int f = 0; f < kinds.Length; f++)
         {
             int subject = Id(subjectWords[f]), answer = Id(answerWords[rng.Next(o.Answers)]);
@@ -50,15 +54,24 @@ public static class PlantedModelBuilder
             for (int c = 0; c < n; c++)
             {
                 int depth = rng.Next(o.MinDepth, o.MaxDepth + 1);
-                // Layer 0 reads the subject; the later hops sit in distinct later layers, gaps allowed (the residual stream carries them).
-                var layers = new[] { 0 }.Concat(Enumerable.Range(1, o.Layers - 1).OrderBy(_ => rng.Next()).Take(depth - 1).Order()).ToArray();
+                int width = rng.Next(o.Width, o.WidestHop + 1);
+                // The first hop reads the subject (in layer 0, or anywhere with room after it); the later hops sit in
+                // distinct later layers, gaps allowed (the residual stream carries them).
+                int first = o.AnyStartLayer ? rng.Next(0, o.Layers - depth + 1) : 0;
+                var layers = new[] { first }.Concat(Enumerable.Range(first + 1, o.Layers - first - 1).OrderBy(_ => rng.Next()).Take(depth - 1).Order()).ToArray();
                 var hops = new List<Hop>();
                 double[] reads = embedding[subject];
+                if (o.DistinctReads)
+                {
+                    // The component reads a feature of its own that the subject's embedding carries (added below).
+                    reads = orthogonal.Next();
+                    features[subject].Add(reads);
+                }
                 for (int h = 0; h < depth; h++)
                 {
                     bool last = h == depth - 1;
                     var writes = last ? embedding[answer] : orthogonal.Next();
-                    hops.Add(new Hop(layers[h], Take(layers[h]), reads, writes, last ? o.AnswerWrite : o.RelayWrite));
+                    hops.Add(new Hop(layers[h], Take(layers[h], width), reads, writes, last ? o.AnswerWrite : o.RelayWrite));
                     reads = writes;
                 }
                 components.Add(hops);
@@ -66,6 +79,15 @@ public static class PlantedModelBuilder
             var noise = Enumerable.Range(0, o.NoiseNeurons).Select(_ => new Hop(0, [nextSlot[0]++], embedding[subject], junk[rng.Next(junk.Length)], 0.5)).ToList();
             plans.Add(new Plan(f, kinds[f], subject, answer, components, noise));
         }
+        // A subject's embedding is its own direction plus one feature per component that reads it, unit length again.
+        for (int t = 0; t < vocabulary; t++)
+            if (features[t].Count > 0)
+            {
+                var sum = embedding[t].ToArray();
+                foreach (var feature in features[t]) for (int i = 0; i < d; i++) sum[i] += feature[i];
+                double norm = Math.Sqrt(sum.Sum(x => x * x));
+                embedding[t] = sum.Select(x => x / norm).ToArray();
+            }
         for (int l = 0; l < o.Layers; l++)
             if (nextSlot[l] > o.IntermediateSize)
                 throw new DknInputException($"planted model: layer {l} needs {nextSlot[l]} neurons but the intermediate size is {o.IntermediateSize}");
@@ -73,7 +95,7 @@ public static class PlantedModelBuilder
         var config = new ModelConfig
         {
             Family = ModelFamily.Gpt2, VocabSize = vocabulary, HiddenSize = d, IntermediateSize = o.IntermediateSize, NumLayers = o.Layers,
-            NumHeads = 1, NumKvHeads = 1, HeadDim = d, MaxPositions = 4, NormEps = 1e-5, Activation = "gelu_new", TieWordEmbeddings = true,
+            NumHeads = 1, NumKvHeads = 1, HeadDim = d, MaxPositions = 8, NormEps = 1e-5, Activation = "gelu_new", TieWordEmbeddings = true,
             AttentionBias = true, MlpBias = true, BosTokenId = tokenizer.BosId, EosTokenId = tokenizer.EosId,
         };
         using var model = ModelLoader.Create(config);
@@ -86,18 +108,21 @@ public static class PlantedModelBuilder
             if (hopsByLayer.TryGetValue(l, out var hops)) Calibrate(model, l, hops.Select(x => (x.Plan.Subject, x.Hop)).ToList(), o);
         foreach (var plan in plans.Where(p => p.Kind == PlantedKind.Additive)) TuneAdditive(model, plan, o);
 
+        // Filler words before the subject make prompts of several tokens; attention is off, so they change nothing.
+        string Prompt(int fact) => string.Join(' ', Enumerable.Range(0, o.PromptWords - 1).Select(k => fillerWords[(fact + k) % fillerWords.Length]).Append(subjectWords[fact]));
         var facts = plans.Select(p => new FactRecord
         {
-            FactId = $"planted:{p.Fact:D4}", RelationId = $"planted-{p.Kind.ToString().ToLowerInvariant()}", Subject = subjectWords[p.Fact],
-            Answer = tokenizer.Tokens[p.Answer], Prompts = [subjectWords[p.Fact]], Split = FactSplits.Train, Source = "planted",
+            FactId = FactId(p.Fact), RelationId = $"planted-{p.Kind.ToString().ToLowerInvariant()}", Subject = subjectWords[p.Fact],
+            Answer = tokenizer.Tokens[p.Answer], Prompts = [Prompt(p.Fact)], Split = FactSplits.Train, Source = "planted",
             FalseAnswers = answerWords.Where(a => a != tokenizer.Tokens[p.Answer]).Take(3).ToList(),
         }).ToList();
-        var truth = new PlantedTruth(o, plans.Select((p, i) => Measure(model, p, facts[i])).ToList());
+        var truth = new PlantedTruth(o, plans.Select((p, i) => Measure(model, p, facts[i], tokenizer.Encode(facts[i].Prompts[0]).Select(t => (long)t).ToArray())).ToList());
 
         Directory.CreateDirectory(folder);
         HuggingFaceExport.Save(model, folder);
         tokenizer.Save(Path.Combine(folder, TrainedFactModel.TokenizerFile));
         truth.Save(Path.Combine(folder, PlantedTruth.FileName));
+        PlantedRomeExport.Write(facts, folder);
         return (truth, new FactDataset(facts, "planted facts"));
     }
 
@@ -218,11 +243,11 @@ public static class PlantedModelBuilder
     }
 
     /// <summary>The planted fact as the built model answers it: P0, the worst proper subset and the full suppression.</summary>
-    static PlantedFact Measure(CausalLm model, Plan plan, FactRecord fact)
+    static PlantedFact Measure(CausalLm model, Plan plan, FactRecord fact, long[] prompt)
     {
         var components = plan.Components.Select(c => (IReadOnlyList<Neuron>)c.SelectMany(h => h.Slots.Select(s => new Neuron(h.Layer, s))).ToArray()).ToList();
         var noise = plan.Noise.SelectMany(h => h.Slots.Select(s => new Neuron(h.Layer, s))).ToArray();
-        var probe = new FullRecomputationProbe(model, [plan.Subject], [plan.Answer]);
+        var probe = new FullRecomputationProbe(model, prompt, [plan.Answer]);
         int n = components.Count;
         var subsets = SubsetPlan.All(n);
         var sets = subsets.Select(s => (IReadOnlyCollection<Neuron>)Suppression.Union(s.Select(i => components[i]))).Append(Suppression.Union(components)).ToList();

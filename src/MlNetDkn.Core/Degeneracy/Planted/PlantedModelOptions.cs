@@ -22,12 +22,22 @@ public sealed record PlantedModelOptions
     /// <summary>Components of a degenerate or additive fact, drawn uniformly in [min, max].</summary>
     public int MinComponents { get; init; } = 2;
     public int MaxComponents { get; init; } = 4;
-    /// <summary>Neurons along one component's chain (layers it spans), uniformly in [min, max]; at least 2, so a
-    /// component is a connected structure and not a lone neuron.</summary>
+    /// <summary>Hops along one component's chain (layers it spans), uniformly in [min, max]; depth 1 is a component
+    /// whose neurons all sit in one layer, reading the subject and writing the answer.</summary>
     public int MinDepth { get; init; } = 2;
     public int MaxDepth { get; init; } = 3;
-    /// <summary>Parallel neurons per hop of a chain (each carries an equal share).</summary>
+    /// <summary>Parallel neurons per hop of a chain (each carries an equal share), drawn per component in [Width, MaxWidth].</summary>
     public int Width { get; init; } = 1;
+    /// <summary>Most parallel neurons per hop (0: the same as <see cref="Width"/>).</summary>
+    public int MaxWidth { get; init; }
+    /// <summary>A chain's first hop sits in layer 0 (false) or in any layer that leaves room for its depth (true), so
+    /// relays and answer writers of different components share layers in every order.</summary>
+    public bool AnyStartLayer { get; init; }
+    /// <summary>Each component's first hop reads a feature of its own that the subject's embedding carries, instead of
+    /// the whole embedding: alternative components in one layer are then different circuits, not copies of one.</summary>
+    public bool DistinctReads { get; init; }
+    /// <summary>Words per prompt: filler words, then the subject last (attention is off, so only the subject counts).</summary>
+    public int PromptWords { get; init; } = 1;
     /// <summary>Neurons per fact that fire for its subject but write random directions.</summary>
     public int NoiseNeurons { get; init; } = 2;
     /// <summary>Answer vocabulary size.</summary>
@@ -42,18 +52,21 @@ public sealed record PlantedModelOptions
     public double AdditiveTarget { get; init; } = 0.7;
 
     public int Facts => DegenerateFacts + AdditiveFacts + SingleFacts;
+    public int WidestHop => Math.Max(Width, MaxWidth);
 
     public void Validate()
     {
         void Require(bool ok, string what) { if (!ok) throw new DknInputException($"planted model: {what}"); }
         Require(Layers >= 2, $"layers must be at least 2 (got {Layers})");
         Require(HiddenSize >= 16, $"hidden size must be at least 16 (got {HiddenSize})");
-        Require(MinDepth >= 2 && MaxDepth >= MinDepth && MaxDepth <= Layers, $"depth must satisfy 2 ≤ min ≤ max ≤ layers (got {MinDepth}..{MaxDepth}, {Layers} layers)");
+        Require(MinDepth >= 1 && MaxDepth >= MinDepth && MaxDepth <= Layers, $"depth must satisfy 1 ≤ min ≤ max ≤ layers (got {MinDepth}..{MaxDepth}, {Layers} layers)");
+        Require(MaxWidth == 0 || MaxWidth >= Width, $"max width must be 0 or at least the width (got {MaxWidth} < {Width})");
+        Require(PromptWords is >= 1 and <= 6, $"prompt words must be in 1..6 (got {PromptWords})");
         Require(MinComponents >= 2 && MaxComponents >= MinComponents, $"components must satisfy 2 ≤ min ≤ max (got {MinComponents}..{MaxComponents})");
         Require(Width >= 1 && NoiseNeurons >= 0 && Answers >= 2, "width ≥ 1, noise neurons ≥ 0 and answers ≥ 2");
         Require(Facts >= 1 && DegenerateFacts >= 0 && AdditiveFacts >= 0 && SingleFacts >= 0, "at least one fact, none of the counts negative");
         Require(AdditiveTarget is > 0 and < 1, "additive target must be in (0, 1)");
-        int perLayer = (int)Math.Ceiling((double)(DegenerateFacts + AdditiveFacts) * MaxComponents * Width + SingleFacts * Width + Facts * NoiseNeurons);
+        int perLayer = (int)Math.Ceiling((double)(DegenerateFacts + AdditiveFacts) * MaxComponents * WidestHop + SingleFacts * WidestHop + Facts * NoiseNeurons);
         Require(perLayer <= IntermediateSize, $"intermediate size {IntermediateSize} is too small: layer 0 alone needs up to {perLayer} neurons");
     }
 }

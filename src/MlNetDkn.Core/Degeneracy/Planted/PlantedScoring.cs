@@ -20,7 +20,7 @@ public static class PlantedScoring
     public static IReadOnlyList<PlantedMethodScore> Score(PlantedTruth truth, IEnumerable<ReportedDkn> reported)
     {
         var facts = truth.Facts.Where(f => f.Verified).ToDictionary(f => f.FactId);
-        return reported.Where(r => facts.ContainsKey(r.FactId)).GroupBy(r => r.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        return reported.Select(r => r with { FactId = PlantedRomeExport.TruthId(r.FactId) }).Where(r => facts.ContainsKey(r.FactId)).GroupBy(r => r.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
             int tp = 0, fp = 0, fn = 0, planted = 0, reportedCount = 0, matched = 0, exact = 0, degenerate = 0, other = 0;
             var jaccards = new List<double>();

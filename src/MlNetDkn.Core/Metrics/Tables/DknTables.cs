@@ -21,7 +21,16 @@ public sealed class DknFactRow
     /// <summary>Pairs of knowledge neurons with a real structural connection (0: nothing to cluster).</summary>
     public int FiniteEdges { get; init; }
     public string? Rejection { get; init; }
-    public string ComponentList { get; init; } = "";
+    /// <summary>The DKN's components as JSON: an array of components, each an array of [layer, index] (empty: [])</summary>
+    public string ComponentList { get; init; } = "[]";
+    /// <summary>Knockout rounds that produced the candidates (0 when the candidates were the knowledge neurons).</summary>
+    public int KnockoutRounds { get; init; }
+    /// <summary>Why knockout stopped (empty when not used).</summary>
+    public string KnockoutStop { get; init; } = "";
+    /// <summary>Smallest relative drop over the prompts after each knockout round, as a JSON array.</summary>
+    public string KnockoutDrops { get; init; } = "[]";
+    /// <summary>Seconds of candidates, grouping and check for the fact (NaN when not measured).</summary>
+    public double AcquisitionSeconds { get; init; }
 }
 
 public sealed class DknSummaryRow
@@ -100,6 +109,9 @@ public static class DknTables
         RecheckHolds = m.Recheck is null ? -1 : m.Recheck.Holds ? 1 : 0,
         FiniteEdges = r.FiniteEdges, Rejection = m.Rejection,
         ComponentList = ComponentText(m.Components),
+        KnockoutRounds = r.Knockout?.Rounds.Length ?? 0, KnockoutStop = r.Knockout?.StopReason ?? "",
+        KnockoutDrops = "[" + string.Join(",", (r.Knockout?.Rounds ?? []).Select(k => k.MinDropAfter.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]",
+        AcquisitionSeconds = r.AcquisitionSeconds,
     })).ToList();
 
     public static List<DknSummaryRow> SummaryRows(DknMetrics metrics, string definition = "") => metrics.Methods.Select(m => new DknSummaryRow
@@ -137,6 +149,21 @@ public static class DknTables
     }
 
     /// <summary>Components as "l:i;l:i | l:i;l:i".</summary>
+    /// <summary>Components as a JSON array of components, each an array of [layer, index] pairs: [[[0,3],[1,7]],[[0,5]]].</summary>
     public static string ComponentText(IEnumerable<IEnumerable<Neuron>> components) =>
-        string.Join(" | ", components.Select(c => string.Join(";", c)));
+        "[" + string.Join(",", components.Select(c => "[" + string.Join(",", c.Select(n => $"[{n.Layer},{n.Index}]")) + "]")) + "]";
+
+    /// <summary>Reads <see cref="ComponentText"/> back.</summary>
+    public static Neuron[][] ParseComponents(string json)
+    {
+        try
+        {
+            var pairs = System.Text.Json.JsonSerializer.Deserialize<int[][][]>(json) ?? [];
+            return pairs.Select(c => c.Select(p => p.Length == 2 ? new Neuron(p[0], p[1]) : throw new FormatException("a neuron is [layer, index]")).ToArray()).ToArray();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            throw new DknInputException($"component list '{json}' is not a JSON array of components of [layer, index] pairs ({e.Message})");
+        }
+    }
 }

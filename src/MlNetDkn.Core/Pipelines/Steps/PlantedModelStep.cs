@@ -28,9 +28,13 @@ public sealed class PlantedModelStep : ISourceStep
         ["single_facts"] = OptionSpec.Int(D.SingleFacts, "Facts stored by one component"),
         ["min_components"] = OptionSpec.Int(D.MinComponents, "Fewest components of a degenerate or additive fact"),
         ["max_components"] = OptionSpec.Int(D.MaxComponents, "Most components of a degenerate or additive fact"),
-        ["min_depth"] = OptionSpec.Int(D.MinDepth, "Fewest layers a component spans (≥ 2)"),
+        ["min_depth"] = OptionSpec.Int(D.MinDepth, "Fewest layers a component spans (1: all its neurons in one layer)"),
         ["max_depth"] = OptionSpec.Int(D.MaxDepth, "Most layers a component spans"),
-        ["width"] = OptionSpec.Int(D.Width, "Parallel neurons per hop"),
+        ["width"] = OptionSpec.Int(D.Width, "Parallel neurons per hop (the fewest, with max_width)"),
+        ["max_width"] = OptionSpec.Int(D.MaxWidth, "Most parallel neurons per hop, drawn per component (0: width)"),
+        ["any_start_layer"] = OptionSpec.Bool(D.AnyStartLayer, "Chains may start in any layer (not only layer 0)"),
+        ["distinct_reads"] = OptionSpec.Bool(D.DistinctReads, "Each component reads a feature of its own in the subject's embedding"),
+        ["prompt_words"] = OptionSpec.Int(D.PromptWords, "Words per prompt (filler words, then the subject)"),
         ["noise_neurons"] = OptionSpec.Int(D.NoiseNeurons, "Neurons per fact firing for its subject without carrying its answer"),
         ["answers"] = OptionSpec.Int(D.Answers, "Answer vocabulary"),
         ["folder"] = OptionSpec.Text("planted-model", "Model folder name inside the output folder"),
@@ -42,6 +46,7 @@ public sealed class PlantedModelStep : ISourceStep
         IntermediateSize = o.GetInt("intermediate_size"), DegenerateFacts = o.GetInt("degenerate_facts"), AdditiveFacts = o.GetInt("additive_facts"),
         SingleFacts = o.GetInt("single_facts"), MinComponents = o.GetInt("min_components"), MaxComponents = o.GetInt("max_components"),
         MinDepth = o.GetInt("min_depth"), MaxDepth = o.GetInt("max_depth"), Width = o.GetInt("width"), NoiseNeurons = o.GetInt("noise_neurons"),
+        MaxWidth = o.GetInt("max_width"), AnyStartLayer = o.GetBool("any_start_layer"), PromptWords = o.GetInt("prompt_words"), DistinctReads = o.GetBool("distinct_reads"),
         Answers = o.GetInt("answers"),
     };
 
