@@ -73,14 +73,16 @@ public sealed class KnowledgeNeuronsCatalog
     public DegenerateNeuronEstimator FindDegenerateNeurons(DegenerateNeuronStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
-    /// <param name="options">DKN options. For the authors' whole pipeline (no knowledge-neuron cap, their target
-    /// tokens) use the options-class overload with <see cref="DknStageOptions.DknAuthors"/>.</param>
+    /// <param name="options">DKN options that group the knowledge neurons of the attribution stage; null: the recommended
+    /// acquisition (knockout candidates, components from function, strict check). For the authors' whole pipeline (no
+    /// knowledge-neuron cap, their target tokens) use the options-class overload with <see cref="DknStageOptions.DknAuthors"/>.</param>
     /// <param name="method">Fills the unsuffixed DKN columns; null = the first of the options' methods.</param>
     public DegenerateNeuronEstimator FindDegenerateNeurons(string modelPath, DknOptions? options = null, string? folder = null,
         ModelLoadOptions? modelLoad = null, ClusteringMethod? method = null, int maxNeurons = 64, string promptsColumn = FactColumns.Prompts) =>
         FindDegenerateNeurons(new DegenerateNeuronStageOptions
         {
-            ModelPath = modelPath, Dkn = new DknStageOptions { Dkn = options ?? DknOptions.Default, MaxNeurons = maxNeurons },
+            ModelPath = modelPath, Dkn = options is null ? DknStageOptions.Default with { MaxNeurons = maxNeurons }
+                : new DknStageOptions { Dkn = options, MaxNeurons = maxNeurons, Candidates = MlNetDkn.Degeneracy.Acquisition.CandidateSource.KnowledgeNeurons },
             Folder = folder is null ? null : Path.GetFullPath(folder), Load = modelLoad ?? new(), Method = method, PromptsColumn = promptsColumn,
         });
 

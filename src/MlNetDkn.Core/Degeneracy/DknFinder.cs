@@ -59,6 +59,14 @@ public static class DknFinder
         return new FactDknResult(factId, promptText, knowledgeNeurons, graph, probes[0].BaselineProbability(), methods, finite);
     }
 
+    /// <summary>Completion of functional components by joint attribution, where every probe can run it.</summary>
+    static Func<IReadOnlyCollection<Neuron>, IReadOnlyList<Neuron>>? Completion(IReadOnlyList<IAnswerProbe> probes, DknOptions options)
+    {
+        if (!options.Functional.Complete || !probes.All(p => p is PrefixCacheProbe)) return null;
+        var prefix = probes.Cast<PrefixCacheProbe>().ToList();
+        return suppressed => Acquisition.KnockoutAttribution.Strongest(prefix, suppressed, options.Functional.Attribution);
+    }
+
     /// <summary>Functional components may be single neurons (a component one neuron wide is still a component).</summary>
     static FunctionalCheckOptions CheckFor(ClusteringMethod method, FunctionalCheckOptions check) =>
         method == ClusteringMethod.Functional ? check with { SkipSingletons = false } : check;
@@ -73,7 +81,7 @@ public static class DknFinder
         ClusteringMethod.KMeans => baselineGraph is null ? [] : BaselineClustering.KMeans(baselineGraph),
         ClusteringMethod.SrcPairs => SrcPairBaseline.Find(neurons, probes[0]),
         ClusteringMethod.RandomPartition => RandomPartitionBaseline.Partition(neurons),
-        ClusteringMethod.Functional => Acquisition.FunctionalGrouping.Find(neurons, probes, options.Check, options.Functional, vectors),
+        ClusteringMethod.Functional => Acquisition.FunctionalGrouping.Find(neurons, probes, options.Check, options.Functional, vectors, Completion(probes, options)),
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 

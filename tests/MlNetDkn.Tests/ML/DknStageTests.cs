@@ -31,7 +31,7 @@ public class DknStageTests
         {
             var records = StoryFacts.Dataset().Records;
             var facts = new FactAttributionRunner(session, KnOptions, kn).RunAll(records).ToList();
-            var stage = new DknStage(session, new DknStageOptions { Dkn = DknOpts }, dkn);
+            var stage = new DknStage(session, new DknStageOptions { Dkn = DknOpts, Candidates = MlNetDkn.Degeneracy.Acquisition.CandidateSource.KnowledgeNeurons }, dkn);
             expected = records.Zip(facts, (r, f) => stage.Run(r, f.Neurons)).ToList();
         }
 

@@ -66,6 +66,11 @@ public sealed record FunctionalGroupingOptions
     /// <summary>Two candidates of one layer whose read vectors and write vectors both have at least this cosine are
     /// copies of one unit and move together (above 1: never).</summary>
     public double CopyCosine { get; init; } = 0.9;
+    /// <summary>Complete each component with the neurons outside the candidates that it alone needs, found by joint
+    /// attribution with every other candidate shut (needs the prefix-cache probe).</summary>
+    public bool Complete { get; init; } = true;
+    /// <summary>The joint attribution of the completion.</summary>
+    public KnockoutOptions Attribution { get; init; } = KnockoutOptions.Default;
 
     public static FunctionalGroupingOptions Default { get; } = new();
 

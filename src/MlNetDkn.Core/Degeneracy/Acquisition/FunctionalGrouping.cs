@@ -18,8 +18,11 @@ public static class FunctionalGrouping
     /// <param name="candidates">The fact's candidates, highest-ranked first.</param>
     /// <param name="probes">One probe per checked prompt.</param>
     /// <param name="vectors">Neuron read/write vectors for grouping copies into units (null: every neuron its own unit).</param>
+    /// <param name="attribute">Joint attribution with a set suppressed (the neurons it credits), for completing each
+    /// component with the neurons outside the candidates that it needs; null: no completion.</param>
     public static IReadOnlyList<IReadOnlyList<Neuron>> Find(IReadOnlyList<Neuron> candidates, IReadOnlyList<IAnswerProbe> probes,
-        FunctionalCheckOptions check, FunctionalGroupingOptions options, INeuronVectorSource? vectors = null)
+        FunctionalCheckOptions check, FunctionalGroupingOptions options, INeuronVectorSource? vectors = null,
+        Func<IReadOnlyCollection<Neuron>, IReadOnlyList<Neuron>>? attribute = null)
     {
         options.Validate();
         var sufficiency = new Sufficiency(probes, check);
@@ -37,7 +40,39 @@ public static class FunctionalGrouping
             remaining = remaining.Except(component).ToList();
         }
         if (options.Closure && components.Count > 0) Close(units, components, sufficiency);
-        return components.Select(c => (IReadOnlyList<Neuron>)Neurons(c).Order().ToArray()).ToArray();
+        var result = components.Select(c => Neurons(c).ToList()).ToList();
+        if (attribute is not null && result.Count > 1) Complete(candidates, result, sufficiency, attribute);
+        return result.Select(c => (IReadOnlyList<Neuron>)c.Order().ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Each component, carrying the fact alone (every other candidate shut), is attributed once more: a credited neuron
+    /// outside the candidates joins it when the component needs it (shutting it breaks the answer) and no other
+    /// component does (with only that one open, shutting it changes nothing). A chain whose first hop knockout found is
+    /// completed with the hops after it, which the answer never needed while the first hop was shut.
+    /// </summary>
+    static void Complete(IReadOnlyList<Neuron> candidates, List<List<Neuron>> components, Sufficiency sufficiency,
+        Func<IReadOnlyCollection<Neuron>, IReadOnlyList<Neuron>> attribute)
+    {
+        var known = candidates.Concat(components.SelectMany(c => c)).ToHashSet();
+        for (int c = 0; c < components.Count; c++)
+        {
+            var others = known.Where(n => !components[c].Contains(n)).ToArray();
+            var extra = attribute(others).Where(n => !known.Contains(n)).ToList();
+            if (extra.Count == 0) continue;
+            // Needed by this component: with only it open, shutting the neuron breaks the answer.
+            var holdsWithout = sufficiency.Holds(extra.Select(n => (IReadOnlyCollection<Neuron>)others.Append(n).ToArray()).ToList());
+            var joining = new List<Neuron>();
+            for (int i = 0; i < extra.Count; i++)
+            {
+                if (holdsWithout[i]) continue;
+                // Not needed by any other component alone.
+                var alone = components.Where((_, k) => k != c).Select(o => (IReadOnlyCollection<Neuron>)known.Where(n => !o.Contains(n)).Append(extra[i]).ToArray()).ToList();
+                if (sufficiency.Holds(alone).All(h => h)) joining.Add(extra[i]);
+            }
+            components[c].AddRange(joining);
+            known.UnionWith(joining);
+        }
     }
 
     /// <summary>Candidates that are copies of one another: one layer, read and write vectors at cosine ≥ the cut.</summary>

@@ -51,6 +51,15 @@ public static class KnockoutAttribution
         return new(rounds, found, KnockoutStops.RoundLimit);
     }
 
+    /// <summary>One joint attribution over the prompts with <paramref name="suppressed"/> shut: the neurons a knockout
+    /// round would keep (empty when what stays open does not carry the answer).</summary>
+    public static Neuron[] Strongest(IReadOnlyList<PrefixCacheProbe> probes, IReadOnlyCollection<Neuron> suppressed, KnockoutOptions options)
+    {
+        var p0 = probes.Select(p => p.BaselineProbability()).ToArray();
+        var attributions = probes.Select(p => JointIntegratedGradients.Attribute(p, suppressed, options)).ToArray();
+        return Select(attributions, p0, suppressed, options with { MaxCandidates = int.MaxValue });
+    }
+
     /// <summary>The round's neurons: positive mean relative score at least Ratio × the largest, highest first.</summary>
     static Neuron[] Select(IReadOnlyList<JointAttribution> attributions, double[] p0, IReadOnlyCollection<Neuron> found, KnockoutOptions options)
     {
@@ -69,7 +78,7 @@ public static class KnockoutAttribution
         double effect = attributions.Select((a, k) => (a.OpenProbability - a.ShutProbability) / p0[k]).Average();
         if (mean.Count == 0 || effect < options.MinRoundEffect) return [];
         double cut = options.Ratio * mean.Max(x => x.Score);
-        int room = options.MaxCandidates - found.Count;
+        int room = options.MaxCandidates == int.MaxValue ? int.MaxValue : options.MaxCandidates - found.Count;
         return mean.Where(x => x.Score >= cut).OrderByDescending(x => x.Score).ThenBy(x => x.Neuron)
             .Take(Math.Min(options.MaxPerRound, room)).Select(x => x.Neuron).ToArray();
     }

@@ -29,8 +29,6 @@ public sealed class DknFactRow
     public string KnockoutStop { get; init; } = "";
     /// <summary>Smallest relative drop over the prompts after each knockout round, as a JSON array.</summary>
     public string KnockoutDrops { get; init; } = "[]";
-    /// <summary>Seconds of candidates, grouping and check for the fact (NaN when not measured).</summary>
-    public double AcquisitionSeconds { get; init; }
 }
 
 public sealed class DknSummaryRow
@@ -111,7 +109,6 @@ public static class DknTables
         ComponentList = ComponentText(m.Components),
         KnockoutRounds = r.Knockout?.Rounds.Length ?? 0, KnockoutStop = r.Knockout?.StopReason ?? "",
         KnockoutDrops = "[" + string.Join(",", (r.Knockout?.Rounds ?? []).Select(k => k.MinDropAfter.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]",
-        AcquisitionSeconds = r.AcquisitionSeconds,
     })).ToList();
 
     public static List<DknSummaryRow> SummaryRows(DknMetrics metrics, string definition = "") => metrics.Methods.Select(m => new DknSummaryRow
