@@ -47,6 +47,11 @@ public class OverlapAnalysisTests
         var none = OverlapAnalysis.Overlap("relative change > 9", "dkn", Layer0(1, 2, 3), [], 20);
         Assert.True(none.Vacuous);
         Assert.Contains("no neuron", none.Direction);
+        // 19 of 20 changed: tested, but flagged, since no set can be enriched by more than 5 %.
+        var nearly = OverlapAnalysis.Overlap("relative change > 0.01", "dkn", Layer0(1, 2, 3), Layer0([.. Enumerable.Range(0, 19)]), 20);
+        Assert.True(nearly.Vacuous);
+        Assert.StartsWith("vacuous: 95 %", nearly.Direction);
+        Assert.False(double.IsNaN(nearly.PValue));
         // A cut every neuron passes selects the population.
         var change = new[] { new[] { 0.2, 0.3, 0.4 } };
         Assert.Equal(3, OverlapAnalysis.Changed(change, 0.05).Count);

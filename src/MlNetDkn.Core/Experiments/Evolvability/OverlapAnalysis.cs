@@ -70,6 +70,32 @@ public static class OverlapAnalysis
         change.SelectMany((row, l) => row.Select((r, i) => (r, n: new Neuron(l, i)))).OrderByDescending(x => x.r).ThenBy(x => x.n).Take(k).Select(x => x.n).ToList();
 
     public const double Significance = 0.05;
+    /// <summary>A definition under which at least this share of all neurons counts as changed is flagged vacuous.</summary>
+    public const double VacuousShare = 0.95;
+
+    /// <summary>
+    /// Every definition of "changed" against every set: the cut (flagged when vacuous), the top-k with k = each set's
+    /// size (or a fixed k), and the sweep of top shares of the population.
+    /// </summary>
+    public static IEnumerable<OverlapRow> Definitions(double[][] change, IReadOnlyDictionary<string, Neuron[]> sets, double cut, int fixedK,
+        IReadOnlyList<double> shares, int population)
+    {
+        var byCut = Changed(change, cut);
+        foreach (var (set, neurons) in sets)
+            yield return Overlap($"relative change > {cut:G3}", set, neurons, byCut, population);
+        foreach (var (set, neurons) in sets.Where(s => s.Value.Length > 0))
+        {
+            int k = fixedK > 0 ? fixedK : neurons.Length;
+            yield return Overlap(fixedK > 0 ? $"top {k}" : "top k = set size", set, neurons, TopK(change, k), population);
+        }
+        foreach (var share in shares)
+        {
+            int k = Math.Max(1, (int)Math.Round(share * population));
+            var top = TopK(change, k);
+            foreach (var (set, neurons) in sets.Where(s => s.Value.Length > 0))
+                yield return Overlap(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"top {100 * share:0.#} %"), set, neurons, top, population);
+        }
+    }
 
     public static OverlapRow Overlap(string definition, string set, IReadOnlyCollection<Neuron> x, IReadOnlyCollection<Neuron> changed, int population)
     {
@@ -88,6 +114,9 @@ public static class OverlapAnalysis
         double depleted = hypergeometric.CumulativeDistribution(overlap);
         double p = Math.Min(1, 2 * Math.Min(enriched, depleted));
         string direction = p >= Significance ? "as expected" : share > expected ? "enriched" : "depleted";
-        return new(definition, set, x.Count, changed.Count, population, overlap, share, expected, Math.Min(1, enriched), Math.Min(1, depleted), p, direction, false);
+        // Nearly every neuron passing leaves no room to be enriched: the row is kept but flagged.
+        bool vacuous = expected >= VacuousShare;
+        if (vacuous) direction = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"vacuous: {100 * expected:0.#} % of neurons count as changed ({direction})");
+        return new(definition, set, x.Count, changed.Count, population, overlap, share, expected, Math.Min(1, enriched), Math.Min(1, depleted), p, direction, vacuous);
     }
 }
