@@ -91,6 +91,6 @@ static class FineTuneReport
         return $"E2 ({row.Definition}, k = {row.Changed} of {row.Population} neurons): {row.Overlap} of the {row.SetSize} DKN-pool neurons are among the most changed " +
                $"({Pct(row.Share)} % vs {Pct(row.Expected)} % expected by chance): {row.Direction}, two-sided p = {F(row.PValue, "G3")}" +
                (random is null ? "" : $"; a random pool of the same size and layers: {random.Overlap} of {random.SetSize} ({Pct(random.Share)} %, {random.Direction})") +
-               (cut is { Vacuous: true } ? $"; the \"{cut.Definition}\" cut is vacuous here ({cut.Direction})." : ".");
+               (cut is { Vacuous: true } ? $"; the \"{cut.Definition}\" cut is vacuous here ({cut.Changed} of {cut.Population} neurons pass it)." : ".");
     }
 }

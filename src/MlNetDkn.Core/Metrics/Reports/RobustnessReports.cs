@@ -70,7 +70,7 @@ public static class RobustnessReports
         if (thin.Count > 0)
             s.Append($" The authors' outcome filter (keep facts whose P after suppression is below the cut-off) cannot be applied on this model: " +
                      $"it keeps fewer than {FilterMinimumFacts} facts in {thin.Count} of {m.Summary.Count(r => r.Condition != "none")} rows " +
-                     $"(at most {thin.Max(r => Math.Max(r.AuthorsFilteredFactsClean, r.AuthorsFilteredFactsPerturbed))} facts), so its column is not a comparison.");
+                     $"(the most it keeps in any row is {thin.Max(r => Math.Max(r.AuthorsFilteredFactsClean, r.AuthorsFilteredFactsPerturbed))}), so its column is not a comparison.");
         return s.ToString();
     }
 
@@ -93,7 +93,8 @@ public static class RobustnessReports
         foreach (var r in m.Summary)
             s.AppendLine($"| {r.Route} | {r.Kind} | {r.Condition} | {r.Unit} | {r.Queries} ({r.Facts}) | {r.Draws} | {F(100 * r.Accuracy, "0.#")}{Ci(100 * r.AccuracyCiLow, 100 * r.AccuracyCiHigh, "0.#")} | " +
                          $"{F(r.DeltaLogP, "0.###")}{Ci(r.DeltaLogPCiLow, r.DeltaLogPCiHigh, "0.###")} | {F(r.CleanDeltaLogP, "0.###")} | {F(r.UnrelatedDeltaLogP, "0.###")} | {F(r.UnrelatedAccuracyChange, "0.###")} |");
-        s.AppendLine().AppendLine("Paired contrasts (per query, first minus second; positive = the first set's enhancement answers more):").AppendLine();
+        s.AppendLine().AppendLine("Paired contrasts (per query, first minus second; positive = the first set's enhancement answers more; " +
+                                  "an interval [0, 0] means the two sets answer exactly the same queries):").AppendLine();
         s.AppendLine("| route | kind | contrast | what it isolates | queries (facts) | accuracy difference (points) | Δ log P difference |");
         s.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var c in m.Contrasts)
