@@ -28,12 +28,13 @@ static class FactCheckReport
 
     static string Finding(IReadOnlyList<FactCheckMetricsRow> rows)
     {
-        static string A(FactCheckMetricsRow r) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{r.Detector} {100 * r.Accuracy:0.#} % [{100 * r.AccuracyCiLow:0.#}, {100 * r.AccuracyCiHigh:0.#}]");
+        static string P(FactCheckMetricsRow r) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{100 * r.Accuracy:0.#} % [{100 * r.AccuracyCiLow:0.#}, {100 * r.AccuracyCiHigh:0.#}]");
+        static string A(FactCheckMetricsRow r) => $"{r.Detector} {P(r)}";
         var dkn = rows.FirstOrDefault(r => r.Detector == "dkn");
         if (dkn is null || double.IsNaN(dkn.Accuracy)) return "no DKN detector could be scored, so R3 has no DKN finding.";
         var others = rows.Where(r => r.Detector != "dkn" && !double.IsNaN(r.Accuracy)).Select(A);
-        return $"the DKN detector is right on {A(dkn)} of {dkn.AccuracyFacts} test facts; " + string.Join(", ", others) +
+        return $"the DKN detector is right on {P(dkn)} of {dkn.AccuracyFacts} test facts; " + string.Join(", ", others) +
                " (overlapping intervals are not a difference).";
     }
 }
