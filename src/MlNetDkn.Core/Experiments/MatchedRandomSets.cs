@@ -7,19 +7,32 @@ namespace MlNetDkn.Experiments;
 /// Control neuron sets: random sets with the same number of neurons in every layer as a target set (so size and
 /// layer distribution match), drawn without replacement from neurons outside an excluded set (the fact's knowledge
 /// neurons). Each draw has its own seed from (seed, fact, label, draw), so a fact's controls do not depend on the
-/// other facts of a run.
+/// other facts of a run. <see cref="DrawFrom"/> draws inside a given pool instead (a subset of the knowledge neurons).
 /// </summary>
 public static class MatchedRandomSets
 {
     public static IReadOnlyList<Neuron[]> Draw(IReadOnlyCollection<Neuron> target, IReadOnlySet<Neuron> excluded, int width,
+        int draws, int seed, string factId, string label) =>
+        Sample(target, layer => Enumerable.Range(0, width).Where(i => !excluded.Contains(new Neuron(layer, i))).ToArray(),
+            "outside the excluded set", draws, seed, factId, label);
+
+    /// <summary>Sets with the target's count per layer drawn from <paramref name="pool"/>'s neurons of that layer.</summary>
+    public static IReadOnlyList<Neuron[]> DrawFrom(IReadOnlyCollection<Neuron> target, IReadOnlyCollection<Neuron> pool,
+        int draws, int seed, string factId, string label)
+    {
+        var byLayer = pool.Distinct().GroupBy(n => n.Layer).ToDictionary(g => g.Key, g => g.Select(n => n.Index).Order().ToArray());
+        return Sample(target, layer => byLayer.GetValueOrDefault(layer, []), "in the pool", draws, seed, factId, label);
+    }
+
+    static IReadOnlyList<Neuron[]> Sample(IReadOnlyCollection<Neuron> target, Func<int, int[]> candidates, string where,
         int draws, int seed, string factId, string label)
     {
         var perLayer = target.Distinct().GroupBy(n => n.Layer).OrderBy(g => g.Key).Select(g => (Layer: g.Key, Count: g.Count())).ToList();
         foreach (var (layer, count) in perLayer)
         {
-            int free = Enumerable.Range(0, width).Count(i => !excluded.Contains(new Neuron(layer, i)));
+            int free = candidates(layer).Length;
             if (free < count)
-                throw new DknInputException($"fact '{factId}': layer {layer} has {free} neurons outside the excluded set, a matched random set needs {count}");
+                throw new DknInputException($"fact '{factId}': layer {layer} has {free} neurons {where}, a matched random set needs {count}");
         }
         var sets = new List<Neuron[]>(draws);
         for (int d = 0; d < draws; d++)
@@ -30,7 +43,7 @@ public static class MatchedRandomSets
             foreach (var (layer, count) in perLayer)
             {
                 // Partial Fisher–Yates over the layer's free neurons.
-                var pool = Enumerable.Range(0, width).Where(i => !excluded.Contains(new Neuron(layer, i))).ToArray();
+                var pool = candidates(layer).ToArray();
                 for (int k = 0; k < count; k++)
                 {
                     int j = k + rng.RandBelow(pool.Length - k);

@@ -40,12 +40,13 @@ static class FactCheckMetrics
         }));
         var m = ml.BinaryClassification.EvaluateNonCalibrated(view, "Label", "Score", "PredictedLabel");
         int tp = statements.Count(s => s.Label && rule.JudgesTrue(s.Score)), fp = statements.Count(s => !s.Label && rule.JudgesTrue(s.Score)), fn = statements.Count(s => s.Label && !rule.JudgesTrue(s.Score));
-        int correct = statements.Count(s => rule.JudgesTrue(s.Score) == s.Label);
-        var accuracy = Proportion.Of(correct, covered);
+        // The interval over facts: a fact's two statements are averaged before it counts once.
+        var accuracy = UnitShare.Of("fact", test.Select(r => (IReadOnlyCollection<bool>)new[] { (true, r.True!.Scores[detector]), (false, r.False!.Scores[detector]) }
+            .Where(s => !double.IsNaN(s.Item2)).Select(s => rule.JudgesTrue(s.Item2) == s.Item1).ToArray()));
         double p = tp + fp == 0 ? double.NaN : (double)tp / (tp + fp), rcl = tp + fn == 0 ? double.NaN : (double)tp / (tp + fn);
         return row with
         {
-            Auc = m.AreaUnderRocCurve, Auprc = m.AreaUnderPrecisionRecallCurve, Accuracy = m.Accuracy, AccuracyCiLow = accuracy.CiLow, AccuracyCiHigh = accuracy.CiHigh,
+            Auc = m.AreaUnderRocCurve, Auprc = m.AreaUnderPrecisionRecallCurve, Accuracy = m.Accuracy, AccuracyFacts = accuracy.Units, AccuracyCiLow = accuracy.CiLow, AccuracyCiHigh = accuracy.CiHigh,
             Precision = m.PositivePrecision, Recall = m.PositiveRecall, F1 = m.F1Score,
             AuthorsPrecision = p, AuthorsRecall = rcl, AuthorsF1 = double.IsNaN(p) || double.IsNaN(rcl) || p + rcl == 0 ? double.NaN : 2 * p * rcl / (p + rcl),
         };

@@ -11,6 +11,10 @@ public sealed record FactCheckMetricsRow
     public int Statements { get; init; }
     /// <summary>Statements with a score (a relation without a neuron set gives none).</summary>
     public int Scored { get; init; }
+    /// <summary>The unit of the accuracy interval: the fact, its true and false statement averaged first (they share a
+    /// subject and prompt, so they are not independent trials); AccuracyFacts is the interval's denominator.</summary>
+    public string Unit { get; init; } = "fact";
+    public int AccuracyFacts { get; init; }
     public double Auc { get; init; } = double.NaN;
     public double Auprc { get; init; } = double.NaN;
     public double Accuracy { get; init; } = double.NaN;

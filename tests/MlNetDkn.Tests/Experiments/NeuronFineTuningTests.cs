@@ -89,7 +89,7 @@ public class NeuronFineTuningTests
         var row = OverlapAnalysis.Overlap("cut", "dkn", x, changed, 10);
         Assert.Equal((2, 0.5, 0.3), (row.Overlap, row.Share, row.Expected));
         // P(K ≥ 2) for K ~ Hypergeometric(N=10, K=3, n=4) = [C(3,2)C(7,2) + C(3,3)C(7,1)] / C(10,4) = (63 + 7) / 210.
-        Assert.Equal(70.0 / 210.0, row.PValue, 12);
+        Assert.Equal(70.0 / 210.0, row.PEnriched, 12);
         // Relative change: a neuron whose input row doubles and whose output column stays.
         var change = new[] { new[] { 0.0, 0.2, 0.01 } };
         Assert.Equal([new Neuron(0, 1)], OverlapAnalysis.Changed(change, 0.05));

@@ -10,8 +10,12 @@ namespace MlNetDkn.Experiments.Evolvability;
 /// <summary>An old fact as the experiment reads it: the fact and its DKN and knowledge neurons.</summary>
 public sealed record OldFact(FactRecord Fact, IReadOnlyCollection<Neuron> Dkn, IReadOnlyCollection<Neuron> KnowledgeNeurons);
 
-/// <summary>Accuracy (greedy on the gold tokens) and mean answer probability on one query set.</summary>
-public sealed record QueryScore(int Queries, double Accuracy, double MeanProbability);
+/// <summary>Accuracy (greedy on the gold tokens) and mean answer probability on one query set, and per fact (the unit
+/// of analysis) the share of its prompts answered, in the set's fact order.</summary>
+public sealed record QueryScore(int Queries, double Accuracy, double MeanProbability)
+{
+    public double[] PerFact { get; init; } = [];
+}
 
 /// <summary>One fine-tune: variant, learning rate, seed, what could move, and the query sets after it.</summary>
 public sealed record FineTuneRun
@@ -24,6 +28,8 @@ public sealed record FineTuneRun
     public required int OptimizerSteps { get; init; }
     public required double FinalLoss { get; init; }
     public required QueryScore Validation { get; init; }
+    /// <summary>Unrelated old facts kept apart from Q_old: the retention part of the learning-rate criterion.</summary>
+    public required QueryScore ValidationRetention { get; init; }
     public required QueryScore New { get; init; }
     public required QueryScore Paraphrases { get; init; }
     public required QueryScore Retention { get; init; }
@@ -39,8 +45,12 @@ public sealed record EvolvabilityResult
     public required QueryScore BaselineNew { get; init; }
     public required QueryScore BaselineParaphrases { get; init; }
     public required QueryScore BaselineRetention { get; init; }
-    /// <summary>Per variant, the learning rate chosen on the validation prompts.</summary>
+    /// <summary>Per variant, the learning rate chosen on the held-out criterion (<see cref="LearningRateChoice"/>).</summary>
     public required Dictionary<string, double> ChosenLearningRates { get; init; }
+    /// <summary>Fact ids of each query set (Q_new, Q_au, Q_old, ...), in the order of <see cref="QueryScore.PerFact"/>.</summary>
+    public required Dictionary<string, string[]> QueryFacts { get; init; }
+    /// <summary>What is smaller than asked, and why.</summary>
+    public required string[] Notes { get; init; }
     public required FineTuneRun[] Runs { get; init; }
     public required OverlapRow[] Overlap { get; init; }
     /// <summary>Variants that could not run, and why (e.g. no DKN among the updated facts); "random-pool" notes how
@@ -50,11 +60,11 @@ public sealed record EvolvabilityResult
 
 /// <summary>
 /// E1 and E2, written once for the C# API, the ML.NET estimator, the `dkn evolvability` verb and the pipeline step.
-/// The updated facts' old versions give the neuron pools (their DKNs, their knowledge neurons, a random pool matched
-/// to the DKN pool in size and layers). Query sets are fixed before training: the new facts' training prompts but
-/// one (trained on and scored, Q_new), that one (validation: chooses the learning rate per variant), their held-out
-/// paraphrases (Q_au) and unrelated old facts (Q_old, retention). Every variant is fine-tuned from a fresh copy of
-/// the model at each learning rate (first seed), then at the chosen rate with every seed. Each run is stored as it
+/// The updated facts' old versions give the neuron pools (their DKNs, their knowledge neurons, random pools matched
+/// in size and layers to each, and a subset of the knowledge neurons with the DKN pool's size and layers). Query sets
+/// are fixed before training (<see cref="EvolvabilityQueries"/>). Every variant is fine-tuned from a fresh copy of the
+/// model at each learning rate (first seed), the rate is chosen on held-out new-fact and retention accuracy
+/// (<see cref="LearningRateChoice"/>), then every seed runs at it. Each run is stored as it
 /// finishes, so a killed run resumes; the chosen first-seed models are saved as Hugging Face folders. E2 compares
 /// the full fine-tune's per-neuron weight change with the pools.
 /// </summary>
@@ -77,13 +87,7 @@ public sealed class EvolvabilityExperiment(string modelPath, ModelLoadOptions lo
             throw new DknInputException($"evolvability: new fact '{updated.First(u => u.Prompts.Count < 2).FactId}' needs at least two prompts (one is held out to choose the learning rate)");
 
         (long[], long[]) Encode(string prompt, string answer) => (PromptEncoding.Prompt(tokenizer, prompt), PromptEncoding.Answer(tokenizer, answer, options.Answer));
-        var train = updated.SelectMany(u => u.Prompts.Take(u.Prompts.Count - 1).Select(p => Encode(p, u.Answer))).ToList();
-        var validation = updated.Select(u => Encode(u.Prompts[^1], u.Answer)).ToList();
-        var paraphrases = updated.SelectMany(u => u.HeldoutPrompts.Select(p => Encode(p, u.Answer))).ToList();
-        var subjects = updated.Select(u => u.Subject).ToHashSet(StringComparer.Ordinal);
-        var retention = oldFacts.Where(f => !subjects.Contains(f.Fact.Subject) && f.Fact.Prompts.Count > 0)
-            .OrderBy(f => ContentHashing.Sha256OfText($"{options.Seed}\u001f{f.Fact.FactId}"), StringComparer.Ordinal)
-            .Take(options.RetentionFacts).Select(f => Encode(f.Fact.Prompts[0], f.Fact.Answer)).ToList();
+        var queries = EvolvabilityQueries.Build(updated, oldFacts, options, Encode);
 
         var olds = updated.Select(u => byId[FactUpdates.OldId(u.FactId)]).ToList();
         var dknPool = Pool(olds.SelectMany(o => o.Dkn));
@@ -103,13 +107,18 @@ public sealed class EvolvabilityExperiment(string modelPath, ModelLoadOptions lo
         var pools = new Dictionary<string, Neuron[]> { ["dkn"] = dknPool, ["kn"] = knPool, ["random"] = randomPool };
         var skipped = new Dictionary<string, string>();
         if (randomNote is not null) skipped["random-pool"] = randomNote;
+        pools["random-kn"] = ControlPool(knPool, dknPool.Concat(knPool).ToHashSet(), width, "random-kn", skipped);
+        // A subset of the knowledge-neuron pool (with the DKN pool) of the DKN pool's size and layers.
+        pools["kn-subset"] = dknPool.Length == 0 ? [] : MatchedRandomSets.DrawFrom(dknPool, [.. knPool.Union(dknPool)], 1, options.Seed, "evolvability", "kn-subset")[0];
 
-        QueryScore Score(CausalLm model, IReadOnlyList<(long[], long[])> items)
+        QueryScore Score(CausalLm model, QuerySet set)
         {
-            if (items.Count == 0) return new QueryScore(0, double.NaN, double.NaN);
-            var s = PromptBatchProbe.Score(model, items);
-            return new QueryScore(items.Count, s.Average(x => x.Greedy ? 1.0 : 0.0), s.Average(x => x.Probability));
+            if (set.Items.Count == 0) return new QueryScore(0, double.NaN, double.NaN);
+            var s = PromptBatchProbe.Score(model, set.Items);
+            var perFact = set.FactIds.Select((_, f) => Enumerable.Range(0, s.Length).Where(i => set.Fact[i] == f).Average(i => s[i].Greedy ? 1.0 : 0.0)).ToArray();
+            return new QueryScore(set.Items.Count, s.Average(x => x.Greedy ? 1.0 : 0.0), s.Average(x => x.Probability)) { PerFact = perFact };
         }
+        var (train, validation, paraphrases, retention) = (queries.Train, queries.Validation, queries.Paraphrases, queries.Retention);
         var baselineNew = Score(baseSession.Model, train);
         var baselineParaphrases = Score(baseSession.Model, paraphrases);
         var baselineRetention = Score(baseSession.Model, retention);
@@ -131,7 +140,7 @@ public sealed class EvolvabilityExperiment(string modelPath, ModelLoadOptions lo
                 if (store.TryGet(key, out var found) && (!save || found.ModelFolder is not null && File.Exists(Path.Combine(found.ModelFolder, HuggingFaceFolder.SingleFile)))) return found;
                 progress?.Report($"fine-tuning {name} at learning rate {lr:G3}, seed {seed}");
                 using var copy = ModelLoader.Load(modelPath, load);
-                var result = NeuronFineTuning.Train(copy.Model, train, neurons, new FineTuneOptions
+                var result = NeuronFineTuning.Train(copy.Model, train.Items, neurons, new FineTuneOptions
                 {
                     LearningRate = lr, Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = seed,
                     AuthorsLeaky = options.AuthorsLeaky && neurons is not null, AuthorsDoubleStep = options.AuthorsDoubleStep,
@@ -141,7 +150,8 @@ public sealed class EvolvabilityExperiment(string modelPath, ModelLoadOptions lo
                 {
                     Key = key, Variant = name, LearningRate = lr, Seed = seed, TrainableParameters = result.TrainableParameters,
                     OptimizerSteps = result.OptimizerSteps, FinalLoss = result.EpochLosses[^1],
-                    Validation = Score(copy.Model, validation), New = Score(copy.Model, train), Paraphrases = Score(copy.Model, paraphrases),
+                    Validation = Score(copy.Model, validation), ValidationRetention = Score(copy.Model, queries.RetentionValidation),
+                    New = Score(copy.Model, train), Paraphrases = Score(copy.Model, paraphrases),
                     Retention = Score(copy.Model, retention), ModelFolder = save ? modelFolder : null,
                 };
                 store.Add(run);
@@ -149,8 +159,8 @@ public sealed class EvolvabilityExperiment(string modelPath, ModelLoadOptions lo
             }
             var grid = variant == FineTuneVariant.All ? options.AllLearningRates : options.LearningRates;
             var trials = grid.Select(lr => RunOne(lr, options.Seeds[0], save: false)).ToList();
-            // The best validation accuracy, then probability; ties go to the smaller rate.
-            var best = trials.OrderByDescending(t => t.Validation.Accuracy).ThenByDescending(t => t.Validation.MeanProbability).ThenBy(t => t.LearningRate).First();
+            var best = trials.Single(t => t.LearningRate == LearningRateChoice.Choose(
+                trials.Select(t => new LearningRateTrial(t.LearningRate, t.Validation.Accuracy, t.ValidationRetention.Accuracy)).ToList(), options.RetentionWeight).LearningRate);
             chosen[name] = best.LearningRate;
             runs.AddRange(trials.Where(t => t.LearningRate != best.LearningRate));
             foreach (var (seed, i) in options.Seeds.Select((s, i) => (s, i)))
@@ -164,16 +174,27 @@ public sealed class EvolvabilityExperiment(string modelPath, ModelLoadOptions lo
             using var tuned = ModelLoader.Load(full.ModelFolder!, load);
             var change = OverlapAnalysis.RelativeChange(baseSession.Model, tuned.Model, options.AuthorsChangeFormula);
             int population = baseSession.Config.NumLayers * width;
-            int k = options.TopK > 0 ? options.TopK : Math.Max(1, dknPool.Length);
-            foreach (var (definition, changed) in new[] { ($"relative change > {options.ChangedCut:G3}", OverlapAnalysis.Changed(change, options.ChangedCut)), ($"top {k}", OverlapAnalysis.TopK(change, k)) })
-                foreach (var (set, neurons) in pools)
-                    overlap.Add(OverlapAnalysis.Overlap(definition, set, neurons, changed, population));
+            overlap.AddRange(OverlapAnalysis.Definitions(change, pools, options.ChangedCut, options.TopK, options.TopKShares, population));
         }
         return new EvolvabilityResult
         {
             UpdatedFacts = updated.Count, Pools = pools, BaselineNew = baselineNew, BaselineParaphrases = baselineParaphrases, BaselineRetention = baselineRetention,
-            ChosenLearningRates = chosen, Runs = [.. runs], Overlap = [.. overlap], Skipped = skipped,
+            ChosenLearningRates = chosen, Runs = [.. runs], Overlap = [.. overlap], Skipped = skipped, Notes = [.. queries.Notes],
+            QueryFacts = new[] { train, validation, paraphrases, queries.RetentionValidation, retention }.ToDictionary(q => q.Name, q => q.FactIds.ToArray()),
         };
+    }
+
+    /// <summary>A random pool matched to <paramref name="target"/> in size and layers, outside <paramref name="excluded"/> if
+    /// the layers have room, else anywhere (said in <paramref name="skipped"/>).</summary>
+    Neuron[] ControlPool(Neuron[] target, HashSet<Neuron> excluded, int width, string name, Dictionary<string, string> skipped)
+    {
+        if (target.Length == 0) return [];
+        try { return MatchedRandomSets.Draw(target, excluded, width, 1, options.Seed, "evolvability", name)[0]; }
+        catch (DknInputException)
+        {
+            skipped[name + "-pool"] = "drawn from every neuron (the compared pools fill its layers)";
+            return MatchedRandomSets.Draw(target, new HashSet<Neuron>(), width, 1, options.Seed, "evolvability", name)[0];
+        }
     }
 
     /// <summary>Neurons whose count over the occurrences exceeds PoolShare · max count.</summary>

@@ -4,10 +4,21 @@ using static TorchSharp.torch;
 
 namespace MlNetDkn.Experiments.Evolvability;
 
-/// <summary>One neuron set against the changed neurons: |X ∩ ΔN| / |X| and its hypergeometric null.</summary>
+/// <summary>
+/// One neuron set against the changed neurons: |X ∩ ΔN| / |X| against the hypergeometric null (|X| neurons drawn
+/// without replacement from the population, of which |ΔN| changed). The unit is the neuron; the denominator is SetSize.
+/// </summary>
 /// <param name="Expected">|ΔN| / N: the overlap share of a set drawn uniformly at random.</param>
-/// <param name="PValue">P(overlap ≥ observed) when |X| neurons are drawn without replacement from N of which |ΔN| changed.</param>
-public sealed record OverlapRow(string Definition, string Set, int SetSize, int Changed, int Population, int Overlap, double Share, double Expected, double PValue);
+/// <param name="PEnriched">P(overlap ≥ observed) under the null.</param>
+/// <param name="PDepleted">P(overlap ≤ observed) under the null.</param>
+/// <param name="PValue">Two-sided: min(1, 2·min(PEnriched, PDepleted)); NaN when the definition is vacuous.</param>
+/// <param name="Direction">"enriched" or "depleted" (two-sided p &lt; 0.05), "as expected", or why the comparison is vacuous.</param>
+/// <param name="Vacuous">Every neuron (or none) counts as changed: any set overlaps exactly as expected and nothing can be learnt.</param>
+public sealed record OverlapRow(string Definition, string Set, int SetSize, int Changed, int Population, int Overlap, double Share, double Expected,
+    double PEnriched, double PDepleted, double PValue, string Direction, bool Vacuous)
+{
+    public string Unit => "neuron";
+}
 
 /// <summary>
 /// E2: how much each neuron's weights moved in a fine-tune (the relative change of its input weights, bias and
@@ -58,14 +69,54 @@ public static class OverlapAnalysis
     public static IReadOnlyList<Neuron> TopK(double[][] change, int k) =>
         change.SelectMany((row, l) => row.Select((r, i) => (r, n: new Neuron(l, i)))).OrderByDescending(x => x.r).ThenBy(x => x.n).Take(k).Select(x => x.n).ToList();
 
+    public const double Significance = 0.05;
+    /// <summary>A definition under which at least this share of all neurons counts as changed is flagged vacuous.</summary>
+    public const double VacuousShare = 0.95;
+
+    /// <summary>
+    /// Every definition of "changed" against every set: the cut (flagged when vacuous), the top-k with k = each set's
+    /// size (or a fixed k), and the sweep of top shares of the population.
+    /// </summary>
+    public static IEnumerable<OverlapRow> Definitions(double[][] change, IReadOnlyDictionary<string, Neuron[]> sets, double cut, int fixedK,
+        IReadOnlyList<double> shares, int population)
+    {
+        var byCut = Changed(change, cut);
+        foreach (var (set, neurons) in sets)
+            yield return Overlap($"relative change > {cut:G3}", set, neurons, byCut, population);
+        foreach (var (set, neurons) in sets.Where(s => s.Value.Length > 0))
+        {
+            int k = fixedK > 0 ? fixedK : neurons.Length;
+            yield return Overlap(fixedK > 0 ? $"top {k}" : "top k = set size", set, neurons, TopK(change, k), population);
+        }
+        foreach (var share in shares)
+        {
+            int k = Math.Max(1, (int)Math.Round(share * population));
+            var top = TopK(change, k);
+            foreach (var (set, neurons) in sets.Where(s => s.Value.Length > 0))
+                yield return Overlap(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"top {100 * share:0.#} %"), set, neurons, top, population);
+        }
+    }
+
     public static OverlapRow Overlap(string definition, string set, IReadOnlyCollection<Neuron> x, IReadOnlyCollection<Neuron> changed, int population)
     {
         var changedSet = changed.ToHashSet();
         int overlap = x.Count(changedSet.Contains);
         double share = x.Count == 0 ? double.NaN : (double)overlap / x.Count;
         double expected = population == 0 ? double.NaN : (double)changed.Count / population;
-        double p = x.Count == 0 ? double.NaN : overlap == 0 ? 1.0
-            : 1 - new Hypergeometric(population, changed.Count, x.Count).CumulativeDistribution(overlap - 1);
-        return new OverlapRow(definition, set, x.Count, changed.Count, population, overlap, share, expected, p);
+        // A definition every neuron passes (or none does) makes every set overlap as expected: say so, test nothing.
+        if (changed.Count >= population || changed.Count == 0)
+            return new(definition, set, x.Count, changed.Count, population, overlap, share, expected, double.NaN, double.NaN, double.NaN,
+                changed.Count == 0 ? "vacuous: no neuron counts as changed" : "vacuous: every neuron counts as changed", true);
+        if (x.Count == 0)
+            return new(definition, set, 0, changed.Count, population, 0, double.NaN, expected, double.NaN, double.NaN, double.NaN, "empty set", false);
+        var hypergeometric = new Hypergeometric(population, changed.Count, x.Count);
+        double enriched = overlap == 0 ? 1.0 : 1 - hypergeometric.CumulativeDistribution(overlap - 1);
+        double depleted = hypergeometric.CumulativeDistribution(overlap);
+        double p = Math.Min(1, 2 * Math.Min(enriched, depleted));
+        string direction = p >= Significance ? "as expected" : share > expected ? "enriched" : "depleted";
+        // Nearly every neuron passing leaves no room to be enriched: the row is kept but flagged.
+        bool vacuous = expected >= VacuousShare;
+        if (vacuous) direction = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"vacuous: {100 * expected:0.#} % of neurons count as changed ({direction})");
+        return new(definition, set, x.Count, changed.Count, population, overlap, share, expected, Math.Min(1, enriched), Math.Min(1, depleted), p, direction, vacuous);
     }
 }

@@ -26,17 +26,24 @@ public sealed record EnhancementUnitRow
     public double UnrelatedAccuracyChange { get; init; }
 }
 
-/// <summary>R2 over the failed perturbed queries of one route, kind and condition.</summary>
+/// <summary>
+/// R2 over the failed perturbed queries of one route, kind and condition. The unit is the query: a random control's
+/// draws are averaged per query first, so Queries is the denominator of the accuracy and of its Wilson interval
+/// (Observations = queries × draws is shown, never used as the trial count).
+/// </summary>
 public sealed record EnhancementSummaryRow
 {
     public required string Route { get; init; }
     public required string Kind { get; init; }
     public required string Condition { get; init; }
+    public string Unit { get; init; } = "query";
     public int Queries { get; init; }
     public int Facts { get; init; }
-    /// <summary>Answered queries after the intervention (for random controls: summed over draws, of Queries·Draws).</summary>
+    /// <summary>Draws per query (1 for a fixed set).</summary>
+    public int Draws { get; init; }
+    public int Observations { get; init; }
+    /// <summary>Σ over queries of the share of draws that answer (a whole count for a fixed set).</summary>
     public double Correct { get; init; }
-    public int Trials { get; init; }
     public double Accuracy { get; init; }
     public double AccuracyCiLow { get; init; }
     public double AccuracyCiHigh { get; init; }
@@ -51,8 +58,30 @@ public sealed record EnhancementSummaryRow
     public double UnrelatedAccuracyChange { get; init; }
 }
 
+/// <summary>
+/// A paired R2 contrast: per query, the first condition's accuracy (share of draws) minus the second's, averaged over
+/// the queries both have; the 95 % interval resamples facts (a fact's queries move together).
+/// </summary>
+public sealed record EnhancementContrastRow
+{
+    public required string Route { get; init; }
+    public required string Kind { get; init; }
+    public required string Contrast { get; init; }
+    public string Meaning { get; init; } = "";
+    public string Unit { get; init; } = "query (paired), resampled by fact";
+    public int Queries { get; init; }
+    public int Facts { get; init; }
+    public double AccuracyDifference { get; init; }
+    public double CiLow { get; init; }
+    public double CiHigh { get; init; }
+    public double DeltaLogPDifference { get; init; }
+    public double DeltaLogPCiLow { get; init; }
+    public double DeltaLogPCiHigh { get; init; }
+}
+
 /// <summary>R2's metrics from the stored records: which facts were selected, per-query rows and summaries.</summary>
-public sealed record EnhancementMetrics(int FactsSeen, int FactsSelected, IReadOnlyList<EnhancementUnitRow> Units, IReadOnlyList<EnhancementSummaryRow> Summary)
+public sealed record EnhancementMetrics(int FactsSeen, int FactsSelected, IReadOnlyList<EnhancementUnitRow> Units, IReadOnlyList<EnhancementSummaryRow> Summary,
+    IReadOnlyList<EnhancementContrastRow> Contrasts)
 {
     public static EnhancementMetrics Compute(IReadOnlyList<PerturbedQueryRecord> records, int seed)
     {
@@ -60,9 +89,32 @@ public sealed record EnhancementMetrics(int FactsSeen, int FactsSelected, IReadO
         var summary = units.GroupBy(u => (u.Route, u.Kind, u.Condition))
             .Concat(units.GroupBy(u => (u.Route, Kind: SuppressionMetrics.AllKinds, u.Condition)))
             .OrderBy(g => g.Key.Route, StringComparer.Ordinal).ThenBy(g => g.Key.Kind == SuppressionMetrics.AllKinds ? 1 : 0)
-            .ThenBy(g => g.Key.Kind, StringComparer.Ordinal).ThenBy(g => g.Key.Condition, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Kind, StringComparer.Ordinal).ThenBy(g => SuppressionMetrics.ConditionOrder(g.Key.Condition))
             .Select(g => Summarise(g.Key, g.ToList(), seed)).ToList();
-        return new EnhancementMetrics(records.Count, records.Count(r => r.Scores.Any(s => s.Condition != "none")), units, summary);
+        return new EnhancementMetrics(records.Count, records.Count(r => r.Scores.Any(s => s.Condition != "none")), units, summary, ContrastRows(units, seed));
+    }
+
+    static List<EnhancementContrastRow> ContrastRows(IReadOnlyList<EnhancementUnitRow> units, int seed)
+    {
+        var rows = new List<EnhancementContrastRow>();
+        var groups = units.GroupBy(u => (u.Route, u.Kind)).Concat(units.GroupBy(u => (u.Route, Kind: SuppressionMetrics.AllKinds)))
+            .OrderBy(g => g.Key.Route, StringComparer.Ordinal).ThenBy(g => g.Key.Kind == SuppressionMetrics.AllKinds ? 1 : 0).ThenBy(g => g.Key.Kind, StringComparer.Ordinal);
+        foreach (var group in groups)
+            foreach (var (a, b, meaning) in SuppressionMetrics.ContrastPairs.Append(("dkn", "none", "DKN ×2 vs the unmodified model")))
+            {
+                var left = group.Where(u => u.Condition == a).ToDictionary(u => (u.FactId, u.Perturbation));
+                var pairs = group.Where(u => u.Condition == b && left.ContainsKey((u.FactId, u.Perturbation))).Select(u => (A: left[(u.FactId, u.Perturbation)], B: u)).ToList();
+                if (pairs.Count == 0) continue;
+                var accuracy = ClusterBootstrap.Mean(pairs.Select(p => (p.A.FactId, p.A.Correct - p.B.Correct)), seed);
+                var logp = ClusterBootstrap.Mean(pairs.Select(p => (p.A.FactId, p.A.DeltaLogP - p.B.DeltaLogP)), seed);
+                rows.Add(new EnhancementContrastRow
+                {
+                    Route = group.Key.Route, Kind = group.Key.Kind, Contrast = $"{a} - {b}", Meaning = meaning, Queries = pairs.Count, Facts = accuracy.Count,
+                    AccuracyDifference = accuracy.Mean, CiLow = accuracy.CiLow, CiHigh = accuracy.CiHigh,
+                    DeltaLogPDifference = logp.Mean, DeltaLogPCiLow = logp.CiLow, DeltaLogPCiHigh = logp.CiHigh,
+                });
+            }
+        return rows;
     }
 
     public static IEnumerable<EnhancementUnitRow> UnitRows(PerturbedQueryRecord r)
@@ -101,16 +153,15 @@ public sealed record EnhancementMetrics(int FactsSeen, int FactsSelected, IReadO
 
     static EnhancementSummaryRow Summarise((string Route, string Kind, string Condition) key, List<EnhancementUnitRow> units, int seed)
     {
-        int draws = units.Max(u => u.Draws);
-        double correct = units.Sum(u => u.Correct * u.Draws);
-        int trials = units.Sum(u => u.Draws);
-        var share = Proportion.Of((int)Math.Round(correct), trials);
+        // Draws are averaged per query (u.Correct) before the interval: the query is the trial, not the draw.
+        var share = UnitShare.OfMeans("query", units.Select(u => u.Correct), units.Sum(u => u.Draws));
         var delta = MeanEstimate.Of(units.Select(u => u.DeltaLogP), seed);
         var unrelated = MeanEstimate.Of(units.Select(u => u.UnrelatedDeltaLogP), seed);
         return new EnhancementSummaryRow
         {
-            Route = key.Route, Kind = key.Kind, Condition = key.Condition, Queries = units.Count, Facts = units.Select(u => u.FactId).Distinct().Count(),
-            Correct = correct, Trials = trials, Accuracy = trials == 0 ? double.NaN : correct / trials, AccuracyCiLow = share.CiLow, AccuracyCiHigh = share.CiHigh,
+            Route = key.Route, Kind = key.Kind, Condition = key.Condition, Unit = share.Unit, Queries = units.Count, Facts = units.Select(u => u.FactId).Distinct().Count(),
+            Draws = units.Max(u => u.Draws), Observations = share.Observations,
+            Correct = share.Successes, Accuracy = share.Share, AccuracyCiLow = share.CiLow, AccuracyCiHigh = share.CiHigh,
             DeltaLogP = delta.Mean, DeltaLogPCiLow = delta.CiLow, DeltaLogPCiHigh = delta.CiHigh,
             CleanDeltaLogP = units.Average(u => u.CleanDeltaLogP), CleanAccuracy = units.Average(u => u.CleanCorrect),
             UnrelatedDeltaLogP = unrelated.Mean, UnrelatedDeltaLogPCiLow = unrelated.CiLow, UnrelatedDeltaLogPCiHigh = unrelated.CiHigh,

@@ -23,7 +23,8 @@ public sealed record PerturbedQueryOptions
     public IReadOnlyList<NeuronCondition> Conditions { get; init; } =
     [
         NeuronCondition.None, NeuronCondition.Dkn, NeuronCondition.KnowledgeNeurons, NeuronCondition.KnowledgeNeuronsMinusDkn,
-        NeuronCondition.RandomMatchedDkn, NeuronCondition.RandomMatchedKnowledgeNeurons,
+        NeuronCondition.RandomMatchedDkn, NeuronCondition.RandomMatchedKnowledgeNeurons, NeuronCondition.RandomMatchedKnowledgeNeuronsMinusDkn,
+        NeuronCondition.KnowledgeNeuronSubset,
     ];
     /// <summary>Draws of every random control set per fact.</summary>
     public int RandomDraws { get; init; } = 10;
@@ -49,7 +50,8 @@ public sealed record PerturbedQueryOptions
     {
         if (Conditions.Count == 0) throw new DknInputException("no neuron conditions given");
         if (!Conditions.Contains(NeuronCondition.None)) throw new DknInputException("the conditions must include 'none' (the unmodified model every change is measured from)");
-        if (RandomDraws < 1 && Conditions.Any(c => c is NeuronCondition.RandomMatchedDkn or NeuronCondition.RandomMatchedKnowledgeNeurons))
+        if (RandomDraws < 1 && Conditions.Any(c => c is NeuronCondition.RandomMatchedDkn or NeuronCondition.RandomMatchedKnowledgeNeurons
+                or NeuronCondition.RandomMatchedKnowledgeNeuronsMinusDkn or NeuronCondition.KnowledgeNeuronSubset))
             throw new DknInputException($"random draws must be at least 1 when a random control is run (got {RandomDraws})");
         if (Routes.Count == 0) throw new DknInputException("no intervention routes given (activations, weights)");
         if (GeneratedTokens < 1) throw new DknInputException($"generated tokens must be at least 1 (got {GeneratedTokens})");

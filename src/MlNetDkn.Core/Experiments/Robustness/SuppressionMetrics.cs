@@ -30,6 +30,9 @@ public sealed record SuppressionSummaryRow
     public required string Route { get; init; }
     public required string Kind { get; init; }
     public required string Condition { get; init; }
+    /// <summary>The unit of analysis behind every interval of the row: the fact (its perturbations and random draws
+    /// averaged first); Facts is the denominator.</summary>
+    public string Unit { get; init; } = "fact";
     public int Facts { get; init; }
     public double PClean { get; init; }
     public double PPerturbed { get; init; }
@@ -54,12 +57,16 @@ public sealed record SuppressionSummaryRow
     public int AuthorsFilteredFactsPerturbed { get; init; }
 }
 
-/// <summary>A paired contrast over facts: the first condition's interaction minus the second's, per fact.</summary>
+/// <summary>A paired contrast over facts: the first condition's interaction minus the second's, per fact (negative:
+/// the first condition lowers P on the perturbed query more than its control does).</summary>
 public sealed record ConditionContrastRow
 {
     public required string Route { get; init; }
     public required string Kind { get; init; }
     public required string Contrast { get; init; }
+    /// <summary>What the control isolates.</summary>
+    public string Meaning { get; init; } = "";
+    public string Unit { get; init; } = "fact";
     public int Facts { get; init; }
     public double MeanDifferenceLogP { get; init; }
     public double CiLow { get; init; }
@@ -74,7 +81,16 @@ public sealed record ConditionContrastRow
 public sealed record SuppressionMetrics(IReadOnlyList<SuppressionFactRow> Facts, IReadOnlyList<SuppressionSummaryRow> Summary, IReadOnlyList<ConditionContrastRow> Contrasts)
 {
     public const string AllKinds = "all";
-    public static readonly (string A, string B)[] ContrastPairs = [("dkn", "random-dkn"), ("kn", "random-kn"), ("dkn", "kn-minus-dkn")];
+    /// <summary>Each compared set against the control matched to it, and the DKN against an equally large part of the
+    /// knowledge neurons (what the DKN adds beyond its size) and against the rest of the knowledge neurons.</summary>
+    public static readonly (string A, string B, string Meaning)[] ContrastPairs =
+    [
+        ("dkn", "random-dkn", "DKN vs random neurons of its size and layers"),
+        ("kn", "random-kn", "knowledge neurons vs random neurons of their size and layers"),
+        ("kn-minus-dkn", "random-kn-minus-dkn", "knowledge neurons outside the DKN vs random neurons of their size and layers"),
+        ("dkn", "kn-subset", "DKN vs random knowledge-neuron subsets of the DKN's size and layers"),
+        ("dkn", "kn-minus-dkn", "DKN vs the knowledge neurons outside it (sizes differ)"),
+    ];
 
     public static SuppressionMetrics Compute(IReadOnlyList<PerturbedQueryRecord> records, int seed, double valueCutoff = 1e-5, double weightCutoff = 1e-6)
     {
@@ -84,7 +100,7 @@ public sealed record SuppressionMetrics(IReadOnlyList<SuppressionFactRow> Facts,
             .Select(g => Summarise(g.Key, g.ToList(), seed, g.Key.Route == "weights" ? weightCutoff : valueCutoff)).ToList();
         var contrasts = new List<ConditionContrastRow>();
         foreach (var group in facts.GroupBy(f => (f.Route, f.Kind)))
-            foreach (var (a, b) in ContrastPairs)
+            foreach (var (a, b, meaning) in ContrastPairs)
             {
                 var left = group.Where(f => f.Condition == a).ToDictionary(f => f.FactId);
                 var pairs = group.Where(f => f.Condition == b && left.ContainsKey(f.FactId)).Select(f => (A: left[f.FactId], B: f)).ToList();
@@ -93,7 +109,7 @@ public sealed record SuppressionMetrics(IReadOnlyList<SuppressionFactRow> Facts,
                 var prob = MeanEstimate.Of(pairs.Select(p => p.A.Interaction - p.B.Interaction), seed);
                 contrasts.Add(new ConditionContrastRow
                 {
-                    Route = group.Key.Route, Kind = group.Key.Kind, Contrast = $"{a} - {b}", Facts = logp.Count,
+                    Route = group.Key.Route, Kind = group.Key.Kind, Contrast = $"{a} - {b}", Meaning = meaning, Facts = logp.Count,
                     MeanDifferenceLogP = logp.Mean, CiLow = logp.CiLow, CiHigh = logp.CiHigh, PValue = logp.PValue,
                     MeanDifferenceP = prob.Mean, PValueP = prob.PValue,
                 });
@@ -101,7 +117,10 @@ public sealed record SuppressionMetrics(IReadOnlyList<SuppressionFactRow> Facts,
         return new SuppressionMetrics(facts, summary, contrasts.OrderBy(c => c.Route, StringComparer.Ordinal).ThenBy(c => c.Kind, StringComparer.Ordinal).ToList());
     }
 
-    static int ConditionOrder(string c) => c switch { "dkn" => 0, "kn" => 1, "kn-minus-dkn" => 2, "random-dkn" => 3, "random-kn" => 4, _ => 5 };
+    public static int ConditionOrder(string c) => c switch
+    {
+        "dkn" => 0, "kn" => 1, "kn-minus-dkn" => 2, "random-dkn" => 3, "random-kn" => 4, "random-kn-minus-dkn" => 5, "kn-subset" => 6, _ => 7,
+    };
 
     /// <summary>One row per (route, kind incl. "all", condition) of a fact; nothing for kinds with no changed prompt.</summary>
     public static IEnumerable<SuppressionFactRow> FactRows(PerturbedQueryRecord r)

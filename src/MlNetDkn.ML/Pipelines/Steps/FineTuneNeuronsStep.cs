@@ -10,7 +10,7 @@ namespace MlNetDkn.ML.Pipelines.Steps;
 public sealed class FineTuneNeuronsStep : IStageStep
 {
     public string Name => "fine-tune-neurons";
-    public string Description => "E1: fine-tune on updated facts with only DKN / KN / matched random neurons (or all) trainable, learning rate chosen per variant, several seeds; E2: overlap of the neurons a full fine-tune changed with each set.";
+    public string Description => "E1: fine-tune on updated facts with only DKN / KN / matched random neurons (or all) trainable, learning rate chosen per variant on held-out new and old facts, several seeds; E2: overlap of the neurons a full fine-tune changed with each set.";
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Model, PipelineArtifacts.DegenerateNeurons];
     public IReadOnlyCollection<string> Provides => [];
 
@@ -20,11 +20,14 @@ public sealed class FineTuneNeuronsStep : IStageStep
         ["new_facts"] = OptionSpec.Text("new_facts.parquet", "The updated facts (an update-facts step writes them), relative to the run's output folder"),
         ["dkn_method"] = OptionSpec.Text("ntc", "Which DKN method's components form the DKN pool"),
         ["dkn_suffix"] = OptionSpec.Text("", "Column suffix of the find-degenerate-neurons step to read"),
-        ["variants"] = OptionSpec.Text("dkn,kn,random,all", "Comma-separated: dkn, kn, random, all"),
+        ["variants"] = OptionSpec.Text("dkn,kn,random,random-kn,kn-subset,all", "Comma-separated: dkn, kn, random (matched to the DKN pool), random-kn (matched to the KN pool), kn-subset (KN subset of the DKN pool's size), all"),
         ["seeds"] = OptionSpec.Int(3, "Seeds per variant (0, 1, ...)"),
         ["epochs"] = OptionSpec.Int(20, "Epochs per fine-tune"),
-        ["learning_rates"] = OptionSpec.Text("0.003,0.01,0.03", "Learning rates tried for the neuron variants"),
-        ["all_learning_rates"] = OptionSpec.Text("0.0003,0.001,0.003", "Learning rates tried for full fine-tuning"),
+        ["learning_rates"] = OptionSpec.Text("0.001,0.003,0.01,0.03", "Learning rates tried for the neuron variants"),
+        ["all_learning_rates"] = OptionSpec.Text("0.0001,0.0003,0.001,0.003", "Learning rates tried for full fine-tuning"),
+        ["retention_weight"] = OptionSpec.Number(1.0, "Learning-rate criterion: validation new-fact accuracy + this × validation old-fact accuracy (ties to the smaller rate)"),
+        ["retention_facts"] = OptionSpec.Int(100, "Unrelated old facts scored for retention (Q_old)"),
+        ["retention_validation_facts"] = OptionSpec.Int(20, "Further unrelated old facts, apart from Q_old, that help choose the learning rate"),
         ["changed_cut"] = OptionSpec.Number(null, "E2: relative change above which a neuron counts as changed (default 0.05; dkn-authors 0.04)"),
         ["seed"] = OptionSpec.Int(null, "Seed of the random pool and retention facts (default: the pipeline seed)"),
         ["folder"] = OptionSpec.Text("e1", "Output sub-folder (tables, plots, report, fine-tuned models, resumable store)"),
@@ -42,7 +45,9 @@ public sealed class FineTuneNeuronsStep : IStageStep
             Variants = o.GetString("variants").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(EvolvabilityOptions.ParseVariant).ToArray(),
             Seeds = Enumerable.Range(0, o.GetInt("seeds")).ToArray(), Epochs = o.GetInt("epochs"),
             LearningRates = Rates(o.GetString("learning_rates")), AllLearningRates = Rates(o.GetString("all_learning_rates")),
+            RetentionFacts = o.GetInt("retention_facts"), RetentionValidationFacts = o.GetInt("retention_validation_facts"),
         };
+        if (o.Values["retention_weight"] is double weight) options = options with { RetentionWeight = weight };
         if (o.Values["changed_cut"] is double cut) options = options with { ChangedCut = cut };
         return options;
     }

@@ -17,7 +17,7 @@ internal static class PerturbedQueryStepOptions
         ["preset"] = OptionSpec.Text("default", "default (neuron output, teacher-forced P, all controls) or dkn-authors (pre-activation, argmax-fed P, their target tokens)", "default", "dkn-authors"),
         ["dkn_method"] = OptionSpec.Text("ntc", "Which DKN method's components are the DKN: ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs"),
         ["dkn_suffix"] = OptionSpec.Text("", "Column suffix of the find-degenerate-neurons step to read"),
-        ["conditions"] = OptionSpec.Text(null, "Comma-separated: none, dkn, kn, kn-minus-dkn, random-dkn, random-kn (default: all)"),
+        ["conditions"] = OptionSpec.Text(null, "Comma-separated: none, dkn, kn, kn-minus-dkn, random-dkn, random-kn, random-kn-minus-dkn, kn-subset (default: all)"),
         ["random_draws"] = OptionSpec.Int(10, "Random control sets per fact (matched in size and layers)"),
         ["routes"] = OptionSpec.Text("activations,weights", "Comma-separated: activations, weights"),
         ["weight_mode"] = OptionSpec.Text("input-and-output", "Weight edits scale input and output vectors (the authors') or only the output vector", "input-and-output", "output"),
