@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlNetDkn.Pipelines;
+using MlNetDkn.Degeneracy.Planted;
+using MlNetDkn.Metrics;
 using MlNetDkn.Pipelines.Variants;
 
 namespace MlNetDkn.ML.Pipelines;
@@ -142,6 +144,15 @@ public static class VariantRunner
         var (longPq, longCsv) = VariantComparison.Long(values).Write(root, VariantComparison.LongTable, metadata);
         var (dknPq, dknCsv) = VariantComparison.Dkn(variants.Select(v => v.Variant).ToList(), values).Write(root, VariantComparison.DknTable, metadata);
         var plots = Metrics.Plots.VariantDknPlot.Save(variants.Select(v => v.Variant.Name).ToList(), values, root);
+        var planted = variants.Where(v => status[v.Variant.Name] != "pending")
+            .SelectMany(v => PlantedBenchmark.Read(v.Variant.Name, Path.Combine(root, v.Variant.Name))).ToList();
+        var plantedTables = new List<string>();
+        if (planted.Count > 0)
+        {
+            var (p1, c1) = MetricTableRecords.WriteRecords(planted, root, PlantedBenchmark.VariantsTable, metadata);
+            var (p2, c2) = MetricTableRecords.WriteRecords(PlantedBenchmark.Summarize(planted), root, PlantedBenchmark.SummaryTable, metadata);
+            plantedTables.AddRange([p1, c1, p2, c2]);
+        }
         var sweep = new JsonObject
         {
             ["pipeline"] = definition.ToJson(), ["tool"] = RunManifest.ToolVersion,
@@ -155,6 +166,6 @@ public static class VariantRunner
         };
         File.WriteAllText(Path.Combine(root, SweepFile + ".tmp"), sweep.ToJsonString(new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         File.Move(Path.Combine(root, SweepFile + ".tmp"), Path.Combine(root, SweepFile), overwrite: true);
-        return [dknPq, dknCsv, widePq, wideCsv, longPq, longCsv, .. plots];
+        return [dknPq, dknCsv, widePq, wideCsv, longPq, longCsv, .. plantedTables, .. plots];
     }
 }

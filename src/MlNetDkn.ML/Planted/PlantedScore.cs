@@ -123,7 +123,7 @@ public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreT
         var (p2, c2) = MetricTableRecords.WriteRecords(perFact, folder, "planted_facts", metadata);
         files.AddRange([p2, c2]);
         var lines = scores.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{s.Method}: precision {s.Precision:0.000}, recall {s.Recall:0.000} ({s.TruePositives} of {s.DegenerateFacts} degenerate facts, {s.FalsePositives} false of {s.OtherFacts}); components recall {s.ComponentRecall:0.000}, precision {s.ComponentPrecision:0.000}, exact {s.ExactMatches}")).ToList();
+            $"{s.Method}: precision {s.Precision:0.000}, recall {s.Recall:0.000} ({s.TruePositives} of {s.DegenerateFacts} degenerate facts, {s.FalsePositives} false of {s.OtherFacts}{(s.UnverifiedFacts > 0 ? $"; {s.UnverifiedFacts} facts left out: their planted truth did not hold on the built model" : "")}); components recall {s.ComponentRecall:0.000}, precision {s.ComponentPrecision:0.000}, Jaccard {s.ComponentJaccard:0.000}, exact {s.ExactMatches}")).ToList();
         return new StageOutputs(files, StageTables.Summary(new { Scores = scores }), lines);
     }
 }

@@ -93,6 +93,14 @@ public class PlantedModelTests(SmallPlantedModel planted) : IClassFixture<SmallP
         Assert.Equal(1.0, scores.ComponentRecall);
         Assert.Equal(2.0 / 3, scores.ComponentPrecision, 12);
         Assert.Equal(0, scores.ExactMatches);
+        Assert.Equal(1, scores.UnverifiedFacts);
+        // Best match per planted component of "d": 2/3 and 1/2.
+        Assert.Equal((2.0 / 3 + 0.5) / 2, scores.ComponentJaccard, 12);
+        // Facts imported from the planted model's ROME export ("rome:i") are scored as planted fact i.
+        var imported = PlantedScoring.Score(new PlantedTruth(new PlantedModelOptions(),
+            [new PlantedFact(PlantedModelBuilder.FactId(3), PlantedKind.Degenerate, "s", "a", [[N(0, 0)], [N(0, 1)]], [], 1, 0, 1) { Verified = true }]),
+            [new("rome:3", "m", true, [[N(0, 0)], [N(0, 1)]])]).Single();
+        Assert.Equal((1, 1), (imported.TruePositives, imported.ExactMatches));
     }
 
     /// <summary>P(answer | subject) from one plain forward with <paramref name="neurons"/> zeroed at the only position.</summary>
@@ -103,5 +111,31 @@ public class PlantedModelTests(SmallPlantedModel planted) : IClassFixture<SmallP
         var edits = neurons.GroupBy(n => n.Layer).Select(g => (NeuronIntervention)new ScaleNeurons(g.Key, NeuronSite.Post, g.Select(n => n.Index).ToArray(), 0, TokenPositions.All)).ToArray();
         using (model.Intervene(edits))
             return model.Forward(tensor(new[] { subject }).unsqueeze(0))[0, -1].softmax(-1)[answer].item<double>();
+    }
+}
+
+public class PlantedBenchmarkTests
+{
+    [Fact]
+    public void PoolsCountsOverVariantsAndKeepsTheWorstVariant()
+    {
+        var scores = new[]
+        {
+            new PlantedVariantScore("a", "m", 10, 5, 9, 1, 1, 0.9, 0.9, 0.8, 0),
+            new PlantedVariantScore("b", "m", 10, 5, 6, 0, 4, 1.0, 0.6, 1.0, 2),
+            new PlantedVariantScore("b", "n", 10, 5, 0, 0, 10, double.NaN, 0.0, double.NaN, 0),
+        };
+        var rows = PlantedBenchmark.Summarize(scores);
+        var m = rows.Single(r => r.Method == "m");
+        Assert.Equal((2, 20, 15, 15, 1, 5), (m.Variants, m.DegenerateFacts, m.OtherFacts, m.TruePositives, m.FalsePositives, m.FalseNegatives));
+        Assert.Equal(15.0 / 16, m.Precision, 12);
+        Assert.Equal(15.0 / 20, m.Recall, 12);
+        Assert.Equal((0.9, 0.6), (m.WorstPrecision, m.WorstRecall));
+        Assert.Equal((0.8 * 9 + 1.0 * 6) / 15, m.ComponentJaccard, 12);
+        Assert.Equal(2, m.UnverifiedFacts);
+        var n = rows.Single(r => r.Method == "n");
+        Assert.True(double.IsNaN(n.Precision));
+        Assert.Equal(0, n.Recall);
+        Assert.True(double.IsNaN(n.ComponentJaccard));
     }
 }
