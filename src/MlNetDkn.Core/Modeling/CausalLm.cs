@@ -1,3 +1,4 @@
+using MlNetDkn.Modeling.Layers;
 using MlNetDkn.Modeling.Interventions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -98,7 +99,7 @@ public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name
     public Tensor ForwardBlock(int layer, Tensor x, KvCache? cache, Tensor positions, int offset)
     {
         var (residual, mlpInput) = Blocks[layer].Attend(x, cache, layer, positions);
-        return residual + RunMlp(layer, mlpInput, offset);
+        return residual.Plus(RunMlp(layer, mlpInput, offset));
     }
 
     /// <summary>The MLP of one layer with its neuron sites consulted: [B, T, d_model] → [B, T, d_model].</summary>

@@ -53,20 +53,25 @@ public sealed class PrefixCacheProbe : IAnswerProbe, IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         int n = rows.Count, width = _model.Config.IntermediateSize;
-        // Row scales [n, d_ff] only for the layers some row touches: 1 everywhere, the row's factor at its neurons.
-        var scales = new Dictionary<int, float[]>();
+        // Row scales [n, d_ff] only for the layers some row touches: 1 everywhere, the row's factor at its neurons. Built
+        // from the touched (row, neuron) pairs on the device: no n × d_ff array on the managed heap per batch.
+        var touched = new Dictionary<int, (List<long> Rows, List<long> Neurons, List<float> Factors)>();
         for (int r = 0; r < n; r++)
             foreach (var neuron in rows[r].Neurons)
             {
                 ProbeInput.CheckNeuron(_model, neuron);
-                if (!scales.TryGetValue(neuron.Layer, out var scale))
-                    scales[neuron.Layer] = scale = Enumerable.Repeat(1f, n * width).ToArray();
-                scale[r * width + neuron.Index] = (float)rows[r].Factor;
+                if (!touched.TryGetValue(neuron.Layer, out var pairs)) touched[neuron.Layer] = pairs = ([], [], []);
+                pairs.Rows.Add(r);
+                pairs.Neurons.Add(neuron.Index);
+                pairs.Factors.Add((float)rows[r].Factor);
             }
-        var interventions = scales
-            .Select(kv => (NeuronIntervention)new ScaleRows(kv.Key, Site,
-                tensor(kv.Value, device: _model.Device).reshape(n, width).to_type(_model.DType), TokenPositions.All))
-            .ToArray();
+        var interventions = touched.Select(kv =>
+        {
+            var scale = ones(n, width, _model.DType, _model.Device);                                // [n, d_ff]
+            var factors = tensor(kv.Value.Factors.ToArray(), device: _model.Device).to_type(_model.DType);
+            scale.index_put_(factors, tensor(kv.Value.Rows.ToArray(), device: _model.Device), tensor(kv.Value.Neurons.ToArray(), device: _model.Device));
+            return (NeuronIntervention)new ScaleRows(kv.Key, Site, scale, TokenPositions.All);
+        }).ToArray();
         var input = tensor(_chunk, device: _model.Device).unsqueeze(0).expand(n, -1);              // [n, T_a]
         using (_model.Intervene(interventions))
             return AnswerScoring.Of(_model.Forward(input, _cache), _answer);                       // logits [n, T_a, V]

@@ -1,4 +1,5 @@
 using MlNetDkn.Modeling;
+using MlNetDkn.Modeling.Layers;
 using MlNetDkn.Modeling.Interventions;
 using static TorchSharp.torch;
 
@@ -80,7 +81,7 @@ sealed class FastPath : IIntegrandEvaluator
             // The MLP from the site on: the rows are the site's values, so the projection into the site (whose output
             // the replacement would discard) is never computed; the one-row MLP input broadcasts where a gated MLP's
             // up projection needs it.
-            var output = _residuals[depth] + _model.RunMlpFromSite(depth, _site, rows.unsqueeze(1), _mlpInputs[depth], _offset);
+            var output = _residuals[depth].Plus(_model.RunMlpFromSite(depth, _site, rows.unsqueeze(1), _mlpInputs[depth], _offset));
             hidden = hidden is null ? output : cat([hidden, output], 0);
             started += joining;
         }

@@ -64,6 +64,25 @@ public sealed class DknSummaryRow
     public double LayersPerDkn { get; init; }
 }
 
+/// <summary>One method's DKNs within one relation: how many facts have one, their shape, and how knockout ended.</summary>
+public sealed class DknRelationRow
+{
+    public string Method { get; init; } = "";
+    public string RelationId { get; init; } = "";
+    public int Facts { get; init; }
+    public int FactsWithDkn { get; init; }
+    /// <summary>Mean over the relation's DKNs (NaN when none): components, neurons, layers spanned.</summary>
+    public double ComponentsPerDkn { get; init; }
+    public double NeuronsPerDkn { get; init; }
+    public double LayersPerDkn { get; init; }
+    /// <summary>Knockout (0 and NaN when the candidates were the knowledge neurons): mean rounds over the relation's
+    /// facts, facts whose answer was lost (drop ≥ the lost-drop on every prompt), and the mean smallest drop after the
+    /// last round.</summary>
+    public double KnockoutRounds { get; init; }
+    public int AnswerLost { get; init; }
+    public double DropAfterKnockout { get; init; }
+}
+
 public sealed class DegeneracyBySizeRow
 {
     public string Definition { get; init; } = "";
@@ -81,6 +100,7 @@ public sealed class DegeneracyBySizeRow
 /// <summary>The tables and plots of DKN acquisition over a run's facts (snake_case columns, Parquet + CSV).</summary>
 public static class DknTables
 {
+    public const string RelationTable = "dkn_by_relation";
     public const string FactsTable = "dkn_facts", SummaryTable = "dkn_summary", CurveTable = "degeneracy_curve", BySizeTable = "degeneracy_by_size",
         AcquisitionTable = "acquisition_table", AcquisitionBySizeTable = "acquisition_by_size";
 
@@ -93,6 +113,7 @@ public static class DknTables
         Add(MetricTableRecords.WriteRecords(SummaryRows(metrics), folder, SummaryTable, metadata));
         Add(MetricTableRecords.WriteRecords(metrics.Curve, folder, CurveTable, metadata));
         Add(MetricTableRecords.WriteRecords(BySizeRows(metrics, ""), folder, BySizeTable, metadata));
+        Add(MetricTableRecords.WriteRecords(RelationRows(records), folder, RelationTable, metadata));
         written.AddRange(DegeneracyCurvePlot.SavePerMethod(metrics.Curve, metrics.Methods.Select(m => m.Method), folder));
         return written;
     }
@@ -110,6 +131,25 @@ public static class DknTables
         KnockoutRounds = r.Knockout?.Rounds.Length ?? 0, KnockoutStop = r.Knockout?.StopReason ?? "",
         KnockoutDrops = "[" + string.Join(",", (r.Knockout?.Rounds ?? []).Select(k => k.MinDropAfter.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]",
     })).ToList();
+
+    public static List<DknRelationRow> RelationRows(IEnumerable<DknRecord> records) => records
+        .SelectMany(r => r.Methods.Select(m => (Record: r, Method: m)))
+        .GroupBy(x => (x.Method.Method, x.Record.RelationId)).OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.RelationId, StringComparer.Ordinal)
+        .Select(g =>
+        {
+            var dkns = g.Where(x => x.Method.IsDkn).Select(x => x.Method.Components).ToList();
+            double Mean(IEnumerable<double> v) { var a = v.ToArray(); return a.Length == 0 ? double.NaN : a.Average(); }
+            var knockouts = g.Select(x => x.Record.Knockout).Where(k => k is not null).ToList();
+            return new DknRelationRow
+            {
+                Method = g.Key.Method, RelationId = g.Key.RelationId, Facts = g.Count(), FactsWithDkn = dkns.Count,
+                ComponentsPerDkn = Mean(dkns.Select(c => (double)c.Length)), NeuronsPerDkn = Mean(dkns.Select(c => (double)c.Sum(x => x.Length))),
+                LayersPerDkn = Mean(dkns.Select(c => (double)c.SelectMany(x => x).Select(n => n.Layer).Distinct().Count())),
+                KnockoutRounds = knockouts.Count == 0 ? 0 : knockouts.Average(k => k!.Rounds.Length),
+                AnswerLost = knockouts.Count(k => k!.StopReason == Degeneracy.Acquisition.KnockoutStops.AnswerLost),
+                DropAfterKnockout = Mean(knockouts.Where(k => k!.Rounds.Length > 0).Select(k => k!.Rounds[^1].MinDropAfter)),
+            };
+        }).ToList();
 
     public static List<DknSummaryRow> SummaryRows(DknMetrics metrics, string definition = "") => metrics.Methods.Select(m => new DknSummaryRow
     {

@@ -39,12 +39,12 @@ public static class CausalAttention
         var qh = q[TensorIndex.Colon, TensorIndex.Colon, 0].transpose(0, 1);                 // [H, N, hd]
         var kp = prefixK[0];                                                                    // [H, S, hd]
         var vp = prefixV[0];                                                                    // [H, S, hd]
-        var prefixScores = qh.matmul(kp.transpose(-2, -1)) * scale;                             // [H, N, S]
-        var ownScores = (qh * k[TensorIndex.Colon, TensorIndex.Colon, 0].transpose(0, 1)).sum([-1], keepdim: true) * scale;  // [H, N, 1]
+        var prefixScores = qh.matmul(kp.transpose(-2, -1)).Times(scale);                             // [H, N, S]
+        var ownScores = (qh * k[TensorIndex.Colon, TensorIndex.Colon, 0].transpose(0, 1)).sum([-1], keepdim: true).Times(scale);  // [H, N, 1]
         var probs = cat([prefixScores, ownScores], -1).softmax(-1);                            // [H, N, S+1]
         long s = kp.shape[1];
         var output = probs[TensorIndex.Ellipsis, TensorIndex.Slice(0, s)].matmul(vp)
-                     + probs[TensorIndex.Ellipsis, TensorIndex.Slice(s, s + 1)] * v[TensorIndex.Colon, TensorIndex.Colon, 0].transpose(0, 1);  // [H, N, hd]
+                     .Plus(probs[TensorIndex.Ellipsis, TensorIndex.Slice(s, s + 1)] * v[TensorIndex.Colon, TensorIndex.Colon, 0].transpose(0, 1));  // [H, N, hd]
         return output.transpose(0, 1).reshape(n, 1, heads * hd).MoveToOuterDisposeScope();
     }
 
@@ -59,7 +59,7 @@ public static class CausalAttention
             k = k.repeat_interleave(groups, 1);
             v = v.repeat_interleave(groups, 1);
         }
-        var scores = q.matmul(k.transpose(-2, -1)) / Math.Sqrt(hd);                         // [B, H, T, S]
+        var scores = q.matmul(k.transpose(-2, -1)).Over(Math.Sqrt(hd));                         // [B, H, T, S]
         long past = s - t;
         if (t > 1)
         {

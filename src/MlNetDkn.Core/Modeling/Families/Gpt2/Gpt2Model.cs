@@ -22,7 +22,7 @@ public sealed class Gpt2Model : CausalLm
     public override IReadOnlyList<DecoderBlock> Blocks => _transformer.Layers;
 
     public override Tensor Embed(Tensor tokens, Tensor positions) =>
-        _transformer.TokenEmbedding.call(tokens) + _transformer.PositionEmbedding.call(positions).unsqueeze(0);
+        _transformer.TokenEmbedding.call(tokens).Plus(_transformer.PositionEmbedding.call(positions).unsqueeze(0));
 
     public override Tensor FinalNorm(Tensor x) => _transformer.FinalNorm.call(x);
     public override Tensor UnembeddingWeight => (_lmHead?.weight ?? _transformer.TokenEmbedding.weight)!;
@@ -70,7 +70,7 @@ sealed class Gpt2Block : DecoderBlock
 
     public override (Tensor Residual, Tensor MlpInput) Attend(Tensor x, KvCache? cache, int layer, Tensor positions)
     {
-        var residual = x + _attn.Forward(_ln1.call(x), cache, layer);
+        var residual = x.Plus(_attn.Forward(_ln1.call(x), cache, layer));
         return (residual, _ln2.call(residual));
     }
 }

@@ -71,7 +71,7 @@ sealed class GptNeoXBlock : DecoderBlock
 
     public override (Tensor Residual, Tensor MlpInput) Attend(Tensor x, KvCache? cache, int layer, Tensor positions)
     {
-        var residual = x + _attention.Forward(_inputNorm.call(x), cache, layer, positions);
+        var residual = x.Plus(_attention.Forward(_inputNorm.call(x), cache, layer, positions));
         return (residual, _postNorm.call(_parallel ? x : residual));
     }
 }

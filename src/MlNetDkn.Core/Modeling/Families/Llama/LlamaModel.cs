@@ -70,7 +70,7 @@ sealed class LlamaBlock : DecoderBlock
 
     public override (Tensor Residual, Tensor MlpInput) Attend(Tensor x, KvCache? cache, int layer, Tensor positions)
     {
-        var residual = x + _attn.Forward(_inputNorm.call(x), cache, layer, positions);
+        var residual = x.Plus(_attn.Forward(_inputNorm.call(x), cache, layer, positions));
         return (residual, _postNorm.call(residual));
     }
 }
