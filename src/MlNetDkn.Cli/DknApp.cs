@@ -65,7 +65,7 @@ public static class DknApp
             OutOfMemoryException => "out of memory: use a smaller batch, a reduced dtype or a machine with more memory",
             _ => $"{e.GetType().Name}: {FirstLine(e.Message)}",
         };
-        Console.Error.WriteLine($"error: {message}"); Console.Error.WriteLine(e.ToString()); // TEMP
+        Console.Error.WriteLine($"error: {message}");
         return e is DknInputException or CommandAppException ? 2 : e is IOException ? 3 : 1;
     }
 }

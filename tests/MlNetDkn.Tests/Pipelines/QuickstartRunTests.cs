@@ -18,10 +18,10 @@ public class QuickstartRunTests
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "manifest.json")))!;
         Assert.Equal("completed", manifest["status"]!.GetValue<string>());
         var steps = manifest["steps"]!.AsArray();
-        Assert.Equal(8, steps.Count);
+        Assert.Equal(9, steps.Count);
         Assert.All(steps, s => Assert.Equal("completed", s!["status"]!.GetValue<string>()));
         foreach (var file in new[] { "pipeline.zip", "results.csv", "acquisition_table.csv", "attribution/knowledge_neurons.csv",
-                     "dkn/dkn_facts.csv", "attribution-authors/knowledge_neurons.csv", "dkn-authors/dkn_facts.csv" })
+                     "dkn/dkn_facts.csv", "dkn-graph/dkn_facts.csv", "attribution-authors/knowledge_neurons.csv", "dkn-authors/dkn_facts.csv" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         Assert.Equal(9, File.ReadAllLines(Path.Combine(output, "attribution-authors", "attribution_facts.csv")).Length);   // header + 8 facts
     }
