@@ -67,8 +67,15 @@ public static class FunctionalCheck
             CheckMeasures.Value(options.Measure, p.Baseline), clusters.Select(c => Index(tested, c) is int i ? (double?)singles[k][i] : null).ToArray(),
             worst?[k], joint?[k])).ToArray();
 
-        if (!options.Strict) return new(p0, verdicts, components, null, PerPrompt: PerPrompt(),
-            Rejection: components.Length == 0 ? $"{Rejections.NoneDispensable}: no cluster is dispensable on its own" : null);
+        if (!options.Strict)
+        {
+            // The authors' code reports a single dispensable cluster as a DKN; a DKN needs two components, so it is not one here.
+            if (components.Length == 1)
+                return new(p0, verdicts, [], null, PerPrompt: PerPrompt(),
+                    Rejection: $"{Rejections.SingleComponent}: one dispensable cluster; a DKN needs at least two (the authors' code reports it as one)");
+            return new(p0, verdicts, components, null, PerPrompt: PerPrompt(),
+                Rejection: components.Length == 0 ? $"{Rejections.NoneDispensable}: no cluster is dispensable on its own" : null);
+        }
         if (components.Length < Math.Max(1, options.MinComponents))
             return new(p0, verdicts, [], null, PerPrompt: PerPrompt(),
                 Rejection: $"{Rejections.TooFewDispensable}: {components.Length} dispensable cluster(s), a DKN needs at least {options.MinComponents}");
@@ -122,6 +129,7 @@ public static class FunctionalCheck
     {
         public const string TooFewCandidates = "too-few-candidates";
         public const string NoneDispensable = "no-dispensable-cluster";
+        public const string SingleComponent = "single-component";
         public const string TooFewDispensable = "too-few-dispensable";
         public const string TooFewSufficient = "too-few-sufficient";
         public const string ProperSubsetNecessary = "proper-subset-necessary";

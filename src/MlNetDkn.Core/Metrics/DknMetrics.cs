@@ -54,7 +54,8 @@ public sealed record DknMetrics(IReadOnlyList<DknMethodMetrics> Methods, IReadOn
         {
             var dkns = g.Where(o => o.IsMultiComponentDkn).ToList();
             var rechecked = g.Where(o => o.RecheckHolds.HasValue).ToList();
-            return new DknMethodMetrics(g.Key, g.Count(), dkns.Count, g.Count(o => o.IsDkn && o.Components == 1),
+            return new DknMethodMetrics(g.Key, g.Count(), dkns.Count,
+                g.Count(o => o.Rejection is string r && FunctionalCheck.Rejections.KindOf(r) == FunctionalCheck.Rejections.SingleComponent),
                 Distribution.Of(dkns.Select(o => (double)o.Components)),
                 Distribution.Of(dkns.Where(o => o.SubsetChanges.Count > 0).Select(o => o.SubsetChanges.Average())),
                 Distribution.Of(dkns.Select(o => o.FullChange)),

@@ -146,7 +146,7 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var records = Find(input);
-        var files = DknTables.Write(records, folder, StageTables.Provenance(this, context, Options.Dkn));
+        var files = DknTables.Write(records, folder, StageTables.Provenance(this, context, Options.Dkn), Definition);
         var metrics = DknMetrics.Compute(records.SelectMany(DknOutcome.From));
         static string Rejected(DknMethodMetrics m) => m.Rejections.Count == 0 ? "" : $"; rejected: {string.Join(", ", m.Rejections.Select(r => $"{r.Key} {r.Value}"))}";
         var lines = metrics.Methods.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -11,7 +11,7 @@ namespace MlNetDkn.ML.Output;
 /// <summary>
 /// Writes every visible column of any data view as Parquet (typed scalars, vectors as lists; large fixed-size slot
 /// vectors sparsely, as parallel <c>name__indices</c>/<c>name__values</c> lists) and as RFC 4180 CSV (invariant
-/// culture, floats round-trippable, vectors joined with ';', large slot vectors as "slot=value" pairs). Keys are
+/// culture, floats round-trippable, vectors as JSON arrays, large slot vectors as JSON objects {"slot": value}). Keys are
 /// written 0-based. The same data always gives the same bytes.
 /// </summary>
 public static class DataViewTables
@@ -57,12 +57,29 @@ public static class DataViewTables
             return names.DenseValues().Select(n => n.ToString()).ToArray();
         }
 
+        /// <summary>Scalars as text; vectors as JSON arrays and sparse slot vectors as JSON objects {"slot": value}, so a
+        /// list whose items hold separators of their own reads back unambiguously.</summary>
         public string Cell(object? v) => v switch
         {
-            SparseVector s => string.Join(";", s.Indices.Select((i, k) => $"{SlotLabel(i)}={Text(s.Values[k])}")),
-            Array a => string.Join(";", a.Cast<object?>().Select(Text)),
+            SparseVector s => "{" + string.Join(",", s.Indices.Select((i, k) => $"{JsonText(SlotLabel(i))}:{JsonItem(s.Values[k])}")) + "}",
+            Array a => "[" + string.Join(",", a.Cast<object?>().Select(JsonItem)) + "]",
             _ => Text(v),
         };
+
+        /// <summary>One list item as JSON: numbers and booleans bare (NaN and infinities as strings), text quoted.</summary>
+        static string JsonItem(object? v) => v switch
+        {
+            null => "null",
+            string text => JsonText(text),
+            bool b => b ? "true" : "false",
+            double d when !double.IsFinite(d) => JsonText(Text(d)),
+            float f when !float.IsFinite(f) => JsonText(Text(f)),
+            _ => Text(v),
+        };
+
+        static string JsonText(string text) => System.Text.Json.JsonSerializer.Serialize(text, ReadableJson);
+
+        static readonly System.Text.Json.JsonSerializerOptions ReadableJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         string[]? _slots;
         string SlotLabel(int i) => (_slots ??= SlotNames() ?? []) is { Length: > 0 } names && i < names.Length ? names[i] : i.ToString(CultureInfo.InvariantCulture);

@@ -40,13 +40,16 @@ public class FunctionalCheckTests
     }
 
     [Fact]
-    public void Strict_needs_two_components_lenient_keeps_one()
+    public void Strict_needs_two_components_and_lenient_names_a_single_one()
     {
         // C2 alone drops P by 40 %: it is needed by itself, so it is not a degenerate component.
         var strict = FunctionalCheck.Run([C1, C2], Probe(0.1, (C1, 0.98), (C2, 0.6)), FunctionalCheckOptions.Default);
         var lenient = FunctionalCheck.Run([C1, C2], Probe(0.1, (C1, 0.98), (C2, 0.6)), FunctionalCheckOptions.DknAuthorsLenient);
         Assert.Empty(strict.Dkn);
-        Assert.Equal([C1], lenient.Dkn);
+        // The authors' code would report C1 alone as a DKN: it is a dispensable cluster, but one component is no DKN.
+        Assert.Empty(lenient.Dkn);
+        Assert.True(lenient.Clusters[0].IsComponent);
+        Assert.StartsWith(FunctionalCheck.Rejections.SingleComponent, lenient.Rejection);
         Assert.False(strict.Clusters[1].IsComponent);
         Assert.Equal(0.4, strict.Clusters[1].RelativeDrop!.Value, 12);
     }
@@ -73,7 +76,8 @@ public class FunctionalCheckTests
         // Singletons are not probed; a probability increase (negative drop) is accepted.
         var probe = Probe(0.0, (C1, 1.3), (Single, 1.0));
         var r = FunctionalCheck.Run([C1, Single], probe, FunctionalCheckOptions.DknAuthorsLenient);
-        Assert.Equal([C1], r.Dkn);
+        Assert.True(r.Clusters[0].IsComponent);
+        Assert.StartsWith(FunctionalCheck.Rejections.SingleComponent, r.Rejection);
         Assert.DoesNotContain(probe.Seen, s => s.SetEquals(Single));
         Assert.Null(r.Clusters[1].RelativeDrop);
         // Rejecting negative drops removes it.

@@ -47,8 +47,9 @@ public class DknStageTests
         Assert.Equal(["Ntc", "Ntc", "Ntc", "Ntc"], Texts(output, KnowledgeNeuronColumns.DknMethod));
         Assert.Equal(expected.Select(r => (float)r.BaselineProbability), Column<float>(output, KnowledgeNeuronColumns.DknBaselineProbability));
 
-        // Not vacuous: with the authors' lenient check some facts do have DKNs on this model.
-        Assert.Contains(expected, r => r.Methods.Any(m => m.IsDkn && m.Components.Length > 0));
+        // Not vacuous: with the authors' lenient check some facts have dispensable clusters on this model (one alone is
+        // not a DKN and says so).
+        Assert.Contains(expected, r => r.Methods.Any(m => m.IsDkn || m.Rejection?.StartsWith(FunctionalCheck.Rejections.SingleComponent) == true));
         foreach (var method in DknOpts.Methods)
         {
             var records = expected.Select(r => r.Methods.Single(m => m.Method == method.ToString())).ToList();

@@ -25,8 +25,9 @@ public class PipelineOverridesTests
 
     [Theory]
     [InlineData("steps.train-fact-model.epochs=abc", "--set steps.train-fact-model.epochs=abc: option 'epochs' of step 'train-fact-model': expected integer, got \"abc\"")]
-    [InlineData("steps.train-fact-model.epoch=5", "unknown option 'epoch' for step 'train-fact-model' (valid: activation_l1, answer_weight, batch_size,")]
-    [InlineData("steps.attribution.steps=5", "the pipeline has no step 'attribution' (its steps: synthetic-world, train-fact-model, evaluate-accuracy)")]
+    [InlineData("steps.train-fact-model.epoch=5", "unknown option 'epoch' for step 'train-fact-model'; did you mean 'epochs'? (valid: activation_l1, answer_weight, batch_size,")]
+    [InlineData("steps.attribution.steps=5", "the pipeline has no step or step folder 'attribution' (its steps: synthetic-world, train-fact-model, evaluate-accuracy;")]
+    [InlineData("steps.train-fact-modle.epochs=5", "did you mean 'train-fact-model'?")]
     [InlineData("steps.7.epochs=5", "there is no step 7 (the pipeline has 3 steps, numbered from 0)")]
     [InlineData("steps.train-fact-model=5", "is not steps.<step-name>.<option> or steps.<index>.<option>")]
     [InlineData("seed=x", "--set seed=x: expected integer, got \"x\"")]
@@ -41,14 +42,28 @@ public class PipelineOverridesTests
     }
 
     [Fact]
-    public void ARepeatedStepMustBeNamedByPosition()
+    public void ARepeatedStepIsNamedByItsFolderOccurrenceOrPosition()
     {
-        var json = """{"name": "x", "steps": [{"step": "synthetic-world"}, {"step": "synthetic-world", "options": {"file": "b.parquet"}}]}""";
+        var json = """
+            {"name": "x", "steps": [{"step": "synthetic-world"}, {"step": "synthetic-world", "options": {"file": "b.parquet"}},
+              {"step": "attribute-knowledge-neurons"}, {"step": "attribute-knowledge-neurons", "options": {"folder": "attribution-authors"}}]}
+            """;
         var d = PipelineDefinition.Parse(json, "x");
-        var e = Assert.Throws<DknInputException>(() => PipelineOverrides.Apply(d, ["steps.synthetic-world.entities=5"], Registry));
-        Assert.Contains("appears 2 times; name it by position instead, e.g. steps.0.<option>", e.Message);
-        var applied = PipelineOverrides.Apply(d, ["steps.1.entities=5"], Registry);
-        Assert.Equal(5, PipelineValidator.Validate(applied, Registry).Steps[1].Options.GetInt("entities"));
-        Assert.Equal(200, PipelineValidator.Validate(applied, Registry).Steps[0].Options.GetInt("entities"));
+        var e = Assert.Throws<DknInputException>(() => PipelineOverrides.Apply(d, ["steps.attribute-knowledge-neurons.steps=5"], Registry));
+        Assert.Contains("appears 2 times; name it by its folder (attribution, attribution-authors), as attribute-knowledge-neurons#1..attribute-knowledge-neurons#2, or by position (steps 2, 3)", e.Message);
+        // A misspelled option is said to be one, whichever occurrence was meant.
+        var typo = Assert.Throws<DknInputException>(() => PipelineOverrides.Apply(d, ["steps.attribute-knowledge-neurons.stpes=5"], Registry));
+        Assert.Contains("unknown option 'stpes' for step 'attribute-knowledge-neurons'; did you mean 'steps'?", typo.Message);
+
+        var byFolder = PipelineOverrides.Apply(d, ["steps.attribution-authors.steps=5"], Registry).Steps;
+        Assert.Equal(5, byFolder[3].Options["steps"]!.GetValue<int>());
+        Assert.Null(byFolder[2].Options["steps"]);
+        var byOccurrence = PipelineOverrides.Apply(d, ["steps.synthetic-world#2.entities=5"], Registry).Steps;
+        Assert.Equal(5, byOccurrence[1].Options["entities"]!.GetValue<int>());
+        Assert.Null(byOccurrence[0].Options["entities"]);
+        var byPosition = PipelineOverrides.Apply(d, ["steps.1.entities=5"], Registry).Steps;
+        Assert.Equal(5, byPosition[1].Options["entities"]!.GetValue<int>());
+        Assert.Contains("its occurrences are synthetic-world#1..synthetic-world#2",
+            Assert.Throws<DknInputException>(() => PipelineOverrides.Apply(d, ["steps.synthetic-world#3.entities=5"], Registry)).Message);
     }
 }

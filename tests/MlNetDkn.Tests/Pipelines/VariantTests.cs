@@ -65,11 +65,9 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
 
         // The DKN table's counts are the ones the variant's own dkn_summary says.
         var dkn = MetricTable.ReadParquet(Path.Combine(root, VariantComparison.DknTable + ".parquet")).Table;
-        var summary = File.ReadAllLines(Path.Combine(root, "two-prompts", "dkn", "dkn_summary.csv"));
-        var header = summary[0].Split(',');
-        var kmeans = summary.Skip(1).Select(l => l.Split(',')).Single(r => r[Array.IndexOf(header, "method")] == "KMeans");
+        var kmeans = CsvRows.Read(Path.Combine(root, "two-prompts", "dkn", "dkn_summary.csv")).Single(r => r["method"] == "KMeans");
         int row = Enumerable.Range(0, dkn.RowCount).Single(i => ((string[])dkn.Column("variant"))[i] == "two-prompts" && ((string[])dkn.Column("method"))[i] == "KMeans");
-        Assert.Equal(double.Parse(kmeans[Array.IndexOf(header, "facts_with_dkn")]), ((double[])dkn.Column("facts_with_dkn"))[row]);
+        Assert.Equal(double.Parse(kmeans["facts_with_dkn"]), ((double[])dkn.Column("facts_with_dkn"))[row]);
         Assert.Equal(4, ((double[])dkn.Column("facts"))[row]);
         Assert.True(File.Exists(Path.Combine(root, "variants_dkn.png")));
         var sweep = JsonNode.Parse(File.ReadAllText(Path.Combine(root, VariantRunner.SweepFile)))!;

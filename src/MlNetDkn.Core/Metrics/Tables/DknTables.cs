@@ -104,15 +104,18 @@ public static class DknTables
     public const string FactsTable = "dkn_facts", SummaryTable = "dkn_summary", CurveTable = "degeneracy_curve", BySizeTable = "degeneracy_by_size",
         AcquisitionTable = "acquisition_table", AcquisitionBySizeTable = "acquisition_by_size";
 
-    public static IReadOnlyList<string> Write(IReadOnlyList<DknRecord> records, string folder, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <param name="definition">The stage's folder and rule, written in the summary's definition column as in the run's
+    /// acquisition table.</param>
+    public static IReadOnlyList<string> Write(IReadOnlyList<DknRecord> records, string folder, IReadOnlyDictionary<string, string>? metadata = null,
+        string definition = "")
     {
         var metrics = DknMetrics.Compute(records.SelectMany(DknOutcome.From));
         var written = new List<string>();
         void Add((string Parquet, string Csv) p) => written.AddRange([p.Parquet, p.Csv]);
         Add(MetricTableRecords.WriteRecords(FactRows(records), folder, FactsTable, metadata));
-        Add(MetricTableRecords.WriteRecords(SummaryRows(metrics), folder, SummaryTable, metadata));
+        Add(MetricTableRecords.WriteRecords(SummaryRows(metrics, definition), folder, SummaryTable, metadata));
         Add(MetricTableRecords.WriteRecords(metrics.Curve, folder, CurveTable, metadata));
-        Add(MetricTableRecords.WriteRecords(BySizeRows(metrics, ""), folder, BySizeTable, metadata));
+        Add(MetricTableRecords.WriteRecords(BySizeRows(metrics, definition), folder, BySizeTable, metadata));
         Add(MetricTableRecords.WriteRecords(RelationRows(records), folder, RelationTable, metadata));
         written.AddRange(DegeneracyCurvePlot.SavePerMethod(metrics.Curve, metrics.Methods.Select(m => m.Method), folder));
         return written;
