@@ -34,19 +34,45 @@ public static class DknApp
                 config.SetApplicationName("dkn");
                 config.UseStrictParsing();
                 Commands.CommandRegistry.RegisterAll(config);
-                config.SetExceptionHandler((exception, _) => ReportError(exception));
+                config.SetExceptionHandler((exception, _) => ReportError(exception, args));
             });
             try { return app.Run(args, cancellation.Token); }
-            catch (Exception e) { return ReportError(e); }
+            catch (Exception e) { return ReportError(e, args); }
         }
         finally { Console.CancelKeyPress -= onCancel; }
     }
 
     static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
+    /// <summary>
+    /// The command-line parser says only "Failed to convert 'abc' to Int32."; this names the flag the value was given to
+    /// and what it expects, or returns null when the message is not that one.
+    /// </summary>
+    static string? FlagValueError(string message, IReadOnlyList<string>? args)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(?<value>.*)' to (?<type>\w+)\.?$");
+        if (!match.Success || args is null) return null;
+        string value = match.Groups["value"].Value, type = match.Groups["type"].Value;
+        string expected = type switch
+        {
+            "Int32" or "Int64" => "a whole number",
+            "Double" or "Single" => "a number",
+            "Boolean" => "true or false",
+            _ => $"a value of type {type}",
+        };
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].EndsWith("=" + value, StringComparison.Ordinal))
+                return $"{args[i][..args[i].IndexOf('=')]}: expected {expected}, got '{value}'";
+            if (args[i] == value && i > 0 && args[i - 1].StartsWith('-'))
+                return $"{args[i - 1]}: expected {expected}, got '{value}'";
+        }
+        return $"expected {expected}, got '{value}'";
+    }
+
     /// <summary>One clear line on stderr, never a stack trace; exit code 2 for bad input, 3 for an input/output
     /// failure of the environment (disk full, permissions), 130 when cancelled, 1 otherwise.</summary>
-    public static int ReportError(Exception exception)
+    public static int ReportError(Exception exception, IReadOnlyList<string>? args = null)
     {
         var e = exception;
         while (e is TypeInitializationException or System.Reflection.TargetInvocationException or AggregateException && e.InnerException != null)
@@ -56,7 +82,7 @@ public static class DknApp
             Console.Error.WriteLine("cancelled: everything finished so far is stored; run the same command again to resume");
             return CancelledExitCode;
         }
-        var message = e switch
+        var message = FlagValueError(e.Message, args) ?? e switch
         {
             DknInputException or CommandAppException => e.Message,
             // libtorch's messages carry a C++ backtrace after their first line: the line is the message.

@@ -109,6 +109,8 @@ public class HostileInputTests
     [InlineData(new[] { "--frobnicate" }, "Unknown option 'frobnicate'")]
     [InlineData(new[] { "--dtpye", "float64" }, "Unknown option 'dtpye'")]
     [InlineData(new[] { "--threads", "-2" }, "threads must be 0")]
+    [InlineData(new[] { "--greedy", "abc" }, "--greedy: expected a whole number, got 'abc'")]
+    [InlineData(new[] { "--top=x1" }, "--top: expected a whole number, got 'x1'")]
     public void BadInspectArgumentsAreNamed(string[] extra, string expected) =>
         AssertCleanError(CliRunner.Run(["inspect", "--model", Gpt2, "--tokens", "1,2", .. extra]), expected);
 
