@@ -53,6 +53,14 @@ public class RunReportTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMo
         }
         foreach (var section in new[] { "R1: suppressing DKNs under perturbed queries", "R3: fact checking with DKNs", "The authors' reported" })
             Assert.Contains(section, md);
+        // The report opens with its findings, read from the run's own tables, before any section.
+        int summary = md.IndexOf("**Summary of findings**", StringComparison.Ordinal);
+        Assert.True(summary >= 0 && summary < md.IndexOf("R1: suppressing DKNs", StringComparison.Ordinal), "summary first");
+        var dkn = CsvRows.Read(Path.Combine(output, "dkn", "dkn_summary.csv")).Single();
+        Assert.Contains($"- dkn/: KMeans finds a DKN for {dkn["facts_with_dkn"]} of {dkn["facts"]} facts", md);
+        Assert.Contains("- r1/: activations: suppressing the DKN", md);
+        // No empty plots: a method that found nothing has no degeneracy curve, and the summary says so.
+        Assert.Equal(int.Parse(dkn["facts_with_dkn"]) > 0, File.Exists(Path.Combine(output, "dkn", "degeneracy_curve_kmeans.png")));
         var plots = Directory.GetFiles(output, "*.png", SearchOption.AllDirectories);
         Assert.NotEmpty(plots);
         Assert.Equal(plots.Length, html.Split("src=\"data:image/png;base64,").Length - 1);

@@ -40,7 +40,7 @@ public class DknPipelineTests
         var context = PipelineRunner.RunFile(PipelineFiles.Write(Json, "tiny-dkn"),
             new PipelineRunOptions { Output = output, CacheFolder = SharedPaths.TempDir("dkn-cache") }, new TextPipelineReporter()).Context;
         foreach (var file in new[] { "attribution/knowledge_neurons.parquet", "attribution/attribution_facts.csv", "attribution/knowledge_neuron_heatmap.png",
-                     "dkn/dkn_facts.parquet", "dkn/degeneracy_curve.csv", "dkn/degeneracy_curve_functional.png", "dkn-authors/dkn_summary.csv" })
+                     "dkn/dkn_facts.parquet", "dkn/degeneracy_curve.csv", "dkn-authors/dkn_summary.csv" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
 
         var (_, metadata) = MlNetDkn.Metrics.MetricTable.ReadParquet(Path.Combine(output, "attribution/knowledge_neurons.parquet"));

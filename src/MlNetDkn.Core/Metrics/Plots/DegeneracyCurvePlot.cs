@@ -9,14 +9,21 @@ namespace MlNetDkn.Metrics.Plots;
 /// </summary>
 public static class DegeneracyCurvePlot
 {
-    /// <summary>One PNG per method (degeneracy_curve_{method}.png), also for a method that found no DKN.</summary>
+    /// <summary>One PNG per method that found a DKN (degeneracy_curve_{method}.png); a method with none gets no empty
+    /// plot (its summary row says so). A stale plot of an earlier run of the folder is removed.</summary>
     public static IReadOnlyList<string> SavePerMethod(IReadOnlyList<DegeneracyCurvePoint> curve, IEnumerable<string> methods, string folder)
     {
         var files = new List<string>();
         foreach (var method in methods)
         {
             var path = Path.Combine(folder, $"degeneracy_curve_{method.ToLowerInvariant()}.png");
-            Save(method, curve.Where(p => p.Method == method).ToList(), path);
+            var points = curve.Where(p => p.Method == method).ToList();
+            if (points.Count == 0)
+            {
+                if (File.Exists(path)) File.Delete(path);
+                continue;
+            }
+            Save(method, points, path);
             files.Add(path);
         }
         return files;
@@ -39,7 +46,9 @@ public static class DegeneracyCurvePlot
             errors.Color = color;
         }
         plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dotted);
-        plot.Title(points.Count == 0 ? $"Degeneracy curve: {method} (no DKN found)" : $"Degeneracy curve: {method}");
+        plot.Title($"Degeneracy curve: {method}");
+        // Components are counted: whole numbers only.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("components suppressed together (n = whole DKN)");
         plot.YLabel("mean (P_after − P0) / P0, 95 % CI over facts");
         plot.ShowLegend(Alignment.LowerLeft);

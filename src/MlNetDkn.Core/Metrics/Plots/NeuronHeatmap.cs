@@ -17,6 +17,12 @@ public static class NeuronHeatmap
         plot.Title(title);
         plot.XLabel("neuron index");
         plot.YLabel("layer");
+        // One tick per layer (at most 16 labelled), never between layers.
+        int every = Math.Max(1, (int)Math.Ceiling(layers / 16.0));
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, layers).Where(l => l % every == 0).Select(l => (double)l).ToArray(),
+            Enumerable.Range(0, layers).Where(l => l % every == 0).Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, 1200, Math.Clamp(120 + 40 * layers, 300, 900));
     }

@@ -77,6 +77,7 @@ public static partial class RunReport
                 folders.Add((s["step"]!.GetValue<string>(), stepFolder));
         }
         md.AppendLine();
+        md.Append(FindingsSummary.Of(folder, folders.Select(f => f.Folder).ToList()));
         foreach (var (step, sub) in folders)
             Folder(md, root, Path.Combine(folder, sub), $"{step} ({sub}/)", level + 1, recurse: true);
         if (File.Exists(Path.Combine(folder, "acquisition_table.csv"))) md.AppendLine(AcquisitionComparison()).AppendLine();
@@ -102,7 +103,7 @@ public static partial class RunReport
 
     static void Table(StringBuilder md, string root, string csv, int level)
     {
-        var rows = ReadCsv(csv);
+        var rows = Csv.Read(csv);
         if (rows.Count == 0) return;
         var header = rows[0];
         int n = rows.Count - 1;
@@ -124,32 +125,6 @@ public static partial class RunReport
             value = Math.Abs(d) >= 1e-3 && Math.Abs(d) < 1e6 ? d.ToString("0.####", CultureInfo.InvariantCulture) : d.ToString("G4", CultureInfo.InvariantCulture);
         if (value.Length > 80) value = value[..77] + "…";
         return value.Replace("|", "\\|").Replace("\n", " ");
-    }
-
-    /// <summary>RFC 4180 rows.</summary>
-    static List<string[]> ReadCsv(string path)
-    {
-        var rows = new List<string[]>();
-        var text = File.ReadAllText(path);
-        var row = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cell.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { row.Add(cell.ToString()); cell.Clear(); }
-            else if (c == '\n') { row.Add(cell.ToString()); cell.Clear(); rows.Add([.. row]); row.Clear(); }
-            else if (c != '\r') cell.Append(c);
-        }
-        if (cell.Length > 0 || row.Count > 0) { row.Add(cell.ToString()); rows.Add([.. row]); }
-        return rows;
     }
 
     static string AcquisitionComparison()
@@ -187,7 +162,7 @@ public static partial class RunReport
             <html lang="en"><head><meta charset="utf-8"><title>MlNetDkn report</title>
             <style>
             body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
-            table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; }
+            table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; display: block; max-width: 100%; overflow-x: auto; }
             th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
             th { background: #f2f2f2; }
             img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
