@@ -132,7 +132,8 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>
     /// Saves a fitted pipeline (any mix of these stages and built-in ML.NET transformers) to one archive: the built-in
-    /// parts as ML.NET model zips, these stages as settings with the model path and content hash (weights are not copied).
+    /// parts as ML.NET model zips, these stages as settings with the model's content hash and its path relative to the
+    /// archive (weights are not copied; move the archive and model together, or pass the model's folder to Load).
     /// </summary>
     public void Save(ITransformer model, DataViewSchema inputSchema, string path) => PipelineArchive.Save(Context, model, inputSchema, path);
 
@@ -147,9 +148,13 @@ public sealed class KnowledgeNeuronsCatalog
         (model as IDisposable)?.Dispose();
     }
 
-    /// <summary>Loads a pipeline written by <see cref="Save"/>; fails if a referenced model's files changed.
+    /// <summary>Loads a pipeline written by <see cref="Save"/>. The model is found relative to the archive (as it was
+    /// when saved) or at <paramref name="modelFolder"/>; a model whose content hash differs from the one the pipeline
+    /// was fitted with is refused, as is a damaged or tampered archive (one <see cref="DknInputException"/> line).
     /// Dispose the result to release models and stores.</summary>
     /// <param name="modelLoad">Device, dtype and threads to use instead of the saved ones (null keeps them).</param>
-    public TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema, ModelLoadOptions? modelLoad = null) =>
-        PipelineArchive.Load(Context, path, out inputSchema, modelLoad);
+    /// <param name="modelFolder">The model to use when it has moved (a folder or llama2.c checkpoint); null: the saved
+    /// path, relative to the archive.</param>
+    public TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema, ModelLoadOptions? modelLoad = null, string? modelFolder = null) =>
+        PipelineArchive.Load(Context, path, out inputSchema, new ArchiveOpenOptions(modelLoad, modelFolder));
 }

@@ -36,6 +36,26 @@ public static class ModelLoader
         return (config, files);
     }
 
+    /// <summary>
+    /// The files a model's content hash covers (config.json and the weight files, or the llama2.c checkpoint), found
+    /// the way <see cref="Load"/> finds them but without reading any weights.
+    /// </summary>
+    public static IReadOnlyList<string> ContentFiles(string path)
+    {
+        if (File.Exists(path)) return [path];
+        if (!Directory.Exists(path)) throw new DknInputException($"{path}: no such file or folder");
+        var configPath = Path.Combine(path, "config.json");
+        return File.Exists(configPath) ? [configPath, .. HuggingFaceFolder.WeightFiles(path)] : [Llama2cCheckpointIn(path)];
+    }
+
+    /// <summary>The content hash of the model at <paramref name="path"/> as its files are now (equal to
+    /// <see cref="LoadedModel.ContentHash"/> of the model loaded from them).</summary>
+    public static string ContentHash(string path) => ContentHashing.Sha256OfFiles(ContentFiles(path));
+
+    static string Llama2cCheckpointIn(string folder) =>
+        Directory.EnumerateFiles(folder, "*.bin").FirstOrDefault(f => !Path.GetFileName(f).StartsWith("tok"))
+        ?? throw new DknInputException($"{folder}: no config.json (a Hugging Face model folder) and no llama2.c .bin checkpoint");
+
     static (ModelConfig Config, CheckpointTensors Tensors, IReadOnlyList<string> Files) Open(string path, ModelLoadOptions options)
     {
         ModelConfig config;
@@ -50,11 +70,7 @@ public static class ModelLoader
         {
             var configPath = Path.Combine(path, "config.json");
             if (!File.Exists(configPath))
-            {
-                var bin = Directory.EnumerateFiles(path, "*.bin").FirstOrDefault(f => !Path.GetFileName(f).StartsWith("tok"));
-                if (bin is null) throw new DknInputException($"{path}: no config.json (a Hugging Face model folder) and no llama2.c .bin checkpoint");
-                return Open(bin, options);
-            }
+                return Open(Llama2cCheckpointIn(path), options);
             config = ModelConfig.FromJsonFile(configPath);
             files = HuggingFaceFolder.WeightFiles(path);
             tensors = CheckpointTensors.FromSafetensors(files.Select(SafetensorsFile.Open));

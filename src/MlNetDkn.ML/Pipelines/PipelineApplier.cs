@@ -17,16 +17,35 @@ public static class PipelineApplier
     public const string ApplyManifest = "apply.json";
 
     /// <param name="load">Device, dtype and threads instead of the saved ones (null keeps them).</param>
+    /// <param name="modelFolder">The model to use instead of the one the archive references (relative to itself);
+    /// its content hash must be the one the pipeline was fitted with.</param>
+    /// <remarks>Writes only under <paramref name="output"/>: every stage's folder (its store) named in the archive is
+    /// re-rooted there. A refused input (facts, archive, model) leaves <paramref name="output"/> as it was.</remarks>
     public static IReadOnlyList<string> Apply(string pipelinePath, string factsPath, string output, IPipelineReporter reporter,
-        FactSelection? selection = null, Modeling.ModelLoadOptions? load = null, CancellationToken cancellationToken = default)
+        FactSelection? selection = null, Modeling.ModelLoadOptions? load = null, CancellationToken cancellationToken = default,
+        string? modelFolder = null)
     {
         load?.Validate();
         if (!File.Exists(pipelinePath)) throw new DknInputException($"{pipelinePath}: saved pipeline not found");
         var dataset = FactDataset.Read(factsPath);
         if (selection is not null && !selection.IsAll) dataset = new FactDataset(selection.Apply(dataset), factsPath);
         if (dataset.Count == 0) throw new DknInputException($"{factsPath}: no facts to apply the pipeline to");
+        var root = Path.GetFullPath(output);
+        var existed = Directory.Exists(root);
+        try { return Apply(pipelinePath, factsPath, root, dataset, reporter, load, modelFolder, cancellationToken); }
+        catch (DknInputException) when (!existed)
+        {
+            // A folder this call created for input it then refused goes again.
+            try { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+
+    static IReadOnlyList<string> Apply(string pipelinePath, string factsPath, string output, FactDataset dataset, IPipelineReporter reporter,
+        Modeling.ModelLoadOptions? load, string? modelFolder, CancellationToken cancellationToken)
+    {
         var ml = new MLContext(seed: 0);
-        using var chain = ml.KnowledgeNeurons().Load(pipelinePath, out var inputSchema, load);
+        using var chain = Persistence.PipelineArchive.Load(ml, pipelinePath, out var inputSchema, new Persistence.ArchiveOpenOptions(load, modelFolder, output));
         var facts = ml.KnowledgeNeurons().LoadFacts(dataset);
         Directory.CreateDirectory(output);
         var context = new TableContext(dataset.ContentHash(), 0);

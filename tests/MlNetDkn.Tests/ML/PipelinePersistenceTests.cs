@@ -106,11 +106,17 @@ public class PipelinePersistenceTests
         using (ml.KnowledgeNeurons().Load(archive, out _)) { }
 
         var weights = Path.Combine(modelFolder, "stories260K.bin");
+        var saved = MlNetDkn.Modeling.ModelLoader.ContentHash(modelFolder);
         var bytes = File.ReadAllBytes(weights);
         bytes[^100] ^= 0x01;   // one bit of one weight
         File.WriteAllBytes(weights, bytes);
+        var found = MlNetDkn.Modeling.ModelLoader.ContentHash(modelFolder);
+        Assert.NotEqual(saved, found);
         var e = Assert.Throws<DknInputException>(() => ml.KnowledgeNeurons().Load(archive, out _));
-        Assert.Contains("has changed since the pipeline was saved", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.StartsWith(archive + ": ", e.Message);
+        Assert.Contains($"content hash {found}", e.Message);
+        Assert.Contains($"fitted on a model with content hash {saved}", e.Message);
         Assert.Contains(modelFolder, e.Message);
         Assert.Equal(0, SharedResources.LiveCount);   // nothing leaked by the failed load
     }

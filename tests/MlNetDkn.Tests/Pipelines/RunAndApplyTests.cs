@@ -63,6 +63,81 @@ public class RunAndApplyTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
         Assert.Equal(new FactDataset(records.Where((_, i) => i % 4 == 0)).ContentHash(), manifest["facts_sha256"]!.GetValue<string>());
     }
 
+    /// <summary>Relative path → SHA-256 of every file under <paramref name="folder"/>.</summary>
+    static SortedDictionary<string, string> Snapshot(string folder) => new(
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(
+            f => Path.GetRelativePath(folder, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))),
+        StringComparer.Ordinal);
+
+    static string CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        return to;
+    }
+
+    [Fact]
+    public void ApplyWritesOnlyUnderOutAndAMovedPipelineAppliesWithTheModelGivenOrRefusesAnotherModel()
+    {
+        var folder = SharedPaths.TempDir("apply-portable");
+        var records = tiny.Dataset.Records;
+        var fitOn = Path.Combine(folder, "fit.parquet");
+        var heldOut = Path.Combine(folder, "heldout.parquet");
+        new FactDataset(records.Where((_, i) => i % 4 != 0)).Write(fitOn);
+        new FactDataset(records.Where((_, i) => i % 4 == 0)).Write(heldOut);
+        var fitted = PipelineRunner.RunFile(PipelineFiles.Write(Pipeline(fitOn, tiny.Folder)), new PipelineRunOptions { Output = Path.Combine(folder, "fit") },
+            new TextPipelineReporter());
+        var run = Snapshot(fitted.OutputFolder);
+        var model = Snapshot(tiny.Folder);
+        Assert.Contains(Path.Combine("attribution", "store", MlNetDkn.Attribution.AttributionStore.FileName), run.Keys);
+
+        // Applied where it was written: the run and the model stay byte for byte; the stores are under --out.
+        var applied = Path.Combine(folder, "applied");
+        var (code, _, stderr) = CliRunner.Run("apply", fitted.PipelinePath!, "--data", heldOut, "--out", applied);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(run, Snapshot(fitted.OutputFolder));
+        Assert.Equal(model, Snapshot(tiny.Folder));
+        var store = File.ReadAllLines(Path.Combine(applied, "attribution", "store", MlNetDkn.Attribution.AttributionStore.FileName));
+        Assert.Equal(10, store.Select(l => JsonNode.Parse(l)!["FactId"]!.GetValue<string>()).Distinct().Count());
+
+        // Model and pipeline.zip moved to another folder: the model is named on the command line; same tables.
+        var elsewhere = SharedPaths.TempDir("apply-moved");
+        var movedModel = CopyFolder(tiny.Folder, Path.Combine(elsewhere, "models", "tiny"));
+        // One folder deeper than the run: the saved relative path to the model no longer leads to it.
+        var movedArchive = Path.Combine(elsewhere, "shared", "pipelines", "pipeline.zip");
+        Directory.CreateDirectory(Path.GetDirectoryName(movedArchive)!);
+        File.Copy(fitted.PipelinePath!, movedArchive);
+        var withoutModel = Path.Combine(elsewhere, "out-without-model");
+        (code, _, stderr) = CliRunner.Run("apply", movedArchive, "--data", heldOut, "--out", withoutModel);
+        Assert.Equal(2, code);
+        Assert.Matches($"^error: {System.Text.RegularExpressions.Regex.Escape(movedArchive)}: no model at .*--model DIR.*\n$", stderr);
+        Assert.False(Directory.Exists(withoutModel));
+        var moved = Path.Combine(elsewhere, "out");
+        (code, _, stderr) = CliRunner.Run("apply", movedArchive, "--model", movedModel, "--data", heldOut, "--out", moved);
+        Assert.True(code == 0, stderr);
+        foreach (var table in PerFactTables)
+            Assert.Equal(File.ReadAllText(Path.Combine(applied, table)), File.ReadAllText(Path.Combine(moved, table)));
+        Assert.Equal(run, Snapshot(fitted.OutputFolder));
+
+        // Another model (one weight changed): refused with one line naming the archive and both hashes; --out untouched.
+        var other = CopyFolder(tiny.Folder, Path.Combine(elsewhere, "models", "other"));
+        var weights = MlNetDkn.Modeling.Checkpoints.HuggingFaceFolder.WeightFiles(other)[0];
+        var bytes = File.ReadAllBytes(weights);
+        bytes[^4] ^= 0x01;
+        File.WriteAllBytes(weights, bytes);
+        var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(fitted.OutputFolder, RunManifest.FileName)))!["model"]!["content_sha256"]!.GetValue<string>();
+        var found = MlNetDkn.Modeling.ModelLoader.ContentHash(other);
+        Assert.NotEqual(expected, found);
+        var existing = Path.Combine(elsewhere, "existing-out");
+        Directory.CreateDirectory(existing);
+        File.WriteAllText(Path.Combine(existing, "keep.txt"), "mine");
+        (code, _, stderr) = CliRunner.Run("apply", movedArchive, "--model", other, "--data", heldOut, "--out", existing);
+        Assert.Equal(2, code);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"error: {movedArchive}: the model at {other} has content hash {found}, but the pipeline was fitted on a model with content hash {expected}", stderr);
+        Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(existing).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void ADefinitionThatCannotRunIsRejectedBeforeAnyWorkNamingTheStepAndTheMissingInput()
     {

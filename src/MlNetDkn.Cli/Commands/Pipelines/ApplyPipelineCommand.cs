@@ -4,7 +4,8 @@ using Spectre.Console.Cli;
 
 namespace MlNetDkn.Cli.Commands.Pipelines;
 
-/// <summary>`dkn apply &lt;pipeline.zip&gt; --data facts.parquet --out DIR`: runs a saved, fitted pipeline on other facts.</summary>
+/// <summary>`dkn apply &lt;pipeline.zip&gt; [--model DIR] --data facts.parquet --out DIR`: runs a saved, fitted pipeline on
+/// other facts, writing only under --out.</summary>
 public sealed class ApplyPipelineCommand : Command<ApplyPipelineCommand.Settings>
 {
     public sealed class Settings : RunSettings
@@ -17,8 +18,12 @@ public sealed class ApplyPipelineCommand : Command<ApplyPipelineCommand.Settings
         [Description("Fact dataset to run it on")]
         public string Data { get; init; } = "";
 
+        [CommandOption("--model <DIR>")]
+        [Description("The model the pipeline was fitted with, when it has moved (default: the path saved in the archive, relative to it); refused if its content hash differs")]
+        public string? Model { get; init; }
+
         [CommandOption("--out <DIR>")]
-        [Description("Output folder: each stage's tables in its folder, results.parquet/.csv with every column, apply.json")]
+        [Description("Output folder, the only place written to: each stage's tables and store in its folder, results.parquet/.csv with every column, apply.json")]
         public string Out { get; init; } = "";
     }
 
@@ -30,7 +35,8 @@ public sealed class ApplyPipelineCommand : Command<ApplyPipelineCommand.Settings
         if (string.IsNullOrEmpty(settings.Out)) throw new DknInputException("apply: --out is required (the folder for tables and results)");
         var load = settings.Device is null && settings.DType is null && settings.Threads is null ? null
             : new Modeling.ModelLoadOptions { Device = settings.Device ?? "cpu", DType = settings.DType ?? "float32", Threads = settings.Threads ?? 0 };
-        var files = PipelineApplier.Apply(settings.Pipeline, settings.Data, settings.Out, new ConsoleReporter(), load: load, cancellationToken: cancellationToken);
+        var files = PipelineApplier.Apply(settings.Pipeline, settings.Data, settings.Out, new ConsoleReporter(), load: load, cancellationToken: cancellationToken,
+            modelFolder: settings.Model);
         Console.Out.WriteLine($"{files.Count} files -> {settings.Out}");
         return 0;
     }
