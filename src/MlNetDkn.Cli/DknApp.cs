@@ -46,6 +46,7 @@ public static class DknApp
             {
                 config.SetApplicationName("dkn");
                 config.SetApplicationVersion(Version);
+                config.ConfigureConsole(Spectre.Console.AnsiConsole.Console);   // help and usage go to the same stdout
                 config.UseStrictParsing();
                 Commands.CommandRegistry.RegisterAll(config);
                 config.SetExceptionHandler((exception, _) => ReportError(exception));
