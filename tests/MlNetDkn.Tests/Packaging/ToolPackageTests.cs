@@ -85,6 +85,8 @@ public class ToolPackageTests
         // A verb that runs libtorch: the packed libLibTorchSharp.so loads where it is installed.
         var inspect = Run(work, null, dkn, "inspect", "--model", GoldenModels.Folder("gpt2"), "--tokens", "3,17,42", "--json");
         Assert.Contains("next_token_logits", inspect);
+
+        Directory.Delete(root, recursive: true);   // about 0.8 GB (libtorch three times): kept only when the test fails
     }
 
     static string Run(string folder, string? packages, string file, params string[] args)
