@@ -9,13 +9,15 @@ public class WeakenGlibcxxVersionNeed : Task
 {
     [Required] public ITaskItem[] Libraries { get; set; }
     [Required] public string VersionName { get; set; }
+    /// <summary>Patch even where this machine's libstdc++ has the version: the files leave the machine (a tool package).</summary>
+    public bool Always { get; set; }
 
     const uint ShtGnuVerneed = 0x6ffffffe;
     const ushort VerFlgWeak = 0x2;
 
     public override bool Execute()
     {
-        if (SystemLibstdcxxHas(VersionName))
+        if (!Always && SystemLibstdcxxHas(VersionName))
         {
             Log.LogMessage(MessageImportance.Low, $"System libstdc++ provides {VersionName}; nothing to patch.");
             return true;

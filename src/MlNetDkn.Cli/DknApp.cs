@@ -8,8 +8,21 @@ public static class DknApp
     /// <summary>Exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
 
+    /// <summary>The version of the packages and of this command (Directory.Build.props' Version), without the source
+    /// revision the SDK appends after '+' (run manifests keep that).</summary>
+    public static string Version => MlNetDkn.Pipelines.RunManifest.ToolVersion.Split('+', 2)[0];
+
+    /// <summary>`--version` anywhere before a `--` separator: on the root (`dkn --version`) and after any verb
+    /// (`dkn run --version`), where Spectre's strict parsing would otherwise reject it as an unknown option.</summary>
+    static bool AsksForVersion(string[] args) => args.TakeWhile(a => a != "--").Contains("--version");
+
     public static int Run(string[] args)
     {
+        if (AsksForVersion(args))
+        {
+            Console.Out.WriteLine(Version);
+            return 0;
+        }
         // Spectre's console is static: bind it to the current stdout (in-process callers redirect it per run).
         Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
         {
@@ -32,6 +45,8 @@ public static class DknApp
             app.Configure(config =>
             {
                 config.SetApplicationName("dkn");
+                config.SetApplicationVersion(Version);
+                config.ConfigureConsole(Spectre.Console.AnsiConsole.Console);   // help and usage go to the same stdout
                 config.UseStrictParsing();
                 Commands.CommandRegistry.RegisterAll(config);
                 config.SetExceptionHandler((exception, _) => ReportError(exception, args));

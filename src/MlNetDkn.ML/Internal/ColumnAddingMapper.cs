@@ -5,7 +5,7 @@ namespace MlNetDkn.ML.Internal;
 
 /// <summary>
 /// The row-to-row core of a stage: passes every input column through and appends <see cref="Outputs"/>, computed
-/// from one result per row. <see cref="Bind"/> turns an input row into a function that reads the row's current
+/// from one result per row. The <c>bind</c> function turns an input row into a function that reads the row's current
 /// values and returns its result; the result is computed at most once per row position.
 /// </summary>
 internal sealed class ColumnAddingMapper<TResult> : IRowToRowMapper

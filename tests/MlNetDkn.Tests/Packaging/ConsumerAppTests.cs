@@ -63,11 +63,11 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
         var app = Path.Combine(root, "app");
         Directory.CreateDirectory(app);
         Run(app, "dotnet", "new", "console", "--force", "-n", "App", "-o", ".");
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration><packageSources><add key="local" value="{feed}" /></packageSources></configuration>
-            """);
+        // The README's steps: the feed's absolute path recorded in the app's own nuget.config.
+        Run(app, "dotnet", "new", "nugetconfig");
+        Run(app, "dotnet", "nuget", "add", "source", feed, "--name", "mlnetdkn", "--configfile", "nuget.config");
         Run(app, "dotnet", "add", "package", "MlNetDkn.ML", "--version", version);
+        Run(app, "dotnet", "restore", "--force");   // a later restore finds the feed again
 
         var quickstart = Path.Combine(app, "runs", "quickstart");
         Directory.CreateDirectory(Path.Combine(quickstart, "model"));
@@ -87,6 +87,12 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
         Assert.Contains("after the engine 40 rows", stdout);
         Assert.Contains("cancelled as asked", stdout);
         Assert.True(File.Exists(Path.Combine(app, "runs", "csharp", "results.parquet")));
+
+        // The README's package steps name these commands, with the feed as an absolute path.
+        var readme = File.ReadAllText(Path.Combine(SharedPaths.RepoRoot, "README.md"));
+        Assert.Contains("FEED=\"$PWD/feed\"", readme);
+        Assert.Contains("dotnet nuget add source \"$FEED\" --name mlnetdkn --configfile nuget.config", readme);
+        Assert.Contains("dotnet tool install --global MlNetDkn.Cli --add-source \"$FEED\"", readme);
     }
 
     /// <summary>The C# program between the snippet markers of README.md, exactly as the README shows it.</summary>
