@@ -64,7 +64,7 @@ public static class CausalAttention
         if (t > 1)
         {
             var mask = ones(t, s, ScalarType.Bool, q.device).triu(past + 1);                // true = future
-            scores = scores.masked_fill(mask, double.NegativeInfinity);
+            scores = scores.Filled(mask, double.NegativeInfinity);
         }
         var probs = scores.softmax(-1);
         var output = probs.matmul(v);                                                         // [B, H, T, hd]

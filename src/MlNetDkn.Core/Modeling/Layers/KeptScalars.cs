@@ -17,6 +17,33 @@ public static class KeptScalars
     /// <summary>a + b.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
+    /// <summary>a + value (a scalar).</summary>
+    public static Tensor Plus(this Tensor a, double value)
+    {
+        using var scalar = value.ToScalar();
+        var result = a.add(scalar);
+        GC.KeepAlive(scalar);
+        return result;
+    }
+
+    /// <summary>a with <paramref name="value"/> where <paramref name="mask"/> is true.</summary>
+    public static Tensor Filled(this Tensor a, Tensor mask, double value)
+    {
+        using var scalar = value.ToScalar();
+        var result = a.masked_fill(mask, scalar);
+        GC.KeepAlive(scalar);
+        return result;
+    }
+
+    /// <summary>a ^ exponent.</summary>
+    public static Tensor Power(this Tensor a, double exponent)
+    {
+        using var scalar = exponent.ToScalar();
+        var result = a.pow(scalar);
+        GC.KeepAlive(scalar);
+        return result;
+    }
+
     /// <summary>a / divisor.</summary>
     public static Tensor Over(this Tensor a, double divisor)
     {

@@ -26,7 +26,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var inputType = x.dtype;
         var wide = x.to_type(ScalarType.Float32);
-        var normed = wide * rsqrt(wide.pow(2).mean([-1], keepdim: true) + _eps);
+        var normed = wide * rsqrt(wide.Power(2).mean([-1], keepdim: true).Plus(_eps));
         return (_weight * normed.to_type(inputType)).MoveToOuterDisposeScope();
     }
 }

@@ -32,7 +32,7 @@ public sealed class RotaryEmbedding
         var sin = emb.sin().to_type(x.dtype);
         var rot = x[TensorIndex.Ellipsis, TensorIndex.Slice(0, _rotaryDim)];
         var pass = x[TensorIndex.Ellipsis, TensorIndex.Slice(_rotaryDim, null)];
-        var rotated = rot * cos + RotateHalf(rot) * sin;
+        var rotated = (rot * cos).Plus(RotateHalf(rot) * sin);
         var result = _rotaryDim == x.shape[^1] ? rotated : cat([rotated, pass], -1);
         return result.MoveToOuterDisposeScope();
     }
