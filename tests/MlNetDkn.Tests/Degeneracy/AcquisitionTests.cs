@@ -163,33 +163,12 @@ public class PlantedCliPathTests(SameLayerPlantedModel sameLayer) : IClassFixtur
         var (code, _, err) = CliRunner.Run("degenerate", "--model", sameLayer.Folder, "--data", facts, "--out", output);
         Assert.True(code == 0, err);
 
-        var rows = File.ReadAllLines(Path.Combine(output, "dkn_facts.csv"));
-        var header = rows[0].Split(',');
-        int Column(string name) => Array.IndexOf(header, name);
-        var reported = rows.Skip(1).Select(line => ParseCsv(line)).Select(cells => new ReportedDkn(cells[Column("fact_id")], cells[Column("method")],
-            cells[Column("is_dkn")] == "1", MlNetDkn.Metrics.Tables.DknTables.ParseComponents(cells[Column("component_list")]))).ToList();
+        var reported = CsvRows.Read(Path.Combine(output, "dkn_facts.csv")).Select(r => new ReportedDkn(r["fact_id"], r["method"], r["is_dkn"] == "1",
+            MlNetDkn.Metrics.Tables.DknTables.ParseComponents(r["component_list"]))).ToList();
         Assert.All(reported, r => Assert.Equal(nameof(ClusteringMethod.Functional), r.Method));
         Assert.Equal(sameLayer.Truth.Facts.Count, reported.Count);
         var score = PlantedScoring.Score(sameLayer.Truth, reported).Single();
         Assert.Equal((1, 0, 0), (score.TruePositives, score.FalsePositives, score.FalseNegatives));
         Assert.Equal(1, score.ExactMatches);
-    }
-
-    /// <summary>One CSV line: fields separated by commas, a quoted field may hold commas and doubled quotes.</summary>
-    static string[] ParseCsv(string line)
-    {
-        var cells = new List<string>();
-        var cell = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-            else if (c == '"') quoted = !quoted;
-            else if (c == ',' && !quoted) { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(c);
-        }
-        cells.Add(cell.ToString());
-        return cells.ToArray();
     }
 }

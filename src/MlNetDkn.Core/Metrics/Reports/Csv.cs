@@ -3,7 +3,7 @@ using System.Text;
 namespace MlNetDkn.Metrics.Reports;
 
 /// <summary>Reads the RFC 4180 CSV the tables are written as (quoted fields may hold commas, quotes and line breaks).</summary>
-internal static class Csv
+public static class Csv
 {
     /// <summary>RFC 4180 rows.</summary>
     public static List<string[]> Read(string path)
