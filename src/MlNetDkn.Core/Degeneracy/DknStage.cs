@@ -69,6 +69,9 @@ public sealed record DknStageOptions
 public sealed class DknStage(ModelSession session, DknStageOptions options, JsonLinesStore<DknRecord> store)
 {
     public const string StoreFileName = "dkn.jsonl";
+    /// <summary>Part of every store key: raised when what a stored record means changes for the same options (2: a
+    /// single dispensable cluster is no longer a DKN under the lenient rule), so older records are recomputed, not reused.</summary>
+    public const int RecordVersion = 2;
 
     readonly string _optionsJson = options.ToCanonicalJson();
 
@@ -90,7 +93,7 @@ public sealed class DknStage(ModelSession session, DknStageOptions options, Json
         var neurons = knockout ? [] : knowledgeNeurons.Select(n => n.Neuron).Take(Options.MaxNeurons > 0 ? Options.MaxNeurons : int.MaxValue).ToList();
         int checkedPrompts = Options.Dkn.Check.Prompts > 0 ? Math.Min(Options.Dkn.Check.Prompts, fact.Prompts.Count) : fact.Prompts.Count;
         var prompts = fact.Prompts.Take(checkedPrompts).ToList();
-        var key = ContentHashing.Sha256OfText(string.Join("\u001f", [session.ContentHash, fact.FactId, .. prompts, fact.Answer,
+        var key = ContentHashing.Sha256OfText(string.Join("\u001f", [$"v{RecordVersion}", session.ContentHash, fact.FactId, .. prompts, fact.Answer,
             string.Join(",", neurons), _optionsJson]))[..32];
         if (store.TryGet(key, out var found))
         {
