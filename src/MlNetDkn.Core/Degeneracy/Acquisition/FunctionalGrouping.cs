@@ -89,12 +89,15 @@ public static class FunctionalGrouping
         var parent = Enumerable.Range(0, candidates.Count).ToArray();
         int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
         if (vectors is not null && cut <= 1)
+        {
+            // Each vector read once (a model source copies a row per call), then compared pairwise within a layer.
+            var reads = candidates.Select(n => vectors.InputVector(n).ToArray()).ToArray();
+            var writes = candidates.Select(n => vectors.OutputVector(n).ToArray()).ToArray();
             for (int i = 0; i < candidates.Count; i++)
                 for (int j = i + 1; j < candidates.Count; j++)
-                    if (candidates[i].Layer == candidates[j].Layer
-                        && Cosine(vectors.InputVector(candidates[i]), vectors.InputVector(candidates[j])) >= cut
-                        && Cosine(vectors.OutputVector(candidates[i]), vectors.OutputVector(candidates[j])) >= cut)
+                    if (candidates[i].Layer == candidates[j].Layer && Cosine(reads[i], reads[j]) >= cut && Cosine(writes[i], writes[j]) >= cut)
                         parent[Find(j)] = Find(i);
+        }
         return Enumerable.Range(0, candidates.Count).GroupBy(Find).OrderBy(g => g.Min())
             .Select(g => new Unit(g.Select(i => candidates[i]).ToArray())).ToList();
     }

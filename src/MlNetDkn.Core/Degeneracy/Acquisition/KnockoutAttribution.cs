@@ -39,7 +39,7 @@ public static class KnockoutAttribution
         for (int round = 1; round <= options.MaxRounds; round++)
         {
             var attributions = probes.Select(p => JointIntegratedGradients.Attribute(p, found, options)).ToArray();
-            var added = Select(attributions, p0, found, options);
+            var added = Select(attributions, p0, found, options, room: options.MaxCandidates - found.Count);
             if (added.Length == 0) return new(rounds, found, KnockoutStops.NothingFound);
             found.AddRange(added);
             var after = probes.Select(p => p.SuppressedProbabilities([found])[0]).ToArray();
@@ -57,11 +57,12 @@ public static class KnockoutAttribution
     {
         var p0 = probes.Select(p => p.BaselineProbability()).ToArray();
         var attributions = probes.Select(p => JointIntegratedGradients.Attribute(p, suppressed, options)).ToArray();
-        return Select(attributions, p0, suppressed, options with { MaxCandidates = int.MaxValue });
+        return Select(attributions, p0, suppressed, options, room: options.MaxPerRound);
     }
 
     /// <summary>The round's neurons: positive mean relative score at least Ratio × the largest, highest first.</summary>
-    static Neuron[] Select(IReadOnlyList<JointAttribution> attributions, double[] p0, IReadOnlyCollection<Neuron> found, KnockoutOptions options)
+    /// <param name="room">At most this many neurons (and at most MaxPerRound).</param>
+    static Neuron[] Select(IReadOnlyList<JointAttribution> attributions, double[] p0, IReadOnlyCollection<Neuron> found, KnockoutOptions options, int room)
     {
         int layers = attributions[0].Scores.Length, width = attributions[0].Scores[0].Length;
         var taken = found.ToHashSet();
@@ -78,7 +79,6 @@ public static class KnockoutAttribution
         double effect = attributions.Select((a, k) => (a.OpenProbability - a.ShutProbability) / p0[k]).Average();
         if (mean.Count == 0 || effect < options.MinRoundEffect) return [];
         double cut = options.Ratio * mean.Max(x => x.Score);
-        int room = options.MaxCandidates == int.MaxValue ? int.MaxValue : options.MaxCandidates - found.Count;
         return mean.Where(x => x.Score >= cut).OrderByDescending(x => x.Score).ThenBy(x => x.Neuron)
             .Take(Math.Min(options.MaxPerRound, room)).Select(x => x.Neuron).ToArray();
     }
