@@ -122,6 +122,7 @@ public static class PipelineRunner
         context.CurrentStep = null;
         manifest.Finish("completed", total.Elapsed);
         manifest.Save(context.OutputFolder);
+        if (options.Shard is null) Metrics.Reports.FindingsSummary.Write(context.OutputFolder);
         return new PipelineRunResult(context.OutputFolder, manifest, context, pipelinePath);
     }
 

@@ -166,6 +166,7 @@ public static class VariantRunner
         };
         File.WriteAllText(Path.Combine(root, SweepFile + ".tmp"), sweep.ToJsonString(new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         File.Move(Path.Combine(root, SweepFile + ".tmp"), Path.Combine(root, SweepFile), overwrite: true);
+        Metrics.Reports.FindingsSummary.Write(root);
         return [dknPq, dknCsv, widePq, wideCsv, longPq, longCsv, .. plantedTables, .. plots];
     }
 }

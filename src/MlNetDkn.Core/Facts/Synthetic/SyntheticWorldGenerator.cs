@@ -40,7 +40,9 @@ public static class SyntheticWorldGenerator
         var answers = pool.Take(options.AnswersPerRelation).ToList();
         while (answers.Count < options.AnswersPerRelation) answers.Add(names.Next());
 
-        var templates = relation.Templates.ToList();
+        // Paraphrase k's sentence and question form stay together; the subject-last option picks the question.
+        var source = options.SubjectLast ? relation.SubjectLastTemplates : relation.Templates;
+        var templates = source.ToList();
         random.Shuffle(templates);
         return new PreparedRelation(relation.Id, answers,
             templates.Take(options.TemplatesPerRelation).ToList(),
@@ -77,18 +79,14 @@ public static class SyntheticWorldGenerator
             RelationId = relation.Id,
             Subject = subject,
             Answer = answer,
-            Prompts = relation.TrainTemplates.Select(t => prefix + Fill(t, subject, options.SubjectLast)).ToList(),
-            HeldoutPrompts = relation.HeldoutTemplates.Select(t => prefix + Fill(t, subject, options.SubjectLast)).ToList(),
+            Prompts = relation.TrainTemplates.Select(t => prefix + SyntheticRelationCatalog.Fill(t, subject)).ToList(),
+            HeldoutPrompts = relation.HeldoutTemplates.Select(t => prefix + SyntheticRelationCatalog.Fill(t, subject)).ToList(),
             FalseAnswers = wrong,
             Date = date,
             Split = FactSplits.Train,
             Source = Source,
         };
     }
-
-    static string Fill(string template, string subject, bool subjectLast) => subjectLast
-        ? string.Join(' ', template.Split(' ').Where(w => w != SyntheticRelationCatalog.SubjectSlot).Append(subject))
-        : SyntheticRelationCatalog.Fill(template, subject);
 
     static string PickOther(List<string> answers, List<string> excluded, SplitMix64 random)
     {

@@ -42,8 +42,8 @@ public sealed record SyntheticWorldOptions
     public double AnswerChangeProbability { get; init; } = 0.5;
 
     /// <summary>
-    /// Every prompt ends with the subject: the template's words come first, then the name ("{s} works as a" becomes
-    /// "works as a {s}"). The answer is then predicted at the subject's own position, where an MLP can look it up;
+    /// Every prompt ends with the subject: each paraphrase is asked as a question ending with the name ("{s} works as
+    /// a" becomes "what work is done by {s}"), the answer its next word. The answer is then predicted at the subject's own position, where an MLP can look it up;
     /// with the subject inside the prompt the lookup happens at the subject's position and attention carries the
     /// answer to the last one, where knowledge-neuron methods look (and find little).
     /// </summary>

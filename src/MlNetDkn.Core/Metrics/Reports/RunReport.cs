@@ -48,6 +48,7 @@ public static partial class RunReport
         foreach (var v in sweep["variants"]?.AsArray() ?? [])
             md.AppendLine($"| {v!["name"]} | {string.Join(" ", v["set"]!.AsArray().Select(s => "`" + s + "`"))} | {v["status"]} |");
         md.AppendLine();
+        md.Append(FindingsSummary.Of(folder));
         Folder(md, folder, folder, "Comparison of the variants", 2, recurse: false);
         foreach (var v in sweep["variants"]?.AsArray() ?? [])
         {
@@ -77,7 +78,7 @@ public static partial class RunReport
                 folders.Add((s["step"]!.GetValue<string>(), stepFolder));
         }
         md.AppendLine();
-        md.Append(FindingsSummary.Of(folder, folders.Select(f => f.Folder).ToList()));
+        md.Append(FindingsSummary.Of(folder, FindingsSummary.StepFolders(folder)));
         foreach (var (step, sub) in folders)
             Folder(md, root, Path.Combine(folder, sub), $"{step} ({sub}/)", level + 1, recurse: true);
         if (File.Exists(Path.Combine(folder, "acquisition_table.csv"))) md.AppendLine(AcquisitionComparison()).AppendLine();
