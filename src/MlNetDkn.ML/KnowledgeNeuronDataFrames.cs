@@ -53,6 +53,15 @@ public static class KnowledgeNeuronDataFrames
             .Select(v => new VBuffer<uint>(v.Length, v.DenseValues().Select(k => k - 1).ToArray())).ToList());
     }
 
+    /// <summary>Writes a frame as RFC 4180 CSV with vector cells as JSON arrays (numbers round-trip exactly), the
+    /// same cells as the product's tables; <see cref="ReadCsv"/> reads it back. Use it instead of
+    /// <c>DataFrame.SaveCsv</c>, which writes a vector as "(a b c)", so items holding spaces cannot be read back.</summary>
+    public static void WriteCsv(this DataFrame frame, string path) => Output.DataViewTables.WriteCsv(frame, path);
+
+    /// <summary>Reads a CSV written by <see cref="WriteCsv"/> into columns of the same names and types as
+    /// <paramref name="like"/> (the frame it was written from, or one of the same schema).</summary>
+    public static DataFrame ReadCsv(string path, DataFrame like) => Output.FrameCsv.Read(path, like);
+
     /// <summary>Columns fact_id, relation_id, answer_probability, rank (0 = highest), layer, index, score.</summary>
     public static DataFrame ToResultsDataFrame(this IDataView data)
     {

@@ -72,9 +72,16 @@ public class OutputsAndDisposalTests
         var layers = (VBufferDataFrameColumn<uint>)frame[KnowledgeNeuronColumns.KnowledgeNeuronLayers];
         Assert.Equal(TextVectors(output, KnowledgeNeuronColumns.KnowledgeNeurons)[0].Select(n => (uint)Neuron.Parse(n).Layer), layers[0].DenseValues());
 
+        // CSV keeps every cell: vectors as JSON arrays (a prompt holds spaces), read back into the frame's own types.
         var csv = Path.Combine(SharedPaths.TempDir("frames-csv"), "frame.csv");
-        DataFrame.SaveCsv(frame, csv);
-        Assert.Equal(5, File.ReadAllLines(csv).Length);
+        frame.WriteCsv(csv);
+        var read = KnowledgeNeuronDataFrames.ReadCsv(csv, frame);
+        Assert.Equal(frame.Columns.Select(c => (c.Name, c.DataType)), read.Columns.Select(c => (c.Name, c.DataType)));
+        foreach (var column in frame.Columns)
+            for (long row = 0; row < frame.Rows.Count; row++)
+                Assert.Equal(CellText(column[row]), CellText(read[column.Name][row]));
+        var prompts = (VBufferDataFrameColumn<ReadOnlyMemory<char>>)read[FactColumns.Prompts];
+        Assert.Contains(prompts[0].DenseValues(), p => p.ToString().Contains(' '));
 
         var tidy = output.ToDknComponentsDataFrame();
         Assert.Equal([FactColumns.FactId, FactColumns.RelationId, KnowledgeNeuronColumns.DknBaselineProbability, "component", "layer", "index"],
@@ -83,6 +90,17 @@ public class OutputsAndDisposalTests
         Assert.Equal("story", results[FactColumns.RelationId][0]);
         Assert.Equal(output.GetColumn<float>(KnowledgeNeuronColumns.AnswerProbability).First(), results[KnowledgeNeuronColumns.AnswerProbability][0]);
     }
+
+    static string CellText(object? value) => value switch
+    {
+        VBuffer<ReadOnlyMemory<char>> v => "[" + string.Join("|", v.DenseValues().Select(m => m.ToString())) + "]",
+        VBuffer<float> v => "[" + string.Join("|", v.DenseValues().Select(x => x.ToString("R"))) + "]",
+        VBuffer<uint> v => "[" + string.Join("|", v.DenseValues()) + "]",
+        VBuffer<double> v => "[" + string.Join("|", v.DenseValues().Select(x => x.ToString("R"))) + "]",
+        float f => f.ToString("R"),
+        null => "null",
+        _ => value.ToString() ?? "",
+    };
 
     public sealed class FactInput
     {

@@ -31,7 +31,8 @@ public class ToolPackageTests
             XNamespace ns = nuspec.Root!.Name.Namespace;
             var metadata = nuspec.Root.Element(ns + "metadata")!;
             Assert.Equal(version, metadata.Element(ns + "version")!.Value);
-            Assert.Equal("NOTICE", metadata.Element(ns + "license")!.Value);
+            Assert.Equal("expression", metadata.Element(ns + "license")!.Attribute("type")!.Value);
+            Assert.Equal("MIT", metadata.Element(ns + "license")!.Value);
             Assert.Equal("README.md", metadata.Element(ns + "readme")!.Value);
             Assert.False(string.IsNullOrWhiteSpace(metadata.Element(ns + "description")?.Value));
             var repository = metadata.Element(ns + "repository")!;
@@ -39,6 +40,7 @@ public class ToolPackageTests
             Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")!.Value);
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
             Assert.Contains("NOTICE", entries);
+            Assert.Contains("LICENSE", entries);
             Assert.Contains("README.md", entries);
             if (id == "MlNetDkn.Cli")
             {
@@ -86,7 +88,37 @@ public class ToolPackageTests
         var inspect = Run(work, null, dkn, "inspect", "--model", GoldenModels.Folder("gpt2"), "--tokens", "3,17,42", "--json");
         Assert.Contains("next_token_logits", inspect);
 
+        MovedRunApplies(work, dkn);
         Directory.Delete(root, recursive: true);   // about 0.8 GB (libtorch three times): kept only when the test fails
+    }
+
+    /// <summary>The installed tool runs the quickstart on a few facts; its model and pipeline.zip move to other folders
+    /// and the archive applies there with --model; the applied results.csv reads back into DKN components.</summary>
+    static void MovedRunApplies(string work, string dkn)
+    {
+        var run = Path.Combine(work, "run");
+        Run(work, null, dkn, "run", Path.Combine(SharedPaths.RepoRoot, "pipelines", "quickstart.json"), "--out", run,
+            "--cache", Path.Combine(SharedPaths.RepoRoot, ".cache", "models"), "--set", "steps.select-facts.max_facts=6");
+        var moved = Path.Combine(work, "moved");
+        Directory.CreateDirectory(Path.Combine(moved, "archive"));
+        Directory.Move(Path.Combine(run, "model"), Path.Combine(moved, "model"));
+        File.Move(Path.Combine(run, "pipeline.zip"), Path.Combine(moved, "archive", "pipeline.zip"));
+        var facts = Path.Combine(moved, "facts.parquet");
+        File.Move(Path.Combine(run, "selected_facts.parquet"), facts);
+
+        var applied = Path.Combine(work, "applied");
+        Run(work, null, dkn, "apply", Path.Combine(moved, "archive", "pipeline.zip"), "--model", Path.Combine(moved, "model"),
+            "--data", facts, "--out", applied);
+        var rows = CsvRows.Read(Path.Combine(applied, "results.csv"));
+        Assert.Equal(6, rows.Count);
+        foreach (var row in rows)
+        {
+            // Each cell is a JSON array of components; a component lists its neurons as "layer:index" joined by ';'.
+            var components = System.Text.Json.JsonSerializer.Deserialize<string[]>(row["dkn_components_functional"])!;
+            var neurons = components.Select(c => c.Split(';').Select(Neuron.Parse).ToList()).ToList();
+            if (row["is_dkn_functional"] == "true") Assert.True(neurons.Count >= 2, "a DKN has two components or more");
+            Assert.All(neurons.SelectMany(n => n), n => Assert.InRange(n.Layer, 0, 1));
+        }
     }
 
     static string Run(string folder, string? packages, string file, params string[] args)
