@@ -10,7 +10,7 @@ public static class DknApp
 
     /// <summary>The version of the packages and of this command (Directory.Build.props' Version), without the source
     /// revision the SDK appends after '+' (run manifests keep that).</summary>
-    public static string Version => MlNetDkn.Pipelines.RunManifest.ToolVersion.Split('+', 2)[0];
+    public static string Version => MlNetDkn.DknTool.Version.Split('+', 2)[0];
 
     /// <summary>`--version` anywhere before a `--` separator: on the root (`dkn --version`) and after any verb
     /// (`dkn run --version`), where Spectre's strict parsing would otherwise reject it as an unknown option.</summary>

@@ -78,7 +78,7 @@ public sealed class KnowledgeNeuronsCatalog
     /// knowledge-neuron cap, their target tokens) use the options-class overload with <see cref="DknStageOptions.DknAuthors"/>.</param>
     /// <param name="method">Fills the unsuffixed DKN columns; null = the first of the options' methods.</param>
     public DegenerateNeuronEstimator FindDegenerateNeurons(string modelPath, DknOptions? options = null, string? folder = null,
-        ModelLoadOptions? modelLoad = null, ClusteringMethod? method = null, int maxNeurons = 64, string promptsColumn = FactColumns.Prompts) =>
+        ModelLoadOptions? modelLoad = null, ClusteringMethod? method = null, int maxNeurons = DknStageOptions.Defaults.MaxNeurons, string promptsColumn = FactColumns.Prompts) =>
         FindDegenerateNeurons(new DegenerateNeuronStageOptions
         {
             ModelPath = modelPath, Dkn = options is null ? DknStageOptions.Default with { MaxNeurons = maxNeurons }
@@ -86,30 +86,59 @@ public sealed class KnowledgeNeuronsCatalog
             Folder = folder is null ? null : Path.GetFullPath(folder), Load = modelLoad ?? new(), Method = method, PromptsColumn = promptsColumn,
         });
 
-    /// <summary>Planted benchmark: the true knowledge neurons of each planted fact as the knowledge-neuron columns.</summary>
     /// <summary>R1: suppression of the DKN, knowledge neurons and matched random sets on clean and perturbed queries
     /// (the facts' perturbed_prompts), by activations and by weights.</summary>
     public Experiments.PerturbedQueryEstimator SuppressUnderPerturbation(Experiments.PerturbedQueryStageOptions options) =>
         new(options with { Experiment = MlNetDkn.Experiments.Robustness.PerturbedQueryExperiment.Suppression }, Context);
+
+    /// <summary>R1 with the default protocol, its results stored in <paramref name="folder"/>.</summary>
+    public Experiments.PerturbedQueryEstimator SuppressUnderPerturbation(string modelPath, string? folder = null, ModelLoadOptions? modelLoad = null) =>
+        SuppressUnderPerturbation(new Experiments.PerturbedQueryStageOptions { ModelPath = modelPath, Folder = Full(folder), Load = modelLoad ?? new() });
 
     /// <summary>R2: ×2 on the DKN, knowledge neurons and matched random sets for perturbed queries the unmodified
     /// model fails while it answers the clean one; collateral change on the clean query and unrelated facts.</summary>
     public Experiments.PerturbedQueryEstimator EnhanceOnFailedQueries(Experiments.PerturbedQueryStageOptions options) =>
         new(options with { Experiment = MlNetDkn.Experiments.Robustness.PerturbedQueryExperiment.Enhancement }, Context);
 
+    /// <summary>R2 with the default protocol, its results stored in <paramref name="folder"/>.</summary>
+    public Experiments.PerturbedQueryEstimator EnhanceOnFailedQueries(string modelPath, string? folder = null, ModelLoadOptions? modelLoad = null) =>
+        EnhanceOnFailedQueries(new Experiments.PerturbedQueryStageOptions { ModelPath = modelPath, Folder = Full(folder), Load = modelLoad ?? new() });
+
     /// <summary>R3: fact checking with relation-level DKN / knowledge-neuron sets and thresholds learned at Fit.</summary>
     public Experiments.FactCheckEstimator FactCheck(Experiments.FactCheckStageOptions options) => new(options, Context);
+
+    /// <summary>R3 with the default protocol, its results stored in <paramref name="folder"/>.</summary>
+    public Experiments.FactCheckEstimator FactCheck(string modelPath, string? folder = null, ModelLoadOptions? modelLoad = null) =>
+        FactCheck(new Experiments.FactCheckStageOptions { ModelPath = modelPath, Folder = Full(folder), Load = modelLoad ?? new() });
 
     /// <summary>E1/E2: fine-tune copies of the model on new facts with only DKN / knowledge-neuron / matched random
     /// neurons (or everything) trainable, and measure which neurons a full fine-tune changes.</summary>
     public Experiments.FineTuneNeuronsEstimator FineTuneNeurons(Experiments.FineTuneNeuronsStageOptions options) => new(options, Context);
 
+    /// <summary>E1/E2 with the default protocol: the facts of <paramref name="newFactsPath"/> (Parquet) are the
+    /// updated versions of facts in the data; results stored in <paramref name="folder"/>.</summary>
+    public Experiments.FineTuneNeuronsEstimator FineTuneNeurons(string modelPath, string newFactsPath, string? folder = null,
+        ModelLoadOptions? modelLoad = null) =>
+        FineTuneNeurons(new Experiments.FineTuneNeuronsStageOptions
+            { ModelPath = modelPath, NewFactsPath = newFactsPath, Folder = Full(folder), Load = modelLoad ?? new() });
+
+    /// <summary>Planted benchmark: the true knowledge neurons of each planted fact as the knowledge-neuron columns.</summary>
     public Planted.PlantedNeuronsEstimator PlantedNeurons(Planted.PlantedStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
+
+    /// <summary>The true knowledge neurons of the planted model at <paramref name="modelPath"/>.</summary>
+    public Planted.PlantedNeuronsEstimator PlantedNeurons(string modelPath, string? folder = null) =>
+        PlantedNeurons(new Planted.PlantedStageOptions { ModelPath = modelPath, Folder = Full(folder) });
 
     /// <summary>Planted benchmark: scores every DKN column group of the data against the planted truth.</summary>
     public Planted.PlantedScoreEstimator ScorePlanted(Planted.PlantedStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
+
+    /// <summary>Scores the DKN columns of the data against the truth of the planted model at <paramref name="modelPath"/>.</summary>
+    public Planted.PlantedScoreEstimator ScorePlanted(string modelPath, string? folder = null) =>
+        ScorePlanted(new Planted.PlantedStageOptions { ModelPath = modelPath, Folder = Full(folder) });
+
+    static string? Full(string? folder) => folder is null ? null : Path.GetFullPath(folder);
 
     // ---- metrics ----------------------------------------------------------------------------------------------
 

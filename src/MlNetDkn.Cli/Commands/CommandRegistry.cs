@@ -2,16 +2,16 @@ using Spectre.Console.Cli;
 
 namespace MlNetDkn.Cli.Commands;
 
-/// <summary>Registers every verb. Each area of the flow keeps its verbs in its own folder and Register method.</summary>
+/// <summary>Registers every verb: each folder registers its own verbs (its *Commands.cs).</summary>
 public static class CommandRegistry
 {
     public static void RegisterAll(IConfigurator config)
     {
-        ModelCommands.Register(config);
-        DatasetCommands.Register(config);
-        TrainCommands.Register(config);
-        AttributionCommands.Register(config);
-        DegeneracyCommands.Register(config);
-        PipelineCommands.Register(config);
+        Models.ModelCommands.Register(config);
+        Datasets.DatasetCommands.Register(config);
+        Pipelines.PipelineCommands.Register(config);
+        Attribution.AttributionCommands.Register(config);
+        Degeneracy.DegeneracyCommands.Register(config);
+        Robustness.RobustnessCommands.Register(config);
     }
 }

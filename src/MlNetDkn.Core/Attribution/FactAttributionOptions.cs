@@ -3,11 +3,20 @@ namespace MlNetDkn.Attribution;
 /// <summary>Attribution of a whole fact: the per-prompt options, the coarse cut and the refinement across paraphrases.</summary>
 public sealed record FactAttributionOptions
 {
+    /// <summary>The one source of these options' defaults (the CLI's flags and the pipeline step's options use them).</summary>
+    public static class Defaults
+    {
+        /// <summary>The coarse cut as text (<see cref="CoarseThreshold.Parse"/>): ratio 0.2 of the maximum, the DKN authors'.</summary>
+        public const string CoarseText = "ratio:0.2";
+        /// <summary>Keep neurons coarse in at least half of a fact's prompts.</summary>
+        public const double ShareRatio = 0.5;
+    }
+
     public AttributionOptions Attribution { get; init; } = AttributionOptions.Default;
     /// <summary>Coarse knowledge neurons per prompt (the DKN authors: ratio 0.2 of the maximum).</summary>
-    public CoarseThreshold Coarse { get; init; } = CoarseThreshold.RatioOfMax(0.2);
+    public CoarseThreshold Coarse { get; init; } = CoarseThreshold.Parse(Defaults.CoarseText);
     /// <summary>Refinement: keep neurons coarse in at least this fraction of the fact's prompts.</summary>
-    public double ShareRatio { get; init; } = 0.5;
+    public double ShareRatio { get; init; } = Defaults.ShareRatio;
     /// <summary>EleutherAI's refinement rule: shared by strictly more than ShareRatio of the prompts.</summary>
     public bool ShareStrictlyMore { get; init; }
     /// <summary>…and in at least this many prompts (capped by the number of prompts).</summary>

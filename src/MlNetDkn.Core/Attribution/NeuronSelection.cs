@@ -72,26 +72,4 @@ public static class NeuronSelection
             .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Average(n => n.Score)).ThenBy(g => g.Key)
             .Select(g => new ScoredNeuron(g.Key, g.Average(n => n.Score))).ToList();
     }
-
-    /// <summary>
-    /// Dai et al.'s adaptive refinement: start at share ratio <paramref name="start"/> and move it by
-    /// <paramref name="step"/> (up to <paramref name="iterations"/> times) until the fact has between
-    /// <paramref name="minCount"/> and <paramref name="maxCount"/> neurons.
-    /// </summary>
-    public static IReadOnlyList<ScoredNeuron> RefineAdaptive(IReadOnlyList<IReadOnlyList<ScoredNeuron>> perPrompt,
-        double start = 0.7, double step = 0.05, int iterations = 6, int minCount = 2, int maxCount = 5, int minPrompts = 3)
-    {
-        double p = start;
-        var refined = Refine(perPrompt, p, Math.Min(minPrompts, perPrompt.Count));
-        for (int i = 0; i < iterations && (refined.Count < minCount || refined.Count > maxCount); i++)
-        {
-            p = Math.Clamp(refined.Count < minCount ? p - step : p + step, 0, 1);
-            refined = Refine(perPrompt, p, Math.Min(minPrompts, perPrompt.Count));
-        }
-        return refined;
-    }
-
-    /// <summary>Relation-level knowledge neurons: shared by at least <paramref name="shareRatio"/> of the relation's facts.</summary>
-    public static IReadOnlyList<ScoredNeuron> RelationLevel(IReadOnlyList<IReadOnlyList<ScoredNeuron>> perFact, double shareRatio) =>
-        Refine(perFact, shareRatio);
 }

@@ -16,8 +16,6 @@ public sealed record DegeneracyAggregateOptions
 
     /// <summary>The authors' NTC table clipping for threshold T (900 for the LLaMA tables).</summary>
     public static DegeneracyAggregateOptions AuthorsNtc(double t = 900) => new() { SubsetClip = t / 2, FullClip = 2 * t };
-    /// <summary>The authors' baseline clipping (T for both; 900, or 30000 for "src").</summary>
-    public static DegeneracyAggregateOptions AuthorsBaseline(double t = 900) => new() { SubsetClip = t, FullClip = t };
 }
 
 public static class DegeneracyAggregate

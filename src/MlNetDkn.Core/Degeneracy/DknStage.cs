@@ -16,9 +16,16 @@ public sealed record DknStageOptions
     public CandidateSource Candidates { get; init; } = CandidateSource.Knockout;
     /// <summary>Options of <see cref="CandidateSource.Knockout"/>.</summary>
     public KnockoutOptions Knockout { get; init; } = KnockoutOptions.Default;
+    /// <summary>The one source of these options' defaults.</summary>
+    public static class Defaults
+    {
+        /// <summary>Knowledge neurons per fact entering the graph (the authors' code has no cap).</summary>
+        public const int MaxNeurons = 64;
+    }
+
     /// <summary>At most this many knowledge neurons (highest-ranked first) enter the graph of a fact (0 = all; the
     /// authors' code has no cap).</summary>
-    public int MaxNeurons { get; init; } = 64;
+    public int MaxNeurons { get; init; } = Defaults.MaxNeurons;
     /// <summary>Re-check every DKN found with full recomputation (<see cref="FullRecomputationProbe"/>).</summary>
     public bool Recheck { get; init; } = true;
     /// <summary>How the answer becomes the target tokens whose probability the check measures.</summary>

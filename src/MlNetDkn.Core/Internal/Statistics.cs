@@ -4,7 +4,7 @@ namespace MlNetDkn;
 public static class Statistics
 {
     /// <summary>numpy.quantile with the default "linear" interpolation, bit for bit; q in [0, 1].</summary>
-    public static double Quantile(IEnumerable<double> values, double q) => Degeneracy.Internal.NumpyQuantile.Of(values, q);
+    public static double Quantile(IEnumerable<double> values, double q) => NumpyQuantile.Of(values, q);
 
     /// <summary>|A ∩ B| / |A ∪ B|; two empty sets agree fully (1).</summary>
     public static double Jaccard<T>(IEnumerable<T> a, IEnumerable<T> b)

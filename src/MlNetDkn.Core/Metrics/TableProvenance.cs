@@ -5,7 +5,7 @@ public static class TableProvenance
 {
     public static IReadOnlyDictionary<string, string> Of(string modelHash, string? datasetHash, string options) => new Dictionary<string, string>
     {
-        ["mlnetdkn.tool_version"] = Pipelines.RunManifest.ToolVersion,
+        ["mlnetdkn.tool_version"] = DknTool.Version,
         ["mlnetdkn.model_sha256"] = modelHash,
         ["mlnetdkn.dataset_sha256"] = datasetHash ?? "",
         ["mlnetdkn.options"] = options,

@@ -125,11 +125,4 @@ public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name
             : siteValues;
         return mlp.Down(post);
     }
-
-    /// <summary>Continues from the output of block <paramref name="fromLayer"/>−1 through the remaining blocks and the head.</summary>
-    public Tensor ForwardFrom(int fromLayer, Tensor x, KvCache? cache, Tensor positions, int offset)
-    {
-        for (int l = fromLayer; l < Blocks.Count; l++) x = ForwardBlock(l, x, cache, positions, offset);
-        return Head(x);
-    }
 }

@@ -28,13 +28,4 @@ public static class Generation
         }
         return result.ToArray();
     }
-
-    /// <summary>Next-token probabilities after <paramref name="prompt"/> (float64 on the CPU).</summary>
-    public static double[] NextTokenProbabilities(CausalLm model, IReadOnlyList<long> prompt)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var logits = model.Forward(tensor(prompt.ToArray(), device: model.Device).unsqueeze(0))[0, -1];
-        return logits.to_type(ScalarType.Float64).softmax(-1).cpu().data<double>().ToArray();
-    }
 }

@@ -8,7 +8,6 @@ public sealed record ProbeConfiguration(IReadOnlyCollection<Neuron> Neurons, dou
 {
     public static ProbeConfiguration None { get; } = new(Array.Empty<Neuron>(), 1.0);
     public static ProbeConfiguration Suppress(IReadOnlyCollection<Neuron> neurons) => new(neurons, 0.0);
-    public static ProbeConfiguration Enhance(IReadOnlyCollection<Neuron> neurons, double factor = 2.0) => new(neurons, factor);
 }
 
 /// <summary>

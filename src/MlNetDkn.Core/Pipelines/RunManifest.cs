@@ -24,7 +24,7 @@ public sealed class RunManifest
     {
         _root = new JsonObject
         {
-            ["tool"] = new JsonObject { ["name"] = "dkn", ["version"] = ToolVersion },
+            ["tool"] = new JsonObject { ["name"] = "dkn", ["version"] = DknTool.Version },
             ["pipeline"] = new JsonObject
             {
                 ["name"] = definition.Name, ["source"] = definition.Source,
@@ -41,9 +41,6 @@ public sealed class RunManifest
 
     /// <summary>The informational version of the Core assembly, read from the assembly (git is never called; the SDK
     /// may have appended the source revision after a '+' at build time).</summary>
-    public static string ToolVersion =>
-        typeof(RunManifest).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? typeof(RunManifest).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Top-level sections steps may fill ("dataset", "model", ...); replaced when set again.</summary>
     public void SetSection(string name, JsonNode value) => _root[name] = value;

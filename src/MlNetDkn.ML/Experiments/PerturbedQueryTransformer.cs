@@ -17,7 +17,7 @@ namespace MlNetDkn.ML.Experiments;
 /// </summary>
 public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQueryRecord>, IFactStage
 {
-    internal const string SuppressionName = "SuppressUnderPerturbation", EnhancementName = "EnhanceOnFailedQueries",
+    internal const string SuppressionName = "SuppressUnderPerturbation", EnhancementName = "EnhanceOnFailures",
         SuppressionKind = "suppress-under-perturbation", EnhancementKind = "enhance-on-failures";
 
     readonly PerturbedQueryStage _stage;
@@ -92,14 +92,6 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
         var read = ExperimentInputs.Bind(row, StageName, Options.DknMethod, Options.DknColumnSuffix);
         return () => Run(read());
     }
-
-    /// <summary>R1's metrics over the facts of <paramref name="input"/> that have a DKN (the numbers of its tables).</summary>
-    public SuppressionMetrics EvaluateSuppression(IDataView input) =>
-        MlNetDkn.Experiments.Robustness.SuppressionMetrics.Compute(Results(input).Where(r => r.Dkn.Length > 0).ToList(), Options.Seed, Options.AuthorsValueCutoff, Options.AuthorsWeightCutoff);
-
-    /// <summary>R2's metrics over the facts of <paramref name="input"/> that have a DKN (the numbers of its tables).</summary>
-    public EnhancementMetrics EvaluateEnhancement(IDataView input) =>
-        MlNetDkn.Experiments.Robustness.EnhancementMetrics.Compute(Results(input).Where(r => r.Dkn.Length > 0).ToList(), Options.Seed);
 
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {

@@ -100,7 +100,7 @@ internal static class StageEntries
         if (tables is not null && (tables.Length == 0 || IsAbsolute(tables) || tables.Split('/', '\\').Any(s => s is ".." or "." or "")))
             throw new DknInputException($"{what}: 'TablesFolder' '{tables}' is not a plain relative folder name");
         if (open.StageRoot is not null)
-            options[nameof(FactStageOptions.Folder)] = Path.GetFullPath(Path.Combine(open.StageRoot, tables ?? opener.Name.ToLowerInvariant()));
+            options[nameof(FactStageOptions.Folder)] = Path.GetFullPath(Path.Combine(open.StageRoot, tables ?? Pipelines.FittedStages.DefaultFolderName(opener.Name)));
 
         FactStageOptions read;
         try { read = opener.Read(options, kind); }

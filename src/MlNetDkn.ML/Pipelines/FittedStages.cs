@@ -33,7 +33,11 @@ internal static class FittedStages
 
     /// <summary>The stage's tables folder inside an output folder.</summary>
     public static string FolderIn(string output, IFactStage stage) =>
-        Path.GetFullPath(Path.Combine(output, stage.StageOptions.TablesFolder ?? stage.StageName.ToLowerInvariant()));
+        Path.GetFullPath(Path.Combine(output, stage.StageOptions.TablesFolder ?? DefaultFolderName(stage.StageName)));
+
+    /// <summary>A stage's folder name when none is given: its pipeline step's name ("AttributeKnowledgeNeurons" →
+    /// "attribute-knowledge-neurons").</summary>
+    public static string DefaultFolderName(string stageName) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(stageName);
 
     /// <summary>Writes one stage's tables; returns its outputs and the seconds it took (computing included).</summary>
     public static (StageOutputs Outputs, double Seconds) Write(FittedStage fitted, string folder, TableContext context)
@@ -57,7 +61,4 @@ internal static class FittedStages
         DataViewTables.Write(chain.Transform(facts), output, ResultsTable, metadata);
 
     static IEnumerable<ITransformer> Flatten(ITransformer model) => model is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [model];
-
-    public static JsonArray FileList(IEnumerable<string> files, Func<string, string> relative) =>
-        new(files.Select(f => (JsonNode)relative(f)).ToArray());
 }

@@ -74,7 +74,7 @@ public static class PipelineApplier
         var manifest = new JsonObject
         {
             ["pipeline"] = Path.GetFullPath(pipelinePath), ["facts"] = Path.GetFullPath(factsPath), ["facts_sha256"] = dataset.ContentHash(),
-            ["fact_count"] = dataset.Count, ["tool_version"] = RunManifest.ToolVersion, ["stages"] = summaries,
+            ["fact_count"] = dataset.Count, ["tool_version"] = DknTool.Version, ["stages"] = summaries,
             ["files"] = new JsonArray(written.Select(f => (JsonNode)Path.GetRelativePath(output, f)).ToArray()),
         };
         File.WriteAllText(Path.Combine(output, ApplyManifest), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));

@@ -143,7 +143,7 @@ public static class VariantRunner
         var (widePq, wideCsv) = VariantComparison.Wide(variants.Select(v => v.Variant).ToList(), values, status).Write(root, VariantComparison.WideTable, metadata);
         var (longPq, longCsv) = VariantComparison.Long(values).Write(root, VariantComparison.LongTable, metadata);
         var (dknPq, dknCsv) = VariantComparison.Dkn(variants.Select(v => v.Variant).ToList(), values).Write(root, VariantComparison.DknTable, metadata);
-        var plots = Metrics.Plots.VariantDknPlot.Save(variants.Select(v => v.Variant.Name).ToList(), values, root);
+        var plots = VariantDknPlot.Save(variants.Select(v => v.Variant.Name).ToList(), values, root);
         var planted = variants.Where(v => status[v.Variant.Name] != "pending")
             .SelectMany(v => PlantedBenchmark.Read(v.Variant.Name, Path.Combine(root, v.Variant.Name))).ToList();
         var plantedTables = new List<string>();
@@ -155,7 +155,7 @@ public static class VariantRunner
         }
         var sweep = new JsonObject
         {
-            ["pipeline"] = definition.ToJson(), ["tool"] = RunManifest.ToolVersion,
+            ["pipeline"] = definition.ToJson(), ["tool"] = DknTool.Version,
             ["variants"] = new JsonArray(variants.Select(v => (JsonNode)new JsonObject
             {
                 ["name"] = v.Variant.Name, ["set"] = new JsonArray(v.Variant.Set.Select(s => (JsonNode)s).ToArray()),

@@ -36,11 +36,11 @@ public abstract class FactStageEstimator<TOptions, TTransformer> : IEstimator<TT
 
     private protected abstract TTransformer OpenTransformer(string? expectedHash);
 
+    /// <summary>The output columns; their sizes come from the model's configuration, read without loading weights.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         CheckInputs(inputSchema);
-        using var model = SharedModels.Acquire(Options.ModelPath, Options.Load);
-        return AddOutputs(inputSchema, model.Value.Config);
+        return AddOutputs(inputSchema, ModelLoader.Describe(Options.ModelPath, Options.Load).Config);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public class VersionTests
     {
         var version = ProjectVersion.FromProps();
         Assert.Equal(version, DknApp.Version);
-        Assert.True(RunManifest.ToolVersion == version || RunManifest.ToolVersion.StartsWith(version + "+"), RunManifest.ToolVersion);
+        Assert.True(DknTool.Version == version || DknTool.Version.StartsWith(version + "+"), DknTool.Version);
         Assert.Equal(version, typeof(MlNetDkn.ML.KnowledgeNeuronsCatalog).Assembly
             .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0]);

@@ -37,8 +37,8 @@ public sealed class AgreementCommand : Command<AgreementCommand.Settings>
 
         [CommandOption("--threshold <SPEC>")]
         [Description("Coarse cut per prompt: ratio:X, abs:X, percentile:X or topk:K")]
-        [DefaultValue("ratio:0.2")]
-        public string Threshold { get; init; } = "ratio:0.2";
+        [DefaultValue(FactAttributionOptions.Defaults.CoarseText)]
+        public string Threshold { get; init; } = FactAttributionOptions.Defaults.CoarseText;
 
         [CommandOption("--dkn-method <NAME>")]
         [Description("Clustering method whose strict DKN is compared (ntc, ntc-persistence, hierarchical, dbscan, kmeans)")]

@@ -36,8 +36,8 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
 
         [CommandOption("--threshold <SPEC>")]
         [Description("Coarse knowledge-neuron cut: ratio:0.2, abs:1e-4, percentile:99.9, topk:20")]
-        [DefaultValue("ratio:0.2")]
-        public string Threshold { get; init; } = "ratio:0.2";
+        [DefaultValue(FactAttributionOptions.Defaults.CoarseText)]
+        public string Threshold { get; init; } = FactAttributionOptions.Defaults.CoarseText;
 
         [CommandOption("--data <PARQUET>")]
         [Description("Attribute every fact of a fact dataset instead of one prompt")]
@@ -49,8 +49,8 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
 
         [CommandOption("--share <RATIO>")]
         [Description("Refinement across a fact's prompts: keep neurons coarse in at least this fraction")]
-        [DefaultValue(0.5)]
-        public double Share { get; init; } = 0.5;
+        [DefaultValue(FactAttributionOptions.Defaults.ShareRatio)]
+        public double Share { get; init; } = FactAttributionOptions.Defaults.ShareRatio;
 
         [CommandOption("--max-prompts <N>")]
         [Description("Attribute at most N prompts per fact (0 = all)")]

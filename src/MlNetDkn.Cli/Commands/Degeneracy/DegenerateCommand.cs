@@ -36,8 +36,8 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         [Description("Attribution preset when no --neurons are given (default: the same name as --preset)")]
         public string? AttributionPreset { get; init; }
 
-        [CommandOption("--threshold <SPEC>")] [Description("Coarse knowledge-neuron cut")] [DefaultValue("ratio:0.2")]
-        public string Threshold { get; init; } = "ratio:0.2";
+        [CommandOption("--threshold <SPEC>")] [Description("Coarse knowledge-neuron cut")] [DefaultValue(FactAttributionOptions.Defaults.CoarseText)]
+        public string Threshold { get; init; } = FactAttributionOptions.Defaults.CoarseText;
 
         [CommandOption("--methods <LIST>")]
         [Description("Comma-separated: functional, ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs, random-partition (default: the preset's)")]

@@ -59,7 +59,7 @@ public sealed record EvolvabilityResult
 }
 
 /// <summary>
-/// E1 and E2, written once for the C# API, the ML.NET estimator, the `dkn evolvability` verb and the pipeline step.
+/// E1 and E2, written once for the C# API, the ML.NET estimator and the pipeline step (`pipelines/evolvability.json`).
 /// The updated facts' old versions give the neuron pools (their DKNs, their knowledge neurons, random pools matched
 /// in size and layers to each, and a subset of the knowledge neurons with the DKN pool's size and layers). Query sets
 /// are fixed before training (<see cref="EvolvabilityQueries"/>). Every variant is fine-tuned from a fresh copy of the

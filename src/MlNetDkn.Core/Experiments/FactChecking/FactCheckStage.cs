@@ -25,7 +25,7 @@ public sealed record FactCheckRecord
 }
 
 /// <summary>
-/// R3 scoring, written once for the C# API, the ML.NET estimator, the `dkn robustness fact-check` verb and the
+/// R3 scoring, written once for the C# API, the ML.NET estimator, the `dkn robustness r3` verb and the
 /// pipeline step: the true statement (the fact's answer) and one false statement (a stored wrong answer) of every
 /// validation and test fact, scored by attribution over the relation's DKN / knowledge-neuron / random set and by the
 /// model's own log P and logit margin. One stored line per fact, so a killed run resumes.

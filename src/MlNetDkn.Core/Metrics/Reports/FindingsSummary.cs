@@ -68,7 +68,19 @@ public static class FindingsSummary
         var md = new StringBuilder();
         var benchmark = Path.Combine(folder, "planted_benchmark.csv");
         if (File.Exists(benchmark)) PlantedBenchmark(md, benchmark);
+        else if (File.Exists(Path.Combine(folder, "variants_dkn.csv"))) Variants(md, Path.Combine(folder, "variants_dkn.csv"));
         return md.Length == 0 ? "" : "**Summary of findings**\n\n" + md + "\n";
+    }
+
+    /// <summary>Per variant: held-out accuracy and, per DKN step and method, the facts with a DKN.</summary>
+    static void Variants(StringBuilder md, string csv)
+    {
+        foreach (var variant in Rows(csv).GroupBy(r => r["variant"]))
+        {
+            var first = variant.First();
+            md.Append($"- {variant.Key}: held-out accuracy {Findings.F(100 * Double(first["heldout_accuracy"]), "0.0")} %; facts with a DKN: ");
+            md.AppendLine(string.Join(", ", variant.Select(r => $"{r["dkn_step"]}/{r["method"]} {r["facts_with_dkn"]} of {r["facts"]}")) + ".");
+        }
     }
 
     static void Example(StringBuilder md, string resultsCsv)

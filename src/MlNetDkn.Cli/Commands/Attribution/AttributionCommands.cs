@@ -1,8 +1,8 @@
-using MlNetDkn.Cli.Commands.Attribution;
 using Spectre.Console.Cli;
 
-namespace MlNetDkn.Cli.Commands;
+namespace MlNetDkn.Cli.Commands.Attribution;
 
+/// <summary>`dkn attribute` and `dkn agreement`: knowledge neurons of a prompt or dataset, and how far cheap estimators agree.</summary>
 public static class AttributionCommands
 {
     public static void Register(IConfigurator config)

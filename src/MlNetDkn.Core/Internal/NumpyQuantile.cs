@@ -1,4 +1,4 @@
-namespace MlNetDkn.Degeneracy.Internal;
+namespace MlNetDkn;
 
 /// <summary>
 /// np.quantile with its default 'linear' method, bit for bit: virtual index (n−1)·q, then numpy's _lerp, which

@@ -1,10 +1,9 @@
-using MlNetDkn.Cli.Commands.Pipelines;
 using Spectre.Console.Cli;
 
-namespace MlNetDkn.Cli.Commands;
+namespace MlNetDkn.Cli.Commands.Pipelines;
 
-/// <summary>`dkn train` (one fact model) and `dkn run` (a pipeline definition).</summary>
-public static class TrainCommands
+/// <summary>Pipelines: `dkn train` (one fact model), `run`, `merge`, `steps`, `apply` and `report`.</summary>
+public static class PipelineCommands
 {
     public static void Register(IConfigurator config)
     {
@@ -16,10 +15,15 @@ public static class TrainCommands
             .WithExample("run", "pipelines/quickstart.json")
             .WithExample("run", "pipelines/quickstart.json", "--set", "steps.train-fact-model.epochs=5", "--set", "seed=3")
             .WithExample("run", "pipelines/robustness.json", "--shard", "0/4");
-        config.AddCommand<Pipelines.MergeCommand>("merge")
+        config.AddCommand<MergeCommand>("merge")
             .WithDescription("Join the shards (--shard i/n runs) under the output folder and write the tables of the whole run.")
             .WithExample("merge", "pipelines/robustness.json");
         config.AddCommand<StepsCommand>("steps")
             .WithDescription("List the pipeline steps and their options.");
+        config.AddCommand<ApplyPipelineCommand>("apply")
+            .WithDescription("Run a fitted ML.NET pipeline saved with mlContext.KnowledgeNeurons().Save on a fact dataset; write every output column as CSV");
+        config.AddCommand<ReportCommand>("report")
+            .WithDescription("Write report.md and a self-contained report.html of a run or sweep folder (every table and plot, beside the authors' numbers)")
+            .WithExample("report", "runs/quickstart");
     }
 }

@@ -1,9 +1,9 @@
-using MlNetDkn.Cli.Commands.Models;
 using Spectre.Console.Cli;
 
-namespace MlNetDkn.Cli.Commands;
+namespace MlNetDkn.Cli.Commands.Models;
 
-public static partial class ModelCommands
+/// <summary>`dkn inspect`: a model's next-token probabilities, MLP sites and greedy tokens.</summary>
+public static class ModelCommands
 {
     public static void Register(IConfigurator config)
     {

@@ -1,7 +1,7 @@
+using MlNetDkn.Metrics;
 using ScottPlot;
-using MlNetDkn.Pipelines.Variants;
 
-namespace MlNetDkn.Metrics.Plots;
+namespace MlNetDkn.Pipelines.Variants;
 
 /// <summary>
 /// Per DKN step of a sweep, the share of facts with a DKN for each variant (groups) and method (bars), with a

@@ -1,10 +1,9 @@
-using MlNetDkn.Cli.Commands.Datasets;
 using Spectre.Console.Cli;
 
-namespace MlNetDkn.Cli.Commands;
+namespace MlNetDkn.Cli.Commands.Datasets;
 
 /// <summary>`dkn datasets import|synth|show`: getting fact tables into the project's Parquet schema and looking at them.</summary>
-public static partial class DatasetCommands
+public static class DatasetCommands
 {
     public static void Register(IConfigurator config)
     {
