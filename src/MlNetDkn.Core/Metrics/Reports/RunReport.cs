@@ -22,7 +22,7 @@ public static partial class RunReport
     private static partial Regex ImageSource();
 
     /// <summary>Writes report.md and report.html into <paramref name="folder"/> (a run folder with manifest.json or a
-    /// sweep folder with sweep.json); returns both paths.</summary>
+    /// sweep folder with sweep.json), and findings.md again from its tables; returns the report's two paths.</summary>
     public static (string Markdown, string Html) Write(string folder)
     {
         folder = Path.GetFullPath(folder);
@@ -35,6 +35,7 @@ public static partial class RunReport
         File.WriteAllText(mdPath, md.ToString());
         var htmlPath = Path.Combine(folder, HtmlFile);
         File.WriteAllText(htmlPath, Html(md.ToString(), folder));
+        FindingsSummary.Write(folder);
         return (mdPath, htmlPath);
     }
 
