@@ -75,7 +75,7 @@ public class RobustnessTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyM
         foreach (var s in sets)
         {
             Assert.Equal(target.GroupBy(n => n.Layer).ToDictionary(g => g.Key, g => g.Count()), s.GroupBy(n => n.Layer).ToDictionary(g => g.Key, g => g.Count()));
-            Assert.Empty(s.Where(excluded.Contains));
+            Assert.DoesNotContain(s, excluded.Contains);
             Assert.Equal(s.Length, s.Distinct().Count());
         }
         Assert.True(sets.Select(s => string.Join(",", s)).Distinct().Count() > 6);
