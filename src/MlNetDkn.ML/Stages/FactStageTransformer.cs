@@ -106,7 +106,7 @@ public abstract class FactStageTransformer<TResult> : ITransformer, IDisposable 
     /// <summary>The prompts column the stage reads (not one of the optional columns).</summary>
     private protected virtual string PromptsColumnName => Facts.FactColumns.Prompts;
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) => throw ModelSaveGuard.Refuse(StageName, ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => throw ModelSaveGuard.Refuse(StageName);
 
     private protected void ThrowIfDisposed()
     {

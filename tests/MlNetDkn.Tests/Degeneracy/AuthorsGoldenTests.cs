@@ -14,7 +14,7 @@ public class AuthorsGoldenTests
     public static TheoryData<string, int> Prompts() => new() { { "gpt2", 0 }, { "gpt2", 1 }, { "gpt2", 2 }, { "llama", 0 }, { "llama", 1 }, { "llama", 2 } };
 
     [Theory, MemberData(nameof(Prompts))]
-    public void Adjacency_matches_authors(string arch, int prompt)
+    public void AdjacencyMatchesAuthors(string arch, int prompt)
     {
         var golden = GoldenPeerDkn.Load(arch)[prompt];
         var graph = StructuralGraph.Build(golden.Kn, GoldenPeerDkn.Vectors(arch), StructuralGraphOptions.DknAuthors(arch == "llama"));
@@ -32,7 +32,7 @@ public class AuthorsGoldenTests
     }
 
     [Theory, MemberData(nameof(Prompts))]
-    public void Cluster1_matches_authors(string arch, int prompt)
+    public void Cluster1MatchesAuthors(string arch, int prompt)
     {
         var golden = GoldenPeerDkn.Load(arch)[prompt];
         var graph = StructuralGraph.Build(golden.Kn, GoldenPeerDkn.Vectors(arch), StructuralGraphOptions.DknAuthors(arch == "llama"));
@@ -42,7 +42,7 @@ public class AuthorsGoldenTests
     }
 
     [Theory, MemberData(nameof(Prompts))]
-    public void Cluster1_from_golden_adjacency_matches_authors(string arch, int prompt)
+    public void Cluster1FromGoldenAdjacencyMatchesAuthors(string arch, int prompt)
     {
         // Clustering alone, on the authors' own matrix: isolates the union-find from the graph.
         var golden = GoldenPeerDkn.Load(arch)[prompt];
@@ -52,7 +52,7 @@ public class AuthorsGoldenTests
     }
 
     [Fact]
-    public void Llama_orientation_matters_on_golden()
+    public void LlamaOrientationMattersOnGolden()
     {
         // Guards the orientation switch: the corrected write→read weight gives a different matrix on LLaMA.
         var golden = GoldenPeerDkn.Load("llama")[1];

@@ -30,11 +30,11 @@ public class ClusteringTests
     [InlineData(new[] { 1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, 0.7, 7.3)]
     [InlineData(new[] { 0.0, 0, 1.5 }, 0.5, 0.0)]
     [InlineData(new[] { 5.0 }, 0.2, 5.0)]
-    public void Quantile_matches_numpy_linear(double[] values, double q, double expected) =>
+    public void QuantileMatchesNumpyLinear(double[] values, double q, double expected) =>
         Assert.Equal(expected, NumpyQuantile.Of(values, q), 12);
 
     [Fact]
-    public void Quantile_uses_numpys_upper_lerp_form()
+    public void QuantileUsesNumpysUpperLerpForm()
     {
         // t = 0.7 ≥ 0.5: numpy computes b − (b − a)(1 − t), which differs in the last bit from a + (b − a)t here.
         double a = 0.1, b = 0.7;
@@ -43,7 +43,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Authors_union_find_on_a_hand_traced_matrix()
+    public void AuthorsUnionFindOnAHandTracedMatrix()
     {
         // 6 points; finite distances 1..6 and 50, the rest 1000. Finite sorted: [1,2,3,4,5,6,50] → τ = q0.2 = 2.2,
         // candidate edges (d < 2.2): (0,1)=1, (2,3)=2 → merge int(0.5·2) = 1 edge: (0,1). Births: 0 and 1 get 1.
@@ -57,7 +57,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Authors_union_find_needs_two_candidate_edges_to_merge_anything()
+    public void AuthorsUnionFindNeedsTwoCandidateEdgesToMergeAnything()
     {
         // One edge below τ: int(0.5 · 1) = 0 merges, so no cluster (method.md §8: strict < and truncation).
         var g = FromUpper(4, (i, j) => (i, j) == (0, 1) ? 1 : (i, j) == (1, 2) ? 9 : 1000);
@@ -66,7 +66,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Persistence_gap_cuts_at_the_widest_gap()
+    public void PersistenceGapCutsAtTheWidestGap()
     {
         // Two tight groups (merges at 1, 1.1, 1.2, 1.3) joined at 47.9: the cut goes into the jump 1.3 → 47.9.
         var g = FromPoints(0, 1, 2.1, 50, 51.2, 52.5);
@@ -80,7 +80,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Quantile_cut_merges_only_the_shortest_edges()
+    public void QuantileCutMergesOnlyTheShortestEdges()
     {
         // Pairs at 1 and 1.5, everything else 10..40: the 10th percentile of the 15 finite edges is ~1.5 → two pairs.
         var g = FromUpper(6, (i, j) => (i, j) switch { (0, 1) => 1, (2, 3) => 1.5, _ => 10 + i + 5 * j });
@@ -92,7 +92,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Persistence_gap_drops_small_clusters_and_ignores_non_finite_edges()
+    public void PersistenceGapDropsSmallClustersAndIgnoresNonFiniteEdges()
     {
         var g = FromUpper(5, (i, j) => (i, j) switch { (0, 1) => 1, (1, 2) => 1.1, _ => 1000 });
         var clusters = NtcClustering.PersistenceGap(g, NtcOptions.Corrected);
@@ -101,7 +101,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Hierarchical_cuts_average_linkage_and_numbers_clusters_as_scipy()
+    public void HierarchicalCutsAverageLinkageAndNumbersClustersAsScipy()
     {
         // {1,2} at 1, {3,4} at 1.1, cross 4, point 0 at 30 from {1,2} and 50 from {3,4} (average 40).
         // Condensed q0.7 = 30: {1,2,3,4} (height 4) is one cluster, 0 stays alone. scipy walks the merge tree
@@ -118,7 +118,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Average_linkage_heights_are_size_weighted_means()
+    public void AverageLinkageHeightsAreSizeWeightedMeans()
     {
         var d = new double[,] { { 0, 1, 5, 9 }, { 1, 0, 7, 9 }, { 5, 7, 0, 9 }, { 9, 9, 9, 0 } };
         var z = AverageLinkage.Linkage(d);
@@ -128,7 +128,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Dbscan_finds_dense_runs_and_drops_noise()
+    public void DbscanFindsDenseRunsAndDropsNoise()
     {
         // Nearest distances [1,1,1,1,1,1,38] → eps = 1; min_samples = max(2, int(0.21)) = 2.
         var g = FromPoints(0, 1, 2, 10, 11, 12, 50);
@@ -139,7 +139,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Kmeans_separates_two_blobs_and_repeats_with_a_seed()
+    public void KmeansSeparatesTwoBlobsAndRepeatsWithASeed()
     {
         var g = FromPoints(0, 1, 2, 3, 100, 101, 102, 103);
         var a = BaselineClustering.KMeans(g, new KMeansOptions { Seed = 7 });
@@ -151,7 +151,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Pca_keeps_components_up_to_the_variance_threshold()
+    public void PcaKeepsComponentsUpToTheVarianceThreshold()
     {
         // Rows on a line in 3-D: one component carries all variance.
         var x = new double[,] { { 0, 0, 0 }, { 1, 2, 3 }, { 2, 4, 6 }, { 3, 6, 9 } };
@@ -165,7 +165,7 @@ public class ClusteringTests
     }
 
     [Fact]
-    public void Combinations_follow_itertools_order()
+    public void CombinationsFollowItertoolsOrder()
     {
         var c = Combinations.Of(4, 2).Select(x => string.Join("", x)).ToArray();
         Assert.Equal(["01", "02", "03", "12", "13", "23"], c);

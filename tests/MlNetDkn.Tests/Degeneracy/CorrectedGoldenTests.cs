@@ -9,7 +9,7 @@ public class CorrectedGoldenTests
     [InlineData("gpt2", 0)]
     [InlineData("gpt2", 2)]
     [InlineData("llama", 2)]
-    public void Corrected_graph_is_symmetric_and_clusters_are_disjoint(string arch, int prompt)
+    public void CorrectedGraphIsSymmetricAndClustersAreDisjoint(string arch, int prompt)
     {
         var golden = GoldenPeerDkn.Load(arch)[prompt];
         var g = StructuralGraph.Build(golden.Kn, GoldenPeerDkn.Vectors(arch), StructuralGraphOptions.Corrected);
@@ -31,7 +31,7 @@ public class CorrectedGoldenTests
     }
 
     [Fact]
-    public void Gpt2_adjacent_layer_distances_equal_the_authors()
+    public void Gpt2AdjacentLayerDistancesEqualTheAuthors()
     {
         // GPT-2's orientation was right, and Δ = 1 is a direct hop in both rules; Δ = 2 differs (their pair rule).
         var golden = GoldenPeerDkn.Load("gpt2")[1];

@@ -16,7 +16,7 @@ public class DegeneracyEvaluationTests
     [InlineData(3)]
     [InlineData(6)]
     [InlineData(10)]
-    public void Exhaustive_enumerates_all_proper_subsets_in_one_call(int n)
+    public void ExhaustiveEnumeratesAllProperSubsetsInOneCall(int n)
     {
         var probe = Probe();
         var e = DegeneracyEvaluator.Evaluate(Components(n), probe, new DegeneracyEvaluationOptions());
@@ -31,7 +31,7 @@ public class DegeneracyEvaluationTests
     }
 
     [Fact]
-    public void Subsets_come_in_itertools_order_by_size()
+    public void SubsetsComeInItertoolsOrderBySize()
     {
         var e = DegeneracyEvaluator.Evaluate(Components(3), Probe(), new DegeneracyEvaluationOptions());
         Assert.Equal(["0", "1", "2", "0,1", "0,2", "1,2"], e.Subsets.Select(s => string.Join(",", s.ComponentIndices)));
@@ -39,7 +39,7 @@ public class DegeneracyEvaluationTests
     }
 
     [Fact]
-    public void Sampling_above_the_limit_is_bounded_distinct_and_seeded()
+    public void SamplingAboveTheLimitIsBoundedDistinctAndSeeded()
     {
         var options = new DegeneracyEvaluationOptions { ExhaustiveLimit = 10, SamplesPerSize = 20, Seed = 3 };
         var a = DegeneracyEvaluator.Evaluate(Components(14), Probe(), options);
@@ -56,7 +56,7 @@ public class DegeneracyEvaluationTests
     }
 
     [Fact]
-    public void Aggregate_flips_the_sign_pools_subsets_and_clips()
+    public void AggregateFlipsTheSignPoolsSubsetsAndClips()
     {
         var e2a = new DegeneracyEvaluation(2, 1, [new([0], 1, 0.1), new([1], 1, 0.3)], 0.8, true);
         var e2b = new DegeneracyEvaluation(2, 1, [new([0], 1, -1000), new([1], 1, 0.2)], 0.6, true);

@@ -17,7 +17,7 @@ public class FunctionalCheckTests
     });
 
     [Fact]
-    public void Strict_and_lenient_agree_when_the_joint_drop_is_large()
+    public void StrictAndLenientAgreeWhenTheJointDropIsLarge()
     {
         var probe = Probe(0.5, (C1, 0.98), (C2, 0.99));
         var strict = FunctionalCheck.Run([C1, C2], probe, FunctionalCheckOptions.Default);
@@ -29,7 +29,7 @@ public class FunctionalCheckTests
     }
 
     [Fact]
-    public void Strict_rejects_a_dkn_whose_joint_suppression_barely_hurts_lenient_accepts_it()
+    public void StrictRejectsADknWhoseJointSuppressionBarelyHurtsLenientAcceptsIt()
     {
         var strict = FunctionalCheck.Run([C1, C2], Probe(0.9, (C1, 0.98), (C2, 0.99)), FunctionalCheckOptions.Default);
         var lenient = FunctionalCheck.Run([C1, C2], Probe(0.9, (C1, 0.98), (C2, 0.99)), FunctionalCheckOptions.DknAuthorsLenient);
@@ -40,7 +40,7 @@ public class FunctionalCheckTests
     }
 
     [Fact]
-    public void Strict_needs_two_components_and_lenient_names_a_single_one()
+    public void StrictNeedsTwoComponentsAndLenientNamesASingleOne()
     {
         // C2 alone drops P by 40 %: it is needed by itself, so it is not a degenerate component.
         var strict = FunctionalCheck.Run([C1, C2], Probe(0.1, (C1, 0.98), (C2, 0.6)), FunctionalCheckOptions.Default);
@@ -55,7 +55,7 @@ public class FunctionalCheckTests
     }
 
     [Fact]
-    public void Strict_probes_the_union_of_survivors_when_a_cluster_fails()
+    public void StrictProbesTheUnionOfSurvivorsWhenAClusterFails()
     {
         // C3 fails alone; the joint drop is measured on C1 ∪ C2 only, in a second call.
         var c12 = C1.Concat(C2).ToArray();
@@ -67,7 +67,7 @@ public class FunctionalCheckTests
     }
 
     [Fact]
-    public void Authors_lenient_rules_singletons_single_cluster_and_negative_drops()
+    public void AuthorsLenientRulesSingletonsSingleClusterAndNegativeDrops()
     {
         // ≤ 1 cluster: empty without probing.
         var none = Probe(0.0);
@@ -86,7 +86,7 @@ public class FunctionalCheckTests
     }
 
     [Fact]
-    public void Zero_baseline_probability_is_an_input_error()
+    public void ZeroBaselineProbabilityIsAnInputError()
     {
         var probe = new FakeProbe(0.0, _ => 0.0);
         Assert.Throws<DknInputException>(() => FunctionalCheck.Run([C1, C2], probe, FunctionalCheckOptions.Default));

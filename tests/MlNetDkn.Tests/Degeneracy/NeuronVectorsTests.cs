@@ -14,7 +14,7 @@ public class NeuronVectorsTests
     }
 
     [Fact]
-    public void Gpt2_input_is_c_fc_column_and_output_is_c_proj_row()
+    public void Gpt2InputIsCFcColumnAndOutputIsCProjRow()
     {
         var f = SafetensorsFile.Open(Path.Combine(SharedPaths.Golden, "gpt2", "model.safetensors"));
         var v = MlpNeuronVectors.FromGpt2Safetensors(f);
@@ -25,7 +25,7 @@ public class NeuronVectorsTests
     }
 
     [Fact]
-    public void Llama_input_is_gate_row_up_is_up_row_output_is_down_column()
+    public void LlamaInputIsGateRowUpIsUpRowOutputIsDownColumn()
     {
         var f = SafetensorsFile.Open(Path.Combine(SharedPaths.Golden, "llama", "model.safetensors"));
         var v = MlpNeuronVectors.FromLlamaSafetensors(f);
@@ -37,7 +37,7 @@ public class NeuronVectorsTests
     }
 
     [Fact]
-    public void Wrong_architecture_and_bad_shapes_are_reported()
+    public void WrongArchitectureAndBadShapesAreReported()
     {
         var f = SafetensorsFile.Open(Path.Combine(SharedPaths.Golden, "gpt2", "model.safetensors"));
         Assert.Throws<CheckpointException>(() => MlpNeuronVectors.FromLlamaSafetensors(f));

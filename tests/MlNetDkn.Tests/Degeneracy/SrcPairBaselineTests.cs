@@ -15,7 +15,7 @@ public class SrcPairBaselineTests
     static string K(params Neuron[] n) => string.Join("+", n.Order());
 
     [Fact]
-    public void Pairs_are_found_used_up_and_the_scan_restarts_after_a_low_pair()
+    public void PairsAreFoundUsedUpAndTheScanRestartsAfterALowPair()
     {
         // Singles: C is needed alone (50 %), the others are potentials [A, B, D, E].
         // Scan: (A,B) 10 % → nothing; (A,D) 40 % → pair, A and D used; (A,E), (B,D) skipped;
@@ -31,7 +31,7 @@ public class SrcPairBaselineTests
     }
 
     [Fact]
-    public void A_low_pair_early_removes_its_neurons_before_they_can_pair()
+    public void ALowPairEarlyRemovesItsNeuronsBeforeTheyCanPair()
     {
         // (A,B) 1 % removes A and B first; the restarted scan over [D, E] finds (D,E) 50 %.
         var probe = Probe(new()
@@ -45,7 +45,7 @@ public class SrcPairBaselineTests
     }
 
     [Fact]
-    public void Only_the_top_k_neurons_are_considered()
+    public void OnlyTheTopKNeuronsAreConsidered()
     {
         var probe = Probe(new() { [K(D, E)] = 0.9 });
         Assert.Empty(SrcPairBaseline.Find([A, B, C, D, E], probe, new SrcPairOptions { TopK = 3 }));

@@ -33,7 +33,7 @@ public class StrictDefinitionTests
     static FunctionalCheckOptions Strict => FunctionalCheckOptions.Default;
 
     [Fact]
-    public void A_proper_subset_that_matters_rejects_what_singles_and_the_whole_set_accept()
+    public void AProperSubsetThatMattersRejectsWhatSinglesAndTheWholeSetAccept()
     {
         // Any one of A, B, C alone is harmless to remove, as is the whole set not; but removing A and B together
         // leaves C, which cannot carry the fact: not degenerate.
@@ -47,7 +47,7 @@ public class StrictDefinitionTests
     }
 
     [Fact]
-    public void A_true_dkn_passes_every_proper_subset_and_needs_the_whole()
+    public void ATrueDknPassesEveryProperSubsetAndNeedsTheWhole()
     {
         var probe = new ComponentProbe(on => (on.Count > 0 ? 0.99 : 0.01, on.Count > 0 ? 5 : -2), A, B, C);
         var r = FunctionalCheck.Run([A, B, C], probe, Strict);
@@ -58,7 +58,7 @@ public class StrictDefinitionTests
     }
 
     [Fact]
-    public void A_junk_cluster_that_cannot_carry_the_fact_is_dropped_and_the_rest_is_the_dkn()
+    public void AJunkClusterThatCannotCarryTheFactIsDroppedAndTheRestIsTheDkn()
     {
         // Junk is dispensable (it does nothing) but not sufficient: with A and B off the fact is gone.
         var probe = new ComponentProbe(on => (on.Contains(A) || on.Contains(B) ? 0.99 : 0.01, 1), A, B, Junk);
@@ -70,7 +70,7 @@ public class StrictDefinitionTests
     }
 
     [Fact]
-    public void Every_checked_prompt_must_agree_unless_the_mean_is_asked_for()
+    public void EveryCheckedPromptMustAgreeUnlessTheMeanIsAskedFor()
     {
         var good = new ComponentProbe(on => (on.Count > 0 ? 0.99 : 0.01, 1), A, B);
         // On the second paraphrase B does not carry the fact alone: removing A drops P by 8 %.
@@ -86,7 +86,7 @@ public class StrictDefinitionTests
     }
 
     [Fact]
-    public void The_logit_margin_sees_what_a_saturated_probability_hides()
+    public void TheLogitMarginSeesWhatASaturatedProbabilityHides()
     {
         // P is saturated: removing A changes it by 0.1 %, but the answer's lead halves.
         var probe = new ComponentProbe(on => on.Count switch { 2 => (0.9999, 10), 1 => (0.999, on.Contains(A) ? 5 : 9.8), _ => (0.2, -1) }, A, B);
@@ -97,7 +97,7 @@ public class StrictDefinitionTests
     }
 
     [Fact]
-    public void Options_out_of_range_are_named()
+    public void OptionsOutOfRangeAreNamed()
     {
         var probe = new ComponentProbe(_ => (1, 1), A, B);
         Assert.Contains("t_high", Assert.Throws<DknInputException>(() => FunctionalCheck.Run([A, B], probe, Strict with { THigh = 0.01 })).Message);

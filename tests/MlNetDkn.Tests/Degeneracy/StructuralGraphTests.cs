@@ -19,7 +19,7 @@ public class StructuralGraphTests
         .Set(Far, [1], [1]);
 
     [Fact]
-    public void Shortest_path_takes_the_cheapest_route_through_the_facts_neurons()
+    public void ShortestPathTakesTheCheapestRouteThroughTheFactsNeurons()
     {
         var g = StructuralGraph.Build([A, P, Q, B], Chain(), Layered);
         Assert.Equal(1.0, g[0, 1]);
@@ -31,7 +31,7 @@ public class StructuralGraphTests
     }
 
     [Fact]
-    public void Shortest_path_with_a_single_intermediate_is_finite_where_the_authors_rule_is_not()
+    public void ShortestPathWithASingleIntermediateIsFiniteWhereTheAuthorsRuleIsNot()
     {
         // Δ = 2 with one neuron in the middle layer: the authors need a pair there, so they report no connection.
         var authors = StructuralGraph.Build([A, P, B], Chain(), StructuralGraphOptions.DknAuthors(false));
@@ -41,7 +41,7 @@ public class StructuralGraphTests
     }
 
     [Fact]
-    public void Authors_rule_sums_two_middle_layer_hops_in_list_order()
+    public void AuthorsRuleSumsTwoMiddleLayerHopsInListOrder()
     {
         // Δ = 2, two neurons in layer 1: the only path is A → P → Q → B, including the same-layer hop P → Q.
         var v = Chain();
@@ -54,7 +54,7 @@ public class StructuralGraphTests
     }
 
     [Fact]
-    public void Span_limit_and_missing_layers_give_the_sentinel()
+    public void SpanLimitAndMissingLayersGiveTheSentinel()
     {
         var g = StructuralGraph.Build([A, P, B, Far], Chain(), Layered);
         Assert.Equal(1000, g[0, 3]);   // Δ = 4 > 3
@@ -66,7 +66,7 @@ public class StructuralGraphTests
     }
 
     [Fact]
-    public void Any_later_layer_hops_use_the_direct_residual_connection()
+    public void AnyLaterLayerHopsUseTheDirectResidualConnection()
     {
         var v = Chain().Set(B, [4], [1]);   // w(A,B) = 4 direct → 0.25; w(P,B) = 4 → 0.25
         var layered = StructuralGraph.Build([A, P, B], v, Layered);
@@ -77,7 +77,7 @@ public class StructuralGraphTests
     }
 
     [Fact]
-    public void Same_layer_neurons_connect_through_the_residual_stream_only_when_asked()
+    public void SameLayerNeuronsConnectThroughTheResidualStreamOnlyWhenAsked()
     {
         var v = Chain().Set(Same, [3], [0.5]);   // out(A)·in(Same) = 3, out(Same)·in(A) = 0.5 → w = 3
         Assert.Equal(1000, StructuralGraph.Build([A, Same], v, StructuralGraphOptions.Corrected with { NoConnection = 1000 })[0, 1]);
@@ -87,7 +87,7 @@ public class StructuralGraphTests
     }
 
     [Fact]
-    public void Baselines_get_a_finite_fill_and_no_clusters_without_any_connection()
+    public void BaselinesGetAFiniteFillAndNoClustersWithoutAnyConnection()
     {
         var g = new StructuralGraph([A, P, B], new double[,] { { 0, 2, 1e12 }, { 2, 0, 5 }, { 1e12, 5, 0 } });
         var filled = g.WithFiniteFill(1e11)!;
@@ -100,7 +100,7 @@ public class StructuralGraphTests
     }
 
     [Fact]
-    public void Zero_weight_is_no_connection()
+    public void ZeroWeightIsNoConnection()
     {
         var v = Chain().Set(P, [0], [1]);
         var g = StructuralGraph.Build([A, P], v, StructuralGraphOptions.DknAuthors(false));
@@ -108,14 +108,14 @@ public class StructuralGraphTests
     }
 
     [Fact]
-    public void Sign_is_discarded()
+    public void SignIsDiscarded()
     {
         var v = Chain().Set(P, [-0.5], [1]);
         Assert.Equal(2.0, StructuralGraph.Build([A, P], v, StructuralGraphOptions.Corrected)[0, 1], 12);
     }
 
     [Fact]
-    public void Up_projection_options_and_authors_llama_orientation()
+    public void UpProjectionOptionsAndAuthorsLlamaOrientation()
     {
         var a = new Neuron(0, 0); var b = new Neuron(1, 0);
         var v = new FakeVectors(2, hasUp: true)
@@ -129,7 +129,7 @@ public class StructuralGraphTests
     }
 
     [Fact]
-    public void Duplicate_neurons_are_rejected()
+    public void DuplicateNeuronsAreRejected()
     {
         Assert.Throws<DknInputException>(() => StructuralGraph.Build([A, A], Chain(), StructuralGraphOptions.Corrected));
     }

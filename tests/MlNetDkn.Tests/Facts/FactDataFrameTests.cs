@@ -7,7 +7,7 @@ namespace MlNetDkn.Tests.Facts;
 public class FactDataFrameTests
 {
     [Fact]
-    public void Should_expose_strings_and_lists_as_dataframe_columns_in_schema_order()
+    public void ExposeStringsAndListsAsDataframeColumnsInSchemaOrder()
     {
         var frame = new FactDataset(FactFixtures.ThreeFacts()).ToDataFrame();
 
@@ -22,7 +22,7 @@ public class FactDataFrameTests
     }
 
     [Fact]
-    public void Should_round_trip_through_a_dataframe()
+    public void RoundTripThroughADataframe()
     {
         var original = new FactDataset(FactFixtures.ThreeFacts());
 
@@ -32,7 +32,7 @@ public class FactDataFrameTests
     }
 
     [Fact]
-    public void Should_reject_a_dataframe_without_the_answer_column()
+    public void RejectADataframeWithoutTheAnswerColumn()
     {
         var frame = new FactDataset(FactFixtures.ThreeFacts()).ToDataFrame();
         frame.Columns.Remove(FactColumns.Answer);
@@ -43,7 +43,7 @@ public class FactDataFrameTests
     }
 
     [Fact]
-    public void Should_reject_a_dataframe_whose_prompts_are_plain_strings()
+    public void RejectADataframeWhosePromptsArePlainStrings()
     {
         var frame = new FactDataset(FactFixtures.ThreeFacts()).ToDataFrame();
         var index = frame.Columns.IndexOf(FactColumns.Prompts);
@@ -55,7 +55,7 @@ public class FactDataFrameTests
     }
 
     [Fact]
-    public void Should_reject_a_dataframe_row_with_an_empty_prompt_list()
+    public void RejectADataframeRowWithAnEmptyPromptList()
     {
         var frame = new FactDataset(FactFixtures.ThreeFacts()).ToDataFrame();
         ((VBufferDataFrameColumn<ReadOnlyMemory<char>>)frame.Columns[FactColumns.Prompts])[2] = new VBuffer<ReadOnlyMemory<char>>(0, []);

@@ -6,7 +6,7 @@ namespace MlNetDkn.Tests.Facts;
 public class FactDatasetParquetTests
 {
     [Fact]
-    public void Should_round_trip_every_column_through_parquet()
+    public void RoundTripEveryColumnThroughParquet()
     {
         // Given
         var original = new FactDataset(FactFixtures.ThreeFacts());
@@ -35,7 +35,7 @@ public class FactDatasetParquetTests
     }
 
     [Fact]
-    public void Should_write_identical_bytes_for_identical_rows()
+    public void WriteIdenticalBytesForIdenticalRows()
     {
         var dir = SharedPaths.TempDir("facts-bytes");
         new FactDataset(FactFixtures.ThreeFacts()).Write(Path.Combine(dir, "a.parquet"));
@@ -45,7 +45,7 @@ public class FactDatasetParquetTests
     }
 
     [Fact]
-    public void Content_hash_depends_on_every_value_and_on_row_order()
+    public void ContentHashDependsOnEveryValueAndOnRowOrder()
     {
         var baseline = new FactDataset(FactFixtures.ThreeFacts()).ContentHash();
 
@@ -69,7 +69,7 @@ public class FactDatasetParquetTests
     }
 
     [Fact]
-    public async Task Should_stamp_schema_version_and_content_hash_into_parquet_metadata()
+    public async Task StampSchemaVersionAndContentHashIntoParquetMetadata()
     {
         var dataset = new FactDataset(FactFixtures.ThreeFacts());
         using var stream = new MemoryStream();

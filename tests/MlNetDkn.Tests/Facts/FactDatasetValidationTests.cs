@@ -20,7 +20,7 @@ public class FactDatasetValidationTests
         Enumerable.Range(0, 20).Select(i => FactFixtures.Fact($"t:{i}")).ToList();
 
     [Fact]
-    public void Should_name_file_row_and_column_for_an_empty_prompt_list()
+    public void NameFileRowAndColumnForAnEmptyPromptList()
     {
         var rows = TwentyFacts();
         rows[17].Prompts = [];
@@ -32,7 +32,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_reject_an_empty_answer()
+    public void RejectAnEmptyAnswer()
     {
         var rows = TwentyFacts();
         rows[4].Answer = "";
@@ -44,7 +44,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_reject_a_prompt_with_a_trailing_space()
+    public void RejectAPromptWithATrailingSpace()
     {
         var rows = TwentyFacts();
         rows[3].Prompts = ["The capital of France is", "France's capital is "];
@@ -56,7 +56,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_reject_duplicate_fact_ids_naming_both_rows()
+    public void RejectDuplicateFactIdsNamingBothRows()
     {
         var rows = TwentyFacts();
         rows[9].FactId = "t:2";
@@ -68,7 +68,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_reject_perturbed_prompts_without_one_kind_each()
+    public void RejectPerturbedPromptsWithoutOneKindEach()
     {
         var rows = TwentyFacts();
         rows[5].PerturbedPrompts = ["In 2010, France [ADDED] capital is"];
@@ -80,7 +80,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_reject_a_file_without_the_answer_column()
+    public void RejectAFileWithoutTheAnswerColumn()
     {
         var path = WriteRaw([new NoAnswerRow()]);
 
@@ -90,7 +90,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_reject_prompts_stored_as_a_plain_string()
+    public void RejectPromptsStoredAsAPlainString()
     {
         var path = WriteRaw([new PromptsAsStringRow()]);
 
@@ -100,7 +100,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_reject_an_answer_stored_as_a_number()
+    public void RejectAnAnswerStoredAsANumber()
     {
         var path = WriteRaw([new AnswerAsIntRow()]);
 
@@ -110,7 +110,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_read_files_without_the_optional_prompt_columns_as_empty_lists()
+    public void ReadFilesWithoutTheOptionalPromptColumnsAsEmptyLists()
     {
         var path = WriteRaw([new CoreColumnsRow()]);
 
@@ -123,7 +123,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_report_a_missing_or_non_parquet_file_as_input_error()
+    public void ReportAMissingOrNonParquetFileAsInputError()
     {
         var dir = SharedPaths.TempDir("facts-notparquet");
         var text = Path.Combine(dir, "facts.parquet");
@@ -137,7 +137,7 @@ public class FactDatasetValidationTests
     }
 
     [Fact]
-    public void Should_refuse_to_build_an_invalid_dataset_in_memory()
+    public void RefuseToBuildAnInvalidDatasetInMemory()
     {
         var rows = TwentyFacts();
         rows[0].Subject = "  ";

@@ -10,7 +10,7 @@ public class DaiImporterTests
     static readonly Regex ObjectLast = new(@"\[Y\]\s*\.?\s*$");
 
     [Fact]
-    public void Should_keep_pairs_of_relations_whose_lama_template_ends_with_the_object()
+    public void KeepPairsOfRelationsWhoseLamaTemplateEndsWithTheObject()
     {
         // Independent count: pairs per relation from the raw JSON, split by a regex on the LAMA template.
         var templates = RawDatasets.JsonLines(Path.Combine(RawDatasets.Dai, DaiImporter.TemplatesFile))
@@ -34,7 +34,7 @@ public class DaiImporterTests
     }
 
     [Fact]
-    public void Should_fill_the_template_and_keep_the_source_index_in_the_id()
+    public void FillTheTemplateAndKeepTheSourceIndexInTheId()
     {
         var first = Imported.Value.Dataset.Records[0];
 

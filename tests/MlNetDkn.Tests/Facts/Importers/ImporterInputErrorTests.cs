@@ -19,7 +19,7 @@ public class ImporterInputErrorTests
     }
 
     [Fact]
-    public void ParaRel_drops_and_counts_a_relation_whose_patterns_all_put_the_object_first()
+    public void ParaRelDropsAndCountsARelationWhosePatternsAllPutTheObjectFirst()
     {
         var root = Folder(
             ("patterns/P1.jsonl", "{\"pattern\": \"[X] works for [Y] .\"}\n{\"pattern\": \"[X] is employed by [Y].\"}\n"),
@@ -37,7 +37,7 @@ public class ImporterInputErrorTests
     }
 
     [Fact]
-    public void ParaRel_names_file_and_line_of_invalid_json()
+    public void ParaRelNamesFileAndLineOfInvalidJson()
     {
         var root = Folder(
             ("patterns/P1.jsonl", "{\"pattern\": \"[X] works for [Y] .\"}\n"),
@@ -49,7 +49,7 @@ public class ImporterInputErrorTests
     }
 
     [Fact]
-    public void ParaRel_names_a_missing_field()
+    public void ParaRelNamesAMissingField()
     {
         var root = Folder(
             ("patterns/P1.jsonl", "{\"pattern\": \"[X] works for [Y] .\"}\n"),
@@ -61,7 +61,7 @@ public class ImporterInputErrorTests
     }
 
     [Fact]
-    public void TempLama_moves_cloze_paraphrases_to_heldout_prompts_and_questions_to_question_prompts()
+    public void TempLamaMovesClozeParaphrasesToHeldoutPromptsAndQuestionsToQuestionPrompts()
     {
         const string row = "{\"query\": \"Ann works for _X_.\", \"answer\": [{\"wikidata_id\": \"Q1\", \"name\": \"IBM\"}], \"date\": \"2012\", \"id\": \"Q9_P108_2012\", \"relation\": \"P108\"}";
         var root = Folder(
@@ -79,7 +79,7 @@ public class ImporterInputErrorTests
     }
 
     [Fact]
-    public void TempLama_rejects_question_file_not_aligned_with_distinct_train_queries()
+    public void TempLamaRejectsQuestionFileNotAlignedWithDistinctTrainQueries()
     {
         const string row = "{\"query\": \"Ann works for _X_.\", \"answer\": [{\"name\": \"IBM\"}], \"date\": \"2012\", \"id\": \"a\", \"relation\": \"P108\"}";
         var root = Folder(
@@ -92,7 +92,7 @@ public class ImporterInputErrorTests
     }
 
     [Fact]
-    public void TempLama_counts_queries_that_do_not_match_their_template()
+    public void TempLamaCountsQueriesThatDoNotMatchTheirTemplate()
     {
         var root = Folder(("train.jsonl",
             "{\"query\": \"Ann works for _X_.\", \"answer\": [{\"name\": \"IBM\"}], \"date\": \"2012\", \"id\": \"a\", \"relation\": \"P108\"}\n" +
@@ -107,7 +107,7 @@ public class ImporterInputErrorTests
     }
 
     [Fact]
-    public void Rome_names_the_item_with_a_missing_attribute()
+    public void RomeNamesTheItemWithAMissingAttribute()
     {
         var root = Folder((RomeImporter.FileName,
             "[{\"known_id\": 0, \"subject\": \"A\", \"attribute\": \"B\", \"prompt\": \"A is in\", \"relation_id\": \"P1\"}," +
@@ -119,7 +119,7 @@ public class ImporterInputErrorTests
     }
 
     [Fact]
-    public void Unknown_format_lists_the_known_ones()
+    public void UnknownFormatListsTheKnownOnes()
     {
         var e = Assert.Throws<DknInputException>(() => FactImporters.Get("lama"));
 

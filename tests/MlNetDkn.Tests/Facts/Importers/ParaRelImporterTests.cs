@@ -11,7 +11,7 @@ public class ParaRelImporterTests
     static readonly Regex ObjectLast = new(@"\[Y\]\s*\.?\s*$");
 
     [Fact]
-    public void Should_keep_every_fact_of_relations_with_a_usable_pattern()
+    public void KeepEveryFactOfRelationsWithAUsablePattern()
     {
         var patternFiles = Directory.GetFiles(Path.Combine(RawDatasets.ParaRel, "patterns"), "*.jsonl")
             .ToDictionary(f => Path.GetFileNameWithoutExtension(f)!, f => RawDatasets.JsonLines(f).Select(p => p.Str("pattern")).ToList());
@@ -29,7 +29,7 @@ public class ParaRelImporterTests
     }
 
     [Fact]
-    public void Should_count_patterns_and_relations_it_drops()
+    public void CountPatternsAndRelationsItDrops()
     {
         var patterns = Directory.GetFiles(Path.Combine(RawDatasets.ParaRel, "patterns"), "*.jsonl")
             .SelectMany(RawDatasets.JsonLines).Select(p => p.Str("pattern")).ToList();
@@ -47,7 +47,7 @@ public class ParaRelImporterTests
     }
 
     [Fact]
-    public void Should_give_each_fact_every_distinct_object_last_paraphrase_cut_before_the_object()
+    public void GiveEachFactEveryDistinctObjectLastParaphraseCutBeforeTheObject()
     {
         var records = Imported.Value.Dataset.Records;
         var eibenstock = records.Single(r => r.FactId == "pararel:75e6e7c3-9697-4ad1-b805-5f79f52e8255");
@@ -63,7 +63,7 @@ public class ParaRelImporterTests
     }
 
     [Fact]
-    public void Should_list_the_other_objects_of_the_same_subject_as_aliases()
+    public void ListTheOtherObjectsOfTheSameSubjectAsAliases()
     {
         var records = Imported.Value.Dataset.Records;
 
@@ -76,7 +76,7 @@ public class ParaRelImporterTests
     }
 
     [Fact]
-    public void Should_import_deterministically()
+    public void ImportDeterministically()
     {
         var again = new ParaRelImporter().Import(RawDatasets.ParaRel);
 

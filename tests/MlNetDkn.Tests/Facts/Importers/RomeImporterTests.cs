@@ -5,7 +5,7 @@ namespace MlNetDkn.Tests.Facts.Importers;
 public class RomeImporterTests
 {
     [Fact]
-    public void Should_import_every_known_fact_with_its_prompt_and_attribute()
+    public void ImportEveryKnownFactWithItsPromptAndAttribute()
     {
         var result = new RomeImporter().Import(RawDatasets.Rome);
         var first = result.Dataset.Records[0];

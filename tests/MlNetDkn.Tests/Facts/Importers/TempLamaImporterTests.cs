@@ -9,7 +9,7 @@ public class TempLamaImporterTests
     static FactRecord Fact(string id) => Imported.Value.Dataset.Records.Single(r => r.FactId == "templama:" + id);
 
     [Fact]
-    public void Should_import_every_train_and_val_row()
+    public void ImportEveryTrainAndValRow()
     {
         var trainRows = RawDatasets.JsonLines(Path.Combine(RawDatasets.TempLama, "train.jsonl")).Count();
         var valRows = RawDatasets.JsonLines(Path.Combine(RawDatasets.TempLama, "val.jsonl")).Count();
@@ -24,7 +24,7 @@ public class TempLamaImporterTests
     }
 
     [Fact]
-    public void Should_build_prompts_as_the_authors_did_and_rewrite_object_first_queries()
+    public void BuildPromptsAsTheAuthorsDidAndRewriteObjectFirstQueries()
     {
         var rossi = Fact("Q169814_P54_2010");
         var objectFirst = Imported.Value.Dataset.Records.Where(r => r.RelationId is "P6" or "P286" or "P488").ToList();
@@ -48,7 +48,7 @@ public class TempLamaImporterTests
     }
 
     [Fact]
-    public void Should_keep_every_answer_name_with_the_first_as_answer()
+    public void KeepEveryAnswerNameWithTheFirstAsAnswer()
     {
         var buffon = Fact("Q68060_P54_2010");
 
@@ -58,7 +58,7 @@ public class TempLamaImporterTests
     }
 
     [Fact]
-    public void Should_attach_question_paraphrases_false_answers_and_perturbed_queries_to_train_facts()
+    public void AttachQuestionParaphrasesFalseAnswersAndPerturbedQueriesToTrainFacts()
     {
         var rossi = Fact("Q169814_P54_2010");
         var records = Imported.Value.Dataset.Records;
@@ -76,7 +76,7 @@ public class TempLamaImporterTests
     }
 
     [Fact]
-    public void Should_remove_false_answers_that_the_row_lists_as_valid()
+    public void RemoveFalseAnswersThatTheRowListsAsValid()
     {
         // 16,069 wrong objects in wrong_facts_train.jsonl; 1,647 of them are in the same row's answer list
         // (python3: sum(w in names for each uuid)), so 14,422 remain.

@@ -11,7 +11,7 @@ public class SyntheticWorldGeneratorTests
     static readonly Regex PlainWords = new("^[A-Za-z0-9]+( [A-Za-z0-9]+)*$");
 
     [Fact]
-    public void Default_world_has_one_fact_per_subject_and_relation_with_four_plus_two_paraphrases()
+    public void DefaultWorldHasOneFactPerSubjectAndRelationWithFourPlusTwoParaphrases()
     {
         var world = DefaultWorld.Value;
 
@@ -29,7 +29,7 @@ public class SyntheticWorldGeneratorTests
     }
 
     [Fact]
-    public void Every_prompt_and_answer_is_plain_space_separated_words()
+    public void EveryPromptAndAnswerIsPlainSpaceSeparatedWords()
     {
         var records = DefaultWorld.Value.Records;
 
@@ -43,7 +43,7 @@ public class SyntheticWorldGeneratorTests
     }
 
     [Fact]
-    public void Default_world_needs_only_a_few_hundred_word_tokens()
+    public void DefaultWorldNeedsOnlyAFewHundredWordTokens()
     {
         var records = DefaultWorld.Value.Records;
         var subjects = records.Select(r => r.Subject).ToHashSet();
@@ -60,7 +60,7 @@ public class SyntheticWorldGeneratorTests
     }
 
     [Fact]
-    public void Heldout_templates_never_appear_among_training_templates_of_the_relation()
+    public void HeldoutTemplatesNeverAppearAmongTrainingTemplatesOfTheRelation()
     {
         foreach (var relation in DefaultWorld.Value.Records.GroupBy(r => r.RelationId))
         {
@@ -75,7 +75,7 @@ public class SyntheticWorldGeneratorTests
     }
 
     [Fact]
-    public void Answers_come_from_a_small_per_relation_set_and_false_answers_from_the_same_set()
+    public void AnswersComeFromASmallPerRelationSetAndFalseAnswersFromTheSameSet()
     {
         foreach (var relation in DefaultWorld.Value.Records.GroupBy(r => r.RelationId))
         {
@@ -94,7 +94,7 @@ public class SyntheticWorldGeneratorTests
     }
 
     [Fact]
-    public void Same_seed_gives_byte_identical_parquet_and_another_seed_a_different_world()
+    public void SameSeedGivesByteIdenticalParquetAndAnotherSeedADifferentWorld()
     {
         var dir = SharedPaths.TempDir("synth-determinism");
         SyntheticWorldGenerator.Generate(new SyntheticWorldOptions { Seed = 11 }).Write(Path.Combine(dir, "a.parquet"));
@@ -106,7 +106,7 @@ public class SyntheticWorldGeneratorTests
     }
 
     [Fact]
-    public void Default_world_content_is_pinned()
+    public void DefaultWorldContentIsPinned()
     {
         // Pinned so that a change of catalog, name generator or draw order is a deliberate, visible change:
         // worlds must stay identical across runtimes and machines for cached results to stay valid.
@@ -114,7 +114,7 @@ public class SyntheticWorldGeneratorTests
     }
 
     [Fact]
-    public void Dated_world_has_one_fact_per_year_with_year_prefixed_prompts()
+    public void DatedWorldHasOneFactPerYearWithYearPrefixedPrompts()
     {
         var world = SyntheticWorldGenerator.Generate(new SyntheticWorldOptions
         {
@@ -134,7 +134,7 @@ public class SyntheticWorldGeneratorTests
     }
 
     [Fact]
-    public void Larger_answer_sets_than_the_word_pool_are_filled_with_invented_words()
+    public void LargerAnswerSetsThanTheWordPoolAreFilledWithInventedWords()
     {
         var world = SyntheticWorldGenerator.Generate(new SyntheticWorldOptions { Entities = 400, Relations = 3, AnswersPerRelation = 20, FalseAnswersPerFact = 19 });
 
@@ -151,7 +151,7 @@ public class SyntheticWorldGeneratorTests
     [InlineData(10, 9, 4, 2, "--relations")]
     [InlineData(10, 4, 7, 2, "--templates")]
     [InlineData(10, 4, 4, -1, "--heldout-templates")]
-    public void Out_of_range_options_name_the_option(int entities, int relations, int templates, int heldout, string option)
+    public void OutOfRangeOptionsNameTheOption(int entities, int relations, int templates, int heldout, string option)
     {
         var options = new SyntheticWorldOptions { Entities = entities, Relations = relations, TemplatesPerRelation = templates, HeldoutTemplatesPerRelation = heldout };
 
