@@ -62,6 +62,8 @@ public static class DataViewTables
         public string Cell(object? v) => v switch
         {
             SparseVector s => "{" + string.Join(",", s.Indices.Select((i, k) => $"{JsonText(SlotLabel(i))}:{JsonItem(s.Values[k])}")) + "}",
+            object?[] components when ComponentCells.Applies(Schema.Name) =>
+                "[" + string.Join(",", components.Select(c => ComponentCells.ToJson((string?)c ?? ""))) + "]",
             Array a => "[" + string.Join(",", a.Cast<object?>().Select(JsonItem)) + "]",
             _ => Text(v),
         };

@@ -113,9 +113,9 @@ public class ToolPackageTests
         Assert.Equal(6, rows.Count);
         foreach (var row in rows)
         {
-            // Each cell is a JSON array of components; a component lists its neurons as "layer:index" joined by ';'.
-            var components = System.Text.Json.JsonSerializer.Deserialize<string[]>(row["dkn_components_functional"])!;
-            var neurons = components.Select(c => c.Split(';').Select(Neuron.Parse).ToList()).ToList();
+            // Each cell is a JSON array of components, each an array of [layer, index] pairs.
+            var components = System.Text.Json.JsonSerializer.Deserialize<int[][][]>(row["dkn_components_functional"])!;
+            var neurons = components.Select(c => c.Select(pair => new Neuron(pair[0], pair[1])).ToList()).ToList();
             if (row["is_dkn_functional"] == "true") Assert.True(neurons.Count >= 2, "a DKN has two components or more");
             Assert.All(neurons.SelectMany(n => n), n => Assert.InRange(n.Layer, 0, 1));
         }

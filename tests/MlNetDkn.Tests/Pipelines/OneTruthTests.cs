@@ -58,9 +58,12 @@ public class OneTruthTests
                 Assert.Equal(withDkn, recorded["facts_with_dkn"]!.GetValue<int>());
                 var column = $"is_dkn_{MlNetDkn.ML.KnowledgeNeuronColumns.MethodSuffix(MlNetDkn.Degeneracy.DknOptions.ParseMethod(method))}{suffix}";
                 Assert.Equal(withDkn, results.Count(r => r[column] == "true"));
-                // results.csv keeps each DKN's components as a JSON array the reader gets back.
+                // results.csv keeps each DKN's components as dkn_facts.csv does: arrays of [layer, index] pairs.
                 var components = $"dkn_components_{MlNetDkn.ML.KnowledgeNeuronColumns.MethodSuffix(MlNetDkn.Degeneracy.DknOptions.ParseMethod(method))}{suffix}";
-                Assert.All(results.Where(r => r[column] == "true"), r => Assert.True(JsonSerializer.Deserialize<string[]>(r[components])!.Length >= 2));
+                var byFact = rows.ToDictionary(f => f["fact_id"], f => f["component_list"]);
+                Assert.All(results.Where(r => r[column] == "true"), r => Assert.Equal(
+                    DknTables.ParseComponents(byFact[r["fact_id"]]).Select(c => c.OrderBy(n => n).ToArray()),
+                    JsonSerializer.Deserialize<int[][][]>(r[components])!.Select(c => c.Select(p => new Neuron(p[0], p[1])).OrderBy(n => n).ToArray())));
             }
         }
         Assert.Equal(4, checkedMethods);
