@@ -41,18 +41,10 @@ public sealed class FactCheckEstimator : FactStageEstimator<FactCheckStageOption
 
         // Thresholds from the validation split's statements (scored once, stored like every other fact).
         var fitted = Options with { Sets = sets, Splits = splits };
-        var thresholds = new Dictionary<string, DetectorThreshold>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, DetectorThreshold> thresholds;
         using (var transformer = Open(fitted, null, Context))
-        {
-            var validation = facts.Where(f => splits[f.Fact.FactId] == FactCheckSplits.Validation).Select(transformer.Run).Where(r => r.True is not null && r.False is not null).ToList();
-            foreach (var d in options.Detectors)
-            {
-                var name = FactCheckOptions.Name(d);
-                thresholds[name] = options.Threshold == ThresholdRule.AuthorsFixed && d == FactCheckDetector.Dkn ? new DetectorThreshold(options.AuthorsDknThreshold)
-                    : options.Threshold == ThresholdRule.AuthorsFixed && d == FactCheckDetector.KnowledgeNeurons ? new DetectorThreshold(options.AuthorsKnThreshold)
-                    : FactCheckThresholds.Fit(validation.SelectMany(r => new[] { (r.True!.Scores[name], true), (r.False!.Scores[name], false) }));
-            }
-        }
+            thresholds = FactCheckThresholds.ForDetectors(options,
+                facts.Where(f => splits[f.Fact.FactId] == FactCheckSplits.Validation).Select(transformer.Run).ToList());
         return Open(fitted with { Thresholds = thresholds }, null, Context);
     }
 

@@ -37,4 +37,23 @@ public static class FactCheckThresholds
             }
         return best!;
     }
+
+    /// <summary>
+    /// Every detector's rule: the authors' fixed thresholds for the DKN and knowledge-neuron detectors when
+    /// <see cref="ThresholdRule.AuthorsFixed"/> is chosen, otherwise <see cref="Fit"/> on the validation split's true
+    /// and false statements (records missing either statement are left out).
+    /// </summary>
+    public static IReadOnlyDictionary<string, DetectorThreshold> ForDetectors(FactCheckOptions options, IEnumerable<FactCheckRecord> validation)
+    {
+        var pairs = validation.Where(r => r.True is not null && r.False is not null).ToList();
+        var thresholds = new Dictionary<string, DetectorThreshold>(StringComparer.Ordinal);
+        foreach (var d in options.Detectors)
+        {
+            var name = FactCheckOptions.Name(d);
+            thresholds[name] = options.Threshold == ThresholdRule.AuthorsFixed && d == FactCheckDetector.Dkn ? new DetectorThreshold(options.AuthorsDknThreshold)
+                : options.Threshold == ThresholdRule.AuthorsFixed && d == FactCheckDetector.KnowledgeNeurons ? new DetectorThreshold(options.AuthorsKnThreshold)
+                : Fit(pairs.SelectMany(r => new[] { (r.True!.Scores[name], true), (r.False!.Scores[name], false) }));
+        }
+        return thresholds;
+    }
 }
