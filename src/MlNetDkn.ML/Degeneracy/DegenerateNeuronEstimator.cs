@@ -20,8 +20,7 @@ public sealed class DegenerateNeuronEstimator : FactStageEstimator<DegenerateNeu
     private protected override void CheckInputs(SchemaShape shape)
     {
         foreach (var c in DegenerateNeuronTransformer.FactInputs(Options)) c.Check(shape);
-        if (!DegenerateNeuronTransformer.KnowledgeNeuronInputs.Any(set => set.All(c => shape.Any(s => s.Name == c.Name))))
-            throw DegenerateNeuronTransformer.NoKnowledgeNeurons();
+        KnowledgeNeuronReader.Check(shape, DegenerateNeuronTransformer.Name);
     }
 
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, DknFact.Columns(Options));

@@ -20,12 +20,6 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     internal const string Name = "FindDegenerateNeurons", ArchiveKind = "degenerate-neurons";
 
     /// <summary>Two ways rows may carry knowledge neurons: typed keys (with scores) or text.</summary>
-    internal static readonly RequiredColumn[][] KnowledgeNeuronInputs =
-    [
-        [RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronLayers, Name), RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronIndices, Name)],
-        [new(KnowledgeNeuronColumns.KnowledgeNeurons, true, Name)],
-    ];
-
     readonly DknStage _stage;
     readonly IReadOnlyList<OutputColumn<DknFact>> _outputs;
 
@@ -53,20 +47,8 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     internal static void CheckInputs(DataViewSchema schema, DegenerateNeuronStageOptions options)
     {
         foreach (var c in FactInputs(options)) c.Check(schema);
-        if (NeuronSource(schema) is null)
-        {
-            foreach (var set in KnowledgeNeuronInputs)   // name the mistyped column, if one is there
-                foreach (var c in set.Where(c => schema.GetColumnOrNull(c.Name) is not null)) c.Check(schema);
-            throw NoKnowledgeNeurons();
-        }
+        KnowledgeNeuronReader.Check(schema, Name);
     }
-
-    internal static DknInputException NoKnowledgeNeurons() => new(
-        $"{Name}: input has no knowledge neurons: expected columns '{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and " +
-        $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (add an AttributeKnowledgeNeurons stage before it) or a text vector '{KnowledgeNeuronColumns.KnowledgeNeurons}' of \"layer:index\"");
-
-    static RequiredColumn[]? NeuronSource(DataViewSchema schema) =>
-        KnowledgeNeuronInputs.FirstOrDefault(set => set.All(c => schema.GetColumnOrNull(c.Name) is { } col && c.Accepts(col)));
 
     private protected override string PromptsColumnName => Options.PromptsColumn;
     private protected override IReadOnlyList<RequiredColumn> Inputs => FactInputs(Options);
@@ -75,7 +57,7 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     private protected override IReadOnlyList<string> RequiredInputNames(DataViewSchema inputSchema)
     {
         CheckInputs(inputSchema, Options);
-        var names = FactInputs(Options).Select(c => c.Name).Concat(NeuronSource(inputSchema)!.Select(c => c.Name)).ToList();
+        var names = FactInputs(Options).Select(c => c.Name).Concat(KnowledgeNeuronReader.Columns(inputSchema, Name)!).ToList();
         if (HasScores(inputSchema)) names.Add(KnowledgeNeuronColumns.KnowledgeNeuronScores);
         return names.Concat(FactRowReader.Optional(inputSchema, Options.PromptsColumn)).Distinct().ToList();
     }
@@ -99,24 +81,7 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     private protected override Func<DknFact> Bind(DataViewRow row)
     {
         var fact = FactRowReader.Bind(row, Options.PromptsColumn);
-        var source = NeuronSource(row.Schema)!;
-        Func<Neuron[]> neurons;
-        if (source.Length == 2)
-        {
-            var layers = RowText.Keys(row, KnowledgeNeuronColumns.KnowledgeNeuronLayers);
-            var indices = RowText.Keys(row, KnowledgeNeuronColumns.KnowledgeNeuronIndices);
-            neurons = () =>
-            {
-                var (l, i) = (layers(), indices());
-                if (l.Length != i.Length) throw new DknInputException($"{Name}: {l.Length} knowledge-neuron layers but {i.Length} indices in one row");
-                return l.Zip(i, (a, b) => new Neuron(a, b)).ToArray();
-            };
-        }
-        else
-        {
-            var text = RowText.Vector(row, KnowledgeNeuronColumns.KnowledgeNeurons);
-            neurons = () => text().Select(Neuron.Parse).ToArray();
-        }
+        var neurons = KnowledgeNeuronReader.Bind(row, Name);
         Func<float[]>? scores = HasScores(row.Schema) ? RowText.Singles(row, KnowledgeNeuronColumns.KnowledgeNeuronScores) : null;
         return () =>
         {

@@ -31,9 +31,7 @@ internal static class ExperimentInputs
             throw new DknInputException($"{stage}: input column '{DknColumn(method, suffix)}' not found: add a find-degenerate-neurons step with method " +
                                         $"{KnowledgeNeuronColumns.MethodSuffix(method)} (and column suffix '{suffix}') before it");
         foreach (var c in Required(stage, method, suffix)) c.Check(schema);
-        if (NeuronColumns(schema) is null)
-            throw new DknInputException($"{stage}: input has no knowledge neurons: expected '{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and " +
-                                        $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (an attribute-knowledge-neurons step) or a text vector '{KnowledgeNeuronColumns.KnowledgeNeurons}'");
+        KnowledgeNeuronReader.Check(schema, stage);
     }
 
     public static void Check(SchemaShape shape, string stage, ClusteringMethod method, string suffix)
@@ -41,18 +39,10 @@ internal static class ExperimentInputs
         foreach (var c in Required(stage, method, suffix)) c.Check(shape);
     }
 
-    static string[]? NeuronColumns(DataViewSchema schema)
-    {
-        var keys = new[] { RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronLayers, ""), RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronIndices, "") };
-        if (keys.All(k => schema.GetColumnOrNull(k.Name) is { } c && k.Accepts(c))) return keys.Select(k => k.Name).ToArray();
-        var text = new RequiredColumn(KnowledgeNeuronColumns.KnowledgeNeurons, true, "");
-        return schema.GetColumnOrNull(text.Name) is { } t && text.Accepts(t) ? [text.Name] : null;
-    }
-
     public static IReadOnlyList<string> Names(DataViewSchema schema, string stage, ClusteringMethod method, string suffix)
     {
         Check(schema, stage, method, suffix);
-        return Required(stage, method, suffix).Select(c => c.Name).Concat(NeuronColumns(schema)!)
+        return Required(stage, method, suffix).Select(c => c.Name).Concat(KnowledgeNeuronReader.Columns(schema, stage)!)
             .Concat(FactRowReader.Optional(schema, FactColumns.Prompts)).Distinct().ToList();
     }
 
@@ -63,24 +53,7 @@ internal static class ExperimentInputs
         // A one-component set (possible under the authors' lenient rule) is not a DKN: such a fact has none.
         var isDknGetter = row.GetGetter<bool>(row.Schema[IsDknColumn(method, suffix)]);
         bool IsDkn() { bool v = false; isDknGetter(ref v); return v; }
-        var columns = NeuronColumns(row.Schema)!;
-        Func<Neuron[]> neurons;
-        if (columns.Length == 2)
-        {
-            var layers = RowText.Keys(row, columns[0]);
-            var indices = RowText.Keys(row, columns[1]);
-            neurons = () =>
-            {
-                var (l, i) = (layers(), indices());
-                if (l.Length != i.Length) throw new DknInputException($"{stage}: {l.Length} knowledge-neuron layers but {i.Length} indices in one row");
-                return l.Zip(i, (a, b) => new Neuron(a, b)).ToArray();
-            };
-        }
-        else
-        {
-            var text = RowText.Vector(row, columns[0]);
-            neurons = () => text().Select(Neuron.Parse).ToArray();
-        }
+        var neurons = KnowledgeNeuronReader.Bind(row, stage);
         return () => new ExperimentFact(fact(), neurons(), !IsDkn() ? []
             : components().SelectMany(c => c.Split(';', StringSplitOptions.RemoveEmptyEntries)).Select(Neuron.Parse).Distinct().Order().ToArray());
     }
