@@ -7,6 +7,7 @@ using MlNetDkn.ML;
 using MlNetDkn.ML.Experiments;
 using MlNetDkn.ML.Pipelines;
 using MlNetDkn.Pipelines;
+using MlNetDkn.Pipelines.Variants;
 using MlNetDkn.Tests.Pipelines;
 using MlNetDkn.Tests.Support;
 using MlNetDkn.Tests.Training;
@@ -82,10 +83,42 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
     public void EveryColumnOfARealRunIsDocumented()
     {
         var clock = Stopwatch.StartNew();
-        var output = Run();
+        var tables = AssertDocumented(Run());
+        Assert.True(tables.Count >= 25, $"{tables.Count} tables");
+        foreach (var table in new[] { "results", "dkn_facts", "r1_summary", "r2_queries", "fact_check_metrics",
+                     "acquisition_table", "prompt_attributions", "accuracy_facts", "drawn_perturbations" })
+            Assert.Contains(table, tables);
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"{clock.Elapsed}");
+    }
+
+    [Fact]
+    public void EveryColumnOfASweepIsDocumented()
+    {
+        var folder = SharedPaths.TempDir("columns-sweep");
+        var facts = Path.Combine(folder, "facts.parquet");
+        new FactDataset(tiny.Dataset.Records.Take(4)).Write(facts);
+        var json = $$$"""
+            { "name": "columns-sweep", "steps": [
+                { "step": "load-facts", "options": { "path": "{{{facts}}}" } },
+                { "step": "load-model", "options": { "path": "{{{tiny.Folder}}}" } },
+                { "step": "attribute-knowledge-neurons", "options": { "steps": 4 } },
+                { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors", "methods": "kmeans" } } ],
+              "variants": [ { "name": "a" }, { "name": "b", "set": ["steps.attribute-knowledge-neurons.steps=3"] } ] }
+            """;
+        var root = Path.Combine(folder, "out");
+        var definition = PipelineDefinition.Load(PipelineFiles.Write(json));
+        var plan = VariantRunner.Plan(definition, root, PipelineSteps.CreateRegistry());
+        VariantRunner.Run(definition, plan, new PipelineRunOptions { Output = root }, new TextPipelineReporter());
+        var tables = AssertDocumented(root);
+        foreach (var table in new[] { "variants", "variants_long", "variants_dkn" }) Assert.Contains(table, tables);
+    }
+
+    /// <summary>Asserts every header column of every table under <paramref name="output"/> (stores and model folders
+    /// left out) is documented; returns the tables' names.</summary>
+    static IReadOnlyList<string> AssertDocumented(string output)
+    {
         var tables = Directory.GetFiles(output, "*.csv", SearchOption.AllDirectories)
             .Where(f => !IsStoreOrModel(output, f)).ToList();
-        Assert.True(tables.Count >= 25, $"{tables.Count} tables");
         var missing = new List<string>();
         foreach (var csv in tables)
         {
@@ -94,10 +127,7 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
             missing.AddRange(header.Where(c => ColumnDictionary.Resolve(name, c) is null).Select(c => $"{name}.{c}"));
         }
         Assert.True(missing.Count == 0, "undocumented: " + string.Join(", ", missing.Distinct()));
-        foreach (var table in new[] { "results", "dkn_facts", "r1_summary", "r2_queries", "fact_check_metrics",
-                     "acquisition_table", "prompt_attributions", "accuracy_facts", "drawn_perturbations" })
-            Assert.Contains(tables, t => Path.GetFileNameWithoutExtension(t) == table);
-        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"{clock.Elapsed}");
+        return tables.Select(Path.GetFileNameWithoutExtension).Distinct().ToList()!;
     }
 
     static bool IsStoreOrModel(string root, string file)

@@ -17,7 +17,7 @@ public static partial class ColumnDictionary
         [ClusteringMethod.Functional] = "functional",
     };
 
-    static Meanings PlantedMeanings => new()
+    static Meanings PlantedMeanings(bool perFact = false) => new()
     {
         { "method", "The scored DKN columns: method suffix and the DKN step's column suffix (`kmeans_authors`)." },
         { "degenerate_facts", "Verified planted degenerate facts (the positives)." },
@@ -25,14 +25,18 @@ public static partial class ColumnDictionary
         { "true_positives", "Degenerate facts the method reports as DKNs." },
         { "false_positives", "Other facts the method reports as DKNs." },
         { "false_negatives", "Degenerate facts the method misses." },
-        { "planted_components", "Components planted in the degenerate facts." },
-        { "reported_components", "Components the method reported for them." },
-        { "matched_components", "One-to-one matches with Jaccard ≥ 0.5, best pairs first." },
+        { "planted_components", perFact ? "Components planted in the fact." :
+            "Components planted in the verified degenerate facts." },
+        { "reported_components", perFact ? "Components of the DKN the method reported for the fact." :
+            "Components of every DKN the method reported." },
+        { "matched_components", (perFact ? "Planted components of the fact" : "Planted components") +
+            " matched by a reported one: one-to-one, Jaccard ≥ 0.5, best pairs first.", "",
+          perFact ? "0 when the method reports no DKN" : "" },
         { "component_recall", "matched_components / planted_components.", Share, "NaN when nothing was planted" },
         { "component_precision", "matched_components / reported_components.", Share, "NaN when nothing was reported" },
-        { "exact_matches", "Reported components equal to a planted one." },
-        { "neuron_jaccard", "Jaccard similarity of the reported and planted neurons of the detected degenerate facts.",
-          Share, "NaN when none was detected" },
+        { "exact_matches", "Detected degenerate facts whose reported components are exactly the planted ones." },
+        { "neuron_jaccard", "Mean over the detected degenerate facts of the Jaccard similarity of the reported DKN's " +
+                            "neurons and the planted neurons.", Share, "NaN when none was detected" },
         { "unverified_facts", "Facts left out of every count because their planted truth did not hold on the built " +
                               "model." },
         { "component_jaccard", "Mean over the planted components of detected degenerate facts of the best Jaccard " +
@@ -52,15 +56,15 @@ public static partial class ColumnDictionary
     {
         const string by = "the `score-planted` step (folder `planted/`)";
         yield return Record<PlantedMethodScore>("planted_scores", by,
-            "One row per scored method against the planted truth: detection and component recovery.", PlantedMeanings);
+            "One row per scored method against the planted truth: detection and component recovery.", PlantedMeanings());
         yield return Listed("planted_facts", by, "One row per (planted fact, scored method).",
             "fact_id:t planted_kind:t method:t is_dkn:f planted_components:i reported_components:i " +
-            "matched_components:i verified:f", PlantedMeanings);
+            "matched_components:i verified:f", PlantedMeanings(perFact: true));
         const string sweep = "a run of a pipeline with variants (run folder), from every variant's `planted_scores`";
         yield return Record<PlantedVariantScore>(PlantedBenchmark.VariantsTable, sweep,
-            "One row per (variant, method): the planted score of each planted model.", PlantedMeanings);
+            "One row per (variant, method): the planted score of each planted model.", PlantedMeanings());
         yield return Record<PlantedBenchmarkRow>(PlantedBenchmark.SummaryTable, sweep,
-            "One row per method over every planted variant: counts pooled, worst variant beside them.", PlantedMeanings);
+            "One row per method over every planted variant: counts pooled, worst variant beside them.", PlantedMeanings());
     }
 
     static IEnumerable<TableDoc> SweepTables()
