@@ -29,7 +29,8 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
         if (Environment.GetEnvironmentVariable("MLNETDKN_WRITE_DOCS") == "1") File.WriteAllText(path, generated);
         Assert.True(File.Exists(path), $"{ColumnDictionary.DocsPath} is missing");
         Assert.True(generated == File.ReadAllText(path),
-            $"{ColumnDictionary.DocsPath} is stale: regenerate it with MLNETDKN_WRITE_DOCS=1 (see this test's summary)");
+            $"{ColumnDictionary.DocsPath} is stale: regenerate it with MLNETDKN_WRITE_DOCS=1 (see this test's " +
+                "summary)");
     }
 
     [Fact]
@@ -49,10 +50,12 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
     [Fact]
     public void SentinelsAndSignConventionsAreStated()
     {
-        Assert.Contains("−1 = not re-checked", ColumnDictionary.Resolve("dkn_facts", "recheck_holds")!.Meaning.Sentinels);
+        Assert.Contains("−1 = not re-checked", ColumnDictionary.Resolve("dkn_facts",
+            "recheck_holds")!.Meaning.Sentinels);
         Assert.Contains("(P0 − P)/P0", ColumnDictionary.Resolve("dkn_summary", "joint_drop")!.Meaning.Unit);
         Assert.Contains("(P − P0)/P0", ColumnDictionary.Resolve("dkn_summary", "full_set_change_ci_low")!.Meaning.Unit);
-        Assert.Contains("NaN", ColumnDictionary.Resolve("results", "dkn_recheck_holds_kmeans_graph")!.Meaning.Sentinels);
+        Assert.Contains("NaN", ColumnDictionary.Resolve("results",
+            "dkn_recheck_holds_kmeans_graph")!.Meaning.Sentinels);
         Assert.Equal(ColumnKind.Boolean, ColumnDictionary.Resolve("results", "is_dkn_src_pairs_known_authors")!.Kind);
         Assert.Null(ColumnDictionary.Resolve("dkn_facts", "no_such_column"));
         Assert.Null(ColumnDictionary.Resolve("no_such_table", "fact_id"));
@@ -156,7 +159,8 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
                 { "step": "enhance-on-failures", "options": { "dkn_method": "kmeans", "random_draws": 2 } },
                 { "step": "fact-check", "options": { "dkn_method": "kmeans", "steps": 3 } } ] }
             """;
-        var run = PipelineRunner.RunFile(PipelineFiles.Write(json), new PipelineRunOptions { Output = Path.Combine(folder, "out") },
+        var run = PipelineRunner.RunFile(PipelineFiles.Write(json),
+            new PipelineRunOptions { Output = Path.Combine(folder, "out") },
             new TextPipelineReporter());
         return run.OutputFolder;
     }

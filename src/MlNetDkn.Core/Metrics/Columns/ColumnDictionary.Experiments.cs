@@ -8,8 +8,9 @@ namespace MlNetDkn.Metrics.Columns;
 public static partial class ColumnDictionary
 {
     const string LogP = "natural log of a probability";
-    const string Interaction = "[P_c(Q*) − P_c(Q)] − [P(Q*) − P(Q)]: how much more the condition's suppression lowers " +
-                               "P(answer) on the perturbed query Q* than on the clean query Q (negative: it lowers it more)";
+    const string Interaction = "[P_c(Q*) − P_c(Q)] − [P(Q*) − P(Q)]: how much more the condition's suppression " +
+                               "lowers P(answer) on the perturbed query Q* than on the clean query Q (negative: it " +
+                               "lowers it more)";
     const string Bootstrap = "Intervals: 95 % percentile bootstrap over facts (2000 resamples, seeded); p-values: " +
                              "two-sided paired t-test.";
 
@@ -44,8 +45,8 @@ public static partial class ColumnDictionary
             PerturbationMeanings(drawn: false));
         const string r1 = "the `suppress-under-perturbation` step (R1, folder `r1/`)";
         yield return Record<SuppressionFactRow>(Robust.R1Facts, r1,
-            "R1 per (fact, route, perturbation kind, condition): means over the fact's perturbations of that kind and " +
-            "the condition's random draws.", new()
+            "R1 per (fact, route, perturbation kind, condition): means over the fact's perturbations of that kind " +
+            "and the condition's random draws.", new()
             {
                 { "perturbations", "Perturbed queries of the fact of this kind." },
                 { "hits_subject", "Share of those perturbations that changed a word of the subject.", Share },
@@ -53,7 +54,8 @@ public static partial class ColumnDictionary
                 { "p_perturbed", "P(answer) on the perturbed query, P(Q*).", Probability },
                 { "p_intervene_clean", "P(answer) on the clean query with the condition's neurons suppressed, P_c(Q).",
                   Probability },
-                { "p_intervene_perturbed", "P(answer) on the perturbed query with the condition's neurons suppressed, " +
+                { "p_intervene_perturbed",
+                  "P(answer) on the perturbed query with the condition's neurons suppressed, " +
                                            "P_c(Q*).", Probability },
                 { "interaction", "The interaction in probability.", Interaction, "0 for the condition `none`" },
                 { "interaction_log_p", "The same interaction in log P.", LogP + " difference; negative: lowered more",
@@ -70,11 +72,13 @@ public static partial class ColumnDictionary
                 { "interaction", "Mean over facts of the interaction in probability.", Interaction },
                 { "interaction_p", "p-value of interaction ≠ 0.", Probability, "NaN with fewer than two facts" },
                 { "interaction_log_p", "Mean over facts of the interaction in log P.", LogP + " difference" },
-                { "interaction_log_pp", "p-value of interaction_log_p ≠ 0.", Probability, "NaN with fewer than two facts" },
+                { "interaction_log_pp", "p-value of interaction_log_p ≠ 0.", Probability,
+                  "NaN with fewer than two facts" },
                 { "change_percent", "The authors' ΔProb (%): 100·(mean P_c(Q*) − mean P_c(Q)) / mean P_c(Q) over all " +
                                     "facts (for `none`: P).", "percent; negative: P lower on the perturbed query",
                   "NaN when mean P_c(Q) = 0" },
-                { "authors_filtered_change_percent", "The same, averaged the authors' way: each mean only over the facts " +
+                { "authors_filtered_change_percent",
+                  "The same, averaged the authors' way: each mean only over the facts " +
                                                      "whose value is 0 or below the cut-off (1e-5 activations, 1e-6 " +
                                                      "weights). Outcome-filtered: for comparison only.",
                   "percent, sign as change_percent", "NaN when no fact is kept" },
@@ -87,11 +91,15 @@ public static partial class ColumnDictionary
                 { "facts", "Facts with both conditions (the unit of the interval)." },
                 { "mean_difference_log_p", "Mean over facts of the difference of the interactions in log P.",
                   LogP + " difference; negative: the first condition lowers P on Q* more than its control" },
-                { "ci_low", "Lower end of the 95 % interval of mean_difference_log_p.", "", "NaN with fewer than two facts" },
-                { "ci_high", "Upper end of the 95 % interval of mean_difference_log_p.", "", "NaN with fewer than two facts" },
-                { "p_value", "Paired t-test of mean_difference_log_p = 0.", Probability, "NaN with fewer than two facts" },
+                { "ci_low", "Lower end of the 95 % interval of mean_difference_log_p.", "",
+                  "NaN with fewer than two facts" },
+                { "ci_high", "Upper end of the 95 % interval of mean_difference_log_p.", "",
+                  "NaN with fewer than two facts" },
+                { "p_value", "Paired t-test of mean_difference_log_p = 0.", Probability,
+                  "NaN with fewer than two facts" },
                 { "mean_difference_p", "The same difference in probability.", "probability difference, sign as above" },
-                { "p_value_p", "Paired t-test of mean_difference_p = 0.", Probability, "NaN with fewer than two facts" },
+                { "p_value_p", "Paired t-test of mean_difference_p = 0.", Probability,
+                  "NaN with fewer than two facts" },
             }, Bootstrap);
         const string r2 = "the `enhance-on-failures` step (R2, folder `r2/`)";
         yield return Record<EnhancementUnitRow>(Robust.R2Queries, r2,
@@ -120,7 +128,8 @@ public static partial class ColumnDictionary
                 { "observations", "queries × draws (shown, never used as the trial count)." },
                 { "correct", "Σ over queries of the share of draws that answer (a whole count for a fixed set)." },
                 { "accuracy", "correct / queries after enhancement.", Share, "NaN when queries = 0" },
-                { "delta_log_p", "Mean over queries of the change of log P(answer).", LogP + " difference; positive: rose" },
+                { "delta_log_p", "Mean over queries of the change of log P(answer).",
+                  LogP + " difference; positive: rose" },
                 { "clean_delta_log_p", "Mean collateral change of log P on the clean queries.", LogP + " difference" },
                 { "clean_accuracy", "Mean share of the clean queries still answered.", Share },
                 { "unrelated_delta_log_p", "Mean collateral change of log P on unrelated facts.", LogP + " difference",
@@ -135,11 +144,14 @@ public static partial class ColumnDictionary
                 { "facts", "Facts of those queries (the resampling unit)." },
                 { "accuracy_difference", "Mean over queries of the difference of the shares answered.",
                   "difference of shares in [−1, 1]; positive: the first condition answers more" },
-                { "ci_low", "Lower end of the 95 % interval of accuracy_difference.", "", "NaN with fewer than two facts" },
-                { "ci_high", "Upper end of the 95 % interval of accuracy_difference.", "", "NaN with fewer than two facts" },
+                { "ci_low", "Lower end of the 95 % interval of accuracy_difference.", "",
+                  "NaN with fewer than two facts" },
+                { "ci_high", "Upper end of the 95 % interval of accuracy_difference.", "",
+                  "NaN with fewer than two facts" },
                 { "delta_log_p_difference", "Mean over queries of the difference of the log P changes.",
                   LogP + " difference" },
-                { "delta_log_p_ci_low", "Lower end of the 95 % interval of delta_log_p_difference.", LogP + " difference",
+                { "delta_log_p_ci_low", "Lower end of the 95 % interval of delta_log_p_difference.",
+                  LogP + " difference",
                   "NaN with fewer than two facts" },
                 { "delta_log_p_ci_high", "Upper end of the 95 % interval of delta_log_p_difference.",
                   LogP + " difference", "NaN with fewer than two facts" },

@@ -30,15 +30,20 @@ public static partial class ColumnDictionary
             new(FactColumns.RelationId, ColumnKind.Text, m(FactColumns.RelationId, null)),
             new(FactColumns.Subject, ColumnKind.Text, m(FactColumns.Subject, null)),
             new(FactColumns.Answer, ColumnKind.Text, m(FactColumns.Answer, null)),
-            new(FactColumns.Aliases, ColumnKind.JsonArray, new("Other strings accepted as the answer (dataset column).")),
+            new(FactColumns.Aliases, ColumnKind.JsonArray,
+                new("Other strings accepted as the answer (dataset column).")),
             new(FactColumns.Prompts, ColumnKind.JsonArray, new("The fact's prompts (dataset column).")),
-            new(FactColumns.HeldoutPrompts, ColumnKind.JsonArray, new("Paraphrases never trained on (dataset column).")),
-            new(FactColumns.QuestionPrompts, ColumnKind.JsonArray, new("Question forms of the prompt (dataset column).")),
+            new(FactColumns.HeldoutPrompts, ColumnKind.JsonArray,
+                new("Paraphrases never trained on (dataset column).")),
+            new(FactColumns.QuestionPrompts, ColumnKind.JsonArray,
+                new("Question forms of the prompt (dataset column).")),
             new(FactColumns.PerturbedPrompts, ColumnKind.JsonArray, new("Perturbed queries (dataset column).")),
             new(FactColumns.PerturbedKinds, ColumnKind.JsonArray,
                 new("The kind of each perturbed query, parallel to perturbed_prompts (dataset column).")),
-            new(FactColumns.FalseAnswers, ColumnKind.JsonArray, new("Wrong answers, for fact checking (dataset column).")),
-            new(FactColumns.Date, ColumnKind.Text, new("When the fact holds (dataset column).", "", "empty for a timeless fact")),
+            new(FactColumns.FalseAnswers, ColumnKind.JsonArray,
+                new("Wrong answers, for fact checking (dataset column).")),
+            new(FactColumns.Date, ColumnKind.Text, new("When the fact holds (dataset column).", "",
+                "empty for a timeless fact")),
             new(FactColumns.Split, ColumnKind.Text, m(FactColumns.Split, null)),
             new(FactColumns.Source, ColumnKind.Text, new("Where the fact comes from (`synthetic`, `pararel`, ...).")),
             // evaluate-accuracy
@@ -46,18 +51,22 @@ public static partial class ColumnDictionary
                                                           "answer greedy decoding produces.", Share)),
             new("heldout_accuracy", ColumnKind.Number, new("evaluate-accuracy: the same over held-out paraphrases.",
                 Share, "NaN when the fact has none")),
-            new("answer_log_probability", ColumnKind.Number, new("evaluate-accuracy: mean teacher-forced log P(answer) " +
+            new("answer_log_probability", ColumnKind.Number,
+                new("evaluate-accuracy: mean teacher-forced log P(answer) " +
                                                                  "over the fact's prompts.", "natural log, ≤ 0")),
             // attribute-knowledge-neurons (or planted-neurons)
-            new("knowledge_neurons", ColumnKind.JsonArray, new("attribute-knowledge-neurons (or planted-neurons): the " +
+            new("knowledge_neurons", ColumnKind.JsonArray,
+                new("attribute-knowledge-neurons (or planted-neurons): the " +
                 "fact's refined knowledge neurons `l:i`, highest-ranked first.", "", "`[]` when none")),
             new("knowledge_neuron_layers", ColumnKind.JsonArray,
                 new("Each knowledge neuron's layer, parallel to knowledge_neurons.", "from 0")),
             new("knowledge_neuron_indices", ColumnKind.JsonArray,
                 new("Each knowledge neuron's index in its layer, parallel to knowledge_neurons.", "from 0")),
-            new("knowledge_neuron_scores", ColumnKind.JsonArray, new("Mean attribution score of each knowledge neuron " +
+            new("knowledge_neuron_scores", ColumnKind.JsonArray,
+                new("Mean attribution score of each knowledge neuron " +
                 "over the prompts, parallel to knowledge_neurons.", "units of the objective; 1 for planted neurons")),
-            new("knowledge_neuron_mask", ColumnKind.JsonObject, new("1 at every knowledge neuron of the fact, over all " +
+            new("knowledge_neuron_mask", ColumnKind.JsonObject,
+                new("1 at every knowledge neuron of the fact, over all " +
                 "L·d_ff slots `l:i` (a JSON array when L·d_ff ≤ 64).", "", "slots not listed are 0")),
             new("attribution_scores", ColumnKind.JsonObject, new("Mean stored attribution score of every neuron over " +
                 "the prompts (scores below the storage ratio of a prompt's maximum are 0), slots `l:i`.",
@@ -80,9 +89,11 @@ public static partial class ColumnDictionary
             "A DKN with at least two components that passed the functional check.")));
         columns.AddRange(DknColumn("dkn_components", ColumnKind.JsonArray, new(
             "The DKN's components, each `l:i;l:i`.", "", "`[]` when none")));
-        columns.AddRange(DknColumn("dkn_component_count", ColumnKind.Number, new("Number of components.", "", "0 when none")));
+        columns.AddRange(DknColumn("dkn_component_count", ColumnKind.Number, new("Number of components.", "",
+            "0 when none")));
         columns.AddRange(DknColumn("dkn_joint_drop", ColumnKind.Number, new(
-            "Relative drop of P(answer) with every candidate suppressed together.", DropUnit, "NaN when not measured")));
+            "Relative drop of P(answer) with every candidate suppressed together.", DropUnit, "NaN when not " +
+                "measured")));
         columns.AddRange(DknColumn("dkn_worst_subset_drop", ColumnKind.Number, new(
             "The largest drop of a proper subset of the components under the strict check, DKN or not.", DropUnit,
             "NaN when not measured")));
@@ -132,7 +143,8 @@ public static partial class ColumnDictionary
             new("planted_kind", ColumnKind.Text, new("score-planted: the fact's planted kind (`degenerate`, " +
                                                      "`additive`, `single`).")),
         ]);
-        return new TableDoc(ResultsName, "every pipeline run (run folder): the fitted ML.NET chain applied to the facts",
+        return new TableDoc(ResultsName,
+            "every pipeline run (run folder): the fitted ML.NET chain applied to the facts",
             "One row per fact: the dataset's columns and every column each step added.", columns)
         {
             Notes = "`<suffix>` is the DKN step's `column_suffix` option (empty by default; e.g. `_graph`), " +

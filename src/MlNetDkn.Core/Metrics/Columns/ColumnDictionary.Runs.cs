@@ -9,9 +9,11 @@ public static partial class ColumnDictionary
 {
     /// <summary>The column suffix of each DKN method in results.csv (<c>is_dkn_kmeans</c>), as the ML.NET stage
     /// names them.</summary>
-    public static IReadOnlyDictionary<ClusteringMethod, string> MethodSuffixes { get; } = new Dictionary<ClusteringMethod, string>
+    public static IReadOnlyDictionary<ClusteringMethod, string> MethodSuffixes { get; } =
+        new Dictionary<ClusteringMethod, string>
     {
-        [ClusteringMethod.Ntc] = "ntc", [ClusteringMethod.Hierarchical] = "hierarchical", [ClusteringMethod.Dbscan] = "dbscan",
+        [ClusteringMethod.Ntc] = "ntc", [ClusteringMethod.Hierarchical] = "hierarchical",
+        [ClusteringMethod.Dbscan] = "dbscan",
         [ClusteringMethod.KMeans] = "kmeans", [ClusteringMethod.SrcPairs] = "src_pairs",
         [ClusteringMethod.NtcPersistence] = "ntc_persistence", [ClusteringMethod.RandomPartition] = "random_partition",
         [ClusteringMethod.Functional] = "functional",
@@ -56,7 +58,8 @@ public static partial class ColumnDictionary
     {
         const string by = "the `score-planted` step (folder `planted/`)";
         yield return Record<PlantedMethodScore>("planted_scores", by,
-            "One row per scored method against the planted truth: detection and component recovery.", PlantedMeanings());
+            "One row per scored method against the planted truth: detection and component " +
+                "recovery.", PlantedMeanings());
         yield return Listed("planted_facts", by, "One row per (planted fact, scored method).",
             "fact_id:t planted_kind:t method:t is_dkn:f planted_components:i reported_components:i " +
             "matched_components:i verified:f", PlantedMeanings(perFact: true));
@@ -64,7 +67,8 @@ public static partial class ColumnDictionary
         yield return Record<PlantedVariantScore>(PlantedBenchmark.VariantsTable, sweep,
             "One row per (variant, method): the planted score of each planted model.", PlantedMeanings());
         yield return Record<PlantedBenchmarkRow>(PlantedBenchmark.SummaryTable, sweep,
-            "One row per method over every planted variant: counts pooled, worst variant beside them.", PlantedMeanings());
+            "One row per method over every planted variant: counts pooled, worst variant beside " +
+                "them.", PlantedMeanings());
     }
 
     static IEnumerable<TableDoc> SweepTables()
@@ -91,7 +95,8 @@ public static partial class ColumnDictionary
             { "facts_in_one_layer", "Facts whose knowledge neurons lie in one layer." },
             { "facts", "Facts the method ran on.", "", "NaN when not recorded" },
             { "share_ci_low", "Lower end of the 95 % Wilson interval of share_with_dkn.", Share, "NaN when facts = 0" },
-            { "share_ci_high", "Upper end of the 95 % Wilson interval of share_with_dkn.", Share, "NaN when facts = 0" },
+            { "share_ci_high", "Upper end of the 95 % Wilson interval of share_with_dkn.", Share,
+              "NaN when facts = 0" },
             { "components_per_dkn", "Mean components per DKN.", "", "NaN when no DKN" },
             { "candidates_per_fact", "Mean candidate clusters per fact." },
             { "joint_drop_facts", "Facts where the joint drop was measured." },

@@ -33,7 +33,8 @@ public static partial class ColumnDictionary
                        "`random-kn-minus-dkn`)." },
         { "contrast", "The paired comparison, \"first − second\" condition or variant." },
         { "meaning", "What the contrast's control isolates, in words." },
-        { "p_value", "Two-sided paired t-test of a mean difference of 0.", Probability, "NaN with fewer than two units" },
+        { "p_value", "Two-sided paired t-test of a mean difference of 0.", Probability,
+          "NaN with fewer than two units" },
         { "variant", "The variant (of a sweep, or the neuron pool fine-tuned in E1)." },
         { "seed", "Random seed of the run." },
         { "knowledge_neurons", "Knowledge neurons of the fact (after refinement across its prompts)." },
@@ -65,7 +66,8 @@ public static partial class ColumnDictionary
                                 "for the multiplier-a attribution).", "ratio ≥ 0; 0 = exact", "NaN when no prompt" },
         { "max_completeness_error", "The largest relative completeness error over the fact's prompts.",
           "ratio ≥ 0; 0 = exact", "NaN when no prompt" },
-        { "accuracy", "Share of the group's prompts or queries answered correctly (greedy decoding produces the whole " +
+        { "accuracy",
+          "Share of the group's prompts or queries answered correctly (greedy decoding produces the whole " +
                       "answer).", Share, "NaN when the group is empty" },
         { "correct", "Prompts or queries answered correctly." },
         { "hits_subject", "1 when the perturbation changed a word of the subject." },

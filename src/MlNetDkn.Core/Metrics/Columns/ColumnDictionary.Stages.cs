@@ -8,7 +8,8 @@ namespace MlNetDkn.Metrics.Columns;
 
 public static partial class ColumnDictionary
 {
-    const string TInterval = "Intervals: 95 % Student t over facts (one value per fact; facts are the unit of replication).";
+    const string TInterval = "Intervals: 95 % Student t over facts (one value per fact; facts are the unit of " +
+        "replication).";
 
     static IEnumerable<TableDoc> AccuracyTables()
     {
@@ -34,7 +35,8 @@ public static partial class ColumnDictionary
                 { "mean_log_probability", "Mean over the prompts of the teacher-forced log P(answer).",
                   "natural log, ≤ 0", "NaN when the fact has no prompt" },
                 { "prompt_accuracy", "prompts_correct / prompts.", Share, "NaN when prompts = 0" },
-                { "heldout_accuracy", "heldout_correct / heldout.", Share, "NaN when the fact has no held-out paraphrase" },
+                { "heldout_accuracy", "heldout_correct / heldout.", Share,
+                  "NaN when the fact has no held-out paraphrase" },
             });
     }
 
@@ -42,7 +44,8 @@ public static partial class ColumnDictionary
     {
         const string by = "the `attribute-knowledge-neurons` step (folder `attribution/` by default)";
         yield return Record<PromptAttributionRow>(Metrics.Tables.AttributionTables.PromptsTable, by,
-            "One row per attributed prompt of every fact: objective, completeness and the prompt's coarse neurons.", new()
+            "One row per attributed prompt of every fact: objective, completeness and the prompt's coarse " +
+                "neurons.", new()
             {
                 { "prompt_index", "Index of the prompt in the fact's prompt list.", "from 0" },
                 { "answer_tokens", "Tokens of the answer the objective is aggregated over." },
@@ -51,7 +54,8 @@ public static partial class ColumnDictionary
                 { "max_score", "The largest attribution score of any neuron on the prompt.",
                   "units of the objective" },
                 { "completeness_error", "Relative completeness error of the prompt's attribution: the largest " +
-                                        "|completeness error| over layers relative to the largest |f(a) − f(baseline)| " +
+                                        "|completeness error| over layers relative to the largest " +
+                                        "|f(a) − f(baseline)| " +
                                         "(a sum gap for the multiplier-a attribution).", "ratio ≥ 0; 0 = exact" },
                 { "coarse_neurons", "Neurons above the coarse threshold on this prompt (before refinement)." },
                 { "coarse_list", "The coarse neurons, `l:i;l:i`.", "", "empty when none" },
@@ -107,7 +111,8 @@ public static partial class ColumnDictionary
         }.Select(r => $"`{r}`"));
         var stops = string.Join(", ", new[]
         {
-            KnockoutStops.AnswerLost, KnockoutStops.NothingFound, KnockoutStops.RoundLimit, KnockoutStops.CandidateLimit,
+            KnockoutStops.AnswerLost, KnockoutStops.NothingFound, KnockoutStops.RoundLimit,
+            KnockoutStops.CandidateLimit,
         }.Select(s => $"`{s}`"));
         yield return Record<DknFactRow>(Metrics.Tables.DknTables.FactsTable, by,
             "One row per (fact, method): what the method found and what suppressing it does.", new()
@@ -115,7 +120,8 @@ public static partial class ColumnDictionary
                 { "knowledge_neurons", "The fact's knowledge neurons (the input of clustering)." },
                 { "candidates", "Candidate clusters before the functional check.", "", "0 when nothing to cluster" },
                 { "components", "Components of the accepted set (the DKN when is_dkn = 1).", "", "0 when none" },
-                { "is_dkn", "1 when the method found a DKN: at least two components that passed the functional check." },
+                { "is_dkn", "1 when the method found a DKN: at least two components that passed the functional " +
+                  "check." },
                 { "recheck_holds", "Whether the DKN held when re-checked by full recomputation: 1 held, 0 failed.", "",
                   "−1 = not re-checked" },
                 { "finite_edges", "Pairs of knowledge neurons with a real structural connection.", "",
@@ -141,10 +147,13 @@ public static partial class ColumnDictionary
                 { "suppressed", "Components suppressed together (n = the whole DKN).", "1 … components" },
                 { "facts", "Facts with a DKN of this size (the unit of the interval)." },
                 { "subsets", "Subsets evaluated over those facts." },
-                { "mean_change", "Relative change of P(answer), averaged per fact over its subsets of this size, then " +
+                { "mean_change",
+                  "Relative change of P(answer), averaged per fact over its subsets of this size, then " +
                                  "over facts.", ChangeUnit },
-                { "ci_low", "Lower end of the 95 % interval of mean_change.", ChangeUnit, "NaN with fewer than two facts" },
-                { "ci_high", "Upper end of the 95 % interval of mean_change.", ChangeUnit, "NaN with fewer than two facts" },
+                { "ci_low", "Lower end of the 95 % interval of mean_change.", ChangeUnit,
+                  "NaN with fewer than two facts" },
+                { "ci_high", "Upper end of the 95 % interval of mean_change.", ChangeUnit,
+                  "NaN with fewer than two facts" },
             }, TInterval);
         yield return Record<DegeneracyBySizeRow>(Metrics.Tables.DknTables.BySizeTable, by,
             "The paper's acquisition table per DKN size n: proper-subset and whole-set change per (method, n).",

@@ -17,12 +17,13 @@ public enum ColumnKind
     Boolean,
     /// <summary>A list, written as a JSON array in CSV (a Parquet list).</summary>
     JsonArray,
-    /// <summary>A large fixed-size slot vector, written sparsely as a JSON object <c>{"l:i": value}</c> in CSV (parallel
-    /// <c>name__indices</c>/<c>name__values</c> lists in Parquet).</summary>
+    /// <summary>A large fixed-size slot vector, written sparsely as a JSON object <c>{"l:i": value}</c> in CSV
+    /// (parallel <c>name__indices</c>/<c>name__values</c> lists in Parquet).</summary>
     JsonObject,
 }
 
-/// <summary>What a column holds: its meaning, its unit or sign convention, and the values that stand for "none".</summary>
+/// <summary>What a column holds: its meaning, its unit or sign convention, and the values that stand for "none".
+/// </summary>
 /// <param name="Meaning">One or two sentences.</param>
 /// <param name="Unit">Unit, range or sign convention (empty when a count or a label needs none).</param>
 /// <param name="Sentinels">Values with a special meaning: NaN (and why), −1, empty text, ... (empty: none).</param>
@@ -41,7 +42,8 @@ public sealed record ColumnDoc(string Name, ColumnKind Kind, ColumnMeaning Meani
     public bool Matches(string column) => Pattern is null ? column == Name : Pattern.IsMatch(column);
 }
 
-/// <summary>One table the product writes as <c>name.parquet</c> and <c>name.csv</c>, with every column it can have.</summary>
+/// <summary>One table the product writes as <c>name.parquet</c> and <c>name.csv</c>, with every column it has.
+/// </summary>
 /// <param name="Name">The file name without extension.</param>
 /// <param name="WrittenBy">Which step (or command) writes it, and into which folder.</param>
 /// <param name="Purpose">One line: what a row is and what the table is for.</param>
@@ -53,5 +55,6 @@ public sealed record TableDoc(string Name, string WrittenBy, string Purpose, IRe
 
     /// <summary>The column's documentation, or null when <paramref name="column"/> is not documented.</summary>
     public ColumnDoc? Find(string column) =>
-        Columns.FirstOrDefault(c => c.Pattern is null && c.Name == column) ?? Columns.FirstOrDefault(c => c.Matches(column));
+        Columns.FirstOrDefault(c => c.Pattern is null && c.Name == column)
+        ?? Columns.FirstOrDefault(c => c.Matches(column));
 }
