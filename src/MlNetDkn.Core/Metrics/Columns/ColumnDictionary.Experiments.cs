@@ -7,7 +7,7 @@ namespace MlNetDkn.Metrics.Columns;
 
 public static partial class ColumnDictionary
 {
-    const string LogP = "natural log of a probability";
+    const string LogDiff = "difference of natural-log probabilities";
     const string Interaction = "[P_c(Q*) − P_c(Q)] − [P(Q*) − P(Q)]: how much more the condition's suppression " +
                                "lowers P(answer) on the perturbed query Q* than on the clean query Q (negative: it " +
                                "lowers it more)";
@@ -58,7 +58,7 @@ public static partial class ColumnDictionary
                   "P(answer) on the perturbed query with the condition's neurons suppressed, " +
                                            "P_c(Q*).", Probability },
                 { "interaction", "The interaction in probability.", Interaction, "0 for the condition `none`" },
-                { "interaction_log_p", "The same interaction in log P.", LogP + " difference; negative: lowered more",
+                { "interaction_log_p", "The same interaction in log P.", LogDiff + "; negative: lowered more",
                   "0 for the condition `none`" },
             });
         yield return Record<SuppressionSummaryRow>(Robust.R1Summary, r1,
@@ -71,7 +71,7 @@ public static partial class ColumnDictionary
                 { "p_intervene_perturbed", "Mean over facts of P_c(Q*).", Probability },
                 { "interaction", "Mean over facts of the interaction in probability.", Interaction },
                 { "interaction_p", "p-value of interaction ≠ 0.", Probability, "NaN with fewer than two facts" },
-                { "interaction_log_p", "Mean over facts of the interaction in log P.", LogP + " difference" },
+                { "interaction_log_p", "Mean over facts of the interaction in log P.", LogDiff },
                 { "interaction_log_pp", "p-value of interaction_log_p ≠ 0.", Probability,
                   "NaN with fewer than two facts" },
                 { "change_percent", "The authors' ΔProb (%): 100·(mean P_c(Q*) − mean P_c(Q)) / mean P_c(Q) over all " +
@@ -90,7 +90,7 @@ public static partial class ColumnDictionary
             {
                 { "facts", "Facts with both conditions (the unit of the interval)." },
                 { "mean_difference_log_p", "Mean over facts of the difference of the interactions in log P.",
-                  LogP + " difference; negative: the first condition lowers P on Q* more than its control" },
+                  LogDiff + "; negative: the first condition lowers P on Q* more than its control" },
                 { "ci_low", "Lower end of the 95 % interval of mean_difference_log_p.", "",
                   "NaN with fewer than two facts" },
                 { "ci_high", "Upper end of the 95 % interval of mean_difference_log_p.", "",
@@ -110,12 +110,12 @@ public static partial class ColumnDictionary
                 { "correct", "Share of draws under which the model answers the perturbed query (greedy on the gold " +
                              "tokens, or the authors' generation check when it ran).", Share },
                 { "delta_log_p", "Change of log P(answer) on the perturbed query with the neurons enhanced.",
-                  LogP + " difference; positive: P rose" },
+                  LogDiff + "; positive: P rose" },
                 { "clean_delta_log_p", "Collateral on the clean query: change of its log P(answer).",
-                  LogP + " difference" },
+                  LogDiff },
                 { "clean_correct", "Share of draws under which the clean query is still answered.", Share },
                 { "unrelated_delta_log_p", "Collateral on unrelated facts: mean change of their log P(answer).",
-                  LogP + " difference", "NaN without unrelated facts" },
+                  LogDiff, "NaN without unrelated facts" },
                 { "unrelated_accuracy_change", "Collateral on unrelated facts: change of their accuracy.",
                   "difference of shares in [−1, 1]", "NaN without unrelated facts" },
             });
@@ -129,10 +129,10 @@ public static partial class ColumnDictionary
                 { "correct", "Σ over queries of the share of draws that answer (a whole count for a fixed set)." },
                 { "accuracy", "correct / queries after enhancement.", Share, "NaN when queries = 0" },
                 { "delta_log_p", "Mean over queries of the change of log P(answer).",
-                  LogP + " difference; positive: rose" },
-                { "clean_delta_log_p", "Mean collateral change of log P on the clean queries.", LogP + " difference" },
+                  LogDiff + "; positive: rose" },
+                { "clean_delta_log_p", "Mean collateral change of log P on the clean queries.", LogDiff },
                 { "clean_accuracy", "Mean share of the clean queries still answered.", Share },
-                { "unrelated_delta_log_p", "Mean collateral change of log P on unrelated facts.", LogP + " difference",
+                { "unrelated_delta_log_p", "Mean collateral change of log P on unrelated facts.", LogDiff,
                   "NaN without unrelated facts" },
                 { "unrelated_accuracy_change", "Mean collateral change of accuracy on unrelated facts.",
                   "difference of shares", "NaN without unrelated facts" },
@@ -149,12 +149,12 @@ public static partial class ColumnDictionary
                 { "ci_high", "Upper end of the 95 % interval of accuracy_difference.", "",
                   "NaN with fewer than two facts" },
                 { "delta_log_p_difference", "Mean over queries of the difference of the log P changes.",
-                  LogP + " difference" },
+                  LogDiff },
                 { "delta_log_p_ci_low", "Lower end of the 95 % interval of delta_log_p_difference.",
-                  LogP + " difference",
+                  LogDiff,
                   "NaN with fewer than two facts" },
                 { "delta_log_p_ci_high", "Upper end of the 95 % interval of delta_log_p_difference.",
-                  LogP + " difference", "NaN with fewer than two facts" },
+                  LogDiff, "NaN with fewer than two facts" },
             }, "Intervals: 95 % percentile bootstrap resampling facts (a fact's queries move together).");
     }
 

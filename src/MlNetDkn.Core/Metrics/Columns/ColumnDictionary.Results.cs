@@ -116,11 +116,11 @@ public static partial class ColumnDictionary
         [
             Pattern("r1_interaction_<condition>", $"r1_interaction_(?:{Conditions})", ColumnKind.Number, new(
                 "suppress-under-perturbation: the fact's mean interaction in log P under the condition (activations " +
-                "route, every perturbation kind; `-` in condition names written `_`).", LogP + " difference; " +
+                "route, every perturbation kind; `-` in condition names written `_`).", LogDiff + "; " +
                 "negative: suppression lowers P more on the perturbed queries", "NaN when the fact has no DKN or " +
                 "no changed perturbation")),
             Pattern("r1_interaction_weights_<condition>", $"r1_interaction_weights_(?:{Conditions})", ColumnKind.Number,
-                new("The same on the weights route.", LogP + " difference", "NaN as above")),
+                new("The same on the weights route.", LogDiff, "NaN as above")),
             new("r2_failed_queries", ColumnKind.Number, new("enhance-on-failures: the fact's perturbed queries that " +
                 "the model fails (the ones enhanced).", "", "0 when the fact was not selected")),
             Pattern("r2_accuracy_<condition>", $"r2_accuracy_(?:{Conditions})", ColumnKind.Number, new(

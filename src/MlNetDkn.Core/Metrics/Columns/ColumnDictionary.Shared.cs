@@ -43,12 +43,14 @@ public static partial class ColumnDictionary
         { "is_dkn", "1 when the method found a DKN for the fact: at least two components that passed the functional " +
                     "check." },
         { "baseline_probability", "P(answer) without suppression, the P0 of every drop.", Probability },
-        { "joint_drop", "Relative drop of P(answer) with every candidate suppressed together, DKN or not.", DropUnit,
-          "NaN when not measured (no candidates)" },
-        { "proper_subset_change", "Mean over the evaluated proper subsets of the DKN's components of the relative " +
-                                  "change of P(answer) with that subset suppressed.", ChangeUnit, "NaN without a DKN" },
-        { "full_set_change", "Relative change of P(answer) with the whole DKN suppressed.", ChangeUnit,
-          "NaN without a DKN" },
+        { "joint_drop", "Relative drop of P(answer) with every candidate suppressed together, DKN or not " +
+                        "(aggregated over the checked prompts in the check's measure).", DropUnit,
+          "NaN when not probed" },
+        { "proper_subset_change", "Mean over the evaluated proper subsets of the accepted components of the " +
+                                  "relative change of P(answer) on the first prompt with that subset suppressed.",
+          ChangeUnit, "NaN when no subset was measured (no accepted set)" },
+        { "full_set_change", "Relative change of P(answer) on the first prompt with the whole accepted set " +
+                             "suppressed.", ChangeUnit, "NaN when not measured (no accepted set)" },
         { "worst_proper_subset_drop", "The largest drop of a proper subset of the components under the strict check " +
                                       "(mean over the facts where it was measured, DKN or not).", DropUnit,
           "NaN when measured for no fact" },

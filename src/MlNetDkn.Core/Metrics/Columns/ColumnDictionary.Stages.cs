@@ -59,7 +59,8 @@ public static partial class ColumnDictionary
                                         "(a sum gap for the multiplier-a attribution).", "ratio ≥ 0; 0 = exact" },
                 { "coarse_neurons", "Neurons above the coarse threshold on this prompt (before refinement)." },
                 { "coarse_list", "The coarse neurons, `l:i;l:i`.", "", "empty when none" },
-                { "seconds", "Compute time of the prompt's attribution.", "seconds", "0 when reused from the store" },
+                { "seconds", "Compute time of the prompt's attribution, as recorded when it was computed (a prompt " +
+                             "reused from the store keeps its time).", "seconds" },
             });
         yield return Record<KnowledgeNeuronRow>(Metrics.Tables.AttributionTables.NeuronsTable, by,
             "One row per knowledge neuron of every fact (the refined set), most shared first.", new()
