@@ -53,7 +53,9 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
         Assert.Contains("−1 = not re-checked", ColumnDictionary.Resolve("dkn_facts",
             "recheck_holds")!.Meaning.Sentinels);
         Assert.Contains("(P0 − P)/P0", ColumnDictionary.Resolve("dkn_summary", "joint_drop")!.Meaning.Unit);
-        Assert.Contains("(P − P0)/P0", ColumnDictionary.Resolve("dkn_summary", "full_set_change_ci_low")!.Meaning.Unit);
+        Assert.Contains("(P − P0)/P0", ColumnDictionary.Resolve("dkn_summary", "full_set_change")!.Meaning.Unit);
+        Assert.Equal("as `full_set_change`", ColumnDictionary.Resolve("dkn_summary",
+            "full_set_change_ci_low")!.Meaning.Unit);
         Assert.Contains("NaN", ColumnDictionary.Resolve("results",
             "dkn_recheck_holds_kmeans_graph")!.Meaning.Sentinels);
         Assert.Equal(ColumnKind.Boolean, ColumnDictionary.Resolve("results", "is_dkn_src_pairs_known_authors")!.Kind);

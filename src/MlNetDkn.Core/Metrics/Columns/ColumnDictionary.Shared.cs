@@ -18,8 +18,8 @@ public static partial class ColumnDictionary
         { "prompt", "The prompt text, ending right before the answer." },
         { "split", "The fact's split (`train`, `val`, `heldout`, ...)." },
         { "method", "The DKN acquisition method: a clustering method (`Ntc`, `KMeans`, ...) or `Functional`." },
-        { "definition", "Which DKN step the row comes from: its folder and definition rule, as in the run's " +
-                        "acquisition table.", "", "empty when the table was written outside a pipeline" },
+        { "definition", "Which DKN step the row comes from, as `folder: preset, rule` (rule: `strict, <measure>, " +
+                        "<prompts checked>` or `lenient (the authors' rule)`)." },
         { "facts", "Facts in the row's group (the denominator of its shares and means)." },
         { "prompts", "Prompts in the row's group." },
         { "seconds", "Wall-clock compute time.", "seconds" },

@@ -136,7 +136,8 @@ public static partial class ColumnDictionary
             if (!column.EndsWith(suffix, StringComparison.Ordinal) || column.Length == suffix.Length) continue;
             var stem = column[..^suffix.Length];
             if (own?.TryGetValue(stem, out var s) == true || Shared.TryGetValue(stem, out s))
-                return new($"{end} end of the 95 % interval of `{stem}`.", s.Unit, "NaN with fewer than two units");
+                return new($"{end} end of the 95 % interval of `{stem}`.", s.Unit.Length > 0 ? $"as `{stem}`" : "",
+                    "NaN with fewer than two units");
         }
         return NoMeaning;
     }
