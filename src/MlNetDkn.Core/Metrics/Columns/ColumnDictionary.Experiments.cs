@@ -163,6 +163,7 @@ public static partial class ColumnDictionary
         const string e1 = "the `fine-tune-neurons` step (E1/E2, folder `e1/`)";
         var runs = new Meanings
         {
+            { "variant", "The neuron pool fine-tuned (`dkn`, `kn`, `random`, ...; see `e1_pools`)." },
             { "chosen", "1 when this learning rate is the one chosen for the variant on validation." },
             { "optimizer_steps", "Optimizer steps of the fine-tune." },
             { "final_loss", "Training loss of the last epoch.", "cross-entropy, nats" },
@@ -254,6 +255,7 @@ public static partial class ColumnDictionary
             { "authors_precision", "The authors' micro precision.", Share, "NaN when undefined" },
             { "authors_recall", "The authors' micro recall.", Share, "NaN when undefined" },
             { "authors_f1", "The authors' micro F1.", Share, "NaN when undefined" },
+            { "split", "The fact's fact-checking split (`train`, `validation`, `test`)." },
             { "is_true", "1 for the true statement (the answer), 0 for the false one (a false answer)." },
             { "answer", "The statement's answer (true or false)." },
             { "scores", "Every detector's score, `detector=score;...`." },

@@ -100,6 +100,17 @@ public static partial class ColumnDictionary
             { "components_per_dkn", "Mean components per DKN.", "", "NaN when no DKN" },
             { "candidates_per_fact", "Mean candidate clusters per fact." },
             { "joint_drop_facts", "Facts where the joint drop was measured." },
+            { "joint_drop", "The step's mean joint drop over the facts where it was measured (as " +
+                            "`dkn_summary.joint_drop`).", DropUnit, "NaN when measured for no fact" },
+            { "worst_proper_subset_drop", "The step's mean worst proper-subset drop (as " +
+                                          "`dkn_summary.worst_proper_subset_drop`).", DropUnit,
+              "NaN when measured for no fact" },
+            { "proper_subset_change", "The step's mean proper-subset change over facts with a DKN (as " +
+                                      "`dkn_summary.proper_subset_change`).", ChangeUnit, "NaN when no DKN" },
+            { "full_set_change", "The step's mean full-set change over facts with a DKN (as " +
+                                 "`dkn_summary.full_set_change`).", ChangeUnit, "NaN when no DKN" },
+            { "neurons_per_component", "Mean neurons per component over the DKNs.", "", "NaN when no DKN" },
+            { "layers_per_dkn", "Mean distinct layers per DKN.", "", "NaN when no DKN" },
         };
         var wide = Listed(VariantComparison.WideTable, by,
             "One row per variant: every numeric value its run recorded, side by side.",

@@ -35,7 +35,7 @@ public static partial class ColumnDictionary
         { "meaning", "What the contrast's control isolates, in words." },
         { "p_value", "Two-sided paired t-test of a mean difference of 0.", Probability,
           "NaN with fewer than two units" },
-        { "variant", "The variant (of a sweep, or the neuron pool fine-tuned in E1)." },
+        { "variant", "The variant of a pipeline with variants (its name, and its folder in the run)." },
         { "seed", "Random seed of the run." },
         { "knowledge_neurons", "Knowledge neurons of the fact (after refinement across its prompts)." },
         { "components", "Components of the DKN (base degenerate components)." },
