@@ -118,6 +118,25 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
         foreach (var table in new[] { "variants", "variants_long", "variants_dkn" }) Assert.Contains(table, tables);
     }
 
+    [Fact]
+    public void EveryColumnOfAPlantedRunIsDocumented()
+    {
+        var json = """
+            { "name": "columns-planted", "seed": 3, "steps": [
+                { "step": "planted-model", "options": { "layers": 3, "hidden_size": 128, "intermediate_size": 128,
+                    "degenerate_facts": 2, "additive_facts": 1, "single_facts": 1 } },
+                { "step": "planted-neurons" },
+                { "step": "find-degenerate-neurons", "options": { "preset": "graph", "methods": "kmeans",
+                    "column_suffix": "_known", "folder": "dkn-known" } },
+                { "step": "score-planted" } ] }
+            """;
+        var folder = SharedPaths.TempDir("columns-planted");
+        var run = PipelineRunner.RunFile(PipelineFiles.Write(json), new PipelineRunOptions
+            { Output = Path.Combine(folder, "out") }, new TextPipelineReporter());
+        var tables = AssertDocumented(run.OutputFolder);
+        foreach (var table in new[] { "planted_scores", "planted_facts", "results" }) Assert.Contains(table, tables);
+    }
+
     /// <summary>Asserts every header column of every table under <paramref name="output"/> (stores and model folders
     /// left out) is documented; returns the tables' names.</summary>
     static IReadOnlyList<string> AssertDocumented(string output)
