@@ -10,7 +10,8 @@ namespace MlNetDkn.Metrics;
 /// </summary>
 public static class MetricTableRecords
 {
-    /// <summary>The table of <paramref name="rows"/>: one column per public property (see <see cref="Columns"/>).</summary>
+    /// <summary>The table of <paramref name="rows"/>: one column per public property (see <see cref="Columns"/>).
+    /// </summary>
     public static MetricTable FromRecords<T>(IReadOnlyList<T> rows)
     {
         var table = new MetricTable();
