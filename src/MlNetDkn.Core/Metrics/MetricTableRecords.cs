@@ -1,4 +1,5 @@
 using System.Reflection;
+using MlNetDkn.Metrics.Columns;
 
 namespace MlNetDkn.Metrics;
 
@@ -9,22 +10,37 @@ namespace MlNetDkn.Metrics;
 /// </summary>
 public static class MetricTableRecords
 {
+    /// <summary>The table of <paramref name="rows"/>: one column per public property (see <see cref="Columns"/>).
+    /// </summary>
     public static MetricTable FromRecords<T>(IReadOnlyList<T> rows)
     {
         var table = new MetricTable();
-        foreach (var p in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var (name, kind, p) in Columns(typeof(T)))
         {
-            var type = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
             var values = rows.Select(r => p.GetValue(r)).ToArray();
-            if (type == typeof(double) || type == typeof(float))
-                table.AddNumber(SnakeCase(p.Name), values.Select(v => v is null ? double.NaN : Convert.ToDouble(v)).ToArray());
-            else if (type == typeof(int) || type == typeof(long) || type == typeof(bool))
-                table.AddInteger(SnakeCase(p.Name), values.Select(v => v is bool b ? (b ? 1L : 0L) : Convert.ToInt64(v)).ToArray());
+            if (kind == ColumnKind.Number)
+                table.AddNumber(name, values.Select(v => v is null ? double.NaN : Convert.ToDouble(v)).ToArray());
+            else if (kind is ColumnKind.Integer or ColumnKind.Flag)
+                table.AddInteger(name, values.Select(v => v is bool b ? (b ? 1L : 0L) : Convert.ToInt64(v)).ToArray());
             else
-                table.AddText(SnakeCase(p.Name), values.Select(v => v?.ToString() ?? "").ToArray());
+                table.AddText(name, values.Select(v => v?.ToString() ?? "").ToArray());
         }
         return table;
     }
+
+    /// <summary>The columns a record type is written as, in order: snake_case name, how it is written (floating point
+    /// as <see cref="ColumnKind.Number"/>, int and long as <see cref="ColumnKind.Integer"/>, bool as
+    /// <see cref="ColumnKind.Flag"/> 1/0, anything else as <see cref="ColumnKind.Text"/>) and the property.</summary>
+    public static IReadOnlyList<(string Name, ColumnKind Kind, PropertyInfo Property)> Columns(Type record) =>
+        record.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p =>
+        {
+            var type = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+            var kind = type == typeof(double) || type == typeof(float) ? ColumnKind.Number
+                : type == typeof(bool) ? ColumnKind.Flag
+                : type == typeof(int) || type == typeof(long) ? ColumnKind.Integer
+                : ColumnKind.Text;
+            return (SnakeCase(p.Name), kind, p);
+        }).ToList();
 
     /// <summary>"FactId" → "fact_id", "P90" → "p90", "CiLow" → "ci_low".</summary>
     public static string SnakeCase(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
