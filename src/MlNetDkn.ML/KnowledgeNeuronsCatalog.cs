@@ -17,8 +17,8 @@ namespace MlNetDkn.ML;
 /// <summary>Entry point: <c>mlContext.KnowledgeNeurons()</c>.</summary>
 public static class MLContextKnowledgeNeuronsExtensions
 {
-    /// <summary>The knowledge-neuron catalog of <paramref name="mlContext"/>; its stages log to the context's Log
-    /// event.</summary>
+    /// <summary>The knowledge-neuron catalog of <paramref name="mlContext"/>; its stages log to the
+    /// context's Log event.</summary>
     public static KnowledgeNeuronsCatalog KnowledgeNeurons(this MLContext mlContext) => new(mlContext);
 }
 

@@ -66,15 +66,15 @@ public enum MultiTokenMode
 /// </summary>
 public sealed record AttributionOptions
 {
-    /// <summary>Which MLP value is a neuron's activation: the neuron output entering the down projection (Post,
-    /// the default) or the pre-activation (Pre).</summary>
+    /// <summary>Which MLP value is a neuron's activation: the neuron output entering the down projection (Post, the
+    /// default) or the pre-activation (Pre).</summary>
     public NeuronSite Site { get; init; } = NeuronSite.Post;
     /// <summary>Where the integration path starts (the EOS-masked mean by default).</summary>
     public BaselineKind Baseline { get; init; } = BaselineKind.EosMaskedMean;
     /// <summary>The points along the path where gradients are taken (midpoint by default).</summary>
     public PathGrid Grid { get; init; } = PathGrid.Midpoint;
-    /// <summary>What the averaged gradient is multiplied by (a − baseline by default, so scores sum to the objective's
-    /// change).</summary>
+    /// <summary>What the averaged gradient is multiplied by (a − baseline by default, so scores sum to the
+    /// objective's change).</summary>
     public ScoreMultiplier Multiplier { get; init; } = ScoreMultiplier.ActivationMinusBaseline;
     /// <summary>The attributed quantity: P(answer token) by default, or its log.</summary>
     public AttributionObjective Objective { get; init; } = AttributionObjective.Probability;
@@ -82,8 +82,8 @@ public sealed record AttributionOptions
     public TokenAggregation Aggregation { get; init; } = TokenAggregation.Mean;
     /// <summary>How the prompt grows for later answer tokens (teacher forcing by default).</summary>
     public MultiTokenMode MultiToken { get; init; } = MultiTokenMode.TeacherForced;
-    /// <summary>Path points m per layer (20 by default); each costs one forward and backward pass per layer
-    /// batch.</summary>
+    /// <summary>Path points m per layer (20 by default); each costs one forward and backward pass
+    /// per layer batch.</summary>
     public int Steps { get; init; } = 20;
     /// <summary>Rows per forward/backward batch; bounds memory.</summary>
     public int BatchSize { get; init; } = 256;

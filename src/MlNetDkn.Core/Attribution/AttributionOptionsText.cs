@@ -22,8 +22,8 @@ public static class AttributionOptionsText
         ["mask-token"] = "token id",
     };
 
-    /// <summary>A copy of <paramref name="options"/> with one option set from text; throws <see
-    /// cref="DknInputException"/> on an unknown key or value.</summary>
+    /// <summary>A copy of <paramref name="options"/> with one option set from text; throws
+    /// <see cref="DknInputException"/> on an unknown key or value.</summary>
     public static AttributionOptions Apply(AttributionOptions options, string key, string value) => key switch
     {
         "site" => options with { Site = Choose(key, value, ("pre", NeuronSite.Pre), ("post", NeuronSite.Post)) },
@@ -50,8 +50,8 @@ public static class AttributionOptionsText
             return Apply(o, parts[0].Trim(), parts[1].Trim());
         });
 
-    /// <summary>Applies "key=value,key=value"; null or blank text leaves <paramref name="options"/> as they
-    /// are.</summary>
+    /// <summary>Applies "key=value,key=value"; null or blank text leaves
+    /// <paramref name="options"/> as they are.</summary>
     public static AttributionOptions ApplyAll(AttributionOptions options, string? commaSeparated) =>
         string.IsNullOrWhiteSpace(commaSeparated) ? options
             : ApplyAll(options, commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));

@@ -34,8 +34,8 @@ public sealed class AttributionResult
         }
     }
 
-    /// <summary>Per-token values combined as the options' <see cref="AttributionOptions.Aggregation"/> says (mean or
-    /// sum).</summary>
+    /// <summary>Per-token values combined as the options' <see cref="AttributionOptions.Aggregation"/>
+    /// says (mean or sum).</summary>
     public double Aggregate(double[] perToken) =>
         Options.Aggregation == TokenAggregation.Sum ? perToken.Sum() : perToken.Average();
 }

@@ -66,8 +66,8 @@ public sealed record FactKnowledgeNeurons(
     /// <summary>Largest relative completeness error over the prompts; NaN without prompts.</summary>
     public double MaxCompletenessError => Prompts.Count == 0 ? double.NaN : Prompts.Max(p => p.RelativeCompletenessError);
 
-    /// <summary>The fact's counts and means as one summary row (neurons, distinct layers, prompts, probability,
-    /// errors).</summary>
+    /// <summary>The fact's counts and means as one summary row (neurons, distinct layers, prompts,
+    /// probability, errors).</summary>
     public Metrics.AttributionFactSummary Summary =>
         new(FactId, Neurons.Count, Prompts.Count, MeanAnswerProbability, MeanCompletenessError, MaxCompletenessError)
         { Layers = Neurons.Select(n => n.Neuron.Layer).Distinct().Count() };

@@ -24,8 +24,8 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
     /// <summary>Prompts whose result this runner found in the store so far.</summary>
     public int PromptsReused { get; private set; }
 
-    /// <summary>Lazily attributes each fact in turn, reporting progress after each and checking cancellation before
-    /// each.</summary>
+    /// <summary>Lazily attributes each fact in turn, reporting progress after each and checking
+    /// cancellation before each.</summary>
     public IEnumerable<FactKnowledgeNeurons> RunAll(IReadOnlyList<FactRecord> facts, IProgress<AttributionProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {

@@ -15,8 +15,8 @@ public abstract record CoarseThreshold
     /// <summary>The k highest scores.</summary>
     public static CoarseThreshold TopK(int k) => new TopKThreshold(k);
 
-    /// <summary>Reads "ratio:X" (X in (0, 1]), "abs:X", "percentile:X" (X in [0, 100)) or "topk:K"; throws <see
-    /// cref="DknInputException"/> otherwise.</summary>
+    /// <summary>Reads "ratio:X" (X in (0, 1]), "abs:X", "percentile:X" (X in [0, 100)) or "topk:K"; throws
+    /// <see cref="DknInputException"/> otherwise.</summary>
     public static CoarseThreshold Parse(string text)
     {
         var parts = text.Split(':', 2);

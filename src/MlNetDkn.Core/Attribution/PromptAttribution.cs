@@ -6,8 +6,8 @@ namespace MlNetDkn.Attribution;
 /// </summary>
 public sealed record PromptAttribution
 {
-    /// <summary>Store key: 32 hex digits of a SHA-256 over model hash, fact, prompt index, prompt, answer and
-    /// options.</summary>
+    /// <summary>Store key: 32 hex digits of a SHA-256 over model hash, fact, prompt index, prompt,
+    /// answer and options.</summary>
     public required string Key { get; init; }
     /// <summary>Id of the fact the prompt belongs to.</summary>
     public required string FactId { get; init; }
@@ -27,8 +27,8 @@ public sealed record PromptAttribution
     public required double MaxScore { get; init; }
     /// <summary>Objective at the real activations, aggregated over answer tokens.</summary>
     public required double Objective { get; init; }
-    /// <summary>Largest |Σ scores − (f(a) − f(baseline))| over layers, relative to the largest |f(a) −
-    /// f(baseline)|.</summary>
+    /// <summary>Largest |Σ scores − (f(a) − f(baseline))| over layers, relative to the largest |f(a)
+    /// − f(baseline)|.</summary>
     public required double RelativeCompletenessError { get; init; }
     /// <summary>Per layer, the sum of all its neurons' scores (stored or not).</summary>
     public required double[] LayerScoreSums { get; init; }

@@ -26,7 +26,8 @@ public interface IPipelineStep
 /// <summary>A step that produces the run's facts or model; it runs before the ML.NET pipeline is built.</summary>
 public interface ISourceStep : IPipelineStep
 {
-    /// <summary>Does the step's work, setting the context's dataset or model and recording what it wrote.</summary>
+    /// <summary>Does the step's work: it sets the context's dataset or model (or writes files a later stage reads) and
+    /// records the files it writes in the manifest.</summary>
     void Run(PipelineContext context, ResolvedOptions options);
 }
 

@@ -29,8 +29,8 @@ public sealed record OptionSpec(OptionType Type, object? Default, string Descrip
     public static OptionSpec Number(double? @default, string description) => new(OptionType.Number, @default, description);
     /// <summary>An optional boolean option with the given default.</summary>
     public static OptionSpec Bool(bool @default, string description) => new(OptionType.Boolean, @default, description);
-    /// <summary>An optional string option; when <paramref name="choices"/> are given only those values are
-    /// accepted.</summary>
+    /// <summary>An optional string option; when <paramref name="choices"/> are given only those
+    /// values are accepted.</summary>
     public static OptionSpec Text(string? @default, string description, params string[] choices) =>
         new(OptionType.String, @default, description, Choices: choices.Length > 0 ? choices : null);
     /// <summary>A string option the pipeline must give (no default).</summary>

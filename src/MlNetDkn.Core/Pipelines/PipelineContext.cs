@@ -11,8 +11,8 @@ namespace MlNetDkn.Pipelines;
 public sealed class PipelineContext
 {
     /// <summary>A context for one run; the output and cache folders are made absolute (not created).</summary>
-    /// <param name="modelLoad">Device, dtype and threads of the run's models; null: CPU, float32, libtorch's default
-    /// threads.</param>
+    /// <param name="modelLoad">Device, dtype and threads of the run's models; null: CPU, float32,
+    /// libtorch's default threads.</param>
     public PipelineContext(string outputFolder, int seed, string cacheFolder, RunManifest manifest, IPipelineReporter reporter,
         CancellationToken cancellationToken = default, Modeling.ModelLoadOptions? modelLoad = null)
     {
@@ -96,13 +96,13 @@ public sealed class PipelineContext
         Manifest.SetWhenKnown(section, "content_sha256", contentHash);
     }
 
-    /// <summary>The current dataset; throws a <see cref="DknInputException"/> naming <paramref name="step"/> when
-    /// there is none.</summary>
+    /// <summary>The current dataset; throws a <see cref="DknInputException"/> naming <paramref name="step"/>
+    /// when there is none.</summary>
     public FactDataset RequireDataset(string step) => Dataset
         ?? throw new DknInputException($"step '{step}' needs a fact dataset: add a synthetic-world or load-facts step before it");
 
-    /// <summary>The current model folder; throws a <see cref="DknInputException"/> naming <paramref name="step"/> when
-    /// there is none.</summary>
+    /// <summary>The current model folder; throws a <see cref="DknInputException"/> naming <paramref name="step"/>
+    /// when there is none.</summary>
     public string RequireModel(string step) => ModelFolder
         ?? throw new DknInputException($"step '{step}' needs a model: add a train-fact-model or load-model step before it");
 

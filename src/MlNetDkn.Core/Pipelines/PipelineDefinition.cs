@@ -54,8 +54,8 @@ public sealed record PipelineDefinition
         return Parse(File.ReadAllText(path), path);
     }
 
-    /// <summary>Parses pipeline JSON text (comments and trailing commas allowed); <paramref name="source"/> labels
-    /// every error.</summary>
+    /// <summary>Parses pipeline JSON text (comments and trailing commas allowed); <paramref name="source"/>
+    /// labels every error.</summary>
     public static PipelineDefinition Parse(string json, string source)
     {
         JsonNode? root;

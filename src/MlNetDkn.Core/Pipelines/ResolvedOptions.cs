@@ -10,8 +10,8 @@ public sealed class ResolvedOptions(string stepName, IReadOnlyDictionary<string,
 {
     /// <summary>The step the options belong to, named in every error.</summary>
     public string StepName { get; } = stepName;
-    /// <summary>Every declared option by name: an int, double, bool or string, or null when optional and
-    /// unset.</summary>
+    /// <summary>Every declared option by name: an int, double, bool or string, or null when
+    /// optional and unset.</summary>
     public IReadOnlyDictionary<string, object?> Values { get; } = values;
 
     /// <summary>An integer option's value; throws when it is unset or not declared.</summary>

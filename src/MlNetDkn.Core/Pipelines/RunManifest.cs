@@ -125,8 +125,8 @@ public sealed class RunManifest
         return process.PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 
-    /// <summary>Sets the run's final status, finish time, seconds and peak memory, waiting for every pending
-    /// field.</summary>
+    /// <summary>Sets the run's final status, finish time, seconds and peak memory, waiting for
+    /// every pending field.</summary>
     public void Finish(string status, TimeSpan elapsed)
     {
         _root["status"] = status;

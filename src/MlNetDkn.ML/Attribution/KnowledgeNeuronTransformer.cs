@@ -42,8 +42,8 @@ public sealed class KnowledgeNeuronTransformer : FactStageTransformer<Attributed
     /// <summary>Content hash of the model files this transformer was fitted (or loaded) with.</summary>
     /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
-    /// <summary>The stage's absolute folder; its <c>store/attributions.jsonl</c> holds the resumable prompt
-    /// results.</summary>
+    /// <summary>The stage's absolute folder; its <c>store/attributions.jsonl</c> holds the resumable
+    /// prompt results.</summary>
     public string Folder => Options.ResolvedFolder(Name);
     /// <summary>Prompts attributed by this transformer vs. found in the store.</summary>
     public int PromptsComputed => _runner.PromptsComputed;

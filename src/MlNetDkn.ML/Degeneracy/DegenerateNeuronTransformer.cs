@@ -45,8 +45,8 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     public string ModelPath => Options.ModelPath;
     /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
-    /// <summary>The method whose DKN fills the unsuffixed columns (the options' method, else the first of their
-    /// methods).</summary>
+    /// <summary>The method whose DKN fills the unsuffixed columns (the options' method, else the first of
+    /// their methods).</summary>
     public ClusteringMethod Method => Options.PrimaryMethod;
     /// <summary>The stage's absolute folder; its <c>store/dkn.jsonl</c> holds the resumable per-fact results.</summary>
     public string Folder => Options.ResolvedFolder(Name);

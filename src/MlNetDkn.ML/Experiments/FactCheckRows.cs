@@ -5,8 +5,8 @@ public sealed record FactCheckMetricsRow
 {
     /// <summary>The detector's name (the <c>&lt;d&gt;</c> of the <c>fact_check_true_&lt;d&gt;</c> columns).</summary>
     public required string Detector { get; init; }
-    /// <summary>The score cut fitted on the validation split; a statement is judged true on its side given by <see
-    /// cref="Direction"/>.</summary>
+    /// <summary>The score cut fitted on the validation split; a statement is judged true on its side given by
+    /// <see cref="Direction"/>.</summary>
     public double Threshold { get; init; }
     /// <summary>+1: higher scores mean true; −1: lower scores mean true (fitted on validation; the authors' rule is +1).</summary>
     public int Direction { get; init; } = 1;
@@ -21,8 +21,8 @@ public sealed record FactCheckMetricsRow
     public string Unit { get; init; } = "fact";
     /// <summary>Facts with at least one scored statement: the denominator of the accuracy interval.</summary>
     public int AccuracyFacts { get; init; }
-    /// <summary>Area under the ROC curve of the oriented score over the scored statements; NaN when not
-    /// computable.</summary>
+    /// <summary>Area under the ROC curve of the oriented score over the scored statements; NaN when
+    /// not computable.</summary>
     public double Auc { get; init; } = double.NaN;
     /// <summary>Area under the precision-recall curve (true statements positive); NaN when not computable.</summary>
     public double Auprc { get; init; } = double.NaN;
@@ -38,13 +38,13 @@ public sealed record FactCheckMetricsRow
     public double Recall { get; init; } = double.NaN;
     /// <summary>ML.NET's F1 of <see cref="Precision"/> and <see cref="Recall"/>.</summary>
     public double F1 { get; init; } = double.NaN;
-    /// <summary>The authors' micro precision TP / (TP + FP), true statements judged true being TP; NaN without any
-    /// judged true.</summary>
+    /// <summary>The authors' micro precision TP / (TP + FP), true statements judged true being TP; NaN without
+    /// any judged true.</summary>
     public double AuthorsPrecision { get; init; } = double.NaN;
     /// <summary>The authors' micro recall TP / (TP + FN); NaN without any scored true statement.</summary>
     public double AuthorsRecall { get; init; } = double.NaN;
-    /// <summary>Harmonic mean of <see cref="AuthorsPrecision"/> and <see cref="AuthorsRecall"/>; NaN when either
-    /// is.</summary>
+    /// <summary>Harmonic mean of <see cref="AuthorsPrecision"/> and <see cref="AuthorsRecall"/>; NaN
+    /// when either is.</summary>
     public double AuthorsF1 { get; init; } = double.NaN;
 }
 

@@ -57,8 +57,8 @@ public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>
     public string SplitOf(Facts.FactRecord fact) => Options.Splits.TryGetValue(fact.FactId, out var s) ? s
         : FactCheckSplits.Assign([fact], Options.FactCheck)[fact.FactId];
 
-    /// <summary>The fact's true and false statements scored by every detector (from memory or the store when
-    /// known).</summary>
+    /// <summary>The fact's true and false statements scored by every detector (from memory or the
+    /// store when known).</summary>
     public FactCheckRecord Run(ExperimentFact fact) =>
         Result(ExperimentInputs.Key(fact), fact.Fact.FactId, () =>
         {

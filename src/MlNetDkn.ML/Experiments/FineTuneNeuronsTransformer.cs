@@ -39,8 +39,8 @@ public sealed class FineTuneNeuronsTransformer : FactStageTransformer<FineTunedF
         (options.Result?.Runs ?? []).Where(r => r.ModelFolder is not null)
             .ToDictionary(r => r.Variant, r => SharedModels.Acquire(r.ModelFolder!, options.Load));
 
-    /// <summary>The options, with the fine-tune results Fit produced in <see
-    /// cref="FineTuneNeuronsStageOptions.Result"/>.</summary>
+    /// <summary>The options, with the fine-tune results Fit produced in
+    /// <see cref="FineTuneNeuronsStageOptions.Result"/>.</summary>
     public FineTuneNeuronsStageOptions Options { get; }
     /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }

@@ -23,8 +23,8 @@ public sealed record FineTuneSummaryRow
     public string Unit { get; init; } = "fact";
     /// <summary>Facts behind the Q_new (updated facts) numbers.</summary>
     public int NewFacts { get; init; }
-    /// <summary>Share of the updated facts' prompts answered with the new answer, averaged per fact over prompts and
-    /// seeds.</summary>
+    /// <summary>Share of the updated facts' prompts answered with the new answer, averaged per fact over
+    /// prompts and seeds.</summary>
     public double NewAccuracy { get; init; }
     /// <summary>Lower bound of the 95 % Wilson interval of <see cref="NewAccuracy"/>.</summary>
     public double NewAccuracyCiLow { get; init; }
@@ -32,8 +32,8 @@ public sealed record FineTuneSummaryRow
     public double NewAccuracyCiHigh { get; init; }
     /// <summary>Facts behind the Q_au (paraphrases of the updated facts) numbers.</summary>
     public int ParaphraseFacts { get; init; }
-    /// <summary>Share of the updated facts' paraphrases answered with the new answer, per fact over prompts and
-    /// seeds.</summary>
+    /// <summary>Share of the updated facts' paraphrases answered with the new answer, per fact over
+    /// prompts and seeds.</summary>
     public double ParaphraseAccuracy { get; init; }
     /// <summary>Lower bound of the 95 % Wilson interval of <see cref="ParaphraseAccuracy"/>.</summary>
     public double ParaphraseAccuracyCiLow { get; init; }
@@ -41,8 +41,8 @@ public sealed record FineTuneSummaryRow
     public double ParaphraseAccuracyCiHigh { get; init; }
     /// <summary>Facts behind the Q_old (retention of untouched facts) numbers.</summary>
     public int RetentionFacts { get; init; }
-    /// <summary>Share of the retained facts' prompts still answered correctly, per fact over prompts and
-    /// seeds.</summary>
+    /// <summary>Share of the retained facts' prompts still answered correctly, per fact over
+    /// prompts and seeds.</summary>
     public double RetentionAccuracy { get; init; }
     /// <summary>Lower bound of the 95 % Wilson interval of <see cref="RetentionAccuracy"/>.</summary>
     public double RetentionAccuracyCiLow { get; init; }
@@ -70,8 +70,8 @@ public sealed record FineTuneContrastRow
     public string Unit { get; init; } = "fact";
     /// <summary>Facts paired in the contrast.</summary>
     public int Facts { get; init; }
-    /// <summary>Mean over facts of the first variant's accuracy minus the second's (positive: the first does
-    /// better).</summary>
+    /// <summary>Mean over facts of the first variant's accuracy minus the second's (positive: the
+    /// first does better).</summary>
     public double MeanDifference { get; init; }
     /// <summary>Lower bound of the 95 % bootstrap interval of <see cref="MeanDifference"/>.</summary>
     public double CiLow { get; init; }

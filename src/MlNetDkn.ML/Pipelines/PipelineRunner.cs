@@ -64,8 +64,8 @@ public static class PipelineRunner
         return Run(PipelineValidator.Validate(definition, registry), options, reporter, cancellationToken);
     }
 
-    /// <summary>Runs a validated pipeline into its output folder (or <see cref="PipelineRunOptions"/>' output): source
-    /// steps, stages, tables, results and <c>pipeline.zip</c>.</summary>
+    /// <summary>Runs a validated pipeline into the definition's output folder (the options' output folder when set):
+    /// source steps, then the fitted stages, their tables, the per-fact results and <c>pipeline.zip</c>.</summary>
     public static PipelineRunResult Run(ValidatedPipeline pipeline, PipelineRunOptions options, IPipelineReporter reporter,
         CancellationToken cancellationToken = default)
     {

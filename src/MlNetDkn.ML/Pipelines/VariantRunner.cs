@@ -50,8 +50,8 @@ public static class VariantRunner
         return planned;
     }
 
-    /// <summary>Runs the planned variants in order into <c>&lt;output&gt;/&lt;variant&gt;/</c>, reusing completed
-    /// ones, and rewrites the comparison tables and <c>sweep.json</c> after each.</summary>
+    /// <summary>Runs the planned variants in order into <c>&lt;output&gt;/&lt;variant&gt;/</c>, reusing completed ones,
+    /// and rewrites the comparison tables and <c>sweep.json</c> after each.</summary>
     public static VariantRunResult Run(PipelineDefinition definition, IReadOnlyList<PlannedVariant> variants, PipelineRunOptions options,
         IPipelineReporter reporter, CancellationToken cancellationToken = default)
     {

@@ -89,8 +89,8 @@ public abstract class FactStageTransformer<TResult> : ITransformer, IDisposable 
     /// <summary>Always true: every output row comes from one input row.</summary>
     public bool IsRowToRowMapper => true;
 
-    /// <summary>The input schema with the stage's columns added; throws when a required input column is missing or
-    /// mistyped.</summary>
+    /// <summary>The input schema with the stage's columns added; throws when a required input column is
+    /// missing or mistyped.</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapper(inputSchema).OutputSchema;
 
     /// <summary>A lazy view of <paramref name="input"/> with the stage's columns; a fact is computed when a cursor

@@ -26,8 +26,8 @@ public static class AgreementReport
         return files;
     }
 
-    /// <summary>The agreement.md text: one row per variant under <paramref name="heading"/>, with its
-    /// verdict.</summary>
+    /// <summary>The agreement.md text: one row per variant under <paramref name="heading"/>,
+    /// with its verdict.</summary>
     public static string Markdown(AgreementResult result, string heading, IReadOnlyDictionary<string, string> provenance)
     {
         var c = CultureInfo.InvariantCulture;

@@ -34,8 +34,8 @@ public sealed class PerturbQueriesStep : ISourceStep
     };
 
     /// <summary>The perturbation options the step's options describe: the preset, then kinds, per_fact and seed when
-    /// set; without a seed option, <paramref name="pipelineSeed"/> (the dkn-authors preset keeps its seed
-    /// 42).</summary>
+    /// set; without a seed option, <paramref name="pipelineSeed"/> (the dkn-authors preset
+    /// keeps its seed 42).</summary>
     public static QueryPerturbationOptions ToOptions(ResolvedOptions o, int pipelineSeed)
     {
         bool authors = o.GetString("preset") == "dkn-authors";

@@ -45,8 +45,8 @@ public sealed class PlantedModelStep : ISourceStep
         ["folder"] = OptionSpec.Text("planted-model", "Model folder name inside the output folder"),
     };
 
-    /// <summary>The planted-model options the step's options describe; the seed falls back to <paramref
-    /// name="pipelineSeed"/>.</summary>
+    /// <summary>The planted-model options the step's options describe; the seed falls back to
+    /// <paramref name="pipelineSeed"/>.</summary>
     public static PlantedModelOptions ToOptions(ResolvedOptions o, int pipelineSeed) => D with
     {
         Seed = o.GetInt("seed", pipelineSeed), Layers = o.GetInt("layers"), HiddenSize = o.GetInt("hidden_size"),

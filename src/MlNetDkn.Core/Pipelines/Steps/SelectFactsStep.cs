@@ -29,8 +29,8 @@ public sealed class SelectFactsStep : ISourceStep
         ["file"] = OptionSpec.Text("selected_facts.parquet", "Parquet file of the selection, relative to the output folder"),
     };
 
-    /// <summary>The fact selection the step's options describe; the seed falls back to <paramref
-    /// name="pipelineSeed"/>.</summary>
+    /// <summary>The fact selection the step's options describe; the seed falls back to
+    /// <paramref name="pipelineSeed"/>.</summary>
     public static FactSelection ToSelection(ResolvedOptions o, int pipelineSeed) => new()
     {
         Split = o.GetString("split"),

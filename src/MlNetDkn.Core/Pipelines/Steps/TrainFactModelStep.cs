@@ -56,8 +56,8 @@ public sealed class TrainFactModelStep : ISourceStep
         ["folder"] = OptionSpec.Text("model", "Model folder name inside the output folder"),
     };
 
-    /// <summary>The training options the step's options describe; the seed falls back to <paramref
-    /// name="pipelineSeed"/> and an unset device means cpu.</summary>
+    /// <summary>The training options the step's options describe; the seed falls back to
+    /// <paramref name="pipelineSeed"/> and an unset device means cpu.</summary>
     public static FactModelTrainingOptions ToTrainingOptions(ResolvedOptions o, int pipelineSeed) => D with
     {
         Family = o.GetString("family") == "llama" ? ModelFamily.Llama : ModelFamily.Gpt2,

@@ -45,8 +45,8 @@ public sealed class FindDegenerateNeuronsStep : IStageStep
         ["folder"] = OptionSpec.Text("dkn", "Output sub-folder (tables, plots, resumable store)"),
     };
 
-    /// <summary>The DKN stage options the step's options describe: the preset, with each option that is set on
-    /// top.</summary>
+    /// <summary>The DKN stage options the step's options describe: the preset, with each option
+    /// that is set on top.</summary>
     public static DknStageOptions ToOptions(ResolvedOptions o)
     {
         var stage = DknStageOptions.FromPreset(o.GetString("preset"));
