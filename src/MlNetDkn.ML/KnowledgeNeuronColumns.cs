@@ -76,6 +76,7 @@ public static class KnowledgeNeuronColumns
     /// <summary>A per-method column: "is_dkn_kmeans", "dkn_components_ntc".</summary>
     public static string ForMethod(string column, ClusteringMethod method) => $"{column}_{MethodSuffix(method)}";
 
+    /// <summary>The snake_case suffix of a method's columns ("ntc", "kmeans", "src_pairs", ...).</summary>
     public static string MethodSuffix(ClusteringMethod method) => method switch
     {
         ClusteringMethod.Ntc => "ntc",

@@ -17,6 +17,8 @@ namespace MlNetDkn.ML;
 /// <summary>Entry point: <c>mlContext.KnowledgeNeurons()</c>.</summary>
 public static class MLContextKnowledgeNeuronsExtensions
 {
+    /// <summary>The knowledge-neuron catalog of <paramref name="mlContext"/>; its stages log to the
+    /// context's Log event.</summary>
     public static KnowledgeNeuronsCatalog KnowledgeNeurons(this MLContext mlContext) => new(mlContext);
 }
 
@@ -29,6 +31,7 @@ public sealed class KnowledgeNeuronsCatalog
 {
     internal KnowledgeNeuronsCatalog(MLContext context) => Context = context;
 
+    /// <summary>The ML context the catalog's estimators are created in.</summary>
     public MLContext Context { get; }
 
     /// <summary>Where a stage keeps its store when no folder is given: a per-machine cache, safe to share because
@@ -51,6 +54,9 @@ public sealed class KnowledgeNeuronsCatalog
     /// <summary>Adds per-fact accuracy on prompts and held-out paraphrases (<see cref="KnowledgeNeuronColumns"/>).</summary>
     public AccuracyEstimator EvaluateAccuracy(AccuracyStageOptions options) => new(options, Context);
 
+    /// <summary>Accuracy on the model at <paramref name="modelPath"/> (a Hugging Face folder or llama2.c checkpoint;
+    /// made absolute) with default options.</summary>
+    /// <param name="modelLoad">Device, dtype and threads; null: CPU, float32.</param>
     public AccuracyEstimator EvaluateAccuracy(string modelPath, ModelLoadOptions? modelLoad = null) =>
         EvaluateAccuracy(new AccuracyStageOptions { ModelPath = Path.GetFullPath(modelPath), Load = modelLoad ?? new() });
 

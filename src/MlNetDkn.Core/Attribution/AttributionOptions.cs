@@ -39,6 +39,7 @@ public enum ScoreMultiplier
     ActivationMinusBaseline,
 }
 
+/// <summary>What is attributed: P(answer token) or its natural log.</summary>
 public enum AttributionObjective { Probability, LogProbability }
 
 /// <summary>How per-token scores of a multi-token answer are combined.</summary>
@@ -65,13 +66,24 @@ public enum MultiTokenMode
 /// </summary>
 public sealed record AttributionOptions
 {
+    /// <summary>Which MLP value is a neuron's activation: the neuron output entering the down projection (Post, the
+    /// default) or the pre-activation (Pre).</summary>
     public NeuronSite Site { get; init; } = NeuronSite.Post;
+    /// <summary>Where the integration path starts (the EOS-masked mean by default).</summary>
     public BaselineKind Baseline { get; init; } = BaselineKind.EosMaskedMean;
+    /// <summary>The points along the path where gradients are taken (midpoint by default).</summary>
     public PathGrid Grid { get; init; } = PathGrid.Midpoint;
+    /// <summary>What the averaged gradient is multiplied by (a − baseline by default, so scores sum to the
+    /// objective's change).</summary>
     public ScoreMultiplier Multiplier { get; init; } = ScoreMultiplier.ActivationMinusBaseline;
+    /// <summary>The attributed quantity: P(answer token) by default, or its log.</summary>
     public AttributionObjective Objective { get; init; } = AttributionObjective.Probability;
+    /// <summary>How a multi-token answer's per-token scores are combined (mean by default).</summary>
     public TokenAggregation Aggregation { get; init; } = TokenAggregation.Mean;
+    /// <summary>How the prompt grows for later answer tokens (teacher forcing by default).</summary>
     public MultiTokenMode MultiToken { get; init; } = MultiTokenMode.TeacherForced;
+    /// <summary>Path points m per layer (20 by default); each costs one forward and backward pass
+    /// per layer batch.</summary>
     public int Steps { get; init; } = 20;
     /// <summary>Rows per forward/backward batch; bounds memory.</summary>
     public int BatchSize { get; init; } = 256;
@@ -116,14 +128,19 @@ public sealed record AttributionOptions
     /// agreement table): one gradient at the activation (attribution patching), one at the baseline (the peers'
     /// "steps: 1"), and integrated gradients with 5 or 10 midpoint steps.</summary>
     public static AttributionOptions GradientTimesActivation { get; } = new() { Grid = PathGrid.Endpoint, Steps = 1, Preset = "grad-x-act" };
+    /// <summary>One gradient at the baseline, times a − baseline (the peers' "steps: 1").</summary>
     public static AttributionOptions BaselineGradient { get; } = new() { Grid = PathGrid.LeftRiemann, Steps = 1, Preset = "baseline-gradient" };
+    /// <summary>The default options with <paramref name="steps"/> midpoint steps (preset "ig-N").</summary>
     public static AttributionOptions FewSteps(int steps) => new() { Steps = steps, Preset = $"ig-{steps}" };
 
+    /// <summary>The preset names <see cref="FromPreset"/> accepts, for help and error texts.</summary>
     public static IReadOnlyList<string> PresetNames { get; } = ["default", "eleuther", "dkn-authors", "grad-x-act", "baseline-gradient", "ig-N (e.g. ig-5)"];
 
     /// <summary>The cheap estimators differ from the default only in their path points.</summary>
     [JsonIgnore] public bool IsCheapEstimator => Preset is "grad-x-act" or "baseline-gradient" || Preset.StartsWith("ig-", StringComparison.Ordinal);
 
+    /// <summary>The options of a named preset (<see cref="PresetNames"/>; also "corrected", "dkn" and
+    /// "attribution-patching"); throws <see cref="DknInputException"/> on an unknown name.</summary>
     public static AttributionOptions FromPreset(string name) => name switch
     {
         "default" or "corrected" => Default,
@@ -135,6 +152,8 @@ public sealed record AttributionOptions
         _ => throw new DknInputException($"unknown attribution preset '{name}' (known: {string.Join(", ", PresetNames)})"),
     };
 
+    /// <summary>Throws a <see cref="DknInputException"/> for steps or batch size below 1, a negative memory budget, or
+    /// a "given" baseline without vectors.</summary>
     public void Validate()
     {
         if (Steps < 1) throw new DknInputException($"attribution steps must be ≥ 1 (got {Steps})");

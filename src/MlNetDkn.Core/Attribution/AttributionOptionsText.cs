@@ -5,6 +5,7 @@ namespace MlNetDkn.Attribution;
 /// <summary>Reads attribution options from text (CLI flags, pipeline JSON): a preset, then named overrides.</summary>
 public static class AttributionOptionsText
 {
+    /// <summary>Every option key accepted as text, with the values it takes (shown in help and errors).</summary>
     public static readonly IReadOnlyDictionary<string, string> Keys = new Dictionary<string, string>
     {
         ["site"] = "pre | post",
@@ -21,6 +22,8 @@ public static class AttributionOptionsText
         ["mask-token"] = "token id",
     };
 
+    /// <summary>A copy of <paramref name="options"/> with one option set from text; throws
+    /// <see cref="DknInputException"/> on an unknown key or value.</summary>
     public static AttributionOptions Apply(AttributionOptions options, string key, string value) => key switch
     {
         "site" => options with { Site = Choose(key, value, ("pre", NeuronSite.Pre), ("post", NeuronSite.Post)) },
@@ -47,6 +50,8 @@ public static class AttributionOptionsText
             return Apply(o, parts[0].Trim(), parts[1].Trim());
         });
 
+    /// <summary>Applies "key=value,key=value"; null or blank text leaves
+    /// <paramref name="options"/> as they are.</summary>
     public static AttributionOptions ApplyAll(AttributionOptions options, string? commaSeparated) =>
         string.IsNullOrWhiteSpace(commaSeparated) ? options
             : ApplyAll(options, commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));

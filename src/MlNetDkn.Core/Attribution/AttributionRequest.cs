@@ -6,6 +6,8 @@ namespace MlNetDkn.Attribution;
 /// </summary>
 public sealed record AttributionRequest(IReadOnlyList<long> PromptTokens, IReadOnlyList<long> AnswerTokens)
 {
+    /// <summary>Throws a <see cref="DknInputException"/> for an empty prompt or answer, or a token id outside [0,
+    /// <paramref name="vocabularySize"/>).</summary>
     public void Validate(int vocabularySize)
     {
         if (PromptTokens.Count == 0) throw new DknInputException("empty prompt: attribution needs at least one prompt token");

@@ -14,10 +14,14 @@ public sealed class AttributionResult
     public required double[][] ObjectiveAtBaseline { get; init; }
     /// <summary>[layers]: Σ_i score − (f(a) − f(baseline)), aggregated over answer tokens like the scores.</summary>
     public required double[] CompletenessError { get; init; }
+    /// <summary>The options the scores were computed with.</summary>
     public required AttributionOptions Options { get; init; }
 
+    /// <summary>Number of layers L (rows of <see cref="Scores"/>).</summary>
     public int Layers => Scores.Length;
+    /// <summary>Neurons per layer d_ff (the MLP's intermediate size).</summary>
     public int Width => Scores[0].Length;
+    /// <summary>The largest score over all layers and neurons (signed, not absolute).</summary>
     public double MaxScore => Scores.Max(r => r.Max());
 
     /// <summary>Largest |completeness error| relative to the largest |f(a) − f(baseline)| over layers.</summary>
@@ -30,6 +34,8 @@ public sealed class AttributionResult
         }
     }
 
+    /// <summary>Per-token values combined as the options' <see cref="AttributionOptions.Aggregation"/>
+    /// says (mean or sum).</summary>
     public double Aggregate(double[] perToken) =>
         Options.Aggregation == TokenAggregation.Sum ? perToken.Sum() : perToken.Average();
 }

@@ -4,6 +4,7 @@ namespace MlNetDkn.Attribution;
 public sealed class AttributionStore(string folder)
     : JsonLinesStore<PromptAttribution>(System.IO.Path.Combine(folder, FileName), e => e.Key)
 {
+    /// <summary>The store's file name inside its folder.</summary>
     public const string FileName = "attributions.jsonl";
 
     /// <summary>The store of a stage folder: <c>folder/store/attributions.jsonl</c> (the layout every adapter uses).</summary>

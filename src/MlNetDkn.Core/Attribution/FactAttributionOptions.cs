@@ -12,6 +12,7 @@ public sealed record FactAttributionOptions
         public const double ShareRatio = 0.5;
     }
 
+    /// <summary>How each prompt is attributed (the corrected default preset unless set).</summary>
     public AttributionOptions Attribution { get; init; } = AttributionOptions.Default;
     /// <summary>Coarse knowledge neurons per prompt (the DKN authors: ratio 0.2 of the maximum).</summary>
     public CoarseThreshold Coarse { get; init; } = CoarseThreshold.Parse(Defaults.CoarseText);
@@ -39,6 +40,8 @@ public sealed record FactAttributionOptions
     public IReadOnlyList<ScoredNeuron> Refine(IReadOnlyList<IReadOnlyList<ScoredNeuron>> coarse) =>
         NeuronSelection.Refine(coarse, ShareRatio, Math.Min(MinPrompts, coarse.Count), ShareStrictlyMore);
 
+    /// <summary>Throws a <see cref="DknInputException"/> for invalid attribution options, a share or storage ratio
+    /// outside [0, 1], or a coarse ratio below the storage ratio.</summary>
     public void Validate()
     {
         Attribution.Validate();
@@ -58,9 +61,13 @@ public sealed record FactKnowledgeNeurons(
     /// <summary>Mean over the attributed prompts of P(answer) at the real activations.</summary>
     public double MeanAnswerProbability => Prompts.Count == 0 ? double.NaN
         : Prompts.Average(p => Objective == AttributionObjective.LogProbability ? Math.Exp(p.Objective) : p.Objective);
+    /// <summary>Mean over the prompts of the relative completeness error; NaN without prompts.</summary>
     public double MeanCompletenessError => Prompts.Count == 0 ? double.NaN : Prompts.Average(p => p.RelativeCompletenessError);
+    /// <summary>Largest relative completeness error over the prompts; NaN without prompts.</summary>
     public double MaxCompletenessError => Prompts.Count == 0 ? double.NaN : Prompts.Max(p => p.RelativeCompletenessError);
 
+    /// <summary>The fact's counts and means as one summary row (neurons, distinct layers, prompts,
+    /// probability, errors).</summary>
     public Metrics.AttributionFactSummary Summary =>
         new(FactId, Neurons.Count, Prompts.Count, MeanAnswerProbability, MeanCompletenessError, MaxCompletenessError)
         { Layers = Neurons.Select(n => n.Neuron.Layer).Distinct().Count() };

@@ -12,14 +12,20 @@ namespace MlNetDkn.Attribution;
 /// </summary>
 public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer tokenizer, FactAttributionOptions options, AttributionStore store)
 {
+    /// <summary>A runner on a loaded model session (its model and tokenizer).</summary>
     public FactAttributionRunner(ModelSession session, FactAttributionOptions options, AttributionStore store)
         : this(session.Loaded, session.Tokenizer, options, store) { }
 
+    /// <summary>The options every fact is attributed with.</summary>
     public FactAttributionOptions Options => options;
 
+    /// <summary>Prompts attributed by this runner so far.</summary>
     public int PromptsComputed { get; private set; }
+    /// <summary>Prompts whose result this runner found in the store so far.</summary>
     public int PromptsReused { get; private set; }
 
+    /// <summary>Lazily attributes each fact in turn, reporting progress after each and checking
+    /// cancellation before each.</summary>
     public IEnumerable<FactKnowledgeNeurons> RunAll(IReadOnlyList<FactRecord> facts, IProgress<AttributionProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -33,6 +39,7 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
         }
     }
 
+    /// <summary>The fact's knowledge neurons, attributing only the prompts not already in the store.</summary>
     public FactKnowledgeNeurons Run(FactRecord fact) => Run(fact, out _);
 
     /// <param name="stored">True when every prompt's result came from the store.</param>

@@ -12,6 +12,8 @@ namespace MlNetDkn.Attribution;
 /// </summary>
 public static class IntegratedGradients
 {
+    /// <summary>Scores every MLP neuron of every layer for one prompt and answer; null <paramref name="options"/> means
+    /// <see cref="AttributionOptions.Default"/>.</summary>
     public static AttributionResult Attribute(CausalLm model, AttributionRequest request, AttributionOptions? options = null)
     {
         options ??= AttributionOptions.Default;

@@ -15,6 +15,8 @@ public abstract record CoarseThreshold
     /// <summary>The k highest scores.</summary>
     public static CoarseThreshold TopK(int k) => new TopKThreshold(k);
 
+    /// <summary>Reads "ratio:X" (X in (0, 1]), "abs:X", "percentile:X" (X in [0, 100)) or "topk:K"; throws
+    /// <see cref="DknInputException"/> otherwise.</summary>
     public static CoarseThreshold Parse(string text)
     {
         var parts = text.Split(':', 2);
@@ -34,9 +36,17 @@ public abstract record CoarseThreshold
 }
 
 // ToString is invariant (a German locale must not write "ratio:0,2"), so it always parses back with Parse.
+/// <summary>Keeps neurons scoring strictly above <paramref name="Ratio"/> times the prompt's maximum score.</summary>
+/// <param name="Ratio">The fraction of the maximum, in (0, 1].</param>
 public sealed record RatioOfMaxThreshold(double Ratio) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ratio:{Ratio:R}"); }
+/// <summary>Keeps neurons scoring strictly above a fixed value.</summary>
+/// <param name="Value">The score to exceed, in the objective's units.</param>
 public sealed record AbsoluteThreshold(double Value) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"abs:{Value:R}"); }
+/// <summary>Keeps neurons scoring strictly above a percentile of all the prompt's scores.</summary>
+/// <param name="Value">The percentile, in [0, 100).</param>
 public sealed record PercentileThreshold(double Value) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"percentile:{Value:R}"); }
+/// <summary>Keeps the K highest-scoring neurons (ties broken by layer, then index).</summary>
+/// <param name="K">How many neurons, at least 1.</param>
 public sealed record TopKThreshold(int K) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topk:{K}"); }
 
 /// <summary>Knowledge-neuron selection: coarse cut per prompt, refinement across paraphrases, relation-level sets.</summary>

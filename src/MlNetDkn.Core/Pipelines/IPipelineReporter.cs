@@ -17,13 +17,16 @@ public interface IPipelineReporter
 /// <summary>Writes info lines to a TextWriter (or nowhere) and ignores progress.</summary>
 public sealed class TextPipelineReporter(TextWriter? writer = null) : IPipelineReporter
 {
+    /// <summary>Every info line received so far, in order (also when no writer was given).</summary>
     public List<string> Messages { get; } = [];
 
+    /// <inheritdoc/>
     public void Info(string message)
     {
         Messages.Add(message);
         writer?.WriteLine(message);
     }
 
+    /// <summary>Runs <paramref name="work"/> with a progress sink that discards every report.</summary>
     public T Track<T>(string title, Func<IProgress<StepProgress>, T> work) => work(new Progress<StepProgress>());
 }

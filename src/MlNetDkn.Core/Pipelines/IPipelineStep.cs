@@ -10,10 +10,13 @@ public interface IPipelineStep
 {
     /// <summary>The name used in pipeline files: lowercase words joined by '-'.</summary>
     string Name { get; }
+    /// <summary>One line saying what the step does, shown by the CLI's step listing.</summary>
     string Description { get; }
+    /// <summary>The options the step accepts, keyed by their snake_case name.</summary>
     IReadOnlyDictionary<string, OptionSpec> Options { get; }
     /// <summary>Artifacts (<see cref="PipelineArtifacts"/>) an earlier step must provide; checked before anything runs.</summary>
     IReadOnlyCollection<string> Needs { get; }
+    /// <summary>Artifacts (<see cref="PipelineArtifacts"/>) this step hands to later steps; empty when none.</summary>
     IReadOnlyCollection<string> Provides { get; }
     /// <summary>Checks option values beyond their types (ranges, syntax, files that must exist) before any work;
     /// each problem is one message naming the option.</summary>
@@ -23,12 +26,15 @@ public interface IPipelineStep
 /// <summary>A step that produces the run's facts or model; it runs before the ML.NET pipeline is built.</summary>
 public interface ISourceStep : IPipelineStep
 {
+    /// <summary>Does the step's work: it sets the context's dataset or model (or writes files a later stage reads) and
+    /// records the files it writes in the manifest.</summary>
     void Run(PipelineContext context, ResolvedOptions options);
 }
 
 /// <summary>A step that runs after every stage's tables are written (the report); it must come last.</summary>
 public interface IFinalStep : IPipelineStep
 {
+    /// <summary>Writes the step's outputs from what the run's stages left in the output folder.</summary>
     void Run(PipelineContext context, ResolvedOptions options);
 }
 

@@ -3,7 +3,17 @@ using System.Text.Json.Nodes;
 namespace MlNetDkn.Pipelines;
 
 /// <summary>The JSON types a step option may take.</summary>
-public enum OptionType { Integer, Number, Boolean, String }
+public enum OptionType
+{
+    /// <summary>A whole number that fits a 32-bit int.</summary>
+    Integer,
+    /// <summary>A floating-point number (double).</summary>
+    Number,
+    /// <summary>true or false.</summary>
+    Boolean,
+    /// <summary>A text, possibly restricted to <see cref="OptionSpec.Choices"/>.</summary>
+    String,
+}
 
 /// <summary>
 /// One option a pipeline step accepts: its type, default, description, and whether it must be given. A null default
@@ -13,11 +23,17 @@ public enum OptionType { Integer, Number, Boolean, String }
 public sealed record OptionSpec(OptionType Type, object? Default, string Description, bool Required = false,
     IReadOnlyList<string>? Choices = null)
 {
+    /// <summary>An optional integer option; a null default means "not set".</summary>
     public static OptionSpec Int(int? @default, string description) => new(OptionType.Integer, @default, description);
+    /// <summary>An optional floating-point option; a null default means "not set".</summary>
     public static OptionSpec Number(double? @default, string description) => new(OptionType.Number, @default, description);
+    /// <summary>An optional boolean option with the given default.</summary>
     public static OptionSpec Bool(bool @default, string description) => new(OptionType.Boolean, @default, description);
+    /// <summary>An optional string option; when <paramref name="choices"/> are given only those
+    /// values are accepted.</summary>
     public static OptionSpec Text(string? @default, string description, params string[] choices) =>
         new(OptionType.String, @default, description, Choices: choices.Length > 0 ? choices : null);
+    /// <summary>A string option the pipeline must give (no default).</summary>
     public static OptionSpec RequiredText(string description) => new(OptionType.String, null, description, Required: true);
 
     /// <summary>"integer", "number", "boolean", "string" or "one of a, b".</summary>
@@ -66,5 +82,6 @@ public sealed record OptionSpec(OptionType Type, object? Default, string Descrip
         catch (System.Text.Json.JsonException) { return JsonValue.Create(text); }
     }
 
+    /// <summary>A JSON node as compact JSON text for error messages; "null" for a missing node.</summary>
     public static string Render(JsonNode? node) => node is null ? "null" : node.ToJsonString();
 }

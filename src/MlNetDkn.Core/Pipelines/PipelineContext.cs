@@ -10,6 +10,9 @@ namespace MlNetDkn.Pipelines;
 /// </summary>
 public sealed class PipelineContext
 {
+    /// <summary>A context for one run; the output and cache folders are made absolute (not created).</summary>
+    /// <param name="modelLoad">Device, dtype and threads of the run's models; null: CPU, float32,
+    /// libtorch's default threads.</param>
     public PipelineContext(string outputFolder, int seed, string cacheFolder, RunManifest manifest, IPipelineReporter reporter,
         CancellationToken cancellationToken = default, Modeling.ModelLoadOptions? modelLoad = null)
     {
@@ -28,8 +31,11 @@ public sealed class PipelineContext
     public int Seed { get; }
     /// <summary>Root of the trained-model cache (<c>.cache/models</c> by default).</summary>
     public string CacheFolder { get; }
+    /// <summary>The run's manifest.json under construction; steps add sections and outputs to it.</summary>
     public RunManifest Manifest { get; }
+    /// <summary>Where steps write info lines and progress.</summary>
     public IPipelineReporter Reporter { get; }
+    /// <summary>Cancels the run; long steps (training, the stages) stop at their next check.</summary>
     public CancellationToken CancellationToken { get; }
     /// <summary>Device, dtype and threads of every model of the run.</summary>
     public Modeling.ModelLoadOptions ModelLoad { get; }
@@ -62,6 +68,8 @@ public sealed class PipelineContext
         if (CurrentStep?["outputs"] is JsonObject outputs) outputs[label] = Relative(path);
     }
 
+    /// <summary>Makes <paramref name="dataset"/>, stored at <paramref name="path"/>, the run's current dataset and
+    /// records its path, content hash and fact/prompt counts in the manifest's "dataset" section.</summary>
     public void SetDataset(FactDataset dataset, string path)
     {
         Dataset = dataset;
@@ -88,9 +96,13 @@ public sealed class PipelineContext
         Manifest.SetWhenKnown(section, "content_sha256", contentHash);
     }
 
+    /// <summary>The current dataset; throws a <see cref="DknInputException"/> naming <paramref name="step"/>
+    /// when there is none.</summary>
     public FactDataset RequireDataset(string step) => Dataset
         ?? throw new DknInputException($"step '{step}' needs a fact dataset: add a synthetic-world or load-facts step before it");
 
+    /// <summary>The current model folder; throws a <see cref="DknInputException"/> naming <paramref name="step"/>
+    /// when there is none.</summary>
     public string RequireModel(string step) => ModelFolder
         ?? throw new DknInputException($"step '{step}' needs a model: add a train-fact-model or load-model step before it");
 

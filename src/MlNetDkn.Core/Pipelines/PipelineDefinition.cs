@@ -17,10 +17,14 @@ public sealed record StepDefinition(string Step, JsonObject Options, int Index)
 /// </summary>
 public sealed record PipelineDefinition
 {
+    /// <summary>The keys a pipeline file's top-level object may have; any other is an error.</summary>
     public static readonly IReadOnlyList<string> TopLevelKeys = ["name", "description", "seed", "output", "device", "dtype", "threads", "steps", "variants"];
+    /// <summary>The keys an entry of "steps" may have; any other is an error.</summary>
     public static readonly IReadOnlyList<string> StepKeys = ["step", "options"];
 
+    /// <summary>The pipeline's name; the default output folder is <c>runs/&lt;name&gt;</c>.</summary>
     public required string Name { get; init; }
+    /// <summary>Free text describing the pipeline; empty when not given.</summary>
     public string Description { get; init; } = "";
     /// <summary>Seed every step uses unless it sets its own.</summary>
     public int Seed { get; init; } = 7;
@@ -35,18 +39,23 @@ public sealed record PipelineDefinition
 
     /// <summary>How the run's models are loaded.</summary>
     public Modeling.ModelLoadOptions ModelLoad => new() { Device = Device, DType = DType, Threads = Threads };
+    /// <summary>The steps in the order they run.</summary>
     public required IReadOnlyList<StepDefinition> Steps { get; init; }
     /// <summary>Runs of the same steps with different options, compared side by side (empty: one run).</summary>
     public IReadOnlyList<PipelineVariant> Variants { get; init; } = [];
     /// <summary>Where the definition came from (a file path, or a label), used in every error message.</summary>
     public string Source { get; init; } = "pipeline";
 
+    /// <summary>Reads and parses a pipeline JSON file (comments and trailing commas allowed); throws
+    /// <see cref="DknInputException"/> when it is missing or malformed.</summary>
     public static PipelineDefinition Load(string path)
     {
         if (!File.Exists(path)) throw new DknInputException($"{path}: pipeline file not found");
         return Parse(File.ReadAllText(path), path);
     }
 
+    /// <summary>Parses pipeline JSON text (comments and trailing commas allowed); <paramref name="source"/>
+    /// labels every error.</summary>
     public static PipelineDefinition Parse(string json, string source)
     {
         JsonNode? root;
@@ -62,6 +71,8 @@ public sealed record PipelineDefinition
         }
     }
 
+    /// <summary>Reads a parsed pipeline object, checking only its shape; every problem found is thrown together in a
+    /// <see cref="PipelineValidationException"/>.</summary>
     public static PipelineDefinition FromJson(JsonObject o, string source)
     {
         var errors = new List<string>();

@@ -19,6 +19,8 @@ namespace MlNetDkn.Pipelines;
 /// </summary>
 public static class PipelineOverrides
 {
+    /// <summary>A copy of <paramref name="definition"/> with each <c>key=value</c> of <paramref name="assignments"/>
+    /// applied in order; option values are typed with the step kinds of <paramref name="registry"/>.</summary>
     public static PipelineDefinition Apply(PipelineDefinition definition, IEnumerable<string> assignments, StepRegistry registry)
     {
         var steps = definition.Steps.Select(s => s with { Options = (JsonObject)s.Options.DeepClone() }).ToList();

@@ -6,5 +6,6 @@ public sealed class PipelineValidationException(string source, IReadOnlyList<str
 {
     /// <summary>The pipeline file (or label) the errors are in.</summary>
     public string PipelineSource { get; } = source;
+    /// <summary>Every problem found, each a message starting with its JSON path.</summary>
     public IReadOnlyList<string> Errors { get; } = errors;
 }

@@ -14,6 +14,8 @@ public sealed record ValidatedPipeline(PipelineDefinition Definition, IReadOnlyL
 /// </summary>
 public static class PipelineValidator
 {
+    /// <summary>The pipeline with each step's options resolved; throws a <see cref="PipelineValidationException"/>
+    /// listing every problem otherwise.</summary>
     public static ValidatedPipeline Validate(PipelineDefinition definition, StepRegistry registry)
     {
         var errors = new List<string>();

@@ -10,11 +10,13 @@ namespace MlNetDkn.Pipelines;
 /// </summary>
 public sealed partial record PipelineVariant(string Name, string Description, IReadOnlyList<string> Set)
 {
+    /// <summary>The keys a variant object may have; any other is an error.</summary>
     public static readonly IReadOnlyList<string> Keys = ["name", "description", "set"];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
     private static partial Regex FolderName();
 
+    /// <summary>The variant as its pipeline-file object (name, description, set).</summary>
     public JsonObject ToJson() => new()
     {
         ["name"] = Name, ["description"] = Description,

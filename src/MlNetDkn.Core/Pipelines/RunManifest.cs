@@ -13,6 +13,7 @@ namespace MlNetDkn.Pipelines;
 /// </summary>
 public sealed class RunManifest
 {
+    /// <summary>The manifest's file name inside a run's output folder.</summary>
     public const string FileName = "manifest.json";
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -20,6 +21,8 @@ public sealed class RunManifest
     readonly JsonArray _steps = [];
     readonly List<(JsonObject Target, string Field, Task<string> Value)> _pending = [];
 
+    /// <summary>A manifest in the "running" state for <paramref name="definition"/> (overrides already applied); the
+    /// <paramref name="overrides"/> (the --set arguments) are recorded as given.</summary>
     public RunManifest(PipelineDefinition definition, IReadOnlyList<string> overrides)
     {
         _root = new JsonObject
@@ -45,6 +48,7 @@ public sealed class RunManifest
     /// <summary>Top-level sections steps may fill ("dataset", "model", ...); replaced when set again.</summary>
     public void SetSection(string name, JsonNode value) => _root[name] = value;
 
+    /// <summary>A top-level section of the manifest, or null when it is not set.</summary>
     public JsonNode? this[string name] => _root[name];
 
     /// <summary>
@@ -81,6 +85,8 @@ public sealed class RunManifest
         return entry;
     }
 
+    /// <summary>Records a step's final <paramref name="status"/>, its seconds, the peak memory so far (MiB) and, when
+    /// not null, its error message in its entry.</summary>
     public static void EndStep(JsonObject entry, string status, TimeSpan elapsed, string? error = null)
     {
         entry["status"] = status;
@@ -119,6 +125,8 @@ public sealed class RunManifest
         return process.PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 
+    /// <summary>Sets the run's final status, finish time, seconds and peak memory, waiting for
+    /// every pending field.</summary>
     public void Finish(string status, TimeSpan elapsed)
     {
         _root["status"] = status;
@@ -128,6 +136,7 @@ public sealed class RunManifest
         ResolvePending(wait: true);
     }
 
+    /// <summary>A copy of the manifest as it stands, with the pending fields known so far.</summary>
     public JsonObject ToJson()
     {
         ResolvePending(wait: false);

@@ -10,8 +10,11 @@ namespace MlNetDkn.Pipelines;
 /// </summary>
 public sealed record Shard(int Index, int Count)
 {
+    /// <summary>The shard's folder inside the run's output: <c>shard-i-of-n</c>.</summary>
     public string FolderName => $"shard-{Index}-of-{Count}";
 
+    /// <summary>Whether the fact with this id belongs to this shard (its SHA-256 modulo <see cref="Count"/> equals
+    /// <see cref="Index"/>).</summary>
     public bool Contains(string factId)
     {
         var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(factId));

@@ -26,10 +26,12 @@ public sealed class StepRegistry
         return this;
     }
 
+    /// <summary>The step kind registered under <paramref name="name"/> (exact, case-sensitive), if any.</summary>
     public bool TryGet(string name, out IPipelineStep step) => _steps.TryGetValue(name, out step!);
 
     /// <summary>Registered names, sorted.</summary>
     public IReadOnlyList<string> Names => _steps.Keys.Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>The registered step kinds, sorted by name.</summary>
     public IEnumerable<IPipelineStep> Steps => Names.Select(n => _steps[n]);
 }

@@ -8,6 +8,8 @@ public sealed class TrainingStepProgress(IProgress<StepProgress> inner) : IProgr
 {
     string _eval = "";
 
+    /// <summary>Forwards one training report as optimiser steps done of all; reports that carry accuracies
+    /// are milestones.</summary>
     public void Report(TrainingProgress p)
     {
         if (p.TrainAccuracy is not null)

@@ -23,7 +23,9 @@ public sealed class AccuracyTransformer : FactStageTransformer<FactAccuracy>, IF
         ModelHash = modelHash;
     }
 
+    /// <summary>The options the stage was built with.</summary>
     public AccuracyStageOptions Options { get; }
+    /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
     string IFactStage.Kind => ArchiveKind;
     FactStageOptions IFactStage.StageOptions => Options;
@@ -50,6 +52,8 @@ public sealed class AccuracyTransformer : FactStageTransformer<FactAccuracy>, IF
         };
     }
 
+    /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
+    /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var facts = Results(input);

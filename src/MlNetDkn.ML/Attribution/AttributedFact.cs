@@ -19,12 +19,24 @@ public sealed class AttributedFact
         Dense = result.MeanScores(width);
     }
 
+    /// <summary>The fact's attribution result as the Core library computed it (neurons, scores,
+    /// per-prompt results).</summary>
     public FactKnowledgeNeurons Result { get; }
+    /// <summary>The knowledge neurons as "layer:index" texts, in the result's order.</summary>
     public string[] Neurons { get; }
+    /// <summary>Each knowledge neuron's layer (0-based), parallel to <see cref="Neurons"/>.</summary>
     public int[] Layers { get; }
+    /// <summary>Each knowledge neuron's index within its layer's MLP (0-based), parallel to
+    /// <see cref="Neurons"/>.</summary>
     public int[] Indices { get; }
+    /// <summary>Each knowledge neuron's mean attribution score over the prompts, parallel to
+    /// <see cref="Neurons"/>.</summary>
     public double[] Scores { get; }
+    /// <summary>The knowledge-neuron mask as a sparse L·d_ff vector: ascending flat indices l·d_ff +
+    /// i, each value 1.</summary>
     public (int[] Indices, float[] Values) Mask { get; }
+    /// <summary>The mean stored attribution scores as a sparse L·d_ff vector (flat index l·d_ff +
+    /// i, index order).</summary>
     public (int[] Indices, float[] Values) Dense { get; }
 
     /// <summary>The added columns (<see cref="KnowledgeNeuronColumns"/>) for a model of this shape.</summary>

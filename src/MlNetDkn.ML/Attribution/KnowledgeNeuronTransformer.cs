@@ -35,13 +35,19 @@ public sealed class KnowledgeNeuronTransformer : FactStageTransformer<Attributed
         _outputs = AttributedFact.Columns(model.Value.Config);
     }
 
+    /// <summary>The options the stage was built with.</summary>
     public KnowledgeNeuronStageOptions Options { get; }
+    /// <summary>The model attributed: a Hugging Face model folder or a llama2.c checkpoint file.</summary>
     public string ModelPath => Options.ModelPath;
     /// <summary>Content hash of the model files this transformer was fitted (or loaded) with.</summary>
+    /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
+    /// <summary>The stage's absolute folder; its <c>store/attributions.jsonl</c> holds the resumable
+    /// prompt results.</summary>
     public string Folder => Options.ResolvedFolder(Name);
     /// <summary>Prompts attributed by this transformer vs. found in the store.</summary>
     public int PromptsComputed => _runner.PromptsComputed;
+    /// <summary>Prompts whose attribution this transformer found in the store instead of computing it.</summary>
     public int PromptsReused => _runner.PromptsReused;
 
     string IFactStage.Kind => ArchiveKind;
@@ -71,6 +77,8 @@ public sealed class KnowledgeNeuronTransformer : FactStageTransformer<Attributed
         return () => Row(fact());
     }
 
+    /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
+    /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var facts = Attribute(input);

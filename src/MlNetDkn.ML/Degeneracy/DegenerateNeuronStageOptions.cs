@@ -7,6 +7,7 @@ namespace MlNetDkn.ML.Degeneracy;
 /// <summary>Options of <see cref="KnowledgeNeuronsCatalog.FindDegenerateNeurons(DegenerateNeuronStageOptions)"/>.</summary>
 public sealed record DegenerateNeuronStageOptions : FactStageOptions
 {
+    /// <summary>The DKN acquisition: candidate source, methods, knockout and functional-check settings.</summary>
     public DknStageOptions Dkn { get; init; } = new();
     /// <summary>The method that fills the unsuffixed DKN columns; null = the first of the options' methods.</summary>
     public ClusteringMethod? Method { get; init; }

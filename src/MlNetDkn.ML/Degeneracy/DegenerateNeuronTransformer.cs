@@ -33,10 +33,16 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
         _outputs = DknFact.Columns(options);
     }
 
+    /// <summary>The options the stage was built with.</summary>
     public DegenerateNeuronStageOptions Options { get; }
+    /// <summary>The model analysed: a Hugging Face model folder or a llama2.c checkpoint file.</summary>
     public string ModelPath => Options.ModelPath;
+    /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
+    /// <summary>The method whose DKN fills the unsuffixed columns (the options' method, else the first of
+    /// their methods).</summary>
     public ClusteringMethod Method => Options.PrimaryMethod;
+    /// <summary>The stage's absolute folder; its <c>store/dkn.jsonl</c> holds the resumable per-fact results.</summary>
     public string Folder => Options.ResolvedFolder(Name);
 
     string IFactStage.Kind => ArchiveKind;
@@ -108,6 +114,8 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
         }
     }
 
+    /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
+    /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var records = Find(input);

@@ -8,6 +8,7 @@ public sealed class DknFact
 {
     internal DknFact(DknRecord record) => Record = record;
 
+    /// <summary>The fact's record in the DKN store: every method's DKN and components.</summary>
     public DknRecord Record { get; }
 
     static string[] Components(DknMethodRecord? m) =>

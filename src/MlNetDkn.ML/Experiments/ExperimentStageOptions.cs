@@ -8,9 +8,12 @@ namespace MlNetDkn.ML.Experiments;
 /// <summary>What every experiment stage reads its DKNs from: one method's columns of a find-degenerate-neurons stage.</summary>
 public abstract record ExperimentStageOptions : FactStageOptions
 {
+    /// <summary>The DKN method whose columns are read (NTC by default).</summary>
     public ClusteringMethod DknMethod { get; init; } = ClusteringMethod.Ntc;
     /// <summary>The column suffix of that DKN stage ("" by default).</summary>
     public string DknColumnSuffix { get; init; } = "";
+    /// <summary>Seed of the stage's random choices: R1/R2 control sets and collateral facts, E1 fine-tunes and
+    /// bootstrap, R3 metrics.</summary>
     public int Seed { get; init; } = 17;
 }
 
@@ -20,7 +23,9 @@ public sealed record CollateralFact(string FactId, string RelationId, string Sub
 /// <summary>Options of the R1 and R2 stages.</summary>
 public sealed record PerturbedQueryStageOptions : ExperimentStageOptions
 {
+    /// <summary>Which experiment the stage runs: R1 suppression or R2 enhancement.</summary>
     public PerturbedQueryExperiment Experiment { get; init; } = PerturbedQueryExperiment.Suppression;
+    /// <summary>Conditions, random draws, routes and intervention of the experiment.</summary>
     public PerturbedQueryOptions Options { get; init; } = new();
     /// <summary>R2: unrelated facts scored for collateral change, drawn from the fitting data (seeded).</summary>
     public int CollateralCount { get; init; } = 8;
@@ -28,6 +33,7 @@ public sealed record PerturbedQueryStageOptions : ExperimentStageOptions
     public IReadOnlyList<CollateralFact> Collateral { get; init; } = [];
     /// <summary>Cut-offs of the authors' filtered mean (values, weights).</summary>
     public double AuthorsValueCutoff { get; init; } = 1e-5;
+    /// <summary>The weight cut-off of the authors' filtered mean (see <see cref="AuthorsValueCutoff"/>).</summary>
     public double AuthorsWeightCutoff { get; init; } = 1e-6;
 
     internal override void Validate()
@@ -41,6 +47,7 @@ public sealed record PerturbedQueryStageOptions : ExperimentStageOptions
 /// <summary>Options of the R3 fact-checking stage; Fit fills the learned part.</summary>
 public sealed record FactCheckStageOptions : ExperimentStageOptions
 {
+    /// <summary>Detectors, splits and scoring of the R3 experiment.</summary>
     public FactCheckOptions FactCheck { get; init; } = new();
     /// <summary>Learned by Fit: the relation-level sets.</summary>
     public IReadOnlyList<RelationSets> Sets { get; init; } = [];

@@ -23,6 +23,8 @@ public sealed class FactCheckEstimator : FactStageEstimator<FactCheckStageOption
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, FactCheckTransformer.Columns(Options));
     private protected override FactCheckTransformer OpenTransformer(string? expectedHash) => Open(Options, expectedHash, Context);
 
+    /// <summary>Splits the facts, learns the relation-level neuron sets from the sets' split and each detector's
+    /// threshold on the validation split (or the authors' fixed ones), and opens the fitted transformer.</summary>
     public override FactCheckTransformer Fit(IDataView input)
     {
         CheckInputs(input.Schema);

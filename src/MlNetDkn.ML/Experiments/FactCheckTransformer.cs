@@ -15,6 +15,7 @@ namespace MlNetDkn.ML.Experiments;
 public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>, IFactStage
 {
     internal const string Name = "FactCheck", ArchiveKind = "fact-check";
+    /// <summary>Text column: the fact's fact-check split (train, validation or test).</summary>
     public const string SplitColumn = "fact_check_split";
 
     readonly FactCheckStage _stage;
@@ -29,7 +30,9 @@ public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>
         _outputs = Columns(options);
     }
 
+    /// <summary>The options, with what Fit learned: the relation-level neuron sets, thresholds and splits.</summary>
     public FactCheckStageOptions Options { get; }
+    /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
     string IFactStage.Kind => ArchiveKind;
     FactStageOptions IFactStage.StageOptions => Options;
@@ -54,6 +57,8 @@ public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>
     public string SplitOf(Facts.FactRecord fact) => Options.Splits.TryGetValue(fact.FactId, out var s) ? s
         : FactCheckSplits.Assign([fact], Options.FactCheck)[fact.FactId];
 
+    /// <summary>The fact's true and false statements scored by every detector (from memory or the
+    /// store when known).</summary>
     public FactCheckRecord Run(ExperimentFact fact) =>
         Result(ExperimentInputs.Key(fact), fact.Fact.FactId, () =>
         {
@@ -79,6 +84,8 @@ public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>
         return Options.FactCheck.Detectors.Select(d => Evaluate(records, FactCheckOptions.Name(d))).ToList();
     }
 
+    /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
+    /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var records = Results(input);

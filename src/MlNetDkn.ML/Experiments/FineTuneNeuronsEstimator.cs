@@ -23,6 +23,8 @@ public sealed class FineTuneNeuronsEstimator : FactStageEstimator<FineTuneNeuron
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, FineTuneNeuronsTransformer.Columns(Options));
     private protected override FineTuneNeuronsTransformer OpenTransformer(string? expectedHash) => Open(Options, expectedHash, Context);
 
+    /// <summary>Runs every fine-tune (E1) and the overlap (E2) on the input facts and their updates from
+    /// <see cref="FineTuneNeuronsStageOptions.NewFactsPath"/>, and opens the fitted transformer.</summary>
     public override FineTuneNeuronsTransformer Fit(IDataView input)
     {
         CheckInputs(input.Schema);

@@ -5,6 +5,8 @@ namespace MlNetDkn.ML.Experiments;
 /// <summary>Options of the E1/E2 stage; Fit fills <see cref="Result"/>.</summary>
 public sealed record FineTuneNeuronsStageOptions : ExperimentStageOptions
 {
+    /// <summary>Variants, learning rates, seeds and training of the E1/E2 fine-tunes (the seed comes from
+    /// <see cref="ExperimentStageOptions.Seed"/>).</summary>
     public EvolvabilityOptions Evolvability { get; init; } = new();
     /// <summary>The new facts (Parquet): updates of input facts, ids "&lt;old id&gt;#updated" (see <see cref="FactUpdates"/>).</summary>
     public required string NewFactsPath { get; init; }

@@ -39,11 +39,16 @@ public sealed class FineTuneNeuronsTransformer : FactStageTransformer<FineTunedF
         (options.Result?.Runs ?? []).Where(r => r.ModelFolder is not null)
             .ToDictionary(r => r.Variant, r => SharedModels.Acquire(r.ModelFolder!, options.Load));
 
+    /// <summary>The options, with the fine-tune results Fit produced in
+    /// <see cref="FineTuneNeuronsStageOptions.Result"/>.</summary>
     public FineTuneNeuronsStageOptions Options { get; }
+    /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
     ITextTokenizer Tokenizer { get; }
     string IFactStage.Kind => ArchiveKind;
     FactStageOptions IFactStage.StageOptions => Options;
+    /// <summary>Every fine-tune and the E2 overlap from Fit; throws <see cref="InvalidOperationException"/> on an
+    /// unfitted stage.</summary>
     public EvolvabilityResult Outcome => Options.Result ?? throw new InvalidOperationException($"{Name}: the stage was not fitted");
 
     internal static IReadOnlyList<OutputColumn<FineTunedFact>> Columns(FineTuneNeuronsStageOptions options) =>
@@ -74,6 +79,8 @@ public sealed class FineTuneNeuronsTransformer : FactStageTransformer<FineTunedF
     /// <summary>Per variant, the chosen learning rate's runs over seeds, with 95 % intervals over seeds.</summary>
     public IReadOnlyList<FineTuneSummaryRow> Summary() => FineTuneStatistics.Summary(Outcome);
 
+    /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
+    /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var result = Outcome;

@@ -15,6 +15,8 @@ public static class FineTuneStatistics
         ("dkn", "kn", "DKN pool vs the knowledge-neuron pool (sizes differ)"),
     ];
 
+    /// <summary>The query sets compared, each with how to read its score from a run: Q_new, Q_au (paraphrases),
+    /// Q_old (retention).</summary>
     public static readonly (string Name, Func<FineTuneRun, QueryScore> Score)[] QuerySets =
         [("Q_new", r => r.New), ("Q_au", r => r.Paraphrases), ("Q_old", r => r.Retention)];
 
@@ -32,6 +34,7 @@ public static class FineTuneStatistics
     static UnitShare Share(IReadOnlyList<FineTuneRun> runs, Func<FineTuneRun, QueryScore> score) =>
         UnitShare.OfMeans("fact", PerFact(runs, score), runs.Sum(r => score(r).Queries));
 
+    /// <summary>One row per variant at its chosen learning rate, over its seeds.</summary>
     public static IReadOnlyList<FineTuneSummaryRow> Summary(EvolvabilityResult result) =>
         result.ChosenLearningRates.Select(kv =>
         {
@@ -48,6 +51,8 @@ public static class FineTuneStatistics
             };
         }).ToList();
 
+    /// <summary>Every <see cref="ContrastPairs"/> pair on every query set, where both variants were run;
+    /// <paramref name="seed"/> drives the bootstrap.</summary>
     public static IReadOnlyList<FineTuneContrastRow> Contrasts(EvolvabilityResult result, int seed)
     {
         var rows = new List<FineTuneContrastRow>();

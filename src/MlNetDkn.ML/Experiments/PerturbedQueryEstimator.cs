@@ -23,6 +23,8 @@ public sealed class PerturbedQueryEstimator : FactStageEstimator<PerturbedQueryS
     private protected override void CheckInputs(SchemaShape shape) => ExperimentInputs.Check(shape, Name, Options.DknMethod, Options.DknColumnSuffix);
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, PerturbedQueryTransformer.Columns(Options));
 
+    /// <summary>For R2, chooses the collateral facts from the input (seeded, with a prompt); then opens
+    /// the transformer.</summary>
     public override PerturbedQueryTransformer Fit(IDataView input)
     {
         CheckInputs(input.Schema);

@@ -38,7 +38,9 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
         }).ToList();
     }
 
+    /// <summary>The options, with the collateral facts Fit chose (R2).</summary>
     public PerturbedQueryStageOptions Options { get; }
+    /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
     string IFactStage.Kind => Options.Experiment == PerturbedQueryExperiment.Suppression ? SuppressionKind : EnhancementKind;
     FactStageOptions IFactStage.StageOptions => Options;
@@ -93,6 +95,8 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
         return () => Run(read());
     }
 
+    /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
+    /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var records = Results(input);

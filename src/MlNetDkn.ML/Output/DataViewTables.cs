@@ -19,6 +19,10 @@ public static class DataViewTables
     /// <summary>Fixed-size vectors with more slots than this are written sparsely.</summary>
     public const int DenseSlotLimit = 64;
 
+    /// <summary>Writes <paramref name="data"/> as <c>&lt;name&gt;.parquet</c> and <c>&lt;name&gt;.csv</c> in
+    /// <paramref name="folder"/> (created when missing) and returns both paths.</summary>
+    /// <param name="metadata">Key-value pairs stored in the Parquet file's metadata
+    /// (provenance); null for none.</param>
     public static (string Parquet, string Csv) Write(IDataView data, string folder, string name, IReadOnlyDictionary<string, string>? metadata = null)
     {
         Directory.CreateDirectory(folder);

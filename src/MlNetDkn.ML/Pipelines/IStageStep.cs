@@ -19,5 +19,7 @@ public interface IStageStep : IPipelineStep
     /// <summary>The stage's sub-folder of the run's output.</summary>
     string Folder(ResolvedOptions options);
 
+    /// <summary>The stage's estimator, built from the catalog with the run's model, load settings,
+    /// folder and hooks.</summary>
     IEstimator<ITransformer> CreateEstimator(StageStepContext context, ResolvedOptions options);
 }

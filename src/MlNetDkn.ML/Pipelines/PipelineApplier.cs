@@ -14,6 +14,7 @@ namespace MlNetDkn.ML.Pipelines;
 /// </summary>
 public static class PipelineApplier
 {
+    /// <summary>The file `dkn apply` writes in its output folder, recording what was applied to which facts.</summary>
     public const string ApplyManifest = "apply.json";
 
     /// <param name="load">Device, dtype and threads instead of the saved ones (null keeps them).</param>

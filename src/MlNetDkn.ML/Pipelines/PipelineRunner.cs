@@ -34,6 +34,7 @@ public sealed record PipelineRunResult(string OutputFolder, RunManifest Manifest
 /// </summary>
 public static class PipelineRunner
 {
+    /// <summary>The fitted pipeline's file name in a run's output folder.</summary>
     public const string PipelineFile = "pipeline.zip";
     /// <summary>Held while a run writes to its folder.</summary>
     public const string LockFile = ".dkn-run.lock";
@@ -63,6 +64,8 @@ public static class PipelineRunner
         return Run(PipelineValidator.Validate(definition, registry), options, reporter, cancellationToken);
     }
 
+    /// <summary>Runs a validated pipeline into the definition's output folder (the options' output folder when set):
+    /// source steps, then the fitted stages, their tables, the per-fact results and <c>pipeline.zip</c>.</summary>
     public static PipelineRunResult Run(ValidatedPipeline pipeline, PipelineRunOptions options, IPipelineReporter reporter,
         CancellationToken cancellationToken = default)
     {

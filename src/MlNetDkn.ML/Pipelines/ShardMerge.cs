@@ -11,6 +11,8 @@ namespace MlNetDkn.ML.Pipelines;
 /// </summary>
 public static class ShardMerge
 {
+    /// <summary>Appends the stores of every completed shard folder under <paramref name="output"/> to the same stores
+    /// of <paramref name="output"/>; throws when a shard is missing or unfinished. Returns the lines merged.</summary>
     public static int MergeStores(string output, IPipelineReporter reporter)
     {
         var shards = Directory.Exists(output) ? Directory.GetDirectories(output, "shard-*-of-*").Select(d => (Folder: d, Shard: Parse(d))).Where(s => s.Shard is not null).ToList() : [];

@@ -22,6 +22,7 @@ public sealed record VariantRunResult(string OutputFolder, IReadOnlyDictionary<s
 /// </summary>
 public static class VariantRunner
 {
+    /// <summary>The sweep's status file in the output root: each variant's status and the comparison tables.</summary>
     public const string SweepFile = "sweep.json";
 
     /// <summary>Applies each variant's settings to the definition (its "variants" removed) and validates it; every
@@ -49,6 +50,8 @@ public static class VariantRunner
         return planned;
     }
 
+    /// <summary>Runs the planned variants in order into <c>&lt;output&gt;/&lt;variant&gt;/</c>, reusing completed ones,
+    /// and rewrites the comparison tables and <c>sweep.json</c> after each.</summary>
     public static VariantRunResult Run(PipelineDefinition definition, IReadOnlyList<PlannedVariant> variants, PipelineRunOptions options,
         IPipelineReporter reporter, CancellationToken cancellationToken = default)
     {

@@ -26,6 +26,8 @@ public sealed class PlantedNeuronsEstimator : FactStageEstimator<PlantedStageOpt
             new PlantedNeuronsTransformer(options, model, hash, StageRuntime.For(context, PlantedNeuronsTransformer.Name, options.Progress, options.CancellationToken)));
 }
 
+/// <summary>The fitted planted-neurons stage: each fact's planted neurons (with its noise neurons when asked; seeded
+/// order, score 1 each) as the knowledge-neuron columns; a fact missing from the truth file is an error.</summary>
 public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, IFactStage
 {
     internal const string Name = "PlantedNeurons", ArchiveKind = "planted-neurons";
@@ -42,7 +44,9 @@ public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, 
         _columns = Columns(model.Value.Config);
     }
 
+    /// <summary>The options the stage was built with (model and truth file).</summary>
     public PlantedStageOptions Options { get; }
+    /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
     string IFactStage.Kind => ArchiveKind;
     FactStageOptions IFactStage.StageOptions => Options;
@@ -78,6 +82,8 @@ public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, 
         };
     }
 
+    /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
+    /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context) =>
         new([], new System.Text.Json.Nodes.JsonObject { ["facts"] = Results(input).Count }, [$"true knowledge neurons of {Results(input).Count} planted facts"]);
 }

@@ -36,6 +36,8 @@ public sealed class PlantedScoreEstimator : FactStageEstimator<PlantedStageOptio
             new PlantedScoreTransformer(options, model, hash, StageRuntime.For(context, PlantedScoreTransformer.Name, options.Progress, options.CancellationToken)));
 }
 
+/// <summary>The fitted score-planted stage: adds the fact's planted kind (<c>planted_kind</c>) and writes the
+/// per-method detection and component-matching tables.</summary>
 public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreTransformer.Row>, IFactStage
 {
     internal const string Name = "ScorePlanted", ArchiveKind = "score-planted";
@@ -56,7 +58,9 @@ public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreT
         _facts = _truth.Facts.ToDictionary(f => f.FactId);
     }
 
+    /// <summary>The options the stage was built with (model and truth file).</summary>
     public PlantedStageOptions Options { get; }
+    /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
     string IFactStage.Kind => ArchiveKind;
     FactStageOptions IFactStage.StageOptions => Options;
@@ -107,6 +111,8 @@ public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreT
         };
     }
 
+    /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
+    /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var rows = Results(input);

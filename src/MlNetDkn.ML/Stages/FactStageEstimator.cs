@@ -20,6 +20,7 @@ public abstract class FactStageEstimator<TOptions, TTransformer> : IEstimator<TT
         Context = context;
     }
 
+    /// <summary>The validated options the stage was built with.</summary>
     public TOptions Options { get; }
     private protected IChannelProvider? Context { get; }
 
@@ -28,6 +29,8 @@ public abstract class FactStageEstimator<TOptions, TTransformer> : IEstimator<TT
     private protected abstract void CheckInputs(SchemaShape shape);
     private protected abstract SchemaShape AddOutputs(SchemaShape input, ModelConfig config);
 
+    /// <summary>Checks the input columns and opens the transformer on the shared model; stages that learn from the
+    /// rows override it.</summary>
     public virtual TTransformer Fit(IDataView input)
     {
         CheckInputs(input.Schema);

@@ -37,10 +37,12 @@ public abstract class FactStageTransformer<TResult> : ITransformer, IDisposable 
     public StageRuntime Runtime { get; set; }
     /// <summary>Facts computed by this stage vs. found in its store (or memory).</summary>
     public int FactsComputed => _computed;
+    /// <summary>Facts whose result this stage found in its store (or memory) instead of computing it.</summary>
     public int FactsReused => _reused;
     /// <summary>Seconds this stage spent computing results (whenever they were first asked for, during a later
     /// stage's Fit included), so a run can report time per stage.</summary>
     public double ComputeSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _computeTicks)).TotalSeconds;
+    /// <summary>True once the stage was disposed (its model and store released).</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     private protected abstract IReadOnlyList<RequiredColumn> Inputs { get; }
@@ -84,12 +86,18 @@ public abstract class FactStageTransformer<TResult> : ITransformer, IDisposable 
         return results;
     }
 
+    /// <summary>Always true: every output row comes from one input row.</summary>
     public bool IsRowToRowMapper => true;
 
+    /// <summary>The input schema with the stage's columns added; throws when a required input column is
+    /// missing or mistyped.</summary>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Mapper(inputSchema).OutputSchema;
 
+    /// <summary>A lazy view of <paramref name="input"/> with the stage's columns; a fact is computed when a cursor
+    /// first reads one of them.</summary>
     public IDataView Transform(IDataView input) => new MappedDataView<TResult>(input, Mapper(input.Schema));
 
+    /// <summary>The row mapper that adds the stage's columns to rows of <paramref name="inputSchema"/>.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => Mapper(inputSchema);
 
     ColumnAddingMapper<TResult> Mapper(DataViewSchema inputSchema)
@@ -135,5 +143,6 @@ public abstract class FactStageTransformer<TResult> : ITransformer, IDisposable 
         (Runtime.Channel as IDisposable)?.Dispose();
     }
 
+    /// <summary>Releases the shared model and store when the stage was not disposed.</summary>
     ~FactStageTransformer() => Release();
 }

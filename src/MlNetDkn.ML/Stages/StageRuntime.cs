@@ -14,7 +14,9 @@ public readonly record struct FactStageProgress(string Stage, string FactId, int
 /// </summary>
 public sealed class StageRuntime
 {
+    /// <summary>Receives one report per fact; null for none.</summary>
     public IProgress<FactStageProgress>? Progress { get; set; }
+    /// <summary>Checked before every fact; a cancelled stage throws <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; set; }
     internal IChannel? Channel { get; set; }
 

@@ -7,6 +7,9 @@ namespace MlNetDkn.Attribution.Agreement;
 /// <summary>Writes an agreement run's tables (Parquet and CSV) and agreement.md, the table a reader checks a variant in.</summary>
 public static class AgreementReport
 {
+    /// <summary>Writes agreement, agreement_facts and agreement_prompts (Parquet and CSV) and agreement.md into
+    /// <paramref name="folder"/>; returns the paths.</summary>
+    /// <param name="provenance">Stored in the Parquet metadata and listed in the Markdown.</param>
     public static IReadOnlyList<string> Write(AgreementResult result, string folder, string heading, IReadOnlyDictionary<string, string> provenance)
     {
         Directory.CreateDirectory(folder);
@@ -23,6 +26,8 @@ public static class AgreementReport
         return files;
     }
 
+    /// <summary>The agreement.md text: one row per variant under <paramref name="heading"/>,
+    /// with its verdict.</summary>
     public static string Markdown(AgreementResult result, string heading, IReadOnlyDictionary<string, string> provenance)
     {
         var c = CultureInfo.InvariantCulture;

@@ -26,6 +26,8 @@ public sealed record VariantAgreementRow(string Variant, string Preset, string D
 /// </summary>
 public static class AgreementVerdict
 {
+    /// <summary>"same sets", "close" or "differs" from a variant's minimum and mean knowledge-neuron Jaccard and its
+    /// DKN agreement (shares in [0, 1]).</summary>
     public static string Of(double knowledgeNeuronJaccardMin, double knowledgeNeuronJaccardMean, double dknAgreement) =>
         knowledgeNeuronJaccardMin >= 1 && dknAgreement >= 1 ? "same sets"
         : knowledgeNeuronJaccardMean >= 0.8 && dknAgreement >= 0.9 ? "close"

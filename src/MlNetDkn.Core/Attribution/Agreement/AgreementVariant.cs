@@ -3,6 +3,7 @@ namespace MlNetDkn.Attribution.Agreement;
 /// <summary>One way of computing attribution scores: a preset (with its overrides) in a compute dtype.</summary>
 public sealed record AgreementVariant(string Name, AttributionOptions Attribution, string DType)
 {
+    /// <summary>The compute dtypes a variant may name after '@' (or alone).</summary>
     public static readonly string[] DTypes = ["float32", "float64", "bfloat16", "float16"];
 
     /// <summary>

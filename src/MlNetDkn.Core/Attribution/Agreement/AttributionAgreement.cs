@@ -12,16 +12,25 @@ public sealed record AgreementOptions
 {
     /// <summary>The exact reference: 20-step integrated gradients (the default preset) in float32.</summary>
     public AgreementVariant Reference { get; init; } = new("ig-20@float32", AttributionOptions.Default with { Steps = 20 }, "float32");
+    /// <summary>The variants compared with the reference, in <see cref="AgreementVariant.Parse"/>'s syntax ("ig-5",
+    /// "bfloat16", "preset@dtype").</summary>
     public IReadOnlyList<string> Variants { get; init; } = ["grad-x-act", "baseline-gradient", "ig-5", "ig-10", "bfloat16", "float16"];
+    /// <summary>How knowledge neurons are read from every variant's scores: the coarse cut and
+    /// the refinement.</summary>
     public FactAttributionOptions Selection { get; init; } = new();
     /// <summary>DKN acquisition on each variant's knowledge neurons, in the variant's dtype (what a user of it gets).</summary>
     public DknOptions Dkn { get; init; } = DknOptions.Default with { Methods = [ClusteringMethod.Ntc], EvaluateDegeneracy = false };
     /// <summary>Prompts per fact (0 = all).</summary>
     public int MaxPrompts { get; init; } = 3;
+    /// <summary>Seed of the bootstrap intervals of the per-variant means.</summary>
     public int Seed { get; init; } = 7;
 
+    /// <summary><see cref="Variants"/> parsed against <see cref="Reference"/>; throws on an unknown
+    /// preset or dtype.</summary>
     public IReadOnlyList<AgreementVariant> ParsedVariants() => Variants.Select(v => AgreementVariant.Parse(v, Reference)).ToArray();
 
+    /// <summary>Throws a <see cref="DknInputException"/> naming the first invalid option (no variants, bad preset,
+    /// negative prompts, ...).</summary>
     public void Validate()
     {
         if (Variants.Count == 0) throw new DknInputException("agreement: give at least one variant to compare with the reference");
@@ -33,6 +42,12 @@ public sealed record AgreementOptions
     }
 }
 
+/// <summary>What an agreement run measured, as the three tables <see cref="AgreementReport"/> writes.</summary>
+/// <param name="Prompts">Per prompt and variant: top-k overlap and rank correlation of the scores
+/// with the reference.</param>
+/// <param name="Facts">Per fact and variant: knowledge-neuron set overlap and whether the DKN verdict matches.</param>
+/// <param name="Variants">Per variant: the means over prompts and facts with intervals, the
+/// speed and the verdict.</param>
 public sealed record AgreementResult(IReadOnlyList<PromptAgreementRow> Prompts, IReadOnlyList<FactAgreementRow> Facts,
     IReadOnlyList<VariantAgreementRow> Variants);
 
@@ -44,6 +59,10 @@ public sealed record AgreementResult(IReadOnlyList<PromptAgreementRow> Prompts, 
 /// </summary>
 public static class AttributionAgreement
 {
+    /// <summary>Attributes the first <see cref="AgreementOptions.MaxPrompts"/> prompts of every fact with the reference
+    /// and every variant, and compares them.</summary>
+    /// <param name="modelPath">A Hugging Face model folder or a llama2.c checkpoint file.</param>
+    /// <param name="load">Device and threads; each variant's dtype replaces the dtype given here.</param>
     public static AgreementResult Run(string modelPath, ModelLoadOptions load, IReadOnlyList<FactRecord> facts, AgreementOptions options,
         IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -5,16 +5,22 @@ namespace MlNetDkn.Pipelines.Steps;
 /// <summary>`load-facts`: makes an existing fact Parquet file the run's dataset (it is referenced, not copied).</summary>
 public sealed class LoadFactsStep : ISourceStep
 {
+    /// <inheritdoc/>
     public string Name => "load-facts";
+    /// <inheritdoc/>
     public string Description => "Use an existing fact dataset (Parquet) as the run's dataset.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["path"] = OptionSpec.RequiredText("Fact Parquet file, relative to the current directory"),
     };
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         var path = o.GetString("path");
@@ -26,6 +32,7 @@ public sealed class LoadFactsStep : ISourceStep
         if (problem != null) yield return problem;
     }
 
+    /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var path = Path.GetFullPath(o.GetString("path"));

@@ -5,22 +5,29 @@ namespace MlNetDkn.Pipelines.Steps;
 /// <summary>`load-model`: makes an existing model folder (or llama2.c file) the run's model; it is referenced, not copied.</summary>
 public sealed class LoadModelStep : ISourceStep
 {
+    /// <inheritdoc/>
     public string Name => "load-model";
+    /// <inheritdoc/>
     public string Description => "Use an existing Hugging Face model folder (or llama2.c checkpoint) as the run's model.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Model];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["path"] = OptionSpec.RequiredText("Model folder or llama2.c .bin file, relative to the current directory"),
     };
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         var path = o.GetString("path");
         if (!File.Exists(path) && !Directory.Exists(path)) yield return $"path: {path}: no such model folder or file";
     }
 
+    /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var path = Path.GetFullPath(o.GetString("path"));

@@ -13,11 +13,16 @@ namespace MlNetDkn.Pipelines.Steps;
 /// </summary>
 public sealed class PerturbQueriesStep : ISourceStep
 {
+    /// <inheritdoc/>
     public string Name => "perturb-queries";
+    /// <inheritdoc/>
     public string Description => "Draw perturbed queries (authors' replace/add/delete, real words, paraphrases) into the dataset.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["preset"] = OptionSpec.Text("default", "default (seeded per fact, five kinds, 3 each) or dkn-authors (replace/add/delete, one each, Python random.seed(42) once per kind, in dataset order)", "default", "dkn-authors"),
@@ -28,6 +33,9 @@ public sealed class PerturbQueriesStep : ISourceStep
         ["file"] = OptionSpec.Text("perturbed_facts.parquet", "Parquet file of the perturbed dataset, relative to the output folder"),
     };
 
+    /// <summary>The perturbation options the step's options describe: the preset, then kinds, per_fact and seed when
+    /// set; without a seed option, <paramref name="pipelineSeed"/> (the dkn-authors preset
+    /// keeps its seed 42).</summary>
     public static QueryPerturbationOptions ToOptions(ResolvedOptions o, int pipelineSeed)
     {
         bool authors = o.GetString("preset") == "dkn-authors";
@@ -39,6 +47,7 @@ public sealed class PerturbQueriesStep : ISourceStep
         return options;
     }
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
@@ -47,6 +56,7 @@ public sealed class PerturbQueriesStep : ISourceStep
         if (error != null) yield return error;
     }
 
+    /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var options = ToOptions(o, context.Seed);

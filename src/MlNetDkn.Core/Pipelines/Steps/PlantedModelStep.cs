@@ -12,11 +12,16 @@ public sealed class PlantedModelStep : ISourceStep
 {
     static readonly PlantedModelOptions D = new();
 
+    /// <inheritdoc/>
     public string Name => "planted-model";
+    /// <inheritdoc/>
     public string Description => "Build a model with known (planted) degenerate knowledge neurons, and its facts.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset, PipelineArtifacts.Model];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["seed"] = OptionSpec.Int(null, "Seed of the construction (default: the pipeline seed)"),
@@ -40,6 +45,8 @@ public sealed class PlantedModelStep : ISourceStep
         ["folder"] = OptionSpec.Text("planted-model", "Model folder name inside the output folder"),
     };
 
+    /// <summary>The planted-model options the step's options describe; the seed falls back to
+    /// <paramref name="pipelineSeed"/>.</summary>
     public static PlantedModelOptions ToOptions(ResolvedOptions o, int pipelineSeed) => D with
     {
         Seed = o.GetInt("seed", pipelineSeed), Layers = o.GetInt("layers"), HiddenSize = o.GetInt("hidden_size"),
@@ -50,6 +57,7 @@ public sealed class PlantedModelStep : ISourceStep
         Answers = o.GetInt("answers"),
     };
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
@@ -58,6 +66,7 @@ public sealed class PlantedModelStep : ISourceStep
         if (error != null) yield return error;
     }
 
+    /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var options = ToOptions(o, context.Seed);

@@ -9,11 +9,16 @@ namespace MlNetDkn.Pipelines.Steps;
 /// </summary>
 public sealed class SelectFactsStep : ISourceStep
 {
+    /// <inheritdoc/>
     public string Name => "select-facts";
+    /// <inheritdoc/>
     public string Description => "Keep a split, some relations, or at most N facts (stratified over relations, seeded).";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["split"] = OptionSpec.Text("all", "Only facts of this split ('all' for every split)"),
@@ -24,6 +29,8 @@ public sealed class SelectFactsStep : ISourceStep
         ["file"] = OptionSpec.Text("selected_facts.parquet", "Parquet file of the selection, relative to the output folder"),
     };
 
+    /// <summary>The fact selection the step's options describe; the seed falls back to
+    /// <paramref name="pipelineSeed"/>.</summary>
     public static FactSelection ToSelection(ResolvedOptions o, int pipelineSeed) => new()
     {
         Split = o.GetString("split"),
@@ -31,6 +38,7 @@ public sealed class SelectFactsStep : ISourceStep
         MaxPerRelation = o.GetInt("max_per_relation"), MaxFacts = o.GetInt("max_facts"), Seed = o.GetInt("seed", pipelineSeed),
     };
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
@@ -39,6 +47,7 @@ public sealed class SelectFactsStep : ISourceStep
         if (error != null) yield return error;
     }
 
+    /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var dataset = context.RequireDataset(Name);

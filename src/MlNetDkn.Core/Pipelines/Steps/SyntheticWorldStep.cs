@@ -7,11 +7,16 @@ public sealed class SyntheticWorldStep : ISourceStep
 {
     static readonly SyntheticWorldOptions D = new();
 
+    /// <inheritdoc/>
     public string Name => "synthetic-world";
+    /// <inheritdoc/>
     public string Description => "Generate a seeded synthetic fact world and write it to the output folder (Parquet).";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["seed"] = OptionSpec.Int(null, "World seed (default: the pipeline seed)"),
@@ -29,6 +34,7 @@ public sealed class SyntheticWorldStep : ISourceStep
         ["file"] = OptionSpec.Text("facts.parquet", "Parquet file to write, relative to the output folder"),
     };
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
@@ -46,6 +52,7 @@ public sealed class SyntheticWorldStep : ISourceStep
         SubjectLast = o.GetBool("subject_last"),
     };
 
+    /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var options = D with

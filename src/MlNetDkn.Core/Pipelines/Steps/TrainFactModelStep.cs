@@ -13,11 +13,16 @@ public sealed class TrainFactModelStep : ISourceStep
 {
     static readonly FactModelTrainingOptions D = new();
 
+    /// <inheritdoc/>
     public string Name => "train-fact-model";
+    /// <inheritdoc/>
     public string Description => "Train (or reuse from the cache) the built-in GPT-2/LLaMA fact model on the dataset.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Model];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["family"] = OptionSpec.Text("gpt2", "Architecture", "gpt2", "llama"),
@@ -51,6 +56,8 @@ public sealed class TrainFactModelStep : ISourceStep
         ["folder"] = OptionSpec.Text("model", "Model folder name inside the output folder"),
     };
 
+    /// <summary>The training options the step's options describe; the seed falls back to
+    /// <paramref name="pipelineSeed"/> and an unset device means cpu.</summary>
     public static FactModelTrainingOptions ToTrainingOptions(ResolvedOptions o, int pipelineSeed) => D with
     {
         Family = o.GetString("family") == "llama" ? ModelFamily.Llama : ModelFamily.Gpt2,
@@ -66,6 +73,7 @@ public sealed class TrainFactModelStep : ISourceStep
         Device = o.GetStringOrNull("device") ?? "cpu",
     };
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
@@ -74,6 +82,7 @@ public sealed class TrainFactModelStep : ISourceStep
         if (error != null) yield return error;
     }
 
+    /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var dataset = context.RequireDataset(Name);

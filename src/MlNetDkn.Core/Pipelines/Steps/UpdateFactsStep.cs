@@ -9,11 +9,16 @@ namespace MlNetDkn.Pipelines.Steps;
 /// </summary>
 public sealed class UpdateFactsStep : ISourceStep
 {
+    /// <inheritdoc/>
     public string Name => "update-facts";
+    /// <inheritdoc/>
     public string Description => "Draw counterfactual updates of facts (a new answer each) for the evolvability experiment.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["facts"] = OptionSpec.Int(40, "Facts to update, spread over the relations"),
@@ -21,11 +26,13 @@ public sealed class UpdateFactsStep : ISourceStep
         ["file"] = OptionSpec.Text("new_facts.parquet", "Parquet file of the updated facts, relative to the output folder"),
     };
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         if (o.GetInt("facts") < 1) yield return $"facts must be at least 1 (got {o.GetInt("facts")})";
     }
 
+    /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var updates = FactUpdates.Draw(context.RequireDataset(Name), o.GetInt("facts"), o.GetInt("seed", context.Seed));

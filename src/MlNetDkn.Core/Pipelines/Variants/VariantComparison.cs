@@ -16,11 +16,13 @@ public sealed record VariantValue(string Variant, string Section, string Key, do
 /// </summary>
 public static class VariantComparison
 {
+    /// <summary>Base names (without .parquet/.csv) of the long, wide and per-DKN-method comparison tables.</summary>
     public const string LongTable = "variants_long", WideTable = "variants", DknTable = "variants_dkn";
 
     // Spread statistics stay in the long table; the wide table keeps each distribution's mean and count.
     static readonly string[] SpreadKeys = ["ci_low", "ci_high", "min", "median", "p90", "max", "missing"];
 
+    /// <summary>Every number (and text) in one variant's manifest, flattened to (section, key, value) rows.</summary>
     public static List<VariantValue> Values(string variant, JsonObject manifest)
     {
         var values = new List<VariantValue>();

@@ -9,11 +9,16 @@ namespace MlNetDkn.ML.Pipelines.Steps;
 /// refined across each fact's prompts; tables, heatmap and the resumable store in its folder.</summary>
 public sealed class AttributeKnowledgeNeuronsStep : IStageStep
 {
+    /// <inheritdoc/>
     public string Name => "attribute-knowledge-neurons";
+    /// <inheritdoc/>
     public string Description => "Integrated gradients over MLP neurons for every fact; knowledge neurons refined across paraphrases.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset, PipelineArtifacts.Model];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.KnowledgeNeurons];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["preset"] = OptionSpec.Text("default", "Attribution preset: default, eleuther, dkn-authors, or a cheap estimator (grad-x-act, baseline-gradient, ig-N; their agreement with exact IG is in docs/performance.md)"),
@@ -26,6 +31,8 @@ public sealed class AttributeKnowledgeNeuronsStep : IStageStep
         ["folder"] = OptionSpec.Text("attribution", "Output sub-folder (tables, heatmap, resumable store)"),
     };
 
+    /// <summary>The fact-attribution options the step's options describe: the preset, then steps, the key=value
+    /// options, threshold, share_ratio, max_prompts and answer_encoding on top.</summary>
     public static FactAttributionOptions ToOptions(ResolvedOptions o)
     {
         var attribution = AttributionOptions.FromPreset(o.GetString("preset"));
@@ -45,6 +52,7 @@ public sealed class AttributeKnowledgeNeuronsStep : IStageStep
         };
     }
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
@@ -57,8 +65,10 @@ public sealed class AttributeKnowledgeNeuronsStep : IStageStep
         if (error != null) yield return error;
     }
 
+    /// <inheritdoc/>
     public string Folder(ResolvedOptions o) => o.GetString("folder");
 
+    /// <inheritdoc/>
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
         c.Ml.KnowledgeNeurons().AttributeKnowledgeNeurons(new KnowledgeNeuronStageOptions
         {

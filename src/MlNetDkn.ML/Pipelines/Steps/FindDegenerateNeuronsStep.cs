@@ -10,11 +10,16 @@ namespace MlNetDkn.ML.Pipelines.Steps;
 /// the degeneracy curve, and an independent re-check of every DKN by full recomputation.</summary>
 public sealed class FindDegenerateNeuronsStep : IStageStep
 {
+    /// <inheritdoc/>
     public string Name => "find-degenerate-neurons";
+    /// <inheritdoc/>
     public string Description => "Structural graph, clustering (NTC and baselines), functional check, re-check and degeneracy curve per fact.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Model, PipelineArtifacts.KnowledgeNeurons];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.DegenerateNeurons];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["preset"] = OptionSpec.Text("default",
@@ -40,6 +45,8 @@ public sealed class FindDegenerateNeuronsStep : IStageStep
         ["folder"] = OptionSpec.Text("dkn", "Output sub-folder (tables, plots, resumable store)"),
     };
 
+    /// <summary>The DKN stage options the step's options describe: the preset, with each option
+    /// that is set on top.</summary>
     public static DknStageOptions ToOptions(ResolvedOptions o)
     {
         var stage = DknStageOptions.FromPreset(o.GetString("preset"));
@@ -74,6 +81,7 @@ public sealed class FindDegenerateNeuronsStep : IStageStep
         };
     }
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
@@ -82,8 +90,10 @@ public sealed class FindDegenerateNeuronsStep : IStageStep
         if (error != null) yield return error;
     }
 
+    /// <inheritdoc/>
     public string Folder(ResolvedOptions o) => o.GetString("folder");
 
+    /// <inheritdoc/>
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
         c.Ml.KnowledgeNeurons().FindDegenerateNeurons(new DegenerateNeuronStageOptions
         {

@@ -9,11 +9,16 @@ namespace MlNetDkn.ML.Pipelines.Steps;
 /// <summary>`fine-tune-neurons` (E1, E2).</summary>
 public sealed class FineTuneNeuronsStep : IStageStep
 {
+    /// <inheritdoc/>
     public string Name => "fine-tune-neurons";
+    /// <inheritdoc/>
     public string Description => "E1: fine-tune on updated facts with only DKN / KN / matched random neurons (or all) trainable, learning rate chosen per variant on held-out new and old facts, several seeds; E2: overlap of the neurons a full fine-tune changed with each set.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Model, PipelineArtifacts.DegenerateNeurons];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["preset"] = OptionSpec.Text("default", "default (everything else frozen, one step per batch) or dkn-authors (embeddings, LM head and final norm trainable, input side only, two steps per batch, their change measure)", "default", "dkn-authors"),
@@ -52,6 +57,7 @@ public sealed class FineTuneNeuronsStep : IStageStep
         return options;
     }
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
@@ -60,8 +66,10 @@ public sealed class FineTuneNeuronsStep : IStageStep
         if (error != null) yield return error;
     }
 
+    /// <inheritdoc/>
     public string Folder(ResolvedOptions o) => o.GetString("folder");
 
+    /// <inheritdoc/>
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o)
     {
         // The stage folder is <output>/<folder>; the new facts are relative to <output>.

@@ -7,11 +7,16 @@ namespace MlNetDkn.ML.Pipelines.Steps;
 /// <summary>`planted-neurons`: the true knowledge neurons of each planted fact, instead of attributing them.</summary>
 public sealed class PlantedNeuronsStep : IStageStep
 {
+    /// <inheritdoc/>
     public string Name => "planted-neurons";
+    /// <inheritdoc/>
     public string Description => "Planted benchmark: each planted fact's true knowledge neurons (components and noise) as its knowledge neurons.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset, PipelineArtifacts.Model];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.KnowledgeNeurons];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["noise"] = OptionSpec.Bool(true, "Include each fact's noise neurons"),
@@ -19,8 +24,10 @@ public sealed class PlantedNeuronsStep : IStageStep
         ["truth"] = OptionSpec.Text(null, "planted_truth.json (default: beside the model)"),
     };
 
+    /// <inheritdoc/>
     public string Folder(ResolvedOptions o) => "planted-neurons";
 
+    /// <inheritdoc/>
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
         c.Ml.KnowledgeNeurons().PlantedNeurons(new PlantedStageOptions
         {
@@ -32,19 +39,26 @@ public sealed class PlantedNeuronsStep : IStageStep
 /// <summary>`score-planted`: precision and recall of every DKN method of the pipeline against the planted truth.</summary>
 public sealed class ScorePlantedStep : IStageStep
 {
+    /// <inheritdoc/>
     public string Name => "score-planted";
+    /// <inheritdoc/>
     public string Description => "Planted benchmark: detection precision/recall and component matching of every DKN method against the truth.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Model, PipelineArtifacts.DegenerateNeurons];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [];
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["truth"] = OptionSpec.Text(null, "planted_truth.json (default: beside the model)"),
         ["folder"] = OptionSpec.Text("planted", "Output sub-folder of the score tables"),
     };
 
+    /// <inheritdoc/>
     public string Folder(ResolvedOptions o) => o.GetString("folder");
 
+    /// <inheritdoc/>
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
         c.Ml.KnowledgeNeurons().ScorePlanted(new PlantedStageOptions
         {

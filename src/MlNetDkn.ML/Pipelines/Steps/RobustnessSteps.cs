@@ -66,13 +66,21 @@ internal static class PerturbedQueryStepOptions
 /// <summary>`suppress-under-perturbation` (R1).</summary>
 public sealed class SuppressUnderPerturbationStep : IStageStep
 {
+    /// <inheritdoc/>
     public string Name => "suppress-under-perturbation";
+    /// <inheritdoc/>
     public string Description => "R1: P on clean and perturbed queries with the DKN, knowledge neurons, their difference and matched random sets suppressed, by activations and by weights.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Model, PipelineArtifacts.DegenerateNeurons];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [];
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = PerturbedQueryStepOptions.Specs("r1");
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o) => PerturbedQueryStepOptions.Check(o);
+    /// <inheritdoc/>
     public string Folder(ResolvedOptions o) => o.GetString("folder");
+    /// <inheritdoc/>
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
         c.Ml.KnowledgeNeurons().SuppressUnderPerturbation(PerturbedQueryStepOptions.Stage(c, o, PerturbedQueryExperiment.Suppression));
 }
@@ -80,16 +88,24 @@ public sealed class SuppressUnderPerturbationStep : IStageStep
 /// <summary>`enhance-on-failures` (R2).</summary>
 public sealed class EnhanceOnFailuresStep : IStageStep
 {
+    /// <inheritdoc/>
     public string Name => "enhance-on-failures";
+    /// <inheritdoc/>
     public string Description => "R2: ×2 on the DKN, knowledge neurons or matched random sets for perturbed queries the model fails (selected on the unmodified model); accuracy and collateral change.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Model, PipelineArtifacts.DegenerateNeurons];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [];
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>(PerturbedQueryStepOptions.Specs("r2"))
     {
         ["collateral"] = OptionSpec.Int(8, "Unrelated facts scored for collateral change (chosen at Fit, seeded)"),
     };
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o) => PerturbedQueryStepOptions.Check(o);
+    /// <inheritdoc/>
     public string Folder(ResolvedOptions o) => o.GetString("folder");
+    /// <inheritdoc/>
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
         c.Ml.KnowledgeNeurons().EnhanceOnFailedQueries(PerturbedQueryStepOptions.Stage(c, o, PerturbedQueryExperiment.Enhancement) with { CollateralCount = o.GetInt("collateral") });
 }
@@ -97,10 +113,15 @@ public sealed class EnhanceOnFailuresStep : IStageStep
 /// <summary>`fact-check` (R3).</summary>
 public sealed class FactCheckStep : IStageStep
 {
+    /// <inheritdoc/>
     public string Name => "fact-check";
+    /// <inheritdoc/>
     public string Description => "R3: relation-level DKN / KN sets and thresholds learned at Fit (entity-disjoint splits); true and false statements scored on the test split with ML.NET's binary metrics.";
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Model, PipelineArtifacts.DegenerateNeurons];
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [];
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
     {
         ["preset"] = OptionSpec.Text("default", "default (entity-disjoint splits, thresholds fitted on validation) or dkn-authors (1 % per relation tested, their τ, AMIG 5 steps)", "default", "dkn-authors"),
@@ -124,6 +145,7 @@ public sealed class FactCheckStep : IStageStep
         return options with { Share = o.GetDouble("share"), Seed = o.GetInt("seed", seed) };
     }
 
+    /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
@@ -132,8 +154,10 @@ public sealed class FactCheckStep : IStageStep
         if (error != null) yield return error;
     }
 
+    /// <inheritdoc/>
     public string Folder(ResolvedOptions o) => o.GetString("folder");
 
+    /// <inheritdoc/>
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
         c.Ml.KnowledgeNeurons().FactCheck(new FactCheckStageOptions
         {
