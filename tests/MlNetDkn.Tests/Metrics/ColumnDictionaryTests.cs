@@ -17,8 +17,8 @@ namespace MlNetDkn.Tests.Metrics;
 /// <summary>
 /// The column dictionary: docs/columns.md is the generated text, every column of every table that small real runs
 /// write (attribution, DKN, R1–R3, E1/E2, planted scoring, a two-variant sweep) is documented, and the tables listed
-/// by hand agree with the record types that write them. Regenerate the document
-/// with <c>MLNETDKN_WRITE_DOCS=1 dotnet test --filter FullyQualifiedName~ColumnDictionary</c>.
+/// by hand agree with the record types that write them. Regenerate the document with
+/// <c>dkn columns --out docs/columns.md</c>.
 /// </summary>
 public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyModel>
 {
@@ -27,11 +27,9 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
     {
         var path = Path.Combine(SharedPaths.RepoRoot, ColumnDictionary.DocsPath);
         var generated = ColumnDictionary.Markdown();
-        if (Environment.GetEnvironmentVariable("MLNETDKN_WRITE_DOCS") == "1") File.WriteAllText(path, generated);
         Assert.True(File.Exists(path), $"{ColumnDictionary.DocsPath} is missing");
         Assert.True(generated == File.ReadAllText(path),
-            $"{ColumnDictionary.DocsPath} is stale: regenerate it with MLNETDKN_WRITE_DOCS=1 (see this test's " +
-                "summary)");
+            $"{ColumnDictionary.DocsPath} is stale: regenerate it with dkn columns --out {ColumnDictionary.DocsPath}");
     }
 
     [Fact]

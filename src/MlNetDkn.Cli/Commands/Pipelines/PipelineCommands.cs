@@ -22,6 +22,9 @@ public static class PipelineCommands
             .WithDescription("List the pipeline steps and their options.");
         config.AddCommand<ApplyPipelineCommand>("apply")
             .WithDescription("Run a fitted ML.NET pipeline saved with mlContext.KnowledgeNeurons().Save on a fact dataset; write every output column as CSV");
+        config.AddCommand<ColumnsCommand>("columns")
+            .WithDescription("The column dictionary of every table the tool writes: name, type, meaning, unit or sign, sentinels")
+            .WithExample("columns", "--out", "docs/columns.md");
         config.AddCommand<ReportCommand>("report")
             .WithDescription("Write report.md and a self-contained report.html of a run or sweep folder (every table and plot, beside the authors' numbers)")
             .WithExample("report", "runs/quickstart");

@@ -88,7 +88,8 @@ public static partial class ColumnDictionary
         columns.AddRange(DknColumn("is_dkn", ColumnKind.Boolean, new(
             "A DKN with at least two components that passed the functional check.")));
         columns.AddRange(DknColumn("dkn_components", ColumnKind.JsonArray, new(
-            "The DKN's components, each `l:i;l:i`.", "", "`[]` when none")));
+            "The DKN's components, each an array of `[layer, index]` pairs (as `component_list` in dkn_facts).",
+            "", "`[]` when none")));
         columns.AddRange(DknColumn("dkn_component_count", ColumnKind.Number, new("Number of components.", "",
             "0 when none")));
         columns.AddRange(DknColumn("dkn_joint_drop", ColumnKind.Number, new(
