@@ -9,6 +9,7 @@ namespace MlNetDkn.Metrics;
 /// </summary>
 public static class MetricTableRecords
 {
+    /// <summary>The table of <paramref name="rows"/> (null numbers become NaN, null text the empty string).</summary>
     public static MetricTable FromRecords<T>(IReadOnlyList<T> rows)
     {
         var table = new MetricTable();
