@@ -24,6 +24,7 @@ public sealed record DknMethodMetrics(string Method, int Facts, int FactsWithDkn
     /// <summary>Facts per rejection reason (why the candidates were not a DKN), in the check's words.</summary>
     public IReadOnlyDictionary<string, int> Rejections { get; init; } = new Dictionary<string, int>();
 
+    /// <see cref="FactsWithDkn"/> / <see cref="Facts"/>, in [0, 1]; NaN when there are no facts.
     public double ShareWithDkn => Facts == 0 ? double.NaN : (double)FactsWithDkn / Facts;
 }
 
@@ -45,8 +46,11 @@ public sealed record DegeneracyBySize(string Method, int Components, int Facts, 
 /// <summary>The DKN metrics of a run, computed the same way for the CLI tables, the ML.NET Evaluate and the report.</summary>
 public sealed record DknMetrics(IReadOnlyList<DknMethodMetrics> Methods, IReadOnlyList<DegeneracyCurvePoint> Curve, IReadOnlyList<DegeneracyBySize> BySize)
 {
+    /// <summary>The metrics of the method named <paramref name="method"/> (its enum name); throws when
+    /// absent.</summary>
     public DknMethodMetrics this[string method] => Methods.First(m => m.Method == method);
 
+    /// <summary>The metrics of the outcomes, methods in ordinal order of their names.</summary>
     public static DknMetrics Compute(IEnumerable<DknOutcome> outcomes)
     {
         var all = outcomes.ToList();
