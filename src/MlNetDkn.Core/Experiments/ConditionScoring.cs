@@ -7,9 +7,10 @@ namespace MlNetDkn.Experiments;
 /// <summary>Where an intervention acts: on activations during the forward pass, or on the weights.</summary>
 public enum InterventionRoute
 {
-    /// <summary>The neurons' activations are scaled during the forward pass, at the positions that predict the answer.</summary>
+    /// <summary>The neurons' activations are scaled during the forward pass, where the answer is predicted.</summary>
     Activations,
-    /// <summary>The neurons' weights are scaled in place (<see cref="Perturbation.WeightEdits"/>), acting at every position.</summary>
+    /// <summary>The neurons' weights are scaled in place (<see cref="Perturbation.WeightEdits"/>), acting at every
+    /// position.</summary>
     Weights,
 }
 

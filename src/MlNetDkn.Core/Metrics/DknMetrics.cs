@@ -13,7 +13,8 @@ public sealed record DknMethodMetrics(string Method, int Facts, int FactsWithDkn
 {
     /// <summary>Candidate clusters per fact, over every fact (what the method proposed before the check).</summary>
     public Distribution CandidatesPerFact { get; init; } = Distribution.Empty;
-    /// <summary>Drop with every candidate suppressed together, over the facts where it was measured, DKN or not.</summary>
+    /// <summary>Drop with the strict check's components suppressed together, over the facts where it was measured,
+    /// DKN or not.</summary>
     public Distribution JointDrop { get; init; } = Distribution.Empty;
     /// <summary>The worst proper-subset drop, over the facts where the strict check measured it, DKN or not.</summary>
     public Distribution WorstProperSubsetDrop { get; init; } = Distribution.Empty;

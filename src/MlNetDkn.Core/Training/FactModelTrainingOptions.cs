@@ -20,9 +20,11 @@ public enum LossTarget
 /// <summary>Learning-rate decay after the linear warm-up.</summary>
 public enum LearningRateSchedule
 {
-    /// <summary>Half-cosine from the peak down to <see cref="FactModelTrainingOptions.MinLearningRateRatio"/> × peak.</summary>
+    /// <summary>Half-cosine from the peak down to
+    /// <see cref="FactModelTrainingOptions.MinLearningRateRatio"/> × peak.</summary>
     Cosine,
-    /// <summary>Straight line from the peak down to <see cref="FactModelTrainingOptions.MinLearningRateRatio"/> × peak.</summary>
+    /// <summary>Straight line from the peak down to
+    /// <see cref="FactModelTrainingOptions.MinLearningRateRatio"/> × peak.</summary>
     Linear,
     /// <summary>The peak rate throughout.</summary>
     Constant,

@@ -23,14 +23,14 @@ public sealed class DknFactRow
     public int Components { get; init; }
     /// <summary>Whether the candidates passed the functional check as a DKN.</summary>
     public bool IsDkn { get; init; }
-    /// <summary>Relative drop (P0 − P)/P0 with all the candidates' components suppressed together, in the check's
-    /// measure; NaN when not probed.</summary>
+    /// <summary>Drop with the strict check's components suppressed together, aggregated over the checked prompts in
+    /// the check's measure ((P0 − P)/P0 by default); NaN when not probed (lenient rule, or too few components).</summary>
     public double JointDrop { get; init; }
-    /// <summary>Mean relative change (P − P0)/P0 over the evaluated proper subsets of the components (negative: P
-    /// fell); NaN when none were evaluated.</summary>
+    /// <summary>Mean relative change (P − P0)/P0 on the first prompt over the evaluated proper subsets of the
+    /// components (negative: P fell); NaN when none were evaluated.</summary>
     public double ProperSubsetChange { get; init; }
-    /// <summary>Relative change (P − P0)/P0 with the whole DKN suppressed (negative: P fell); NaN when not
-    /// evaluated.</summary>
+    /// <summary>Relative change (P − P0)/P0 on the first prompt with the whole DKN suppressed (negative: P fell);
+    /// NaN when not evaluated.</summary>
     public double FullSetChange { get; init; }
     /// <summary>1 held, 0 failed, −1 not re-checked.</summary>
     public int RecheckHolds { get; init; }
@@ -88,7 +88,8 @@ public sealed class DknSummaryRow
     public int RecheckHolds { get; init; }
     /// <summary>Candidate clusters per fact before the check, every fact.</summary>
     public double MeanCandidates { get; init; }
-    /// <summary>Drop with every candidate suppressed, DKN or not (facts where measured), with its 95 % interval.</summary>
+    /// <summary>Drop with the strict check's components suppressed together, DKN or not (facts where measured),
+    /// with its 95 % interval.</summary>
     public double JointDrop { get; init; }
     /// <summary>Lower bound of the 95 % t interval of <see cref="JointDrop"/>.</summary>
     public double JointDropCiLow { get; init; }
