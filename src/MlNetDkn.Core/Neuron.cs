@@ -3,7 +3,9 @@ namespace MlNetDkn;
 /// <summary>An MLP neuron: layer index and index inside the FFN intermediate vector (0 ≤ Index &lt; d_ff).</summary>
 public readonly record struct Neuron(int Layer, int Index) : IComparable<Neuron>
 {
+    /// <summary>Orders by layer, then by index.</summary>
     public int CompareTo(Neuron other) => Layer != other.Layer ? Layer.CompareTo(other.Layer) : Index.CompareTo(other.Index);
+    /// <summary>"layer:index", the form <see cref="Parse"/> reads.</summary>
     public override string ToString() => $"{Layer}:{Index}";
 
     /// <summary>Parses "layer:index".</summary>

@@ -5,7 +5,14 @@ using MlNetDkn.Perturbation;
 namespace MlNetDkn.Experiments;
 
 /// <summary>Where an intervention acts: on activations during the forward pass, or on the weights.</summary>
-public enum InterventionRoute { Activations, Weights }
+public enum InterventionRoute
+{
+    /// <summary>The neurons' activations are scaled during the forward pass, where the answer is predicted.</summary>
+    Activations,
+    /// <summary>The neurons' weights are scaled in place (<see cref="Perturbation.WeightEdits"/>), acting at every
+    /// position.</summary>
+    Weights,
+}
 
 /// <summary>How an experiment intervenes and measures: neuron site, probability, weight-edit mode.</summary>
 public sealed record InterventionSettings
@@ -15,6 +22,8 @@ public sealed record InterventionSettings
     public NeuronSite Site { get; init; } = NeuronSite.Post;
     /// <summary>Teacher-forced answer probability (default) or the authors' argmax-fed product.</summary>
     public CheckProbability Probability { get; init; } = CheckProbability.TeacherForced;
+    /// <summary>Which of a neuron's weights the weight route scales (input and output by default, as the authors
+    /// do).</summary>
     public WeightEditMode WeightMode { get; init; } = WeightEditMode.InputAndOutput;
 }
 

@@ -11,6 +11,10 @@ namespace MlNetDkn.Experiments;
 /// </summary>
 public static class MatchedRandomSets
 {
+    /// <paramref name="draws"/> sets with the target's count per layer, drawn from the layer's neurons 0..width−1
+    /// outside <paramref name="excluded"/>, each sorted; throws <see cref="DknInputException"/> when a layer has too
+    /// few.
+    /// <param name="label">Names the control, so different controls of one fact draw different streams.</param>
     public static IReadOnlyList<Neuron[]> Draw(IReadOnlyCollection<Neuron> target, IReadOnlySet<Neuron> excluded, int width,
         int draws, int seed, string factId, string label) =>
         Sample(target, layer => Enumerable.Range(0, width).Where(i => !excluded.Contains(new Neuron(layer, i))).ToArray(),

@@ -25,6 +25,8 @@ public enum NeuronCondition
 /// <summary>One set to intervene on: its condition, draw number (random sets) and neurons.</summary>
 public sealed record ConditionSet(NeuronCondition Condition, int Draw, Neuron[] Neurons)
 {
+    /// <summary>The condition's name in tables, stores and the CLI ("none", "dkn", "kn", "kn-minus-dkn", "random-dkn",
+    /// ...).</summary>
     public static string Name(NeuronCondition c) => c switch
     {
         NeuronCondition.None => "none",
@@ -37,6 +39,8 @@ public sealed record ConditionSet(NeuronCondition Condition, int Draw, Neuron[] 
         _ => "kn-subset",
     };
 
+    /// <summary>Parses a name written by <see cref="Name"/> (case-insensitive); throws <see cref="DknInputException"/>
+    /// otherwise.</summary>
     public static NeuronCondition Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
         "none" => NeuronCondition.None,

@@ -43,5 +43,6 @@ public static class ContentHashing
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    /// <summary>SHA-256 of the text's UTF-8 bytes, as 64 lower-case hex digits.</summary>
     public static string Sha256OfText(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -10,6 +10,7 @@ public sealed class FileLock : IDisposable
 
     FileLock(FileStream stream) => _stream = stream;
 
+    /// <summary>The lock file's path (deleted when the lock is released).</summary>
     public string Path => _stream.Name;
 
     /// <summary>The lock, or null when another process holds it.</summary>
@@ -32,5 +33,6 @@ public sealed class FileLock : IDisposable
         }
     }
 
+    /// <summary>Releases the lock and deletes the lock file.</summary>
     public void Dispose() => _stream.Dispose();
 }

@@ -19,11 +19,16 @@ public class JsonLinesStore<T> : IDisposable where T : class
     readonly FileStream _stream;
     readonly FileLock _lock;
 
+    /// <summary>The store's file path.</summary>
     public string Path { get; }
+    /// <summary>Distinct keys held (loaded and added).</summary>
     public int Count => _entries.Count;
     /// <summary>Entries found on disk when the store was opened.</summary>
     public int LoadedCount { get; }
 
+    /// <summary>Opens (or creates) the store at <paramref name="path"/>, taking its lock and loading every complete
+    /// line; throws <see cref="DknInputException"/> when another process holds the lock.</summary>
+    /// <param name="key">The key of an entry; a later line with the same key replaces an earlier one.</param>
     public JsonLinesStore(string path, Func<T, string> key)
     {
         _key = key;
@@ -60,8 +65,11 @@ public class JsonLinesStore<T> : IDisposable where T : class
         return entry is not null;
     }
 
+    /// <summary>The entry stored under <paramref name="key"/>, if any.</summary>
     public bool TryGet(string key, out T entry) => _entries.TryGetValue(key, out entry!);
 
+    /// <summary>Appends the entry as one line, flushed to disk before returning, and indexes it under its
+    /// key.</summary>
     public void Add(T entry)
     {
         _stream.Write(JsonSerializer.SerializeToUtf8Bytes(entry, Json));
@@ -70,8 +78,10 @@ public class JsonLinesStore<T> : IDisposable where T : class
         _entries[_key(entry)] = entry;
     }
 
+    /// <summary>Every entry, one per key.</summary>
     public IEnumerable<T> Entries => _entries.Values;
 
+    /// <summary>Closes the file and releases the lock.</summary>
     public void Dispose()
     {
         _stream.Dispose();

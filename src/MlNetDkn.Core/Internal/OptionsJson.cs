@@ -19,11 +19,14 @@ public static class OptionsJson
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>The options as a JSON node, with the same converters as <see cref="Canonical"/>.</summary>
     public static JsonNode ToNode<T>(T options) => JsonSerializer.SerializeToNode(options, Json)!;
 
     /// <summary>One line of JSON with every serialised option, in declaration order.</summary>
     public static string Canonical<T>(T options) => JsonSerializer.Serialize(options, Json);
 
+    /// <summary>Reads options back from a saved pipeline's node; throws <see cref="DknInputException"/> naming
+    /// <paramref name="what"/> when the node is missing or null.</summary>
     public static T FromNode<T>(JsonNode? node, string what) =>
         node is null ? throw new DknInputException($"saved pipeline: {what} has no options")
             : node.Deserialize<T>(Json) ?? throw new DknInputException($"saved pipeline: {what} options are empty");

@@ -21,6 +21,8 @@ public sealed record AttributionMetrics(int Facts, int Prompts, int FactsWithout
     /// <summary>Facts whose knowledge neurons all lie in one layer.</summary>
     public int FactsInOneLayer { get; init; }
 
+    /// <summary>The metrics of the facts' summaries.</summary>
+    /// <param name="completenessIsExact">True for integrated gradients proper, false for the multiplier a.</param>
     public static AttributionMetrics Compute(IEnumerable<AttributionFactSummary> facts, bool completenessIsExact)
     {
         var list = facts.ToList();

@@ -12,6 +12,7 @@ public sealed record Distribution(int Count, int Missing, double Mean, double Ci
     /// <summary>The summary of no values.</summary>
     public static readonly Distribution Empty = new(0, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
 
+    /// <summary>The summary of <paramref name="values"/> (NaN values counted in <see cref="Missing"/>).</summary>
     public static Distribution Of(IEnumerable<double> values)
     {
         var all = values.ToList();

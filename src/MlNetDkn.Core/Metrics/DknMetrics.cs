@@ -13,7 +13,8 @@ public sealed record DknMethodMetrics(string Method, int Facts, int FactsWithDkn
 {
     /// <summary>Candidate clusters per fact, over every fact (what the method proposed before the check).</summary>
     public Distribution CandidatesPerFact { get; init; } = Distribution.Empty;
-    /// <summary>Drop with every candidate suppressed together, over the facts where it was measured, DKN or not.</summary>
+    /// <summary>Drop with the strict check's components suppressed together, over the facts where it was measured,
+    /// DKN or not.</summary>
     public Distribution JointDrop { get; init; } = Distribution.Empty;
     /// <summary>The worst proper-subset drop, over the facts where the strict check measured it, DKN or not.</summary>
     public Distribution WorstProperSubsetDrop { get; init; } = Distribution.Empty;
@@ -24,6 +25,7 @@ public sealed record DknMethodMetrics(string Method, int Facts, int FactsWithDkn
     /// <summary>Facts per rejection reason (why the candidates were not a DKN), in the check's words.</summary>
     public IReadOnlyDictionary<string, int> Rejections { get; init; } = new Dictionary<string, int>();
 
+    /// <see cref="FactsWithDkn"/> / <see cref="Facts"/>, in [0, 1]; NaN when there are no facts.
     public double ShareWithDkn => Facts == 0 ? double.NaN : (double)FactsWithDkn / Facts;
 }
 
@@ -45,8 +47,11 @@ public sealed record DegeneracyBySize(string Method, int Components, int Facts, 
 /// <summary>The DKN metrics of a run, computed the same way for the CLI tables, the ML.NET Evaluate and the report.</summary>
 public sealed record DknMetrics(IReadOnlyList<DknMethodMetrics> Methods, IReadOnlyList<DegeneracyCurvePoint> Curve, IReadOnlyList<DegeneracyBySize> BySize)
 {
+    /// <summary>The metrics of the method named <paramref name="method"/> (its enum name); throws when
+    /// absent.</summary>
     public DknMethodMetrics this[string method] => Methods.First(m => m.Method == method);
 
+    /// <summary>The metrics of the outcomes, methods in ordinal order of their names.</summary>
     public static DknMetrics Compute(IEnumerable<DknOutcome> outcomes)
     {
         var all = outcomes.ToList();

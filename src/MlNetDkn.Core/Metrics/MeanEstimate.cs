@@ -8,8 +8,10 @@ namespace MlNetDkn.Metrics;
 /// </summary>
 public sealed record MeanEstimate(int Count, double Mean, double CiLow, double CiHigh, double PValue)
 {
+    /// <summary>Bootstrap resamples behind every interval.</summary>
     public const int Resamples = 2000;
 
+    /// <summary>The estimate of no values: count 0, NaN everywhere else.</summary>
     public static readonly MeanEstimate Empty = new(0, double.NaN, double.NaN, double.NaN, double.NaN);
 
     /// <summary>NaN values are left out.</summary>

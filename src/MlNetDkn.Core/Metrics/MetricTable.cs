@@ -15,16 +15,23 @@ public sealed class MetricTable
 {
     readonly List<(string Name, Array Values)> _columns = [];
 
+    /// <summary>Rows in every column; −1 while the table has no column.</summary>
     public int RowCount { get; private set; } = -1;
+    /// <summary>The column names, in the order added.</summary>
     public IReadOnlyList<string> ColumnNames => _columns.Select(c => c.Name).ToList();
 
     /// <summary>The values of a column: string[], long[] or double[].</summary>
     public Array Column(string name) => _columns.First(c => c.Name == name).Values;
 
+    /// <summary>Starts a table whose columns are computed from <paramref name="rows"/>.</summary>
     public static RowsBuilder<T> From<T>(IReadOnlyList<T> rows) => new(rows);
 
+    /// <summary>Adds a column; throws <see cref="ArgumentException"/> when the name exists or the length differs from
+    /// <see cref="RowCount"/>. Returns this table.</summary>
     public MetricTable AddText(string name, string[] values) => Add(name, values);
+    /// <summary>Adds an int64 column, under the same rules as <see cref="AddText"/>.</summary>
     public MetricTable AddInteger(string name, long[] values) => Add(name, values);
+    /// <summary>Adds a double column, under the same rules as <see cref="AddText"/>.</summary>
     public MetricTable AddNumber(string name, double[] values) => Add(name, values);
 
     MetricTable Add(string name, Array values)
@@ -36,6 +43,7 @@ public sealed class MetricTable
         return this;
     }
 
+    /// <summary>The table as a DataFrame: string, long and double columns, same names and order.</summary>
     public DataFrame ToDataFrame() => new(_columns.Select(c => c.Values switch
     {
         string[] s => (DataFrameColumn)new StringDataFrameColumn(c.Name, s),
@@ -54,6 +62,8 @@ public sealed class MetricTable
         return (parquet, csv);
     }
 
+    /// <summary>Writes the table as one Parquet row group (through a .tmp file then moved into place), with <paramref
+    /// name="metadata"/> as key/value metadata.</summary>
     public void WriteParquet(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         WriteParquetAsync(path, metadata).GetAwaiter().GetResult();
 
@@ -157,9 +167,13 @@ public sealed class MetricTable
     {
         readonly MetricTable _table = new();
 
+        /// <summary>Adds a text column of <paramref name="value"/> over the rows.</summary>
         public RowsBuilder<T> Text(string name, Func<T, string> value) { _table.AddText(name, rows.Select(value).ToArray()); return this; }
+        /// <summary>Adds an int64 column of <paramref name="value"/> over the rows.</summary>
         public RowsBuilder<T> Integer(string name, Func<T, long> value) { _table.AddInteger(name, rows.Select(value).ToArray()); return this; }
+        /// <summary>Adds a double column of <paramref name="value"/> over the rows.</summary>
         public RowsBuilder<T> Number(string name, Func<T, double> value) { _table.AddNumber(name, rows.Select(value).ToArray()); return this; }
+        /// <summary>The table built so far.</summary>
         public MetricTable Build() => _table;
     }
 }

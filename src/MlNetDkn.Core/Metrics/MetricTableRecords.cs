@@ -10,8 +10,8 @@ namespace MlNetDkn.Metrics;
 /// </summary>
 public static class MetricTableRecords
 {
-    /// <summary>The table of <paramref name="rows"/>: one column per public property (see <see cref="Columns"/>).
-    /// </summary>
+    /// <summary>The table of <paramref name="rows"/>: one column per public property (see <see cref="Columns"/>); null
+    /// numbers become NaN, null text the empty string.</summary>
     public static MetricTable FromRecords<T>(IReadOnlyList<T> rows)
     {
         var table = new MetricTable();

@@ -8,6 +8,9 @@ namespace MlNetDkn.Metrics;
 /// </summary>
 public sealed record Proportion(int Successes, int Trials, double Share, double CiLow, double CiHigh)
 {
+    /// <paramref name="successes"/> of <paramref name="trials"/> with its Wilson interval at <paramref
+    /// name="confidence"/>; NaN share and bounds for 0 trials. Throws <see cref="ArgumentOutOfRangeException"/> when it
+    /// is not a proportion.
     public static Proportion Of(int successes, int trials, double confidence = 0.95)
     {
         if (trials < 0 || successes < 0 || successes > trials)

@@ -13,6 +13,7 @@ namespace MlNetDkn.Metrics;
 /// <param name="Successes">Σ unit means (fractional when repeats disagree).</param>
 public sealed record UnitShare(string Unit, int Units, int Observations, double Successes, double Share, double CiLow, double CiHigh)
 {
+    /// <summary>The share over units from each unit's repeated outcomes; units without outcomes are left out.</summary>
     public static UnitShare Of(string unit, IEnumerable<IReadOnlyCollection<bool>> repeatsPerUnit)
     {
         var units = repeatsPerUnit.Where(r => r.Count > 0).ToList();

@@ -17,9 +17,13 @@ public sealed class ArgmaxFedProbe : IAnswerProbe
     readonly CausalLm _model;
     readonly long[] _prompt, _answer;
 
+    /// <summary>Where the neurons are scaled (the pre-activation by default, as the authors do).</summary>
     public NeuronSite Site { get; }
+    /// <summary>The score with nothing changed, computed once on construction.</summary>
     public AnswerScore Baseline { get; }
 
+    /// <summary>Checks the inputs (non-empty prompt and answer, token ids inside the vocabulary; else <see
+    /// cref="DknInputException"/>) and scores the baseline.</summary>
     public ArgmaxFedProbe(CausalLm model, IReadOnlyList<long> prompt, IReadOnlyList<long> answer, NeuronSite site = NeuronSite.Pre)
     {
         ProbeInput.Check(model, prompt, answer);
@@ -28,6 +32,8 @@ public sealed class ArgmaxFedProbe : IAnswerProbe
         Baseline = One(ProbeConfiguration.None);
     }
 
+    /// <summary>One score per configuration, in order; throws <see cref="DknInputException"/> for a neuron outside the
+    /// model.</summary>
     public IReadOnlyList<AnswerScore> Score(IReadOnlyList<ProbeConfiguration> configurations) => configurations.Select(One).ToArray();
 
     AnswerScore One(ProbeConfiguration configuration)

@@ -9,7 +9,9 @@ namespace MlNetDkn.Perturbation;
 public sealed record FactAccuracy(string FactId, string RelationId, string Split, int Prompts, int PromptsCorrect,
     int Heldout, int HeldoutCorrect, double MeanLogProbability)
 {
+    /// <see cref="PromptsCorrect"/> / <see cref="Prompts"/>, in [0, 1]; NaN without prompts.
     public double PromptAccuracy => Prompts == 0 ? double.NaN : (double)PromptsCorrect / Prompts;
+    /// <see cref="HeldoutCorrect"/> / <see cref="Heldout"/>, in [0, 1]; NaN without held-out paraphrases.
     public double HeldoutAccuracy => Heldout == 0 ? double.NaN : (double)HeldoutCorrect / Heldout;
 
     /// <summary>

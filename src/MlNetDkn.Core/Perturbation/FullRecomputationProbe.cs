@@ -15,9 +15,13 @@ public sealed class FullRecomputationProbe : IAnswerProbe
     readonly CausalLm _model;
     readonly long[] _prompt, _answer;
 
+    /// <summary>Where the neurons are scaled (the neuron output by default).</summary>
     public NeuronSite Site { get; }
+    /// <summary>The score with nothing changed, computed once on construction.</summary>
     public AnswerScore Baseline { get; }
 
+    /// <summary>Checks the inputs (non-empty prompt and answer, token ids inside the vocabulary; else <see
+    /// cref="DknInputException"/>) and scores the baseline.</summary>
     public FullRecomputationProbe(CausalLm model, IReadOnlyList<long> prompt, IReadOnlyList<long> answer, NeuronSite site = NeuronSite.Post)
     {
         ProbeInput.Check(model, prompt, answer);
@@ -26,6 +30,7 @@ public sealed class FullRecomputationProbe : IAnswerProbe
         Baseline = One(ProbeConfiguration.None);
     }
 
+    /// <summary>One score per configuration, in order, each from its own full forward pass.</summary>
     public IReadOnlyList<AnswerScore> Score(IReadOnlyList<ProbeConfiguration> configurations) => configurations.Select(One).ToArray();
 
     AnswerScore One(ProbeConfiguration configuration)

@@ -6,7 +6,9 @@ namespace MlNetDkn.Perturbation;
 /// </summary>
 public sealed record ProbeConfiguration(IReadOnlyCollection<Neuron> Neurons, double Factor = 0.0)
 {
+    /// <summary>The unmodified model: no neuron, factor 1.</summary>
     public static ProbeConfiguration None { get; } = new(Array.Empty<Neuron>(), 1.0);
+    /// <summary>The given neurons zeroed (factor 0).</summary>
     public static ProbeConfiguration Suppress(IReadOnlyCollection<Neuron> neurons) => new(neurons, 0.0);
 }
 
@@ -19,6 +21,7 @@ public sealed record ProbeConfiguration(IReadOnlyCollection<Neuron> Neurons, dou
 /// </summary>
 public readonly record struct AnswerScore(double LogProbability, int FirstTokenRank, bool Greedy, double Margin = double.NaN)
 {
+    /// <summary>The answer's probability, exp(<see cref="LogProbability"/>): the product over its tokens.</summary>
     public double Probability => Math.Exp(LogProbability);
 }
 
@@ -36,6 +39,7 @@ public interface IAnswerProbe
     IReadOnlyList<AnswerScore> Score(IReadOnlyList<ProbeConfiguration> configurations);
 }
 
+/// <summary>Probability shortcuts over <see cref="IAnswerProbe"/>.</summary>
 public static class AnswerProbeExtensions
 {
     /// <summary>P0: the answer probability with nothing changed.</summary>

@@ -19,12 +19,17 @@ public sealed class PrefixCacheProbe : IAnswerProbe, IDisposable
     readonly KvCache _cache;
     readonly int _offset;
 
+    /// <summary>Where the neurons are scaled (the neuron output by default).</summary>
     public NeuronSite Site { get; }
+    /// <summary>The model probed (not owned: disposing the probe leaves it alive).</summary>
     public CausalLm Model => _model;
     /// <summary>Rows per forward batch.</summary>
     public int BatchSize { get; init; } = 256;
+    /// <summary>The score with nothing changed, computed once on construction.</summary>
     public AnswerScore Baseline { get; }
 
+    /// <summary>Checks the inputs (non-empty prompt and answer, token ids inside the vocabulary; else <see
+    /// cref="DknInputException"/>), runs the prompt prefix into the frozen cache and scores the baseline.</summary>
     public PrefixCacheProbe(CausalLm model, IReadOnlyList<long> prompt, IReadOnlyList<long> answer, NeuronSite site = NeuronSite.Post)
     {
         ProbeInput.Check(model, prompt, answer);
@@ -40,6 +45,8 @@ public sealed class PrefixCacheProbe : IAnswerProbe, IDisposable
         Baseline = Score([ProbeConfiguration.None])[0];
     }
 
+    /// <summary>One score per configuration, in order, <see cref="BatchSize"/> configurations per forward
+    /// pass.</summary>
     public IReadOnlyList<AnswerScore> Score(IReadOnlyList<ProbeConfiguration> configurations)
     {
         var result = new List<AnswerScore>(configurations.Count);
@@ -113,5 +120,6 @@ public sealed class PrefixCacheProbe : IAnswerProbe, IDisposable
         }
     }
 
+    /// <summary>Frees the KV cache.</summary>
     public void Dispose() => _cache.Dispose();
 }

@@ -11,6 +11,9 @@ namespace MlNetDkn.Perturbation;
 /// </summary>
 public static class PromptBatchProbe
 {
+    /// <summary>One score per item, in order, with the model in evaluation mode (its training mode is restored
+    /// after).</summary>
+    /// <param name="padId">Token id the rows are right-padded with (never read by the real positions).</param>
     public static AnswerScore[] Score(CausalLm model, IReadOnlyList<(long[] Prompt, long[] Answer)> items, int batchSize = 256, long padId = 0)
     {
         if (batchSize < 1) throw new DknInputException($"batch size must be at least 1 (got {batchSize})");

@@ -21,6 +21,9 @@ public enum WeightEditMode
 /// </summary>
 public static class WeightEdits
 {
+    /// <summary>Multiplies the neurons' weights (which ones: <paramref name="mode"/>) by <paramref name="factor"/> in
+    /// place; disposing the result restores them exactly. Throws <see cref="DknInputException"/> for a neuron outside
+    /// the model.</summary>
     public static IDisposable Scale(CausalLm model, IEnumerable<Neuron> neurons, double factor, WeightEditMode mode)
     {
         var saved = new List<(Tensor Target, Tensor Rows, Tensor Index)>();

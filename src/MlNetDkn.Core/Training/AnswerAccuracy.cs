@@ -9,7 +9,9 @@ namespace MlNetDkn.Training;
 /// <summary>Prompt kinds scored by <see cref="AnswerAccuracy"/>: the FactRecord list each prompt comes from.</summary>
 public static class PromptKinds
 {
+    /// <summary>The fact's training prompts.</summary>
     public const string Prompts = "prompts";
+    /// <summary>The fact's held-out paraphrases.</summary>
     public const string Heldout = "heldout_prompts";
 }
 

@@ -17,6 +17,7 @@ public sealed record CachedFactModel(string Folder, string Key, bool Reused, Tra
 /// </summary>
 public static class FactModelCache
 {
+    /// <summary>Marker file written last into a trained model's folder; only a folder with it is reused.</summary>
     public const string CompleteMarker = "training_complete";
     /// <summary>Bump when the trainer changes what equal options produce, so old cache entries are not reused.</summary>
     const string TrainerVersion = "fact-model-trainer/1";
@@ -24,11 +25,17 @@ public static class FactModelCache
     /// <summary>The default cache root: `.cache/models` under the current directory.</summary>
     public static string DefaultRoot => Path.GetFullPath(Path.Combine(".cache", "models"));
 
+    /// <summary>The cache key (20 hex digits): a hash of the trainer version, the dataset's content hash and the
+    /// options' key JSON.</summary>
     public static string Key(FactDataset dataset, FactModelTrainingOptions options) =>
         ContentHashing.Sha256OfText($"{TrainerVersion}\n{dataset.ContentHash()}\n{options.ToKeyJson()}")[..20];
 
+    /// <summary>Whether <paramref name="folder"/> holds a completely trained model (has <see
+    /// cref="CompleteMarker"/>).</summary>
     public static bool IsComplete(string folder) => File.Exists(Path.Combine(folder, CompleteMarker));
 
+    /// <summary>SHA-256 over the folder's config.json and weight files, as <see
+    /// cref="Modeling.LoadedModel.ContentHash"/>.</summary>
     public static string ContentHash(string folder) =>
         ContentHashing.Sha256OfFiles([Path.Combine(folder, TrainedFactModel.ConfigFile), .. HuggingFaceFolder.WeightFiles(folder)]);
 

@@ -18,6 +18,8 @@ namespace MlNetDkn.Training;
 /// </summary>
 public static class FactModelTrainer
 {
+    /// <summary>Trains a new model on the dataset (options validated first); the caller owns and must dispose the
+    /// result.</summary>
     public static TrainedFactModel Train(FactDataset dataset, FactModelTrainingOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -18,7 +18,17 @@ public enum LossTarget
 }
 
 /// <summary>Learning-rate decay after the linear warm-up.</summary>
-public enum LearningRateSchedule { Cosine, Linear, Constant }
+public enum LearningRateSchedule
+{
+    /// <summary>Half-cosine from the peak down to
+    /// <see cref="FactModelTrainingOptions.MinLearningRateRatio"/> × peak.</summary>
+    Cosine,
+    /// <summary>Straight line from the peak down to
+    /// <see cref="FactModelTrainingOptions.MinLearningRateRatio"/> × peak.</summary>
+    Linear,
+    /// <summary>The peak rate throughout.</summary>
+    Constant,
+}
 
 /// <summary>
 /// Architecture and optimisation settings of the built-in fact model. The defaults (GPT-2, 2 layers, d_model 128,
@@ -31,25 +41,37 @@ public sealed record FactModelTrainingOptions
 {
     /// <summary>gpt2 (learned positions, LayerNorm, GELU) or llama (rotary, RMSNorm, SwiGLU).</summary>
     public ModelFamily Family { get; init; } = ModelFamily.Gpt2;
+    /// <summary>Transformer blocks (at least 1).</summary>
     public int Layers { get; init; } = 2;
+    /// <summary>Model width d_model; a positive multiple of <see cref="Heads"/> (with an even head dimension for
+    /// llama).</summary>
     public int HiddenSize { get; init; } = 128;
+    /// <summary>Attention heads (key/value heads are the same number).</summary>
     public int Heads { get; init; } = 4;
     /// <summary>MLP width d_ff: the number of neurons per layer that attribution later scores.</summary>
     public int IntermediateSize { get; init; } = 512;
+    /// <summary>Context length in tokens (at least 2); every prompt plus answer must fit.</summary>
     public int MaxPositions { get; init; } = 32;
+    /// <summary>Whether the LM head shares the token embedding matrix.</summary>
     public bool TieEmbeddings { get; init; } = true;
 
+    /// <summary>Most passes over the training prompts (early stopping may end sooner).</summary>
     public int Epochs { get; init; } = 40;
+    /// <summary>Examples per optimiser step.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>Peak AdamW learning rate, reached at the end of the warm-up.</summary>
     public double LearningRate { get; init; } = 3e-3;
     /// <summary>Final learning rate as a fraction of the peak (cosine and linear schedules).</summary>
     public double MinLearningRateRatio { get; init; } = 0.1;
     /// <summary>Linear warm-up length as a fraction of all optimiser steps.</summary>
     public double WarmupFraction { get; init; } = 0.05;
+    /// <summary>How the rate decays after the warm-up.</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Cosine;
     /// <summary>AdamW decoupled weight decay, applied to matrices only (not to biases, norms or embeddings).</summary>
     public double WeightDecay { get; init; } = 0.01;
+    /// <summary>Clip of the global gradient norm before each step (0 = off).</summary>
     public double GradientClip { get; init; } = 1.0;
+    /// <summary>Which positions the loss covers.</summary>
     public LossTarget Loss { get; init; } = LossTarget.All;
     /// <summary>With <see cref="LossTarget.All"/>: weight of answer positions relative to prompt positions.</summary>
     public double AnswerWeight { get; init; } = 5.0;
@@ -65,6 +87,7 @@ public sealed record FactModelTrainingOptions
     /// (0 = off).
     /// </summary>
     public int MlpGroups { get; init; }
+    /// <summary>With <see cref="MlpGroups"/> &gt; 0: probability that an example loses each group, in [0, 1).</summary>
     public double GroupDropout { get; init; }
     /// <summary>L1 penalty on MLP neuron outputs (mean |activation| over every position, neuron and layer), added to
     /// the loss with this weight: few neurons active per input, so a fact lives in few neurons (0 = off).</summary>

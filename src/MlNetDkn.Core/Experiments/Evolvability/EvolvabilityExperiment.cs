@@ -14,24 +14,40 @@ public sealed record OldFact(FactRecord Fact, IReadOnlyCollection<Neuron> Dkn, I
 /// of analysis) the share of its prompts answered, in the set's fact order.</summary>
 public sealed record QueryScore(int Queries, double Accuracy, double MeanProbability)
 {
+    /// <summary>Per fact of the set, the share of its prompts answered (greedy on the gold tokens), in [0,
+    /// 1].</summary>
     public double[] PerFact { get; init; } = [];
 }
 
 /// <summary>One fine-tune: variant, learning rate, seed, what could move, and the query sets after it.</summary>
 public sealed record FineTuneRun
 {
+    /// <summary>The store key: a hash of the model, options, updates and pools, then "/variant/learning
+    /// rate/seed".</summary>
     public required string Key { get; init; }
+    /// <summary>The variant's name ("dkn", "kn", "random", "random-kn", "kn-subset", "all").</summary>
     public required string Variant { get; init; }
+    /// <summary>Adam's learning rate for this run.</summary>
     public required double LearningRate { get; init; }
+    /// <summary>The seed of the run's shuffling and torch initialisation.</summary>
     public required int Seed { get; init; }
+    /// <summary>Parameter entries the optimizer could change (masked to the variant's neurons; every entry for
+    /// "all").</summary>
     public required long TrainableParameters { get; init; }
+    /// <summary>Optimizer steps taken (two per batch under the authors' double step).</summary>
     public required int OptimizerSteps { get; init; }
+    /// <summary>Mean teacher-forced cross-entropy of the answer tokens over the last epoch.</summary>
     public required double FinalLoss { get; init; }
+    /// <summary>The updated facts on their held-out last training paraphrase (the learning-rate criterion's new-fact
+    /// part).</summary>
     public required QueryScore Validation { get; init; }
     /// <summary>Unrelated old facts kept apart from Q_old: the retention part of the learning-rate criterion.</summary>
     public required QueryScore ValidationRetention { get; init; }
+    /// <summary>Q_new: the updated facts on the prompts trained on.</summary>
     public required QueryScore New { get; init; }
+    /// <summary>Q_au: the updated facts on held-out paraphrases never trained on.</summary>
     public required QueryScore Paraphrases { get; init; }
+    /// <summary>Q_old: unrelated old facts (subjects not updated) on their first prompt.</summary>
     public required QueryScore Retention { get; init; }
     /// <summary>The saved fine-tuned model (the chosen learning rate, first seed), else null.</summary>
     public string? ModelFolder { get; init; }
@@ -40,10 +56,16 @@ public sealed record FineTuneRun
 /// <summary>What E1 and E2 found.</summary>
 public sealed record EvolvabilityResult
 {
+    /// <summary>New facts that update a fact of the input.</summary>
     public required int UpdatedFacts { get; init; }
+    /// <summary>The neuron pools by variant name ("dkn", "kn", "random", "random-kn", "kn-subset"); an empty pool is
+    /// skipped.</summary>
     public required Dictionary<string, Neuron[]> Pools { get; init; }
+    /// <summary>Q_new scored on the model before any fine-tune.</summary>
     public required QueryScore BaselineNew { get; init; }
+    /// <summary>Q_au scored on the model before any fine-tune.</summary>
     public required QueryScore BaselineParaphrases { get; init; }
+    /// <summary>Q_old scored on the model before any fine-tune.</summary>
     public required QueryScore BaselineRetention { get; init; }
     /// <summary>Per variant, the learning rate chosen on the held-out criterion (<see cref="LearningRateChoice"/>).</summary>
     public required Dictionary<string, double> ChosenLearningRates { get; init; }
@@ -51,7 +73,11 @@ public sealed record EvolvabilityResult
     public required Dictionary<string, string[]> QueryFacts { get; init; }
     /// <summary>What is smaller than asked, and why.</summary>
     public required string[] Notes { get; init; }
+    /// <summary>Every fine-tune: the grid's other learning rates at the first seed, then every seed at the chosen
+    /// rate.</summary>
     public required FineTuneRun[] Runs { get; init; }
+    /// <summary>E2's rows: each definition of "changed" against each pool (empty when the full fine-tune did not
+    /// run).</summary>
     public required OverlapRow[] Overlap { get; init; }
     /// <summary>Variants that could not run, and why (e.g. no DKN among the updated facts); "random-pool" notes how
     /// the random pool had to be drawn.</summary>
@@ -70,10 +96,17 @@ public sealed record EvolvabilityResult
 /// </summary>
 public sealed class EvolvabilityExperiment(string modelPath, ModelLoadOptions load, EvolvabilityOptions options, JsonLinesStore<FineTuneRun> store, string folder)
 {
+    /// <summary>File name of the run store, under the output folder's store/ subfolder.</summary>
     public const string StoreFileName = "fine_tunes.jsonl";
 
+    /// <summary>Opens (or creates) the run store at <paramref name="folder"/>/store/<see cref="StoreFileName"/>, keyed
+    /// by run key.</summary>
     public static JsonLinesStore<FineTuneRun> OpenStore(string folder) => new(Path.Combine(folder, "store", StoreFileName), r => r.Key);
 
+    /// <summary>Runs E1 and E2 for the new facts that update a fact of <paramref name="oldFacts"/> (ids "old
+    /// id#updated"). Throws <see cref="DknInputException"/> when none does or one has fewer than two prompts.</summary>
+    /// <param name="oldFacts">The input facts with their DKNs and knowledge neurons.</param>
+    /// <param name="newFacts">The updates, as <see cref="FactUpdates.Draw"/> makes them.</param>
     public EvolvabilityResult Run(IReadOnlyList<OldFact> oldFacts, FactDataset newFacts, IProgress<string>? progress = null, CancellationToken cancellation = default)
     {
         options.Validate();

@@ -23,8 +23,10 @@ public enum FineTuneVariant
 /// <summary>E1 (neuron-restricted fine-tuning) and E2 (which neurons a full fine-tune changes).</summary>
 public sealed record EvolvabilityOptions
 {
+    /// <summary>The variants fine-tuned, in order (default: all six).</summary>
     public IReadOnlyList<FineTuneVariant> Variants { get; init; } =
         [FineTuneVariant.Dkn, FineTuneVariant.KnowledgeNeurons, FineTuneVariant.Random, FineTuneVariant.RandomKnowledgeNeurons, FineTuneVariant.KnowledgeNeuronSubset, FineTuneVariant.All];
+    /// <summary>Seeds run at each chosen learning rate; the first also runs the learning-rate grid.</summary>
     public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
     /// <summary>Learning rates tried for the neuron-restricted variants; the best on the held-out criterion is used.</summary>
     public IReadOnlyList<double> LearningRates { get; init; } = [1e-3, 3e-3, 1e-2, 3e-2];
@@ -35,7 +37,9 @@ public sealed record EvolvabilityOptions
     /// <summary>A neuron joins a pool when its count over the updated facts' old versions exceeds share · max count
     /// (0 = the union, as the authors' filter_neurons keeps nearly everything).</summary>
     public double PoolShare { get; init; } = 0.25;
+    /// <summary>Passes over the training prompts per fine-tune.</summary>
     public int Epochs { get; init; } = 20;
+    /// <summary>Examples per optimizer step.</summary>
     public int BatchSize { get; init; } = 16;
     /// <summary>Unrelated old facts (other subjects) scored for retention (Q_old).</summary>
     public int RetentionFacts { get; init; } = 100;
@@ -50,9 +54,15 @@ public sealed record EvolvabilityOptions
     /// <summary>E2 with the authors' change measure, sqrt(Δc_fc_rel² + Δc_proj_rel²), instead of the relative change
     /// of the neuron's slices taken together.</summary>
     public bool AuthorsChangeFormula { get; init; }
+    /// <summary>The authors' leaky freeze (see <see cref="FineTuneOptions.AuthorsLeaky"/>); applied to the
+    /// neuron-restricted variants.</summary>
     public bool AuthorsLeaky { get; init; }
+    /// <summary>The authors' two optimizer steps per batch (see <see
+    /// cref="FineTuneOptions.AuthorsDoubleStep"/>).</summary>
     public bool AuthorsDoubleStep { get; init; }
+    /// <summary>How answers are tokenized for training and scoring.</summary>
     public AnswerEncoding Answer { get; init; } = AnswerEncoding.Natural;
+    /// <summary>Seed of the random pools and of the order the unrelated old facts are taken in.</summary>
     public int Seed { get; init; } = 17;
 
     /// <summary>The authors' freeze_finetune.py where it changes the numbers: embeddings, LM head and final norm left
@@ -60,6 +70,7 @@ public sealed record EvolvabilityOptions
     /// cut (0.04, GPT-2).</summary>
     public static EvolvabilityOptions Authors { get; } = new() { AuthorsLeaky = true, AuthorsDoubleStep = true, AuthorsChangeFormula = true, ChangedCut = 0.04, PoolShare = 0 };
 
+    /// <summary>Throws <see cref="DknInputException"/> when an option is out of range.</summary>
     public void Validate()
     {
         if (Variants.Count == 0) throw new DknInputException("evolvability: no variants");
@@ -74,6 +85,7 @@ public sealed record EvolvabilityOptions
         if (TopKShares.Any(x => !(x > 0 && x < 1))) throw new DknInputException("evolvability: top-k shares must lie in (0, 1)");
     }
 
+    /// <summary>Parses a variant's CLI name: dkn, kn, random, random-kn, kn-subset or all (case-insensitive).</summary>
     public static FineTuneVariant ParseVariant(string text) => text.Trim().ToLowerInvariant() switch
     {
         "dkn" => FineTuneVariant.Dkn,
@@ -85,6 +97,7 @@ public sealed record EvolvabilityOptions
         _ => throw new DknInputException($"unknown fine-tuning variant '{text}' (expected dkn, kn, random, random-kn, kn-subset or all)"),
     };
 
+    /// <summary>The variant's CLI name, the inverse of <see cref="ParseVariant"/>.</summary>
     public static string Name(FineTuneVariant v) => v switch
     {
         FineTuneVariant.KnowledgeNeurons => "kn",

@@ -6,6 +6,8 @@ namespace MlNetDkn.Experiments.Evolvability;
 /// <summary>A query set: encoded prompts with the fact each belongs to, so scores can be taken per fact (the unit).</summary>
 public sealed record QuerySet(string Name, IReadOnlyList<(long[] Prompt, long[] Answer)> Items, IReadOnlyList<int> Fact, IReadOnlyList<string> FactIds)
 {
+    /// <summary>A named set from each fact's encoded (prompt, answer) items; facts without items are left
+    /// out.</summary>
     public static QuerySet Of(string name, IEnumerable<(string FactId, IEnumerable<(long[], long[])> Items)> facts)
     {
         var items = new List<(long[], long[])>();
@@ -33,6 +35,7 @@ public sealed record QuerySet(string Name, IReadOnlyList<(long[] Prompt, long[] 
 public sealed record EvolvabilityQueries(QuerySet Train, QuerySet Validation, QuerySet Paraphrases, QuerySet RetentionValidation, QuerySet Retention,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>Builds the query sets; <paramref name="encode"/> turns (prompt, answer) into token ids.</summary>
     public static EvolvabilityQueries Build(IReadOnlyList<FactRecord> updated, IReadOnlyList<OldFact> oldFacts, EvolvabilityOptions options,
         Func<string, string, (long[], long[])> encode)
     {

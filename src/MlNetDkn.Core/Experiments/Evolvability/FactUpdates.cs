@@ -11,8 +11,12 @@ namespace MlNetDkn.Experiments.Evolvability;
 /// </summary>
 public static class FactUpdates
 {
+    /// <summary>Appended to an old fact's id to make its update's id.</summary>
     public const string Suffix = "#updated";
 
+    /// <summary>Draws up to <paramref name="count"/> updates, round-robin over relations in seeded order, from the
+    /// facts with a stored wrong answer and at least two prompts; the old answer becomes the update's false
+    /// answer.</summary>
     public static FactDataset Draw(FactDataset dataset, int count, int seed)
     {
         var eligible = dataset.Records.Where(r => r.FalseAnswers.Any(w => w != r.Answer) && r.Prompts.Count >= 2).ToList();

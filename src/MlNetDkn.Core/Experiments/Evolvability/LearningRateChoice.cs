@@ -20,6 +20,8 @@ public static class LearningRateChoice
     /// <summary>Scores closer than this are a tie (accuracies are counts over a few dozen facts).</summary>
     public const double Tolerance = 1e-9;
 
+    /// <summary>The trial with the highest <see cref="LearningRateTrial.Score"/>, ties (within <see cref="Tolerance"/>)
+    /// to the smaller rate; throws <see cref="ArgumentException"/> on an empty list.</summary>
     public static LearningRateTrial Choose(IReadOnlyList<LearningRateTrial> trials, double retentionWeight)
     {
         if (trials.Count == 0) throw new ArgumentException("no learning rate to choose from", nameof(trials));

@@ -8,9 +8,13 @@ namespace MlNetDkn.Experiments.Evolvability;
 /// <summary>How a neuron-restricted fine-tune runs.</summary>
 public sealed record FineTuneOptions
 {
+    /// <summary>Adam's learning rate (no weight decay); must be positive.</summary>
     public double LearningRate { get; init; } = 1e-2;
+    /// <summary>Passes over the examples (at least 1).</summary>
     public int Epochs { get; init; } = 20;
+    /// <summary>Examples per batch (at least 1); the last batch of an epoch may be smaller.</summary>
     public int BatchSize { get; init; } = 16;
+    /// <summary>Seed of the example shuffling and of torch's generator.</summary>
     public int Seed { get; init; }
     /// <summary>
     /// The authors' freeze_finetune.py: only the chosen neurons' input weights (GPT-2 c_fc column and bias) are
@@ -21,6 +25,8 @@ public sealed record FineTuneOptions
     /// <summary>The authors' double optimizer step per batch (their training_step steps, then the trainer's loop again).</summary>
     public bool AuthorsDoubleStep { get; init; }
 
+    /// <summary>Throws <see cref="DknInputException"/> when the learning rate, epochs or batch size is out of
+    /// range.</summary>
     public void Validate()
     {
         if (!(LearningRate > 0)) throw new DknInputException($"fine-tuning: learning rate must be positive (got {LearningRate})");
@@ -44,6 +50,8 @@ public static partial class NeuronFineTuning
     [GeneratedRegex(@"(^|\.)(h|layers)\.\d+\.")]
     private static partial Regex BlockParameter();
 
+    /// <summary>Fine-tunes <paramref name="model"/> in place on the examples; null <paramref name="neurons"/> trains
+    /// every parameter. Throws <see cref="DknInputException"/> when there are no examples.</summary>
     public static FineTuneResult Train(CausalLm model, IReadOnlyList<(long[] Prompt, long[] Answer)> examples, IReadOnlyCollection<Neuron>? neurons, FineTuneOptions options)
     {
         options.Validate();

@@ -17,6 +17,7 @@ namespace MlNetDkn.Experiments.Evolvability;
 public sealed record OverlapRow(string Definition, string Set, int SetSize, int Changed, int Population, int Overlap, double Share, double Expected,
     double PEnriched, double PDepleted, double PValue, string Direction, bool Vacuous)
 {
+    /// <summary>The unit of analysis: the neuron.</summary>
     public string Unit => "neuron";
 }
 
@@ -63,12 +64,15 @@ public static class OverlapAnalysis
         return result;
     }
 
+    /// <summary>The neurons whose relative change exceeds <paramref name="cut"/>, layer by layer.</summary>
     public static IReadOnlyList<Neuron> Changed(double[][] change, double cut) =>
         change.SelectMany((row, l) => row.Select((r, i) => (r, n: new Neuron(l, i)))).Where(x => x.r > cut).Select(x => x.n).ToList();
 
+    /// <summary>The <paramref name="k"/> most changed neurons, ties in neuron order.</summary>
     public static IReadOnlyList<Neuron> TopK(double[][] change, int k) =>
         change.SelectMany((row, l) => row.Select((r, i) => (r, n: new Neuron(l, i)))).OrderByDescending(x => x.r).ThenBy(x => x.n).Take(k).Select(x => x.n).ToList();
 
+    /// <summary>Two-sided p below which a set is called enriched or depleted.</summary>
     public const double Significance = 0.05;
     /// <summary>A definition under which at least this share of all neurons counts as changed is flagged vacuous.</summary>
     public const double VacuousShare = 0.95;
@@ -97,6 +101,8 @@ public static class OverlapAnalysis
         }
     }
 
+    /// <summary>One set against one definition's changed neurons, with the hypergeometric test over the population of
+    /// <paramref name="population"/> neurons.</summary>
     public static OverlapRow Overlap(string definition, string set, IReadOnlyCollection<Neuron> x, IReadOnlyCollection<Neuron> changed, int population)
     {
         var changedSet = changed.ToHashSet();

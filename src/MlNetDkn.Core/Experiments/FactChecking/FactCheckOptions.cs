@@ -32,6 +32,7 @@ public enum ThresholdRule
 /// <summary>R3, fact checking with DKNs: detectors, relation-level neuron sets, splits and thresholds.</summary>
 public sealed record FactCheckOptions
 {
+    /// <summary>The detectors scored (default: all five); at least one.</summary>
     public IReadOnlyList<FactCheckDetector> Detectors { get; init; } =
         [FactCheckDetector.Dkn, FactCheckDetector.KnowledgeNeurons, FactCheckDetector.Random, FactCheckDetector.Probability, FactCheckDetector.Margin];
     /// <summary>A neuron enters a relation's set when its count over the training facts exceeds share · max count
@@ -39,18 +40,27 @@ public sealed record FactCheckOptions
     public double Share { get; init; } = 0.5;
     /// <summary>Entity-disjoint split fractions (by subject): train (sets), validation (thresholds), the rest test.</summary>
     public double TrainFraction { get; init; } = 0.6;
+    /// <summary>Share of subjects in the validation split (thresholds); train + validation must leave a test
+    /// split.</summary>
     public double ValidationFraction { get; init; } = 0.2;
     /// <summary>The authors' split instead: per relation, this share of facts (rounded up) is the test set, the rest
     /// train; no validation split (0 = off).</summary>
     public double AuthorsTestShare { get; init; }
+    /// <summary>How each detector's decision threshold is set.</summary>
     public ThresholdRule Threshold { get; init; } = ThresholdRule.FitOnValidation;
+    /// <summary>τ_DKN under <see cref="ThresholdRule.AuthorsFixed"/>: a statement is judged true when its DKN score ≥
+    /// this.</summary>
     public double AuthorsDknThreshold { get; init; } = 5e-7;
+    /// <summary>τ_KN under <see cref="ThresholdRule.AuthorsFixed"/>: a statement is judged true when its KN score ≥
+    /// this.</summary>
     public double AuthorsKnThreshold { get; init; } = 5e-6;
     /// <summary>Attribution of a statement (the authors: their AMIG with 5 steps).</summary>
     public AttributionOptions Attribution { get; init; } = AttributionOptions.Default with { Steps = 10 };
+    /// <summary>How candidate answers are tokenized.</summary>
     public AnswerEncoding Answer { get; init; } = AnswerEncoding.Natural;
     /// <summary>The false answer: a seeded choice per fact (default) or the authors' random.seed(42); random.choice(wrong).</summary>
     public bool AuthorsFalseAnswer { get; init; }
+    /// <summary>Seed of the splits, the per-fact false-answer choice and the random control sets.</summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>The authors' protocol (hallucination.py train_test_split_check): 1 % per relation held out,
@@ -61,6 +71,8 @@ public sealed record FactCheckOptions
         Attribution = AttributionOptions.DknAuthors with { Steps = 5 }, Answer = AnswerEncoding.DknAuthors, AuthorsFalseAnswer = true,
     };
 
+    /// <summary>Throws <see cref="DknInputException"/> when an option is out of range (attribution options
+    /// included).</summary>
     public void Validate()
     {
         if (Detectors.Count == 0) throw new DknInputException("fact checking: no detectors given");
@@ -71,6 +83,7 @@ public sealed record FactCheckOptions
         Attribution.Validate();
     }
 
+    /// <summary>Parses a detector's CLI name: dkn, kn, random, probability or margin (case-insensitive).</summary>
     public static FactCheckDetector ParseDetector(string text) => text.Trim().ToLowerInvariant() switch
     {
         "dkn" => FactCheckDetector.Dkn,
@@ -81,6 +94,7 @@ public sealed record FactCheckOptions
         _ => throw new DknInputException($"unknown fact-check detector '{text}' (expected dkn, kn, random, probability or margin)"),
     };
 
+    /// <summary>The detector's CLI name, the inverse of <see cref="ParseDetector"/>.</summary>
     public static string Name(FactCheckDetector d) => d switch
     {
         FactCheckDetector.KnowledgeNeurons => "kn",

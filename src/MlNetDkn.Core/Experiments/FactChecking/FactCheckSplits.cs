@@ -7,6 +7,7 @@ namespace MlNetDkn.Experiments.FactChecking;
 /// <summary>The fact-check splits: train (learns the neuron sets), validation (thresholds), test (evaluation).</summary>
 public static class FactCheckSplits
 {
+    /// <summary>The split names as stored in <see cref="FactCheckRecord.Split"/>.</summary>
     public const string Train = "train", Validation = "validation", Test = "test";
 
     /// <summary>

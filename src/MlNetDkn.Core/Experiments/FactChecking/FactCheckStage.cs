@@ -13,14 +13,21 @@ public sealed record StatementScores(string Answer, Dictionary<string, double> S
 /// <summary>A fact's stored fact-check result: its split, and the true and false statements' scores.</summary>
 public sealed record FactCheckRecord
 {
+    /// <summary>The store key: a hash of the model, fact, prompt, answers, split, relation sets and options.</summary>
     public required string Key { get; init; }
+    /// <summary>The fact's id, as in the dataset's fact_id column.</summary>
     public required string FactId { get; init; }
+    /// <summary>The relation the fact belongs to (whose neuron sets score it).</summary>
     public required string RelationId { get; init; }
+    /// <summary>The fact's subject (the unit the default split is drawn by).</summary>
     public required string Subject { get; init; }
+    /// <summary>"train", "validation" or "test" (<see cref="FactCheckSplits"/>).</summary>
     public required string Split { get; init; }
+    /// <summary>The fact's first prompt, the statement's prompt part.</summary>
     public required string Prompt { get; init; }
     /// <summary>Null for training facts (they only teach the sets) and facts without a false answer.</summary>
     public StatementScores? True { get; init; }
+    /// <summary>The false statement's scores (a stored wrong answer); null when <see cref="True"/> is.</summary>
     public StatementScores? False { get; init; }
 }
 
@@ -32,15 +39,24 @@ public sealed record FactCheckRecord
 /// </summary>
 public sealed class FactCheckStage(ModelSession session, FactCheckOptions options, IReadOnlyList<RelationSets> sets, JsonLinesStore<FactCheckRecord> store)
 {
+    /// <summary>File name of the stage's JSON-lines store, under the stage folder's store/ subfolder.</summary>
     public const string StoreFileName = "fact_check.jsonl";
     readonly Dictionary<string, RelationSets> _sets = sets.ToDictionary(s => s.RelationId, StringComparer.Ordinal);
     readonly string _setsHash = ContentHashing.Sha256OfText(OptionsJson.Canonical(sets))[..16];
 
+    /// <summary>Facts computed (and stored) by this instance so far.</summary>
     public int Computed { get; private set; }
+    /// <summary>Facts found in the store (not recomputed) by this instance so far.</summary>
     public int Reused { get; private set; }
 
+    /// <summary>Opens (or creates) the store at <paramref name="folder"/>/store/<see cref="StoreFileName"/>, keyed by
+    /// record key.</summary>
     public static JsonLinesStore<FactCheckRecord> OpenStore(string folder) => new(Path.Combine(folder, "store", StoreFileName), r => r.Key);
 
+    /// <summary>Scores the fact's true and false statements (nothing for a training fact), or returns the stored
+    /// record.</summary>
+    /// <param name="split">The fact's split, as <see cref="FactCheckSplits.Assign"/> gave it.</param>
+    /// <param name="stored">True when the record came from the store.</param>
     public FactCheckRecord Run(FactRecord fact, string split, out bool stored)
     {
         if (fact.Prompts.Count == 0) throw new DknInputException($"fact '{fact.FactId}' has no prompts");

@@ -4,6 +4,7 @@ namespace MlNetDkn.Experiments.FactChecking;
 /// <param name="Direction">+1: higher scores mean true (the authors' rule); −1: lower scores mean true.</param>
 public sealed record DetectorThreshold(double Threshold, int Direction = 1)
 {
+    /// <summary>Whether the rule judges a statement with this score true; always false under a NaN threshold.</summary>
     public bool JudgesTrue(double score) => !double.IsNaN(Threshold) && Direction * score >= Direction * Threshold;
 
     /// <summary>The score oriented so that higher means "true" (what ROC curves are computed on).</summary>

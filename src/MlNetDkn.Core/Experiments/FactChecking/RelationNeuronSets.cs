@@ -11,6 +11,8 @@ public sealed record RelationSets(string RelationId, int TrainingFacts, Neuron[]
 /// </summary>
 public static class RelationNeuronSets
 {
+    /// <summary>One <see cref="RelationSets"/> per relation of the training facts, ordered by relation id.</summary>
+    /// <param name="width">The model's FFN width d_ff, for the random control draws.</param>
     public static IReadOnlyList<RelationSets> Learn(IEnumerable<(string RelationId, IReadOnlyCollection<Neuron> Dkn, IReadOnlyCollection<Neuron> KnowledgeNeurons)> facts,
         FactCheckOptions options, int width)
     {

@@ -5,24 +5,39 @@ namespace MlNetDkn.Experiments.Robustness;
 /// <summary>R2 for one failed perturbed query of a fact under one route and condition (means over random draws).</summary>
 public sealed record EnhancementUnitRow
 {
+    /// <summary>The fact's id, as in the dataset's fact_id column.</summary>
     public required string FactId { get; init; }
+    /// <summary>The relation the fact belongs to.</summary>
     public required string RelationId { get; init; }
+    /// <summary>The perturbed prompt's index in the fact's record (1-based; 0 is the clean prompt).</summary>
     public required int Perturbation { get; init; }
+    /// <summary>The perturbation kind's name.</summary>
     public required string Kind { get; init; }
+    /// <summary>The intervention route in lower case: "activations" or "weights".</summary>
     public required string Route { get; init; }
+    /// <summary>The neuron condition's name; "none" is the unmodified model (which fails the query by
+    /// selection).</summary>
     public required string Condition { get; init; }
+    /// <summary>Random draws of the condition's set averaged over (1 for a fixed set and for "none").</summary>
     public int Draws { get; init; }
+    /// <summary>Neurons in the condition's set (0 for "none").</summary>
     public int SetSize { get; init; }
+    /// <summary>Whether the perturbation edited a word of the subject.</summary>
     public bool HitsSubject { get; init; }
     /// <summary>Share of draws under which the model answers the perturbed query (greedy on the gold tokens, or the
     /// authors' generation check when it ran).</summary>
     public double Correct { get; init; }
+    /// <summary>Change in the answer's log P (natural log) on the perturbed query against the unmodified model, mean
+    /// over draws.</summary>
     public double DeltaLogP { get; init; }
     /// <summary>Collateral on the clean query: log P change, and the share of draws it is still answered.</summary>
     public double CleanDeltaLogP { get; init; }
+    /// <summary>Share of draws under which the clean query is still answered.</summary>
     public double CleanCorrect { get; init; }
     /// <summary>Collateral on unrelated facts: mean log P change and accuracy change over them.</summary>
     public double UnrelatedDeltaLogP { get; init; }
+    /// <summary>Mean change in answered (1/0) over the unrelated facts, averaged over draws; NaN without collateral
+    /// prompts.</summary>
     public double UnrelatedAccuracyChange { get; init; }
 }
 
@@ -33,28 +48,51 @@ public sealed record EnhancementUnitRow
 /// </summary>
 public sealed record EnhancementSummaryRow
 {
+    /// <summary>The intervention route in lower case: "activations" or "weights".</summary>
     public required string Route { get; init; }
+    /// <summary>The perturbation kind's name, or "all".</summary>
     public required string Kind { get; init; }
+    /// <summary>The neuron condition's name.</summary>
     public required string Condition { get; init; }
+    /// <summary>The unit of analysis (the trial of the accuracy interval): the query.</summary>
     public string Unit { get; init; } = "query";
+    /// <summary>Failed perturbed queries behind the row (the accuracy's denominator).</summary>
     public int Queries { get; init; }
+    /// <summary>Distinct facts those queries come from.</summary>
     public int Facts { get; init; }
     /// <summary>Draws per query (1 for a fixed set).</summary>
     public int Draws { get; init; }
+    /// <summary>Queries × draws (scored prompts); shown only, not the trial count.</summary>
     public int Observations { get; init; }
     /// <summary>Σ over queries of the share of draws that answer (a whole count for a fixed set).</summary>
     public double Correct { get; init; }
+    /// <see cref="Correct"/> / <see cref="Queries"/>, in [0, 1].
     public double Accuracy { get; init; }
+    /// <summary>Lower bound of the 95 % Wilson interval of <see cref="Accuracy"/> over queries.</summary>
     public double AccuracyCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % Wilson interval of <see cref="Accuracy"/> over queries.</summary>
     public double AccuracyCiHigh { get; init; }
+    /// <summary>Mean over queries of the perturbed query's log P change against the unmodified model.</summary>
     public double DeltaLogP { get; init; }
+    /// <summary>Lower bound of the 95 % percentile-bootstrap interval of <see cref="DeltaLogP"/> over
+    /// queries.</summary>
     public double DeltaLogPCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % percentile-bootstrap interval of <see cref="DeltaLogP"/> over
+    /// queries.</summary>
     public double DeltaLogPCiHigh { get; init; }
+    /// <summary>Mean over queries of the clean prompt's log P change under the condition (collateral on the fact
+    /// itself).</summary>
     public double CleanDeltaLogP { get; init; }
+    /// <summary>Mean over queries of the share of draws under which the clean prompt is still answered.</summary>
     public double CleanAccuracy { get; init; }
+    /// <summary>Mean over queries of the unrelated facts' log P change; NaN without collateral prompts.</summary>
     public double UnrelatedDeltaLogP { get; init; }
+    /// <summary>Lower bound of the 95 % percentile-bootstrap interval of <see cref="UnrelatedDeltaLogP"/>.</summary>
     public double UnrelatedDeltaLogPCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % percentile-bootstrap interval of <see cref="UnrelatedDeltaLogP"/>.</summary>
     public double UnrelatedDeltaLogPCiHigh { get; init; }
+    /// <summary>Mean over queries (those with collateral) of the unrelated facts' accuracy change; NaN when none has
+    /// any.</summary>
     public double UnrelatedAccuracyChange { get; init; }
 }
 
@@ -64,25 +102,51 @@ public sealed record EnhancementSummaryRow
 /// </summary>
 public sealed record EnhancementContrastRow
 {
+    /// <summary>The intervention route in lower case: "activations" or "weights".</summary>
     public required string Route { get; init; }
+    /// <summary>The perturbation kind's name, or "all".</summary>
     public required string Kind { get; init; }
+    /// <summary>The two conditions compared, as "a - b" (e.g. "dkn - random-dkn", "dkn - none").</summary>
     public required string Contrast { get; init; }
+    /// <summary>What the second condition controls for.</summary>
     public string Meaning { get; init; } = "";
+    /// <summary>The unit of analysis: queries paired across the two conditions, with facts as the resampling
+    /// cluster.</summary>
     public string Unit { get; init; } = "query (paired), resampled by fact";
+    /// <summary>Queries that have both conditions.</summary>
     public int Queries { get; init; }
+    /// <summary>Distinct facts of those queries (the bootstrap's resampling units).</summary>
     public int Facts { get; init; }
+    /// <summary>Mean over the paired queries of accuracy(a) − accuracy(b), each a share of draws.</summary>
     public double AccuracyDifference { get; init; }
+    /// <summary>Lower bound of the 95 % fact-clustered bootstrap interval of <see
+    /// cref="AccuracyDifference"/>.</summary>
     public double CiLow { get; init; }
+    /// <summary>Upper bound of the 95 % fact-clustered bootstrap interval of <see
+    /// cref="AccuracyDifference"/>.</summary>
     public double CiHigh { get; init; }
+    /// <summary>Mean over the paired queries of ΔlogP(a) − ΔlogP(b).</summary>
     public double DeltaLogPDifference { get; init; }
+    /// <summary>Lower bound of the 95 % fact-clustered bootstrap interval of <see
+    /// cref="DeltaLogPDifference"/>.</summary>
     public double DeltaLogPCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % fact-clustered bootstrap interval of <see
+    /// cref="DeltaLogPDifference"/>.</summary>
     public double DeltaLogPCiHigh { get; init; }
 }
 
 /// <summary>R2's metrics from the stored records: which facts were selected, per-query rows and summaries.</summary>
+/// <param name="FactsSeen">Facts with a stored record.</param>
+/// <param name="FactsSelected">Facts scored under some condition (those with a failed perturbed query).</param>
+/// <param name="Units">One row per failed perturbed query, route and condition.</param>
+/// <param name="Summary">One row per route, kind (and "all") and condition, over queries.</param>
+/// <param name="Contrasts">Paired condition contrasts per route and kind, including DKN against the unmodified
+/// model.</param>
 public sealed record EnhancementMetrics(int FactsSeen, int FactsSelected, IReadOnlyList<EnhancementUnitRow> Units, IReadOnlyList<EnhancementSummaryRow> Summary,
     IReadOnlyList<EnhancementContrastRow> Contrasts)
 {
+    /// <summary>Computes the unit rows, summaries and contrasts from the stored records.</summary>
+    /// <param name="seed">Seed of the bootstrap resampling.</param>
     public static EnhancementMetrics Compute(IReadOnlyList<PerturbedQueryRecord> records, int seed)
     {
         var units = records.SelectMany(UnitRows).ToList();
@@ -117,6 +181,8 @@ public sealed record EnhancementMetrics(int FactsSeen, int FactsSelected, IReadO
         return rows;
     }
 
+    /// <summary>One row per failed perturbed query (changed, and not answered by the unmodified model), route and
+    /// condition; nothing for a fact that was not selected.</summary>
     public static IEnumerable<EnhancementUnitRow> UnitRows(PerturbedQueryRecord r)
     {
         if (!r.Scores.Any(s => s.Condition != "none")) yield break;                       // not selected

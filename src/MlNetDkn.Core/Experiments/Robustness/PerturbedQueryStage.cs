@@ -27,14 +27,22 @@ public enum PerturbedQueryExperiment
 public sealed class PerturbedQueryStage(ModelSession session, PerturbedQueryExperiment experiment, PerturbedQueryOptions options,
     JsonLinesStore<PerturbedQueryRecord> store)
 {
+    /// <summary>File name of the stage's JSON-lines store, under the stage folder's store/ subfolder.</summary>
     public const string StoreFileName = "perturbed_queries.jsonl";
 
+    /// <summary>Which experiment runs: R1 suppression or R2 enhancement.</summary>
     public PerturbedQueryExperiment Experiment { get; } = experiment;
+    /// <summary>The options the stage runs with.</summary>
     public PerturbedQueryOptions Options { get; } = options;
+    /// <summary>The factor the neurons are scaled by: 0 for suppression, 2 for enhancement.</summary>
     public double Factor => Experiment == PerturbedQueryExperiment.Suppression ? 0.0 : 2.0;
+    /// <summary>Facts computed (and stored) by this instance so far.</summary>
     public int Computed { get; private set; }
+    /// <summary>Facts found in the store (not recomputed) by this instance so far.</summary>
     public int Reused { get; private set; }
 
+    /// <summary>Opens (or creates) the store at <paramref name="folder"/>/store/<see cref="StoreFileName"/>, keyed by
+    /// record key.</summary>
     public static JsonLinesStore<PerturbedQueryRecord> OpenStore(string folder) =>
         new(Path.Combine(folder, "store", StoreFileName), r => r.Key);
 

@@ -6,54 +6,97 @@ namespace MlNetDkn.Experiments.Robustness;
 /// the condition's random draws).</summary>
 public sealed record SuppressionFactRow
 {
+    /// <summary>The fact's id, as in the dataset's fact_id column.</summary>
     public required string FactId { get; init; }
+    /// <summary>The relation the fact belongs to.</summary>
     public required string RelationId { get; init; }
+    /// <summary>The intervention route in lower case: "activations" or "weights".</summary>
     public required string Route { get; init; }
+    /// <summary>The perturbation kind's name, or "all" for every changed perturbation of the fact together.</summary>
     public required string Kind { get; init; }
+    /// <summary>The neuron condition's name ("none", "dkn", "kn", "random-dkn", ...); "none" rows have zero
+    /// interaction.</summary>
     public required string Condition { get; init; }
+    /// <summary>Changed perturbed prompts of this kind behind the row.</summary>
     public int Perturbations { get; init; }
+    /// <summary>Random draws of the condition's neuron set averaged over (1 for fixed sets, 0 for "none").</summary>
     public int Draws { get; init; }
+    /// <summary>Neurons in the condition's set (0 for "none").</summary>
     public int SetSize { get; init; }
+    /// <summary>Share of the row's perturbations whose edited word lies in the subject, in [0, 1].</summary>
     public double HitsSubject { get; init; }
+    /// <summary>P(Q): the answer's probability on the clean prompt without intervention.</summary>
     public double PClean { get; init; }
+    /// <summary>P(Q*): mean answer probability over the perturbed prompts without intervention.</summary>
     public double PPerturbed { get; init; }
+    /// <summary>P_c(Q): answer probability on the clean prompt under the condition, averaged over draws.</summary>
     public double PInterveneClean { get; init; }
+    /// <summary>P_c(Q*): answer probability over the perturbed prompts under the condition, averaged over prompts and
+    /// draws.</summary>
     public double PIntervenePerturbed { get; init; }
     /// <summary>[P_c(Q*) − P_c(Q)] − [P(Q*) − P(Q)]: how much more the intervention lowers P on the perturbed query.</summary>
     public double Interaction { get; init; }
+    /// <see cref="Interaction"/> computed on log P instead of P (natural log), averaged over prompts and draws.
     public double InteractionLogP { get; init; }
 }
 
 /// <summary>R1 over facts for one route, kind and condition.</summary>
 public sealed record SuppressionSummaryRow
 {
+    /// <summary>The intervention route in lower case: "activations" or "weights".</summary>
     public required string Route { get; init; }
+    /// <summary>The perturbation kind's name, or "all".</summary>
     public required string Kind { get; init; }
+    /// <summary>The neuron condition's name.</summary>
     public required string Condition { get; init; }
     /// <summary>The unit of analysis behind every interval of the row: the fact (its perturbations and random draws
     /// averaged first); Facts is the denominator.</summary>
     public string Unit { get; init; } = "fact";
+    /// <summary>Facts with a row for this route, kind and condition.</summary>
     public int Facts { get; init; }
+    /// <summary>Mean over facts of P(Q), the clean prompt's answer probability without intervention.</summary>
     public double PClean { get; init; }
+    /// <summary>Mean over facts of P(Q*), the perturbed prompts' answer probability without intervention.</summary>
     public double PPerturbed { get; init; }
+    /// <summary>Mean over facts of P_c(Q), the clean prompt under the condition.</summary>
     public double PInterveneClean { get; init; }
+    /// <summary>Mean over facts of P_c(Q*), the perturbed prompts under the condition.</summary>
     public double PIntervenePerturbed { get; init; }
+    /// <summary>Mean over facts of the per-fact interaction on P (see <see
+    /// cref="SuppressionFactRow.Interaction"/>).</summary>
     public double Interaction { get; init; }
+    /// <summary>Lower bound of the 95 % percentile-bootstrap interval of <see cref="Interaction"/> over
+    /// facts.</summary>
     public double InteractionCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % percentile-bootstrap interval of <see cref="Interaction"/> over
+    /// facts.</summary>
     public double InteractionCiHigh { get; init; }
+    /// <summary>Two-sided p of the one-sample t-test that the mean interaction on P is 0 (NaN below two
+    /// facts).</summary>
     public double InteractionP { get; init; }
+    /// <summary>Mean over facts of the per-fact interaction on log P.</summary>
     public double InteractionLogP { get; init; }
+    /// <summary>Lower bound of the 95 % percentile-bootstrap interval of <see cref="InteractionLogP"/>.</summary>
     public double InteractionLogPCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % percentile-bootstrap interval of <see cref="InteractionLogP"/>.</summary>
     public double InteractionLogPCiHigh { get; init; }
+    /// <summary>Two-sided p of the one-sample t-test that the mean interaction on log P is 0.</summary>
     public double InteractionLogPP { get; init; }
     /// <summary>The authors' "ΔProb (%)": 100·(mean P_c(Q*) − mean P_c(Q)) / mean P_c(Q) over all facts (for none: P).</summary>
     public double ChangePercent { get; init; }
+    /// <summary>Lower bound of the 95 % bootstrap interval of <see cref="ChangePercent"/> (facts resampled in
+    /// pairs).</summary>
     public double ChangePercentCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % bootstrap interval of <see cref="ChangePercent"/>.</summary>
     public double ChangePercentCiHigh { get; init; }
     /// <summary>The same, averaged the authors' way: each mean only over the facts whose value is 0 or below the
     /// cut-off (1e-5 activations, 1e-6 weights; disturb_query.py average_results). Outcome-filtered: for comparison only.</summary>
     public double AuthorsFilteredChangePercent { get; init; }
+    /// <summary>Facts kept by the authors' cut-off for the clean mean of <see
+    /// cref="AuthorsFilteredChangePercent"/>.</summary>
     public int AuthorsFilteredFactsClean { get; init; }
+    /// <summary>Facts kept by the authors' cut-off for the perturbed mean of <see
+    /// cref="AuthorsFilteredChangePercent"/>.</summary>
     public int AuthorsFilteredFactsPerturbed { get; init; }
 }
 
@@ -61,25 +104,40 @@ public sealed record SuppressionSummaryRow
 /// the first condition lowers P on the perturbed query more than its control does).</summary>
 public sealed record ConditionContrastRow
 {
+    /// <summary>The intervention route in lower case: "activations" or "weights".</summary>
     public required string Route { get; init; }
+    /// <summary>The perturbation kind's name, or "all".</summary>
     public required string Kind { get; init; }
+    /// <summary>The two conditions compared, as "a - b" (e.g. "dkn - random-dkn").</summary>
     public required string Contrast { get; init; }
     /// <summary>What the control isolates.</summary>
     public string Meaning { get; init; } = "";
+    /// <summary>The unit of analysis behind the interval and test: the fact.</summary>
     public string Unit { get; init; } = "fact";
+    /// <summary>Facts that have both conditions.</summary>
     public int Facts { get; init; }
+    /// <summary>Mean over facts of interaction(a) − interaction(b) on log P.</summary>
     public double MeanDifferenceLogP { get; init; }
+    /// <summary>Lower bound of the 95 % percentile-bootstrap interval of <see cref="MeanDifferenceLogP"/>.</summary>
     public double CiLow { get; init; }
+    /// <summary>Upper bound of the 95 % percentile-bootstrap interval of <see cref="MeanDifferenceLogP"/>.</summary>
     public double CiHigh { get; init; }
     /// <summary>Two-sided paired t-test.</summary>
     public double PValue { get; init; }
+    /// <summary>Mean over facts of interaction(a) − interaction(b) on P.</summary>
     public double MeanDifferenceP { get; init; }
+    /// <summary>Two-sided paired t-test p of <see cref="MeanDifferenceP"/>.</summary>
     public double PValueP { get; init; }
 }
 
 /// <summary>R1's metrics from the stored per-fact records: per-fact rows, summaries with bootstrap intervals, paired contrasts.</summary>
+/// <param name="Facts">One row per fact, route, kind and condition.</param>
+/// <param name="Summary">One row per route, kind and condition, over facts.</param>
+/// <param name="Contrasts">Paired condition contrasts per route and kind, for the <see cref="ContrastPairs"/>
+/// present.</param>
 public sealed record SuppressionMetrics(IReadOnlyList<SuppressionFactRow> Facts, IReadOnlyList<SuppressionSummaryRow> Summary, IReadOnlyList<ConditionContrastRow> Contrasts)
 {
+    /// <summary>Kind name of the rows that pool every changed perturbation of a fact.</summary>
     public const string AllKinds = "all";
     /// <summary>Each compared set against the control matched to it, and the DKN against an equally large part of the
     /// knowledge neurons (what the DKN adds beyond its size) and against the rest of the knowledge neurons.</summary>
@@ -92,6 +150,10 @@ public sealed record SuppressionMetrics(IReadOnlyList<SuppressionFactRow> Facts,
         ("dkn", "kn-minus-dkn", "DKN vs the knowledge neurons outside it (sizes differ)"),
     ];
 
+    /// <summary>Computes the per-fact rows, summaries and contrasts from the stored records.</summary>
+    /// <param name="seed">Seed of the bootstrap resampling (same seed, same intervals).</param>
+    /// <param name="valueCutoff">The authors' cut-off for activation-route probabilities in the filtered ΔProb.</param>
+    /// <param name="weightCutoff">The authors' cut-off for weight-route probabilities in the filtered ΔProb.</param>
     public static SuppressionMetrics Compute(IReadOnlyList<PerturbedQueryRecord> records, int seed, double valueCutoff = 1e-5, double weightCutoff = 1e-6)
     {
         var facts = records.SelectMany(FactRows).ToList();
@@ -117,6 +179,8 @@ public sealed record SuppressionMetrics(IReadOnlyList<SuppressionFactRow> Facts,
         return new SuppressionMetrics(facts, summary, contrasts.OrderBy(c => c.Route, StringComparer.Ordinal).ThenBy(c => c.Kind, StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>Sort key of a condition name in the tables: dkn, kn, kn-minus-dkn, the three random controls,
+    /// kn-subset, then others.</summary>
     public static int ConditionOrder(string c) => c switch
     {
         "dkn" => 0, "kn" => 1, "kn-minus-dkn" => 2, "random-dkn" => 3, "random-kn" => 4, "random-kn-minus-dkn" => 5, "kn-subset" => 6, _ => 7,

@@ -11,6 +11,8 @@ public sealed record BarValue(string Group, string Series, double Value, double 
 /// </summary>
 public static class ConditionBarsPlot
 {
+    /// <summary>Saves the bars as a PNG at <paramref name="path"/>.</summary>
+    /// <returns><paramref name="path"/>.</returns>
     public static string Save(IReadOnlyList<BarValue> bars, string title, string yLabel, string path)
     {
         var plot = new Plot();

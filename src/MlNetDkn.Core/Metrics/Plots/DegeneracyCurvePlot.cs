@@ -29,6 +29,7 @@ public static class DegeneracyCurvePlot
         return files;
     }
 
+    /// <summary>Saves one method's curve as a PNG at <paramref name="path"/>, one line per DKN size.</summary>
     public static void Save(string method, IReadOnlyList<DegeneracyCurvePoint> points, string path)
     {
         var plot = new Plot();

@@ -6,6 +6,8 @@ namespace MlNetDkn.Metrics.Plots;
 /// <summary>PNG of the per-step training loss (log scale) with the full-evaluation accuracies on a second axis.</summary>
 public static class LossCurvePlot
 {
+    /// <summary>Saves the log's loss curve as a PNG of <paramref name="width"/> × <paramref name="height"/> pixels at
+    /// <paramref name="path"/>.</summary>
     public static void Save(TrainingLog log, string path, int width = 900, int height = 500)
     {
         var plot = new Plot();

@@ -3,6 +3,8 @@ namespace MlNetDkn.Metrics.Plots;
 /// <summary>A layer-by-neuron heatmap (layer 0 at the bottom), e.g. scores of one prompt or knowledge-neuron counts.</summary>
 public static class NeuronHeatmap
 {
+    /// <summary>Saves <paramref name="values"/> ([layer][neuron]) as a PNG heatmap at <paramref
+    /// name="path"/>.</summary>
     public static void Save(double[][] values, string path, string title, string colorbarLabel)
     {
         int layers = values.Length, width = values[0].Length;

@@ -34,23 +34,27 @@ public static class AuthorsReported
             ["LLaMA2"] = new Dictionary<string, double[]> { ["Q_new"] = [98, 95, 78, 99], ["Q_old"] = [93, 91, 88, 66], ["Q_au"] = [97, 92, 71, 99] },
         };
 
+    /// <summary>How the authors' E1/E2 protocol differs from ours, as the report states it.</summary>
     public const string EvolvabilityProtocol =
         "Authors (freeze_finetune.py): GPT-2 only; the D / N / Rnd variants train the chosen neurons' c_fc columns and biases but also the " +
         "token and position embeddings, the tied LM head and the final norm, with two optimizer steps per batch; HF defaults (AdamW, lr 5e-5) " +
         "for 50–100 epochs, no learning-rate choice per variant; scored by generation + substring, Q_old on outcome-filtered test facts; " +
         "the E2 DKN overlap is hard-coded as 99.95 % and the KN and random panels are overlaps with the DKN set, not with the changed neurons.";
 
+    /// <summary>How the authors' R1 protocol differs from ours, as the report states it.</summary>
     public const string SuppressionProtocol =
         "Authors (disturb_query.py): TempLAMA train facts, one perturbation per fact and kind (Python random.seed(42) once per process), " +
         "only the DKN column is computed (KN / random / none bars have no code), P is the argmax-fed product at the pre-activation, " +
         "and each mean keeps only facts whose post-intervention P is below 1e-5 (values) or 1e-6 (weights); the LLaMA weights/delete " +
         "bars carry a typo (\"3,8\"), shown here as random 3 and none 8.";
 
+    /// <summary>How the authors' R2 protocol differs from ours, as the report states it.</summary>
     public const string EnhancementProtocol =
         "Authors (enhance_dkn4perturbed_query.py): facts answered on the clean prompt and failed on one perturbation (generation + substring), " +
         "×2 at the pre-activation or on the weights, 20 generated tokens scored by substring; the date prefix is doubled; only the DKN column " +
         "is computed; the GPT-2 accuracies are not k/n for their files' sizes.";
 
+    /// <summary>How the authors' R3 protocol differs from ours, as the report states it.</summary>
     public const string FactCheckProtocol =
         "Authors (hallucination.py train_test_split_check): about 1 % of facts per relation tested (≈112), relation-level DKN and KN sets " +
         "(count > int(0.5 · max)), AMIG with 5 steps, judged true when the mean score ≥ τ with τ_DKN = 5e-7 and τ_KN = 5e-6 (ten times " +

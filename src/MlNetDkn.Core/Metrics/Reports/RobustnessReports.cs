@@ -12,6 +12,8 @@ public static class RobustnessReports
     /// <summary>Below this many facts the authors' outcome filter cannot give a mean worth comparing.</summary>
     public const int FilterMinimumFacts = 2;
 
+    /// <summary>The markdown of r1_report.md.</summary>
+    /// <param name="facts">Facts with a DKN that R1 ran on (the records' count), stated in the report.</param>
     public static string Suppression(SuppressionMetrics m, int facts)
     {
         var s = new StringBuilder();
@@ -74,6 +76,7 @@ public static class RobustnessReports
         return s.ToString();
     }
 
+    /// <summary>The markdown of r2_report.md.</summary>
     public static string Enhancement(EnhancementMetrics m)
     {
         var s = new StringBuilder();

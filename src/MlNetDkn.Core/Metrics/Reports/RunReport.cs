@@ -15,6 +15,7 @@ namespace MlNetDkn.Metrics.Reports;
 /// </summary>
 public static partial class RunReport
 {
+    /// <summary>File names of the markdown report and its self-contained HTML twin.</summary>
     public const string MarkdownFile = "report.md", HtmlFile = "report.html";
     const int WholeTableRows = 30, PreviewRows = 12, MaxColumns = 14;
 

@@ -6,12 +6,14 @@ namespace MlNetDkn.Metrics.Tables;
 /// <summary>Answer accuracy of one (split, prompt kind) group.</summary>
 public sealed record AccuracyRow(string Split, string PromptKind, int Facts, int Prompts, int Correct)
 {
+    /// <see cref="Correct"/> / <see cref="Prompts"/>, in [0, 1]; NaN without prompts.
     public double Accuracy => Prompts == 0 ? double.NaN : (double)Correct / Prompts;
 }
 
 /// <summary>Accuracy per split and prompt kind (training prompts, held-out paraphrases), and per fact.</summary>
 public static class AccuracyTables
 {
+    /// <summary>Table names: the per (split, prompt kind) summary and the per-fact rows.</summary>
     public const string SummaryTable = "accuracy", FactsTable = "accuracy_facts";
 
     /// <summary>One row per (split, prompt kind) that has prompts, splits in order of first appearance.</summary>
@@ -29,6 +31,8 @@ public static class AccuracyTables
         return rows;
     }
 
+    /// <summary>Writes the summary and per-fact accuracy tables into <paramref name="folder"/>; returns the paths
+    /// written.</summary>
     public static IReadOnlyList<string> Write(IReadOnlyList<FactAccuracy> facts, string folder, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var written = new List<string>();

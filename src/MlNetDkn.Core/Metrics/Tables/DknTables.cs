@@ -3,23 +3,40 @@ using MlNetDkn.Metrics.Plots;
 
 namespace MlNetDkn.Metrics.Tables;
 
+/// <summary>One row of the dkn_facts table: one fact under one clustering method, with what the functional check
+/// found.</summary>
 public sealed class DknFactRow
 {
+    /// <summary>The fact's id, as in the dataset's fact_id column.</summary>
     public string FactId { get; init; } = "";
+    /// <summary>The relation the fact belongs to (the dataset's relation id).</summary>
     public string RelationId { get; init; } = "";
+    /// <summary>The clustering method that proposed the candidates, as its enum name.</summary>
     public string Method { get; init; } = "";
+    /// <summary>P0: the answer's probability on the fact's first prompt with nothing suppressed.</summary>
     public double BaselineProbability { get; init; }
+    /// <summary>How many knowledge neurons the fact has.</summary>
     public int KnowledgeNeurons { get; init; }
+    /// <summary>How many candidate clusters the method proposed before the check.</summary>
     public int Candidates { get; init; }
+    /// <summary>How many components the accepted DKN has (0 when rejected).</summary>
     public int Components { get; init; }
+    /// <summary>Whether the candidates passed the functional check as a DKN.</summary>
     public bool IsDkn { get; init; }
+    /// <summary>Drop with the strict check's components suppressed together, aggregated over the checked prompts in
+    /// the check's measure ((P0 − P)/P0 by default); NaN when not probed (lenient rule, or too few components).</summary>
     public double JointDrop { get; init; }
+    /// <summary>Mean relative change (P − P0)/P0 on the first prompt over the evaluated proper subsets of the
+    /// components (negative: P fell); NaN when none were evaluated.</summary>
     public double ProperSubsetChange { get; init; }
+    /// <summary>Relative change (P − P0)/P0 on the first prompt with the whole DKN suppressed (negative: P fell);
+    /// NaN when not evaluated.</summary>
     public double FullSetChange { get; init; }
     /// <summary>1 held, 0 failed, −1 not re-checked.</summary>
     public int RecheckHolds { get; init; }
     /// <summary>Pairs of knowledge neurons with a real structural connection (0: nothing to cluster).</summary>
     public int FiniteEdges { get; init; }
+    /// <summary>Why the candidates are not a DKN, in the check's words; null when they are.</summary>
     public string? Rejection { get; init; }
     /// <summary>The DKN's components as JSON: an array of components, each an array of [layer, index] (empty: [])</summary>
     public string ComponentList { get; init; } = "[]";
@@ -31,81 +48,135 @@ public sealed class DknFactRow
     public string KnockoutDrops { get; init; } = "[]";
 }
 
+/// <summary>One row of the dkn_summary (and run-level acquisition) table: one clustering method over every fact of a
+/// stage.</summary>
 public sealed class DknSummaryRow
 {
     /// <summary>Which DKN stage (its folder and definition) the row comes from, in the run-level acquisition table.</summary>
     public string Definition { get; init; } = "";
+    /// <summary>The clustering method, as its enum name.</summary>
     public string Method { get; init; } = "";
+    /// <summary>Facts the method was run on.</summary>
     public int Facts { get; init; }
+    /// <summary>Facts whose DKN has at least two components.</summary>
     public int FactsWithDkn { get; init; }
+    /// <see cref="FactsWithDkn"/> / <see cref="Facts"/>, in [0, 1]; NaN when there are no facts.
     public double ShareWithDkn { get; init; }
+    /// <summary>Facts whose accepted set has a single component (lenient rule only), which is not a DKN.</summary>
     public int SingleComponentSets { get; init; }
+    /// <summary>Mean components per DKN, over the facts with one.</summary>
     public double MeanComponents { get; init; }
+    /// <summary>Mean relative change (P − P0)/P0 with a proper subset of the DKN suppressed (per fact over its subsets,
+    /// then over facts); negative means P fell.</summary>
     public double ProperSubsetChange { get; init; }
+    /// <summary>Lower bound of the 95 % t interval of <see cref="ProperSubsetChange"/> over facts (NaN below two
+    /// facts).</summary>
     public double ProperSubsetChangeCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % t interval of <see cref="ProperSubsetChange"/> over facts (NaN below two
+    /// facts).</summary>
     public double ProperSubsetChangeCiHigh { get; init; }
+    /// <summary>Mean relative change (P − P0)/P0 with the whole DKN suppressed, over facts; negative means P
+    /// fell.</summary>
     public double FullSetChange { get; init; }
+    /// <summary>Lower bound of the 95 % t interval of <see cref="FullSetChange"/> over facts.</summary>
     public double FullSetChangeCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % t interval of <see cref="FullSetChange"/> over facts.</summary>
     public double FullSetChangeCiHigh { get; init; }
+    /// <summary>DKNs re-checked by full recomputation.</summary>
     public int Rechecked { get; init; }
+    /// <summary>Of the <see cref="Rechecked"/> DKNs, those that held under the re-check.</summary>
     public int RecheckHolds { get; init; }
     /// <summary>Candidate clusters per fact before the check, every fact.</summary>
     public double MeanCandidates { get; init; }
-    /// <summary>Drop with every candidate suppressed, DKN or not (facts where measured), with its 95 % interval.</summary>
+    /// <summary>Drop with the strict check's components suppressed together, DKN or not (facts where measured),
+    /// with its 95 % interval.</summary>
     public double JointDrop { get; init; }
+    /// <summary>Lower bound of the 95 % t interval of <see cref="JointDrop"/>.</summary>
     public double JointDropCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % t interval of <see cref="JointDrop"/>.</summary>
     public double JointDropCiHigh { get; init; }
     /// <summary>The worst proper-subset drop under the strict check, DKN or not (facts where measured).</summary>
     public double WorstProperSubsetDrop { get; init; }
+    /// <summary>Facts behind <see cref="WorstProperSubsetDrop"/> (those where the strict check measured it).</summary>
     public int WorstProperSubsetDropFacts { get; init; }
     /// <summary>Facts per rejection kind, "kind=count; ...".</summary>
     public string Rejections { get; init; } = "";
+    /// <summary>Mean over the DKNs of their mean neurons per component.</summary>
     public double NeuronsPerComponent { get; init; }
+    /// <summary>Mean number of distinct layers a DKN's neurons lie in, over the DKNs.</summary>
     public double LayersPerDkn { get; init; }
 }
 
 /// <summary>One method's DKNs within one relation: how many facts have one, their shape, and how knockout ended.</summary>
 public sealed class DknRelationRow
 {
+    /// <summary>The clustering method, as its enum name.</summary>
     public string Method { get; init; } = "";
+    /// <summary>The relation's id.</summary>
     public string RelationId { get; init; } = "";
+    /// <summary>Facts of the relation the method was run on.</summary>
     public int Facts { get; init; }
+    /// <summary>Of those, facts with a DKN.</summary>
     public int FactsWithDkn { get; init; }
     /// <summary>Mean over the relation's DKNs (NaN when none): components, neurons, layers spanned.</summary>
     public double ComponentsPerDkn { get; init; }
+    /// <summary>Mean neurons per DKN (all components together); NaN when the relation has none.</summary>
     public double NeuronsPerDkn { get; init; }
+    /// <summary>Mean distinct layers spanned per DKN; NaN when the relation has none.</summary>
     public double LayersPerDkn { get; init; }
     /// <summary>Knockout (0 and NaN when the candidates were the knowledge neurons): mean rounds over the relation's
     /// facts, facts whose answer was lost (drop ≥ the lost-drop on every prompt), and the mean smallest drop after the
     /// last round.</summary>
     public double KnockoutRounds { get; init; }
+    /// <summary>Facts whose knockout stopped because the answer was lost.</summary>
     public int AnswerLost { get; init; }
+    /// <summary>Mean, over facts with at least one knockout round, of the smallest drop over the prompts after the last
+    /// round.</summary>
     public double DropAfterKnockout { get; init; }
 }
 
+/// <summary>One row of the degeneracy_by_size table: one method's DKNs with a given number of components.</summary>
 public sealed class DegeneracyBySizeRow
 {
+    /// <summary>Which DKN stage (its folder and definition) the row comes from, as in <see
+    /// cref="DknSummaryRow.Definition"/>.</summary>
     public string Definition { get; init; } = "";
+    /// <summary>The clustering method, as its enum name.</summary>
     public string Method { get; init; } = "";
+    /// <summary>The DKN size n: components per DKN.</summary>
     public int Components { get; init; }
+    /// <summary>Facts whose DKN has <see cref="Components"/> components.</summary>
     public int Facts { get; init; }
+    /// <summary>Mean relative change (P − P0)/P0 with a proper subset suppressed (per fact over its subsets, then over
+    /// facts).</summary>
     public double ProperSubsetChange { get; init; }
+    /// <summary>Lower bound of the 95 % t interval of <see cref="ProperSubsetChange"/> over facts.</summary>
     public double ProperSubsetChangeCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % t interval of <see cref="ProperSubsetChange"/> over facts.</summary>
     public double ProperSubsetChangeCiHigh { get; init; }
+    /// <summary>Mean relative change (P − P0)/P0 with the whole DKN suppressed, over facts.</summary>
     public double FullSetChange { get; init; }
+    /// <summary>Lower bound of the 95 % t interval of <see cref="FullSetChange"/> over facts.</summary>
     public double FullSetChangeCiLow { get; init; }
+    /// <summary>Upper bound of the 95 % t interval of <see cref="FullSetChange"/> over facts.</summary>
     public double FullSetChangeCiHigh { get; init; }
 }
 
 /// <summary>The tables and plots of DKN acquisition over a run's facts (snake_case columns, Parquet + CSV).</summary>
 public static class DknTables
 {
+    /// <summary>Table name of the per-relation rows (<see cref="DknRelationRow"/>).</summary>
     public const string RelationTable = "dkn_by_relation";
+    /// <summary>Table names: per-fact rows, per-method summary, degeneracy curve, by-size rows, and the run-level
+    /// acquisition tables.</summary>
     public const string FactsTable = "dkn_facts", SummaryTable = "dkn_summary", CurveTable = "degeneracy_curve", BySizeTable = "degeneracy_by_size",
         AcquisitionTable = "acquisition_table", AcquisitionBySizeTable = "acquisition_by_size";
 
     /// <param name="definition">The stage's folder and rule, written in the summary's definition column as in the run's
     /// acquisition table.</param>
+    /// <summary>Writes the stage's DKN tables (facts, summary, curve, by size, by relation) and the per-method
+    /// degeneracy curve plots into <paramref name="folder"/>.</summary>
+    /// <returns>The paths written.</returns>
     public static IReadOnlyList<string> Write(IReadOnlyList<DknRecord> records, string folder, IReadOnlyDictionary<string, string>? metadata = null,
         string definition = "")
     {
@@ -121,6 +192,7 @@ public static class DknTables
         return written;
     }
 
+    /// <summary>One row per (fact, method) of the records.</summary>
     public static List<DknFactRow> FactRows(IEnumerable<DknRecord> records) => records.SelectMany(r => r.Methods.Select(m => new DknFactRow
     {
         FactId = r.FactId, RelationId = r.RelationId, Method = m.Method, BaselineProbability = r.BaselineProbability,
@@ -135,6 +207,7 @@ public static class DknTables
         KnockoutDrops = "[" + string.Join(",", (r.Knockout?.Rounds ?? []).Select(k => k.MinDropAfter.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]",
     })).ToList();
 
+    /// <summary>One row per (method, relation), ordered ordinally by method then relation.</summary>
     public static List<DknRelationRow> RelationRows(IEnumerable<DknRecord> records) => records
         .SelectMany(r => r.Methods.Select(m => (Record: r, Method: m)))
         .GroupBy(x => (x.Method.Method, x.Record.RelationId)).OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.RelationId, StringComparer.Ordinal)
@@ -154,6 +227,8 @@ public static class DknTables
             };
         }).ToList();
 
+    /// <summary>One row per method of the metrics, with <paramref name="definition"/> in each row's definition
+    /// column.</summary>
     public static List<DknSummaryRow> SummaryRows(DknMetrics metrics, string definition = "") => metrics.Methods.Select(m => new DknSummaryRow
     {
         Definition = definition, Method = m.Method, Facts = m.Facts, FactsWithDkn = m.FactsWithDkn, ShareWithDkn = m.ShareWithDkn,
@@ -167,6 +242,8 @@ public static class DknTables
         NeuronsPerComponent = m.NeuronsPerComponent.Mean, LayersPerDkn = m.LayersPerDkn.Mean,
     }).ToList();
 
+    /// <summary>One row per (method, DKN size) of the metrics, with <paramref name="definition"/> in each row's
+    /// definition column.</summary>
     public static List<DegeneracyBySizeRow> BySizeRows(DknMetrics metrics, string definition) => metrics.BySize.Select(b => new DegeneracyBySizeRow
     {
         Definition = definition, Method = b.Method, Components = b.Components, Facts = b.Facts,
@@ -188,7 +265,6 @@ public static class DknTables
         return written;
     }
 
-    /// <summary>Components as "l:i;l:i | l:i;l:i".</summary>
     /// <summary>Components as a JSON array of components, each an array of [layer, index] pairs: [[[0,3],[1,7]],[[0,5]]].</summary>
     public static string ComponentText(IEnumerable<IEnumerable<Neuron>> components) =>
         "[" + string.Join(",", components.Select(c => "[" + string.Join(",", c.Select(n => $"[{n.Layer},{n.Index}]")) + "]")) + "]";

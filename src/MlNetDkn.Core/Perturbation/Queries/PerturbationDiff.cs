@@ -6,6 +6,10 @@ namespace MlNetDkn.Perturbation.Queries;
 /// </summary>
 public static class PerturbationDiff
 {
+    /// <summary>Describes how <paramref name="perturbed"/> differs from <paramref name="clean"/> (word index −1, no
+    /// words, when they are equal word for word).</summary>
+    /// <param name="kind">The kind recorded; the diff itself only reads the words.</param>
+    /// <param name="draw">The draw number recorded.</param>
     public static PerturbedQuery Describe(string factId, string subject, string clean, string perturbed, PerturbationKind kind, int draw)
     {
         var a = clean.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);

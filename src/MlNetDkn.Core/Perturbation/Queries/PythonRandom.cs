@@ -14,6 +14,8 @@ public sealed class PythonRandom
     readonly uint[] _mt = new uint[N];
     int _index = N + 1;
 
+    /// <summary>A generator in the state <c>random.seed(seed)</c> leaves CPython's (the sign of the seed is ignored, as
+    /// there).</summary>
     public PythonRandom(BigInteger seed)
     {
         // random.seed(int): the absolute value's 32-bit words, least significant first (at least one word).

@@ -8,6 +8,7 @@ public sealed record QueryPerturbationOptions
         [PerturbationKind.Replace, PerturbationKind.Add, PerturbationKind.Delete, PerturbationKind.ReplaceWord, PerturbationKind.Paraphrase];
     /// <summary>Perturbations per fact and kind.</summary>
     public int PerFact { get; init; } = 3;
+    /// <summary>Seed of every draw (per (fact, kind, draw), or of the authors' stream).</summary>
     public int Seed { get; init; } = 42;
     /// <summary>
     /// The authors' stream: one Python <c>random.seed(Seed)</c> per kind (their script runs once per kind), drawn
@@ -16,7 +17,10 @@ public sealed record QueryPerturbationOptions
     /// facts are in the run.
     /// </summary>
     public bool AuthorsStream { get; init; }
+    /// <summary>The literal word a <see cref="PerturbationKind.Replace"/> perturbation puts in place of a
+    /// word.</summary>
     public string ReplaceMarker { get; init; } = "[REPLACED]";
+    /// <summary>The literal word a <see cref="PerturbationKind.Add"/> perturbation inserts.</summary>
     public string AddMarker { get; init; } = "[ADDED]";
 
     /// <summary>The authors' <c>interfere_query</c>: replace, add and delete with literal markers, one per fact,
@@ -26,6 +30,8 @@ public sealed record QueryPerturbationOptions
         Kinds = [PerturbationKind.Replace, PerturbationKind.Add, PerturbationKind.Delete], PerFact = 1, Seed = 42, AuthorsStream = true,
     };
 
+    /// <summary>Throws <see cref="DknInputException"/> when no kind, a repeated kind, fewer than one per fact, or the
+    /// authors' stream with more than one per fact is asked for.</summary>
     public void Validate()
     {
         if (Kinds.Count == 0) throw new DknInputException("query perturbation: no kinds given");
@@ -34,6 +40,8 @@ public sealed record QueryPerturbationOptions
         if (AuthorsStream && PerFact != 1) throw new DknInputException("query perturbation: the authors' stream draws one perturbation per fact and kind (per_fact 1)");
     }
 
+    /// <summary>Parses a kind's CLI name: replace, add, delete, replace-word, add-word or paraphrase
+    /// (case-insensitive).</summary>
     public static PerturbationKind ParseKind(string text) => text.Trim().ToLowerInvariant() switch
     {
         "replace" => PerturbationKind.Replace,
@@ -45,6 +53,7 @@ public sealed record QueryPerturbationOptions
         _ => throw new DknInputException($"unknown perturbation kind '{text}' (expected replace, add, delete, replace-word, add-word or paraphrase)"),
     };
 
+    /// <summary>The kind's CLI name, the inverse of <see cref="ParseKind"/>.</summary>
     public static string KindName(PerturbationKind kind) => kind switch
     {
         PerturbationKind.ReplaceWord => "replace-word",
