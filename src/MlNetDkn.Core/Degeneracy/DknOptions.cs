@@ -14,7 +14,7 @@ public enum ClusteringMethod
     Hierarchical,
     /// <summary>DBSCAN on the structural distance matrix (authors' baseline).</summary>
     Dbscan,
-    /// <summary>k-means (k-means++ seeding) on a PCA of the rows of the structural distance matrix (authors' baseline).</summary>
+    /// <summary>k-means (k-means++ seeding) on a PCA of the rows of the distance matrix (authors' baseline).</summary>
     KMeans,
     /// <summary>The AMIG paper's pair search.</summary>
     SrcPairs,
@@ -76,8 +76,8 @@ public sealed record DknOptions
     /// <summary>Also measure every proper subset of each DKN's components (the degeneracy curve).</summary>
     public bool EvaluateDegeneracy { get; init; } = true;
     /// <summary>
-    /// Use the authors' structural graph (with LLaMA orientation for gated MLPs) instead of the corrected one when <see
-    /// cref="Graph"/> is null.
+    /// Use the authors' structural graph (with LLaMA orientation for gated MLPs) instead of the corrected one when
+    /// <see cref="Graph"/> is null.
     /// </summary>
     public bool AuthorsGraph { get; init; }
     /// <summary>
@@ -122,8 +122,8 @@ public sealed record DknOptions
     };
 
     /// <summary>
-    /// Options for a preset name: "default" or "recommended" (<see cref="Recommended"/>), "graph" or "strict" (<see
-    /// cref="Default"/>), "dkn-authors".
+    /// Options for a preset name: "default" or "recommended" (<see cref="Recommended"/>), "graph" or "strict"
+    /// (<see cref="Default"/>), "dkn-authors".
     /// </summary>
     /// <exception cref="DknInputException">The name is not a known preset.</exception>
     public static DknOptions FromPreset(string name) => name switch

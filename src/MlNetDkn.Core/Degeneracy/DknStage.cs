@@ -47,8 +47,8 @@ public sealed record DknStageOptions
     };
 
     /// <summary>
-    /// Options for a preset name: "default" or "recommended" (<see cref="Default"/>), "graph" or "strict" (<see
-    /// cref="Graph"/>), "dkn-authors" (<see cref="DknAuthors"/>).
+    /// Options for a preset name: "default" or "recommended" (<see cref="Default"/>), "graph" or "strict"
+    /// (<see cref="Graph"/>), "dkn-authors" (<see cref="DknAuthors"/>).
     /// </summary>
     /// <exception cref="DknInputException">The name is not a known preset.</exception>
     public static DknStageOptions FromPreset(string name) => name switch

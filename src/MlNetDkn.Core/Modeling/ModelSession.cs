@@ -48,7 +48,7 @@ public sealed class ModelSession : IDisposable
     public ModelConfig Config => Loaded.Config;
     /// <summary>The path the model was loaded from (a Hugging Face folder or llama2.c checkpoint file).</summary>
     public string Source => Loaded.Source;
-    /// <summary>SHA-256 over the config and weight files, computed on first use and cached; part of every store key.</summary>
+    /// <summary>SHA-256 over the config and weight files, computed on first use; part of every store key.</summary>
     public string ContentHash => Loaded.ContentHash;
     /// <summary>The model's tokenizer, loaded on first use (a stage that gets only token ids never needs one).</summary>
     public ITextTokenizer Tokenizer => _tokenizer.Value;

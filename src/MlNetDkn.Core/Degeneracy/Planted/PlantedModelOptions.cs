@@ -20,8 +20,8 @@ public sealed record PlantedModelOptions
     /// <summary>d_model: must hold one orthogonal direction per token and per relay hop (the builder says when it cannot).</summary>
     public int HiddenSize { get; init; } = 256;
     /// <summary>
-    /// d_ff: MLP neurons per layer; must fit every fact's components and noise neurons (checked by <see
-    /// cref="Validate"/>).
+    /// d_ff: MLP neurons per layer; must fit every fact's components and noise neurons (checked by
+    /// <see cref="Validate"/>).
     /// </summary>
     public int IntermediateSize { get; init; } = 512;
     /// <summary>Facts answered by several components, any one of which suffices.</summary>
