@@ -3,7 +3,7 @@ namespace MlNetDkn.Facts;
 /// <summary>Split names used by the importers and the synthetic world. Other names are allowed.</summary>
 public static class FactSplits
 {
-    /// <summary>Facts a model is trained on (and attribution runs on by default).</summary>
+    /// <summary>Facts a model is trained on.</summary>
     public const string Train = "train";
     /// <summary>Facts kept for validation during training.</summary>
     public const string Validation = "val";

@@ -12,7 +12,7 @@ public static class HuggingFaceFolder
     public const string IndexFile = "model.safetensors.index.json";
 
     /// <summary>
-    /// Full paths of the folder's safetensors weight files: the single file, or the index's shards in ordinal name
+    /// Paths of the folder's safetensors weight files: the single file, or the index's shards in ordinal name
     /// order.
     /// </summary>
     /// <exception cref="DknInputException">
