@@ -15,6 +15,7 @@ public enum CheckMeasure
     LogitMargin,
 }
 
+/// <summary>Drops and baseline values of a <see cref="CheckMeasure"/> computed from answer scores.</summary>
 public static class CheckMeasures
 {
     /// <summary>The drop of <paramref name="after"/> against <paramref name="before"/> under <paramref name="measure"/>.</summary>

@@ -18,6 +18,7 @@ public sealed record DegeneracyAggregateOptions
     public static DegeneracyAggregateOptions AuthorsNtc(double t = 900) => new() { SubsetClip = t / 2, FullClip = 2 * t };
 }
 
+/// <summary>The "Prob Drop vs number of BDCs" summary over many facts' degeneracy evaluations.</summary>
 public static class DegeneracyAggregate
 {
     /// <summary>Groups evaluations by n and averages (subset values pooled over the facts of each n). NaN when empty.</summary>

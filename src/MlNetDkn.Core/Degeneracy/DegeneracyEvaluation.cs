@@ -22,6 +22,9 @@ public sealed record DegeneracyEvaluation(
         Subsets.GroupBy(s => s.Size).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => (IReadOnlyList<SubsetDrop>)g.ToArray());
 }
 
+/// <summary>
+/// Measures the degeneracy curve of a DKN: the relative drop of every proper subset of its components.
+/// </summary>
 public static class DegeneracyEvaluator
 {
     /// <summary>Evaluates the DKN <paramref name="components"/> (n ≥ 1) with one probe call of |subsets| + 1 sets.</summary>

@@ -29,6 +29,8 @@ public static class DknFinder
         return Find(new ModelNeuronVectors(model), model.Config.Family, [probe], knowledgeNeurons, options, factId, promptText);
     }
 
+    /// <summary>Checks every neuron's layer and index are below the model's layer count and d_ff.</summary>
+    /// <exception cref="DknInputException">A neuron is outside the model.</exception>
     public static void CheckNeurons(CausalLm model, IEnumerable<Neuron> neurons)
     {
         foreach (var n in neurons)

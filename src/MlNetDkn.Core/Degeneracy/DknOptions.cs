@@ -8,8 +8,13 @@ public enum ClusteringMethod
     /// <summary>Neurological topology clustering as the options' NTC method says (corrected quantile cut by default,
     /// the authors' union-find in their preset).</summary>
     Ntc,
+    /// <summary>
+    /// Agglomerative (average-linkage) clustering of the structural distance matrix (authors' baseline).
+    /// </summary>
     Hierarchical,
+    /// <summary>DBSCAN on the structural distance matrix (authors' baseline).</summary>
     Dbscan,
+    /// <summary>k-means (k-means++ seeding) on a PCA of the rows of the distance matrix (authors' baseline).</summary>
     KMeans,
     /// <summary>The AMIG paper's pair search.</summary>
     SrcPairs,
@@ -54,19 +59,38 @@ public sealed record DknOptions
 {
     /// <summary>null: <see cref="StructuralGraphOptions.Corrected"/>, or the authors' graph for their preset.</summary>
     public StructuralGraphOptions? Graph { get; init; }
+    /// <summary>
+    /// Options of the NTC clustering; by default the corrected cut with the scale-free finite threshold.
+    /// </summary>
     public NtcOptions Ntc { get; init; } = NtcOptions.Corrected with { FiniteThreshold = ScaleFreeFinite };
+    /// <summary>The functional check's thresholds, prompts and measure; by default the strict check.</summary>
     public FunctionalCheckOptions Check { get; init; } = FunctionalCheckOptions.Default;
+    /// <summary>How the degeneracy curve (proper-subset drops) is sampled.</summary>
     public DegeneracyEvaluationOptions Evaluation { get; init; } = new();
+    /// <summary>
+    /// Clustering methods to run per fact, in order; each gets its own record entry. Must be non-empty and distinct.
+    /// </summary>
     public IReadOnlyList<ClusteringMethod> Methods { get; init; } = [ClusteringMethod.Ntc, ClusteringMethod.Hierarchical, ClusteringMethod.Dbscan, ClusteringMethod.KMeans];
     /// <summary>Where suppression acts (zero at either site silences the neuron's output).</summary>
     public NeuronSite Site { get; init; } = NeuronSite.Post;
     /// <summary>Also measure every proper subset of each DKN's components (the degeneracy curve).</summary>
     public bool EvaluateDegeneracy { get; init; } = true;
+    /// <summary>
+    /// Use the authors' structural graph (with LLaMA orientation for gated MLPs) instead of the corrected one when
+    /// <see cref="Graph"/> is null.
+    /// </summary>
     public bool AuthorsGraph { get; init; }
+    /// <summary>
+    /// What the distance-based baselines cluster: the raw matrix with sentinels or the finite-filled one.
+    /// </summary>
     public BaselineInput BaselineInput { get; init; } = BaselineInput.FiniteFill;
+    /// <summary>How the answer probability the check measures is computed.</summary>
     public CheckProbability Probability { get; init; } = CheckProbability.TeacherForced;
     /// <summary>Replaces the graph's same-layer rule when set (either preset's graph).</summary>
     public SameLayerRule? SameLayer { get; init; }
+    /// <summary>
+    /// Name of the preset the options came from; part of the stored options, so records of different presets never mix.
+    /// </summary>
     public string Preset { get; init; } = "default";
     /// <summary>Options of the <see cref="ClusteringMethod.Functional"/> grouping.</summary>
     public Acquisition.FunctionalGroupingOptions Functional { get; init; } = Acquisition.FunctionalGroupingOptions.Default;
@@ -77,11 +101,19 @@ public sealed record DknOptions
     /// </summary>
     public const double ScaleFreeNoConnection = 1e12, ScaleFreeFinite = 1e11;
 
+    /// <summary>
+    /// The full paper definition with the graph-based methods (NTC, hierarchical, DBSCAN, k-means); preset "graph" or
+    /// "strict".
+    /// </summary>
     public static DknOptions Default { get; } = new();
 
     /// <summary>The strict definition with components from function only (the recommended acquisition's grouping).</summary>
     public static DknOptions Recommended { get; } = new() { Methods = [ClusteringMethod.Functional], Preset = "recommended" };
 
+    /// <summary>
+    /// The authors' code as it is: their graph, NTC, lenient check, pre-activation site, raw baselines and argmax-fed
+    /// probability.
+    /// </summary>
     public static DknOptions DknAuthors { get; } = new()
     {
         AuthorsGraph = true, Ntc = NtcOptions.DknAuthors, Check = FunctionalCheckOptions.DknAuthorsLenient,
@@ -89,6 +121,11 @@ public sealed record DknOptions
         Methods = [ClusteringMethod.Ntc, ClusteringMethod.Hierarchical, ClusteringMethod.Dbscan, ClusteringMethod.KMeans, ClusteringMethod.SrcPairs],
     };
 
+    /// <summary>
+    /// Options for a preset name: "default" or "recommended" (<see cref="Recommended"/>), "graph" or "strict"
+    /// (<see cref="Default"/>), "dkn-authors".
+    /// </summary>
+    /// <exception cref="DknInputException">The name is not a known preset.</exception>
     public static DknOptions FromPreset(string name) => name switch
     {
         "default" or "recommended" => Recommended,
@@ -105,6 +142,8 @@ public sealed record DknOptions
         return SameLayer is { } rule ? graph with { SameLayer = rule } : graph;
     }
 
+    /// <summary>Checks the options are consistent (methods, check, graph, functional grouping).</summary>
+    /// <exception cref="DknInputException">An option is out of range or a method is missing or repeated.</exception>
     public void Validate()
     {
         if (Methods.Count == 0) throw new DknInputException("DKN acquisition needs at least one clustering method");
@@ -114,6 +153,11 @@ public sealed record DknOptions
         Functional.Validate();
     }
 
+    /// <summary>
+    /// Parses a clustering method name as the command line spells it (e.g. "ntc", "kmeans", "src-pairs", "functional");
+    /// case-insensitive.
+    /// </summary>
+    /// <exception cref="DknInputException">The name is unknown.</exception>
     public static ClusteringMethod ParseMethod(string text) => text.ToLowerInvariant() switch
     {
         "ntc" => ClusteringMethod.Ntc,

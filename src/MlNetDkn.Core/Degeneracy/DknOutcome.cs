@@ -29,6 +29,10 @@ public sealed record DknOutcome(string FactId, string Method, bool IsDkn, int Co
     /// the authors' lenient rule and is counted apart).</summary>
     public bool IsMultiComponentDkn => IsDkn && Components >= 2;
 
+    /// <summary>
+    /// One outcome per method of a stored record; the changes are the record's relative drops negated (NaN full change
+    /// when not evaluated).
+    /// </summary>
     public static IEnumerable<DknOutcome> From(DknRecord record) => record.Methods.Select(m => new DknOutcome(
         record.FactId, m.Method, m.IsDkn, m.Components.Length,
         m.Subsets.Select(s => s.Size).ToArray(), m.Subsets.Select(s => -s.RelativeDrop).ToArray(),

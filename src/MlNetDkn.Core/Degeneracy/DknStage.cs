@@ -11,6 +11,7 @@ namespace MlNetDkn.Degeneracy;
 /// <summary>Everything the DKN stage does with one fact's knowledge neurons.</summary>
 public sealed record DknStageOptions
 {
+    /// <summary>The DKN acquisition proper: graph, clustering methods, functional check and degeneracy curve.</summary>
     public DknOptions Dkn { get; init; } = DknOptions.Recommended;
     /// <summary>Where the neurons that are grouped into components come from.</summary>
     public CandidateSource Candidates { get; init; } = CandidateSource.Knockout;
@@ -45,6 +46,11 @@ public sealed record DknStageOptions
         Dkn = DknOptions.DknAuthors, MaxNeurons = 0, Answer = AnswerEncoding.DknAuthors, Candidates = CandidateSource.KnowledgeNeurons,
     };
 
+    /// <summary>
+    /// Options for a preset name: "default" or "recommended" (<see cref="Default"/>), "graph" or "strict"
+    /// (<see cref="Graph"/>), "dkn-authors" (<see cref="DknAuthors"/>).
+    /// </summary>
+    /// <exception cref="DknInputException">The name is not a known preset.</exception>
     public static DknStageOptions FromPreset(string name) => name switch
     {
         "default" or "recommended" => Default,
@@ -53,6 +59,10 @@ public sealed record DknStageOptions
         _ => throw new DknInputException($"unknown DKN preset '{name}' (known: default, graph, dkn-authors)"),
     };
 
+    /// <summary>
+    /// Checks the options and their consistency (knockout candidates need the teacher-forced probability).
+    /// </summary>
+    /// <exception cref="DknInputException">An option is out of range or two options conflict.</exception>
     public void Validate()
     {
         if (MaxNeurons < 0) throw new DknInputException($"max neurons must be 0 (all) or more (got {MaxNeurons})");
@@ -75,6 +85,7 @@ public sealed record DknStageOptions
 /// </summary>
 public sealed class DknStage(ModelSession session, DknStageOptions options, JsonLinesStore<DknRecord> store)
 {
+    /// <summary>File name of the stage's JSON-lines store of <see cref="DknRecord"/>s.</summary>
     public const string StoreFileName = "dkn.jsonl";
     /// <summary>Part of every store key: raised when what a stored record means changes for the same options (2: a
     /// single dispensable cluster is no longer a DKN under the lenient rule), so older records are recomputed, not reused.</summary>
@@ -82,16 +93,34 @@ public sealed class DknStage(ModelSession session, DknStageOptions options, Json
 
     readonly string _optionsJson = options.ToCanonicalJson();
 
+    /// <summary>The options every fact is run with.</summary>
     public DknStageOptions Options { get; } = options;
+    /// <summary>Facts computed (not found in the store) by this instance so far.</summary>
     public int Computed { get; private set; }
+    /// <summary>Facts whose record was found in the store and reused by this instance so far.</summary>
     public int Reused { get; private set; }
 
     /// <summary>Opens (or creates) the store of a stage folder: <c>folder/store/dkn.jsonl</c>.</summary>
     public static JsonLinesStore<DknRecord> OpenStore(string folder) =>
         new(Path.Combine(folder, "store", StoreFileName), r => r.Key);
 
+    /// <summary>
+    /// Acquires (or reuses from the store) the DKN record of <paramref name="fact"/>; see the overload with
+    /// <c>stored</c>.
+    /// </summary>
     public DknRecord Run(FactRecord fact, IReadOnlyList<ScoredNeuron> knowledgeNeurons) => Run(fact, knowledgeNeurons, out _);
 
+    /// <summary>
+    /// Acquires the DKN record of <paramref name="fact"/>, or returns the stored one when its key is already in the
+    /// store; a computed record is added to the store.
+    /// </summary>
+    /// <param name="knowledgeNeurons">
+    /// The attribution stage's neurons, highest-ranked first; ignored when candidates come from knockout.
+    /// </param>
+    /// <param name="stored">True when the record came from the store.</param>
+    /// <exception cref="DknInputException">
+    /// The fact has no prompts, a neuron is outside the model, or the options are invalid.
+    /// </exception>
     public DknRecord Run(FactRecord fact, IReadOnlyList<ScoredNeuron> knowledgeNeurons, out bool stored)
     {
         Options.Validate();

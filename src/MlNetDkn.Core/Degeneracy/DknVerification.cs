@@ -11,6 +11,14 @@ namespace MlNetDkn.Degeneracy;
 /// </summary>
 public static class DknVerification
 {
+    /// <summary>
+    /// Re-checks <paramref name="components"/> on every reference probe against <paramref name="check"/>'s definition
+    /// (strict: every proper subset, or a seeded sample beyond the exhaustive limit, and the whole set; lenient: each
+    /// component alone).
+    /// </summary>
+    /// <param name="references">
+    /// One probe per checked prompt, the first prompt first; usually full-recomputation probes.
+    /// </param>
     public static DknRecheck Verify(IReadOnlyList<IAnswerProbe> references, IReadOnlyList<IReadOnlyList<Neuron>> components, FunctionalCheckOptions check)
     {
         int n = components.Count;

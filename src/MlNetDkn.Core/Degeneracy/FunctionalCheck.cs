@@ -29,6 +29,7 @@ public sealed record FunctionalCheckResult(
     string? Rejection = null,
     IReadOnlyList<IReadOnlyList<Neuron>>? Insufficient = null)
 {
+    /// <summary>True when the check accepted the candidates: <see cref="Dkn"/> holds at least one component.</summary>
     public bool IsDkn => Dkn.Count > 0;
 }
 
@@ -39,6 +40,7 @@ public sealed record FunctionalCheckResult(
 /// </summary>
 public static class FunctionalCheck
 {
+    /// <summary>The check on a single prompt (see the overload for several prompts).</summary>
     public static FunctionalCheckResult Run(IReadOnlyList<IReadOnlyList<Neuron>> clusters, IAnswerProbe probe, FunctionalCheckOptions options) =>
         Run(clusters, [probe], options);
 
@@ -127,12 +129,31 @@ public static class FunctionalCheck
     /// <summary>The kinds of rejection, each the prefix (before ':') of a rejection's text.</summary>
     public static class Rejections
     {
+        /// <summary>
+        /// Rejection kind: too few candidate clusters to test (at most the options' MaxClustersForEmpty).
+        /// </summary>
         public const string TooFewCandidates = "too-few-candidates";
+        /// <summary>Rejection kind (lenient check): no cluster is dispensable on its own.</summary>
         public const string NoneDispensable = "no-dispensable-cluster";
+        /// <summary>
+        /// Rejection kind (lenient check): exactly one cluster is dispensable; a DKN needs two components.
+        /// </summary>
         public const string SingleComponent = "single-component";
+        /// <summary>
+        /// Rejection kind (strict check): fewer dispensable clusters than the options' MinComponents.
+        /// </summary>
         public const string TooFewDispensable = "too-few-dispensable";
+        /// <summary>Rejection kind (strict check): too few dispensable clusters can carry the fact alone.</summary>
         public const string TooFewSufficient = "too-few-sufficient";
+        /// <summary>
+        /// Rejection kind (strict check): suppressing some proper subset of the components drops the measure by t_low
+        /// or more.
+        /// </summary>
         public const string ProperSubsetNecessary = "proper-subset-necessary";
+        /// <summary>
+        /// Rejection kind (strict check): suppressing all components together does not drop the measure by more than
+        /// t_high.
+        /// </summary>
         public const string WholeSetDispensable = "whole-set-dispensable";
 
         /// <summary>The kind of a rejection text.</summary>

@@ -23,6 +23,7 @@ public sealed record FunctionalCheckOptions
     public double THigh { get; init; } = 0.3;
     /// <summary>Strict: at least MinComponents components, every proper subset dispensable, the whole set necessary.</summary>
     public bool Strict { get; init; } = true;
+    /// <summary>Strict: the fewest components a DKN needs (at least 1; the definition needs 2).</summary>
     public int MinComponents { get; init; } = 2;
     /// <summary>
     /// Strict: keep only components that can express the fact on their own (every other component suppressed, the
@@ -36,6 +37,9 @@ public sealed record FunctionalCheckOptions
     public int ExhaustiveLimit { get; init; } = 10;
     /// <summary>Beyond <see cref="ExhaustiveLimit"/>: this many distinct subsets per size (all of a size when fewer).</summary>
     public int SamplesPerSize { get; init; } = 64;
+    /// <summary>
+    /// Seed of the subset sample beyond <see cref="ExhaustiveLimit"/> (the same seed gives the same subsets).
+    /// </summary>
     public int SubsetSeed { get; init; }
     /// <summary>Clusters of one neuron are not tested (and never become components).</summary>
     public bool SkipSingletons { get; init; } = true;
@@ -47,9 +51,13 @@ public sealed record FunctionalCheckOptions
     /// −TLow &lt; drop &lt; TLow.
     /// </summary>
     public bool AcceptNegativeDrops { get; init; } = true;
+    /// <summary>
+    /// What the drops are measured on: relative probability (default), log-probability or logit margin.
+    /// </summary>
     public CheckMeasure Measure { get; init; } = CheckMeasure.Probability;
     /// <summary>How many of the fact's prompts the check runs on, in order (0 = all of them).</summary>
     public int Prompts { get; init; }
+    /// <summary>How conditions combine over the checked prompts: every prompt (default) or the mean.</summary>
     public PromptAggregation Aggregation { get; init; } = PromptAggregation.All;
 
     /// <summary>
@@ -74,6 +82,8 @@ public sealed record FunctionalCheckOptions
         _ => throw new DknInputException($"{option} must be strict or lenient (got '{name}')"),
     };
 
+    /// <summary>Checks the thresholds, counts and measure are consistent.</summary>
+    /// <exception cref="DknInputException">An option is out of range.</exception>
     public void Validate()
     {
         if (!(TLow >= 0)) throw new DknInputException($"functional check: t_low must be ≥ 0 (got {TLow})");

@@ -7,6 +7,7 @@ namespace MlNetDkn.Degeneracy;
 /// </summary>
 public interface INeuronVectorSource
 {
+    /// <summary>Number of transformer blocks; valid neuron layers are 0 to LayerCount − 1.</summary>
     int LayerCount { get; }
     /// <summary>d_ff: neurons per layer.</summary>
     int IntermediateSize { get; }

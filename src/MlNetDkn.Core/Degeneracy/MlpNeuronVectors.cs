@@ -10,12 +10,23 @@ namespace MlNetDkn.Degeneracy;
 /// </summary>
 public sealed class MlpNeuronVectors : INeuronVectorSource
 {
+    /// <summary>
+    /// Per layer [d_ff, d_model]: row i is what neuron i reads (GPT-2 c_fc column, gated MLP gate_proj row).
+    /// </summary>
     public IReadOnlyList<double[,]> Input { get; }
+    /// <summary>Per layer [d_ff, d_model] up_proj rows for gated MLPs; null otherwise.</summary>
     public IReadOnlyList<double[,]>? Up { get; }
+    /// <summary>
+    /// Per layer [d_ff, d_model]: row i is what neuron i writes (GPT-2 c_proj row, gated MLP down_proj column).
+    /// </summary>
     public IReadOnlyList<double[,]> Output { get; }
+    /// <inheritdoc/>
     public int LayerCount => Input.Count;
+    /// <inheritdoc/>
     public int IntermediateSize { get; }
+    /// <inheritdoc/>
     public int ModelDim { get; }
+    /// <inheritdoc/>
     public bool HasUp => Up != null;
 
     /// <param name="input">per layer [d_ff, d_model]: row i is what neuron i reads.</param>
@@ -40,8 +51,11 @@ public sealed class MlpNeuronVectors : INeuronVectorSource
                 throw new DknInputException($"neuron vectors: {what} layer {l} is [{m[l].GetLength(0)}, {m[l].GetLength(1)}], expected [{IntermediateSize}, {ModelDim}]");
     }
 
+    /// <inheritdoc/>
     public ReadOnlySpan<double> InputVector(Neuron neuron) => Row(Input, neuron);
+    /// <inheritdoc/>
     public ReadOnlySpan<double> OutputVector(Neuron neuron) => Row(Output, neuron);
+    /// <inheritdoc/>
     public ReadOnlySpan<double> UpVector(Neuron neuron) =>
         Up != null ? Row(Up, neuron) : throw new InvalidOperationException("this MLP has no up projection");
 

@@ -8,6 +8,8 @@ namespace MlNetDkn.Degeneracy;
 /// </summary>
 public static class NtcClustering
 {
+    /// <summary>Clusters the graph's neurons with the rule <see cref="NtcOptions.Method"/> names.</summary>
+    /// <exception cref="DknInputException">The method value is not defined.</exception>
     public static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(StructuralGraph graph, NtcOptions options) => options.Method switch
     {
         NtcMethod.AuthorsUnionFind => AuthorsUnionFind(graph, options),

@@ -1,5 +1,6 @@
 namespace MlNetDkn.Degeneracy;
 
+/// <summary>The cut rule of neurological topology clustering (NTC).</summary>
 public enum NtcMethod
 {
     /// <summary>The authors' persistent_homology_clustering, exactly (method.md §3.2).</summary>
@@ -17,6 +18,7 @@ public enum NtcMethod
 /// <summary>Options of neurological topology clustering (NTC).</summary>
 public sealed record NtcOptions
 {
+    /// <summary>Which cut rule NTC applies; the quantile cut by default.</summary>
     public NtcMethod Method { get; init; } = NtcMethod.QuantileCut;
     /// <summary>QuantileCut: merge every edge at or below this quantile of the finite distances.</summary>
     public double CutQuantile { get; init; } = 0.1;
@@ -35,6 +37,8 @@ public sealed record NtcOptions
     /// <summary>QuantileCut and PersistenceGap: smaller clusters are dropped (the authors always drop singletons).</summary>
     public int MinClusterSize { get; init; } = 2;
 
+    /// <summary>The authors' union-find clustering with their quantiles and inf_threshold 100.</summary>
     public static NtcOptions DknAuthors { get; } = new() { Method = NtcMethod.AuthorsUnionFind };
+    /// <summary>The corrected default: single linkage cut at the 10th percentile of the finite distances.</summary>
     public static NtcOptions Corrected { get; } = new();
 }

@@ -10,6 +10,11 @@ namespace MlNetDkn.Degeneracy;
 /// </summary>
 public static class RandomPartitionBaseline
 {
+    /// <summary>
+    /// Deals the shuffled neurons into k = max(MinClusters, int(ClusterFraction·K)) groups; empty when K &lt; 2 or K
+    /// &lt; k.
+    /// </summary>
+    /// <param name="seed">Mixed into the shuffle's seed with the neurons, for independent draws of one set.</param>
     public static IReadOnlyList<IReadOnlyList<Neuron>> Partition(IReadOnlyList<Neuron> neurons, KMeansOptions? options = null, int seed = 0)
     {
         options ??= new();

@@ -8,7 +8,9 @@ public sealed record SrcPairOptions
 {
     /// <summary>Only the first TopK knowledge neurons (score order) are considered.</summary>
     public int TopK { get; init; } = 15;
+    /// <summary>A potential neuron's single drop, and a pair's drop that discards both, must be below this.</summary>
     public double TLow { get; init; } = 0.05;
+    /// <summary>A pair whose joint drop exceeds this becomes a DKN pair.</summary>
     public double THigh { get; init; } = 0.3;
 }
 
@@ -20,6 +22,10 @@ public sealed record SrcPairOptions
 /// </summary>
 public static class SrcPairBaseline
 {
+    /// <summary>
+    /// Runs the authors' pair search on the first <see cref="SrcPairOptions.TopK"/> knowledge neurons (score order)
+    /// with two batched probe calls; returns the DKN pairs found, each two neurons, or none.
+    /// </summary>
     public static IReadOnlyList<IReadOnlyList<Neuron>> Find(IReadOnlyList<Neuron> knowledgeNeurons, IAnswerProbe probe, SrcPairOptions? options = null)
     {
         options ??= new();

@@ -8,11 +8,15 @@ namespace MlNetDkn.Degeneracy;
 /// </summary>
 public sealed class StructuralGraph
 {
+    /// <summary>The fact's knowledge neurons; row and column i of <see cref="Distances"/> belong to neuron i.</summary>
     public IReadOnlyList<Neuron> Neurons { get; }
     /// <summary>[K, K] distances; K = Neurons.Count.</summary>
     public double[,] Distances { get; }
+    /// <summary>K, the number of neurons.</summary>
     public int Count => Neurons.Count;
 
+    /// <summary>Wraps a distance matrix (not copied).</summary>
+    /// <exception cref="DknInputException">The matrix is not [K, K] for the K neurons.</exception>
     public StructuralGraph(IReadOnlyList<Neuron> neurons, double[,] distances)
     {
         if (distances.GetLength(0) != neurons.Count || distances.GetLength(1) != neurons.Count)
@@ -20,6 +24,10 @@ public sealed class StructuralGraph
         Neurons = neurons; Distances = distances;
     }
 
+    /// <summary>
+    /// Distance between neurons <paramref name="i"/> and <paramref name="j"/> (0-based positions in
+    /// <see cref="Neurons"/>).
+    /// </summary>
     public double this[int i, int j] => Distances[i, j];
 
     /// <summary>Pairs i &lt; j whose distance is below <paramref name="finiteThreshold"/> (a real connection).</summary>

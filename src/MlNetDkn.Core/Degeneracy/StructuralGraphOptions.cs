@@ -66,10 +66,17 @@ public enum SameLayerRule
 /// <summary>Options of the structural |1/w| distance graph over one fact's knowledge neurons.</summary>
 public sealed record StructuralGraphOptions
 {
+    /// <summary>Which vectors form w(A, B): write→read (correct) or the authors' backwards LLaMA weight.</summary>
     public ConnectionOrientation Orientation { get; init; } = ConnectionOrientation.OutputToInput;
+    /// <summary>How a gated MLP's up projection enters w; ignored for non-gated MLPs.</summary>
     public UpProjectionUse UpProjection { get; init; } = UpProjectionUse.Ignore;
+    /// <summary>How pairs more than one layer apart get a distance.</summary>
     public PathRule PathRule { get; init; } = PathRule.ShortestPath;
+    /// <summary>
+    /// Which hops the shortest-path graph contains (used by <see cref="PathRule.ShortestPath"/> only).
+    /// </summary>
     public HopRule HopRule { get; init; } = HopRule.AnyLaterLayer;
+    /// <summary>How two neurons of the same layer are connected.</summary>
     public SameLayerRule SameLayer { get; init; } = SameLayerRule.None;
     /// <summary>Pairs more than this many layers apart get <see cref="NoConnection"/>; 0 = no limit.</summary>
     public int MaxSpan { get; init; }
@@ -95,6 +102,8 @@ public sealed record StructuralGraphOptions
     /// </summary>
     public static StructuralGraphOptions Corrected { get; } = new();
 
+    /// <summary>Checks the span, path rule and sentinel are consistent.</summary>
+    /// <exception cref="DknInputException">An option is out of range.</exception>
     public void Validate()
     {
         if (MaxSpan < 0) throw new DknInputException($"structural graph: max span must be 0 (no limit) or more (got {MaxSpan})");

@@ -13,7 +13,9 @@ public sealed class FactDataset
 {
     /// <summary>Parquet key/value metadata written with every file.</summary>
     public const string SchemaMetadataKey = "mlnetdkn.schema";
+    /// <summary>Value of <see cref="SchemaMetadataKey"/>: the version of the fact schema the file follows.</summary>
     public const string SchemaVersion = "facts/1";
+    /// <summary>Parquet metadata key holding <see cref="ContentHash"/> of the written rows.</summary>
     public const string HashMetadataKey = "mlnetdkn.content_sha256";
 
     readonly List<FactRecord> _records;
@@ -30,6 +32,7 @@ public sealed class FactDataset
     /// <summary>The rows in order. Treat them as read-only: the content hash is computed once.</summary>
     public IReadOnlyList<FactRecord> Records => _records;
 
+    /// <summary>Number of facts.</summary>
     public int Count => _records.Count;
 
     /// <summary>A copy of the rows, for callers that want a List.</summary>
@@ -39,10 +42,17 @@ public sealed class FactDataset
     /// equal for equal content whatever the file encoding. Use it as a cache key.</summary>
     public string ContentHash() => _contentHash ??= FactContentHasher.Hash(_records);
 
+    /// <summary>The distinct relation ids, in order of first appearance.</summary>
     public IEnumerable<string> Relations => _records.Select(r => r.RelationId).Distinct(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Reads a Parquet fact dataset (synchronously; see <see cref="ReadAsync(string, CancellationToken)"/>).
+    /// </summary>
+    /// <exception cref="DknInputException">The file is missing, not a fact dataset, or holds invalid rows.</exception>
     public static FactDataset Read(string path) => ReadAsync(path).GetAwaiter().GetResult();
 
+    /// <summary>Reads and validates a Parquet fact dataset, whatever tool wrote it.</summary>
+    /// <exception cref="DknInputException">The file is missing, not a fact dataset, or holds invalid rows.</exception>
     public static async Task<FactDataset> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path)) throw new DknInputException($"{path}: file not found (expected a fact dataset in Parquet)");
@@ -86,8 +96,14 @@ public sealed class FactDataset
         return record;
     }
 
+    /// <summary>
+    /// Writes the dataset as Parquet, creating the folder if needed (synchronously); the same rows give the same bytes.
+    /// </summary>
     public void Write(string path) => WriteAsync(path).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Writes the dataset as Parquet, creating the folder if needed; the same rows give the same bytes.
+    /// </summary>
     public async Task WriteAsync(string path, CancellationToken cancellationToken = default)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));

@@ -13,8 +13,12 @@ public sealed class FactRecord
     /// <summary>Stable identifier, unique within a dataset, prefixed by the source ("pararel:...", "synth:...").</summary>
     [JsonPropertyName(FactColumns.FactId)] public string FactId { get; set; } = "";
 
+    /// <summary>
+    /// Relation identifier (e.g. the Wikidata property "P36" for ParaRel, or the synthetic relation's name).
+    /// </summary>
     [JsonPropertyName(FactColumns.RelationId)] public string RelationId { get; set; } = "";
 
+    /// <summary>The subject entity's surface string, as it appears in the prompts.</summary>
     [JsonPropertyName(FactColumns.Subject)] public string Subject { get; set; } = "";
 
     /// <summary>The object, in the source's original case.</summary>

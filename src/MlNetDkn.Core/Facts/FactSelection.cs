@@ -18,16 +18,25 @@ public sealed record FactSelection
     /// <summary>Seed of the draw when a cap applies.</summary>
     public int Seed { get; init; }
 
+    /// <summary>Every fact of every split, uncapped.</summary>
     public static FactSelection All { get; } = new();
 
+    /// <summary>True when the selection keeps every row (any split, any relation, no cap).</summary>
     public bool IsAll => (Split is null or "all") && (Relations is null || Relations.Count == 0) && MaxPerRelation == 0 && MaxFacts == 0;
 
+    /// <summary>Checks the caps are not negative.</summary>
+    /// <exception cref="DknInputException">A cap is negative.</exception>
     public void Validate()
     {
         if (MaxPerRelation < 0) throw new DknInputException($"fact selection: max per relation must be 0 (no cap) or more (got {MaxPerRelation})");
         if (MaxFacts < 0) throw new DknInputException($"fact selection: max facts must be 0 (no cap) or more (got {MaxFacts})");
     }
 
+    /// <summary>
+    /// The selected facts in the input's order: filtered by split and relations, then capped per relation and overall
+    /// by a seeded draw.
+    /// </summary>
+    /// <exception cref="DknInputException">A cap is negative.</exception>
     public IReadOnlyList<FactRecord> Apply(IReadOnlyList<FactRecord> records)
     {
         Validate();
@@ -53,8 +62,10 @@ public sealed record FactSelection
         return pool.Where(chosen.Contains).ToList();
     }
 
+    /// <summary>The selected facts of <paramref name="dataset"/>, in its row order.</summary>
     public IReadOnlyList<FactRecord> Apply(FactDataset dataset) => Apply(dataset.Records);
 
+    /// <summary>A one-line description of the selection for logs and manifests.</summary>
     public override string ToString() =>
         $"split {Split ?? "all"}, relations {(Relations is { Count: > 0 } ? string.Join(",", Relations) : "all")}, " +
         $"max per relation {MaxPerRelation}, max facts {MaxFacts}, seed {Seed}";

@@ -37,6 +37,7 @@ public abstract class DecoderBlock(string name) : nn.Module(name)
     /// <param name="x">[B, T, d_model]</param>
     /// <param name="positions">[T] absolute positions</param>
     public abstract (Tensor Residual, Tensor MlpInput) Attend(Tensor x, KvCache? cache, int layer, Tensor positions);
+    /// <summary>The block's feed-forward part, with its two neuron sites.</summary>
     public abstract MlpBlock Mlp { get; }
 }
 
@@ -46,10 +47,16 @@ public abstract class DecoderBlock(string name) : nn.Module(name)
 /// </summary>
 public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name)
 {
+    /// <summary>The configuration the model was built from.</summary>
     public ModelConfig Config { get; } = config;
+    /// <summary>The interventions active during forward passes, pushed by <see cref="Intervene"/>.</summary>
     public InterventionSet Interventions { get; } = new();
 
+    /// <summary>
+    /// Token (plus, for GPT-2, learned position) embedding: tokens [B, T] int64 and positions [T] → [B, T, d_model].
+    /// </summary>
     public abstract Tensor Embed(Tensor tokens, Tensor positions);
+    /// <summary>The transformer blocks, layer 0 first.</summary>
     public abstract IReadOnlyList<DecoderBlock> Blocks { get; }
     /// <summary>The final norm: [B, T, d_model] → [B, T, d_model].</summary>
     public abstract Tensor FinalNorm(Tensor x);
@@ -59,7 +66,9 @@ public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name
     /// <summary>Final norm and LM head: [B, T, d_model] → [B, T, vocab].</summary>
     public Tensor Head(Tensor x) => FinalNorm(x).matmul(UnembeddingWeight.t());
 
+    /// <summary>The device of the model's parameters (taken from the first parameter).</summary>
     public Device Device => parameters().First().device;
+    /// <summary>The element type of the model's parameters (taken from the first parameter).</summary>
     public ScalarType DType => parameters().First().dtype;
 
     /// <summary>Activates interventions until the scope is disposed.</summary>
@@ -93,6 +102,9 @@ public abstract class CausalLm(string name, ModelConfig config) : nn.Module(name
         return x.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The absolute positions offset, …, offset + length − 1 as an int64 tensor [length] on the model's device.
+    /// </summary>
     public Tensor PositionsFor(int offset, int length) => arange(offset, offset + length, ScalarType.Int64, Device);
 
     /// <summary>One block, with the interventions of its layer applied at the neuron sites.</summary>

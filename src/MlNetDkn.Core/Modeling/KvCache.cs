@@ -12,6 +12,7 @@ public sealed class KvCache : IDisposable
     readonly Tensor?[] _keys;
     readonly Tensor?[] _values;
 
+    /// <summary>An empty cache for a model of <paramref name="numLayers"/> blocks.</summary>
     public KvCache(int numLayers)
     {
         _keys = new Tensor?[numLayers];
@@ -81,6 +82,7 @@ public sealed class KvCache : IDisposable
         Length = Math.Min(Length, length);
     }
 
+    /// <summary>Disposes every cached key and value tensor.</summary>
     public void Dispose()
     {
         foreach (var t in _keys) t?.Dispose();

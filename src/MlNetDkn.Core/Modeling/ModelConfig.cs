@@ -7,7 +7,17 @@ namespace MlNetDkn.Modeling;
 public sealed record RopeScaling(string Type, double Factor, double LowFreqFactor, double HighFreqFactor, double OriginalMaxPositions);
 
 /// <summary>The architecture families the runtime implements, by Hugging Face `model_type`.</summary>
-public enum ModelFamily { Gpt2, Llama, Qwen2, GptNeoX }
+public enum ModelFamily
+{
+    /// <summary>GPT-2 (`gpt2`): learned positions, LayerNorm, fused Conv1D attention, biases everywhere.</summary>
+    Gpt2,
+    /// <summary>Llama (`llama`): rotary positions, RMSNorm, gated MLP, grouped-query attention.</summary>
+    Llama,
+    /// <summary>Qwen2 (`qwen2`): Llama layout with biases on the query/key/value projections.</summary>
+    Qwen2,
+    /// <summary>GPT-NeoX / Pythia (`gpt_neox`): partial rotary, LayerNorm, optionally parallel residual.</summary>
+    GptNeoX,
+}
 
 /// <summary>
 /// Everything the runtime needs to build a model, normalised across families. Parsed from a Hugging Face
@@ -15,33 +25,71 @@ public enum ModelFamily { Gpt2, Llama, Qwen2, GptNeoX }
 /// </summary>
 public sealed record ModelConfig
 {
+    /// <summary>
+    /// Architecture family, from `model_type`; decides the block layout and the checkpoint tensor names.
+    /// </summary>
     public required ModelFamily Family { get; init; }
+    /// <summary>Number of token ids: rows of the token embedding and of the LM head.</summary>
     public required int VocabSize { get; init; }
+    /// <summary>Width of the residual stream (`n_embd` / `hidden_size`).</summary>
     public required int HiddenSize { get; init; }
+    /// <summary>
+    /// Width of the MLP's inner layer, i.e. the number of FFN neurons per block (GPT-2 `n_inner`, default 4 × hidden).
+    /// </summary>
     public required int IntermediateSize { get; init; }
+    /// <summary>Number of transformer blocks.</summary>
     public required int NumLayers { get; init; }
+    /// <summary>Number of query attention heads.</summary>
     public required int NumHeads { get; init; }
+    /// <summary>
+    /// Number of key/value heads (equal to <see cref="NumHeads"/> except for grouped-query Llama/Qwen2 models).
+    /// </summary>
     public int NumKvHeads { get; init; }
+    /// <summary>Width of one attention head (hidden size / heads unless the config gives `head_dim`).</summary>
     public int HeadDim { get; init; }
+    /// <summary>
+    /// Longest sequence, in tokens, the positional encoding supports (`n_positions` / `max_position_embeddings`).
+    /// </summary>
     public int MaxPositions { get; init; } = 2048;
+    /// <summary>Epsilon added inside LayerNorm / RMSNorm.</summary>
     public double NormEps { get; init; } = 1e-5;
+    /// <summary>
+    /// Hugging Face activation name of the MLP (e.g. "gelu_new", "gelu", "silu"); see Layers.Activations.
+    /// </summary>
     public string Activation { get; init; } = "gelu_new";
+    /// <summary>Rotary base frequency θ (`rope_theta`, NeoX `rotary_emb_base`); unused by GPT-2.</summary>
     public double RopeTheta { get; init; } = 10000;
+    /// <summary>
+    /// Fraction of each head's dimensions that rotary encoding is applied to, in (0, 1] (NeoX `rotary_pct`).
+    /// </summary>
     public double PartialRotaryFactor { get; init; } = 1.0;
     /// <summary>Rotary frequency scaling ("linear" or "llama3"); null for none.</summary>
     public RopeScaling? RopeScaling { get; init; }
+    /// <summary>Whether the LM head reuses the token embedding matrix instead of holding its own weights.</summary>
     public bool TieWordEmbeddings { get; init; }
+    /// <summary>Whether the query/key/value/output projections carry biases.</summary>
     public bool AttentionBias { get; init; }
+    /// <summary>Whether the MLP projections carry biases.</summary>
     public bool MlpBias { get; init; }
+    /// <summary>
+    /// GPT-NeoX: attention and MLP read the same block input and both add to the residual (`use_parallel_residual`).
+    /// </summary>
     public bool ParallelResidual { get; init; }
+    /// <summary>Beginning-of-sequence token id from the config; null when the config names none.</summary>
     public int? BosTokenId { get; init; }
+    /// <summary>End-of-sequence token id from the config; null when the config names none.</summary>
     public int? EosTokenId { get; init; }
 
     /// <summary>Rotary dimensions per head (NeoX applies rotary to a leading fraction of each head).</summary>
     public int RotaryDim => (int)(HeadDim * PartialRotaryFactor);
 
+    /// <summary>The Hugging Face `model_type` values <see cref="FromJson"/> accepts.</summary>
     public static readonly IReadOnlyList<string> SupportedModelTypes = ["gpt2", "llama", "qwen2", "gpt_neox"];
 
+    /// <summary>Reads and validates a Hugging Face `config.json`.</summary>
+    /// <exception cref="DknInputException">
+    /// The file is missing, is not a JSON object, or holds an unsupported or inconsistent configuration.
+    /// </exception>
     public static ModelConfig FromJsonFile(string path)
     {
         if (!File.Exists(path)) throw new DknInputException($"{path}: config.json not found");
@@ -51,6 +99,14 @@ public sealed record ModelConfig
         return FromJson(json, path);
     }
 
+    /// <summary>
+    /// Builds a validated config from a parsed Hugging Face `config.json` object, applying each family's defaults.
+    /// </summary>
+    /// <param name="j">The parsed `config.json` object.</param>
+    /// <param name="source">Name (usually the path) quoted in error messages.</param>
+    /// <exception cref="DknInputException">
+    /// A key is missing or mistyped, or the model type or a size is unsupported.
+    /// </exception>
     public static ModelConfig FromJson(JsonObject j, string source)
     {
         var modelType = j["model_type"] is JsonValue mt && mt.TryGetValue<string>(out var typeName) ? typeName

@@ -21,6 +21,10 @@ public sealed record ModelLoadOptions
         if (Threads < 0) throw new DknInputException($"threads must be 0 (libtorch's default) or more (got {Threads})");
     }
 
+    /// <summary>
+    /// The TorchSharp element type of <see cref="DType"/> (also accepts "fp32", "fp64", "bf16", "fp16").
+    /// </summary>
+    /// <exception cref="DknInputException">The dtype is not supported.</exception>
     public ScalarType ScalarType => DType switch
     {
         "float32" or "fp32" => ScalarType.Float32,
@@ -30,6 +34,10 @@ public sealed record ModelLoadOptions
         _ => throw new DknInputException($"unsupported dtype '{DType}' (supported: float32, float64, bfloat16, float16)"),
     };
 
+    /// <summary>The TorchSharp device of <see cref="Device"/>.</summary>
+    /// <exception cref="DknInputException">
+    /// The device is malformed, or CUDA was requested but is not available.
+    /// </exception>
     public Device TorchDevice
     {
         get

@@ -10,6 +10,13 @@ namespace MlNetDkn.Modeling;
 /// <summary>Loads a Hugging Face folder (config.json + safetensors, sharded or not) or a llama2.c checkpoint file.</summary>
 public static class ModelLoader
 {
+    /// <summary>
+    /// Loads the model at <paramref name="path"/> (a Hugging Face folder, a llama2.c .bin file, or a folder holding
+    /// one) in eval mode with gradients off, on the options' device and dtype.
+    /// </summary>
+    /// <exception cref="DknInputException">
+    /// The path, config or weights are missing or invalid, or the weights would not fit in memory.
+    /// </exception>
     public static LoadedModel Load(string path, ModelLoadOptions? options = null)
     {
         options ??= new ModelLoadOptions();
@@ -95,6 +102,7 @@ public static class ModelLoader
                                         $"in {dtype.ToString().ToLowerInvariant()}, more than the {available / (1 << 30):0.#} GiB this machine has");
     }
 
+    /// <summary>Bytes per element of <paramref name="dtype"/>: 8 for float64, 2 for (b)float16, otherwise 4.</summary>
     public static int ElementSize(ScalarType dtype) => dtype switch
     {
         ScalarType.Float64 => 8,
@@ -125,14 +133,21 @@ public static class ModelLoader
 /// <summary>A loaded model with where it came from; the content hash identifies its weights for result caching.</summary>
 public sealed class LoadedModel(CausalLm model, ModelConfig config, string source, IReadOnlyList<string> files) : IDisposable
 {
+    /// <summary>The model, in eval mode with gradients off.</summary>
     public CausalLm Model { get; } = model;
+    /// <summary>The model's normalised configuration.</summary>
     public ModelConfig Config { get; } = config;
+    /// <summary>Full path the model was loaded from (a Hugging Face folder or a llama2.c checkpoint file).</summary>
     public string Source { get; } = source;
+    /// <summary>
+    /// The files the content hash covers: config.json and the weight files, or the llama2.c checkpoint.
+    /// </summary>
     public IReadOnlyList<string> Files { get; } = files;
 
     string? _hash;
     /// <summary>SHA-256 over config and weight files, computed once on first use.</summary>
     public string ContentHash => _hash ??= ContentHashing.Sha256OfFiles(Files, reuse: true);
 
+    /// <summary>Disposes the model's tensors.</summary>
     public void Dispose() => Model.Dispose();
 }

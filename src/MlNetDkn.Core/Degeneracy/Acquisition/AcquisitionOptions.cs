@@ -24,6 +24,7 @@ public enum JointPath
 /// <summary>Options of iterative knockout attribution.</summary>
 public sealed record KnockoutOptions
 {
+    /// <summary>The integration path of each round's joint integrated gradients.</summary>
     public JointPath Path { get; init; } = JointPath.Gated;
     /// <summary>Midpoint-rule points per round and prompt.</summary>
     public int Steps { get; init; } = 20;
@@ -33,6 +34,7 @@ public sealed record KnockoutOptions
     public double Ratio { get; init; } = 0.1;
     /// <summary>At most this many neurons per round (highest first).</summary>
     public int MaxPerRound { get; init; } = 24;
+    /// <summary>At most this many knockout rounds.</summary>
     public int MaxRounds { get; init; } = 6;
     /// <summary>At most this many candidates over all rounds.</summary>
     public int MaxCandidates { get; init; } = 64;
@@ -42,8 +44,13 @@ public sealed record KnockoutOptions
     /// <summary>Rounds stop once suppressing everything found drops P by at least this much on every prompt.</summary>
     public double LostDrop { get; init; } = 0.9;
 
+    /// <summary>
+    /// The defaults: gated path, 20 steps, ratio 0.1, up to 24 neurons per round, 6 rounds and 64 candidates.
+    /// </summary>
     public static KnockoutOptions Default { get; } = new();
 
+    /// <summary>Checks every option is in range.</summary>
+    /// <exception cref="DknInputException">An option is out of range.</exception>
     public void Validate()
     {
         void Require(bool ok, string what) { if (!ok) throw new DknInputException($"knockout: {what}"); }
@@ -72,8 +79,11 @@ public sealed record FunctionalGroupingOptions
     /// <summary>The joint attribution of the completion.</summary>
     public KnockoutOptions Attribution { get; init; } = KnockoutOptions.Default;
 
+    /// <summary>The defaults: up to 8 components, closure, copy cosine 0.9, completion on.</summary>
     public static FunctionalGroupingOptions Default { get; } = new();
 
+    /// <summary>Checks the options are in range (at least 2 components).</summary>
+    /// <exception cref="DknInputException">An option is out of range.</exception>
     public void Validate()
     {
         if (MaxComponents < 2) throw new DknInputException($"functional grouping: max components must be at least 2 (got {MaxComponents})");

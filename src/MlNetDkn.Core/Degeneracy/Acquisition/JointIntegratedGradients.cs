@@ -10,6 +10,9 @@ namespace MlNetDkn.Degeneracy.Acquisition;
 /// </summary>
 public sealed record JointAttribution(double[][] Scores, double OpenProbability, double ShutProbability)
 {
+    /// <summary>
+    /// Σ scores − (P_open − P_shut): zero for a converged integral; its size says how far the midpoint rule is off.
+    /// </summary>
     public double CompletenessError => Scores.Sum(l => l.Sum()) - (OpenProbability - ShutProbability);
 }
 
@@ -21,6 +24,11 @@ public sealed record JointAttribution(double[][] Scores, double OpenProbability,
 /// </summary>
 public static class JointIntegratedGradients
 {
+    /// <summary>
+    /// Joint IG scores on the probe's prompt, integrating the gates of every neuron not in
+    /// <paramref name="suppressed"/> (which stay shut) with <see cref="KnockoutOptions.Steps"/> midpoints along
+    /// <see cref="KnockoutOptions.Path"/>.
+    /// </summary>
     public static JointAttribution Attribute(PrefixCacheProbe probe, IReadOnlyCollection<Neuron> suppressed, KnockoutOptions options)
     {
         var model = probe.Model;

@@ -10,9 +10,15 @@ public sealed record KnockoutRound(int Round, Neuron[] Found, double Probability
 /// <summary>Why knockout stopped.</summary>
 public static class KnockoutStops
 {
+    /// <summary>Suppressing everything found dropped P by at least the options' LostDrop on every prompt.</summary>
     public const string AnswerLost = "answer-lost";
+    /// <summary>
+    /// A round found no neuron (or opening every open neuron changed P by less than MinRoundEffect of P0).
+    /// </summary>
     public const string NothingFound = "nothing-found";
+    /// <summary>The options' MaxRounds rounds ran.</summary>
     public const string RoundLimit = "round-limit";
+    /// <summary>The options' MaxCandidates candidates were found.</summary>
     public const string CandidateLimit = "candidate-limit";
 }
 
@@ -28,6 +34,12 @@ public sealed record KnockoutResult(IReadOnlyList<KnockoutRound> Rounds, IReadOn
 /// </summary>
 public static class KnockoutAttribution
 {
+    /// <summary>
+    /// Runs knockout rounds on the fact's prompts; the candidates are capped at
+    /// <see cref="KnockoutOptions.MaxCandidates"/>.
+    /// </summary>
+    /// <param name="probes">One prefix-cache probe per prompt, the first prompt first.</param>
+    /// <exception cref="DknInputException">The answer probability is 0 on some prompt.</exception>
     public static KnockoutResult Run(IReadOnlyList<PrefixCacheProbe> probes, KnockoutOptions options)
     {
         options.Validate();

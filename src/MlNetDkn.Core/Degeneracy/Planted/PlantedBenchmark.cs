@@ -28,7 +28,9 @@ public sealed record PlantedBenchmarkRow(string Method, int Variants, int Degene
 /// <c>planted_benchmark</c> (per method, pooled), read back from each variant's score-planted table.</summary>
 public static class PlantedBenchmark
 {
+    /// <summary>Names of the per-variant table and of the pooled per-method table.</summary>
     public const string VariantsTable = "variants_planted", SummaryTable = "planted_benchmark";
+    /// <summary>Path of a variant's score-planted table, relative to its run folder.</summary>
     public const string ScoresFile = "planted/planted_scores.parquet";
 
     /// <summary>The scores of one variant folder (empty when it has no score-planted table).</summary>
@@ -70,6 +72,10 @@ public static class PlantedBenchmark
         return found;
     }
 
+    /// <summary>
+    /// One row per method (ordinal order), pooling counts over the variants and keeping each variant's worst precision
+    /// and recall (a NaN precision counts as 1).
+    /// </summary>
     public static IReadOnlyList<PlantedBenchmarkRow> Summarize(IReadOnlyList<PlantedVariantScore> scores) =>
         scores.GroupBy(s => s.Method).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {

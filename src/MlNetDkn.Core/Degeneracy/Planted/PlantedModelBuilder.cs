@@ -21,8 +21,18 @@ public static class PlantedModelBuilder
     sealed record Hop(int Layer, int[] Slots, double[] Reads, double[] Writes, double WriteLength);
     sealed record Plan(int Fact, PlantedKind Kind, int Subject, int Answer, List<List<Hop>> Components, List<Hop> Noise);
 
+    /// <summary>
+    /// Fact id of planted fact <paramref name="fact"/> (0-based): "planted:" and four digits, e.g. "planted:0003".
+    /// </summary>
     public static string FactId(int fact) => $"planted:{fact:D4}";
 
+    /// <summary>
+    /// Builds the model and writes it to <paramref name="folder"/>: GPT-2 weights and config, word-level tokenizer,
+    /// <see cref="PlantedTruth.FileName"/> and the ROME export; returns the truth and the facts.
+    /// </summary>
+    /// <exception cref="DknInputException">
+    /// The options are invalid or the hidden size cannot hold the directions.
+    /// </exception>
     public static (PlantedTruth Truth, FactDataset Facts) Build(PlantedModelOptions o, string folder)
     {
         o.Validate();

@@ -11,20 +11,33 @@ namespace MlNetDkn.Degeneracy.Planted;
 /// </summary>
 public sealed record PlantedModelOptions
 {
+    /// <summary>
+    /// Seed of every random draw (directions, component shapes, noise); the same options give the same model.
+    /// </summary>
     public int Seed { get; init; } = 1;
+    /// <summary>Number of transformer blocks (at least 2).</summary>
     public int Layers { get; init; } = 4;
     /// <summary>d_model: must hold one orthogonal direction per token and per relay hop (the builder says when it cannot).</summary>
     public int HiddenSize { get; init; } = 256;
+    /// <summary>
+    /// d_ff: MLP neurons per layer; must fit every fact's components and noise neurons (checked by
+    /// <see cref="Validate"/>).
+    /// </summary>
     public int IntermediateSize { get; init; } = 512;
+    /// <summary>Facts answered by several components, any one of which suffices.</summary>
     public int DegenerateFacts { get; init; } = 24;
+    /// <summary>Facts answered by several components that are all needed.</summary>
     public int AdditiveFacts { get; init; } = 8;
+    /// <summary>Facts answered by one component.</summary>
     public int SingleFacts { get; init; } = 8;
     /// <summary>Components of a degenerate or additive fact, drawn uniformly in [min, max].</summary>
     public int MinComponents { get; init; } = 2;
+    /// <summary>Largest number of components per degenerate or additive fact.</summary>
     public int MaxComponents { get; init; } = 4;
     /// <summary>Hops along one component's chain (layers it spans), uniformly in [min, max]; depth 1 is a component
     /// whose neurons all sit in one layer, reading the subject and writing the answer.</summary>
     public int MinDepth { get; init; } = 2;
+    /// <summary>Longest chain, in hops (at most <see cref="Layers"/>).</summary>
     public int MaxDepth { get; init; } = 3;
     /// <summary>Parallel neurons per hop of a chain (each carries an equal share), drawn per component in [Width, MaxWidth].</summary>
     public int Width { get; init; } = 1;
@@ -51,9 +64,15 @@ public sealed record PlantedModelOptions
     /// <summary>Additive facts are tuned to this P(answer) with every component on (so each one matters).</summary>
     public double AdditiveTarget { get; init; } = 0.7;
 
+    /// <summary>Total number of facts: degenerate + additive + single.</summary>
     public int Facts => DegenerateFacts + AdditiveFacts + SingleFacts;
+    /// <summary>
+    /// Largest number of parallel neurons per hop: the larger of <see cref="Width"/> and <see cref="MaxWidth"/>.
+    /// </summary>
     public int WidestHop => Math.Max(Width, MaxWidth);
 
+    /// <summary>Checks the sizes are consistent and layer 0 can hold every fact's neurons.</summary>
+    /// <exception cref="DknInputException">An option is out of range or the intermediate size is too small.</exception>
     public void Validate()
     {
         void Require(bool ok, string what) { if (!ok) throw new DknInputException($"planted model: {what}"); }

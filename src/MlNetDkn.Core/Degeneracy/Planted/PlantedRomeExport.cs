@@ -11,8 +11,13 @@ namespace MlNetDkn.Degeneracy.Planted;
 /// </summary>
 public static class PlantedRomeExport
 {
+    /// <summary>Sub-folder of the model folder that holds the export.</summary>
     public const string Folder = "rome";
 
+    /// <summary>
+    /// Writes <paramref name="facts"/> (fact i as known_id i, its first prompt as the prompt) to
+    /// <c>rome/known_1000.json</c> under <paramref name="modelFolder"/>; returns the file's path.
+    /// </summary>
     public static string Write(IReadOnlyList<FactRecord> facts, string modelFolder)
     {
         var folder = Path.Combine(modelFolder, Folder);

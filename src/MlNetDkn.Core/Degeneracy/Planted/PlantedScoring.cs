@@ -20,10 +20,16 @@ public sealed record PlantedMethodScore(string Method, int DegenerateFacts, int 
     public double ComponentJaccard { get; init; } = double.NaN;
 }
 
+/// <summary>Scores methods' reported DKNs against a planted model's truth.</summary>
 public static class PlantedScoring
 {
+    /// <summary>Least Jaccard similarity at which a reported component matches a planted one.</summary>
     public const double MatchJaccard = 0.5;
 
+    /// <summary>
+    /// One score per method (ordinal order) over the reported facts the truth holds; ROME-export ids are mapped back to
+    /// planted ids first.
+    /// </summary>
     public static IReadOnlyList<PlantedMethodScore> Score(PlantedTruth truth, IEnumerable<ReportedDkn> reported)
     {
         var facts = truth.Facts.Where(f => f.Verified).ToDictionary(f => f.FactId);

@@ -23,20 +23,27 @@ public sealed record PlantedFact(string FactId, PlantedKind Kind, string Subject
     /// <summary>The planted truth holds on the built model: degenerate facts satisfy the strict definition with
     /// t_low 0.05 and t_high 0.3 against their components; the others violate it (some proper subset matters).</summary>
     public bool Verified { get; init; }
+    /// <summary>Every neuron of every component (noise neurons excluded).</summary>
     public IEnumerable<Neuron> PlantedNeurons => Components.SelectMany(c => c);
 }
 
-/// <summary>The ground truth of a planted model: truth.json beside its weights.</summary>
+/// <summary>The ground truth of a planted model: <see cref="FileName"/> beside its weights.</summary>
 public sealed record PlantedTruth(PlantedModelOptions Options, IReadOnlyList<PlantedFact> Facts)
 {
+    /// <summary>File name of the truth in the planted model's folder.</summary>
     public const string FileName = "planted_truth.json";
     static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true, Converters = { new JsonStringEnumConverter() }, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>
+    /// Writes the truth as indented JSON (enums as names, NaN and infinities allowed) to <paramref name="path"/>.
+    /// </summary>
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
+    /// <summary>Reads a truth written by <see cref="Save"/>.</summary>
+    /// <exception cref="DknInputException">The file is missing or not a planted truth.</exception>
     public static PlantedTruth Load(string path)
     {
         if (!File.Exists(path)) throw new DknInputException($"{path}: planted truth not found (written by the planted-model step beside the model)");

@@ -12,15 +12,25 @@ namespace MlNetDkn.Facts.Importers;
 /// </summary>
 public sealed class DaiImporter : IFactImporter
 {
+    /// <summary>The pairs file read from the input folder.</summary>
     public const string PairsFile = "query_pairs.json";
+    /// <summary>The LAMA templates file read from the input folder (JSON lines with relation and template).</summary>
     public const string TemplatesFile = "lama_relations.jsonl";
+    /// <summary>
+    /// Drop reason (units "relations" and "facts"): the relation's LAMA template does not end with the object.
+    /// </summary>
     public const string DropNotObjectLast = "template does not end with [Y]";
+    /// <summary>Drop reason (units "relations" and "facts"): the relation has no entry in the templates file.</summary>
     public const string DropNoTemplate = "relation has no LAMA template";
+    /// <summary>Drop reason (unit "facts"): the pair repeats an earlier pair of the same relation.</summary>
     public const string DropDuplicate = "repeats an earlier (relation, subject, object) pair";
 
+    /// <inheritdoc/>
     public string Format => "dai";
+    /// <inheritdoc/>
     public string Description => $"{PairsFile} ({{relation: [[subject, object], ...]}}) and {TemplatesFile} ({{relation, template, ...}})";
 
+    /// <inheritdoc/>
     public FactImportResult Import(string inputFolder)
     {
         var templates = ReadTemplates(Path.Combine(inputFolder, TemplatesFile));

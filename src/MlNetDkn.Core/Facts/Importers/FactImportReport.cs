@@ -7,11 +7,15 @@ public sealed record FactImportDrop(string Unit, string Reason, int Count);
 /// <summary>What an import produced and what it left out, for the CLI to print and tests to check.</summary>
 public sealed class FactImportReport
 {
+    /// <summary>The importer's format name (e.g. "pararel").</summary>
     public required string Format { get; init; }
+    /// <summary>Number of facts in the imported dataset.</summary>
     public required int Facts { get; init; }
+    /// <summary>Number of distinct relation ids in the imported dataset.</summary>
     public required int Relations { get; init; }
     /// <summary>Facts per split, ordered by split name.</summary>
     public required IReadOnlyDictionary<string, int> FactsBySplit { get; init; }
+    /// <summary>What was left out, one entry per (unit, reason) with a non-zero count.</summary>
     public IReadOnlyList<FactImportDrop> Dropped { get; init; } = [];
     /// <summary>Counts worth knowing that are not drops ("2,832 object-first queries rewritten", ...).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];

@@ -10,5 +10,12 @@ public interface IFactImporter
     /// <summary>Which files the importer reads, for help text.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// Reads the raw files in <paramref name="inputFolder"/> and returns the validated dataset with a report of what
+    /// was dropped.
+    /// </summary>
+    /// <exception cref="DknInputException">
+    /// A required file is missing or malformed, or the rows fail validation.
+    /// </exception>
     FactImportResult Import(string inputFolder);
 }

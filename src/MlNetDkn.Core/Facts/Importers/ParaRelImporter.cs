@@ -10,13 +10,21 @@ namespace MlNetDkn.Facts.Importers;
 /// </summary>
 public sealed class ParaRelImporter : IFactImporter
 {
+    /// <summary>Drop reason (unit "patterns"): the paraphrase pattern does not end with the object.</summary>
     public const string DropNotObjectLast = "pattern does not end with [Y]";
+    /// <summary>
+    /// Drop reason (units "relations" and "facts"): the relation's pattern file has no usable pattern.
+    /// </summary>
     public const string DropNoUsablePattern = "relation has no pattern ending with [Y]";
+    /// <summary>Drop reason (units "relations" and "facts"): the T-REx relation has no file under patterns/.</summary>
     public const string DropNoPatternFile = "relation has no pattern file";
 
+    /// <inheritdoc/>
     public string Format => "pararel";
+    /// <inheritdoc/>
     public string Description => "patterns/P*.jsonl ({pattern, ...}) and trex/P*.jsonl ({sub_label, obj_label, uuid})";
 
+    /// <inheritdoc/>
     public FactImportResult Import(string inputFolder)
     {
         var patternFolder = Path.Combine(inputFolder, "patterns");

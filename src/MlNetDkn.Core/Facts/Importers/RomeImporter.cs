@@ -10,11 +10,15 @@ namespace MlNetDkn.Facts.Importers;
 /// </summary>
 public sealed class RomeImporter : IFactImporter
 {
+    /// <summary>The file the importer reads from the input folder.</summary>
     public const string FileName = "known_1000.json";
 
+    /// <inheritdoc/>
     public string Format => "rome";
+    /// <inheritdoc/>
     public string Description => $"{FileName}: a JSON array of {{known_id, subject, attribute, prompt, relation_id}}";
 
+    /// <inheritdoc/>
     public FactImportResult Import(string inputFolder)
     {
         var path = Path.Combine(inputFolder, FileName);

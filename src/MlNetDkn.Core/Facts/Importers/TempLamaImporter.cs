@@ -15,16 +15,25 @@ namespace MlNetDkn.Facts.Importers;
 /// </summary>
 public sealed class TempLamaImporter : IFactImporter
 {
+    /// <summary>
+    /// Drop reason (unit "facts"): the row's relation is not one of the TempLAMA relations with a known template.
+    /// </summary>
     public const string DropUnknownRelation = "relation has no known TempLAMA template";
+    /// <summary>Drop reason (unit "facts"): the query does not have its relation's template shape.</summary>
     public const string DropTemplateMismatch = "query does not match its relation's template";
+    /// <summary>Drop reason (unit "facts"): the row's answer list is empty.</summary>
     public const string DropEmptyAnswer = "no answer";
+    /// <summary>The perturbation kinds, each read from perturbed_{kind}.jsonl and stored in perturbed_kinds.</summary>
     public static readonly string[] PerturbationKinds = ["add", "delete", "replace"];
 
+    /// <inheritdoc/>
     public string Format => "templama";
+    /// <inheritdoc/>
     public string Description => "train.jsonl and val.jsonl ({query, answer:[{name}], date, id, relation}), optional converted_by_gpt4.jsonl, train_enhance.jsonl, wrong_facts_train.jsonl, perturbed_{add,delete,replace}.jsonl";
 
     sealed record RawRow(string Query, List<string> Names, string Date, string Id, string Relation);
 
+    /// <inheritdoc/>
     public FactImportResult Import(string inputFolder)
     {
         var notes = new List<string>();

@@ -11,8 +11,11 @@ namespace MlNetDkn.Facts.Synthetic;
 /// </summary>
 public static class SyntheticWorldGenerator
 {
+    /// <summary>Value of <see cref="FactRecord.Source"/> for every generated fact.</summary>
     public const string Source = "synthetic";
 
+    /// <summary>Generates the world the options describe; the same options always give the same rows.</summary>
+    /// <exception cref="DknInputException">An option is out of range.</exception>
     public static FactDataset Generate(SyntheticWorldOptions options)
     {
         options.Validate();

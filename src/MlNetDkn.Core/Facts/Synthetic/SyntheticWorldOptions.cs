@@ -33,6 +33,7 @@ public sealed record SyntheticWorldOptions
     /// answer may change from one year to the next.</summary>
     public bool DatedFacts { get; init; }
 
+    /// <summary>The first year of dated facts (the years are FirstYear to FirstYear + Years − 1).</summary>
     public int FirstYear { get; init; } = 2010;
 
     /// <summary>Number of consecutive years when <see cref="DatedFacts"/> is on.</summary>
@@ -51,6 +52,7 @@ public sealed record SyntheticWorldOptions
 
     /// <summary>Syllables per invented name, inclusive range.</summary>
     public int MinSyllables { get; init; } = 2;
+    /// <summary>Most syllables per invented name (at least <see cref="MinSyllables"/>).</summary>
     public int MaxSyllables { get; init; } = 3;
 
     /// <summary>Throws a DknInputException naming the first option out of range.</summary>

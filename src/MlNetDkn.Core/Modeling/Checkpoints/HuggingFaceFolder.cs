@@ -6,9 +6,18 @@ namespace MlNetDkn.Modeling.Checkpoints;
 /// <summary>Finds the weights of a Hugging Face model folder: `model.safetensors`, or shards listed by the index file.</summary>
 public static class HuggingFaceFolder
 {
+    /// <summary>The weights file of an unsharded model.</summary>
     public const string SingleFile = "model.safetensors";
+    /// <summary>The index of a sharded model, whose weight_map names each tensor's shard.</summary>
     public const string IndexFile = "model.safetensors.index.json";
 
+    /// <summary>
+    /// Paths of the folder's safetensors weight files: the single file, or the index's shards in ordinal name
+    /// order.
+    /// </summary>
+    /// <exception cref="DknInputException">
+    /// Neither file is there (PyTorch .bin/.pt files are named but not read), or the index is invalid.
+    /// </exception>
     public static IReadOnlyList<string> WeightFiles(string folder)
     {
         var single = Path.Combine(folder, SingleFile);

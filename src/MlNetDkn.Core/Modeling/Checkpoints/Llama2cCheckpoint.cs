@@ -9,6 +9,8 @@ namespace MlNetDkn.Modeling.Checkpoints;
 /// </summary>
 public static class Llama2cCheckpoint
 {
+    /// <summary>Reads a llama2.c .bin checkpoint into a Llama config and Hugging Face-named tensors.</summary>
+    /// <exception cref="DknInputException">The file is missing, truncated or has an invalid header.</exception>
     public static (ModelConfig Config, CheckpointTensors Tensors) Read(string path)
     {
         if (!File.Exists(path)) throw new DknInputException($"{path}: file not found");

@@ -14,8 +14,11 @@ public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, l
 /// </summary>
 public sealed class SafetensorsFile
 {
+    /// <summary>The file's path as given to <see cref="Open"/>.</summary>
     public string Path { get; }
+    /// <summary>The header's tensor entries by name (the "__metadata__" entry excluded).</summary>
     public IReadOnlyDictionary<string, SafetensorsEntry> Entries { get; }
+    /// <summary>The header's "__metadata__" string map; empty when absent.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
     readonly long _dataStart;
 
@@ -24,6 +27,12 @@ public sealed class SafetensorsFile
         Path = path; Entries = entries; Metadata = metadata; _dataStart = dataStart;
     }
 
+    /// <summary>
+    /// Reads and validates the header of a safetensors file; tensor data is read later, one tensor at a time.
+    /// </summary>
+    /// <exception cref="CheckpointException">
+    /// The file is missing, truncated, or its header or offsets are invalid.
+    /// </exception>
     public static SafetensorsFile Open(string path)
     {
         if (!File.Exists(path)) throw new CheckpointException($"{path}: file not found");

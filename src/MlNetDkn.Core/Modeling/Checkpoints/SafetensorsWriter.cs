@@ -7,6 +7,10 @@ namespace MlNetDkn.Modeling.Checkpoints;
 /// <summary>Writes tensors in the safetensors format (names sorted, data contiguous, 8-byte aligned header).</summary>
 public static class SafetensorsWriter
 {
+    /// <summary>
+    /// Writes <paramref name="tensors"/> (detached, copied to the CPU, each in its own dtype) to
+    /// <paramref name="path"/>, with optional "__metadata__" strings.
+    /// </summary>
     public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var header = new JsonObject();

@@ -18,6 +18,12 @@ public static partial class WeightAssigner
     [GeneratedRegex(@"\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$")]
     private static partial Regex Gpt2Conv1D();
 
+    /// <summary>
+    /// Copies every tensor of <paramref name="checkpoint"/> into <paramref name="model"/>'s parameters (GPT-2 Conv1D
+    /// weights transposed, prefixes normalised, a tied head's copy ignored).
+    /// </summary>
+    /// <param name="source">The checkpoint's path, named in errors.</param>
+    /// <exception cref="CheckpointException">A tensor is missing, unexpected or of the wrong shape.</exception>
     public static void Assign(CausalLm model, CheckpointTensors checkpoint, string source)
     {
         var family = model.Config.Family;

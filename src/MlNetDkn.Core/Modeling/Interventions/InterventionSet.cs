@@ -7,6 +7,9 @@ public sealed class InterventionSet
 {
     readonly List<NeuronIntervention> _active = [];
 
+    /// <summary>
+    /// True when no intervention is active (the forward pass then skips nothing and changes nothing).
+    /// </summary>
     public bool IsEmpty => _active.Count == 0;
 
     /// <summary>Activates interventions until the returned scope is disposed; the model is then as before.</summary>
@@ -16,6 +19,11 @@ public sealed class InterventionSet
         return new Scope(this, interventions);
     }
 
+    /// <summary>
+    /// Passes <paramref name="activations"/> [B, T, d_ff] of one layer's site through each active intervention for that
+    /// layer and site, in the order they were pushed.
+    /// </summary>
+    /// <param name="offset">Absolute position of the chunk's first token (the cached length).</param>
     public Tensor Apply(int layer, NeuronSite site, Tensor activations, int offset)
     {
         foreach (var intervention in _active)

@@ -8,7 +8,9 @@ namespace MlNetDkn.Modeling.Interventions;
 /// </summary>
 public abstract class NeuronIntervention(int layer, NeuronSite site)
 {
+    /// <summary>0-based transformer block whose MLP site the intervention acts on.</summary>
     public int Layer { get; } = layer;
+    /// <summary>Which activation of the MLP the intervention sees: pre-activation or neuron output.</summary>
     public NeuronSite Site { get; } = site;
 
     /// <param name="activations">[B, T, d_ff]</param>
@@ -20,8 +22,11 @@ public abstract class NeuronIntervention(int layer, NeuronSite site)
 public sealed class ScaleNeurons(int layer, NeuronSite site, IReadOnlyList<int> neurons, double factor, TokenPositions positions)
     : NeuronIntervention(layer, site)
 {
+    /// <summary>0-based neuron indices within the layer's d_ff activations that are scaled.</summary>
     public IReadOnlyList<int> Neurons { get; } = neurons;
+    /// <summary>Multiplier applied to the chosen neurons (0 suppresses, 1 leaves unchanged, 2 enhances).</summary>
     public double Factor { get; } = factor;
+    /// <summary>Token positions where the scaling applies; other positions are untouched.</summary>
     public TokenPositions Positions { get; } = positions;
 
     /// <summary>One scaling per layer that holds any of <paramref name="neurons"/> (none for an empty set).</summary>
@@ -30,6 +35,10 @@ public sealed class ScaleNeurons(int layer, NeuronSite site, IReadOnlyList<int> 
             .Select(g => (NeuronIntervention)new ScaleNeurons(g.Key, site, g.Select(n => n.Index).ToArray(), factor, positions))
             .ToArray();
 
+    /// <summary>
+    /// Returns a copy of <paramref name="activations"/> [B, T, d_ff] with the chosen neurons scaled at the selected
+    /// positions of the chunk; the input itself when nothing is selected.
+    /// </summary>
     public override Tensor Apply(Tensor activations, int offset)
     {
         long t = activations.shape[1], f = activations.shape[2];
@@ -52,6 +61,10 @@ public sealed class ScaleNeurons(int layer, NeuronSite site, IReadOnlyList<int> 
 /// </summary>
 public sealed class ScaleRows(int layer, NeuronSite site, Tensor scale, TokenPositions position) : NeuronIntervention(layer, site)
 {
+    /// <summary>
+    /// Multiplies each batch row's activations at the selected chunk positions by that row's scale; returns the input
+    /// when no position is in the chunk.
+    /// </summary>
     public override Tensor Apply(Tensor activations, int offset)
     {
         long t = activations.shape[1];
@@ -71,6 +84,10 @@ public sealed class ScaleRows(int layer, NeuronSite site, Tensor scale, TokenPos
 /// </summary>
 public sealed class ReplaceActivation(int layer, NeuronSite site, Tensor value, TokenPositions position) : NeuronIntervention(layer, site)
 {
+    /// <summary>
+    /// Returns a copy with the selected chunk positions' d_ff vectors replaced by the value (broadcast over the batch
+    /// when it is [d_ff]).
+    /// </summary>
     public override Tensor Apply(Tensor activations, int offset)
     {
         var selected = position.InChunk(offset, (int)activations.shape[1]).ToArray();
@@ -88,8 +105,13 @@ public sealed class ReplaceActivation(int layer, NeuronSite site, Tensor value, 
 /// </summary>
 public sealed class NeuronDropout(int layer, NeuronSite site, double rate) : NeuronIntervention(layer, site)
 {
+    /// <summary>Probability in [0, 1) that one activation is zeroed.</summary>
     public double Rate { get; } = rate;
 
+    /// <summary>
+    /// Returns activations [B, T, d_ff] with each element zeroed with probability <see cref="Rate"/> and the rest
+    /// scaled by 1/(1 − rate).
+    /// </summary>
     public override Tensor Apply(Tensor activations, int offset)
     {
         using var scope = NewDisposeScope();
@@ -104,8 +126,10 @@ public sealed class NeuronDropout(int layer, NeuronSite site, double rate) : Neu
 /// </summary>
 public sealed class ActivationTap(int layer, NeuronSite site) : NeuronIntervention(layer, site)
 {
+    /// <summary>Activations of each forward call, [B, T, d_ff] in call order, with their autograd graph.</summary>
     public List<Tensor> Seen { get; } = [];
 
+    /// <summary>Appends <paramref name="activations"/> to <see cref="Seen"/> and returns them unchanged.</summary>
     public override Tensor Apply(Tensor activations, int offset)
     {
         Seen.Add(activations.MoveToOuterDisposeScope());
@@ -116,6 +140,7 @@ public sealed class ActivationTap(int layer, NeuronSite site) : NeuronInterventi
 /// <summary>Multiplies every position's activations by a fixed per-row mask [B, 1, d_ff] (training-time group dropout).</summary>
 public sealed class MultiplyActivations(int layer, NeuronSite site, Tensor mask) : NeuronIntervention(layer, site)
 {
+    /// <summary>Returns <paramref name="activations"/> [B, T, d_ff] times the mask [B, 1, d_ff].</summary>
     public override Tensor Apply(Tensor activations, int offset) => activations * mask;
 }
 
@@ -125,8 +150,16 @@ public sealed class MultiplyActivations(int layer, NeuronSite site, Tensor mask)
 /// </summary>
 public sealed class CaptureActivation(int layer, NeuronSite site, TokenPositions positions) : NeuronIntervention(layer, site), IDisposable
 {
+    /// <summary>
+    /// The last capture, [B, P, d_ff] for the P selected positions, detached; null until a forward call covers a
+    /// selected position.
+    /// </summary>
     public Tensor? Captured { get; private set; }
 
+    /// <summary>
+    /// Captures the selected positions of the chunk (replacing any earlier capture) and returns the activations
+    /// unchanged.
+    /// </summary>
     public override Tensor Apply(Tensor activations, int offset)
     {
         var selected = positions.InChunk(offset, (int)activations.shape[1]).ToArray();
@@ -137,6 +170,7 @@ public sealed class CaptureActivation(int layer, NeuronSite site, TokenPositions
         return activations;
     }
 
+    /// <summary>Disposes the captured tensor and clears <see cref="Captured"/>.</summary>
     public void Dispose()
     {
         Captured?.Dispose();
@@ -151,6 +185,9 @@ public sealed class CaptureActivation(int layer, NeuronSite site, TokenPositions
 /// </summary>
 public sealed class GateNeurons(int layer, NeuronSite site, Tensor gate, Tensor? fixedActivations = null) : NeuronIntervention(layer, site)
 {
+    /// <summary>
+    /// Returns the live (or fixed) activations [B, T, d_ff] times the gate [B, d_ff] at every position.
+    /// </summary>
     public override Tensor Apply(Tensor activations, int offset) =>
         (fixedActivations ?? activations) * gate.unsqueeze(1);                                      // [B, T, d_ff]
 }

@@ -5,10 +5,17 @@ namespace MlNetDkn.Modeling.Layers;
 /// <summary>The MLP nonlinearities named by Hugging Face configs, computed exactly as transformers does.</summary>
 public static class Activations
 {
+    /// <summary>
+    /// The Hugging Face activation names <see cref="ByName"/> accepts ("swish" is SiLU; the three tanh GELUs are one
+    /// function).
+    /// </summary>
     public static readonly IReadOnlyList<string> Names = ["gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu", "silu", "swish", "relu"];
 
+    /// <summary>Whether <paramref name="name"/> is one of <see cref="Names"/> (case-sensitive).</summary>
     public static bool IsKnown(string name) => Names.Contains(name);
 
+    /// <summary>The elementwise function of a Hugging Face activation name.</summary>
+    /// <exception cref="DknInputException">The name is not supported.</exception>
     public static Func<Tensor, Tensor> ByName(string name) => name switch
     {
         "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => GeluTanh,

@@ -27,10 +27,16 @@ public static class ModuleFactory
         return new Restore(previous);
     }
 
+    /// <summary>
+    /// A Linear layer [outputs, inputs] in the building dtype; uninitialised storage when building for a checkpoint.
+    /// </summary>
     public static Linear Linear(long inputs, long outputs, bool hasBias = true) => _uninitialised
         ? nn.Linear(Empty(outputs, inputs), hasBias ? Empty(outputs) : null)
         : nn.Linear(inputs, outputs, hasBias, dtype: _dtype);
 
+    /// <summary>
+    /// An Embedding [count, dimensions] in the building dtype; uninitialised storage when building for a checkpoint.
+    /// </summary>
     public static Embedding Embedding(long count, long dimensions)
     {
         if (!_uninitialised) return nn.Embedding(count, dimensions, dtype: _dtype);
@@ -39,6 +45,10 @@ public static class ModuleFactory
         return embedding;
     }
 
+    /// <summary>
+    /// A LayerNorm over the last <paramref name="size"/> dimensions, in the building dtype (always initialised: weight
+    /// 1, bias 0).
+    /// </summary>
     public static LayerNorm LayerNorm(long size, double eps) => nn.LayerNorm(size, eps, dtype: _dtype);
 
     static Parameter Empty(params long[] shape) => new(empty(shape, _dtype ?? get_default_dtype()));

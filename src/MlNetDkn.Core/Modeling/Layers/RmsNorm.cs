@@ -14,6 +14,9 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "weight")] readonly Parameter _weight;
     readonly double _eps;
 
+    /// <summary>
+    /// A norm over the last <paramref name="size"/> dimensions with weight initialised to 1, in the building dtype.
+    /// </summary>
     public RmsNorm(int size, double eps) : base(nameof(RmsNorm))
     {
         _weight = new Parameter(ones(size, dtype: ModuleFactory.DType ?? get_default_dtype()));
@@ -21,6 +24,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>x [..., size] → normalised x in x's dtype, computed in float32.</summary>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();

@@ -13,6 +13,10 @@ public sealed class RotaryEmbedding
     readonly double _theta;
     readonly RopeScaling? _scaling;
 
+    /// <summary>Rotary encoding with the given dimensions, base frequency and scaling.</summary>
+    /// <param name="rotaryDim">Leading dimensions of each head that rotate (even).</param>
+    /// <param name="theta">Base frequency θ: dimension pair i turns at θ^(−2i/rotaryDim) radians per position.</param>
+    /// <param name="scaling">Optional "linear" or "llama3" frequency scaling; null for none.</param>
     public RotaryEmbedding(int rotaryDim, double theta, RopeScaling? scaling = null)
     {
         _rotaryDim = rotaryDim;

@@ -24,9 +24,13 @@ public sealed partial class Gpt2BpeTokenizer : ITextTokenizer
         EosId = eosId;
     }
 
+    /// <inheritdoc/>
     public string Kind => "gpt2-bpe";
+    /// <inheritdoc/>
     public int VocabularySize { get; }
+    /// <inheritdoc/>
     public int? BosId { get; }
+    /// <inheritdoc/>
     public int? EosId { get; }
 
     /// <summary>GPT-2 from a <c>vocab.json</c> + <c>merges.txt</c> pair.</summary>
@@ -132,6 +136,7 @@ public sealed partial class Gpt2BpeTokenizer : ITextTokenizer
     static FileStream OpenForRead(string path) =>
         File.Exists(path) ? File.OpenRead(path) : throw new DknInputException($"Tokenizer file {path} does not exist.");
 
+    /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text, bool addBos = false)
     {
         var ids = _inner.EncodeToIds(text);
@@ -141,9 +146,13 @@ public sealed partial class Gpt2BpeTokenizer : ITextTokenizer
         return withBos;
     }
 
+    /// <inheritdoc/>
     public string Decode(IEnumerable<int> ids) =>
         _inner.Decode(TokenizerGuards.WithoutMarkers(ids, BosId, EosId)) ?? "";
 
+    /// <summary>
+    /// The token's decoded text (" Paris" for "ĠParis"); a partial UTF-8 byte sequence shows as U+FFFD.
+    /// </summary>
     public string TokenText(int id)
     {
         TokenizerGuards.CheckId(id, VocabularySize);

@@ -12,8 +12,10 @@ public interface ITextTokenizer
     /// <summary>Number of ids (the largest id plus one), including special tokens.</summary>
     int VocabularySize { get; }
 
+    /// <summary>Id of the beginning-of-sequence token; null when the vocabulary has none.</summary>
     int? BosId { get; }
 
+    /// <summary>Id of the end-of-sequence token; null when the vocabulary has none.</summary>
     int? EosId { get; }
 
     /// <summary>

@@ -19,11 +19,18 @@ public sealed class Llama2cTokenizer : ITextTokenizer
         for (int i = 0; i < vocab.Pieces.Length; i++) _ids.TryAdd(vocab.Pieces[i], i);
     }
 
+    /// <summary>
+    /// Reads a llama2.c <c>tokenizer.bin</c> (max token length, then per piece its score, byte length and bytes).
+    /// </summary>
     public static Llama2cTokenizer Load(string path) => new(Llama2cVocabulary.Read(path));
 
+    /// <inheritdoc/>
     public string Kind => "llama2c";
+    /// <inheritdoc/>
     public int VocabularySize => _vocab.Pieces.Length;
+    /// <inheritdoc/>
     public int? BosId => Llama2cVocabulary.BosId;
+    /// <inheritdoc/>
     public int? EosId => Llama2cVocabulary.EosId;
 
     /// <summary>run.c's encode(): dummy-prefix space, per-codepoint lookup with byte fallback, then greedy merges.</summary>
@@ -88,6 +95,7 @@ public sealed class Llama2cTokenizer : ITextTokenizer
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
+    /// <summary>The piece as text, a byte piece ("&lt;0x41&gt;") as its byte and the leading space kept.</summary>
     public string TokenText(int id)
     {
         TokenizerGuards.CheckId(id, VocabularySize);

@@ -1,10 +1,5 @@
 namespace MlNetDkn.Modeling.Tokenization;
 
-/// <summary>
-/// Turns a fact's prompt and answer into the token ids a causal model sees: BOS first for SentencePiece-family
-/// tokenizers (as their Hugging Face tokenizers add it), and the answer as the continuation of the prompt, i.e. with
-/// a leading space for byte-level BPE (" Paris", not "Paris"); never with special tokens.
-/// </summary>
 /// <summary>How an answer string becomes target tokens.</summary>
 public enum AnswerEncoding
 {
@@ -18,16 +13,34 @@ public enum AnswerEncoding
     DknAuthors,
 }
 
+/// <summary>
+/// Turns a fact's prompt and answer into the token ids a causal model sees: BOS first for SentencePiece-family
+/// tokenizers (as their Hugging Face tokenizers add it), and the answer as the continuation of the prompt, i.e. with
+/// a leading space for byte-level BPE (" Paris", not "Paris"); never with special tokens.
+/// </summary>
 public static class PromptEncoding
 {
+    /// <summary>
+    /// Whether prompts get a BOS first: true for SentencePiece and llama2.c tokenizers, as their Hugging Face
+    /// tokenizers add one.
+    /// </summary>
     public static bool AddsBos(ITextTokenizer tokenizer) => tokenizer.Kind is "sentencepiece" or "llama2c";
 
+    /// <summary>Token ids of <paramref name="prompt"/>, BOS first when <see cref="AddsBos"/> says so.</summary>
+    /// <exception cref="DknInputException">The prompt is empty or whitespace.</exception>
     public static long[] Prompt(ITextTokenizer tokenizer, string prompt)
     {
         if (string.IsNullOrWhiteSpace(prompt)) throw new DknInputException("empty prompt");
         return tokenizer.Encode(prompt, AddsBos(tokenizer)).Select(i => (long)i).ToArray();
     }
 
+    /// <summary>
+    /// Target token ids of <paramref name="answer"/> under <paramref name="encoding"/> (the authors' form without
+    /// lowercasing).
+    /// </summary>
+    /// <exception cref="DknInputException">
+    /// The answer is empty, encodes to nothing, or has a word a word-level vocabulary lacks.
+    /// </exception>
     public static long[] Answer(ITextTokenizer tokenizer, string answer, AnswerEncoding encoding) =>
         encoding == AnswerEncoding.Natural ? Answer(tokenizer, answer) : AuthorsTarget(tokenizer, answer, lowercase: false);
 
@@ -54,6 +67,13 @@ public static class PromptEncoding
             throw new DknInputException($"answer '{answer}' has a word the model's word-level vocabulary does not hold (it would be scored as {w.UnkToken})");
     }
 
+    /// <summary>
+    /// Target token ids of <paramref name="answer"/> as the prompt's continuation: a leading space for GPT-2 byte-level
+    /// BPE, none for the others (SentencePiece adds its own dummy prefix); no special tokens.
+    /// </summary>
+    /// <exception cref="DknInputException">
+    /// The answer is empty, encodes to nothing, or has a word a word-level vocabulary lacks.
+    /// </exception>
     public static long[] Answer(ITextTokenizer tokenizer, string answer)
     {
         if (string.IsNullOrWhiteSpace(answer)) throw new DknInputException("empty answer");

@@ -24,6 +24,8 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         EosId = inner.EndOfSentenceId >= 0 ? inner.EndOfSentenceId : null;
     }
 
+    /// <summary>Reads a SentencePiece <c>tokenizer.model</c> file.</summary>
+    /// <exception cref="DknInputException">The file is missing or not a BPE SentencePiece model.</exception>
     public static SentencePieceBpeTokenizer Load(string tokenizerModel)
     {
         if (!File.Exists(tokenizerModel))
@@ -48,11 +50,16 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         }
     }
 
+    /// <inheritdoc/>
     public string Kind => "sentencepiece";
+    /// <inheritdoc/>
     public int VocabularySize => _pieces.Length;
+    /// <inheritdoc/>
     public int? BosId { get; }
+    /// <inheritdoc/>
     public int? EosId { get; }
 
+    /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text, bool addBos = false)
     {
         var ids = _inner.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false);
@@ -62,6 +69,7 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         return withBos;
     }
 
+    /// <inheritdoc/>
     public string Decode(IEnumerable<int> ids) =>
         _inner.Decode(TokenizerGuards.WithoutMarkers(ids, BosId, EosId), considerSpecialTokens: false) ?? "";
 

@@ -9,7 +9,9 @@ namespace MlNetDkn.Modeling.Tokenization;
 /// </summary>
 public sealed partial class WordLevelTokenizer : ITextTokenizer
 {
+    /// <summary>The special tokens <see cref="Build"/> puts at ids 0 to 3, in that order.</summary>
     public const string Pad = "<pad>", Bos = "<bos>", Eos = "<eos>", Unk = "<unk>";
+    /// <see cref="Pad"/>, <see cref="Bos"/>, <see cref="Eos"/> and <see cref="Unk"/>, in id order.
     public static IReadOnlyList<string> SpecialTokens { get; } = [Pad, Bos, Eos, Unk];
 
     readonly string[] _tokens;
@@ -47,12 +49,19 @@ public sealed partial class WordLevelTokenizer : ITextTokenizer
     /// <summary>Writes a Hugging Face WordLevel tokenizer.json (a file path, not a folder).</summary>
     public void Save(string tokenizerJson) => WordLevelTokenizerJson.Write(this, tokenizerJson);
 
+    /// <inheritdoc/>
     public string Kind => "word-level";
+    /// <inheritdoc/>
     public int VocabularySize => _tokens.Length;
+    /// <inheritdoc/>
     public int? BosId { get; }
+    /// <inheritdoc/>
     public int? EosId { get; }
+    /// <summary>Id that words missing from the vocabulary encode to.</summary>
     public int UnkId => _unkId;
+    /// <summary>Text of the unknown-word token (usually "&lt;unk&gt;").</summary>
     public string UnkToken => _tokens[_unkId];
+    /// <summary>The vocabulary in id order: entry i is the word of id i.</summary>
     public IReadOnlyList<string> Tokens => _tokens;
     /// <summary>How text is cut into words; <see cref="Build"/> always uses WhitespaceSplit.</summary>
     public WordSplit Split { get; }
@@ -71,6 +80,7 @@ public sealed partial class WordLevelTokenizer : ITextTokenizer
     public string Decode(IEnumerable<int> ids) =>
         string.Join(' ', TokenizerGuards.WithoutMarkers(ids, BosId, EosId).Where(id => id != _padId).Select(TokenText));
 
+    /// <inheritdoc/>
     public string TokenText(int id)
     {
         TokenizerGuards.CheckId(id, VocabularySize);

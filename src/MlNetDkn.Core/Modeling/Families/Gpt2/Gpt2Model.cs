@@ -12,6 +12,10 @@ public sealed class Gpt2Model : CausalLm
     [ComponentName(Name = "transformer")] readonly Gpt2Transformer _transformer;
     [ComponentName(Name = "lm_head")] readonly Linear? _lmHead;
 
+    /// <summary>
+    /// Builds the modules for <paramref name="config"/> in the dtype and initialisation of the current
+    /// <see cref="ModuleFactory"/> scope; <see cref="ModelLoader"/> is the usual way in.
+    /// </summary>
     public Gpt2Model(ModelConfig config) : base(nameof(Gpt2Model), config)
     {
         _transformer = new Gpt2Transformer(config);
@@ -19,12 +23,16 @@ public sealed class Gpt2Model : CausalLm
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<DecoderBlock> Blocks => _transformer.Layers;
 
+    /// <inheritdoc/>
     public override Tensor Embed(Tensor tokens, Tensor positions) =>
         _transformer.TokenEmbedding.call(tokens).Plus(_transformer.PositionEmbedding.call(positions).unsqueeze(0));
 
+    /// <inheritdoc/>
     public override Tensor FinalNorm(Tensor x) => _transformer.FinalNorm.call(x);
+    /// <inheritdoc/>
     public override Tensor UnembeddingWeight => (_lmHead?.weight ?? _transformer.TokenEmbedding.weight)!;
 }
 

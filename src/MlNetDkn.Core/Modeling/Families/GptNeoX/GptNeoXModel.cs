@@ -15,6 +15,10 @@ public sealed class GptNeoXModel : CausalLm
     [ComponentName(Name = "gpt_neox")] readonly GptNeoXBackbone _backbone;
     [ComponentName(Name = "embed_out")] readonly Linear? _embedOut;
 
+    /// <summary>
+    /// Builds the modules for <paramref name="config"/> in the dtype and initialisation of the current
+    /// <see cref="ModuleFactory"/> scope; <see cref="ModelLoader"/> is the usual way in.
+    /// </summary>
     public GptNeoXModel(ModelConfig config) : base(nameof(GptNeoXModel), config)
     {
         _backbone = new GptNeoXBackbone(config);
@@ -22,11 +26,15 @@ public sealed class GptNeoXModel : CausalLm
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<DecoderBlock> Blocks => _backbone.Layers;
 
+    /// <inheritdoc/>
     public override Tensor Embed(Tensor tokens, Tensor positions) => _backbone.EmbedIn.call(tokens);
 
+    /// <inheritdoc/>
     public override Tensor FinalNorm(Tensor x) => _backbone.FinalNorm.call(x);
+    /// <inheritdoc/>
     public override Tensor UnembeddingWeight => (_embedOut?.weight ?? _backbone.EmbedIn.weight)!;
 }
 

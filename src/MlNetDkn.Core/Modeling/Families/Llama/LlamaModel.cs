@@ -15,6 +15,10 @@ public sealed class LlamaModel : CausalLm
     [ComponentName(Name = "model")] readonly LlamaBackbone _model;
     [ComponentName(Name = "lm_head")] readonly Linear? _lmHead;
 
+    /// <summary>
+    /// Builds the modules for <paramref name="config"/> in the dtype and initialisation of the current
+    /// <see cref="ModuleFactory"/> scope; <see cref="ModelLoader"/> is the usual way in.
+    /// </summary>
     public LlamaModel(ModelConfig config) : base(nameof(LlamaModel), config)
     {
         _model = new LlamaBackbone(config);
@@ -22,11 +26,15 @@ public sealed class LlamaModel : CausalLm
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<DecoderBlock> Blocks => _model.Layers;
 
+    /// <inheritdoc/>
     public override Tensor Embed(Tensor tokens, Tensor positions) => _model.EmbedTokens.call(tokens);
 
+    /// <inheritdoc/>
     public override Tensor FinalNorm(Tensor x) => _model.Norm.call(x);
+    /// <inheritdoc/>
     public override Tensor UnembeddingWeight => (_lmHead?.weight ?? _model.EmbedTokens.weight)!;
 }
 
