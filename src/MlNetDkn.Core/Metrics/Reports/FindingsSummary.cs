@@ -97,8 +97,8 @@ public static class FindingsSummary
     {
         if (!File.Exists(csv)) return;
         foreach (var row in Rows(csv))
-            md.AppendLine($"- {folder}/: {row["split"]} {Kind(row["prompt_kind"])}: {row["correct"]} of {row["prompts"]} prompts " +
-                          $"answered ({Findings.F(100 * Double(row["accuracy"]), "0.0")} %, top-1 over {row["facts"]} facts' prompts).");
+            md.AppendLine($"- {folder}/: {Kind(row["prompt_kind"])} (split {row["split"]}): {row["correct"]} of {row["prompts"]} " +
+                          $"prompts of {row["facts"]} facts answered top-1 ({Findings.F(100 * Double(row["accuracy"]), "0.0")} %).");
     }
 
     static string Kind(string promptKind) => promptKind switch
