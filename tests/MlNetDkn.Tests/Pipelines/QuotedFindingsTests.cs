@@ -45,7 +45,7 @@ public class QuotedFindingsTests
         Assert.True(QuotedFindings.Quote(doc, "runs/a", run));
         var blocks = QuotedFindings.Blocks(File.ReadAllText(doc));
         Assert.Equal("kept\n", blocks.Single(b => b.Run == "runs/b").Text);
-        Assert.Contains("3 of 6 prompts answered (50.0 %", blocks.Single(b => b.Run == "runs/a").Text);
+        Assert.Contains("3 of 6 prompts of 3 facts answered top-1 (50.0 %)", blocks.Single(b => b.Run == "runs/a").Text);
         Assert.DoesNotContain("old 7 of 9", File.ReadAllText(doc));
 
         var before = File.ReadAllText(doc);
