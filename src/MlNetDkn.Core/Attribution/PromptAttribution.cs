@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MlNetDkn.Attribution;
 
 /// <summary>
@@ -19,6 +21,9 @@ public sealed record PromptAttribution
     /// <summary>Objective at the real activations, aggregated over answer tokens.</summary>
     public required double Objective { get; init; }
     public required double RelativeCompletenessError { get; init; }
+    /// <summary>Most path points used for any answer token (an adaptive rule's choice; otherwise the steps). 0 in
+    /// records stored before it was kept, which leave it out.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int PathPoints { get; init; }
     public required double[] LayerScoreSums { get; init; }
     public required string OptionsHash { get; init; }
     public required string ModelHash { get; init; }
