@@ -135,6 +135,10 @@ public sealed record AttributionOptions
     public static AttributionOptions BaselineGradient { get; } = new() { Grid = PathGrid.LeftRiemann, Steps = 1, Preset = "baseline-gradient" };
     public static AttributionOptions FewSteps(int steps) => new() { Steps = steps, Preset = $"ig-{steps}" };
 
+    /// <summary>Points of the <c>gauss</c> preset: the cheapest rule measured to be at least as close to a converged
+    /// integral as the peers' 20-point rules on every model of docs/performance.md's quadrature table.</summary>
+    public const int GaussPoints = 4;
+
     /// <summary>The corrected method with the n-point Gauss–Legendre rule in place of the midpoint rule.</summary>
     public static AttributionOptions Gauss(int points) =>
         new() { Grid = PathGrid.GaussLegendre, Steps = points, Preset = $"gauss-{points}" };
@@ -147,7 +151,7 @@ public sealed record AttributionOptions
     };
 
     public static IReadOnlyList<string> PresetNames { get; } = ["default", "eleuther", "dkn-authors", "grad-x-act", "baseline-gradient", "ig-N (e.g. ig-5)",
-        "gauss-N (e.g. gauss-6)", "adaptive"];
+        "gauss (4 points)", "gauss-N (e.g. gauss-6)", "adaptive"];
 
     /// <summary>The cheap estimators differ from the default only in their path points.</summary>
     [JsonIgnore] public bool IsCheapEstimator => Preset is "grad-x-act" or "baseline-gradient" || Preset.StartsWith("ig-", StringComparison.Ordinal);
@@ -160,6 +164,7 @@ public sealed record AttributionOptions
         "grad-x-act" or "attribution-patching" => GradientTimesActivation,
         "baseline-gradient" => BaselineGradient,
         "adaptive" => Adaptive,
+        "gauss" => Gauss(GaussPoints),
         _ when name.StartsWith("ig-", StringComparison.Ordinal) && int.TryParse(name[3..], out var steps) && steps >= 1 => FewSteps(steps),
         _ when name.StartsWith("gauss-", StringComparison.Ordinal) && int.TryParse(name[6..], out var points) && points >= 1
             => Gauss(points),

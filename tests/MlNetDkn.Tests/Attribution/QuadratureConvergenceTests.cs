@@ -103,6 +103,7 @@ public class QuadratureConvergenceTests(ITestOutputHelper output)
         var options = AttributionOptionsText.ApplyAll(AttributionOptions.Default, "grid=gauss-legendre,tolerance=0.01,max-steps=40");
         Assert.Equal((PathGrid.GaussLegendre, 0.01, 40), (options.Grid, options.CompletenessTolerance, options.MaxSteps));
         Assert.Equal((PathGrid.GaussLegendre, 6), (AttributionOptions.FromPreset("gauss-6").Grid, AttributionOptions.FromPreset("gauss-6").Steps));
+        Assert.Equal((PathGrid.GaussLegendre, 4), (AttributionOptions.FromPreset("gauss").Grid, AttributionOptions.FromPreset("gauss").Steps));
         Assert.Throws<DknInputException>(() => (AttributionOptions.DknAuthors with { CompletenessTolerance = 1e-3 }).Validate());
         Assert.Throws<DknInputException>(() => (AttributionOptions.Adaptive with { MaxSteps = 1 }).Validate());
         Assert.Throws<DknInputException>(() => (AttributionOptions.Adaptive with { CompletenessTolerance = -1 }).Validate());

@@ -26,7 +26,7 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
         public string? TargetToken { get; init; }
 
         [CommandOption("-p|--preset <NAME>")]
-        [Description("default (corrected), eleuther, dkn-authors, or a cheap estimator with its error measured in docs/performance.md: grad-x-act, baseline-gradient, ig-N; gauss-N (Gauss–Legendre), adaptive")]
+        [Description("default (corrected), eleuther, dkn-authors, or a cheap estimator with its error measured in docs/performance.md: grad-x-act, baseline-gradient, ig-N; gauss (4-point Gauss–Legendre), gauss-N, adaptive")]
         [DefaultValue("default")]
         public string Preset { get; init; } = "default";
 
