@@ -1,6 +1,7 @@
 using MlNetDkn.Benchmarks;
 
-// dkn-bench [attribution] | dataset | memory | gemm | head | load | packed-gemm | quadrature — each prints its figures with the command that reproduces them.
+// dkn-bench [attribution] | dataset | memory | gemm | head | load | packed-gemm | quadrature — each prints its figures
+// with the command that reproduces them.
 return args.FirstOrDefault() switch
 {
     "dataset" => DatasetBenchmark.Run(args[1..]),

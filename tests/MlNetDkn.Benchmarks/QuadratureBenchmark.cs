@@ -57,10 +57,12 @@ static class QuadratureBenchmark
         var rows = new List<Row>();
         foreach (var arch in new[] { "gpt2", "llama", "qwen2", "gpt_neox" })
         {
-            using var loaded = ModelLoader.Load(Path.Combine(shared, "golden", arch), new ModelLoadOptions { DType = dtype });
+            var folder = Path.Combine(shared, "golden", arch);
+            using var loaded = ModelLoader.Load(folder, new ModelLoadOptions { DType = dtype });
             rows.AddRange(Measure($"golden {arch}", loaded.Model, GoldenPrompts(shared), rules, repeats));
         }
-        using (var session = ModelSession.Open(Path.Combine(shared, "models", "stories260K"), new ModelLoadOptions { DType = dtype }))
+        var stories = Path.Combine(shared, "models", "stories260K");
+        using (var session = ModelSession.Open(stories, new ModelLoadOptions { DType = dtype }))
             rows.AddRange(Measure("stories260K", session.Model, StoryPrompts(session.Tokenizer), rules, repeats));
         // Where time follows the number of rows: GPT-2-small's shape with random weights (its scores mean little).
         if (Args.Int(args, "--large-layers", 12) is > 0 and var layers)
@@ -68,7 +70,8 @@ static class QuadratureBenchmark
             manual_seed(0);
             using var model = ModelLoader.Create(new ModelConfig
             {
-                Family = ModelFamily.Gpt2, VocabSize = 50257, HiddenSize = 768, IntermediateSize = 3072, NumLayers = layers,
+                Family = ModelFamily.Gpt2, VocabSize = 50257, HiddenSize = 768, IntermediateSize = 3072,
+                NumLayers = layers,
                 NumHeads = 12, NumKvHeads = 12, HeadDim = 64, MaxPositions = 1024, EosTokenId = 50256,
             }, new ModelLoadOptions { DType = dtype }.ScalarType);
             model.eval();
@@ -87,14 +90,16 @@ static class QuadratureBenchmark
     /// <summary>The golden manifest's three sequences and targets.</summary>
     static List<AttributionRequest> GoldenPrompts(string shared)
     {
-        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(shared, "golden", "manifest.json")))!;
+        var manifestPath = Path.Combine(shared, "golden", "manifest.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
         var sequences = manifest["sequences"]!.AsArray();
         return Enumerable.Range(0, sequences.Count).Select(s => new AttributionRequest(
             sequences[s]!.AsArray().Select(n => n!.GetValue<long>()).ToArray(),
             [manifest["targets"]![s]!.GetValue<long>()])).ToList();
     }
 
-    /// <summary>Story prompts whose answers stories260K predicts (its documented greedy sample and its neighbours).</summary>
+    /// <summary>Story prompts whose answers stories260K predicts (its documented greedy sample and its neighbours).
+    /// </summary>
     static List<AttributionRequest> StoryPrompts(ITextTokenizer tokenizer) =>
     [
         .. new (string Prompt, string Answer)[]
@@ -112,12 +117,12 @@ static class QuadratureBenchmark
     static int RowsEvaluated(AttributionOptions options, int used) => AdaptiveSteps.Schedule(options)
         .TakeWhile(n => n <= used).Sum(n => n + (options.Grid is PathGrid.LeftRiemann or PathGrid.Linspace ? 0 : 1));
 
-    static IEnumerable<Row> Measure(string name, CausalLm model, List<AttributionRequest> prompts, IReadOnlyList<Rule> rules,
-        int repeats)
+    static IEnumerable<Row> Measure(string name, CausalLm model, List<AttributionRequest> prompts,
+        IReadOnlyList<Rule> rules, int repeats)
     {
         var referenceClock = Stopwatch.StartNew();
-        var referenceResults = prompts.Select(p => IntegratedGradients.Attribute(model, p, AttributionOptions.Default with
-            { Steps = 512 })).ToList();
+        var referenceOptions = AttributionOptions.Default with { Steps = 512 };
+        var referenceResults = prompts.Select(p => IntegratedGradients.Attribute(model, p, referenceOptions)).ToList();
         double referenceSeconds = referenceClock.Elapsed.TotalSeconds / prompts.Count;
         var reference = referenceResults.Select(r => r.Scores).ToList();
         var perRule = rules.ToDictionary(r => r.Name, _ => new List<(double Error, double Completeness, double Top10,
@@ -139,11 +144,13 @@ static class QuadratureBenchmark
             foreach (var rule in rules)
             {
                 var r = results[rule.Name];
-                double error = r.Scores.Zip(reference[p]).Max(q => q.First.Zip(q.Second).Max(v => Math.Abs(v.First - v.Second)));
+                double error = r.Scores.Zip(reference[p])
+                    .Max(q => q.First.Zip(q.Second).Max(v => Math.Abs(v.First - v.Second)));
                 perRule[rule.Name].Add((error / scale, r.RelativeCompletenessError,
                     RankAgreement.TopKOverlap(reference[p], r.Scores, 10),
                     Statistics.Jaccard(referenceKns, KnowledgeNeurons(r.Scores)), r.PathPointsUsed.Average(),
-                    r.PathPointsUsed.Average(n => RowsEvaluated(rule.Options, n)), Statistics.Quantile(times[rule.Name], 0.5)));
+                    r.PathPointsUsed.Average(n => RowsEvaluated(rule.Options, n)),
+                    Statistics.Quantile(times[rule.Name], 0.5)));
             }
         }
         // The reference's own completeness error is the float32 floor the measures are read against.
@@ -178,22 +185,28 @@ static class QuadratureBenchmark
             && row.Top10 >= peers.Max(p => p.Top10) && row.Jaccard >= peers.Max(p => p.Jaccard);
     }
 
+    static string Verdict(Row r, IEnumerable<Row> group) =>
+        Peers.Contains(r.Rule) ? "peer" : r.Rule == Reference ? "ref" : AtLeastAsClose(r, group, Peers) ? "yes" : "no";
+
     static string Report(List<Row> rows, IReadOnlyList<Rule> rules, string dtype, int threads, int repeats)
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine($"dtype {dtype}, {threads} threads, median of {repeats} repeats per prompt; reference: 512-point midpoint");
+        text.AppendLine($"dtype {dtype}, {threads} threads, median of {repeats} repeats per prompt; " +
+                        "reference: 512-point midpoint");
         text.AppendLine();
-        text.AppendLine("| model | rule | points | rows/layer | score error (max) | completeness (max) | top-10 (min) " +
-                        "| KN Jaccard (min) | ms/prompt | ≥ peers |");
+        text.AppendLine("| model | rule | points | rows/layer | score error (max) | completeness (max) " +
+                        "| top-10 (min) | KN Jaccard (min) | ms/prompt | ≥ peers |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|:-:|");
         foreach (var group in rows.GroupBy(r => r.Model))
             foreach (var r in group)
-                text.AppendLine(string.Create(c, $"| {r.Model} | {r.Rule} | {r.Points:0.#} | {r.Rows:0.#} | {r.ScoreError:0.0E+0} | " +
+                text.AppendLine(string.Create(c, $"| {r.Model} | {r.Rule} | {r.Points:0.#} | {r.Rows:0.#} | " +
+                    $"{r.ScoreError:0.0E+0} | " +
                     $"{r.Completeness:0.0E+0} | {r.Top10:0.00} | {r.Jaccard:0.00} | {r.Seconds * 1000:0.0} | " +
-                    $"{(Peers.Contains(r.Rule) ? "peer" : r.Rule == Reference ? "ref" : AtLeastAsClose(r, group, Peers) ? "yes" : "no")} |"));
+                    $"{Verdict(r, group)} |"));
         text.AppendLine();
-        foreach (var (bar, what) in new[] { (Peers, "the peers' 20-point rules"), (["midpoint-20"], "midpoint-20 (the default)") })
+        var bars = new[] { (Peers, "the peers' 20-point rules"), (["midpoint-20"], "midpoint-20 (the default)") };
+        foreach (var (bar, what) in bars)
         {
             // Cheapest: fewest rows evaluated, over the models, among rules that match the bar everywhere.
             var qualifying = rules.Where(rule => !bar.Contains(rule.Name) && !Peers.Contains(rule.Name) && rows

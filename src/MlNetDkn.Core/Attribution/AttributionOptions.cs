@@ -16,7 +16,8 @@ public enum BaselineKind
     Given,
 }
 
-/// <summary>Where along the path the integrand is evaluated: α_k for k = 0..m−1, each weighted 1/m except where said.</summary>
+/// <summary>Where along the path the integrand is evaluated: α_k for k = 0..m−1, each weighted 1/m except where
+/// said.</summary>
 public enum PathGrid
 {
     /// <summary>α_k = k/m: Dai et al. and the DKN authors (contains the baseline, never the activation).</summary>
@@ -82,9 +83,10 @@ public sealed record AttributionOptions
     /// (an estimate of each row's activations and LM-head buffers); <see cref="BatchSize"/> is then ignored.</summary>
     // Left out of JSON at 0, so option hashes (result-store keys) are those of runs before the option existed.
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int MemoryBudgetMib { get; init; }
-    /// <summary>When above 0, the number of path points adapts per answer token: <see cref="Steps"/>, then twice as many,
-    /// and so on up to <see cref="MaxSteps"/>, until every layer's completeness gap |Σ scores − (f(a) − f(b))| is at
-    /// most this times the largest |f(a) − f(b)| over layers. 0: a fixed rule of <see cref="Steps"/> points.</summary>
+    /// <summary>When above 0, the number of path points adapts per answer token: <see cref="Steps"/>, then twice as
+    /// many, and so on up to <see cref="MaxSteps"/>, until every layer's completeness gap |Σ scores − (f(a) − f(b))|
+    /// is at most this times the largest |f(a) − f(b)| over layers. 0: a fixed rule of <see cref="Steps"/> points.
+    /// </summary>
     // Left out of JSON at 0, like MaxSteps, so the option hashes of fixed rules are those of runs before they existed.
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public double CompletenessTolerance { get; init; }
     /// <summary>The most path points an adaptive rule tries (0: <see cref="DefaultMaxSteps"/>).</summary>
@@ -150,8 +152,11 @@ public sealed record AttributionOptions
         Grid = PathGrid.GaussLegendre, Steps = 2, CompletenessTolerance = 1e-3, MaxSteps = 64, Preset = "adaptive",
     };
 
-    public static IReadOnlyList<string> PresetNames { get; } = ["default", "eleuther", "dkn-authors", "grad-x-act", "baseline-gradient", "ig-N (e.g. ig-5)",
-        "gauss (4 points)", "gauss-N (e.g. gauss-6)", "adaptive"];
+    public static IReadOnlyList<string> PresetNames { get; } =
+    [
+        "default", "eleuther", "dkn-authors", "grad-x-act", "baseline-gradient", "ig-N (e.g. ig-5)",
+        "gauss (4 points)", "gauss-N (e.g. gauss-6)", "adaptive",
+    ];
 
     /// <summary>The cheap estimators differ from the default only in their path points.</summary>
     [JsonIgnore] public bool IsCheapEstimator => Preset is "grad-x-act" or "baseline-gradient" || Preset.StartsWith("ig-", StringComparison.Ordinal);
@@ -166,8 +171,8 @@ public sealed record AttributionOptions
         "adaptive" => Adaptive,
         "gauss" => Gauss(GaussPoints),
         _ when name.StartsWith("ig-", StringComparison.Ordinal) && int.TryParse(name[3..], out var steps) && steps >= 1 => FewSteps(steps),
-        _ when name.StartsWith("gauss-", StringComparison.Ordinal) && int.TryParse(name[6..], out var points) && points >= 1
-            => Gauss(points),
+        _ when name.StartsWith("gauss-", StringComparison.Ordinal) && int.TryParse(name[6..], out var points)
+                                                                    && points >= 1 => Gauss(points),
         _ => throw new DknInputException($"unknown attribution preset '{name}' (known: {string.Join(", ", PresetNames)})"),
     };
 
@@ -177,10 +182,12 @@ public sealed record AttributionOptions
         if (BatchSize < 1) throw new DknInputException($"attribution batch size must be ≥ 1 (got {BatchSize})");
         if (MemoryBudgetMib < 0) throw new DknInputException($"attribution memory budget must be 0 (off) or a number of MiB (got {MemoryBudgetMib})");
         if (CompletenessTolerance < 0 || double.IsNaN(CompletenessTolerance))
-            throw new DknInputException($"completeness tolerance must be 0 (fixed rule) or positive (got {CompletenessTolerance})");
+            throw new DknInputException(
+                $"completeness tolerance must be 0 (fixed rule) or positive (got {CompletenessTolerance})");
         if (MaxSteps < 0) throw new DknInputException($"max steps must be 0 (default) or positive (got {MaxSteps})");
         if (IsAdaptive && MaxStepsOrDefault < Steps)
-            throw new DknInputException($"max steps ({MaxStepsOrDefault}) is below the first point count tried ({Steps})");
+            throw new DknInputException(
+                $"max steps ({MaxStepsOrDefault}) is below the first point count tried ({Steps})");
         // Scores sum to f(a) − f(b) only for integrated gradients proper, so only there can completeness steer.
         if (IsAdaptive && (Multiplier == ScoreMultiplier.Activation && Baseline != BaselineKind.Zero
                            || MultiToken == MultiTokenMode.AuthorsStaleArgmax))

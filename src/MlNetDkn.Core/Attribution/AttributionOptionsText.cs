@@ -27,8 +27,12 @@ public static class AttributionOptionsText
     {
         "site" => options with { Site = Choose(key, value, ("pre", NeuronSite.Pre), ("post", NeuronSite.Post)) },
         "baseline" => options with { Baseline = Choose(key, value, ("zero", BaselineKind.Zero), ("eos-mean", BaselineKind.EosMaskedMean)) },
-        "grid" => options with { Grid = Choose(key, value, ("left-riemann", PathGrid.LeftRiemann), ("linspace", PathGrid.Linspace), ("midpoint", PathGrid.Midpoint), ("endpoint", PathGrid.Endpoint),
-            ("gauss-legendre", PathGrid.GaussLegendre)) },
+        "grid" => options with
+        {
+            Grid = Choose(key, value, ("left-riemann", PathGrid.LeftRiemann), ("linspace", PathGrid.Linspace),
+                ("midpoint", PathGrid.Midpoint), ("endpoint", PathGrid.Endpoint),
+                ("gauss-legendre", PathGrid.GaussLegendre)),
+        },
         "multiplier" => options with { Multiplier = Choose(key, value, ("activation", ScoreMultiplier.Activation), ("activation-minus-baseline", ScoreMultiplier.ActivationMinusBaseline)) },
         "objective" => options with { Objective = Choose(key, value, ("probability", AttributionObjective.Probability), ("log-probability", AttributionObjective.LogProbability)) },
         "aggregation" => options with { Aggregation = Choose(key, value, ("mean", TokenAggregation.Mean), ("sum", TokenAggregation.Sum)) },

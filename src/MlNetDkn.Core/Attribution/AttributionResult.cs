@@ -15,7 +15,8 @@ public sealed class AttributionResult
     /// <summary>[layers]: Σ_i score − (f(a) − f(baseline)), aggregated over answer tokens like the scores.</summary>
     public required double[] CompletenessError { get; init; }
     public required AttributionOptions Options { get; init; }
-    /// <summary>[answer tokens]: path points the rule used for each token (the options' steps unless adaptive).</summary>
+    /// <summary>[answer tokens]: path points the rule used for each token (the options' steps unless adaptive).
+    /// </summary>
     public int[] PathPointsUsed { get; init; } = [];
 
     public int Layers => Scores.Length;

@@ -51,13 +51,13 @@ public static class IntegratedGradients
                 // One integral for a fixed rule; an adaptive rule tries point counts in turn until completeness holds.
                 foreach (int steps in AdaptiveSteps.Schedule(options))
                 {
-                    var scores = Scores(evaluator, activations, baselines, multipliers, options.Grid, steps, target, batch,
-                        out var baselineObjective);
+                    var scores = Scores(evaluator, activations, baselines, multipliers, options.Grid, steps, target,
+                        batch, out var baselineObjective);
                     var gaps = new double[layers];
                     for (int l = 0; l < layers; l++)
                         gaps[l] = scores[l].Sum() - (atActivation[t] - baselineObjective[l]);
-                    bool last = !options.IsAdaptive || steps >= options.MaxStepsOrDefault
-                        || AdaptiveSteps.IsComplete(gaps, atActivation[t], baselineObjective, options.CompletenessTolerance);
+                    bool last = !options.IsAdaptive || steps >= options.MaxStepsOrDefault || AdaptiveSteps.IsComplete(
+                        gaps, atActivation[t], baselineObjective, options.CompletenessTolerance);
                     if (!last) continue;
                     for (int l = 0; l < layers; l++)
                     {
@@ -92,16 +92,17 @@ public static class IntegratedGradients
     }
 
     /// <summary>
-    /// Per layer [d_ff] scores M_l ⊙ Σ_k w_k ∂f/∂z(α_k) for one rule, and f at each layer's baseline. Equal-weight grids
-    /// sum the gradients and divide by m once, exactly as the peers do.
+    /// Per layer [d_ff] scores M_l ⊙ Σ_k w_k ∂f/∂z(α_k) for one rule, and f at each layer's baseline. Equal-weight
+    /// grids sum the gradients and divide by m once, exactly as the peers do.
     /// </summary>
-    static double[][] Scores(IIntegrandEvaluator evaluator, Tensor[] activations, Tensor[] baselines, Tensor[] multipliers,
-        PathGrid grid, int steps, long target, int batch, out double[] baselineObjective)
+    static double[][] Scores(IIntegrandEvaluator evaluator, Tensor[] activations, Tensor[] baselines,
+        Tensor[] multipliers, PathGrid grid, int steps, long target, int batch, out double[] baselineObjective)
     {
         using var scope = NewDisposeScope();
         var points = PathPoints.Of(grid, steps);
         bool equalWeights = PathPoints.HasEqualWeights(grid);
-        var (gradientSums, objective) = Integrate(evaluator, activations, baselines, points, equalWeights, target, batch);
+        var (gradientSums, objective) =
+            Integrate(evaluator, activations, baselines, points, equalWeights, target, batch);
         baselineObjective = objective;
         var scores = new double[multipliers.Length][];
         for (int l = 0; l < multipliers.Length; l++)

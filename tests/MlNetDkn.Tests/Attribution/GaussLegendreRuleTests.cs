@@ -3,8 +3,9 @@ using MlNetDkn.Attribution.Internal;
 
 namespace MlNetDkn.Tests.Attribution;
 
-/// <summary>The n-point Gauss–Legendre rule on [0, 1] integrates x^k exactly (∫₀¹ x^k dx = 1/(k+1)) for k ≤ 2n − 1,
-/// within 1e-12, and misses degree 2n by the textbook remainder; the other grids keep their equal weights 1/m.</summary>
+/// <summary>The n-point Gauss–Legendre rule on [0, 1] integrates x^k exactly (∫₀¹ x^k dx = 1/(k+1)) for
+/// k ≤ 2n − 1, within 1e-12, and misses degree 2n by the textbook remainder; the other grids keep their equal weights
+/// 1/m.</summary>
 public class GaussLegendreRuleTests
 {
     const double Exact = 1e-12;
@@ -24,7 +25,8 @@ public class GaussLegendreRuleTests
             double error = Math.Abs(Integrate(points, k) - 1.0 / (k + 1));
             Assert.True(error <= Exact, $"n = {n}, degree {k}: error {error:E2}");
         }
-        // Degree 2n is where the rule stops being exact, by the textbook remainder ∫ − Q = (n!)⁴ / ((2n+1) ((2n)!)²).
+        // Degree 2n is where the rule stops being exact, by the textbook remainder
+        // ∫ − Q = (n!)⁴ / ((2n+1) ((2n)!)²).
         double remainder = 1.0 / (2 * n + 1);
         for (int k = 1; k <= n; k++) remainder *= (double)k * k / ((n + k) * (n + k));
         Assert.True(Math.Abs(1.0 / (2 * n + 1) - Integrate(points, 2 * n) - remainder) <= Exact, $"n = {n}: degree 2n");

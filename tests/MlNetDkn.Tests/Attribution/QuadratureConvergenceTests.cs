@@ -1,4 +1,5 @@
 using MlNetDkn.Attribution;
+using MlNetDkn.Modeling;
 using MlNetDkn.Tests.Support;
 using Xunit.Abstractions;
 
@@ -13,6 +14,9 @@ public class QuadratureConvergenceTests(ITestOutputHelper output)
 {
     static AttributionRequest Request(int s) => new(GoldenModels.Sequence(s), [GoldenModels.Target(s)]);
 
+    static AttributionResult Attribute(LoadedModel model, int s, AttributionOptions options) =>
+        IntegratedGradients.Attribute(model.Model, Request(s), options);
+
     static double RelativeError(double[][] scores, double[][] reference)
     {
         double scale = reference.SelectMany(r => r).Max(Math.Abs);
@@ -24,10 +28,9 @@ public class QuadratureConvergenceTests(ITestOutputHelper output)
     public void GaussLegendreConvergesToTheMidpointReference(string arch, int s)
     {
         using var model = GoldenModels.Load(arch);
-        var reference = IntegratedGradients.Attribute(model.Model, Request(s), AttributionOptions.Default with { Steps = 512 });
+        var reference = Attribute(model, s, AttributionOptions.Default with { Steps = 512 });
         var errors = new[] { 1, 2, 3, 4, 8 }.ToDictionary(n => n,
-            n => RelativeError(IntegratedGradients.Attribute(model.Model, Request(s), AttributionOptions.Gauss(n)).Scores,
-                reference.Scores));
+            n => RelativeError(Attribute(model, s, AttributionOptions.Gauss(n)).Scores, reference.Scores));
         output.WriteLine($"{arch} seq{s}: " + string.Join(", ", errors.Select(e => $"N={e.Key} {e.Value:E1}")));
         Assert.True(errors[1] > errors[2] && errors[2] > errors[3] && errors[3] > errors[4], "error not decreasing");
         Assert.True(errors[8] <= 1e-5, $"8-point error {errors[8]:E2} > 1e-5");
@@ -38,11 +41,11 @@ public class QuadratureConvergenceTests(ITestOutputHelper output)
     {
         // A one-point Gauss rule is the one-point midpoint rule: α = ½, weight 1. The two must agree to rounding.
         using var model = GoldenModels.Load("gpt2");
-        var gauss = IntegratedGradients.Attribute(model.Model, Request(0), AttributionOptions.Gauss(1));
-        var midpoint = IntegratedGradients.Attribute(model.Model, Request(0), AttributionOptions.Default with { Steps = 1 });
+        var gauss = Attribute(model, 0, AttributionOptions.Gauss(1));
+        var midpoint = Attribute(model, 0, AttributionOptions.Default with { Steps = 1 });
         Assert.True(RelativeError(gauss.Scores, midpoint.Scores) <= 1e-14);
         Assert.Equal([1], gauss.PathPointsUsed);
-        Assert.Equal([20], IntegratedGradients.Attribute(model.Model, Request(0), AttributionOptions.Default).PathPointsUsed);
+        Assert.Equal([20], Attribute(model, 0, AttributionOptions.Default).PathPointsUsed);
     }
 
     [Theory]
@@ -82,7 +85,8 @@ public class QuadratureConvergenceTests(ITestOutputHelper output)
     [Fact]
     public void NewOptionsLeaveExistingHashesAlone()
     {
-        foreach (var preset in new[] { "default", "eleuther", "dkn-authors", "grad-x-act", "baseline-gradient", "ig-5" })
+        string[] presets = ["default", "eleuther", "dkn-authors", "grad-x-act", "baseline-gradient", "ig-5"];
+        foreach (var preset in presets)
         {
             var options = AttributionOptions.FromPreset(preset);
             var json = options.ToCanonicalJson();
@@ -100,12 +104,17 @@ public class QuadratureConvergenceTests(ITestOutputHelper output)
     [Fact]
     public void OptionsTextReadsTheNewKeysAndRejectsAnAdaptivePeerMultiplier()
     {
-        var options = AttributionOptionsText.ApplyAll(AttributionOptions.Default, "grid=gauss-legendre,tolerance=0.01,max-steps=40");
-        Assert.Equal((PathGrid.GaussLegendre, 0.01, 40), (options.Grid, options.CompletenessTolerance, options.MaxSteps));
-        Assert.Equal((PathGrid.GaussLegendre, 6), (AttributionOptions.FromPreset("gauss-6").Grid, AttributionOptions.FromPreset("gauss-6").Steps));
-        Assert.Equal((PathGrid.GaussLegendre, 4), (AttributionOptions.FromPreset("gauss").Grid, AttributionOptions.FromPreset("gauss").Steps));
-        Assert.Throws<DknInputException>(() => (AttributionOptions.DknAuthors with { CompletenessTolerance = 1e-3 }).Validate());
-        Assert.Throws<DknInputException>(() => (AttributionOptions.Adaptive with { MaxSteps = 1 }).Validate());
-        Assert.Throws<DknInputException>(() => (AttributionOptions.Adaptive with { CompletenessTolerance = -1 }).Validate());
+        var options = AttributionOptionsText.ApplyAll(AttributionOptions.Default,
+            "grid=gauss-legendre,tolerance=0.01,max-steps=40");
+        Assert.Equal((PathGrid.GaussLegendre, 0.01, 40),
+            (options.Grid, options.CompletenessTolerance, options.MaxSteps));
+        var (gauss6, gauss) = (AttributionOptions.FromPreset("gauss-6"), AttributionOptions.FromPreset("gauss"));
+        Assert.Equal((PathGrid.GaussLegendre, 6), (gauss6.Grid, gauss6.Steps));
+        Assert.Equal((PathGrid.GaussLegendre, 4), (gauss.Grid, gauss.Steps));
+        var adaptive = AttributionOptions.Adaptive;
+        var authors = AttributionOptions.DknAuthors;
+        Assert.Throws<DknInputException>(() => (authors with { CompletenessTolerance = 1e-3 }).Validate());
+        Assert.Throws<DknInputException>(() => (adaptive with { MaxSteps = 1 }).Validate());
+        Assert.Throws<DknInputException>(() => (adaptive with { CompletenessTolerance = -1 }).Validate());
     }
 }

@@ -2,7 +2,8 @@ using MathNet.Numerics.Integration;
 
 namespace MlNetDkn.Attribution.Internal;
 
-/// <summary>One evaluation point of the path integral: where it lies (α in [0, 1]) and its weight in the score.</summary>
+/// <summary>One evaluation point of the path integral: where it lies (α in [0, 1]) and its weight in the score.
+/// </summary>
 readonly record struct PathPoint(double Alpha, double Weight);
 
 /// <summary>The points of a path grid. Every grid but Gauss–Legendre weighs each of its m points 1/m.</summary>
@@ -36,7 +37,7 @@ static class PathPoints
     /// </summary>
     public static PathPoint[] GaussLegendre(int n)
     {
-        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "a Gauss–Legendre rule needs at least one point");
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "a Gauss–Legendre rule needs a point");
         if (n == 1) return [new PathPoint(0.5, 1.0)];
         var rule = new GaussLegendreRule(0, 1, n);
         return rule.Abscissas.Zip(rule.Weights, (a, w) => new PathPoint(a, w)).OrderBy(p => p.Alpha).ToArray();

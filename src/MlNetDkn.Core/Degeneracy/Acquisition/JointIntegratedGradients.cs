@@ -46,15 +46,18 @@ public static class JointIntegratedGradients
             {
                 using var scope = NewDisposeScope();
                 var batch = points.Skip(start).Take(options.BatchSize).ToArray();
-                var gates = Gates(model, mask, batch.Select(p => p.Alpha).ToArray(), requiresGrad: true);   // L × [n, d_ff]
+                var alphas = batch.Select(p => p.Alpha).ToArray();
+                var gates = Gates(model, mask, alphas, requiresGrad: true);                     // L × [n, d_ff]
                 var probability = probe.GatedLogProbability(gates, clean).exp();                 // [n]
                 var gradients = autograd.grad([probability.sum()], gates);                       // L × [n, d_ff]
-                var weights = tensor(batch.Select(p => p.Weight).ToArray(), device: model.Device).unsqueeze(1);   // [n, 1]
+                var weights = tensor(batch.Select(p => p.Weight).ToArray(), device: model.Device)
+                    .unsqueeze(1);                                                               // [n, 1]
                 for (int l = 0; l < layers; l++)
                 {
                     var rows = gradients[l].to_type(ScalarType.Float64);                        // [n, d_ff]
                     if (!equalWeights) rows = rows * weights;
-                    var g = rows.sum(0L).cpu().data<double>().ToArray();   // [d_ff] (0L: a literal 0 would bind to sum(ScalarType))
+                    // [d_ff] (0L: a literal 0 would bind to sum(ScalarType))
+                    var g = rows.sum(0L).cpu().data<double>().ToArray();
                     for (int i = 0; i < width; i++) sums[l][i] += g[i];
                 }
             }

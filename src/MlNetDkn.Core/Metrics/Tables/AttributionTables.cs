@@ -15,7 +15,8 @@ public sealed class PromptAttributionRow
     public double Objective { get; init; }
     public double MaxScore { get; init; }
     public double CompletenessError { get; init; }
-    /// <summary>Path points of the integral (most over answer tokens): an adaptive rule's choice, else the steps.</summary>
+    /// <summary>Path points of the integral (most over answer tokens): an adaptive rule's choice, else the steps.
+    /// </summary>
     public int PathPoints { get; init; }
     public int CoarseNeurons { get; init; }
     public string CoarseList { get; init; } = "";
@@ -80,7 +81,8 @@ public static class AttributionTables
         {
             FactId = f.FactId, RelationId = f.RelationId, PromptIndex = p.PromptIndex, Prompt = p.Prompt, Answer = p.Answer,
             AnswerTokens = p.AnswerTokens.Length, Objective = p.Objective, MaxScore = p.MaxScore,
-            CompletenessError = p.RelativeCompletenessError, PathPoints = p.PathPoints, CoarseNeurons = f.CoarsePerPrompt[i].Count,
+            CompletenessError = p.RelativeCompletenessError, PathPoints = p.PathPoints,
+            CoarseNeurons = f.CoarsePerPrompt[i].Count,
             CoarseList = NeuronList(f.CoarsePerPrompt[i]), Seconds = p.Seconds,
         })).ToList();
         var neuronRows = facts.SelectMany(f => f.Neurons.Select((n, rank) => new KnowledgeNeuronRow
