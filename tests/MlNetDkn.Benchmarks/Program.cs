@@ -1,6 +1,7 @@
 using MlNetDkn.Benchmarks;
 
-// dkn-bench [attribution] | dataset | memory | gemm | head | load | packed-gemm — each prints its figures with the command that reproduces them.
+// dkn-bench [attribution] | dataset | memory | gemm | head | load | packed-gemm | quadrature — each prints its figures
+// with the command that reproduces them.
 return args.FirstOrDefault() switch
 {
     "dataset" => DatasetBenchmark.Run(args[1..]),
@@ -9,6 +10,7 @@ return args.FirstOrDefault() switch
     "head" => HeadBenchmark.Run(args[1..]),
     "load" => LoadBenchmark.Run(args[1..]),
     "packed-gemm" => PackedGemmBenchmark.Run(args[1..]),
+    "quadrature" => QuadratureBenchmark.Run(args[1..]),
     "attribution" => AttributionBenchmark.Run(args[1..]),
     _ => AttributionBenchmark.Run(args),
 };

@@ -16,7 +16,8 @@ public enum BaselineKind
     Given,
 }
 
-/// <summary>Where along the path the integrand is evaluated: α_k for k = 0..m−1, each weighted 1/m.</summary>
+/// <summary>Where along the path the integrand is evaluated: α_k for k = 0..m−1, each weighted 1/m except where
+/// said.</summary>
 public enum PathGrid
 {
     /// <summary>α_k = k/m: Dai et al. and the DKN authors (contains the baseline, never the activation).</summary>
@@ -28,6 +29,9 @@ public enum PathGrid
     /// <summary>α = 1: the gradient at the activation itself (with multiplier a − b, "attribution patching"; a
     /// first-order estimate of integrated gradients, not an integral).</summary>
     Endpoint,
+    /// <summary>The m-point Gauss–Legendre rule on [0, 1]: nodes at the roots of the shifted Legendre polynomial, each
+    /// with its own weight; exact for integrands that are polynomials of degree ≤ 2m − 1 in α.</summary>
+    GaussLegendre,
 }
 
 /// <summary>What the averaged gradient is multiplied by.</summary>
@@ -91,6 +95,20 @@ public sealed record AttributionOptions
     /// (an estimate of each row's activations and LM-head buffers); <see cref="BatchSize"/> is then ignored.</summary>
     // Left out of JSON at 0, so option hashes (result-store keys) are those of runs before the option existed.
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int MemoryBudgetMib { get; init; }
+    /// <summary>When above 0, the number of path points adapts per answer token: <see cref="Steps"/>, then twice as
+    /// many, and so on up to <see cref="MaxSteps"/>, until every layer's completeness gap |Σ scores − (f(a) − f(b))|
+    /// is at most this times the largest |f(a) − f(b)| over layers. 0: a fixed rule of <see cref="Steps"/> points.
+    /// </summary>
+    // Left out of JSON at 0, like MaxSteps, so the option hashes of fixed rules are those of runs before they existed.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public double CompletenessTolerance { get; init; }
+    /// <summary>The most path points an adaptive rule tries (0: <see cref="DefaultMaxSteps"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int MaxSteps { get; init; }
+    /// <summary>The adaptive rule's cap when <see cref="MaxSteps"/> is 0.</summary>
+    public const int DefaultMaxSteps = 128;
+    /// <summary>Whether the point count adapts to a completeness tolerance.</summary>
+    [JsonIgnore] public bool IsAdaptive => CompletenessTolerance > 0;
+    /// <summary>The adaptive rule's cap.</summary>
+    [JsonIgnore] public int MaxStepsOrDefault => MaxSteps > 0 ? MaxSteps : DefaultMaxSteps;
     /// <summary>Token that replaces each prompt token for <see cref="BaselineKind.EosMaskedMean"/>; null = the model's EOS.</summary>
     public int? MaskTokenId { get; init; }
     /// <summary>Per-layer baseline vectors [d_ff] for <see cref="BaselineKind.Given"/>. Not serialised (they can be
@@ -133,8 +151,27 @@ public sealed record AttributionOptions
     /// <summary>The default options with <paramref name="steps"/> midpoint steps (preset "ig-N").</summary>
     public static AttributionOptions FewSteps(int steps) => new() { Steps = steps, Preset = $"ig-{steps}" };
 
+    /// <summary>Points of the <c>gauss</c> preset: the cheapest rule measured to be at least as close to a converged
+    /// integral as the peers' 20-point rules on every model of docs/performance.md's quadrature table.</summary>
+    public const int GaussPoints = 4;
+
+    /// <summary>The corrected method with the n-point Gauss–Legendre rule in place of the midpoint rule.</summary>
+    public static AttributionOptions Gauss(int points) =>
+        new() { Grid = PathGrid.GaussLegendre, Steps = points, Preset = $"gauss-{points}" };
+
+    /// <summary>The corrected method with Gauss–Legendre rules of 2, 4, 8, … points (at most 64) per answer token, the
+    /// first whose completeness gap is within 0.1% of |f(a) − f(b)|.</summary>
+    public static AttributionOptions Adaptive { get; } = new()
+    {
+        Grid = PathGrid.GaussLegendre, Steps = 2, CompletenessTolerance = 1e-3, MaxSteps = 64, Preset = "adaptive",
+    };
+
     /// <summary>The preset names <see cref="FromPreset"/> accepts, for help and error texts.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["default", "eleuther", "dkn-authors", "grad-x-act", "baseline-gradient", "ig-N (e.g. ig-5)"];
+    public static IReadOnlyList<string> PresetNames { get; } =
+    [
+        "default", "eleuther", "dkn-authors", "grad-x-act", "baseline-gradient", "ig-N (e.g. ig-5)",
+        "gauss (4 points)", "gauss-N (e.g. gauss-6)", "adaptive",
+    ];
 
     /// <summary>The cheap estimators differ from the default only in their path points.</summary>
     [JsonIgnore] public bool IsCheapEstimator => Preset is "grad-x-act" or "baseline-gradient" || Preset.StartsWith("ig-", StringComparison.Ordinal);
@@ -148,7 +185,11 @@ public sealed record AttributionOptions
         "dkn-authors" or "dkn" => DknAuthors,
         "grad-x-act" or "attribution-patching" => GradientTimesActivation,
         "baseline-gradient" => BaselineGradient,
+        "adaptive" => Adaptive,
+        "gauss" => Gauss(GaussPoints),
         _ when name.StartsWith("ig-", StringComparison.Ordinal) && int.TryParse(name[3..], out var steps) && steps >= 1 => FewSteps(steps),
+        _ when name.StartsWith("gauss-", StringComparison.Ordinal) && int.TryParse(name[6..], out var points)
+                                                                    && points >= 1 => Gauss(points),
         _ => throw new DknInputException($"unknown attribution preset '{name}' (known: {string.Join(", ", PresetNames)})"),
     };
 
@@ -159,6 +200,18 @@ public sealed record AttributionOptions
         if (Steps < 1) throw new DknInputException($"attribution steps must be ≥ 1 (got {Steps})");
         if (BatchSize < 1) throw new DknInputException($"attribution batch size must be ≥ 1 (got {BatchSize})");
         if (MemoryBudgetMib < 0) throw new DknInputException($"attribution memory budget must be 0 (off) or a number of MiB (got {MemoryBudgetMib})");
+        if (CompletenessTolerance < 0 || double.IsNaN(CompletenessTolerance))
+            throw new DknInputException(
+                $"completeness tolerance must be 0 (fixed rule) or positive (got {CompletenessTolerance})");
+        if (MaxSteps < 0) throw new DknInputException($"max steps must be 0 (default) or positive (got {MaxSteps})");
+        if (IsAdaptive && MaxStepsOrDefault < Steps)
+            throw new DknInputException(
+                $"max steps ({MaxStepsOrDefault}) is below the first point count tried ({Steps})");
+        // Scores sum to f(a) − f(b) only for integrated gradients proper, so only there can completeness steer.
+        if (IsAdaptive && (Multiplier == ScoreMultiplier.Activation && Baseline != BaselineKind.Zero
+                           || MultiToken == MultiTokenMode.AuthorsStaleArgmax))
+            throw new DknInputException("an adaptive rule needs scores whose sum is f(a) − f(baseline): multiplier " +
+                                        "activation-minus-baseline (or a zero baseline) and teacher-forced answers");
         if (Baseline == BaselineKind.Given && BaselineVectors is null)
             throw new DknInputException("baseline 'given' needs baseline vectors (one per layer)");
     }
@@ -166,7 +219,10 @@ public sealed record AttributionOptions
     static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Canonical JSON of every option that changes numbers (the fast-path switch, batch size and memory budget do not).</summary>
-    public string ToCanonicalJson() => JsonSerializer.Serialize(this with { FastPath = true, BatchSize = 0, MemoryBudgetMib = 0, Preset = "" }, Json);
+    public string ToCanonicalJson() => JsonSerializer.Serialize(this with
+    {
+        FastPath = true, BatchSize = 0, MemoryBudgetMib = 0, Preset = "", MaxSteps = IsAdaptive ? MaxSteps : 0,
+    }, Json);
 
     /// <summary>Stable hash of the options that affect results; part of every cache key.</summary>
     [JsonIgnore] public string Hash => ContentHashing.Sha256OfText(ToCanonicalJson())[..16];

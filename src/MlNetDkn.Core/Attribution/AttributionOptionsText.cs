@@ -10,12 +10,14 @@ public static class AttributionOptionsText
     {
         ["site"] = "pre | post",
         ["baseline"] = "zero | eos-mean",
-        ["grid"] = "left-riemann | linspace | midpoint | endpoint",
+        ["grid"] = "left-riemann | linspace | midpoint | endpoint | gauss-legendre",
         ["multiplier"] = "activation | activation-minus-baseline",
         ["objective"] = "probability | log-probability",
         ["aggregation"] = "mean | sum",
         ["multi-token"] = "teacher-forced | authors-stale-argmax",
         ["steps"] = "integer ≥ 1",
+        ["tolerance"] = "completeness tolerance of an adaptive rule (0 = fixed), e.g. 0.001",
+        ["max-steps"] = "most points an adaptive rule tries (0 = 128)",
         ["batch"] = "integer ≥ 1",
         ["memory-budget"] = "MiB per row batch (0 = use batch), e.g. 2048",
         ["fast-path"] = "true | false",
@@ -28,12 +30,19 @@ public static class AttributionOptionsText
     {
         "site" => options with { Site = Choose(key, value, ("pre", NeuronSite.Pre), ("post", NeuronSite.Post)) },
         "baseline" => options with { Baseline = Choose(key, value, ("zero", BaselineKind.Zero), ("eos-mean", BaselineKind.EosMaskedMean)) },
-        "grid" => options with { Grid = Choose(key, value, ("left-riemann", PathGrid.LeftRiemann), ("linspace", PathGrid.Linspace), ("midpoint", PathGrid.Midpoint), ("endpoint", PathGrid.Endpoint)) },
+        "grid" => options with
+        {
+            Grid = Choose(key, value, ("left-riemann", PathGrid.LeftRiemann), ("linspace", PathGrid.Linspace),
+                ("midpoint", PathGrid.Midpoint), ("endpoint", PathGrid.Endpoint),
+                ("gauss-legendre", PathGrid.GaussLegendre)),
+        },
         "multiplier" => options with { Multiplier = Choose(key, value, ("activation", ScoreMultiplier.Activation), ("activation-minus-baseline", ScoreMultiplier.ActivationMinusBaseline)) },
         "objective" => options with { Objective = Choose(key, value, ("probability", AttributionObjective.Probability), ("log-probability", AttributionObjective.LogProbability)) },
         "aggregation" => options with { Aggregation = Choose(key, value, ("mean", TokenAggregation.Mean), ("sum", TokenAggregation.Sum)) },
         "multi-token" => options with { MultiToken = Choose(key, value, ("teacher-forced", MultiTokenMode.TeacherForced), ("authors-stale-argmax", MultiTokenMode.AuthorsStaleArgmax)) },
         "steps" => options with { Steps = Int(key, value) },
+        "tolerance" => options with { CompletenessTolerance = Double(key, value) },
+        "max-steps" => options with { MaxSteps = Int(key, value) },
         "batch" => options with { BatchSize = Int(key, value) },
         "memory-budget" => options with { MemoryBudgetMib = Int(key, value) },
         "fast-path" => options with { FastPath = Choose(key, value, ("true", true), ("false", false)) },
@@ -62,6 +71,10 @@ public static class AttributionOptionsText
             if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase)) return v;
         throw new DknInputException($"attribution option '{key}': '{value}' is not one of {string.Join(", ", choices.Select(c => c.Name))}");
     }
+
+    static double Double(string key, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new DknInputException($"attribution option '{key}': '{value}' is not a number");
 
     static int Int(string key, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v

@@ -16,6 +16,9 @@ public sealed class AttributionResult
     public required double[] CompletenessError { get; init; }
     /// <summary>The options the scores were computed with.</summary>
     public required AttributionOptions Options { get; init; }
+    /// <summary>[answer tokens]: path points the rule used for each token (the options' steps unless adaptive).
+    /// </summary>
+    public int[] PathPointsUsed { get; init; } = [];
 
     /// <summary>Number of layers L (rows of <see cref="Scores"/>).</summary>
     public int Layers => Scores.Length;

@@ -79,7 +79,7 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
             Key = key, FactId = fact.FactId, PromptIndex = index, Prompt = prompt, Answer = fact.Answer,
             PromptTokens = promptTokens, AnswerTokens = answerTokens, Scores = sparse, MaxScore = max,
             Objective = result.Aggregate(result.ObjectiveAtActivation),
-            RelativeCompletenessError = result.RelativeCompletenessError,
+            RelativeCompletenessError = result.RelativeCompletenessError, PathPoints = result.PathPointsUsed.Max(),
             LayerScoreSums = result.Scores.Select(r => r.Sum()).ToArray(),
             OptionsHash = options.Attribution.Hash, ModelHash = model.ContentHash, Seconds = watch.Elapsed.TotalSeconds,
         };

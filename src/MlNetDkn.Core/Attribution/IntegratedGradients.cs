@@ -20,7 +20,6 @@ public static class IntegratedGradients
         options.Validate();
         request.Validate(model.Config.VocabSize);
         int layers = model.Config.NumLayers, answerLength = request.AnswerTokens.Count;
-        var alphas = PathPoints.Alphas(options.Grid, options.Steps);
 
         var perTokenScores = new List<double[][]>();
         var atActivation = new double[answerLength];
@@ -28,6 +27,7 @@ public static class IntegratedGradients
         for (int l = 0; l < layers; l++) atBaseline[l] = new double[answerLength];
         var completeness = new double[layers][];
         for (int l = 0; l < layers; l++) completeness[l] = new double[answerLength];
+        var pointsUsed = new int[answerLength];
 
         bool stale = options.MultiToken == MultiTokenMode.AuthorsStaleArgmax && answerLength > 1;
         long staleToken = stale ? ArgmaxAfter(model, request.PromptTokens) : 0;
@@ -46,17 +46,30 @@ public static class IntegratedGradients
                 if (stale && t == 0) firstActivations = activations.Select(a => a.clone().DetachFromDisposeScope()).ToArray();
 
                 int batch = options.MemoryBudgetMib > 0 ? RowBatch.ForBudget(model.Config, model.DType, tokens.Length, options.MemoryBudgetMib) : options.BatchSize;
-                var (gradientSums, baselineObjective) = Integrate(evaluator, activations, baselines, alphas, target, batch);
-                var scores = new double[layers][];
+                var multipliers = new Tensor[layers];                                                // L × [d_ff]
                 for (int l = 0; l < layers; l++)
-                {
-                    var multiplier = stale ? firstActivations![l]
+                    multipliers[l] = stale ? firstActivations![l]
                         : options.Multiplier == ScoreMultiplier.Activation ? activations[l] : activations[l] - baselines[l];
-                    scores[l] = (multiplier.to_type(ScalarType.Float64) * gradientSums[l] / alphas.Length).cpu().data<double>().ToArray();
-                    atBaseline[l][t] = baselineObjective[l];
-                    completeness[l][t] = scores[l].Sum() - (atActivation[t] - baselineObjective[l]);
+                // One integral for a fixed rule; an adaptive rule tries point counts in turn until completeness holds.
+                foreach (int steps in AdaptiveSteps.Schedule(options))
+                {
+                    var scores = Scores(evaluator, activations, baselines, multipliers, options.Grid, steps, target,
+                        batch, out var baselineObjective);
+                    var gaps = new double[layers];
+                    for (int l = 0; l < layers; l++)
+                        gaps[l] = scores[l].Sum() - (atActivation[t] - baselineObjective[l]);
+                    bool last = !options.IsAdaptive || steps >= options.MaxStepsOrDefault || AdaptiveSteps.IsComplete(
+                        gaps, atActivation[t], baselineObjective, options.CompletenessTolerance);
+                    if (!last) continue;
+                    for (int l = 0; l < layers; l++)
+                    {
+                        atBaseline[l][t] = baselineObjective[l];
+                        completeness[l][t] = gaps[l];
+                    }
+                    perTokenScores.Add(scores);
+                    pointsUsed[t] = steps;
+                    break;
                 }
-                perTokenScores.Add(scores);
             }
         }
         finally
@@ -76,8 +89,30 @@ public static class IntegratedGradients
         return new AttributionResult
         {
             Scores = combined, ObjectiveAtActivation = atActivation, ObjectiveAtBaseline = atBaseline,
-            CompletenessError = completeness.Select(Combine).ToArray(), Options = options,
+            CompletenessError = completeness.Select(Combine).ToArray(), Options = options, PathPointsUsed = pointsUsed,
         };
+    }
+
+    /// <summary>
+    /// Per layer [d_ff] scores M_l ⊙ Σ_k w_k ∂f/∂z(α_k) for one rule, and f at each layer's baseline. Equal-weight
+    /// grids sum the gradients and divide by m once, exactly as the peers do.
+    /// </summary>
+    static double[][] Scores(IIntegrandEvaluator evaluator, Tensor[] activations, Tensor[] baselines,
+        Tensor[] multipliers, PathGrid grid, int steps, long target, int batch, out double[] baselineObjective)
+    {
+        using var scope = NewDisposeScope();
+        var points = PathPoints.Of(grid, steps);
+        bool equalWeights = PathPoints.HasEqualWeights(grid);
+        var (gradientSums, objective) =
+            Integrate(evaluator, activations, baselines, points, equalWeights, target, batch);
+        baselineObjective = objective;
+        var scores = new double[multipliers.Length][];
+        for (int l = 0; l < multipliers.Length; l++)
+        {
+            var weighted = multipliers[l].to_type(ScalarType.Float64) * gradientSums[l];                // [d_ff]
+            scores[l] = (equalWeights ? weighted / points.Length : weighted).cpu().data<double>().ToArray();
+        }
+        return scores;
     }
 
     /// <summary>The fast path (one clean pass gives activations and objective) or the peers' naive path.</summary>
@@ -98,21 +133,24 @@ public static class IntegratedGradients
     }
 
     /// <summary>
-    /// Σ_k ∂f/∂z at every path point of every layer ([L, d_ff] float64) and f at each layer's baseline ([L]), in
-    /// batches of rows. Each layer contributes its m path points (plus a baseline row when the grid lacks α = 0), in
-    /// layer order; f(baseline) rides in the same batches, so measuring it costs no extra pass over the weights.
+    /// Σ_k w_k ∂f/∂z at every path point of every layer ([L, d_ff] float64; w_k = 1 for equal-weight grids, whose
+    /// 1/m the caller applies) and f at each layer's baseline ([L]), in batches of rows. Each layer contributes its m
+    /// path points (plus a baseline row when the grid lacks α = 0), in layer order; f(baseline) rides in the same
+    /// batches, so measuring it costs no extra pass over the weights.
     /// </summary>
     static (Tensor GradientSums, double[] BaselineObjective) Integrate(IIntegrandEvaluator evaluator, Tensor[] activations,
-        Tensor[] baselines, double[] alphas, long target, int batchSize)
+        Tensor[] baselines, PathPoint[] points, bool equalWeights, long target, int batchSize)
     {
         int layers = activations.Length;
-        // Grids that start at α = 0 (left Riemann, linspace) already evaluate the baseline; others get an extra row.
-        bool gridHasBaseline = alphas[0] == 0;
-        var pointAlphas = gridHasBaseline ? alphas : [0.0, .. alphas];
-        int perLayer = pointAlphas.Length;
+        // Grids that start at α = 0 (left Riemann, linspace) already evaluate the baseline; others get an extra row
+        // of weight 0.
+        bool gridHasBaseline = points[0].Alpha == 0;
+        var rowPoints = gridHasBaseline ? points : [new PathPoint(0.0, 0.0), .. points];
+        int perLayer = rowPoints.Length;
         var rowLayers = Enumerable.Range(0, layers).SelectMany(l => Enumerable.Repeat(l, perLayer)).ToArray();
-        var rowAlphas = Enumerable.Range(0, rowLayers.Length).Select(r => pointAlphas[r % perLayer]).ToArray();
+        var rowAlphas = Enumerable.Range(0, rowLayers.Length).Select(r => rowPoints[r % perLayer].Alpha).ToArray();
         bool IsPathRow(int r) => gridHasBaseline || r % perLayer != 0;
+        double RowWeight(int r) => !IsPathRow(r) ? 0.0 : equalWeights ? 1.0 : rowPoints[r % perLayer].Weight;
         var device = activations[0].device;
         var sums = zeros(layers, activations[0].shape[0], ScalarType.Float64, device);
         var baselineObjective = new double[layers];
@@ -129,8 +167,9 @@ public static class IntegratedGradients
             var a = allActivations.index_select(0, layerIndex);
             var b = allBaselines.index_select(0, layerIndex);
             var (objective, gradient) = evaluator.Evaluate(chunkLayers, b + alpha * (a - b), target, true);
-            var isPath = tensor(Enumerable.Range(start, end - start).Select(r => IsPathRow(r) ? 1.0 : 0.0).ToArray(), device: device).unsqueeze(1);
-            sums.index_add_(0, layerIndex, gradient!.to_type(ScalarType.Float64) * isPath, 1.0);
+            var weight = tensor(Enumerable.Range(start, end - start).Select(RowWeight).ToArray(), device: device)
+                .unsqueeze(1);                                                                       // [rows, 1]
+            sums.index_add_(0, layerIndex, gradient!.to_type(ScalarType.Float64) * weight, 1.0);
             var values = objective.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
             for (int r = start; r < end; r++)
                 if (r % perLayer == 0) baselineObjective[rowLayers[r]] = values[r - start];

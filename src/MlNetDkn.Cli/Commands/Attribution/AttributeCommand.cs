@@ -26,12 +26,12 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
         public string? TargetToken { get; init; }
 
         [CommandOption("-p|--preset <NAME>")]
-        [Description("default (corrected), eleuther, dkn-authors, or a cheap estimator with its error measured in docs/performance.md: grad-x-act, baseline-gradient, ig-N")]
+        [Description("default (corrected), eleuther, dkn-authors, or a cheap estimator with its error measured in docs/performance.md: grad-x-act, baseline-gradient, ig-N; gauss (4-point Gauss–Legendre), gauss-N, adaptive")]
         [DefaultValue("default")]
         public string Preset { get; init; } = "default";
 
         [CommandOption("-o|--option <KEY=VALUE>")]
-        [Description("Override an attribution option: site, baseline, grid, multiplier, objective, aggregation, steps, batch, memory-budget (MiB), fast-path, mask-token")]
+        [Description("Override an attribution option: site, baseline, grid, multiplier, objective, aggregation, steps, tolerance, max-steps, batch, memory-budget (MiB), fast-path, mask-token")]
         public string[] Overrides { get; init; } = [];
 
         [CommandOption("--threshold <SPEC>")]
@@ -107,11 +107,13 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
                 ["objective"] = new JsonArray(result.ObjectiveAtActivation.Select(v => (JsonNode)v).ToArray()),
                 ["completeness_error"] = new JsonArray(result.CompletenessError.Select(v => (JsonNode)v).ToArray()),
                 ["relative_completeness_error"] = result.RelativeCompletenessError,
+                ["path_points"] = new JsonArray(result.PathPointsUsed.Select(v => (JsonNode)v).ToArray()),
             };
             Console.Out.WriteLine(json.ToJsonString());
             return 0;
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(loaded.Source)}[/] preset {options.Preset}, P(answer) = {result.Aggregate(result.ObjectiveAtActivation):0.######}");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(loaded.Source)}[/] preset {options.Preset}, P(answer) = {result.Aggregate(result.ObjectiveAtActivation):0.######}" +
+            (options.IsAdaptive ? $", {string.Join("/", result.PathPointsUsed)} path points" : ""));
         var table = new Table().AddColumn("layer").AddColumn(new TableColumn("Σ score").RightAligned()).AddColumn(new TableColumn("max").RightAligned()).AddColumn(new TableColumn("completeness error").RightAligned());
         for (int l = 0; l < result.Layers; l++)
             table.AddRow($"{l}", $"{result.Scores[l].Sum():E3}", $"{result.Scores[l].Max():E3}", $"{result.CompletenessError[l]:E2}");

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using MlNetDkn.Attribution;
+
 namespace MlNetDkn.Degeneracy.Acquisition;
 
 /// <summary>Where a fact's candidate neurons come from before they are grouped into components.</summary>
@@ -26,8 +29,12 @@ public sealed record KnockoutOptions
 {
     /// <summary>The integration path of each round's joint integrated gradients.</summary>
     public JointPath Path { get; init; } = JointPath.Gated;
-    /// <summary>Midpoint-rule points per round and prompt.</summary>
+    /// <summary>Path points per round and prompt.</summary>
     public int Steps { get; init; } = 20;
+    /// <summary>Where the path points lie: null is the midpoint rule; <see cref="PathGrid.GaussLegendre"/> puts
+    /// <see cref="Steps"/> Gauss–Legendre points with their weights.</summary>
+    // Left out of JSON when null, so the keys of runs made before it existed stay the same.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PathGrid? Grid { get; init; }
     /// <summary>Rows per forward batch.</summary>
     public int BatchSize { get; init; } = 32;
     /// <summary>A round keeps the neurons whose score is at least this fraction of the round's largest score.</summary>

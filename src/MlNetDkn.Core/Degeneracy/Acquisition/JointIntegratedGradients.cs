@@ -1,3 +1,5 @@
+using MlNetDkn.Attribution;
+using MlNetDkn.Attribution.Internal;
 using MlNetDkn.Perturbation;
 using static TorchSharp.torch;
 
@@ -20,7 +22,8 @@ public sealed record JointAttribution(double[][] Scores, double OpenProbability,
 /// Integrated gradients over every layer's MLP neurons at once, with one baseline (all neurons silent where the
 /// answer is predicted): score_i = ∫₀¹ ∂P/∂g_i (α·m) dα, where g gates each neuron's output and m is 0 for suppressed
 /// neurons, 1 otherwise. Unlike per-layer attribution, two copies that each carry the fact share the credit, since
-/// neither saturates the answer while both rise together from zero. Midpoint rule, rows batched over one prefix cache.
+/// neither saturates the answer while both rise together from zero. Midpoint rule unless the options name another grid
+/// (Gauss–Legendre), rows batched over one prefix cache.
 /// </summary>
 public static class JointIntegratedGradients
 {
@@ -43,17 +46,26 @@ public static class JointIntegratedGradients
         Tensor[]? clean = options.Path == JointPath.Replace ? probe.CleanActivations() : null;    // L × [1, T_a, d_ff]
         try
         {
-            var alphas = Enumerable.Range(0, options.Steps).Select(k => (k + 0.5) / options.Steps).ToArray();
-            for (int start = 0; start < alphas.Length; start += options.BatchSize)
+            var grid = options.Grid ?? PathGrid.Midpoint;
+            var points = PathPoints.Of(grid, options.Steps);
+            // Equal-weight grids sum the gradients and divide by m once (the bits of runs before weights existed).
+            bool equalWeights = PathPoints.HasEqualWeights(grid);
+            for (int start = 0; start < points.Length; start += options.BatchSize)
             {
                 using var scope = NewDisposeScope();
-                var batch = alphas.Skip(start).Take(options.BatchSize).ToArray();
-                var gates = Gates(model, mask, batch, requiresGrad: true);                      // L × [n, d_ff]
+                var batch = points.Skip(start).Take(options.BatchSize).ToArray();
+                var alphas = batch.Select(p => p.Alpha).ToArray();
+                var gates = Gates(model, mask, alphas, requiresGrad: true);                     // L × [n, d_ff]
                 var probability = probe.GatedLogProbability(gates, clean).exp();                 // [n]
                 var gradients = autograd.grad([probability.sum()], gates);                       // L × [n, d_ff]
+                var weights = tensor(batch.Select(p => p.Weight).ToArray(), device: model.Device)
+                    .unsqueeze(1);                                                               // [n, 1]
                 for (int l = 0; l < layers; l++)
                 {
-                    var g = gradients[l].to_type(ScalarType.Float64).sum(0L).cpu().data<double>().ToArray();   // [d_ff] (0L: a literal 0 would bind to sum(ScalarType))
+                    var rows = gradients[l].to_type(ScalarType.Float64);                        // [n, d_ff]
+                    if (!equalWeights) rows = rows * weights;
+                    // [d_ff] (0L: a literal 0 would bind to sum(ScalarType))
+                    var g = rows.sum(0L).cpu().data<double>().ToArray();
                     for (int i = 0; i < width; i++) sums[l][i] += g[i];
                 }
             }
@@ -61,7 +73,8 @@ public static class JointIntegratedGradients
             for (int l = 0; l < layers; l++)
             {
                 scores[l] = new double[width];
-                for (int i = 0; i < width; i++) scores[l][i] = mask[l][i] * sums[l][i] / alphas.Length;
+                for (int i = 0; i < width; i++)
+                    scores[l][i] = equalWeights ? mask[l][i] * sums[l][i] / points.Length : mask[l][i] * sums[l][i];
             }
             double[] ends;
             using (no_grad())

@@ -25,6 +25,9 @@ public sealed class PromptAttributionRow
     /// <summary>Largest |Σ scores − (f(a) − f(baseline))| over layers, relative to the largest |f(a) −
     /// f(baseline)|.</summary>
     public double CompletenessError { get; init; }
+    /// <summary>Path points of the integral (most over answer tokens): an adaptive rule's choice, else the steps.
+    /// </summary>
+    public int PathPoints { get; init; }
     /// <summary>How many neurons passed the coarse threshold on this prompt.</summary>
     public int CoarseNeurons { get; init; }
     /// <summary>The coarse neurons as "layer:index" separated by ';'.</summary>
@@ -134,7 +137,8 @@ public static class AttributionTables
         {
             FactId = f.FactId, RelationId = f.RelationId, PromptIndex = p.PromptIndex, Prompt = p.Prompt, Answer = p.Answer,
             AnswerTokens = p.AnswerTokens.Length, Objective = p.Objective, MaxScore = p.MaxScore,
-            CompletenessError = p.RelativeCompletenessError, CoarseNeurons = f.CoarsePerPrompt[i].Count,
+            CompletenessError = p.RelativeCompletenessError, PathPoints = p.PathPoints,
+            CoarseNeurons = f.CoarsePerPrompt[i].Count,
             CoarseList = NeuronList(f.CoarsePerPrompt[i]), Seconds = p.Seconds,
         })).ToList();
         var neuronRows = facts.SelectMany(f => f.Neurons.Select((n, rank) => new KnowledgeNeuronRow
