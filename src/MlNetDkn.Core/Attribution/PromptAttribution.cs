@@ -32,13 +32,10 @@ public sealed record PromptAttribution
     /// <summary>Largest |Σ scores − (f(a) − f(baseline))| over layers, relative to the largest |f(a)
     /// − f(baseline)|.</summary>
     public required double RelativeCompletenessError { get; init; }
-<<<<<<< HEAD
-    /// <summary>Per layer, the sum of all its neurons' scores (stored or not).</summary>
-=======
     /// <summary>Most path points used for any answer token (an adaptive rule's choice; otherwise the steps). 0 in
     /// records stored before it was kept, which leave it out.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int PathPoints { get; init; }
->>>>>>> speed
+    /// <summary>Per layer, the sum of all its neurons' scores (stored or not).</summary>
     public required double[] LayerScoreSums { get; init; }
     /// <summary><see cref="AttributionOptions.Hash"/> of the options that produced the scores.</summary>
     public required string OptionsHash { get; init; }

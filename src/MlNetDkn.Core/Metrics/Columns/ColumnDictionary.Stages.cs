@@ -57,6 +57,9 @@ public static partial class ColumnDictionary
                                         "|completeness error| over layers relative to the largest " +
                                         "|f(a) − f(baseline)| " +
                                         "(a sum gap for the multiplier-a attribution).", "ratio ≥ 0; 0 = exact" },
+                { "path_points", "Points on the integration path: the most any answer token used (an adaptive " +
+                                 "rule's choice), else the preset's steps.", "count", "0 in results stored before " +
+                                 "it was recorded" },
                 { "coarse_neurons", "Neurons above the coarse threshold on this prompt (before refinement)." },
                 { "coarse_list", "The coarse neurons, `l:i;l:i`.", "", "empty when none" },
                 { "seconds", "Compute time of the prompt's attribution, as recorded when it was computed (a prompt " +
