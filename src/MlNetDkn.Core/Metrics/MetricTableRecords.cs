@@ -1,5 +1,5 @@
 using System.Reflection;
-using MlNetDkn.Metrics.Columns;
+using MlNetDkn.Columns;
 
 namespace MlNetDkn.Metrics;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Facts;
 using MlNetDkn.Metrics;
-using MlNetDkn.Metrics.Columns;
+using MlNetDkn.Columns;
 using MlNetDkn.ML;
 using MlNetDkn.ML.Experiments;
 using MlNetDkn.ML.Pipelines;

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using MlNetDkn.Metrics.Columns;
+using MlNetDkn.Columns;
 using Spectre.Console.Cli;
 
 namespace MlNetDkn.Cli.Commands.Pipelines;

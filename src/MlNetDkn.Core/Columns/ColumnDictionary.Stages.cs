@@ -1,10 +1,11 @@
 using MlNetDkn.Degeneracy.Acquisition;
 using MlNetDkn.Metrics.Tables;
+using MlNetDkn.Metrics;
 using MlNetDkn.Perturbation;
 using MlNetDkn.Training;
 using static MlNetDkn.Degeneracy.FunctionalCheck;
 
-namespace MlNetDkn.Metrics.Columns;
+namespace MlNetDkn.Columns;
 
 public static partial class ColumnDictionary
 {

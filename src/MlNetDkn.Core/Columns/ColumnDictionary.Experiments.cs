@@ -1,9 +1,10 @@
 using MlNetDkn.Experiments.Evolvability;
 using MlNetDkn.Experiments.Robustness;
 using MlNetDkn.Metrics.Tables;
+using MlNetDkn.Metrics;
 using Robust = MlNetDkn.Metrics.Tables.RobustnessTables;
 
-namespace MlNetDkn.Metrics.Columns;
+namespace MlNetDkn.Columns;
 
 public static partial class ColumnDictionary
 {

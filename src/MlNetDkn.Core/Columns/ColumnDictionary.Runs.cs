@@ -1,9 +1,10 @@
 using MlNetDkn.Attribution.Agreement;
-using MlNetDkn.Degeneracy;
 using MlNetDkn.Degeneracy.Planted;
+using MlNetDkn.Degeneracy;
+using MlNetDkn.Metrics;
 using MlNetDkn.Pipelines.Variants;
 
-namespace MlNetDkn.Metrics.Columns;
+namespace MlNetDkn.Columns;
 
 public static partial class ColumnDictionary
 {

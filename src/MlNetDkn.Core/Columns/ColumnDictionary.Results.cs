@@ -1,6 +1,7 @@
 using MlNetDkn.Facts;
+using MlNetDkn.Metrics;
 
-namespace MlNetDkn.Metrics.Columns;
+namespace MlNetDkn.Columns;
 
 public static partial class ColumnDictionary
 {

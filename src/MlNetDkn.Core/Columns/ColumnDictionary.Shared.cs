@@ -1,4 +1,6 @@
-namespace MlNetDkn.Metrics.Columns;
+using MlNetDkn.Metrics;
+
+namespace MlNetDkn.Columns;
 
 public static partial class ColumnDictionary
 {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using MlNetDkn.Metrics;
 
-namespace MlNetDkn.Metrics.Columns;
+namespace MlNetDkn.Columns;
 
 /// <summary>How a column's cells are written (the same in the CSV and the Parquet file, except where noted).</summary>
 public enum ColumnKind
