@@ -10,7 +10,7 @@ command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total --f
 
 echo "== restore and build with -p:TorchBackend=cuda"
 dotnet build src/MlNetDkn.Cli -c Release -p:TorchBackend=cuda -v q -nologo
-dotnet build tests/MlNetDkn.Benchmarks -c Release -p:TorchBackend=cuda -v q -nologo
+dotnet build benchmarks/MlNetDkn.Benchmarks -c Release -p:TorchBackend=cuda -v q -nologo
 dkn="dotnet src/MlNetDkn.Cli/bin/Release/net10.0/linux-x64/dkn.dll"
 
 echo "== golden parity on $device (next-token logits, float32, |cuda - cpu| <= 1e-4)"
@@ -31,7 +31,7 @@ PY
 done
 
 echo "== attribution benchmark on $device"
-dotnet run --project tests/MlNetDkn.Benchmarks -c Release -p:TorchBackend=cuda --no-build -- --device "$device" --repeats 2
+dotnet run --project benchmarks/MlNetDkn.Benchmarks -c Release -p:TorchBackend=cuda --no-build -- --device "$device" --repeats 2
 
 echo "== short pipeline on $device"
 $dkn run pipelines/quickstart.json --device "$device" --out /tmp/dkn-gpu-quickstart \

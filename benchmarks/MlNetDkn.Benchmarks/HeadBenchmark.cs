@@ -47,7 +47,7 @@ static class HeadBenchmark
             ["one_product_s"] = Math.Round(one, 4), ["sliced_s"] = Math.Round(sliced, 4),
             ["speedup_sliced"] = Math.Round(Statistics.Quantile(pairs.Select(p => p.One / p.Sliced), 0.5), 2),
             ["sliced_gflops"] = Math.Round(gflop / sliced, 0),
-            ["command"] = $"dotnet run -c Release --project tests/MlNetDkn.Benchmarks -- head --rows {rows} --threads {threads} --repeats {repeats}",
+            ["command"] = $"dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- head --rows {rows} --threads {threads} --repeats {repeats}",
         };
         Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         return 0;

@@ -46,7 +46,7 @@ static class MemoryBenchmark
             ["build_s"] = Math.Round(buildSeconds, 1), ["peak_mib_after_build"] = afterBuild,
             ["attribution_s"] = Math.Round(attributionSeconds, 1), ["peak_mib"] = PeakMib(),
             ["finite_scores"] = result.Scores.All(r => r.All(double.IsFinite)),
-            ["command"] = $"dotnet run -c Release --project tests/MlNetDkn.Benchmarks -- memory --shape {shape} --layers {config.NumLayers} --dtype {dtypeName} --steps {steps} --budget-mib {budget} --threads {threads}",
+            ["command"] = $"dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- memory --shape {shape} --layers {config.NumLayers} --dtype {dtypeName} --steps {steps} --budget-mib {budget} --threads {threads}",
         };
         Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         return 0;

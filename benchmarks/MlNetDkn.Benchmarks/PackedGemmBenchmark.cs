@@ -52,7 +52,7 @@ static unsafe class PackedGemmBenchmark
                 Console.WriteLine($"| {m} | {a * 1e3:0.000} ({flop / a / 1e9:0}) | {b * 1e3:0.000} ({flop / b / 1e9:0}) | {a / b:0.00} | {difference:g} |");
             }
             Console.WriteLine($"\npacked size per weight: {size / 1e6:0.0} MB for {4.0 * n * k / 1e6:0.0} MB of weights; {count} weights cycled");
-            Console.WriteLine($"command: dotnet run -c Release --project tests/MlNetDkn.Benchmarks -- packed-gemm --weights {count} --threads {threads}");
+            Console.WriteLine($"command: dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- packed-gemm --weights {count} --threads {threads}");
         }
         finally
         {

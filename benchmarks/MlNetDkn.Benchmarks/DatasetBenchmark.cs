@@ -58,7 +58,7 @@ static class DatasetBenchmark
             ["eleuther_algorithm_process_s"] = naive.Select(s => Math.Round(s, 2)).ToArray(),
             ["fast_s_per_prompt"] = Math.Round(fastPerPrompt, 3), ["eleuther_algorithm_s_per_prompt"] = fastOnly ? "not measured (--fast-only)" : Math.Round(naivePerPrompt, 3),
             ["speedup"] = fastOnly ? "not measured (--fast-only)" : Math.Round(naivePerPrompt / fastPerPrompt, 2),
-            ["command"] = $"dotnet run -c Release --project tests/MlNetDkn.Benchmarks -- dataset --facts {facts} --threads {threads} --repeats {repeats}{(fastOnly ? " --fast-only" : "")}",
+            ["command"] = $"dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- dataset --facts {facts} --threads {threads} --repeats {repeats}{(fastOnly ? " --fast-only" : "")}",
         };
         Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         return 0;

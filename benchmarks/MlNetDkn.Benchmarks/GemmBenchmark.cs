@@ -27,7 +27,7 @@ static class GemmBenchmark
                 foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16, ScalarType.Float16 })
                     Console.WriteLine($"| {name} | {dtype.ToString().ToLowerInvariant()} | {threads} | {GemmTiming.Gflops(m, k, n, dtype, CPU, transposed: false):0} | {GemmTiming.Gflops(m, k, n, dtype, CPU):0} |");
         }
-        Console.WriteLine($"\ncommand: dotnet run -c Release --project tests/MlNetDkn.Benchmarks -- gemm --threads {string.Join(',', threadCounts)} --rows {rows}");
+        Console.WriteLine($"\ncommand: dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- gemm --threads {string.Join(',', threadCounts)} --rows {rows}");
         return 0;
     }
 }

@@ -42,7 +42,7 @@ static class LoadBenchmark
             ["load_runs_s"] = pairs.Select(p => Math.Round(p.Load, 3)).ToArray(), ["initialised_runs_s"] = pairs.Select(p => Math.Round(p.Initialised, 3)).ToArray(),
             ["speedup_load"] = Math.Round(Statistics.Quantile(pairs.Select(p => p.Initialised / p.Load), 0.5), 2),
             ["content_hash_s"] = Math.Round(hash, 3),
-            ["command"] = $"dotnet run -c Release --project tests/MlNetDkn.Benchmarks -- load --threads {threads} --repeats {repeats}",
+            ["command"] = $"dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- load --threads {threads} --repeats {repeats}",
         };
         Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
