@@ -3,7 +3,7 @@ using MlNetDkn.Modeling;
 namespace MlNetDkn.Pipelines.Steps;
 
 /// <summary>`load-model`: makes an existing model folder (or llama2.c file) the run's model; it is referenced, not copied.</summary>
-public sealed class LoadModelStep : ISourceStep
+public sealed class LoadModelStep : IPreviewableSource
 {
     public string Name => "load-model";
     public string Description => "Use an existing Hugging Face model folder (or llama2.c checkpoint) as the run's model.";
@@ -20,6 +20,8 @@ public sealed class LoadModelStep : ISourceStep
         var path = o.GetString("path");
         if (!File.Exists(path) && !Directory.Exists(path)) yield return $"path: {path}: no such model folder or file";
     }
+
+    public void Preview(SourcePreview preview, ResolvedOptions o) => preview.ModelFolder = Path.GetFullPath(o.GetString("path"));
 
     public void Run(PipelineContext context, ResolvedOptions o)
     {

@@ -7,7 +7,7 @@ namespace MlNetDkn.Pipelines.Steps;
 /// drawn across relations with a seed) and writes the selection, so the analysis stages and `dkn apply` see exactly
 /// these facts.
 /// </summary>
-public sealed class SelectFactsStep : ISourceStep
+public sealed class SelectFactsStep : IPreviewableSource
 {
     public string Name => "select-facts";
     public string Description => "Keep a split, some relations, or at most N facts (stratified over relations, seeded).";
@@ -37,6 +37,11 @@ public sealed class SelectFactsStep : ISourceStep
         try { ToSelection(o, 0).Validate(); }
         catch (DknInputException e) { error = e.Message; }
         if (error != null) yield return error;
+    }
+
+    public void Preview(SourcePreview preview, ResolvedOptions o)
+    {
+        if (preview.Dataset is { } dataset) preview.Dataset = new FactDataset(ToSelection(o, preview.Seed).Apply(dataset), "selection");
     }
 
     public void Run(PipelineContext context, ResolvedOptions o)
