@@ -11,7 +11,7 @@ public static class ExitCodes
 {
     public const int Bug = 1;
     public const int BadInput = 2;
-    public const int MachineIo = 3;
+    public const int IoFailure = 3;
     public const int Cancelled = 130;
 
     /// <summary>The exit code and the message (without "error: ") for an exception reaching the top level.</summary>
@@ -27,11 +27,11 @@ public static class ExitCodes
                 return (Cancelled, "cancelled: everything finished so far is stored; run the same command again to resume");
             case DknInputException or CommandAppException:
                 return (BadInput, flagError?.Invoke(cause.Message) ?? OneLine(cause.Message));
-            case IOException or UnauthorizedAccessException:
-                return (MachineIo, $"{OneLine(cause.Message)} (an input/output failure of this machine: disk full, " +
+            case var io when MachineIo.IsFailure(io):
+                return (IoFailure, $"{OneLine(cause.Message)} (an input/output failure of this machine: disk full, " +
                                    "file too large, permissions, a read-only or removed folder?)");
             case OutOfMemoryException:
-                return (MachineIo, "out of memory: use a smaller batch, a reduced dtype or a machine with more memory");
+                return (IoFailure, "out of memory: use a smaller batch, a reduced dtype or a machine with more memory");
             // libtorch's messages carry a C++ backtrace after their first line: the line is the message.
             case System.Runtime.InteropServices.ExternalException:
                 return (Bug, $"libtorch: {FirstLine(cause.Message)}");
@@ -43,8 +43,8 @@ public static class ExitCodes
     static Exception Cause(Exception exception)
     {
         for (var e = exception; e != null; e = e.InnerException)
-            if (e is OperationCanceledException or DknInputException or CommandAppException or IOException
-                or UnauthorizedAccessException or OutOfMemoryException)
+            if (e is OperationCanceledException or DknInputException or CommandAppException or OutOfMemoryException
+                || MachineIo.IsFailure(e))
                 return e;
         var last = exception;
         while (last.InnerException != null) last = last.InnerException;

@@ -55,7 +55,7 @@ public sealed class MetricTable
     }
 
     public void WriteParquet(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
-        WriteParquetAsync(path, metadata).GetAwaiter().GetResult();
+        MachineIo.Write(path, () => WriteParquetAsync(path, metadata).GetAwaiter().GetResult());
 
     async Task WriteParquetAsync(string path, IReadOnlyDictionary<string, string>? metadata)
     {
@@ -99,7 +99,7 @@ public sealed class MetricTable
                 double[] d => d[r].ToString("R", CultureInfo.InvariantCulture),
                 _ => "",
             })).Append('\n');
-        File.WriteAllText(path, text.ToString());
+        MachineIo.Write(path, () => File.WriteAllText(path, text.ToString()));
     }
 
     /// <summary>The key/value metadata of any Parquet file (provenance of this project's tables).</summary>
