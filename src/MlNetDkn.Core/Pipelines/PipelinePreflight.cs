@@ -25,7 +25,11 @@ public static class PipelinePreflight
             if (planned.Step.Provides.Contains(PipelineArtifacts.Model)) preview.ModelFolder = null;
         }
         if (shard != null && preview.Dataset is { } all)
+        {
             preview.Dataset = new Facts.FactDataset(all.Records.Where(r => shard.Contains(r.FactId)), "shard");
+            if (preview.Dataset.Count == 0)
+                throw new DknInputException($"shard {shard.Index} of {shard.Count} has no facts (the dataset has {all.Count}); use fewer shards");
+        }
         if (preview.ModelFolder is not { } model) return preview;
         // On the CPU whatever the run's device: this load only checks the files, and is freed at once.
         using var loaded = ModelLoader.Load(model, load with { Device = "cpu" });

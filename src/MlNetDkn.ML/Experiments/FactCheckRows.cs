@@ -26,6 +26,8 @@ public sealed record FactCheckMetricsRow
     public double AuthorsPrecision { get; init; } = double.NaN;
     public double AuthorsRecall { get; init; } = double.NaN;
     public double AuthorsF1 { get; init; } = double.NaN;
+    /// <summary>Why the metrics are NaN (undefined on this data), in one line; empty when they are defined.</summary>
+    public string Undefined { get; init; } = "";
 }
 
 /// <summary>One scored statement.</summary>
