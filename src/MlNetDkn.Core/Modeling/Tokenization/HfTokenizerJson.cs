@@ -37,33 +37,41 @@ internal sealed class HfTokenizerJson
         {
             throw new DknInputException($"{path} is not valid JSON ({e.Message}); expected a Hugging Face tokenizer.json.");
         }
-        using (doc)
+        // Text that parses but is not valid UTF-8 inside a string fails only when the string is read.
+        try
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) ||
-                model.ValueKind != JsonValueKind.Object)
-                throw new DknInputException($"{path} has no \"model\" object; expected a Hugging Face tokenizer.json.");
-            // Older BPE files omit model.type; the presence of merges identifies them.
-            var type = model.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
-                ? t.GetString()!
-                : model.TryGetProperty("merges", out _) ? "BPE" : "unknown";
-            return new HfTokenizerJson
+            using (doc)
             {
-                Path = path,
-                ModelType = type,
-                IsByteLevel = MentionsByteLevel(root, "pre_tokenizer") || MentionsByteLevel(root, "decoder"),
-                HasGpt2PreTokenizer = IsGpt2PreTokenizer(root),
-                PreTokenizerType = root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object &&
-                                   pre.TryGetProperty("type", out var pt) && pt.ValueKind == JsonValueKind.String
-                    ? pt.GetString()
-                    : null,
-                Vocab = ReadVocab(model, path),
-                Merges = ReadMerges(model, path),
-                AddedTokens = ReadAddedTokens(root),
-                UnkToken = model.TryGetProperty("unk_token", out var u) && u.ValueKind == JsonValueKind.String
-                    ? u.GetString()
-                    : null,
-            };
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) ||
+                    model.ValueKind != JsonValueKind.Object)
+                    throw new DknInputException($"{path} has no \"model\" object; expected a Hugging Face tokenizer.json.");
+                // Older BPE files omit model.type; the presence of merges identifies them.
+                var type = model.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                    ? t.GetString()!
+                    : model.TryGetProperty("merges", out _) ? "BPE" : "unknown";
+                return new HfTokenizerJson
+                {
+                    Path = path,
+                    ModelType = type,
+                    IsByteLevel = MentionsByteLevel(root, "pre_tokenizer") || MentionsByteLevel(root, "decoder"),
+                    HasGpt2PreTokenizer = IsGpt2PreTokenizer(root),
+                    PreTokenizerType = root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object &&
+                                       pre.TryGetProperty("type", out var pt) && pt.ValueKind == JsonValueKind.String
+                        ? pt.GetString()
+                        : null,
+                    Vocab = ReadVocab(model, path),
+                    Merges = ReadMerges(model, path),
+                    AddedTokens = ReadAddedTokens(root),
+                    UnkToken = model.TryGetProperty("unk_token", out var u) && u.ValueKind == JsonValueKind.String
+                        ? u.GetString()
+                        : null,
+                };
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new DknInputException($"{path}: unreadable text in a tokenizer.json value ({e.Message})");
         }
     }
 
