@@ -24,7 +24,8 @@ public static class ExitCodes
         switch (cause)
         {
             case OperationCanceledException:
-                return (Cancelled, "cancelled: everything finished so far is stored; run the same command again to resume");
+                return (Cancelled,
+                    "cancelled: everything finished so far is stored; run the same command again to resume");
             case DknInputException or CommandAppException:
                 return (BadInput, flagError?.Invoke(cause.Message) ?? OneLine(cause.Message));
             case var io when MachineIo.IsFailure(io):

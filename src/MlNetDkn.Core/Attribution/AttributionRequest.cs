@@ -17,6 +17,7 @@ public sealed record AttributionRequest(IReadOnlyList<long> PromptTokens, IReadO
                 throw new DknInputException($"{where} token id {t} is out of range (vocabulary size {vocabularySize})");
         int length = PromptTokens.Count + AnswerTokens.Count - 1;
         if (length > maxPositions)
-            throw new DknInputException($"prompt and answer take {length} tokens, more than the model's {maxPositions} positions");
+            throw new DknInputException(
+                $"prompt and answer take {length} tokens, more than the model's {maxPositions} positions");
     }
 }

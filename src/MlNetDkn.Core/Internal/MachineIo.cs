@@ -10,9 +10,11 @@ public static class MachineIo
     /// a full quota, `ulimit -f`) as an ArgumentOutOfRangeException from System.IO, not as an IOException.</summary>
     public static bool IsFailure(Exception e) => e is IOException or UnauthorizedAccessException
         || (e is ArgumentOutOfRangeException && e.StackTrace is { } trace
-            && (trace.Contains(" System.IO.", StringComparison.Ordinal) || trace.Contains("SafeFileHandle", StringComparison.Ordinal)));
+            && (trace.Contains(" System.IO.", StringComparison.Ordinal)
+                || trace.Contains("SafeFileHandle", StringComparison.Ordinal)));
 
-    /// <summary>Runs a write; a machine failure comes out as an IOException whose message starts with the path.</summary>
+    /// <summary>Runs a write; a machine failure comes out as an IOException whose message starts with the
+    /// path.</summary>
     public static void Write(string path, Action write)
     {
         try { write(); }

@@ -30,8 +30,8 @@ public static class FactEncodingCheck
                 // The answer is teacher-forced: its last token is predicted from prompt + answer[..^1].
                 int length = prompt.Length + answer.Length - 1;
                 if (length > config.MaxPositions)
-                    throw new DknInputException($"{where}, prompt {i}: prompt and answer take {length} tokens, more than " +
-                                                $"the model's {config.MaxPositions} positions; shorten the prompt");
+                    throw new DknInputException($"{where}, prompt {i}: prompt and answer take {length} tokens, " +
+                                                $"more than the model's {config.MaxPositions} positions; shorten the prompt");
             }
         }
     }
@@ -40,7 +40,7 @@ public static class FactEncodingCheck
     {
         foreach (var id in ids)
             if (id < 0 || id >= config.VocabSize)
-                throw new DknInputException($"{what}: token id {id} is outside the model's vocabulary of {config.VocabSize} " +
-                                            "(is this the model's own tokenizer?)");
+                throw new DknInputException($"{what}: token id {id} is outside the model's vocabulary of " +
+                                            $"{config.VocabSize} (is this the model's own tokenizer?)");
     }
 }

@@ -28,7 +28,8 @@ public static class PipelinePreflight
         {
             preview.Dataset = new Facts.FactDataset(all.Records.Where(r => shard.Contains(r.FactId)), "shard");
             if (preview.Dataset.Count == 0)
-                throw new DknInputException($"shard {shard.Index} of {shard.Count} has no facts (the dataset has {all.Count}); use fewer shards");
+                throw new DknInputException(
+                    $"shard {shard.Index} of {shard.Count} has no facts (the dataset has {all.Count}); use fewer shards");
         }
         if (preview.ModelFolder is not { } model) return preview;
         // On the CPU whatever the run's device: this load only checks the files, and is freed at once.

@@ -21,7 +21,8 @@ public sealed class LoadModelStep : IPreviewableSource
         if (!File.Exists(path) && !Directory.Exists(path)) yield return $"path: {path}: no such model folder or file";
     }
 
-    public void Preview(SourcePreview preview, ResolvedOptions o) => preview.ModelFolder = Path.GetFullPath(o.GetString("path"));
+    public void Preview(SourcePreview preview, ResolvedOptions o) =>
+        preview.ModelFolder = Path.GetFullPath(o.GetString("path"));
 
     public void Run(PipelineContext context, ResolvedOptions o)
     {

@@ -41,7 +41,8 @@ public sealed class SelectFactsStep : IPreviewableSource
 
     public void Preview(SourcePreview preview, ResolvedOptions o)
     {
-        if (preview.Dataset is { } dataset) preview.Dataset = new FactDataset(ToSelection(o, preview.Seed).Apply(dataset), "selection");
+        if (preview.Dataset is { } dataset)
+            preview.Dataset = new FactDataset(ToSelection(o, preview.Seed).Apply(dataset), "selection");
     }
 
     public void Run(PipelineContext context, ResolvedOptions o)
