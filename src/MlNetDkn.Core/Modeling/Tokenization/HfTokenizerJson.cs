@@ -130,9 +130,11 @@ internal sealed class HfTokenizerJson
     {
         var added = new Dictionary<string, int>(StringComparer.Ordinal);
         if (!root.TryGetProperty("added_tokens", out var a) || a.ValueKind != JsonValueKind.Array) return added;
+        // Entries that are not {"content": string, "id": integer} are skipped, as before for a missing id.
         foreach (var tok in a.EnumerateArray())
-            if (tok.TryGetProperty("content", out var c) && tok.TryGetProperty("id", out var id) &&
-                id.TryGetInt32(out var i))
+            if (tok.ValueKind == JsonValueKind.Object && tok.TryGetProperty("content", out var c)
+                && c.ValueKind == JsonValueKind.String && tok.TryGetProperty("id", out var id)
+                && id.ValueKind == JsonValueKind.Number && id.TryGetInt32(out var i))
                 added[c.GetString()!] = i;
         return added;
     }
