@@ -63,13 +63,31 @@ dkn="dotnet $(pwd)/src/MlNetDkn.Cli/bin/Release/net10.0/linux-x64/dkn.dll"
 rm -rf "$work"; mkdir -p "$work"
 sets=(--set steps.select-facts.max_facts=40)
 
-# Shards as an array job (each task reads SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT), then the merge.
+# Shards as an array job (each task reads SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT), then the merge. Each task
+# leaves its exit code in shard-<i>.rc (this cluster keeps no accounting to ask), and exits with it.
 array=$(sbatch --parsable --array=0-$((shards - 1)) --cpus-per-task=1 --output="$work/shard-%a.log" \
-  --wrap "$dkn run $pipeline --out $out --threads 1 ${sets[*]}")
-merge=$(sbatch --parsable --dependency=afterok:$array --cpus-per-task=1 --output="$work/merge.log" --wrap "$dkn merge $pipeline --out $out --threads 1 ${sets[*]}")
+  --wrap "$dkn run $pipeline --out $out --threads 1 ${sets[*]}; rc=\$?; echo \$rc > $work/shard-\$SLURM_ARRAY_TASK_ID.rc; exit \$rc")
+# A failed shard can never satisfy afterok: --kill-on-invalid-dep has SLURM cancel the merge instead of leaving it
+# pending for ever.
+merge=$(sbatch --parsable --dependency=afterok:$array --kill-on-invalid-dep=yes --cpus-per-task=1 \
+  --output="$work/merge.log" --wrap "$dkn merge $pipeline --out $out --threads 1 ${sets[*]}")
 echo "array job $array ($shards shards), merge job $merge"
-while squeue -h -j "$array,$merge" 2>/dev/null | grep -q .; do sleep 5; done
-grep -q "done in" "$work/merge.log" || { echo "merge job failed:"; tail -20 "$work/merge.log"; exit 1; }
+# Stop at the first failed task: cancel what is left and show its log.
+fail() { scancel "$array" "$merge" 2>/dev/null || true; echo "local-cluster.sh: $1" >&2; [ -f "$2" ] && tail -20 "$2" >&2; exit 1; }
+while :; do
+  for rc in "$work"/shard-*.rc; do
+    [ -f "$rc" ] || continue
+    code=$(cat "$rc")
+    task=${rc##*/shard-}
+    [ "$code" = 0 ] || fail "shard task ${task%.rc} failed (exit $code)" "${rc%.rc}.log"
+  done
+  queued=$(squeue -h -j "$array,$merge" -o "%i %T %r" 2>/dev/null || true)
+  [ -n "$queued" ] || break
+  grep -q DependencyNeverSatisfied <<<"$queued" && fail "the merge job's dependency can never be satisfied" ""
+  sleep 5
+done
+ls "$work"/shard-*.rc >/dev/null 2>&1 || fail "no shard task left an exit code (did the array job start?)" ""
+grep -q "done in" "$work/merge.log" || fail "merge job failed" "$work/merge.log"
 
 # The same pipeline unsharded with the same thread count (libtorch's float sums depend on it), and every table
 # compared, except the run-time columns (variants.csv / variants_long.csv record seconds, and per-prompt tables end

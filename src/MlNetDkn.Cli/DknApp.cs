@@ -6,7 +6,7 @@ namespace MlNetDkn.Cli;
 public static class DknApp
 {
     /// <summary>Exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
-    public const int CancelledExitCode = 130;
+    public const int CancelledExitCode = ExitCodes.Cancelled;
 
     /// <summary>The version of the packages and of this command (Directory.Build.props' Version), without the source
     /// revision the SDK appends after '+' (run manifests keep that).</summary>
@@ -57,8 +57,6 @@ public static class DknApp
         finally { Console.CancelKeyPress -= onCancel; }
     }
 
-    static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
-
     /// <summary>
     /// The command-line parser says only "Failed to convert 'abc' to Int32."; this names the flag the value was given to
     /// and what it expects, or returns null when the message is not that one.
@@ -85,28 +83,12 @@ public static class DknApp
         return $"expected {expected}, got '{value}'";
     }
 
-    /// <summary>One clear line on stderr, never a stack trace; exit code 2 for bad input, 3 for an input/output
-    /// failure of the environment (disk full, permissions), 130 when cancelled, 1 otherwise.</summary>
+    /// <summary>One clear line on stderr, never a stack trace; the exit code of <see cref="ExitCodes.Classify"/>:
+    /// 2 for bad input, 3 for an input/output failure of the machine, 130 when cancelled, 1 for a bug.</summary>
     public static int ReportError(Exception exception, IReadOnlyList<string>? args = null)
     {
-        var e = exception;
-        while (e is TypeInitializationException or System.Reflection.TargetInvocationException or AggregateException && e.InnerException != null)
-            e = e.InnerException!;
-        if (e is OperationCanceledException)
-        {
-            Console.Error.WriteLine("cancelled: everything finished so far is stored; run the same command again to resume");
-            return CancelledExitCode;
-        }
-        var message = FlagValueError(e.Message, args) ?? e switch
-        {
-            DknInputException or CommandAppException => e.Message,
-            // libtorch's messages carry a C++ backtrace after their first line: the line is the message.
-            System.Runtime.InteropServices.ExternalException => $"libtorch: {FirstLine(e.Message)}",
-            IOException io => $"{FirstLine(io.Message)} (an input/output error: disk full, permissions or a removed file?)",
-            OutOfMemoryException => "out of memory: use a smaller batch, a reduced dtype or a machine with more memory",
-            _ => $"{e.GetType().Name}: {FirstLine(e.Message)}",
-        };
-        Console.Error.WriteLine($"error: {message}");
-        return e is DknInputException or CommandAppException ? 2 : e is IOException ? 3 : 1;
+        var (code, message) = ExitCodes.Classify(exception, m => FlagValueError(m, args));
+        Console.Error.WriteLine(code == ExitCodes.Cancelled ? message : $"error: {message}");
+        return code;
     }
 }

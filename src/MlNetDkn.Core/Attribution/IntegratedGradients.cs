@@ -18,7 +18,7 @@ public static class IntegratedGradients
     {
         options ??= AttributionOptions.Default;
         options.Validate();
-        request.Validate(model.Config.VocabSize);
+        request.Validate(model.Config.VocabSize, model.Config.MaxPositions);
         int layers = model.Config.NumLayers, answerLength = request.AnswerTokens.Count;
 
         var perTokenScores = new List<double[][]>();

@@ -75,7 +75,9 @@ public sealed class FactDataset
             records = result.Data.Select(FromRow).ToList();
         }
         catch (DknInputException) { throw; }
-        catch (Exception e) when (e is IOException or InvalidDataException or Parquet.ParquetException or NotSupportedException or InvalidOperationException)
+        // A corrupt file makes the Parquet reader fail in many ways (index and argument errors from its Thrift
+        // footer among them): all of them are a file that is not a fact dataset.
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
         {
             throw new DknInputException($"{label}: not a readable Parquet fact dataset ({e.Message})");
         }

@@ -72,9 +72,13 @@ public class JsonLinesStore<T> : IDisposable where T : class
     /// key.</summary>
     public void Add(T entry)
     {
-        _stream.Write(JsonSerializer.SerializeToUtf8Bytes(entry, Json));
-        _stream.WriteByte((byte)'\n');
-        _stream.Flush(flushToDisk: true);
+        var line = JsonSerializer.SerializeToUtf8Bytes(entry, Json);
+        MachineIo.Write(Path, () =>
+        {
+            _stream.Write(line);
+            _stream.WriteByte((byte)'\n');
+            _stream.Flush(flushToDisk: true);
+        });
         _entries[_key(entry)] = entry;
     }
 

@@ -65,7 +65,7 @@ public sealed class MetricTable
     /// <summary>Writes the table as one Parquet row group (through a .tmp file then moved into place), with <paramref
     /// name="metadata"/> as key/value metadata.</summary>
     public void WriteParquet(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
-        WriteParquetAsync(path, metadata).GetAwaiter().GetResult();
+        MachineIo.Write(path, () => WriteParquetAsync(path, metadata).GetAwaiter().GetResult());
 
     async Task WriteParquetAsync(string path, IReadOnlyDictionary<string, string>? metadata)
     {
@@ -109,7 +109,7 @@ public sealed class MetricTable
                 double[] d => d[r].ToString("R", CultureInfo.InvariantCulture),
                 _ => "",
             })).Append('\n');
-        File.WriteAllText(path, text.ToString());
+        MachineIo.Write(path, () => File.WriteAllText(path, text.ToString()));
     }
 
     /// <summary>The key/value metadata of any Parquet file (provenance of this project's tables).</summary>

@@ -130,11 +130,12 @@ public sealed record ModelConfig
         var rope = j["rope_parameters"] as JsonObject ?? j["rope_scaling"] as JsonObject;
         double RopeTheta(double fallback) => rope?["rope_theta"] is JsonNode t ? Number(t, "rope_theta") : Dbl("rope_theta", fallback);
         var ropeScaling = ParseRopeScaling(rope, source);
-        return Checked(modelType switch
+        var built = modelType switch
         {
             "gpt2" or "llama" or "qwen2" or "gpt_neox" => Build(),
             _ => throw new DknInputException($"{source}: unsupported model_type '{modelType}' (supported: {string.Join(", ", SupportedModelTypes)})"),
-        }, source);
+        };
+        return Checked(built, source, ConfigKeys.For(built.Family, j));
 
         ModelConfig Build()
         {
@@ -144,13 +145,14 @@ public sealed record ModelConfig
             case "gpt2":
             {
                 int d = Int("n_embd"), heads = Int("n_head");
+                const string dk = "n_embd", hk = "n_head";
                 if (Bool("scale_attn_by_inverse_layer_idx", false) || Bool("reorder_and_upcast_attn", false))
                     throw new DknInputException($"{source}: scale_attn_by_inverse_layer_idx / reorder_and_upcast_attn are not supported");
                 return new ModelConfig
                 {
                     Family = ModelFamily.Gpt2, VocabSize = Int("vocab_size"), HiddenSize = d,
                     IntermediateSize = j["n_inner"] is JsonValue ni && ni.GetValueKind() == JsonValueKind.Null ? 4 * d : Int("n_inner", 4 * d),
-                    NumLayers = Int("n_layer"), NumHeads = heads, NumKvHeads = heads, HeadDim = Div(d, heads),
+                    NumLayers = Int("n_layer"), NumHeads = heads, NumKvHeads = heads, HeadDim = Div(d, heads, dk, hk),
                     MaxPositions = Int("n_positions", 1024), NormEps = Dbl("layer_norm_epsilon", 1e-5),
                     Activation = Text("activation_function") ?? "gelu_new",
                     TieWordEmbeddings = Bool("tie_word_embeddings", true), AttentionBias = true, MlpBias = true,
@@ -160,12 +162,13 @@ public sealed record ModelConfig
             case "llama" or "qwen2":
             {
                 int d = Int("hidden_size"), heads = Int("num_attention_heads");
+                const string dk = "hidden_size", hk = "num_attention_heads";
                 bool qwen = modelType == "qwen2";
                 return new ModelConfig
                 {
                     Family = qwen ? ModelFamily.Qwen2 : ModelFamily.Llama, VocabSize = Int("vocab_size"), HiddenSize = d,
                     IntermediateSize = Int("intermediate_size"), NumLayers = Int("num_hidden_layers"), NumHeads = heads,
-                    NumKvHeads = Int("num_key_value_heads", heads), HeadDim = j["head_dim"] is JsonValue hd && hd.GetValueKind() != JsonValueKind.Null ? Int("head_dim") : Div(d, heads),
+                    NumKvHeads = Int("num_key_value_heads", heads), HeadDim = j["head_dim"] is JsonValue hd && hd.GetValueKind() != JsonValueKind.Null ? Int("head_dim") : Div(d, heads, dk, hk),
                     MaxPositions = Int("max_position_embeddings", 2048), NormEps = Dbl("rms_norm_eps", 1e-6),
                     Activation = Text("hidden_act") ?? "silu", RopeTheta = RopeTheta(qwen ? 1e6 : 1e4), RopeScaling = ropeScaling,
                     TieWordEmbeddings = Bool("tie_word_embeddings", false),
@@ -176,12 +179,13 @@ public sealed record ModelConfig
             case "gpt_neox":
             {
                 int d = Int("hidden_size"), heads = Int("num_attention_heads");
+                const string dk = "hidden_size", hk = "num_attention_heads";
                 double partial = rope?["partial_rotary_factor"] is JsonNode p ? Number(p, "partial_rotary_factor") : Dbl("rotary_pct", 0.25);
                 return new ModelConfig
                 {
                     Family = ModelFamily.GptNeoX, VocabSize = Int("vocab_size"), HiddenSize = d,
                     IntermediateSize = Int("intermediate_size"), NumLayers = Int("num_hidden_layers"), NumHeads = heads,
-                    NumKvHeads = heads, HeadDim = Div(d, heads), MaxPositions = Int("max_position_embeddings", 2048),
+                    NumKvHeads = heads, HeadDim = Div(d, heads, dk, hk), MaxPositions = Int("max_position_embeddings", 2048),
                     NormEps = Dbl("layer_norm_eps", 1e-5), Activation = Text("hidden_act") ?? "gelu",
                     RopeTheta = RopeTheta(Dbl("rotary_emb_base", 10000)), PartialRotaryFactor = partial,
                     TieWordEmbeddings = Bool("tie_word_embeddings", false), AttentionBias = Bool("attention_bias", true),
@@ -194,44 +198,74 @@ public sealed record ModelConfig
         }
         }
 
-        int Div(int width, int heads) => heads > 0 && width % heads == 0 ? width / heads
-            : throw new DknInputException($"{source}: the hidden size {width} is not divisible by the number of attention heads {heads}");
+        int Div(int width, int heads, string widthKey, string headsKey) => heads > 0 && width % heads == 0 ? width / heads
+            : throw new DknInputException(heads < 1
+                ? $"{source}: {headsKey} = {heads}: the number of attention heads must be at least 1"
+                : $"{source}: {headsKey} = {heads} does not divide {widthKey} = {width} (the hidden size is split evenly over the heads)");
     }
 
     /// <summary>Ranges of every size the runtime allocates from, checked before anything is built.</summary>
-    public static ModelConfig Checked(ModelConfig c, string source)
+    /// <param name="keys">The config.json key of each property (property name → key as written), named in messages;
+    /// null for configs that are not JSON (llama2.c headers, configs built in code).</param>
+    public static ModelConfig Checked(ModelConfig c, string source, IReadOnlyDictionary<string, string>? keys = null)
     {
-        void Require(bool ok, string what) { if (!ok) throw new DknInputException($"{source}: {what}"); }
-        Require(c.VocabSize >= 1, $"vocabulary size must be at least 1 (got {c.VocabSize})");
-        Require(c.HiddenSize >= 1, $"hidden size must be at least 1 (got {c.HiddenSize})");
-        Require(c.IntermediateSize >= 1, $"intermediate (MLP) size must be at least 1 (got {c.IntermediateSize})");
-        Require(c.NumLayers >= 1, $"number of layers must be at least 1 (got {c.NumLayers})");
-        Require(c.NumHeads >= 1, $"number of attention heads must be at least 1 (got {c.NumHeads})");
-        Require(c.NumKvHeads >= 1 && c.NumHeads % c.NumKvHeads == 0, $"key/value heads ({c.NumKvHeads}) must divide the attention heads ({c.NumHeads})");
-        Require(c.HeadDim >= 1, $"head dimension must be at least 1 (got {c.HeadDim})");
-        Require(c.MaxPositions >= 1, $"maximum positions must be at least 1 (got {c.MaxPositions})");
-        Require(c.NormEps > 0, $"the norm epsilon must be positive (got {c.NormEps})");
-        Require(c.PartialRotaryFactor is > 0 and <= 1, $"partial rotary factor must be in (0, 1] (got {c.PartialRotaryFactor})");
-        Require(c.Family == ModelFamily.Gpt2 || (c.RotaryDim >= 2 && c.RotaryDim % 2 == 0), $"rotary dimension per head must be even and at least 2 (got {c.RotaryDim})");
-        Require(c.RopeTheta > 0, $"rope theta must be positive (got {c.RopeTheta})");
-        Require(Layers.Activations.IsKnown(c.Activation), $"activation '{c.Activation}' is not supported (supported: {string.Join(", ", Layers.Activations.Names)})");
+        // Messages of a config.json name its key as written there ("n_head = 0: ..."); a llama2.c header has none.
+        void Require(bool ok, string property, object value, string what)
+        {
+            if (ok) return;
+            var key = keys?.GetValueOrDefault(property);
+            throw new DknInputException(key is null ? $"{source}: {what}" : $"{source}: {key} = {value}: {what}");
+        }
+        // Sizes past these are not models but hostile numbers; refused by name before any arithmetic with them.
+        const int MaxWidth = 1 << 24, MaxLayers = 1 << 16;
+        Require(c.VocabSize <= MaxWidth, nameof(VocabSize), c.VocabSize, $"vocabulary size must be at most {MaxWidth}");
+        Require(c.HiddenSize <= MaxWidth, nameof(HiddenSize), c.HiddenSize, $"hidden size must be at most {MaxWidth}");
+        Require(c.IntermediateSize <= MaxWidth, nameof(IntermediateSize), c.IntermediateSize,
+            $"intermediate (MLP) size must be at most {MaxWidth}");
+        Require(c.NumLayers <= MaxLayers, nameof(NumLayers), c.NumLayers, $"number of layers must be at most {MaxLayers}");
+        Require(c.MaxPositions <= MaxWidth, nameof(MaxPositions), c.MaxPositions, $"maximum positions must be at most {MaxWidth}");
+        Require(c.VocabSize >= 1, nameof(VocabSize), c.VocabSize, $"vocabulary size must be at least 1 (got {c.VocabSize})");
+        Require(c.HiddenSize >= 1, nameof(HiddenSize), c.HiddenSize, $"hidden size must be at least 1 (got {c.HiddenSize})");
+        Require(c.IntermediateSize >= 1, nameof(IntermediateSize), c.IntermediateSize,
+            $"intermediate (MLP) size must be at least 1 (got {c.IntermediateSize})");
+        Require(c.NumLayers >= 1, nameof(NumLayers), c.NumLayers, $"number of layers must be at least 1 (got {c.NumLayers})");
+        Require(c.NumHeads >= 1, nameof(NumHeads), c.NumHeads, $"number of attention heads must be at least 1 (got {c.NumHeads})");
+        Require(c.NumKvHeads >= 1 && c.NumHeads % c.NumKvHeads == 0, nameof(NumKvHeads), c.NumKvHeads,
+            $"key/value heads ({c.NumKvHeads}) must divide the attention heads ({c.NumHeads})");
+        Require(c.HeadDim >= 1, nameof(HeadDim), c.HeadDim, $"head dimension must be at least 1 (got {c.HeadDim})");
+        Require(c.MaxPositions >= 1, nameof(MaxPositions), c.MaxPositions, $"maximum positions must be at least 1 (got {c.MaxPositions})");
+        Require(c.NormEps > 0, nameof(NormEps), c.NormEps, $"the norm epsilon must be positive (got {c.NormEps})");
+        Require(c.PartialRotaryFactor is > 0 and <= 1, nameof(PartialRotaryFactor), c.PartialRotaryFactor,
+            $"partial rotary factor must be in (0, 1] (got {c.PartialRotaryFactor})");
+        Require(c.Family == ModelFamily.Gpt2 || (c.RotaryDim >= 2 && c.RotaryDim % 2 == 0), nameof(HeadDim), c.HeadDim,
+            $"rotary dimension per head must be even and at least 2 (got {c.RotaryDim})");
+        Require(c.RopeTheta > 0, nameof(RopeTheta), c.RopeTheta, $"rope theta must be positive (got {c.RopeTheta})");
+        Require(Layers.Activations.IsKnown(c.Activation), nameof(Activation), $"\"{c.Activation}\"",
+            $"activation '{c.Activation}' is not supported (supported: {string.Join(", ", Layers.Activations.Names)})");
         return c;
     }
 
     /// <summary>Parameters the model will hold (embeddings, blocks, head), to check memory before allocating.</summary>
     public long ParameterCount()
     {
-        long d = HiddenSize, ff = IntermediateSize, v = VocabSize, kv = (long)NumKvHeads * HeadDim, q = (long)NumHeads * HeadDim;
-        long attention = d * q + 2 * d * kv + q * d + 2 * q + 2 * kv;
-        long mlp = Family is ModelFamily.Llama or ModelFamily.Qwen2 ? 3 * d * ff : 2 * d * ff + ff + d;
-        long embeddings = v * d * (TieWordEmbeddings ? 1 : 2) + (Family == ModelFamily.Gpt2 ? (long)MaxPositions * d : 0);
-        return embeddings + NumLayers * (attention + mlp + 4 * d) + 2 * d;
+        // In double: absurd sizes from a hostile config would overflow a long and pass the memory check.
+        double d = HiddenSize, ff = IntermediateSize, v = VocabSize, kv = (double)NumKvHeads * HeadDim, q = (double)NumHeads * HeadDim;
+        double attention = d * q + 2 * d * kv + q * d + 2 * q + 2 * kv;
+        double mlp = Family is ModelFamily.Llama or ModelFamily.Qwen2 ? 3 * d * ff : 2 * d * ff + ff + d;
+        double embeddings = v * d * (TieWordEmbeddings ? 1 : 2) + (Family == ModelFamily.Gpt2 ? (double)MaxPositions * d : 0);
+        double total = embeddings + NumLayers * (attention + mlp + 4 * d) + 2 * d;
+        return total >= long.MaxValue ? long.MaxValue : (long)total;
     }
 
     static RopeScaling? ParseRopeScaling(JsonObject? rope, string source)
     {
-        var type = rope?["rope_type"]?.GetValue<string>() ?? rope?["type"]?.GetValue<string>();
-        double Get(string key, double? fallback = null) => rope![key] is JsonNode n ? n.GetValue<double>()
+        string? TypeText(string key) => rope?[key] is not JsonNode n ? null
+            : n is JsonValue v && v.TryGetValue<string>(out var t) ? t
+            : throw new DknInputException($"{source}: rope '{key}' must be a string, got {n.ToJsonString()}");
+        var type = TypeText("rope_type") ?? TypeText("type");
+        double Get(string key, double? fallback = null) => rope![key] is JsonNode n
+            ? n is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && double.IsFinite(d) ? d
+                : throw new DknInputException($"{source}: rope '{key}' must be a finite number, got {n.ToJsonString()}")
             : fallback ?? throw new DknInputException($"{source}: rope type '{type}' needs '{key}'");
         return type switch
         {

@@ -54,6 +54,13 @@ public sealed record PipelineDefinition
         return Parse(File.ReadAllText(path), path);
     }
 
+    // Reading every value makes System.Text.Json report duplicate keys and invalid text in nested objects.
+    static void ReadEveryObject(JsonNode? node)
+    {
+        if (node is JsonObject o) foreach (var (_, value) in o) ReadEveryObject(value);
+        else if (node is JsonArray a) foreach (var value in a) ReadEveryObject(value);
+    }
+
     /// <summary>Parses pipeline JSON text (comments and trailing commas allowed); <paramref name="source"/>
     /// labels every error.</summary>
     public static PipelineDefinition Parse(string json, string source)
@@ -63,7 +70,8 @@ public sealed record PipelineDefinition
         catch (JsonException e) { throw new DknInputException($"{source}: invalid JSON ({e.Message})"); }
         if (root is not JsonObject o) throw new DknInputException($"{source}: $: expected a JSON object with \"name\", \"output\" and \"steps\"");
         // System.Text.Json reports a key given twice in one object only when the object is first read.
-        try { return FromJson(o, source); }
+        // Every object is read here, nested options included, so a duplicate is found now and not by a later step.
+        try { ReadEveryObject(o); return FromJson(o, source); }
         catch (ArgumentException e) when (e.Message.Contains("same key", StringComparison.Ordinal))
         {
             var key = e.Message.Split("Key: ").LastOrDefault()?.Split(' ')[0] ?? "?";

@@ -149,8 +149,12 @@ public sealed class RunManifest
         ResolvePending(wait: false);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, FileName);
-        File.WriteAllText(path + ".tmp", _root.ToJsonString(Indented));
-        File.Move(path + ".tmp", path, overwrite: true);
+        var text = _root.ToJsonString(Indented);
+        MachineIo.Write(path, () =>
+        {
+            File.WriteAllText(path + ".tmp", text);
+            File.Move(path + ".tmp", path, overwrite: true);
+        });
     }
 
     static JsonObject Machine() => new()

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlNetDkn.Experiments.FactChecking;
 using MlNetDkn.Metrics;
 
@@ -18,6 +19,16 @@ static class FactCheckMetrics
 
     /// <summary>ML.NET's binary-classification metrics of one detector on the test statements, with the authors' micro
     /// precision / recall / F1 (true statements judged true are TP; no true negatives) beside them.</summary>
+    static string? UndefinedReason(int covered, IReadOnlyList<Statement> statements, DetectorThreshold rule)
+    {
+        if (covered == 0) return "no test statement was scored";
+        if (double.IsNaN(rule.Threshold)) return "no threshold was fitted (no validation statements)";
+        var finite = statements.Where(s => float.IsFinite(s.Score)).ToList();
+        if (!finite.Any(s => s.Label)) return "no true statement among the scored test statements";
+        if (!finite.Any(s => !s.Label)) return "no false statement among the scored test statements";
+        return null;
+    }
+
     public static FactCheckMetricsRow Of(IReadOnlyList<FactCheckRecord> records, string detector, DetectorThreshold rule, int seed)
     {
         var test = records.Where(r => r.Split == FactCheckSplits.Test && r.True is not null && r.False is not null).ToList();
@@ -25,11 +36,9 @@ static class FactCheckMetrics
             .Where(s => !double.IsNaN(s.Score)).ToList();
         int covered = statements.Count, total = 2 * test.Count;
         var row = new FactCheckMetricsRow { Detector = detector, Threshold = rule.Threshold, Direction = rule.Direction, TestFacts = test.Count, Statements = total, Scored = covered };
-        if (covered == 0 || statements.All(s => s.Label) || statements.All(s => !s.Label)) return row;
-        var ml = new MLContext(seed);
         // ML.NET judges a statement true when its score is above 0: orient and shift by τ (AUC and AUPRC do not change
         // under the shift; they are those of the oriented score).
-        var view = ml.Data.LoadFromEnumerable(statements.Select(s =>
+        var shiftedStatements = statements.Select(s =>
         {
             double shifted = rule.Oriented(s.Score) - rule.Oriented(rule.Threshold);
             return new Statement
@@ -37,8 +46,16 @@ static class FactCheckMetrics
                 Label = s.Label, Score = rule.JudgesTrue(s.Score) ? Math.Max((float)shifted, float.Epsilon) : Math.Min((float)shifted, -float.Epsilon),
                 PredictedLabel = rule.JudgesTrue(s.Score),
             };
-        }));
-        var m = ml.BinaryClassification.EvaluateNonCalibrated(view, "Label", "Score", "PredictedLabel");
+        }).ToList();
+        // The metrics are undefined on some data (a shard's few facts, a relation without a threshold): written as
+        // NaN with the reason, never an exception from ML.NET's evaluator (which skips non-finite scores).
+        var reason = UndefinedReason(covered, shiftedStatements, rule);
+        if (reason != null) return row with { Undefined = reason };
+        var ml = new MLContext(seed);
+        var view = ml.Data.LoadFromEnumerable(shiftedStatements);
+        BinaryClassificationMetrics m;
+        try { m = ml.BinaryClassification.EvaluateNonCalibrated(view, "Label", "Score", "PredictedLabel"); }
+        catch (ArgumentOutOfRangeException e) { return row with { Undefined = e.Message.Split('\n', 2)[0].Trim() }; }
         int tp = statements.Count(s => s.Label && rule.JudgesTrue(s.Score)), fp = statements.Count(s => !s.Label && rule.JudgesTrue(s.Score)), fn = statements.Count(s => s.Label && !rule.JudgesTrue(s.Score));
         // The interval over facts: a fact's two statements are averaged before it counts once.
         var accuracy = UnitShare.Of("fact", test.Select(r => (IReadOnlyCollection<bool>)new[] { (true, r.True!.Scores[detector]), (false, r.False!.Scores[detector]) }

@@ -46,6 +46,8 @@ public sealed record FactCheckMetricsRow
     /// <summary>Harmonic mean of <see cref="AuthorsPrecision"/> and <see cref="AuthorsRecall"/>; NaN
     /// when either is.</summary>
     public double AuthorsF1 { get; init; } = double.NaN;
+    /// <summary>Why the metrics are NaN (undefined on this data), in one line; empty when they are defined.</summary>
+    public string Undefined { get; init; } = "";
 }
 
 /// <summary>One scored statement.</summary>

@@ -114,7 +114,7 @@ public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>
         var report = Path.Combine(folder, "r3_report.md");
         File.WriteAllText(report, FactCheckReport.Markdown(rows, records, Options.FactCheck));
         files.Add(report);
-        var lines = rows.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        var lines = rows.Select(r => r.Undefined.Length > 0 ? $"{r.Detector}: metrics undefined (NaN): {r.Undefined}" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{r.Detector}: AUC {r.Auc:0.000}, accuracy {r.Accuracy:0.000} [{r.AccuracyCiLow:0.000}, {r.AccuracyCiHigh:0.000}] at {(r.Direction > 0 ? "≥" : "≤")} {r.Threshold:G3}, F1 {r.F1:0.000} ({r.Scored} of {r.Statements} test statements scored)")).ToList();
         return new StageOutputs(files, StageTables.Summary(new { Metrics = rows, Sets = Options.Sets.Select(s => new { s.RelationId, Dkn = s.Dkn.Length, Kn = s.KnowledgeNeurons.Length }) },
             ("facts_computed", FactsComputed), ("facts_reused", FactsReused)), lines);

@@ -91,6 +91,23 @@ internal static class PipelineArchive
         ZipArchive zip;
         try { zip = ZipFile.OpenRead(archive); }
         catch (InvalidDataException e) { throw new DknInputException($"{archive}: not a zip archive ({FirstLine(e.Message)})"); }
+        try { return Load(ml, zip, archive, open, out inputSchema); }
+        catch (InvalidDataException e) { throw new DknInputException($"{archive}: corrupt zip archive ({FirstLine(e.Message)})"); }
+        // System.Text.Json finds a key given twice only when that object is first read.
+        catch (ArgumentException e) when (e.Message.Contains("same key", StringComparison.Ordinal))
+        {
+            throw new DknInputException($"{archive}: a key appears twice in one object of manifest.json ({FirstLine(e.Message)})");
+        }
+        // Text in manifest.json that is not valid UTF-8 fails only when that value is read.
+        catch (InvalidOperationException e) when (e.StackTrace?.Contains("System.Text.Json", StringComparison.Ordinal) == true)
+        {
+            throw new DknInputException($"{archive}: unreadable text in manifest.json ({FirstLine(e.Message)})");
+        }
+    }
+
+    static TransformerChain<ITransformer> Load(MLContext ml, ZipArchive zip, string archive, ArchiveOpenOptions open,
+        out DataViewSchema inputSchema)
+    {
         using (zip)
         {
             var budget = new ReadBudget(archive);

@@ -92,12 +92,13 @@ internal static class StageEntries
             var path = StringOrNull(options, property, what);
             if (path is null) continue;
             if (IsAbsolute(path)) throw new DknInputException($"{what}: '{property}' is an absolute path ('{path}'); archives store paths relative to themselves");
+            if (path.Contains('\0')) throw new DknInputException($"{what}: '{property}' holds a null character");
             if (property == nameof(FactStageOptions.ModelPath)) savedModel = path;
             options[property] = Path.GetFullPath(Path.Combine(folder, path));
         }
         if (open.ModelFolder is not null) options[nameof(FactStageOptions.ModelPath)] = Path.GetFullPath(open.ModelFolder);
         var tables = StringOrNull(options, nameof(FactStageOptions.TablesFolder), what);
-        if (tables is not null && (tables.Length == 0 || IsAbsolute(tables) || tables.Split('/', '\\').Any(s => s is ".." or "." or "")))
+        if (tables is not null && (tables.Length == 0 || tables.Contains('\0') || IsAbsolute(tables) || tables.Split('/', '\\').Any(s => s is ".." or "." or "")))
             throw new DknInputException($"{what}: 'TablesFolder' '{tables}' is not a plain relative folder name");
         if (open.StageRoot is not null)
             options[nameof(FactStageOptions.Folder)] = Path.GetFullPath(Path.Combine(open.StageRoot, tables ?? Pipelines.FittedStages.DefaultFolderName(opener.Name)));

@@ -72,6 +72,8 @@ public static class PipelineRunner
         var definition = pipeline.Definition;
         if (options.Shard is not null && options.MergeShards) throw new DknInputException("a run is either one shard (--shard) or the merge of its shards, not both");
         var output = options.Output ?? definition.Output;
+        // Before the first write (lock, merge, manifest): a refusal leaves an earlier run's folder as it was.
+        PipelinePreflight.Check(pipeline, options.Shard, definition.ModelLoad);
         if (options.MergeShards) ShardMerge.MergeStores(Path.GetFullPath(output), reporter);
         if (options.Shard is { } shard) output = Path.Combine(output, shard.FolderName);
         var manifest = new RunManifest(definition, options.Overrides);

@@ -90,7 +90,11 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         var answer = settings.TargetToken is not null ? ModelSettings.ParseIds(settings.TargetToken, "--target-token") : PromptEncoding.Answer(tokenizer!, settings.Target!);
         var stage = DknStageOptions.FromPreset(settings.Preset);
         IReadOnlyList<Neuron> neurons;
-        if (settings.Neurons is not null) neurons = Neuron.ParseList(settings.Neurons);
+        if (settings.Neurons is not null)
+        {
+            try { neurons = Neuron.ParseList(settings.Neurons); }
+            catch (DknInputException e) { throw new DknInputException($"--neurons: {e.Message}"); }
+        }
         else if (stage.Candidates == CandidateSource.Knockout)
         {
             using var probe = new MlNetDkn.Perturbation.PrefixCacheProbe(loaded.Model, prompt, answer, options.Site);

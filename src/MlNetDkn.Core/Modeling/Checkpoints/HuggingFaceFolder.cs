@@ -36,10 +36,20 @@ public static class HuggingFaceFolder
         catch (JsonException e) { throw new DknInputException($"{indexPath}: invalid JSON ({e.Message})"); }
         if (index["weight_map"] is not JsonObject map)
             throw new DknInputException($"{indexPath}: no 'weight_map' object");
-        var shards = map.Select(kv => kv.Value?.GetValue<string>() ?? "").Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList();
+        var shards = map.Select(kv => ShardName(kv.Key, kv.Value, indexPath)).Distinct().OrderBy(s => s, StringComparer.Ordinal).ToList();
         var paths = shards.Select(s => Path.Combine(folder, s)).ToList();
         foreach (var p in paths)
             if (!File.Exists(p)) throw new DknInputException($"{indexPath}: shard {Path.GetFileName(p)} is listed but missing from {folder}");
         return paths;
+    }
+
+    /// <summary>A weight_map value: the name of a file beside the index, nothing else (no folder, no "..").</summary>
+    static string ShardName(string tensor, JsonNode? value, string indexPath)
+    {
+        if (value is not JsonValue v || !v.TryGetValue<string>(out var name) || name.Length == 0)
+            throw new DknInputException($"{indexPath}: weight_map[\"{tensor}\"] must be a file name, got {value?.ToJsonString() ?? "null"}");
+        if (name != Path.GetFileName(name) || name is "." or ".." || name.Contains('\\') || name.Contains('\0'))
+            throw new DknInputException($"{indexPath}: weight_map[\"{tensor}\"] = \"{name}\" must name a file beside the index, not a path");
+        return name;
     }
 }

@@ -54,25 +54,33 @@ public sealed class SafetensorsFile
         long dataLength = fileLength - dataStart;
         var entries = new Dictionary<string, SafetensorsEntry>(StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>();
-        using (doc)
+        // A name or value that is not valid UTF-8 fails only when it is read.
+        try
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new CheckpointException($"{path}: corrupt safetensors header (expected a JSON object)");
-            foreach (var property in doc.RootElement.EnumerateObject())
+            using (doc)
             {
-                if (property.Name == "__metadata__")
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new CheckpointException($"{path}: corrupt safetensors header (expected a JSON object)");
+                foreach (var property in doc.RootElement.EnumerateObject())
                 {
-                    foreach (var m in property.Value.EnumerateObject()) metadata[m.Name] = m.Value.ToString();
-                    continue;
+                    if (property.Name == "__metadata__")
+                    {
+                        foreach (var m in property.Value.EnumerateObject()) metadata[m.Name] = m.Value.ToString();
+                        continue;
+                    }
+                    var entry = ParseEntry(path, property);
+                    long expectedBytes = DTypeSize(path, entry) * entry.Shape.Aggregate(1L, (a, b) => a * b);
+                    if (entry.End - entry.Begin != expectedBytes)
+                        throw new CheckpointException($"{path}: tensor '{entry.Name}' occupies {entry.End - entry.Begin} bytes but dtype {entry.DType} and shape [{string.Join(", ", entry.Shape)}] need {expectedBytes}");
+                    if (entry.Begin < 0 || entry.End > dataLength)
+                        throw new CheckpointException($"{path}: tensor '{entry.Name}' ends at byte {entry.End} of the data section, which has only {dataLength} bytes (truncated file?)");
+                    entries[entry.Name] = entry;
                 }
-                var entry = ParseEntry(path, property);
-                long expectedBytes = DTypeSize(path, entry) * entry.Shape.Aggregate(1L, (a, b) => a * b);
-                if (entry.End - entry.Begin != expectedBytes)
-                    throw new CheckpointException($"{path}: tensor '{entry.Name}' occupies {entry.End - entry.Begin} bytes but dtype {entry.DType} and shape [{string.Join(", ", entry.Shape)}] need {expectedBytes}");
-                if (entry.Begin < 0 || entry.End > dataLength)
-                    throw new CheckpointException($"{path}: tensor '{entry.Name}' ends at byte {entry.End} of the data section, which has only {dataLength} bytes (truncated file?)");
-                entries[entry.Name] = entry;
             }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CheckpointException($"{path}: corrupt safetensors header ({e.Message})");
         }
         // Two tensors may not share bytes (bounds alone would let one tensor's data be read as another's).
         var ordered = entries.Values.Where(e => e.End > e.Begin).OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();

@@ -49,7 +49,8 @@ public static partial class WeightAssigner
             if (!asLinear.SequenceEqual(parameter.shape))
             {
                 var expected = conv1D ? $"[{parameter.shape[1]}, {parameter.shape[0]}] (Conv1D [in, out])" : Shape(parameter.shape);
-                throw new CheckpointException($"{checkpoint.Origin(name)}: tensor '{name}' has shape {Shape(stored)}, expected {expected}");
+                throw new CheckpointException($"{checkpoint.Origin(name)}: tensor '{name}' has shape {Shape(stored)}, expected {expected}" +
+                                              ConfigHint(model.Config, asLinear, parameter.shape));
             }
             // Straight into the parameter where dtype and layout allow (one pass over the bytes); else via a copy.
             if (!conv1D && checkpoint.TryReadInto(name, parameter))
@@ -62,6 +63,27 @@ public static partial class WeightAssigner
             using var oriented = conv1D ? value.t() : value.alias();
             parameter.copy_(oriented.to_type(parameter.dtype));
         }
+    }
+
+    /// <summary>The config.json key behind the first dimension that disagrees, so a wrong size in the config (rather than
+    /// a broken weight file) is named where it was written.</summary>
+    static string ConfigHint(ModelConfig config, long[] stored, long[] expected)
+    {
+        if (stored.Length != expected.Length) return "";
+        var keys = ConfigKeys.For(config.Family, new System.Text.Json.Nodes.JsonObject());
+        (string Property, int Value)[] sizes =
+        [
+            (nameof(ModelConfig.HiddenSize), config.HiddenSize), (nameof(ModelConfig.IntermediateSize), config.IntermediateSize),
+            (nameof(ModelConfig.VocabSize), config.VocabSize), (nameof(ModelConfig.MaxPositions), config.MaxPositions),
+        ];
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (stored[i] == expected[i]) continue;
+            var size = sizes.FirstOrDefault(s => s.Value == expected[i]);
+            if (size.Property != null)
+                return $" (from config.json {keys[size.Property]} = {size.Value}, which the weights disagree with)";
+        }
+        return "";
     }
 
     /// <summary>NaN or infinite weights make every probability NaN downstream: refuse them here, naming the tensor.</summary>

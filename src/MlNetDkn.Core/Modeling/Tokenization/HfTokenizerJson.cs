@@ -37,33 +37,41 @@ internal sealed class HfTokenizerJson
         {
             throw new DknInputException($"{path} is not valid JSON ({e.Message}); expected a Hugging Face tokenizer.json.");
         }
-        using (doc)
+        // Text that parses but is not valid UTF-8 inside a string fails only when the string is read.
+        try
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) ||
-                model.ValueKind != JsonValueKind.Object)
-                throw new DknInputException($"{path} has no \"model\" object; expected a Hugging Face tokenizer.json.");
-            // Older BPE files omit model.type; the presence of merges identifies them.
-            var type = model.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
-                ? t.GetString()!
-                : model.TryGetProperty("merges", out _) ? "BPE" : "unknown";
-            return new HfTokenizerJson
+            using (doc)
             {
-                Path = path,
-                ModelType = type,
-                IsByteLevel = MentionsByteLevel(root, "pre_tokenizer") || MentionsByteLevel(root, "decoder"),
-                HasGpt2PreTokenizer = IsGpt2PreTokenizer(root),
-                PreTokenizerType = root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object &&
-                                   pre.TryGetProperty("type", out var pt) && pt.ValueKind == JsonValueKind.String
-                    ? pt.GetString()
-                    : null,
-                Vocab = ReadVocab(model, path),
-                Merges = ReadMerges(model, path),
-                AddedTokens = ReadAddedTokens(root),
-                UnkToken = model.TryGetProperty("unk_token", out var u) && u.ValueKind == JsonValueKind.String
-                    ? u.GetString()
-                    : null,
-            };
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) ||
+                    model.ValueKind != JsonValueKind.Object)
+                    throw new DknInputException($"{path} has no \"model\" object; expected a Hugging Face tokenizer.json.");
+                // Older BPE files omit model.type; the presence of merges identifies them.
+                var type = model.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                    ? t.GetString()!
+                    : model.TryGetProperty("merges", out _) ? "BPE" : "unknown";
+                return new HfTokenizerJson
+                {
+                    Path = path,
+                    ModelType = type,
+                    IsByteLevel = MentionsByteLevel(root, "pre_tokenizer") || MentionsByteLevel(root, "decoder"),
+                    HasGpt2PreTokenizer = IsGpt2PreTokenizer(root),
+                    PreTokenizerType = root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object &&
+                                       pre.TryGetProperty("type", out var pt) && pt.ValueKind == JsonValueKind.String
+                        ? pt.GetString()
+                        : null,
+                    Vocab = ReadVocab(model, path),
+                    Merges = ReadMerges(model, path),
+                    AddedTokens = ReadAddedTokens(root),
+                    UnkToken = model.TryGetProperty("unk_token", out var u) && u.ValueKind == JsonValueKind.String
+                        ? u.GetString()
+                        : null,
+                };
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new DknInputException($"{path}: unreadable text in a tokenizer.json value ({e.Message})");
         }
     }
 
@@ -122,9 +130,11 @@ internal sealed class HfTokenizerJson
     {
         var added = new Dictionary<string, int>(StringComparer.Ordinal);
         if (!root.TryGetProperty("added_tokens", out var a) || a.ValueKind != JsonValueKind.Array) return added;
+        // Entries that are not {"content": string, "id": integer} are skipped, as before for a missing id.
         foreach (var tok in a.EnumerateArray())
-            if (tok.TryGetProperty("content", out var c) && tok.TryGetProperty("id", out var id) &&
-                id.TryGetInt32(out var i))
+            if (tok.ValueKind == JsonValueKind.Object && tok.TryGetProperty("content", out var c)
+                && c.ValueKind == JsonValueKind.String && tok.TryGetProperty("id", out var id)
+                && id.ValueKind == JsonValueKind.Number && id.TryGetInt32(out var i))
                 added[c.GetString()!] = i;
         return added;
     }

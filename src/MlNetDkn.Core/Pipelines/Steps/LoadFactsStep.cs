@@ -3,7 +3,7 @@ using MlNetDkn.Facts;
 namespace MlNetDkn.Pipelines.Steps;
 
 /// <summary>`load-facts`: makes an existing fact Parquet file the run's dataset (it is referenced, not copied).</summary>
-public sealed class LoadFactsStep : ISourceStep
+public sealed class LoadFactsStep : IPreviewableSource
 {
     /// <inheritdoc/>
     public string Name => "load-facts";
@@ -30,6 +30,13 @@ public sealed class LoadFactsStep : ISourceStep
         try { if (FactDataset.Read(path).Count == 0) problem = $"path: {path}: the file has no facts (0 rows); nothing to analyse"; }
         catch (DknInputException e) { problem = $"path: {e.Message}"; }
         if (problem != null) yield return problem;
+    }
+
+    /// <inheritdoc/>
+    public void Preview(SourcePreview preview, ResolvedOptions o)
+    {
+        var path = Path.GetFullPath(o.GetString("path"));
+        (preview.Dataset, preview.DatasetPath) = (FactDataset.Read(path), path);
     }
 
     /// <inheritdoc/>

@@ -3,7 +3,7 @@ using MlNetDkn.Modeling;
 namespace MlNetDkn.Pipelines.Steps;
 
 /// <summary>`load-model`: makes an existing model folder (or llama2.c file) the run's model; it is referenced, not copied.</summary>
-public sealed class LoadModelStep : ISourceStep
+public sealed class LoadModelStep : IPreviewableSource
 {
     /// <inheritdoc/>
     public string Name => "load-model";
@@ -26,6 +26,10 @@ public sealed class LoadModelStep : ISourceStep
         var path = o.GetString("path");
         if (!File.Exists(path) && !Directory.Exists(path)) yield return $"path: {path}: no such model folder or file";
     }
+
+    /// <inheritdoc/>
+    public void Preview(SourcePreview preview, ResolvedOptions o) =>
+        preview.ModelFolder = Path.GetFullPath(o.GetString("path"));
 
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)

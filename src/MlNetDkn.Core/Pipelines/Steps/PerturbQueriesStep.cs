@@ -11,7 +11,7 @@ namespace MlNetDkn.Pipelines.Steps;
 /// perturbed_kinds, and writes every draw with the word hit and whether it was the subject. The R1 and R2 stages
 /// read them from there (as they read perturbations a dataset brings).
 /// </summary>
-public sealed class PerturbQueriesStep : ISourceStep
+public sealed class PerturbQueriesStep : IPreviewableSource
 {
     /// <inheritdoc/>
     public string Name => "perturb-queries";
@@ -55,6 +55,9 @@ public sealed class PerturbQueriesStep : ISourceStep
         catch (DknInputException e) { error = e.Message; }
         if (error != null) yield return error;
     }
+
+    /// <summary>Perturbed queries go to their own column: the facts, prompts and answers the stages check stay.</summary>
+    public void Preview(SourcePreview preview, ResolvedOptions o) { }
 
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)

@@ -7,7 +7,7 @@ namespace MlNetDkn.Pipelines.Steps;
 /// drawn across relations with a seed) and writes the selection, so the analysis stages and `dkn apply` see exactly
 /// these facts.
 /// </summary>
-public sealed class SelectFactsStep : ISourceStep
+public sealed class SelectFactsStep : IPreviewableSource
 {
     /// <inheritdoc/>
     public string Name => "select-facts";
@@ -45,6 +45,13 @@ public sealed class SelectFactsStep : ISourceStep
         try { ToSelection(o, 0).Validate(); }
         catch (DknInputException e) { error = e.Message; }
         if (error != null) yield return error;
+    }
+
+    /// <inheritdoc/>
+    public void Preview(SourcePreview preview, ResolvedOptions o)
+    {
+        if (preview.Dataset is { } dataset)
+            preview.Dataset = new FactDataset(ToSelection(o, preview.Seed).Apply(dataset), "selection");
     }
 
     /// <inheritdoc/>
