@@ -44,10 +44,22 @@ public enum ScoreMultiplier
 }
 
 /// <summary>What is attributed: P(answer token) or its natural log.</summary>
-public enum AttributionObjective { Probability, LogProbability }
+public enum AttributionObjective
+{
+    /// <summary>P(answer token): the peers' objective.</summary>
+    Probability,
+    /// <summary>log P(answer token): additive over tokens, no saturation near P = 1.</summary>
+    LogProbability,
+}
 
 /// <summary>How per-token scores of a multi-token answer are combined.</summary>
-public enum TokenAggregation { Mean, Sum }
+public enum TokenAggregation
+{
+    /// <summary>The mean over answer tokens.</summary>
+    Mean,
+    /// <summary>The sum over answer tokens (the DKN authors).</summary>
+    Sum,
+}
 
 /// <summary>How the prompt grows for the second and later tokens of a multi-token answer.</summary>
 public enum MultiTokenMode

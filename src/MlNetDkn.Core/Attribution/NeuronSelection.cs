@@ -38,16 +38,36 @@ public abstract record CoarseThreshold
 // ToString is invariant (a German locale must not write "ratio:0,2"), so it always parses back with Parse.
 /// <summary>Keeps neurons scoring strictly above <paramref name="Ratio"/> times the prompt's maximum score.</summary>
 /// <param name="Ratio">The fraction of the maximum, in (0, 1].</param>
-public sealed record RatioOfMaxThreshold(double Ratio) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ratio:{Ratio:R}"); }
+public sealed record RatioOfMaxThreshold(double Ratio) : CoarseThreshold
+{
+    /// <summary>The spec as <see cref="CoarseThreshold.Parse"/> reads it (invariant culture).</summary>
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ratio:{Ratio:R}");
+}
 /// <summary>Keeps neurons scoring strictly above a fixed value.</summary>
 /// <param name="Value">The score to exceed, in the objective's units.</param>
-public sealed record AbsoluteThreshold(double Value) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"abs:{Value:R}"); }
+public sealed record AbsoluteThreshold(double Value) : CoarseThreshold
+{
+    /// <summary>The spec as <see cref="CoarseThreshold.Parse"/> reads it (invariant culture).</summary>
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"abs:{Value:R}");
+}
 /// <summary>Keeps neurons scoring strictly above a percentile of all the prompt's scores.</summary>
 /// <param name="Value">The percentile, in [0, 100).</param>
-public sealed record PercentileThreshold(double Value) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"percentile:{Value:R}"); }
+public sealed record PercentileThreshold(double Value) : CoarseThreshold
+{
+    /// <summary>The spec as <see cref="CoarseThreshold.Parse"/> reads it (invariant culture).</summary>
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"percentile:{Value:R}");
+}
 /// <summary>Keeps the K highest-scoring neurons (ties broken by layer, then index).</summary>
 /// <param name="K">How many neurons, at least 1.</param>
-public sealed record TopKThreshold(int K) : CoarseThreshold { public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topk:{K}"); }
+public sealed record TopKThreshold(int K) : CoarseThreshold
+{
+    /// <summary>The spec as <see cref="CoarseThreshold.Parse"/> reads it (invariant culture).</summary>
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topk:{K}");
+}
 
 /// <summary>Knowledge-neuron selection: coarse cut per prompt, refinement across paraphrases, relation-level sets.</summary>
 public static class NeuronSelection
