@@ -1,3 +1,4 @@
+using MlNetDkn.Modeling.Checkpoints;
 using System.Diagnostics;
 using System.Text.Json;
 using MlNetDkn.Facts;

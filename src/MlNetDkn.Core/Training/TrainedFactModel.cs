@@ -1,3 +1,4 @@
+using MlNetDkn.Modeling.Checkpoints;
 using MlNetDkn.Metrics.Plots;
 using MlNetDkn.Modeling;
 using MlNetDkn.Modeling.Tokenization;

@@ -89,7 +89,7 @@ public class HostileInputTests
         {
             using var noGrad = TorchSharp.torch.no_grad();
             loaded.Model.named_parameters().First(p => p.name.EndsWith("mlp.c_fc.weight")).parameter[0, 0] = float.NaN;
-            MlNetDkn.Training.HuggingFaceExport.Save(loaded.Model, nan);
+            MlNetDkn.Modeling.Checkpoints.HuggingFaceExport.Save(loaded.Model, nan);
         }
         AssertCleanError(CliRunner.Run("inspect", "--model", nan, "--tokens", "1,2"), "holds NaN values");
     }

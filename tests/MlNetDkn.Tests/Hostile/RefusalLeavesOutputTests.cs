@@ -91,7 +91,7 @@ public class RefusalLeavesOutputTests(HostileWorld world) : IClassFixture<Hostil
         {
             using var noGrad = TorchSharp.torch.no_grad();
             loaded.Model.named_parameters().First(p => p.name.EndsWith("mlp.c_fc.weight")).parameter[0, 0] = float.NaN;
-            MlNetDkn.Training.HuggingFaceExport.Save(loaded.Model, model);
+            MlNetDkn.Modeling.Checkpoints.HuggingFaceExport.Save(loaded.Model, model);
         }
         RefusedWithoutAWrite("attribute", model, world.Facts, "holds NaN values");
         RefusedWithoutAWrite("degenerate", model, world.Facts, "holds NaN values");

@@ -1,9 +1,9 @@
+using MlNetDkn.Modeling.Checkpoints;
 using MlNetDkn.Degeneracy.Internal;
 using MlNetDkn.Facts;
 using MlNetDkn.Modeling;
 using MlNetDkn.Modeling.Tokenization;
 using MlNetDkn.Perturbation;
-using MlNetDkn.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -130,7 +130,7 @@ public static class PlantedModelBuilder
 
         Directory.CreateDirectory(folder);
         HuggingFaceExport.Save(model, folder);
-        tokenizer.Save(Path.Combine(folder, TrainedFactModel.TokenizerFile));
+        tokenizer.Save(Path.Combine(folder, "tokenizer.json"));   // the Hugging Face name
         truth.Save(Path.Combine(folder, PlantedTruth.FileName));
         PlantedRomeExport.Write(facts, folder);
         return (truth, new FactDataset(facts, "planted facts"));

@@ -20,7 +20,7 @@ public class DatasetCommandsTests
     }
 
     [Fact]
-    public void Synth_writes_the_requested_world_and_prints_its_counts()
+    public void SynthWritesTheRequestedWorldAndPrintsItsCounts()
     {
         var path = Path.Combine(SharedPaths.TempDir("cli-synth"), "world.parquet");
 
@@ -38,7 +38,7 @@ public class DatasetCommandsTests
         .Generate(new MlNetDkn.Facts.Synthetic.SyntheticWorldOptions { Entities = entities, Relations = relations, Seed = seed }).ContentHash();
 
     [Fact]
-    public void Synth_without_out_fails_with_exit_code_2_and_one_line()
+    public void SynthWithoutOutFailsWithExitCode2AndOneLine()
     {
         var (exit, _, error) = Dkn("datasets", "synth", "--entities", "5");
 
@@ -47,7 +47,7 @@ public class DatasetCommandsTests
     }
 
     [Fact]
-    public void Import_converts_rome_and_prints_counts()
+    public void ImportConvertsRomeAndPrintsCounts()
     {
         var path = Path.Combine(SharedPaths.TempDir("cli-import"), "rome.parquet");
 
@@ -60,7 +60,7 @@ public class DatasetCommandsTests
     }
 
     [Fact]
-    public void Import_of_an_unknown_format_or_missing_folder_exits_2()
+    public void ImportOfAnUnknownFormatOrMissingFolderExits2()
     {
         var output = Path.Combine(SharedPaths.TempDir("cli-import-bad"), "x.parquet");
         var missing = Path.Combine(SharedPaths.TempDir("cli-import-bad"), "nothing-here");
@@ -76,7 +76,7 @@ public class DatasetCommandsTests
     }
 
     [Fact]
-    public void Show_prints_the_first_rows_and_the_counts()
+    public void ShowPrintsTheFirstRowsAndTheCounts()
     {
         var dir = SharedPaths.TempDir("cli-show");
         var path = Path.Combine(dir, "facts.parquet");
@@ -93,7 +93,7 @@ public class DatasetCommandsTests
     }
 
     [Fact]
-    public void Show_of_a_file_that_is_not_parquet_exits_2_with_the_file_name()
+    public void ShowOfAFileThatIsNotParquetExits2WithTheFileName()
     {
         var path = Path.Combine(SharedPaths.TempDir("cli-show-bad"), "facts.parquet");
         File.WriteAllText(path, "not parquet");

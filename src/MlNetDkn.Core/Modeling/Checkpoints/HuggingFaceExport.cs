@@ -3,7 +3,7 @@ using MlNetDkn.Modeling;
 using MlNetDkn.Modeling.Checkpoints;
 using static TorchSharp.torch;
 
-namespace MlNetDkn.Training;
+namespace MlNetDkn.Modeling.Checkpoints;
 
 /// <summary>
 /// Writes a model's weights as a Hugging Face checkpoint: names exactly as <c>named_parameters()</c> gives them
