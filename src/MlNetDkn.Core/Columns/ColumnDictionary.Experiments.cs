@@ -256,6 +256,8 @@ public static partial class ColumnDictionary
             { "authors_precision", "The authors' micro precision.", Share, "NaN when undefined" },
             { "authors_recall", "The authors' micro recall.", Share, "NaN when undefined" },
             { "authors_f1", "The authors' micro F1.", Share, "NaN when undefined" },
+            { "undefined", "Why the detector's measures are NaN on this data (one class only, no threshold, " +
+                           "nothing scored), in one line.", "", "empty when every measure is defined" },
             { "split", "The fact's fact-checking split (`train`, `validation`, `test`)." },
             { "is_true", "1 for the true statement (the answer), 0 for the false one (a false answer)." },
             { "answer", "The statement's answer (true or false)." },
@@ -270,7 +272,7 @@ public static partial class ColumnDictionary
         yield return Listed("fact_check_metrics", r3, "One row per detector on the test split.",
             "detector:t threshold:n direction:i test_facts:i statements:i scored:i unit:t accuracy_facts:i auc:n " +
             "auprc:n accuracy:n accuracy_ci_low:n accuracy_ci_high:n precision:n recall:n f1:n authors_precision:n " +
-            "authors_recall:n authors_f1:n", check,
+            "authors_recall:n authors_f1:n undefined:t", check,
             "Intervals: 95 % Wilson over facts (a fact's true and false statement averaged first).");
         yield return Listed("fact_check_statements", r3, "One row per scored statement.",
             "fact_id:t relation_id:t subject:t split:t prompt:t answer:t is_true:f scores:t", check);
