@@ -276,6 +276,15 @@ public sealed record ModelConfig
         };
     }
 
+    /// <summary>Hugging Face's <c>rope_scaling</c> block of a scaling this config reads back.</summary>
+    static JsonObject RopeScalingJson(RopeScaling r) => r.Type == "linear"
+        ? new JsonObject { ["rope_type"] = "linear", ["factor"] = r.Factor }
+        : new JsonObject
+        {
+            ["rope_type"] = r.Type, ["factor"] = r.Factor, ["low_freq_factor"] = r.LowFreqFactor,
+            ["high_freq_factor"] = r.HighFreqFactor, ["original_max_position_embeddings"] = r.OriginalMaxPositions,
+        };
+
     /// <summary>The config as Hugging Face `config.json` text (used when the project saves its own models).</summary>
     public string ToHuggingFaceJson()
     {
@@ -296,6 +305,7 @@ public sealed record ModelConfig
                 o["head_dim"] = HeadDim; o["max_position_embeddings"] = MaxPositions; o["rms_norm_eps"] = NormEps;
                 o["hidden_act"] = Activation; o["rope_theta"] = RopeTheta; o["tie_word_embeddings"] = TieWordEmbeddings;
                 o["attention_bias"] = AttentionBias; o["mlp_bias"] = MlpBias;
+                if (RopeScaling is { } r) o["rope_scaling"] = RopeScalingJson(r);
                 break;
             case ModelFamily.GptNeoX:
                 o["model_type"] = "gpt_neox"; o["architectures"] = new JsonArray("GPTNeoXForCausalLM");
