@@ -21,7 +21,8 @@ static class Args
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MlNetDkn.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "MlNetDkn.sln")))
+                return dir.FullName;
         throw new DirectoryNotFoundException($"no MlNetDkn.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -15,19 +15,29 @@ static class GemmBenchmark
         int rows = Args.Int(args, "--rows", 256);
         (string Name, long M, long K, long N)[] shapes =
         [
-            ("square 2048", 2048, 2048, 2048), ($"rows {rows} × MLP up 768→3072", rows, 768, 3072),
-            ($"rows {rows} × MLP down 3072→768", rows, 3072, 768), ($"rows {rows} × LM head 768→50257", rows, 768, 50257),
-            ($"rows {rows} × 7B MLP up 4096→11008", rows, 4096, 11008), ($"rows {rows} × 7B MLP down 11008→4096", rows, 11008, 4096),
+            ("square 2048", 2048, 2048, 2048),
+            ($"rows {rows} × MLP up 768→3072", rows, 768, 3072),
+            ($"rows {rows} × MLP down 3072→768", rows, 3072, 768),
+            ($"rows {rows} × LM head 768→50257", rows, 768, 50257),
+            ($"rows {rows} × 7B MLP up 4096→11008", rows, 4096, 11008),
+            ($"rows {rows} × 7B MLP down 11008→4096", rows, 11008, 4096),
         ];
         Console.WriteLine($"| shape | dtype | threads | A·B | A·Bᵀ (a linear layer) |\n|---|---|---:|---:|---:|");
         foreach (var threads in threadCounts)
         {
             set_num_threads(threads);
             foreach (var (name, m, k, n) in shapes)
-                foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16, ScalarType.Float16 })
-                    Console.WriteLine($"| {name} | {dtype.ToString().ToLowerInvariant()} | {threads} | {GemmTiming.Gflops(m, k, n, dtype, CPU, transposed: false):0} | {GemmTiming.Gflops(m, k, n, dtype, CPU):0} |");
+            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16, ScalarType.Float16 })
+                Console.WriteLine(
+                    $"| {name} | {dtype.ToString().ToLowerInvariant()} | {threads} | "
+                        + $"{GemmTiming.Gflops(m, k, n, dtype, CPU, transposed: false):0} | "
+                        + $"{GemmTiming.Gflops(m, k, n, dtype, CPU):0} |"
+                );
         }
-        Console.WriteLine($"\ncommand: dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- gemm --threads {string.Join(',', threadCounts)} --rows {rows}");
+        Console.WriteLine(
+            $"\ncommand: dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- gemm --threads "
+                + $"{string.Join(',', threadCounts)} --rows {rows}"
+        );
         return 0;
     }
 }

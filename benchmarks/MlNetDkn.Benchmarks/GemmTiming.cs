@@ -15,7 +15,12 @@ static class GemmTiming
         using var stored = (transposed ? randn(n, k, device: device) : randn(k, n, device: device)).to_type(dtype);
         using var b = transposed ? stored.t() : stored.alias();
         // CUDA launches return at once: wait for the product, or the time measures the launch.
-        void Run() { using (a.matmul(b)) { } if (device.type == DeviceType.CUDA) cuda.synchronize(); }
+        void Run()
+        {
+            using (a.matmul(b)) { }
+            if (device.type == DeviceType.CUDA)
+                cuda.synchronize();
+        }
         Run();
         var times = new double[5];
         for (int i = 0; i < times.Length; i++)

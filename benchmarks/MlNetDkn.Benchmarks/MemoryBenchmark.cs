@@ -16,20 +16,25 @@ static class MemoryBenchmark
 {
     public static int Run(string[] args)
     {
-        string shape = Args.Text(args, "--shape") ?? "llama-7b", dtypeName = Args.Text(args, "--dtype") ?? "bfloat16";
-        int steps = Args.Int(args, "--steps", 20), promptLength = Args.Int(args, "--prompt", 12), budget = Args.Int(args, "--budget-mib", 2048);
+        string shape = Args.Text(args, "--shape") ?? "llama-7b",
+            dtypeName = Args.Text(args, "--dtype") ?? "bfloat16";
+        int steps = Args.Int(args, "--steps", 20),
+            promptLength = Args.Int(args, "--prompt", 12),
+            budget = Args.Int(args, "--budget-mib", 2048);
         int threads = Args.Int(args, "--threads", 2);
         set_num_threads(threads);
         manual_seed(0);
         var config = Shape(shape);
-        if (Args.Int(args, "--layers", 0) is > 0 and var layers) config = config with { NumLayers = layers };
+        if (Args.Int(args, "--layers", 0) is > 0 and var layers)
+            config = config with { NumLayers = layers };
         var dtype = new ModelLoadOptions { DType = dtypeName }.ScalarType;
         ModelLoader.CheckMemory(config, shape, dtype);
 
         var watch = Stopwatch.StartNew();
         using var model = ModelLoader.Create(config, dtype);
         model.eval();
-        foreach (var p in model.parameters()) p.requires_grad = false;
+        foreach (var p in model.parameters())
+            p.requires_grad = false;
         double buildSeconds = watch.Elapsed.TotalSeconds;
         double afterBuild = PeakMib();
 
@@ -40,13 +45,26 @@ static class MemoryBenchmark
         double attributionSeconds = watch.Elapsed.TotalSeconds;
         var report = new Dictionary<string, object>
         {
-            ["shape"] = shape, ["dtype"] = dtypeName, ["parameters"] = config.ParameterCount(), ["layers"] = config.NumLayers,
-            ["d_model"] = config.HiddenSize, ["d_ff"] = config.IntermediateSize, ["vocab"] = config.VocabSize,
-            ["prompt_tokens"] = promptLength, ["steps"] = steps, ["memory_budget_mib"] = budget, ["threads"] = threads,
-            ["build_s"] = Math.Round(buildSeconds, 1), ["peak_mib_after_build"] = afterBuild,
-            ["attribution_s"] = Math.Round(attributionSeconds, 1), ["peak_mib"] = PeakMib(),
+            ["shape"] = shape,
+            ["dtype"] = dtypeName,
+            ["parameters"] = config.ParameterCount(),
+            ["layers"] = config.NumLayers,
+            ["d_model"] = config.HiddenSize,
+            ["d_ff"] = config.IntermediateSize,
+            ["vocab"] = config.VocabSize,
+            ["prompt_tokens"] = promptLength,
+            ["steps"] = steps,
+            ["memory_budget_mib"] = budget,
+            ["threads"] = threads,
+            ["build_s"] = Math.Round(buildSeconds, 1),
+            ["peak_mib_after_build"] = afterBuild,
+            ["attribution_s"] = Math.Round(attributionSeconds, 1),
+            ["peak_mib"] = PeakMib(),
             ["finite_scores"] = result.Scores.All(r => r.All(double.IsFinite)),
-            ["command"] = $"dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- memory --shape {shape} --layers {config.NumLayers} --dtype {dtypeName} --steps {steps} --budget-mib {budget} --threads {threads}",
+            ["command"] =
+                $"dotnet run -c Release --project benchmarks/MlNetDkn.Benchmarks -- memory --shape {shape} "
+                + $"--layers {config.NumLayers} --dtype {dtypeName} --steps {steps} --budget-mib {budget} "
+                + $"--threads {threads}",
         };
         Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
@@ -58,18 +76,38 @@ static class MemoryBenchmark
         return Math.Round(process.PeakWorkingSet64 / (1024.0 * 1024.0), 0);
     }
 
-    static ModelConfig Shape(string name) => name switch
-    {
-        "llama-7b" => new ModelConfig
+    static ModelConfig Shape(string name) =>
+        name switch
         {
-            Family = ModelFamily.Llama, VocabSize = 32000, HiddenSize = 4096, IntermediateSize = 11008, NumLayers = 32,
-            NumHeads = 32, NumKvHeads = 32, HeadDim = 128, MaxPositions = 4096, EosTokenId = 2, NormEps = 1e-5, RopeTheta = 10000, Activation = "silu",
-        },
-        "gpt2-small" => new ModelConfig
-        {
-            Family = ModelFamily.Gpt2, VocabSize = 50257, HiddenSize = 768, IntermediateSize = 3072, NumLayers = 12,
-            NumHeads = 12, NumKvHeads = 12, HeadDim = 64, MaxPositions = 1024, EosTokenId = 50256,
-        },
-        _ => throw new ArgumentException($"unknown shape '{name}' (llama-7b, gpt2-small)"),
-    };
+            "llama-7b" => new ModelConfig
+            {
+                Family = ModelFamily.Llama,
+                VocabSize = 32000,
+                HiddenSize = 4096,
+                IntermediateSize = 11008,
+                NumLayers = 32,
+                NumHeads = 32,
+                NumKvHeads = 32,
+                HeadDim = 128,
+                MaxPositions = 4096,
+                EosTokenId = 2,
+                NormEps = 1e-5,
+                RopeTheta = 10000,
+                Activation = "silu",
+            },
+            "gpt2-small" => new ModelConfig
+            {
+                Family = ModelFamily.Gpt2,
+                VocabSize = 50257,
+                HiddenSize = 768,
+                IntermediateSize = 3072,
+                NumLayers = 12,
+                NumHeads = 12,
+                NumKvHeads = 12,
+                HeadDim = 64,
+                MaxPositions = 1024,
+                EosTokenId = 50256,
+            },
+            _ => throw new ArgumentException($"unknown shape '{name}' (llama-7b, gpt2-small)"),
+        };
 }

@@ -27,8 +27,17 @@ static class QuadratureBenchmark
 {
     sealed record Rule(string Name, AttributionOptions Options);
 
-    sealed record Row(string Model, string Rule, double ScoreError, double Completeness, double Top10, double Jaccard,
-        double Points, double Rows, double Seconds);
+    sealed record Row(
+        string Model,
+        string Rule,
+        double ScoreError,
+        double Completeness,
+        double Top10,
+        double Jaccard,
+        double Points,
+        double Rows,
+        double Seconds
+    );
 
     static readonly string[] Peers = ["linspace-20", "left-riemann-20"];
     const string Reference = "midpoint-512 (reference)";
@@ -49,7 +58,8 @@ static class QuadratureBenchmark
 
     public static int Run(string[] args)
     {
-        int threads = Args.Int(args, "--threads", 2), repeats = Args.Int(args, "--repeats", 3);
+        int threads = Args.Int(args, "--threads", 2),
+            repeats = Args.Int(args, "--repeats", 3);
         string dtype = Args.Text(args, "--dtype") ?? "float32";
         set_num_threads(threads);
         string shared = Path.Combine(Args.RepositoryRoot(), "..", "shared");
@@ -68,22 +78,39 @@ static class QuadratureBenchmark
         if (Args.Int(args, "--large-layers", 12) is > 0 and var layers)
         {
             manual_seed(0);
-            using var model = ModelLoader.Create(new ModelConfig
-            {
-                Family = ModelFamily.Gpt2, VocabSize = 50257, HiddenSize = 768, IntermediateSize = 3072,
-                NumLayers = layers,
-                NumHeads = 12, NumKvHeads = 12, HeadDim = 64, MaxPositions = 1024, EosTokenId = 50256,
-            }, new ModelLoadOptions { DType = dtype }.ScalarType);
+            using var model = ModelLoader.Create(
+                new ModelConfig
+                {
+                    Family = ModelFamily.Gpt2,
+                    VocabSize = 50257,
+                    HiddenSize = 768,
+                    IntermediateSize = 3072,
+                    NumLayers = layers,
+                    NumHeads = 12,
+                    NumKvHeads = 12,
+                    HeadDim = 64,
+                    MaxPositions = 1024,
+                    EosTokenId = 50256,
+                },
+                new ModelLoadOptions { DType = dtype }.ScalarType
+            );
             model.eval();
-            foreach (var parameter in model.parameters()) parameter.requires_grad = false;
-            var prompts = Enumerable.Range(0, Args.Int(args, "--large-prompts", 2)).Select(k => new AttributionRequest(
-                Enumerable.Range(0, 12).Select(i => (long)(1000 + 37 * i + 101 * k)).ToArray(), [464L + k])).ToList();
+            foreach (var parameter in model.parameters())
+                parameter.requires_grad = false;
+            var prompts = Enumerable
+                .Range(0, Args.Int(args, "--large-prompts", 2))
+                .Select(k => new AttributionRequest(
+                    Enumerable.Range(0, 12).Select(i => (long)(1000 + 37 * i + 101 * k)).ToArray(),
+                    [464L + k]
+                ))
+                .ToList();
             rows.AddRange(Measure($"random gpt2-small shape, {layers} layers", model, prompts, rules, repeats));
         }
 
         var report = Report(rows, rules, dtype, threads, repeats);
         Console.WriteLine(report);
-        if (Args.Text(args, "--out") is { } path) File.WriteAllText(path, report);
+        if (Args.Text(args, "--out") is { } path)
+            File.WriteAllText(path, report);
         return 0;
     }
 
@@ -93,40 +120,68 @@ static class QuadratureBenchmark
         var manifestPath = Path.Combine(shared, "golden", "manifest.json");
         var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
         var sequences = manifest["sequences"]!.AsArray();
-        return Enumerable.Range(0, sequences.Count).Select(s => new AttributionRequest(
-            sequences[s]!.AsArray().Select(n => n!.GetValue<long>()).ToArray(),
-            [manifest["targets"]![s]!.GetValue<long>()])).ToList();
+        return Enumerable
+            .Range(0, sequences.Count)
+            .Select(s => new AttributionRequest(
+                sequences[s]!.AsArray().Select(n => n!.GetValue<long>()).ToArray(),
+                [manifest["targets"]![s]!.GetValue<long>()]
+            ))
+            .ToList();
     }
 
     /// <summary>Story prompts whose answers stories260K predicts (its documented greedy sample and its neighbours).
     /// </summary>
     static List<AttributionRequest> StoryPrompts(ITextTokenizer tokenizer) =>
-    [
-        .. new (string Prompt, string Answer)[]
-        {
-            ("Once upon a time, there was a little girl named", "Lily"), ("There was a little girl named", "Lily"),
-            ("She loved to", "play"), ("One day, she wanted to", "play"),
-            ("She liked to play outside in the", "park"), ("They went to the", "park"),
-            ("She was very", "happy"), ("The little girl was", "happy"),
-        }.Select(p => new AttributionRequest(PromptEncoding.Prompt(tokenizer, p.Prompt),
-            PromptEncoding.Answer(tokenizer, p.Answer, AnswerEncoding.Natural))),
-    ];
+        [
+            .. new (string Prompt, string Answer)[]
+            {
+                ("Once upon a time, there was a little girl named", "Lily"),
+                ("There was a little girl named", "Lily"),
+                ("She loved to", "play"),
+                ("One day, she wanted to", "play"),
+                ("She liked to play outside in the", "park"),
+                ("They went to the", "park"),
+                ("She was very", "happy"),
+                ("The little girl was", "happy"),
+            }.Select(p => new AttributionRequest(
+                PromptEncoding.Prompt(tokenizer, p.Prompt),
+                PromptEncoding.Answer(tokenizer, p.Answer, AnswerEncoding.Natural)
+            )),
+        ];
 
     /// <summary>Rows evaluated per layer and answer token: the points, a baseline row where the grid lacks α = 0, and
     /// for an adaptive rule every count it tried before the one it kept.</summary>
-    static int RowsEvaluated(AttributionOptions options, int used) => AdaptiveSteps.Schedule(options)
-        .TakeWhile(n => n <= used).Sum(n => n + (options.Grid is PathGrid.LeftRiemann or PathGrid.Linspace ? 0 : 1));
+    static int RowsEvaluated(AttributionOptions options, int used) =>
+        AdaptiveSteps
+            .Schedule(options)
+            .TakeWhile(n => n <= used)
+            .Sum(n => n + (options.Grid is PathGrid.LeftRiemann or PathGrid.Linspace ? 0 : 1));
 
-    static IEnumerable<Row> Measure(string name, CausalLm model, List<AttributionRequest> prompts,
-        IReadOnlyList<Rule> rules, int repeats)
+    static IEnumerable<Row> Measure(
+        string name,
+        CausalLm model,
+        List<AttributionRequest> prompts,
+        IReadOnlyList<Rule> rules,
+        int repeats
+    )
     {
         var referenceClock = Stopwatch.StartNew();
         var referenceOptions = AttributionOptions.Default with { Steps = 512 };
         var referenceResults = prompts.Select(p => IntegratedGradients.Attribute(model, p, referenceOptions)).ToList();
         double referenceSeconds = referenceClock.Elapsed.TotalSeconds / prompts.Count;
         var reference = referenceResults.Select(r => r.Scores).ToList();
-        var perRule = rules.ToDictionary(r => r.Name, _ => new List<(double Error, double Completeness, double Top10,
-            double Jaccard, double Points, double Rows, double Seconds)>());
+        var perRule = rules.ToDictionary(
+            r => r.Name,
+            _ => new List<(
+                double Error,
+                double Completeness,
+                double Top10,
+                double Jaccard,
+                double Points,
+                double Rows,
+                double Seconds
+            )>()
+        );
         for (int p = 0; p < prompts.Count; p++)
         {
             var referenceKns = KnowledgeNeurons(reference[p]);
@@ -144,24 +199,53 @@ static class QuadratureBenchmark
             foreach (var rule in rules)
             {
                 var r = results[rule.Name];
-                double error = r.Scores.Zip(reference[p])
+                double error = r
+                    .Scores.Zip(reference[p])
                     .Max(q => q.First.Zip(q.Second).Max(v => Math.Abs(v.First - v.Second)));
-                perRule[rule.Name].Add((error / scale, r.RelativeCompletenessError,
-                    RankAgreement.TopKOverlap(reference[p], r.Scores, 10),
-                    Statistics.Jaccard(referenceKns, KnowledgeNeurons(r.Scores)), r.PathPointsUsed.Average(),
-                    r.PathPointsUsed.Average(n => RowsEvaluated(rule.Options, n)),
-                    Statistics.Quantile(times[rule.Name], 0.5)));
+                perRule[rule.Name]
+                    .Add(
+                        (
+                            error / scale,
+                            r.RelativeCompletenessError,
+                            RankAgreement.TopKOverlap(reference[p], r.Scores, 10),
+                            Statistics.Jaccard(referenceKns, KnowledgeNeurons(r.Scores)),
+                            r.PathPointsUsed.Average(),
+                            r.PathPointsUsed.Average(n => RowsEvaluated(rule.Options, n)),
+                            Statistics.Quantile(times[rule.Name], 0.5)
+                        )
+                    );
             }
         }
         // The reference's own completeness error is the float32 floor the measures are read against.
-        yield return new Row(name, Reference, 0, referenceResults.Max(r => r.RelativeCompletenessError), 1, 1, 512, 513,
-            referenceSeconds);
-        foreach (var row in rules.Select(rule =>
-        {
-            var m = perRule[rule.Name];
-            return new Row(name, rule.Name, m.Max(x => x.Error), m.Max(x => x.Completeness), m.Min(x => x.Top10),
-                m.Min(x => x.Jaccard), m.Average(x => x.Points), m.Average(x => x.Rows), m.Average(x => x.Seconds));
-        })) yield return row;
+        yield return new Row(
+            name,
+            Reference,
+            0,
+            referenceResults.Max(r => r.RelativeCompletenessError),
+            1,
+            1,
+            512,
+            513,
+            referenceSeconds
+        );
+        foreach (
+            var row in rules.Select(rule =>
+            {
+                var m = perRule[rule.Name];
+                return new Row(
+                    name,
+                    rule.Name,
+                    m.Max(x => x.Error),
+                    m.Max(x => x.Completeness),
+                    m.Min(x => x.Top10),
+                    m.Min(x => x.Jaccard),
+                    m.Average(x => x.Points),
+                    m.Average(x => x.Rows),
+                    m.Average(x => x.Seconds)
+                );
+            })
+        )
+            yield return row;
     }
 
     static IEnumerable<Neuron> KnowledgeNeurons(double[][] scores) =>
@@ -181,40 +265,63 @@ static class QuadratureBenchmark
         var floor = Floor(modelRows);
         double scoreBar = Math.Max(peers.Min(p => p.ScoreError), floor.Score);
         double completenessBar = Math.Max(peers.Min(p => p.Completeness), floor.Completeness);
-        return row.ScoreError <= scoreBar && row.Completeness <= completenessBar
-            && row.Top10 >= peers.Max(p => p.Top10) && row.Jaccard >= peers.Max(p => p.Jaccard);
+        return row.ScoreError <= scoreBar
+            && row.Completeness <= completenessBar
+            && row.Top10 >= peers.Max(p => p.Top10)
+            && row.Jaccard >= peers.Max(p => p.Jaccard);
     }
 
     static string Verdict(Row r, IEnumerable<Row> group) =>
-        Peers.Contains(r.Rule) ? "peer" : r.Rule == Reference ? "ref" : AtLeastAsClose(r, group, Peers) ? "yes" : "no";
+        Peers.Contains(r.Rule) ? "peer"
+        : r.Rule == Reference ? "ref"
+        : AtLeastAsClose(r, group, Peers) ? "yes"
+        : "no";
 
     static string Report(List<Row> rows, IReadOnlyList<Rule> rules, string dtype, int threads, int repeats)
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine($"dtype {dtype}, {threads} threads, median of {repeats} repeats per prompt; " +
-                        "reference: 512-point midpoint");
+        text.AppendLine(
+            $"dtype {dtype}, {threads} threads, median of {repeats} repeats per prompt; "
+                + "reference: 512-point midpoint"
+        );
         text.AppendLine();
-        text.AppendLine("| model | rule | points | rows/layer | score error (max) | completeness (max) " +
-                        "| top-10 (min) | KN Jaccard (min) | ms/prompt | ≥ peers |");
+        text.AppendLine(
+            "| model | rule | points | rows/layer | score error (max) | completeness (max) "
+                + "| top-10 (min) | KN Jaccard (min) | ms/prompt | ≥ peers |"
+        );
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|:-:|");
         foreach (var group in rows.GroupBy(r => r.Model))
-            foreach (var r in group)
-                text.AppendLine(string.Create(c, $"| {r.Model} | {r.Rule} | {r.Points:0.#} | {r.Rows:0.#} | " +
-                    $"{r.ScoreError:0.0E+0} | " +
-                    $"{r.Completeness:0.0E+0} | {r.Top10:0.00} | {r.Jaccard:0.00} | {r.Seconds * 1000:0.0} | " +
-                    $"{Verdict(r, group)} |"));
+        foreach (var r in group)
+            text.AppendLine(
+                string.Create(
+                    c,
+                    $"| {r.Model} | {r.Rule} | {r.Points:0.#} | {r.Rows:0.#} | "
+                        + $"{r.ScoreError:0.0E+0} | "
+                        + $"{r.Completeness:0.0E+0} | {r.Top10:0.00} | {r.Jaccard:0.00} | {r.Seconds * 1000:0.0} | "
+                        + $"{Verdict(r, group)} |"
+                )
+            );
         text.AppendLine();
         var bars = new[] { (Peers, "the peers' 20-point rules"), (["midpoint-20"], "midpoint-20 (the default)") };
         foreach (var (bar, what) in bars)
         {
             // Cheapest: fewest rows evaluated, over the models, among rules that match the bar everywhere.
-            var qualifying = rules.Where(rule => !bar.Contains(rule.Name) && !Peers.Contains(rule.Name) && rows
-                    .GroupBy(r => r.Model).All(g => AtLeastAsClose(g.Single(r => r.Rule == rule.Name), g, bar)))
-                .OrderBy(rule => rows.Where(r => r.Rule == rule.Name).Average(r => r.Rows)).ToList();
-            text.AppendLine(qualifying.Count == 0 ? $"No rule is at least as close as {what} on every model."
-                : $"Cheapest rule at least as close as {what} on every model, by every measure: {qualifying[0].Name} " +
-                  $"(also qualifying, by cost: {string.Join(", ", qualifying.Skip(1).Select(q => q.Name))}).");
+            var qualifying = rules
+                .Where(rule =>
+                    !bar.Contains(rule.Name)
+                    && !Peers.Contains(rule.Name)
+                    && rows.GroupBy(r => r.Model).All(g => AtLeastAsClose(g.Single(r => r.Rule == rule.Name), g, bar))
+                )
+                .OrderBy(rule => rows.Where(r => r.Rule == rule.Name).Average(r => r.Rows))
+                .ToList();
+            text.AppendLine(
+                qualifying.Count == 0
+                    ? $"No rule is at least as close as {what} on every model."
+                    : $"Cheapest rule at least as close as {what} on every model, by every measure: "
+                        + $"{qualifying[0].Name} "
+                        + $"(also qualifying, by cost: {string.Join(", ", qualifying.Skip(1).Select(q => q.Name))})."
+            );
         }
         return text.ToString();
     }

@@ -24,16 +24,16 @@ public static class DknApp
             return 0;
         }
         // Spectre's console is static: bind it to the current stdout (in-process callers redirect it per run).
-        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-        {
-            Out = new Spectre.Console.AnsiConsoleOutput(Console.Out),
-        });
+        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(
+            new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(Console.Out) }
+        );
         using var cancellation = new CancellationTokenSource();
         // First Ctrl+C: stop after the current fact (finished work is stored, the manifest says "cancelled").
         // A second one ends the process at once.
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            if (cancellation.IsCancellationRequested) return;
+            if (cancellation.IsCancellationRequested)
+                return;
             e.Cancel = true;
             Console.Error.WriteLine("stopping after the current item (Ctrl+C again to quit at once)");
             cancellation.Cancel();
@@ -46,26 +46,40 @@ public static class DknApp
             {
                 config.SetApplicationName("dkn");
                 config.SetApplicationVersion(Version);
-                config.ConfigureConsole(Spectre.Console.AnsiConsole.Console);   // help and usage go to the same stdout
+                config.ConfigureConsole(Spectre.Console.AnsiConsole.Console); // help and usage go to the same stdout
                 config.UseStrictParsing();
                 Commands.CommandRegistry.RegisterAll(config);
                 config.SetExceptionHandler((exception, _) => ReportError(exception, args));
             });
-            try { return app.Run(args, cancellation.Token); }
-            catch (Exception e) { return ReportError(e, args); }
+            try
+            {
+                return app.Run(args, cancellation.Token);
+            }
+            catch (Exception e)
+            {
+                return ReportError(e, args);
+            }
         }
-        finally { Console.CancelKeyPress -= onCancel; }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
     /// <summary>
-    /// The command-line parser says only "Failed to convert 'abc' to Int32."; this names the flag the value was given to
-    /// and what it expects, or returns null when the message is not that one.
+    /// The command-line parser says only "Failed to convert 'abc' to Int32."; this names the flag the value was given
+    /// to and what it expects, or returns null when the message is not that one.
     /// </summary>
     static string? FlagValueError(string message, IReadOnlyList<string>? args)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(?<value>.*)' to (?<type>\w+)\.?$");
-        if (!match.Success || args is null) return null;
-        string value = match.Groups["value"].Value, type = match.Groups["type"].Value;
+        var match = System.Text.RegularExpressions.Regex.Match(
+            message,
+            @"^Failed to convert '(?<value>.*)' to (?<type>\w+)\.?$"
+        );
+        if (!match.Success || args is null)
+            return null;
+        string value = match.Groups["value"].Value,
+            type = match.Groups["type"].Value;
         string expected = type switch
         {
             "Int32" or "Int64" => "a whole number",
@@ -75,7 +89,10 @@ public static class DknApp
         };
         for (int i = 0; i < args.Count; i++)
         {
-            if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].EndsWith("=" + value, StringComparison.Ordinal))
+            if (
+                args[i].StartsWith("--", StringComparison.Ordinal)
+                && args[i].EndsWith("=" + value, StringComparison.Ordinal)
+            )
                 return $"{args[i][..args[i].IndexOf('=')]}: expected {expected}, got '{value}'";
             if (args[i] == value && i > 0 && args[i - 1].StartsWith('-'))
                 return $"{args[i - 1]}: expected {expected}, got '{value}'";

@@ -24,13 +24,18 @@ public static class ExitCodes
         switch (cause)
         {
             case OperationCanceledException:
-                return (Cancelled,
-                    "cancelled: everything finished so far is stored; run the same command again to resume");
+                return (
+                    Cancelled,
+                    "cancelled: everything finished so far is stored; run the same command again to resume"
+                );
             case DknInputException or CommandAppException:
                 return (BadInput, flagError?.Invoke(cause.Message) ?? OneLine(cause.Message));
             case var io when MachineIo.IsFailure(io):
-                return (IoFailure, $"{OneLine(cause.Message)} (an input/output failure of this machine: disk full, " +
-                                   "file too large, permissions, a read-only or removed folder?)");
+                return (
+                    IoFailure,
+                    $"{OneLine(cause.Message)} (an input/output failure of this machine: disk full, "
+                        + "file too large, permissions, a read-only or removed folder?)"
+                );
             case OutOfMemoryException:
                 return (IoFailure, "out of memory: use a smaller batch, a reduced dtype or a machine with more memory");
             // libtorch's messages carry a C++ backtrace after their first line: the line is the message.
@@ -44,11 +49,14 @@ public static class ExitCodes
     static Exception Cause(Exception exception)
     {
         for (var e = exception; e != null; e = e.InnerException)
-            if (e is OperationCanceledException or DknInputException or CommandAppException or OutOfMemoryException
-                || MachineIo.IsFailure(e))
+            if (
+                e is OperationCanceledException or DknInputException or CommandAppException or OutOfMemoryException
+                || MachineIo.IsFailure(e)
+            )
                 return e;
         var last = exception;
-        while (last.InnerException != null) last = last.InnerException;
+        while (last.InnerException != null)
+            last = last.InnerException;
         return last;
     }
 

@@ -36,99 +36,202 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>Where a stage keeps its store when no folder is given: a per-machine cache, safe to share because
     /// every entry is keyed by model hash, fact, prompt and options.</summary>
-    public static string DefaultStageFolder(string stage) => Path.Combine(Path.GetTempPath(), "mlnetdkn", "stages", stage);
+    public static string DefaultStageFolder(string stage) =>
+        Path.Combine(Path.GetTempPath(), "mlnetdkn", "stages", stage);
 
     // ---- facts ------------------------------------------------------------------------------------------------
 
     /// <summary>A fact dataset (Parquet, datasets/README.md) as a data view: text columns, list columns as
     /// variable-length text vectors; <paramref name="selection"/> keeps a split, some relations, or at most N facts
     /// per relation or overall (drawn across relations with its seed).</summary>
-    public IDataView ReadFacts(string parquetPath, FactSelection? selection = null) => LoadFacts(FactDataset.Read(parquetPath), selection);
+    public IDataView ReadFacts(string parquetPath, FactSelection? selection = null) =>
+        LoadFacts(FactDataset.Read(parquetPath), selection);
 
     /// <summary>An in-memory fact dataset as a data view.</summary>
     public IDataView LoadFacts(FactDataset dataset, FactSelection? selection = null) =>
-        selection is null || selection.IsAll ? dataset.ToDataFrame() : new FactDataset(selection.Apply(dataset), "selection").ToDataFrame();
+        selection is null || selection.IsAll
+            ? dataset.ToDataFrame()
+            : new FactDataset(selection.Apply(dataset), "selection").ToDataFrame();
 
     // ---- stages -----------------------------------------------------------------------------------------------
 
-    /// <summary>Adds per-fact accuracy on prompts and held-out paraphrases (<see cref="KnowledgeNeuronColumns"/>).</summary>
+    /// <summary>Adds per-fact accuracy on prompts and held-out paraphrases
+    /// (<see cref="KnowledgeNeuronColumns"/>).</summary>
     public AccuracyEstimator EvaluateAccuracy(AccuracyStageOptions options) => new(options, Context);
 
     /// <summary>Accuracy on the model at <paramref name="modelPath"/> (a Hugging Face folder or llama2.c checkpoint;
     /// made absolute) with default options.</summary>
     /// <param name="modelLoad">Device, dtype and threads; null: CPU, float32.</param>
     public AccuracyEstimator EvaluateAccuracy(string modelPath, ModelLoadOptions? modelLoad = null) =>
-        EvaluateAccuracy(new AccuracyStageOptions { ModelPath = Path.GetFullPath(modelPath), Load = modelLoad ?? new() });
+        EvaluateAccuracy(
+            new AccuracyStageOptions { ModelPath = Path.GetFullPath(modelPath), Load = modelLoad ?? new() }
+        );
 
     /// <summary>Adds the knowledge-neuron columns of <see cref="KnowledgeNeuronColumns"/> to fact rows.</summary>
     public KnowledgeNeuronEstimator AttributeKnowledgeNeurons(KnowledgeNeuronStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
-    /// <param name="modelPath">A Hugging Face folder or llama2.c checkpoint; referenced by path and content hash.</param>
-    /// <param name="folder">The stage's folder: its store of prompt attributions (<see cref="DefaultStageFolder"/> if null).</param>
-    public KnowledgeNeuronEstimator AttributeKnowledgeNeurons(string modelPath, FactAttributionOptions? options = null,
-        string? folder = null, ModelLoadOptions? modelLoad = null, string promptsColumn = FactColumns.Prompts) =>
-        AttributeKnowledgeNeurons(new KnowledgeNeuronStageOptions
-        {
-            ModelPath = modelPath, Attribution = options ?? new(), Folder = folder is null ? null : Path.GetFullPath(folder),
-            Load = modelLoad ?? new(), PromptsColumn = promptsColumn,
-        });
+    /// <param name="modelPath">A Hugging Face folder or llama2.c checkpoint; referenced by path and content
+    /// hash.</param>
+    /// <param name="folder">The stage's folder: its store of prompt attributions (<see cref="DefaultStageFolder"/> if
+    /// null).</param>
+    public KnowledgeNeuronEstimator AttributeKnowledgeNeurons(
+        string modelPath,
+        FactAttributionOptions? options = null,
+        string? folder = null,
+        ModelLoadOptions? modelLoad = null,
+        string promptsColumn = FactColumns.Prompts
+    ) =>
+        AttributeKnowledgeNeurons(
+            new KnowledgeNeuronStageOptions
+            {
+                ModelPath = modelPath,
+                Attribution = options ?? new(),
+                Folder = folder is null ? null : Path.GetFullPath(folder),
+                Load = modelLoad ?? new(),
+                PromptsColumn = promptsColumn,
+            }
+        );
 
     /// <summary>Adds the DKN columns of <see cref="KnowledgeNeuronColumns"/> (every method, suffixed, and the primary
     /// method unsuffixed) to rows that carry knowledge neurons.</summary>
     public DegenerateNeuronEstimator FindDegenerateNeurons(DegenerateNeuronStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
-    /// <param name="options">DKN options that group the knowledge neurons of the attribution stage; null: the recommended
-    /// acquisition (knockout candidates, components from function, strict check). For the authors' whole pipeline (no
-    /// knowledge-neuron cap, their target tokens) use the options-class overload with <see cref="DknStageOptions.DknAuthors"/>.</param>
+    /// <param name="options">DKN options that group the knowledge neurons of the attribution stage; null: the
+    /// recommended acquisition (knockout candidates, components from function, strict check). For the authors' whole
+    /// pipeline (no knowledge-neuron cap, their target tokens) use the options-class overload with
+    /// <see cref="DknStageOptions.DknAuthors"/>.</param>
     /// <param name="method">Fills the unsuffixed DKN columns; null = the first of the options' methods.</param>
-    public DegenerateNeuronEstimator FindDegenerateNeurons(string modelPath, DknOptions? options = null, string? folder = null,
-        ModelLoadOptions? modelLoad = null, ClusteringMethod? method = null, int maxNeurons = DknStageOptions.Defaults.MaxNeurons, string promptsColumn = FactColumns.Prompts) =>
-        FindDegenerateNeurons(new DegenerateNeuronStageOptions
-        {
-            ModelPath = modelPath, Dkn = options is null ? DknStageOptions.Default with { MaxNeurons = maxNeurons }
-                : new DknStageOptions { Dkn = options, MaxNeurons = maxNeurons, Candidates = MlNetDkn.Degeneracy.Acquisition.CandidateSource.KnowledgeNeurons },
-            Folder = folder is null ? null : Path.GetFullPath(folder), Load = modelLoad ?? new(), Method = method, PromptsColumn = promptsColumn,
-        });
+    public DegenerateNeuronEstimator FindDegenerateNeurons(
+        string modelPath,
+        DknOptions? options = null,
+        string? folder = null,
+        ModelLoadOptions? modelLoad = null,
+        ClusteringMethod? method = null,
+        int maxNeurons = DknStageOptions.Defaults.MaxNeurons,
+        string promptsColumn = FactColumns.Prompts
+    ) =>
+        FindDegenerateNeurons(
+            new DegenerateNeuronStageOptions
+            {
+                ModelPath = modelPath,
+                Dkn = options is null
+                    ? DknStageOptions.Default with
+                    {
+                        MaxNeurons = maxNeurons,
+                    }
+                    : new DknStageOptions
+                    {
+                        Dkn = options,
+                        MaxNeurons = maxNeurons,
+                        Candidates = MlNetDkn.Degeneracy.Acquisition.CandidateSource.KnowledgeNeurons,
+                    },
+                Folder = folder is null ? null : Path.GetFullPath(folder),
+                Load = modelLoad ?? new(),
+                Method = method,
+                PromptsColumn = promptsColumn,
+            }
+        );
 
     /// <summary>R1: suppression of the DKN, knowledge neurons and matched random sets on clean and perturbed queries
     /// (the facts' perturbed_prompts), by activations and by weights.</summary>
-    public Experiments.PerturbedQueryEstimator SuppressUnderPerturbation(Experiments.PerturbedQueryStageOptions options) =>
-        new(options with { Experiment = MlNetDkn.Experiments.Robustness.PerturbedQueryExperiment.Suppression }, Context);
+    public Experiments.PerturbedQueryEstimator SuppressUnderPerturbation(
+        Experiments.PerturbedQueryStageOptions options
+    ) =>
+        new(
+            options with
+            {
+                Experiment = MlNetDkn.Experiments.Robustness.PerturbedQueryExperiment.Suppression,
+            },
+            Context
+        );
 
     /// <summary>R1 with the default protocol, its results stored in <paramref name="folder"/>.</summary>
-    public Experiments.PerturbedQueryEstimator SuppressUnderPerturbation(string modelPath, string? folder = null, ModelLoadOptions? modelLoad = null) =>
-        SuppressUnderPerturbation(new Experiments.PerturbedQueryStageOptions { ModelPath = modelPath, Folder = Full(folder), Load = modelLoad ?? new() });
+    public Experiments.PerturbedQueryEstimator SuppressUnderPerturbation(
+        string modelPath,
+        string? folder = null,
+        ModelLoadOptions? modelLoad = null
+    ) =>
+        SuppressUnderPerturbation(
+            new Experiments.PerturbedQueryStageOptions
+            {
+                ModelPath = modelPath,
+                Folder = Full(folder),
+                Load = modelLoad ?? new(),
+            }
+        );
 
     /// <summary>R2: ×2 on the DKN, knowledge neurons and matched random sets for perturbed queries the unmodified
     /// model fails while it answers the clean one; collateral change on the clean query and unrelated facts.</summary>
     public Experiments.PerturbedQueryEstimator EnhanceOnFailedQueries(Experiments.PerturbedQueryStageOptions options) =>
-        new(options with { Experiment = MlNetDkn.Experiments.Robustness.PerturbedQueryExperiment.Enhancement }, Context);
+        new(
+            options with
+            {
+                Experiment = MlNetDkn.Experiments.Robustness.PerturbedQueryExperiment.Enhancement,
+            },
+            Context
+        );
 
     /// <summary>R2 with the default protocol, its results stored in <paramref name="folder"/>.</summary>
-    public Experiments.PerturbedQueryEstimator EnhanceOnFailedQueries(string modelPath, string? folder = null, ModelLoadOptions? modelLoad = null) =>
-        EnhanceOnFailedQueries(new Experiments.PerturbedQueryStageOptions { ModelPath = modelPath, Folder = Full(folder), Load = modelLoad ?? new() });
+    public Experiments.PerturbedQueryEstimator EnhanceOnFailedQueries(
+        string modelPath,
+        string? folder = null,
+        ModelLoadOptions? modelLoad = null
+    ) =>
+        EnhanceOnFailedQueries(
+            new Experiments.PerturbedQueryStageOptions
+            {
+                ModelPath = modelPath,
+                Folder = Full(folder),
+                Load = modelLoad ?? new(),
+            }
+        );
 
-    /// <summary>R3: fact checking with relation-level DKN / knowledge-neuron sets and thresholds learned at Fit.</summary>
+    /// <summary>R3: fact checking with relation-level DKN / knowledge-neuron sets and thresholds learned at
+    /// Fit.</summary>
     public Experiments.FactCheckEstimator FactCheck(Experiments.FactCheckStageOptions options) => new(options, Context);
 
     /// <summary>R3 with the default protocol, its results stored in <paramref name="folder"/>.</summary>
-    public Experiments.FactCheckEstimator FactCheck(string modelPath, string? folder = null, ModelLoadOptions? modelLoad = null) =>
-        FactCheck(new Experiments.FactCheckStageOptions { ModelPath = modelPath, Folder = Full(folder), Load = modelLoad ?? new() });
+    public Experiments.FactCheckEstimator FactCheck(
+        string modelPath,
+        string? folder = null,
+        ModelLoadOptions? modelLoad = null
+    ) =>
+        FactCheck(
+            new Experiments.FactCheckStageOptions
+            {
+                ModelPath = modelPath,
+                Folder = Full(folder),
+                Load = modelLoad ?? new(),
+            }
+        );
 
     /// <summary>E1/E2: fine-tune copies of the model on new facts with only DKN / knowledge-neuron / matched random
     /// neurons (or everything) trainable, and measure which neurons a full fine-tune changes.</summary>
-    public Experiments.FineTuneNeuronsEstimator FineTuneNeurons(Experiments.FineTuneNeuronsStageOptions options) => new(options, Context);
+    public Experiments.FineTuneNeuronsEstimator FineTuneNeurons(Experiments.FineTuneNeuronsStageOptions options) =>
+        new(options, Context);
 
     /// <summary>E1/E2 with the default protocol: the facts of <paramref name="newFactsPath"/> (Parquet) are the
     /// updated versions of facts in the data; results stored in <paramref name="folder"/>.</summary>
-    public Experiments.FineTuneNeuronsEstimator FineTuneNeurons(string modelPath, string newFactsPath, string? folder = null,
-        ModelLoadOptions? modelLoad = null) =>
-        FineTuneNeurons(new Experiments.FineTuneNeuronsStageOptions
-            { ModelPath = modelPath, NewFactsPath = newFactsPath, Folder = Full(folder), Load = modelLoad ?? new() });
+    public Experiments.FineTuneNeuronsEstimator FineTuneNeurons(
+        string modelPath,
+        string newFactsPath,
+        string? folder = null,
+        ModelLoadOptions? modelLoad = null
+    ) =>
+        FineTuneNeurons(
+            new Experiments.FineTuneNeuronsStageOptions
+            {
+                ModelPath = modelPath,
+                NewFactsPath = newFactsPath,
+                Folder = Full(folder),
+                Load = modelLoad ?? new(),
+            }
+        );
 
-    /// <summary>Planted benchmark: the true knowledge neurons of each planted fact as the knowledge-neuron columns.</summary>
+    /// <summary>Planted benchmark: the true knowledge neurons of each planted fact as the knowledge-neuron
+    /// columns.</summary>
     public Planted.PlantedNeuronsEstimator PlantedNeurons(Planted.PlantedStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
@@ -140,7 +243,8 @@ public sealed class KnowledgeNeuronsCatalog
     public Planted.PlantedScoreEstimator ScorePlanted(Planted.PlantedStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
-    /// <summary>Scores the DKN columns of the data against the truth of the planted model at <paramref name="modelPath"/>.</summary>
+    /// <summary>Scores the DKN columns of the data against the truth of the planted model at
+    /// <paramref name="modelPath"/>.</summary>
     public Planted.PlantedScoreEstimator ScorePlanted(string modelPath, string? folder = null) =>
         ScorePlanted(new Planted.PlantedStageOptions { ModelPath = modelPath, Folder = Full(folder) });
 
@@ -150,27 +254,36 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>Knowledge neurons per fact, answer probability and the completeness error's distribution, from the
     /// attribution columns: the same numbers as the attribution_summary table.</summary>
-    /// <param name="completenessIsExact">False when the scores used the activation multiplier (then the "error" is a sum gap).</param>
-    public AttributionMetrics EvaluateAttribution(IDataView data, bool completenessIsExact = true) => StageEvaluation.Attribution(data, completenessIsExact);
+    /// <param name="completenessIsExact">False when the scores used the activation multiplier (then the "error" is a
+    /// sum gap).</param>
+    public AttributionMetrics EvaluateAttribution(IDataView data, bool completenessIsExact = true) =>
+        StageEvaluation.Attribution(data, completenessIsExact);
 
     /// <summary>Per method: facts, facts with a DKN, components, subset vs whole-DKN changes, and the degeneracy
-    /// curve per DKN size, from the DKN columns: the same numbers as the dkn_summary and degeneracy_curve tables.</summary>
+    /// curve per DKN size, from the DKN columns: the same numbers as the dkn_summary and degeneracy_curve
+    /// tables.</summary>
     /// <param name="columnSuffix">The DKN stage's <see cref="DegenerateNeuronStageOptions.ColumnSuffix"/>.</param>
-    public DknMetrics EvaluateDegenerateNeurons(IDataView data, string columnSuffix = "") => StageEvaluation.Dkn(data, columnSuffix);
+    public DknMetrics EvaluateDegenerateNeurons(IDataView data, string columnSuffix = "") =>
+        StageEvaluation.Dkn(data, columnSuffix);
 
     // ---- outputs and persistence ------------------------------------------------------------------------------
 
     /// <summary>Writes every visible column of <paramref name="data"/> to <c>folder/name.parquet</c> and
     /// <c>folder/name.csv</c> (vectors as lists in Parquet, ';'-joined in CSV), with provenance metadata.</summary>
-    public (string Parquet, string Csv) WriteTable(IDataView data, string folder, string name, IReadOnlyDictionary<string, string>? metadata = null) =>
-        DataViewTables.Write(data, folder, name, metadata);
+    public (string Parquet, string Csv) WriteTable(
+        IDataView data,
+        string folder,
+        string name,
+        IReadOnlyDictionary<string, string>? metadata = null
+    ) => DataViewTables.Write(data, folder, name, metadata);
 
     /// <summary>
     /// Saves a fitted pipeline (any mix of these stages and built-in ML.NET transformers) to one archive: the built-in
     /// parts as ML.NET model zips, these stages as settings with the model's content hash and its path relative to the
     /// archive (weights are not copied; move the archive and model together, or pass the model's folder to Load).
     /// </summary>
-    public void Save(ITransformer model, DataViewSchema inputSchema, string path) => PipelineArchive.Save(Context, model, inputSchema, path);
+    public void Save(ITransformer model, DataViewSchema inputSchema, string path) =>
+        PipelineArchive.Save(Context, model, inputSchema, path);
 
     /// <summary>
     /// Disposes every stage of this library in <paramref name="model"/> (nested chains included), even when ML.NET
@@ -178,8 +291,11 @@ public sealed class KnowledgeNeuronsCatalog
     /// </summary>
     public static void Release(ITransformer model)
     {
-        if (model is IEnumerable<ITransformer> chain) foreach (var t in chain) Release(t);
-        else if (model is Stages.IFactStage && model is IDisposable d) d.Dispose();
+        if (model is IEnumerable<ITransformer> chain)
+            foreach (var t in chain)
+                Release(t);
+        else if (model is Stages.IFactStage && model is IDisposable d)
+            d.Dispose();
         (model as IDisposable)?.Dispose();
     }
 
@@ -190,6 +306,10 @@ public sealed class KnowledgeNeuronsCatalog
     /// <param name="modelLoad">Device, dtype and threads to use instead of the saved ones (null keeps them).</param>
     /// <param name="modelFolder">The model to use when it has moved (a folder or llama2.c checkpoint); null: the saved
     /// path, relative to the archive.</param>
-    public TransformerChain<ITransformer> Load(string path, out DataViewSchema inputSchema, ModelLoadOptions? modelLoad = null, string? modelFolder = null) =>
-        PipelineArchive.Load(Context, path, out inputSchema, new ArchiveOpenOptions(modelLoad, modelFolder));
+    public TransformerChain<ITransformer> Load(
+        string path,
+        out DataViewSchema inputSchema,
+        ModelLoadOptions? modelLoad = null,
+        string? modelFolder = null
+    ) => PipelineArchive.Load(Context, path, out inputSchema, new ArchiveOpenOptions(modelLoad, modelFolder));
 }

@@ -12,14 +12,19 @@ public sealed record AttributionRequest(IReadOnlyList<long> PromptTokens, IReadO
     /// stop on an index out of range).</param>
     public void Validate(int vocabularySize, int maxPositions = int.MaxValue)
     {
-        if (PromptTokens.Count == 0) throw new DknInputException("empty prompt: attribution needs at least one prompt token");
-        if (AnswerTokens.Count == 0) throw new DknInputException("empty answer: attribution needs at least one answer token");
-        foreach (var (t, where) in PromptTokens.Select(t => (t, "prompt")).Concat(AnswerTokens.Select(t => (t, "answer"))))
+        if (PromptTokens.Count == 0)
+            throw new DknInputException("empty prompt: attribution needs at least one prompt token");
+        if (AnswerTokens.Count == 0)
+            throw new DknInputException("empty answer: attribution needs at least one answer token");
+        foreach (
+            var (t, where) in PromptTokens.Select(t => (t, "prompt")).Concat(AnswerTokens.Select(t => (t, "answer")))
+        )
             if (t < 0 || t >= vocabularySize)
                 throw new DknInputException($"{where} token id {t} is out of range (vocabulary size {vocabularySize})");
         int length = PromptTokens.Count + AnswerTokens.Count - 1;
         if (length > maxPositions)
             throw new DknInputException(
-                $"prompt and answer take {length} tokens, more than the model's {maxPositions} positions");
+                $"prompt and answer take {length} tokens, more than the model's {maxPositions} positions"
+            );
     }
 }

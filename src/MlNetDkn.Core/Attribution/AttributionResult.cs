@@ -8,22 +8,29 @@ public sealed class AttributionResult
 {
     /// <summary>[layers][d_ff] scores.</summary>
     public required double[][] Scores { get; init; }
+
     /// <summary>Objective (P or log P of the answer token) with the model untouched, per answer token.</summary>
     public required double[] ObjectiveAtActivation { get; init; }
+
     /// <summary>[layers][answer tokens]: objective with layer l's site set to its baseline.</summary>
     public required double[][] ObjectiveAtBaseline { get; init; }
+
     /// <summary>[layers]: Σ_i score − (f(a) − f(baseline)), aggregated over answer tokens like the scores.</summary>
     public required double[] CompletenessError { get; init; }
+
     /// <summary>The options the scores were computed with.</summary>
     public required AttributionOptions Options { get; init; }
+
     /// <summary>[answer tokens]: path points the rule used for each token (the options' steps unless adaptive).
     /// </summary>
     public int[] PathPointsUsed { get; init; } = [];
 
     /// <summary>Number of layers L (rows of <see cref="Scores"/>).</summary>
     public int Layers => Scores.Length;
+
     /// <summary>Neurons per layer d_ff (the MLP's intermediate size).</summary>
     public int Width => Scores[0].Length;
+
     /// <summary>The largest score over all layers and neurons (signed, not absolute).</summary>
     public double MaxScore => Scores.Max(r => r.Max());
 
@@ -32,7 +39,9 @@ public sealed class AttributionResult
     {
         get
         {
-            double scale = Enumerable.Range(0, Layers).Max(l => Math.Abs(Aggregate(ObjectiveAtActivation) - Aggregate(ObjectiveAtBaseline[l])));
+            double scale = Enumerable
+                .Range(0, Layers)
+                .Max(l => Math.Abs(Aggregate(ObjectiveAtActivation) - Aggregate(ObjectiveAtBaseline[l])));
             return CompletenessError.Max(Math.Abs) / Math.Max(scale, 1e-300);
         }
     }

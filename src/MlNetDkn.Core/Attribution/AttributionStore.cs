@@ -7,6 +7,7 @@ public sealed class AttributionStore(string folder)
     /// <summary>The store's file name inside its folder.</summary>
     public const string FileName = "attributions.jsonl";
 
-    /// <summary>The store of a stage folder: <c>folder/store/attributions.jsonl</c> (the layout every adapter uses).</summary>
+    /// <summary>The store of a stage folder: <c>folder/store/attributions.jsonl</c> (the layout every adapter
+    /// uses).</summary>
     public static AttributionStore ForStage(string stageFolder) => new(System.IO.Path.Combine(stageFolder, "store"));
 }

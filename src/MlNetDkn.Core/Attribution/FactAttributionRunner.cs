@@ -10,7 +10,12 @@ namespace MlNetDkn.Attribution;
 /// content hash, fact, prompt, answer and options), and refines the knowledge neurons of each fact across its prompts.
 /// A rerun over the same store recomputes nothing.
 /// </summary>
-public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer tokenizer, FactAttributionOptions options, AttributionStore store)
+public sealed class FactAttributionRunner(
+    LoadedModel model,
+    ITextTokenizer tokenizer,
+    FactAttributionOptions options,
+    AttributionStore store
+)
 {
     /// <summary>A runner on a loaded model session (its model and tokenizer).</summary>
     public FactAttributionRunner(ModelSession session, FactAttributionOptions options, AttributionStore store)
@@ -21,20 +26,26 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
 
     /// <summary>Prompts attributed by this runner so far.</summary>
     public int PromptsComputed { get; private set; }
+
     /// <summary>Prompts whose result this runner found in the store so far.</summary>
     public int PromptsReused { get; private set; }
 
     /// <summary>Lazily attributes each fact in turn, reporting progress after each and checking
     /// cancellation before each.</summary>
-    public IEnumerable<FactKnowledgeNeurons> RunAll(IReadOnlyList<FactRecord> facts, IProgress<AttributionProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+    public IEnumerable<FactKnowledgeNeurons> RunAll(
+        IReadOnlyList<FactRecord> facts,
+        IProgress<AttributionProgress>? progress = null,
+        CancellationToken cancellationToken = default
+    )
     {
         options.Validate();
         for (int i = 0; i < facts.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var result = Run(facts[i]);
-            progress?.Report(new AttributionProgress(i + 1, facts.Count, PromptsComputed, PromptsReused, facts[i].FactId));
+            progress?.Report(
+                new AttributionProgress(i + 1, facts.Count, PromptsComputed, PromptsReused, facts[i].FactId)
+            );
             yield return result;
         }
     }
@@ -47,15 +58,29 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
     {
         options.Validate();
         int computedBefore = PromptsComputed;
-        var prompts = options.MaxPromptsPerFact > 0 ? fact.Prompts.Take(options.MaxPromptsPerFact).ToList() : fact.Prompts;
-        var answerTokens = options.Answer == AnswerEncoding.DknAuthors
-            ? PromptEncoding.AuthorsTarget(tokenizer, fact.Answer, lowercase: true)
-            : PromptEncoding.Answer(tokenizer, fact.Answer);
+        var prompts =
+            options.MaxPromptsPerFact > 0 ? fact.Prompts.Take(options.MaxPromptsPerFact).ToList() : fact.Prompts;
+        var answerTokens =
+            options.Answer == AnswerEncoding.DknAuthors
+                ? PromptEncoding.AuthorsTarget(tokenizer, fact.Answer, lowercase: true)
+                : PromptEncoding.Answer(tokenizer, fact.Answer);
         var attributions = prompts.Select((prompt, index) => Prompt(fact, index, prompt, answerTokens)).ToList();
-        var coarse = attributions.Select(a => NeuronSelection.Coarse(a.ToDense(model.Config.NumLayers, model.Config.IntermediateSize), options.Coarse)).ToList();
+        var coarse = attributions
+            .Select(a =>
+                NeuronSelection.Coarse(a.ToDense(model.Config.NumLayers, model.Config.IntermediateSize), options.Coarse)
+            )
+            .ToList();
         var refined = options.Refine(coarse);
         stored = PromptsComputed == computedBefore;
-        return new FactKnowledgeNeurons(fact.FactId, fact.RelationId, fact.Answer, refined, attributions, coarse, options.Attribution.Objective);
+        return new FactKnowledgeNeurons(
+            fact.FactId,
+            fact.RelationId,
+            fact.Answer,
+            refined,
+            attributions,
+            coarse,
+            options.Attribution.Objective
+        );
     }
 
     PromptAttribution Prompt(FactRecord fact, int index, string prompt, long[] answerTokens)
@@ -68,20 +93,37 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
         }
         var watch = Stopwatch.StartNew();
         var promptTokens = PromptEncoding.Prompt(tokenizer, prompt);
-        var result = IntegratedGradients.Attribute(model.Model, new AttributionRequest(promptTokens, answerTokens), options.Attribution);
+        var result = IntegratedGradients.Attribute(
+            model.Model,
+            new AttributionRequest(promptTokens, answerTokens),
+            options.Attribution
+        );
         double max = result.MaxScore;
-        var sparse = result.Scores
-            .SelectMany((row, l) => row.Select((s, i) => new SparseScore(l, i, s)))
+        var sparse = result
+            .Scores.SelectMany((row, l) => row.Select((s, i) => new SparseScore(l, i, s)))
             .Where(s => max > 0 && s.Score >= options.StorageRatio * max)
-            .OrderByDescending(s => s.Score).ThenBy(s => s.Layer).ThenBy(s => s.Index).ToArray();
+            .OrderByDescending(s => s.Score)
+            .ThenBy(s => s.Layer)
+            .ThenBy(s => s.Index)
+            .ToArray();
         var entry = new PromptAttribution
         {
-            Key = key, FactId = fact.FactId, PromptIndex = index, Prompt = prompt, Answer = fact.Answer,
-            PromptTokens = promptTokens, AnswerTokens = answerTokens, Scores = sparse, MaxScore = max,
+            Key = key,
+            FactId = fact.FactId,
+            PromptIndex = index,
+            Prompt = prompt,
+            Answer = fact.Answer,
+            PromptTokens = promptTokens,
+            AnswerTokens = answerTokens,
+            Scores = sparse,
+            MaxScore = max,
             Objective = result.Aggregate(result.ObjectiveAtActivation),
-            RelativeCompletenessError = result.RelativeCompletenessError, PathPoints = result.PathPointsUsed.Max(),
+            RelativeCompletenessError = result.RelativeCompletenessError,
+            PathPoints = result.PathPointsUsed.Max(),
             LayerScoreSums = result.Scores.Select(r => r.Sum()).ToArray(),
-            OptionsHash = options.Attribution.Hash, ModelHash = model.ContentHash, Seconds = watch.Elapsed.TotalSeconds,
+            OptionsHash = options.Attribution.Hash,
+            ModelHash = model.ContentHash,
+            Seconds = watch.Elapsed.TotalSeconds,
         };
         store.Add(entry);
         PromptsComputed++;
@@ -89,6 +131,17 @@ public sealed class FactAttributionRunner(LoadedModel model, ITextTokenizer toke
     }
 
     string Key(string factId, int index, string prompt, string answer) =>
-        ContentHashing.Sha256OfText(string.Join("\u001f", model.ContentHash, factId, index, prompt, answer,
-            options.Attribution.Hash, options.StorageRatio, options.Answer))[..32];
+        ContentHashing.Sha256OfText(
+            string.Join(
+                "\u001f",
+                model.ContentHash,
+                factId,
+                index,
+                prompt,
+                answer,
+                options.Attribution.Hash,
+                options.StorageRatio,
+                options.Answer
+            )
+        )[..32];
 }

@@ -8,10 +8,13 @@ public abstract record CoarseThreshold
 {
     /// <summary>score &gt; ratio · max score (strict, as Dai et al., EleutherAI and the DKN authors).</summary>
     public static CoarseThreshold RatioOfMax(double ratio) => new RatioOfMaxThreshold(ratio);
+
     /// <summary>score &gt; value.</summary>
     public static CoarseThreshold Absolute(double value) => new AbsoluteThreshold(value);
+
     /// <summary>score &gt; the given percentile (0–100) of all scores.</summary>
     public static CoarseThreshold Percentile(double percentile) => new PercentileThreshold(percentile);
+
     /// <summary>The k highest scores.</summary>
     public static CoarseThreshold TopK(int k) => new TopKThreshold(k);
 
@@ -20,18 +23,34 @@ public abstract record CoarseThreshold
     public static CoarseThreshold Parse(string text)
     {
         var parts = text.Split(':', 2);
-        if (parts.Length == 2 && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v))
+        if (
+            parts.Length == 2
+            && double.TryParse(
+                parts[1],
+                System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture,
+                out var v
+            )
+        )
         {
             DknInputException Bad(string expected) => new($"threshold '{text}': {expected}");
             switch (parts[0])
             {
-                case "ratio": return v is > 0 and <= 1 ? RatioOfMax(v) : throw Bad("the ratio must be in (0, 1]");
-                case "abs": return double.IsFinite(v) ? Absolute(v) : throw Bad("the value must be a finite number");
-                case "percentile": return v is >= 0 and < 100 ? Percentile(v) : throw Bad("the percentile must be in [0, 100)");
-                case "topk": return v >= 1 && v == Math.Floor(v) && v <= int.MaxValue ? TopK((int)v) : throw Bad("k must be a whole number of at least 1");
+                case "ratio":
+                    return v is > 0 and <= 1 ? RatioOfMax(v) : throw Bad("the ratio must be in (0, 1]");
+                case "abs":
+                    return double.IsFinite(v) ? Absolute(v) : throw Bad("the value must be a finite number");
+                case "percentile":
+                    return v is >= 0 and < 100 ? Percentile(v) : throw Bad("the percentile must be in [0, 100)");
+                case "topk":
+                    return v >= 1 && v == Math.Floor(v) && v <= int.MaxValue
+                        ? TopK((int)v)
+                        : throw Bad("k must be a whole number of at least 1");
             }
         }
-        throw new DknInputException($"threshold '{text}' not understood (expected ratio:0.2, abs:1e-4, percentile:99.5 or topk:20)");
+        throw new DknInputException(
+            $"threshold '{text}' not understood (expected ratio:0.2, abs:1e-4, percentile:99.5 or topk:20)"
+        );
     }
 }
 
@@ -44,6 +63,7 @@ public sealed record RatioOfMaxThreshold(double Ratio) : CoarseThreshold
     public override string ToString() =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ratio:{Ratio:R}");
 }
+
 /// <summary>Keeps neurons scoring strictly above a fixed value.</summary>
 /// <param name="Value">The score to exceed, in the objective's units.</param>
 public sealed record AbsoluteThreshold(double Value) : CoarseThreshold
@@ -52,6 +72,7 @@ public sealed record AbsoluteThreshold(double Value) : CoarseThreshold
     public override string ToString() =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"abs:{Value:R}");
 }
+
 /// <summary>Keeps neurons scoring strictly above a percentile of all the prompt's scores.</summary>
 /// <param name="Value">The percentile, in [0, 100).</param>
 public sealed record PercentileThreshold(double Value) : CoarseThreshold
@@ -60,16 +81,17 @@ public sealed record PercentileThreshold(double Value) : CoarseThreshold
     public override string ToString() =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"percentile:{Value:R}");
 }
+
 /// <summary>Keeps the K highest-scoring neurons (ties broken by layer, then index).</summary>
 /// <param name="K">How many neurons, at least 1.</param>
 public sealed record TopKThreshold(int K) : CoarseThreshold
 {
     /// <summary>The spec as <see cref="CoarseThreshold.Parse"/> reads it (invariant culture).</summary>
-    public override string ToString() =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topk:{K}");
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topk:{K}");
 }
 
-/// <summary>Knowledge-neuron selection: coarse cut per prompt, refinement across paraphrases, relation-level sets.</summary>
+/// <summary>Knowledge-neuron selection: coarse cut per prompt, refinement across paraphrases, relation-level
+/// sets.</summary>
 public static class NeuronSelection
 {
     /// <summary>Neurons passing the threshold, sorted by score descending (ties by layer, index).</summary>
@@ -81,7 +103,9 @@ public static class NeuronSelection
         {
             RatioOfMaxThreshold r => sorted.Where(n => n.Score > r.Ratio * sorted[0].Score).ToList(),
             AbsoluteThreshold a => sorted.Where(n => n.Score > a.Value).ToList(),
-            PercentileThreshold p => sorted.Where(n => n.Score > Statistics.Quantile(all.Select(x => x.Score), p.Value / 100)).ToList(),
+            PercentileThreshold p => sorted
+                .Where(n => n.Score > Statistics.Quantile(all.Select(x => x.Score), p.Value / 100))
+                .ToList(),
             TopKThreshold k => sorted.Take(k.K).ToList(),
             _ => throw new ArgumentOutOfRangeException(nameof(threshold)),
         };
@@ -89,17 +113,30 @@ public static class NeuronSelection
 
     /// <summary>
     /// Refined knowledge neurons of one fact: those coarse in at least <paramref name="shareRatio"/> of its prompts
-    /// (and at least <paramref name="minPrompts"/> of them), ordered by how many prompts share them, then by mean score.
+    /// (and at least <paramref name="minPrompts"/> of them), ordered by how many prompts share them, then by mean
+    /// score.
     /// </summary>
     /// <param name="strictlyMore">EleutherAI's rule: shared by more than shareRatio · prompts (count &gt; n·p).</param>
-    public static IReadOnlyList<ScoredNeuron> Refine(IReadOnlyList<IReadOnlyList<ScoredNeuron>> perPrompt, double shareRatio, int minPrompts = 1,
-        bool strictlyMore = false)
+    public static IReadOnlyList<ScoredNeuron> Refine(
+        IReadOnlyList<IReadOnlyList<ScoredNeuron>> perPrompt,
+        double shareRatio,
+        int minPrompts = 1,
+        bool strictlyMore = false
+    )
     {
-        if (perPrompt.Count == 0) return [];
+        if (perPrompt.Count == 0)
+            return [];
         double share = shareRatio * perPrompt.Count;
-        return perPrompt.SelectMany(p => p).GroupBy(n => n.Neuron)
-            .Where(g => g.Count() >= minPrompts && (strictlyMore ? g.Count() > share + 1e-12 : g.Count() >= share - 1e-12))
-            .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Average(n => n.Score)).ThenBy(g => g.Key)
-            .Select(g => new ScoredNeuron(g.Key, g.Average(n => n.Score))).ToList();
+        return perPrompt
+            .SelectMany(p => p)
+            .GroupBy(n => n.Neuron)
+            .Where(g =>
+                g.Count() >= minPrompts && (strictlyMore ? g.Count() > share + 1e-12 : g.Count() >= share - 1e-12)
+            )
+            .OrderByDescending(g => g.Count())
+            .ThenByDescending(g => g.Average(n => n.Score))
+            .ThenBy(g => g.Key)
+            .Select(g => new ScoredNeuron(g.Key, g.Average(n => n.Score)))
+            .ToList();
     }
 }

@@ -1,6 +1,6 @@
 using MlNetDkn.Attribution.Agreement;
-using MlNetDkn.Degeneracy.Planted;
 using MlNetDkn.Degeneracy;
+using MlNetDkn.Degeneracy.Planted;
 using MlNetDkn.Metrics;
 using MlNetDkn.Pipelines.Variants;
 
@@ -12,64 +12,114 @@ public static partial class ColumnDictionary
     /// names them.</summary>
     public static IReadOnlyDictionary<ClusteringMethod, string> MethodSuffixes { get; } =
         new Dictionary<ClusteringMethod, string>
-    {
-        [ClusteringMethod.Ntc] = "ntc", [ClusteringMethod.Hierarchical] = "hierarchical",
-        [ClusteringMethod.Dbscan] = "dbscan",
-        [ClusteringMethod.KMeans] = "kmeans", [ClusteringMethod.SrcPairs] = "src_pairs",
-        [ClusteringMethod.NtcPersistence] = "ntc_persistence", [ClusteringMethod.RandomPartition] = "random_partition",
-        [ClusteringMethod.Functional] = "functional",
-    };
+        {
+            [ClusteringMethod.Ntc] = "ntc",
+            [ClusteringMethod.Hierarchical] = "hierarchical",
+            [ClusteringMethod.Dbscan] = "dbscan",
+            [ClusteringMethod.KMeans] = "kmeans",
+            [ClusteringMethod.SrcPairs] = "src_pairs",
+            [ClusteringMethod.NtcPersistence] = "ntc_persistence",
+            [ClusteringMethod.RandomPartition] = "random_partition",
+            [ClusteringMethod.Functional] = "functional",
+        };
 
-    static Meanings PlantedMeanings(bool perFact = false) => new()
-    {
-        { "method", "The scored DKN columns: method suffix and the DKN step's column suffix (`kmeans_authors`)." },
-        { "degenerate_facts", "Verified planted degenerate facts (the positives)." },
-        { "other_facts", "Verified additive and single facts (must stay negative)." },
-        { "true_positives", "Degenerate facts the method reports as DKNs." },
-        { "false_positives", "Other facts the method reports as DKNs." },
-        { "false_negatives", "Degenerate facts the method misses." },
-        { "planted_components", perFact ? "Components planted in the fact." :
-            "Components planted in the verified degenerate facts." },
-        { "reported_components", perFact ? "Components of the DKN the method reported for the fact." :
-            "Components of every DKN the method reported." },
-        { "matched_components", (perFact ? "Planted components of the fact" : "Planted components") +
-            " matched by a reported one: one-to-one, Jaccard ≥ 0.5, best pairs first.", "",
-          perFact ? "0 when the method reports no DKN" : "" },
-        { "component_recall", "matched_components / planted_components.", Share, "NaN when nothing was planted" },
-        { "component_precision", "matched_components / reported_components.", Share, "NaN when nothing was reported" },
-        { "exact_matches", "Detected degenerate facts whose reported components are exactly the planted ones." },
-        { "neuron_jaccard", "Mean over the detected degenerate facts of the Jaccard similarity of the reported DKN's " +
-                            "neurons and the planted neurons.", Share, "NaN when none was detected" },
-        { "unverified_facts", "Facts left out of every count because their planted truth did not hold on the built " +
-                              "model." },
-        { "component_jaccard", "Mean over the planted components of detected degenerate facts of the best Jaccard " +
-                               "similarity with a reported component (1: recovered exactly).", Share,
-          "NaN when no degenerate fact was detected" },
-        { "seconds_per_fact", "Compute seconds per fact of the DKN step that produced the method (its candidates, " +
-                              "every method and the re-check).", "seconds", "NaN when not recorded" },
-        { "variants", "Planted variants pooled." },
-        { "worst_precision", "The lowest precision of any variant.", Share },
-        { "worst_recall", "The lowest recall of any variant.", Share },
-        { "planted_kind", "The fact's planted kind: `degenerate`, `additive` or `single`." },
-        { "verified", "1 when the fact's planted truth held on the built model." },
-        { "is_dkn", "1 when the method reports a DKN for the fact." },
-    };
+    static Meanings PlantedMeanings(bool perFact = false) =>
+        new()
+        {
+            { "method", "The scored DKN columns: method suffix and the DKN step's column suffix (`kmeans_authors`)." },
+            { "degenerate_facts", "Verified planted degenerate facts (the positives)." },
+            { "other_facts", "Verified additive and single facts (must stay negative)." },
+            { "true_positives", "Degenerate facts the method reports as DKNs." },
+            { "false_positives", "Other facts the method reports as DKNs." },
+            { "false_negatives", "Degenerate facts the method misses." },
+            {
+                "planted_components",
+                perFact ? "Components planted in the fact." : "Components planted in the verified degenerate facts."
+            },
+            {
+                "reported_components",
+                perFact
+                    ? "Components of the DKN the method reported for the fact."
+                    : "Components of every DKN the method reported."
+            },
+            {
+                "matched_components",
+                (perFact ? "Planted components of the fact" : "Planted components")
+                    + " matched by a reported one: one-to-one, Jaccard ≥ 0.5, best pairs first.",
+                "",
+                perFact ? "0 when the method reports no DKN" : ""
+            },
+            { "component_recall", "matched_components / planted_components.", Share, "NaN when nothing was planted" },
+            {
+                "component_precision",
+                "matched_components / reported_components.",
+                Share,
+                "NaN when nothing was reported"
+            },
+            { "exact_matches", "Detected degenerate facts whose reported components are exactly the planted ones." },
+            {
+                "neuron_jaccard",
+                "Mean over the detected degenerate facts of the Jaccard similarity of the reported DKN's "
+                    + "neurons and the planted neurons.",
+                Share,
+                "NaN when none was detected"
+            },
+            {
+                "unverified_facts",
+                "Facts left out of every count because their planted truth did not hold on the built " + "model."
+            },
+            {
+                "component_jaccard",
+                "Mean over the planted components of detected degenerate facts of the best Jaccard "
+                    + "similarity with a reported component (1: recovered exactly).",
+                Share,
+                "NaN when no degenerate fact was detected"
+            },
+            {
+                "seconds_per_fact",
+                "Compute seconds per fact of the DKN step that produced the method (its candidates, "
+                    + "every method and the re-check).",
+                "seconds",
+                "NaN when not recorded"
+            },
+            { "variants", "Planted variants pooled." },
+            { "worst_precision", "The lowest precision of any variant.", Share },
+            { "worst_recall", "The lowest recall of any variant.", Share },
+            { "planted_kind", "The fact's planted kind: `degenerate`, `additive` or `single`." },
+            { "verified", "1 when the fact's planted truth held on the built model." },
+            { "is_dkn", "1 when the method reports a DKN for the fact." },
+        };
 
     static IEnumerable<TableDoc> PlantedTables()
     {
         const string by = "the `score-planted` step (folder `planted/`)";
-        yield return Record<PlantedMethodScore>("planted_scores", by,
-            "One row per scored method against the planted truth: detection and component " +
-                "recovery.", PlantedMeanings());
-        yield return Listed("planted_facts", by, "One row per (planted fact, scored method).",
-            "fact_id:t planted_kind:t method:t is_dkn:f planted_components:i reported_components:i " +
-            "matched_components:i verified:f", PlantedMeanings(perFact: true));
+        yield return Record<PlantedMethodScore>(
+            "planted_scores",
+            by,
+            "One row per scored method against the planted truth: detection and component " + "recovery.",
+            PlantedMeanings()
+        );
+        yield return Listed(
+            "planted_facts",
+            by,
+            "One row per (planted fact, scored method).",
+            "fact_id:t planted_kind:t method:t is_dkn:f planted_components:i reported_components:i "
+                + "matched_components:i verified:f",
+            PlantedMeanings(perFact: true)
+        );
         const string sweep = "a run of a pipeline with variants (run folder), from every variant's `planted_scores`";
-        yield return Record<PlantedVariantScore>(PlantedBenchmark.VariantsTable, sweep,
-            "One row per (variant, method): the planted score of each planted model.", PlantedMeanings());
-        yield return Record<PlantedBenchmarkRow>(PlantedBenchmark.SummaryTable, sweep,
-            "One row per method over every planted variant: counts pooled, worst variant beside " +
-                "them.", PlantedMeanings());
+        yield return Record<PlantedVariantScore>(
+            PlantedBenchmark.VariantsTable,
+            sweep,
+            "One row per (variant, method): the planted score of each planted model.",
+            PlantedMeanings()
+        );
+        yield return Record<PlantedBenchmarkRow>(
+            PlantedBenchmark.SummaryTable,
+            sweep,
+            "One row per method over every planted variant: counts pooled, worst variant beside " + "them.",
+            PlantedMeanings()
+        );
     }
 
     static IEnumerable<TableDoc> SweepTables()
@@ -96,43 +146,89 @@ public static partial class ColumnDictionary
             { "facts_in_one_layer", "Facts whose knowledge neurons lie in one layer." },
             { "facts", "Facts the method ran on.", "", "NaN when not recorded" },
             { "share_ci_low", "Lower end of the 95 % Wilson interval of share_with_dkn.", Share, "NaN when facts = 0" },
-            { "share_ci_high", "Upper end of the 95 % Wilson interval of share_with_dkn.", Share,
-              "NaN when facts = 0" },
+            {
+                "share_ci_high",
+                "Upper end of the 95 % Wilson interval of share_with_dkn.",
+                Share,
+                "NaN when facts = 0"
+            },
             { "components_per_dkn", "Mean components per DKN.", "", "NaN when no DKN" },
             { "candidates_per_fact", "Mean candidate clusters per fact." },
             { "joint_drop_facts", "Facts where the joint drop was measured." },
-            { "joint_drop", "The step's mean joint drop over the facts where it was measured (as " +
-                            "`dkn_summary.joint_drop`).", DropUnit, "NaN when measured for no fact" },
-            { "worst_proper_subset_drop", "The step's mean worst proper-subset drop (as " +
-                                          "`dkn_summary.worst_proper_subset_drop`).", DropUnit,
-              "NaN when measured for no fact" },
-            { "proper_subset_change", "The step's mean proper-subset change over facts with a DKN (as " +
-                                      "`dkn_summary.proper_subset_change`).", ChangeUnit, "NaN when no DKN" },
-            { "full_set_change", "The step's mean full-set change over facts with a DKN (as " +
-                                 "`dkn_summary.full_set_change`).", ChangeUnit, "NaN when no DKN" },
+            {
+                "joint_drop",
+                "The step's mean joint drop over the facts where it was measured (as " + "`dkn_summary.joint_drop`).",
+                DropUnit,
+                "NaN when measured for no fact"
+            },
+            {
+                "worst_proper_subset_drop",
+                "The step's mean worst proper-subset drop (as " + "`dkn_summary.worst_proper_subset_drop`).",
+                DropUnit,
+                "NaN when measured for no fact"
+            },
+            {
+                "proper_subset_change",
+                "The step's mean proper-subset change over facts with a DKN (as "
+                    + "`dkn_summary.proper_subset_change`).",
+                ChangeUnit,
+                "NaN when no DKN"
+            },
+            {
+                "full_set_change",
+                "The step's mean full-set change over facts with a DKN (as " + "`dkn_summary.full_set_change`).",
+                ChangeUnit,
+                "NaN when no DKN"
+            },
             { "neurons_per_component", "Mean neurons per component over the DKNs.", "", "NaN when no DKN" },
             { "layers_per_dkn", "Mean distinct layers per DKN.", "", "NaN when no DKN" },
         };
-        var wide = Listed(VariantComparison.WideTable, by,
+        var wide = Listed(
+            VariantComparison.WideTable,
+            by,
             "One row per variant: every numeric value its run recorded, side by side.",
-            "variant:t description:t set:t status:t", sweep);
+            "variant:t description:t set:t status:t",
+            sweep
+        );
         yield return wide with
         {
-            Columns = [.. wide.Columns, Pattern("<section>.<key>", @"[^.]+\..+", ColumnKind.Number, new(
-                "A number the variant's manifest recorded: section (`run`, `dataset`, `model`, `fit`, or a step's " +
-                "label) and key path; distributions by `.mean` and `.count` (the spread is in `variants_long`).",
-                "as the manifest's value (seconds, counts, shares, drops)", "NaN where the variant lacks it"))],
+            Columns =
+            [
+                .. wide.Columns,
+                Pattern(
+                    "<section>.<key>",
+                    @"[^.]+\..+",
+                    ColumnKind.Number,
+                    new(
+                        "A number the variant's manifest recorded: section (`run`, `dataset`, `model`, `fit`, or a "
+                            + "step's "
+                            + "label) and key path; distributions by `.mean` and `.count` (the spread is in "
+                            + "`variants_long`).",
+                        "as the manifest's value (seconds, counts, shares, drops)",
+                        "NaN where the variant lacks it"
+                    )
+                ),
+            ],
         };
-        yield return Listed(VariantComparison.LongTable, by, "One row per (variant, section, key) of every value.",
-            "variant:t section:t key:t value:n text:t", sweep);
-        yield return Listed(VariantComparison.DknTable, by,
+        yield return Listed(
+            VariantComparison.LongTable,
+            by,
+            "One row per (variant, section, key) of every value.",
+            "variant:t section:t key:t value:n text:t",
+            sweep
+        );
+        yield return Listed(
+            VariantComparison.DknTable,
+            by,
             "One row per (variant, DKN step, method): the model beside the method's DKNs.",
-            "variant:t dkn_step:t method:t train_accuracy:n heldout_accuracy:n training_seconds:n parameters:n " +
-            "knowledge_neurons_per_fact:n layers_per_fact:n facts_in_one_layer:n facts:n facts_with_dkn:n " +
-            "share_with_dkn:n share_ci_low:n share_ci_high:n components_per_dkn:n neurons_per_component:n " +
-            "layers_per_dkn:n candidates_per_fact:n joint_drop:n joint_drop_facts:n worst_proper_subset_drop:n " +
-            "worst_proper_subset_drop_facts:n proper_subset_change:n full_set_change:n", sweep,
-            "Every value is the mean the variant's DKN step recorded over facts; NaN where the variant lacks it.");
+            "variant:t dkn_step:t method:t train_accuracy:n heldout_accuracy:n training_seconds:n parameters:n "
+                + "knowledge_neurons_per_fact:n layers_per_fact:n facts_in_one_layer:n facts:n facts_with_dkn:n "
+                + "share_with_dkn:n share_ci_low:n share_ci_high:n components_per_dkn:n neurons_per_component:n "
+                + "layers_per_dkn:n candidates_per_fact:n joint_drop:n joint_drop_facts:n worst_proper_subset_drop:n "
+                + "worst_proper_subset_drop_facts:n proper_subset_change:n full_set_change:n",
+            sweep,
+            "Every value is the mean the variant's DKN step recorded over facts; NaN where the variant lacks it."
+        );
     }
 
     static IEnumerable<TableDoc> AgreementTables()
@@ -164,15 +260,30 @@ public static partial class ColumnDictionary
             { "seconds_per_prompt", "The variant's mean compute time per prompt.", "seconds" },
             { "reference_seconds_per_prompt", "The reference's mean compute time per prompt.", "seconds" },
             { "speedup", "reference_seconds_per_prompt / seconds_per_prompt.", "ratio; > 1: the variant is faster" },
-            { "verdict", "`same sets`, `close` (mean Jaccard ≥ 0.8 and DKN verdict agreeing on ≥ 90 % of facts) or " +
-                         "`differs`." },
+            {
+                "verdict",
+                "`same sets`, `close` (mean Jaccard ≥ 0.8 and DKN verdict agreeing on ≥ 90 % of facts) or "
+                    + "`differs`."
+            },
         };
-        yield return Record<VariantAgreementRow>("agreement", by,
-            "One row per attribution variant against the reference, over every prompt and fact.", agreement,
-            "Intervals (`*_low`/`*_high`): 95 % percentile bootstrap over prompts or facts.");
-        yield return Record<FactAgreementRow>("agreement_facts", by,
-            "One row per (variant, fact): knowledge neurons and DKN against the reference.", agreement);
-        yield return Record<PromptAgreementRow>("agreement_prompts", by,
-            "One row per (variant, prompt): scores against the reference.", agreement);
+        yield return Record<VariantAgreementRow>(
+            "agreement",
+            by,
+            "One row per attribution variant against the reference, over every prompt and fact.",
+            agreement,
+            "Intervals (`*_low`/`*_high`): 95 % percentile bootstrap over prompts or facts."
+        );
+        yield return Record<FactAgreementRow>(
+            "agreement_facts",
+            by,
+            "One row per (variant, fact): knowledge neurons and DKN against the reference.",
+            agreement
+        );
+        yield return Record<PromptAgreementRow>(
+            "agreement_prompts",
+            by,
+            "One row per (variant, prompt): scores against the reference.",
+            agreement
+        );
     }
 }

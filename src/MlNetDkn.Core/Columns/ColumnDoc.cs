@@ -8,16 +8,22 @@ public enum ColumnKind
 {
     /// <summary>Text (Parquet string).</summary>
     Text,
+
     /// <summary>A whole number (Parquet int64).</summary>
     Integer,
+
     /// <summary>A boolean of a record table, written as the integer 1 (true) or 0 (false).</summary>
     Flag,
+
     /// <summary>A floating-point number (Parquet double, or float in results.csv); NaN where undefined.</summary>
     Number,
+
     /// <summary>A boolean of the ML.NET chain, written <c>true</c>/<c>false</c> in CSV (Parquet boolean).</summary>
     Boolean,
+
     /// <summary>A list, written as a JSON array in CSV (a Parquet list).</summary>
     JsonArray,
+
     /// <summary>A large fixed-size slot vector, written sparsely as a JSON object <c>{"l:i": value}</c> in CSV
     /// (parallel <c>name__indices</c>/<c>name__values</c> lists in Parquet).</summary>
     JsonObject,

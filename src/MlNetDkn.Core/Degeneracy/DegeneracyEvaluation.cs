@@ -15,11 +15,15 @@ public sealed record DegeneracyEvaluation(
     double BaselineProbability,
     IReadOnlyList<SubsetDrop> Subsets,
     double FullSetDrop,
-    bool Exhaustive)
+    bool Exhaustive
+)
 {
     /// <summary>Subset drops grouped by subset size, sizes ascending.</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<SubsetDrop>> BySize =>
-        Subsets.GroupBy(s => s.Size).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => (IReadOnlyList<SubsetDrop>)g.ToArray());
+        Subsets
+            .GroupBy(s => s.Size)
+            .OrderBy(g => g.Key)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<SubsetDrop>)g.ToArray());
 }
 
 /// <summary>
@@ -27,14 +31,22 @@ public sealed record DegeneracyEvaluation(
 /// </summary>
 public static class DegeneracyEvaluator
 {
-    /// <summary>Evaluates the DKN <paramref name="components"/> (n ≥ 1) with one probe call of |subsets| + 1 sets.</summary>
-    public static DegeneracyEvaluation Evaluate(IReadOnlyList<IReadOnlyList<Neuron>> components, IAnswerProbe probe, DegeneracyEvaluationOptions options)
+    /// <summary>Evaluates the DKN <paramref name="components"/> (n ≥ 1) with one probe call of |subsets| + 1
+    /// sets.</summary>
+    public static DegeneracyEvaluation Evaluate(
+        IReadOnlyList<IReadOnlyList<Neuron>> components,
+        IAnswerProbe probe,
+        DegeneracyEvaluationOptions options
+    )
     {
         int n = components.Count;
-        if (n == 0) throw new DknInputException("degeneracy evaluation needs at least one component");
+        if (n == 0)
+            throw new DknInputException("degeneracy evaluation needs at least one component");
         bool exhaustive = n <= options.ExhaustiveLimit;
         var subsets = exhaustive ? SubsetPlan.All(n) : SubsetPlan.Sampled(n, options.SamplesPerSize, options.Seed);
-        var sets = subsets.Select(s => (IReadOnlyCollection<Neuron>)Suppression.Union(s.Select(i => components[i]))).ToList();
+        var sets = subsets
+            .Select(s => (IReadOnlyCollection<Neuron>)Suppression.Union(s.Select(i => components[i])))
+            .ToList();
         sets.Add(Suppression.Union(components));
         var drops = Suppression.RelativeDrops(probe, sets);
         var records = subsets.Select((s, i) => new SubsetDrop(s, s.Length, drops[i])).ToArray();

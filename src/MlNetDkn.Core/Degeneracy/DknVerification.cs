@@ -19,31 +19,52 @@ public static class DknVerification
     /// <param name="references">
     /// One probe per checked prompt, the first prompt first; usually full-recomputation probes.
     /// </param>
-    public static DknRecheck Verify(IReadOnlyList<IAnswerProbe> references, IReadOnlyList<IReadOnlyList<Neuron>> components, FunctionalCheckOptions check)
+    public static DknRecheck Verify(
+        IReadOnlyList<IAnswerProbe> references,
+        IReadOnlyList<IReadOnlyList<Neuron>> components,
+        FunctionalCheckOptions check
+    )
     {
         int n = components.Count;
-        var subsets = check.Strict && check.ProperSubsets
-            ? (n <= check.ExhaustiveLimit ? SubsetPlan.All(n) : SubsetPlan.Sampled(n, check.SamplesPerSize, check.SubsetSeed))
-            : Enumerable.Range(0, n).Select(i => new[] { i }).ToArray();
-        var sets = subsets.Select(s => (IReadOnlyCollection<Neuron>)Suppression.Union(s.Select(i => components[i]))).ToList();
+        var subsets =
+            check.Strict && check.ProperSubsets
+                ? (
+                    n <= check.ExhaustiveLimit
+                        ? SubsetPlan.All(n)
+                        : SubsetPlan.Sampled(n, check.SamplesPerSize, check.SubsetSeed)
+                )
+                : Enumerable.Range(0, n).Select(i => new[] { i }).ToArray();
+        var sets = subsets
+            .Select(s => (IReadOnlyCollection<Neuron>)Suppression.Union(s.Select(i => components[i])))
+            .ToList();
         sets.Add(Suppression.Union(components));
         var worstPerPrompt = new List<double>();
         var jointPerPrompt = new List<double>();
         var singleDrops = Enumerable.Repeat(double.NegativeInfinity, n).ToArray();
         foreach (var probe in references)
         {
-            var drops = probe.Score(sets.Select(ProbeConfiguration.Suppress).ToArray())
-                .Select(s => CheckMeasures.Drop(check.Measure, probe.Baseline, s)).ToArray();
+            var drops = probe
+                .Score(sets.Select(ProbeConfiguration.Suppress).ToArray())
+                .Select(s => CheckMeasures.Drop(check.Measure, probe.Baseline, s))
+                .ToArray();
             worstPerPrompt.Add(drops[..^1].DefaultIfEmpty(double.NegativeInfinity).Max());
             jointPerPrompt.Add(drops[^1]);
-            for (int i = 0; i < subsets.Length; i++) if (subsets[i].Length == 1) singleDrops[subsets[i][0]] = Math.Max(singleDrops[subsets[i][0]], drops[i]);
+            for (int i = 0; i < subsets.Length; i++)
+                if (subsets[i].Length == 1)
+                    singleDrops[subsets[i][0]] = Math.Max(singleDrops[subsets[i][0]], drops[i]);
         }
         bool mean = check.Aggregation == PromptAggregation.Mean;
         double worst = mean ? worstPerPrompt.Average() : worstPerPrompt.Max();
         double joint = mean ? jointPerPrompt.Average() : jointPerPrompt.Min();
         bool dispensable = worst < check.TLow && (check.AcceptNegativeDrops || worst > -check.TLow);
         bool necessary = !check.Strict || joint > check.THigh;
-        return new DknRecheck(dispensable && necessary, check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly,
-            references[0].BaselineProbability(), singleDrops, joint, worst);
+        return new DknRecheck(
+            dispensable && necessary,
+            check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly,
+            references[0].BaselineProbability(),
+            singleDrops,
+            joint,
+            worst
+        );
     }
 }

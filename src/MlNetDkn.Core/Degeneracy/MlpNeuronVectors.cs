@@ -14,47 +14,69 @@ public sealed class MlpNeuronVectors : INeuronVectorSource
     /// Per layer [d_ff, d_model]: row i is what neuron i reads (GPT-2 c_fc column, gated MLP gate_proj row).
     /// </summary>
     public IReadOnlyList<double[,]> Input { get; }
+
     /// <summary>Per layer [d_ff, d_model] up_proj rows for gated MLPs; null otherwise.</summary>
     public IReadOnlyList<double[,]>? Up { get; }
+
     /// <summary>
     /// Per layer [d_ff, d_model]: row i is what neuron i writes (GPT-2 c_proj row, gated MLP down_proj column).
     /// </summary>
     public IReadOnlyList<double[,]> Output { get; }
+
     /// <inheritdoc/>
     public int LayerCount => Input.Count;
+
     /// <inheritdoc/>
     public int IntermediateSize { get; }
+
     /// <inheritdoc/>
     public int ModelDim { get; }
+
     /// <inheritdoc/>
     public bool HasUp => Up != null;
 
     /// <param name="input">per layer [d_ff, d_model]: row i is what neuron i reads.</param>
     /// <param name="up">per layer [d_ff, d_model] up_proj rows, or null.</param>
     /// <param name="output">per layer [d_ff, d_model]: row i is what neuron i writes.</param>
-    public MlpNeuronVectors(IReadOnlyList<double[,]> input, IReadOnlyList<double[,]>? up, IReadOnlyList<double[,]> output)
+    public MlpNeuronVectors(
+        IReadOnlyList<double[,]> input,
+        IReadOnlyList<double[,]>? up,
+        IReadOnlyList<double[,]> output
+    )
     {
-        if (input.Count == 0) throw new DknInputException("neuron vectors: no layers given (expected at least one [d_ff, d_model] matrix)");
+        if (input.Count == 0)
+            throw new DknInputException(
+                "neuron vectors: no layers given (expected at least one [d_ff, d_model] matrix)"
+            );
         IntermediateSize = input[0].GetLength(0);
         ModelDim = input[0].GetLength(1);
         Check("input", input, input.Count);
         Check("output", output, input.Count);
-        if (up != null) Check("up", up, input.Count);
-        Input = input; Up = up; Output = output;
+        if (up != null)
+            Check("up", up, input.Count);
+        Input = input;
+        Up = up;
+        Output = output;
     }
 
     void Check(string what, IReadOnlyList<double[,]> m, int layers)
     {
-        if (m.Count != layers) throw new DknInputException($"neuron vectors: {what} has {m.Count} layers, expected {layers}");
+        if (m.Count != layers)
+            throw new DknInputException($"neuron vectors: {what} has {m.Count} layers, expected {layers}");
         for (int l = 0; l < m.Count; l++)
             if (m[l].GetLength(0) != IntermediateSize || m[l].GetLength(1) != ModelDim)
-                throw new DknInputException($"neuron vectors: {what} layer {l} is [{m[l].GetLength(0)}, {m[l].GetLength(1)}], expected [{IntermediateSize}, {ModelDim}]");
+                throw new DknInputException(
+                    $"neuron vectors: {what} layer {l} is [{m[l].GetLength(0)}, {m[l].GetLength(1)}], expected "
+                        + $"[{IntermediateSize}, {ModelDim}]"
+                );
     }
 
     /// <inheritdoc/>
     public ReadOnlySpan<double> InputVector(Neuron neuron) => Row(Input, neuron);
+
     /// <inheritdoc/>
     public ReadOnlySpan<double> OutputVector(Neuron neuron) => Row(Output, neuron);
+
     /// <inheritdoc/>
     public ReadOnlySpan<double> UpVector(Neuron neuron) =>
         Up != null ? Row(Up, neuron) : throw new InvalidOperationException("this MLP has no up projection");
@@ -62,7 +84,9 @@ public sealed class MlpNeuronVectors : INeuronVectorSource
     ReadOnlySpan<double> Row(IReadOnlyList<double[,]> m, Neuron n)
     {
         if (n.Layer >= LayerCount || n.Index >= IntermediateSize)
-            throw new DknInputException($"neuron {n} is outside the model ({LayerCount} layers, {IntermediateSize} neurons per layer)");
+            throw new DknInputException(
+                $"neuron {n} is outside the model ({LayerCount} layers, {IntermediateSize} neurons per layer)"
+            );
         return MemoryMarshal.CreateReadOnlySpan(ref m[n.Layer][n.Index, 0], ModelDim);
     }
 
@@ -85,8 +109,8 @@ public sealed class MlpNeuronVectors : INeuronVectorSource
     }
 
     /// <summary>
-    /// LLaMA-style gated MLP (also Qwen2): gate_proj / up_proj are [d_ff, d_model] (rows), down_proj is [d_model, d_ff],
-    /// so output rows are its columns.
+    /// LLaMA-style gated MLP (also Qwen2): gate_proj / up_proj are [d_ff, d_model] (rows), down_proj is [d_model,
+    /// d_ff], so output rows are its columns.
     /// </summary>
     public static MlpNeuronVectors FromLlamaSafetensors(params SafetensorsFile[] shards)
     {

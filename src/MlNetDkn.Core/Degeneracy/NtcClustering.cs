@@ -10,22 +10,28 @@ public static class NtcClustering
 {
     /// <summary>Clusters the graph's neurons with the rule <see cref="NtcOptions.Method"/> names.</summary>
     /// <exception cref="DknInputException">The method value is not defined.</exception>
-    public static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(StructuralGraph graph, NtcOptions options) => options.Method switch
-    {
-        NtcMethod.AuthorsUnionFind => AuthorsUnionFind(graph, options),
-        NtcMethod.PersistenceGap => PersistenceGap(graph, options),
-        NtcMethod.QuantileCut => QuantileCut(graph, options),
-        _ => throw new DknInputException($"unknown NTC method {(int)options.Method} (known: {string.Join(", ", Enum.GetNames<NtcMethod>())})"),
-    };
+    public static IReadOnlyList<IReadOnlyList<Neuron>> Cluster(StructuralGraph graph, NtcOptions options) =>
+        options.Method switch
+        {
+            NtcMethod.AuthorsUnionFind => AuthorsUnionFind(graph, options),
+            NtcMethod.PersistenceGap => PersistenceGap(graph, options),
+            NtcMethod.QuantileCut => QuantileCut(graph, options),
+            _ => throw new DknInputException(
+                $"unknown NTC method {(int)options.Method} (known: {string.Join(", ", Enum.GetNames<NtcMethod>())})"
+            ),
+        };
 
-    /// <summary>Single linkage up to the CutQuantile of the finite distances; clusters of at least MinClusterSize.</summary>
+    /// <summary>Single linkage up to the CutQuantile of the finite distances; clusters of at least
+    /// MinClusterSize.</summary>
     public static IReadOnlyList<IReadOnlyList<Neuron>> QuantileCut(StructuralGraph graph, NtcOptions options)
     {
         var edges = UpperTriangle(graph).Where(e => e.W < options.FiniteThreshold).ToArray();
-        if (edges.Length == 0) return [];
+        if (edges.Length == 0)
+            return [];
         double radius = Statistics.Quantile(edges.Select(e => e.W), options.CutQuantile);
         var uf = new UnionFind(graph.Count);
-        foreach (var e in edges.Where(e => e.W <= radius)) uf.Union(e.I, e.J);
+        foreach (var e in edges.Where(e => e.W <= radius))
+            uf.Union(e.I, e.J);
         return uf.Components()
             .Where(c => c.Points.Count >= Math.Max(1, options.MinClusterSize))
             .Select(c => (IReadOnlyList<Neuron>)c.Points.Select(p => graph.Neurons[p]).ToArray())
@@ -41,24 +47,29 @@ public static class NtcClustering
     {
         int k = graph.Count;
         var finite = UpperTriangle(graph).Select(e => e.W).Where(w => w < options.FiniteThreshold).ToArray();
-        if (finite.Length == 0) return [];
+        if (finite.Length == 0)
+            return [];
         double tau = NumpyQuantile.Of(finite, options.DistanceQuantile);
-        var edges = UpperTriangle(graph).Where(e => e.W < tau).OrderBy(e => e.W).ToArray();   // OrderBy is stable
-        if (edges.Length == 0) return [];
+        var edges = UpperTriangle(graph).Where(e => e.W < tau).OrderBy(e => e.W).ToArray(); // OrderBy is stable
+        if (edges.Length == 0)
+            return [];
 
         var uf = new UnionFind(k);
         var birth = new double[k];
-        int used = (int)(options.FractionOfEdges * edges.Length);   // Python int(): truncation
+        int used = (int)(options.FractionOfEdges * edges.Length); // Python int(): truncation
         foreach (var (i, j, w) in edges.Take(used))
         {
-            if (uf.Find(i) == uf.Find(j)) continue;
-            if (uf.SizeOf(i) == 1) birth[i] = w;
-            if (uf.SizeOf(j) == 1) birth[j] = w;
+            if (uf.Find(i) == uf.Find(j))
+                continue;
+            if (uf.SizeOf(i) == 1)
+                birth[i] = w;
+            if (uf.SizeOf(j) == 1)
+                birth[j] = w;
             uf.Union(i, j);
         }
 
         double persistenceThreshold = NumpyQuantile.Of(birth, options.PersistenceQuantile);
-        double longest = edges[^1].W;   // the longest candidate edge, even though only the first part was merged
+        double longest = edges[^1].W; // the longest candidate edge, even though only the first part was merged
         return uf.Components()
             .Where(c => longest - birth[c.Root] > persistenceThreshold && c.Points.Count > 1)
             .Select(c => (IReadOnlyList<Neuron>)c.Points.Select(p => graph.Neurons[p]).ToArray())
@@ -66,12 +77,12 @@ public static class NtcClustering
     }
 
     /// <summary>
-    /// An alternative to the default <see cref="QuantileCut"/>: 0-dimensional persistence done the standard way. Every neuron is born at 0; Kruskal over the finite
-    /// edges gives the single-linkage merge heights h_1 ≤ … ≤ h_m, and the last level FiniteThreshold closes the
-    /// filtration. The cut goes into the widest gap between consecutive merge heights (log distances by default)
-    /// among those where the height at least doubles (MinGapRatio): the clusters below it are the ones that persist
-    /// longest. Merges 1..k* are kept, where gap k* is the widest; with no such gap every merge is kept. Clusters
-    /// smaller than MinClusterSize are dropped.
+    /// An alternative to the default <see cref="QuantileCut"/>: 0-dimensional persistence done the standard way. Every
+    /// neuron is born at 0; Kruskal over the finite edges gives the single-linkage merge heights h_1 ≤ … ≤ h_m, and the
+    /// last level FiniteThreshold closes the filtration. The cut goes into the widest gap between consecutive merge
+    /// heights (log distances by default) among those where the height at least doubles (MinGapRatio): the clusters
+    /// below it are the ones that persist longest. Merges 1..k* are kept, where gap k* is the widest; with no such gap
+    /// every merge is kept. Clusters smaller than MinClusterSize are dropped.
     /// </summary>
     public static IReadOnlyList<IReadOnlyList<Neuron>> PersistenceGap(StructuralGraph graph, NtcOptions options)
     {
@@ -80,8 +91,13 @@ public static class NtcClustering
         var uf = new UnionFind(k);
         var merges = new List<(int I, int J, double W)>();
         foreach (var e in edges)
-            if (uf.Find(e.I) != uf.Find(e.J)) { uf.Union(e.I, e.J); merges.Add(e); }
-        if (merges.Count == 0) return [];
+            if (uf.Find(e.I) != uf.Find(e.J))
+            {
+                uf.Union(e.I, e.J);
+                merges.Add(e);
+            }
+        if (merges.Count == 0)
+            return [];
 
         Func<double, double> scale = options.LogScaleGaps ? w => Math.Log(Math.Max(w, 1e-300)) : w => w;
         // Only gaps between consecutive merges count: the gap from the last merge up to the finite threshold is nearly
@@ -93,11 +109,16 @@ public static class NtcClustering
         {
             double gap = scale(merges[m + 1].W) - scale(merges[m].W);
             bool significant = merges[m + 1].W >= options.MinGapRatio * merges[m].W;
-            if (significant && gap > widest) { widest = gap; keep = m + 1; }   // first widest gap wins ties: the finer cut
+            if (significant && gap > widest)
+            {
+                widest = gap;
+                keep = m + 1;
+            } // first widest gap wins ties: the finer cut
         }
 
         var cut = new UnionFind(k);
-        foreach (var (i, j, _) in merges.Take(keep)) cut.Union(i, j);
+        foreach (var (i, j, _) in merges.Take(keep))
+            cut.Union(i, j);
         return cut.Components()
             .Where(c => c.Points.Count >= Math.Max(1, options.MinClusterSize))
             .Select(c => (IReadOnlyList<Neuron>)c.Points.Select(p => graph.Neurons[p]).ToArray())
@@ -108,7 +129,7 @@ public static class NtcClustering
     static IEnumerable<(int I, int J, double W)> UpperTriangle(StructuralGraph g)
     {
         for (int i = 0; i < g.Count; i++)
-            for (int j = i + 1; j < g.Count; j++)
-                yield return (i, j, g[i, j]);
+        for (int j = i + 1; j < g.Count; j++)
+            yield return (i, j, g[i, j]);
     }
 }

@@ -15,13 +15,20 @@ public static class RandomPartitionBaseline
     /// &lt; k.
     /// </summary>
     /// <param name="seed">Mixed into the shuffle's seed with the neurons, for independent draws of one set.</param>
-    public static IReadOnlyList<IReadOnlyList<Neuron>> Partition(IReadOnlyList<Neuron> neurons, KMeansOptions? options = null, int seed = 0)
+    public static IReadOnlyList<IReadOnlyList<Neuron>> Partition(
+        IReadOnlyList<Neuron> neurons,
+        KMeansOptions? options = null,
+        int seed = 0
+    )
     {
         options ??= new();
         int n = neurons.Count;
         int k = Math.Max(options.MinClusters, (int)(n * options.ClusterFraction));
-        if (n < 2 || n < k) return [];
-        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}\u001f{string.Join(",", neurons)}"));
+        if (n < 2 || n < k)
+            return [];
+        var digest = System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{seed}\u001f{string.Join(",", neurons)}")
+        );
         var rng = new PythonRandom(new BigInteger(digest.AsSpan(0, 8), isUnsigned: true));
         var order = neurons.ToArray();
         for (int i = order.Length - 1; i > 0; i--)
@@ -29,6 +36,9 @@ public static class RandomPartitionBaseline
             int j = rng.RandBelow(i + 1);
             (order[i], order[j]) = (order[j], order[i]);
         }
-        return Enumerable.Range(0, k).Select(g => (IReadOnlyList<Neuron>)order.Where((_, i) => i % k == g).Order().ToArray()).ToArray();
+        return Enumerable
+            .Range(0, k)
+            .Select(g => (IReadOnlyList<Neuron>)order.Where((_, i) => i % k == g).Order().ToArray())
+            .ToArray();
     }
 }

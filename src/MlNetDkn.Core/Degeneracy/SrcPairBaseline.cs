@@ -8,8 +8,10 @@ public sealed record SrcPairOptions
 {
     /// <summary>Only the first TopK knowledge neurons (score order) are considered.</summary>
     public int TopK { get; init; } = 15;
+
     /// <summary>A potential neuron's single drop, and a pair's drop that discards both, must be below this.</summary>
     public double TLow { get; init; } = 0.05;
+
     /// <summary>A pair whose joint drop exceeds this becomes a DKN pair.</summary>
     public double THigh { get; init; } = 0.3;
 }
@@ -26,17 +28,29 @@ public static class SrcPairBaseline
     /// Runs the authors' pair search on the first <see cref="SrcPairOptions.TopK"/> knowledge neurons (score order)
     /// with two batched probe calls; returns the DKN pairs found, each two neurons, or none.
     /// </summary>
-    public static IReadOnlyList<IReadOnlyList<Neuron>> Find(IReadOnlyList<Neuron> knowledgeNeurons, IAnswerProbe probe, SrcPairOptions? options = null)
+    public static IReadOnlyList<IReadOnlyList<Neuron>> Find(
+        IReadOnlyList<Neuron> knowledgeNeurons,
+        IAnswerProbe probe,
+        SrcPairOptions? options = null
+    )
     {
         options ??= new();
         var top = knowledgeNeurons.Take(options.TopK).ToArray();
-        if (top.Length == 0) return [];
-        var singles = Suppression.RelativeDrops(probe, top.Select(n => (IReadOnlyCollection<Neuron>)new[] { n }).ToArray());
+        if (top.Length == 0)
+            return [];
+        var singles = Suppression.RelativeDrops(
+            probe,
+            top.Select(n => (IReadOnlyCollection<Neuron>)new[] { n }).ToArray()
+        );
         var potential = top.Where((_, i) => singles[i] < options.TLow).ToList();
-        if (potential.Count < 2) return [];
+        if (potential.Count < 2)
+            return [];
 
         var pairs = Combinations.Of(potential.Count, 2).Select(c => (potential[c[0]], potential[c[1]])).ToArray();
-        var pairDrops = Suppression.RelativeDrops(probe, pairs.Select(p => (IReadOnlyCollection<Neuron>)new[] { p.Item1, p.Item2 }).ToArray());
+        var pairDrops = Suppression.RelativeDrops(
+            probe,
+            pairs.Select(p => (IReadOnlyCollection<Neuron>)new[] { p.Item1, p.Item2 }).ToArray()
+        );
         var dropOf = pairs.Select((p, i) => (p, pairDrops[i])).ToDictionary(x => x.p, x => x.Item2);
 
         var used = new HashSet<Neuron>();
@@ -47,12 +61,25 @@ public static class SrcPairBaseline
             foreach (var c in Combinations.Of(potential.Count, 2))
             {
                 var (a, b) = (potential[c[0]], potential[c[1]]);
-                if (used.Contains(a) || used.Contains(b)) continue;
+                if (used.Contains(a) || used.Contains(b))
+                    continue;
                 double drop = dropOf[(a, b)];
-                if (drop > options.THigh) { result.Add(new[] { a, b }); used.Add(a); used.Add(b); }
-                else if (drop < options.TLow) { potential.Remove(a); potential.Remove(b); restart = true; break; }
+                if (drop > options.THigh)
+                {
+                    result.Add(new[] { a, b });
+                    used.Add(a);
+                    used.Add(b);
+                }
+                else if (drop < options.TLow)
+                {
+                    potential.Remove(a);
+                    potential.Remove(b);
+                    restart = true;
+                    break;
+                }
             }
-            if (!restart) break;
+            if (!restart)
+                break;
         }
         return result;
     }

@@ -10,8 +10,10 @@ public sealed class StructuralGraph
 {
     /// <summary>The fact's knowledge neurons; row and column i of <see cref="Distances"/> belong to neuron i.</summary>
     public IReadOnlyList<Neuron> Neurons { get; }
+
     /// <summary>[K, K] distances; K = Neurons.Count.</summary>
     public double[,] Distances { get; }
+
     /// <summary>K, the number of neurons.</summary>
     public int Count => Neurons.Count;
 
@@ -20,8 +22,12 @@ public sealed class StructuralGraph
     public StructuralGraph(IReadOnlyList<Neuron> neurons, double[,] distances)
     {
         if (distances.GetLength(0) != neurons.Count || distances.GetLength(1) != neurons.Count)
-            throw new DknInputException($"distance matrix is [{distances.GetLength(0)}, {distances.GetLength(1)}] but there are {neurons.Count} neurons");
-        Neurons = neurons; Distances = distances;
+            throw new DknInputException(
+                $"distance matrix is [{distances.GetLength(0)}, {distances.GetLength(1)}] but there are "
+                    + $"{neurons.Count} neurons"
+            );
+        Neurons = neurons;
+        Distances = distances;
     }
 
     /// <summary>
@@ -30,13 +36,15 @@ public sealed class StructuralGraph
     /// </summary>
     public double this[int i, int j] => Distances[i, j];
 
-    /// <summary>Pairs i &lt; j whose distance is below <paramref name="finiteThreshold"/> (a real connection).</summary>
+    /// <summary>Pairs i &lt; j whose distance is below <paramref name="finiteThreshold"/> (a real
+    /// connection).</summary>
     public int FiniteEdges(double finiteThreshold)
     {
         int count = 0;
         for (int i = 0; i < Count; i++)
-            for (int j = i + 1; j < Count; j++)
-                if (Distances[i, j] < finiteThreshold) count++;
+        for (int j = i + 1; j < Count; j++)
+            if (Distances[i, j] < finiteThreshold)
+                count++;
         return count;
     }
 
@@ -49,25 +57,34 @@ public sealed class StructuralGraph
     {
         double max = double.NegativeInfinity;
         for (int i = 0; i < Count; i++)
-            for (int j = 0; j < Count; j++)
-                if (i != j && Distances[i, j] < finiteThreshold) max = Math.Max(max, Distances[i, j]);
-        if (double.IsNegativeInfinity(max)) return null;
+        for (int j = 0; j < Count; j++)
+            if (i != j && Distances[i, j] < finiteThreshold)
+                max = Math.Max(max, Distances[i, j]);
+        if (double.IsNegativeInfinity(max))
+            return null;
         var d = (double[,])Distances.Clone();
         for (int i = 0; i < Count; i++)
-            for (int j = 0; j < Count; j++)
-                if (i != j && d[i, j] >= finiteThreshold) d[i, j] = 2 * max;
+        for (int j = 0; j < Count; j++)
+            if (i != j && d[i, j] >= finiteThreshold)
+                d[i, j] = 2 * max;
         return new StructuralGraph(Neurons, d);
     }
 
     /// <summary>Builds the distance matrix of <paramref name="neurons"/> from their weight vectors.</summary>
-    public static StructuralGraph Build(IReadOnlyList<Neuron> neurons, INeuronVectorSource vectors, StructuralGraphOptions options)
+    public static StructuralGraph Build(
+        IReadOnlyList<Neuron> neurons,
+        INeuronVectorSource vectors,
+        StructuralGraphOptions options
+    )
     {
         options.Validate();
-        if (neurons.Distinct().Count() != neurons.Count) throw new DknInputException("structural graph: the neuron list has duplicates");
+        if (neurons.Distinct().Count() != neurons.Count)
+            throw new DknInputException("structural graph: the neuron list has duplicates");
         var hops = new ConnectionWeights(vectors, options);
-        var d = options.PathRule == PathRule.AuthorsCombination
-            ? AuthorsPathDistances.Compute(neurons, hops, options)
-            : ShortestPathDistances.Compute(neurons, hops, options);
+        var d =
+            options.PathRule == PathRule.AuthorsCombination
+                ? AuthorsPathDistances.Compute(neurons, hops, options)
+                : ShortestPathDistances.Compute(neurons, hops, options);
         return new StructuralGraph(neurons.ToArray(), d);
     }
 }

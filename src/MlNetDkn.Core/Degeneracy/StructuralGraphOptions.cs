@@ -5,6 +5,7 @@ public enum ConnectionOrientation
 {
     /// <summary>w = output(A) · input(B): what A writes, read by B. Correct for every architecture.</summary>
     OutputToInput,
+
     /// <summary>
     /// The DKN authors' LLaMA code: w = gate-input(A) · output(B) (their gate_proj row times down_proj column), which
     /// runs B → A backwards in depth. Reproduce only to match their numbers (method.md §7 item 9).
@@ -17,8 +18,10 @@ public enum UpProjectionUse
 {
     /// <summary>w = out(A)·gate(B): B's pre-activation site, as the authors hook it.</summary>
     Ignore,
+
     /// <summary>w = out(A)·gate(B) + out(A)·up(B).</summary>
     Add,
+
     /// <summary>
     /// w = sqrt((out(A)·gate(B))² + (out(A)·up(B))²): how strongly A moves B's two read directions, sign-free, which
     /// matches |1/w| discarding the sign anyway.
@@ -35,6 +38,7 @@ public enum PathRule
     /// order (so Δ = 2 needs two neurons in the middle layer and includes a same-layer hop).
     /// </summary>
     AuthorsCombination,
+
     /// <summary>Shortest path (Dijkstra, hop cost |1/w|) over the fact's neurons, moving forward in depth.</summary>
     ShortestPath,
 }
@@ -44,6 +48,7 @@ public enum HopRule
 {
     /// <summary>Only between neurons of consecutive layers: a layered graph, a pair Δ apart needs Δ hops.</summary>
     AdjacentLayers,
+
     /// <summary>Between any earlier and later neuron within MaxSpan: the residual stream carries a layer's writes to
     /// every later layer directly (the corrected default).</summary>
     AnyLaterLayer,
@@ -55,6 +60,7 @@ public enum SameLayerRule
     /// <summary>Not at all (the sentinel): they read the same residual stream and cannot see each other's output.
     /// The authors' rule and the default.</summary>
     None,
+
     /// <summary>
     /// Through the residual stream into the next layer's input: w = the larger of |out(A)·in(B)| and |out(B)·in(A)|,
     /// how strongly one neuron writes along the direction the other reads, as if the other read one layer later. Lets
@@ -68,18 +74,24 @@ public sealed record StructuralGraphOptions
 {
     /// <summary>Which vectors form w(A, B): write→read (correct) or the authors' backwards LLaMA weight.</summary>
     public ConnectionOrientation Orientation { get; init; } = ConnectionOrientation.OutputToInput;
+
     /// <summary>How a gated MLP's up projection enters w; ignored for non-gated MLPs.</summary>
     public UpProjectionUse UpProjection { get; init; } = UpProjectionUse.Ignore;
+
     /// <summary>How pairs more than one layer apart get a distance.</summary>
     public PathRule PathRule { get; init; } = PathRule.ShortestPath;
+
     /// <summary>
     /// Which hops the shortest-path graph contains (used by <see cref="PathRule.ShortestPath"/> only).
     /// </summary>
     public HopRule HopRule { get; init; } = HopRule.AnyLaterLayer;
+
     /// <summary>How two neurons of the same layer are connected.</summary>
     public SameLayerRule SameLayer { get; init; } = SameLayerRule.None;
+
     /// <summary>Pairs more than this many layers apart get <see cref="NoConnection"/>; 0 = no limit.</summary>
     public int MaxSpan { get; init; }
+
     /// <summary>Sentinel distance for same layer, too far, w = 0 or no path.</summary>
     public double NoConnection { get; init; } = 1000;
 
@@ -87,14 +99,17 @@ public sealed record StructuralGraphOptions
     /// The authors' code exactly: span ≤ 3, combination path rule, 1000 sentinel, up projection ignored.
     /// <paramref name="llamaOrientation"/> selects their (backwards) LLaMA weight; for GPT-2 pass false.
     /// </summary>
-    public static StructuralGraphOptions DknAuthors(bool llamaOrientation) => new()
-    {
-        Orientation = llamaOrientation ? ConnectionOrientation.AuthorsLlamaInputToOutput : ConnectionOrientation.OutputToInput,
-        UpProjection = UpProjectionUse.Ignore,
-        PathRule = PathRule.AuthorsCombination,
-        MaxSpan = 3,
-        NoConnection = 1000,
-    };
+    public static StructuralGraphOptions DknAuthors(bool llamaOrientation) =>
+        new()
+        {
+            Orientation = llamaOrientation
+                ? ConnectionOrientation.AuthorsLlamaInputToOutput
+                : ConnectionOrientation.OutputToInput,
+            UpProjection = UpProjectionUse.Ignore,
+            PathRule = PathRule.AuthorsCombination,
+            MaxSpan = 3,
+            NoConnection = 1000,
+        };
 
     /// <summary>
     /// Corrected: write→read orientation for every architecture, shortest path over the fact's neurons in which any
@@ -106,9 +121,14 @@ public sealed record StructuralGraphOptions
     /// <exception cref="DknInputException">An option is out of range.</exception>
     public void Validate()
     {
-        if (MaxSpan < 0) throw new DknInputException($"structural graph: max span must be 0 (no limit) or more (got {MaxSpan})");
-        if (PathRule == PathRule.AuthorsCombination && MaxSpan < 1) throw new DknInputException("structural graph: the authors' path rule needs a max span of at least 1");
-        if (!(NoConnection > 0)) throw new DknInputException($"structural graph: the no-connection sentinel must be positive (got {NoConnection})");
+        if (MaxSpan < 0)
+            throw new DknInputException($"structural graph: max span must be 0 (no limit) or more (got {MaxSpan})");
+        if (PathRule == PathRule.AuthorsCombination && MaxSpan < 1)
+            throw new DknInputException("structural graph: the authors' path rule needs a max span of at least 1");
+        if (!(NoConnection > 0))
+            throw new DknInputException(
+                $"structural graph: the no-connection sentinel must be positive (got {NoConnection})"
+            );
     }
 
     internal bool WithinSpan(int delta) => MaxSpan == 0 || delta <= MaxSpan;

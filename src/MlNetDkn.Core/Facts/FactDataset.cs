@@ -13,8 +13,10 @@ public sealed class FactDataset
 {
     /// <summary>Parquet key/value metadata written with every file.</summary>
     public const string SchemaMetadataKey = "mlnetdkn.schema";
+
     /// <summary>Value of <see cref="SchemaMetadataKey"/>: the version of the fact schema the file follows.</summary>
     public const string SchemaVersion = "facts/1";
+
     /// <summary>Parquet metadata key holding <see cref="ContentHash"/> of the written rows.</summary>
     public const string HashMetadataKey = "mlnetdkn.content_sha256";
 
@@ -25,7 +27,8 @@ public sealed class FactDataset
     public FactDataset(IEnumerable<FactRecord> records, string sourceLabel = "facts")
     {
         _records = records.ToList();
-        foreach (var r in _records) FactRecordAccess.NormalizeNullLists(r);
+        foreach (var r in _records)
+            FactRecordAccess.NormalizeNullLists(r);
         FactRecordValidator.Validate(_records, sourceLabel);
     }
 
@@ -55,13 +58,18 @@ public sealed class FactDataset
     /// <exception cref="DknInputException">The file is missing, not a fact dataset, or holds invalid rows.</exception>
     public static async Task<FactDataset> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(path)) throw new DknInputException($"{path}: file not found (expected a fact dataset in Parquet)");
+        if (!File.Exists(path))
+            throw new DknInputException($"{path}: file not found (expected a fact dataset in Parquet)");
         await using var stream = File.OpenRead(path);
         return await ReadAsync(stream, path, cancellationToken);
     }
 
     /// <summary>Reads a seekable Parquet stream; <paramref name="label"/> names it in error messages.</summary>
-    public static async Task<FactDataset> ReadAsync(Stream stream, string label, CancellationToken cancellationToken = default)
+    public static async Task<FactDataset> ReadAsync(
+        Stream stream,
+        string label,
+        CancellationToken cancellationToken = default
+    )
     {
         List<FactRecord> records;
         try
@@ -74,7 +82,10 @@ public sealed class FactDataset
             var result = await ParquetSerializer.DeserializeUntypedAsync(stream, cancellationToken: cancellationToken);
             records = result.Data.Select(FromRow).ToList();
         }
-        catch (DknInputException) { throw; }
+        catch (DknInputException)
+        {
+            throw;
+        }
         // A corrupt file makes the Parquet reader fail in many ways (index and argument errors from its Thrift
         // footer among them): all of them are a file that is not a fact dataset.
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
@@ -91,9 +102,15 @@ public sealed class FactDataset
         {
             row.TryGetValue(column, out object? value);
             if (FactColumns.IsList(column))
-                Internal.FactRecordAccess.SetList(record, column, value is System.Collections.IEnumerable items and not string
-                    ? items.Cast<object?>().Where(i => i is not null).Select(i => i!.ToString()!).ToList() : []);
-            else Internal.FactRecordAccess.SetString(record, column, value?.ToString());
+                Internal.FactRecordAccess.SetList(
+                    record,
+                    column,
+                    value is System.Collections.IEnumerable items and not string
+                        ? items.Cast<object?>().Where(i => i is not null).Select(i => i!.ToString()!).ToList()
+                        : []
+                );
+            else
+                Internal.FactRecordAccess.SetString(record, column, value?.ToString());
         }
         return record;
     }
@@ -109,7 +126,8 @@ public sealed class FactDataset
     public async Task WriteAsync(string path, CancellationToken cancellationToken = default)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder != null) Directory.CreateDirectory(folder);
+        if (folder != null)
+            Directory.CreateDirectory(folder);
         await using var stream = File.Create(path);
         await WriteAsync(stream, cancellationToken);
     }
@@ -122,14 +140,20 @@ public sealed class FactDataset
             [SchemaMetadataKey] = SchemaVersion,
             [HashMetadataKey] = ContentHash(),
         };
-        await ParquetSerializer.SerializeAsync(_records, stream, customMetadata: metadata, cancellationToken: cancellationToken);
+        await ParquetSerializer.SerializeAsync(
+            _records,
+            stream,
+            customMetadata: metadata,
+            cancellationToken: cancellationToken
+        );
     }
 
     /// <summary>One DataFrame column per schema column: strings as StringDataFrameColumn, lists as
     /// VBufferDataFrameColumn&lt;ReadOnlyMemory&lt;char&gt;&gt;.</summary>
     public DataFrame ToDataFrame() => FactDataFrameConverter.ToDataFrame(_records);
 
-    /// <summary>The inverse of <see cref="ToDataFrame"/>; rejects missing or mistyped columns and invalid rows.</summary>
+    /// <summary>The inverse of <see cref="ToDataFrame"/>; rejects missing or mistyped columns and invalid
+    /// rows.</summary>
     public static FactDataset FromDataFrame(DataFrame frame) =>
         new(FactDataFrameConverter.FromDataFrame(frame), "DataFrame");
 }

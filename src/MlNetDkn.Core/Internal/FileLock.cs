@@ -17,8 +17,23 @@ public sealed class FileLock : IDisposable
     public static FileLock? TryAcquire(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        try { return new FileLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose)); }
-        catch (IOException) { return null; }
+        try
+        {
+            return new FileLock(
+                new FileStream(
+                    path,
+                    FileMode.OpenOrCreate,
+                    FileAccess.ReadWrite,
+                    FileShare.None,
+                    1,
+                    FileOptions.DeleteOnClose
+                )
+            );
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Waits (polling) up to <paramref name="timeout"/> for the lock.</summary>
@@ -27,8 +42,12 @@ public sealed class FileLock : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            if (TryAcquire(path) is { } held) return held;
-            if (DateTime.UtcNow > deadline) throw new DknInputException($"{what} is still in use by another process after {timeout.TotalMinutes:0.#} min ({path})");
+            if (TryAcquire(path) is { } held)
+                return held;
+            if (DateTime.UtcNow > deadline)
+                throw new DknInputException(
+                    $"{what} is still in use by another process after {timeout.TotalMinutes:0.#} min ({path})"
+                );
             Thread.Sleep(200);
         }
     }

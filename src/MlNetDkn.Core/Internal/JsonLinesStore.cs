@@ -9,10 +9,15 @@ namespace MlNetDkn;
 /// a second process writing the same store stops with a clear error instead of losing lines (a lock file beside it;
 /// readers may still read the store).
 /// </summary>
-public class JsonLinesStore<T> : IDisposable where T : class
+public class JsonLinesStore<T> : IDisposable
+    where T : class
 {
     // Results may hold NaN (an undefined measure) or ±Infinity (log 0): written as "NaN", "Infinity", "-Infinity".
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = false, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = false,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     readonly Dictionary<string, T> _entries = new(StringComparer.Ordinal);
     readonly Func<T, string> _key;
@@ -21,8 +26,10 @@ public class JsonLinesStore<T> : IDisposable where T : class
 
     /// <summary>The store's file path.</summary>
     public string Path { get; }
+
     /// <summary>Distinct keys held (loaded and added).</summary>
     public int Count => _entries.Count;
+
     /// <summary>Entries found on disk when the store was opened.</summary>
     public int LoadedCount { get; }
 
@@ -36,7 +43,9 @@ public class JsonLinesStore<T> : IDisposable where T : class
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         // One writer at a time (a second process would interleave its lines with ours); readers may look.
         _lock = FileLock.TryAcquire(path + ".lock")
-            ?? throw new DknInputException($"{path}: the result store is in use by another dkn process; wait for it or write to another folder");
+            ?? throw new DknInputException(
+                $"{path}: the result store is in use by another dkn process; wait for it or write to another folder"
+            );
         _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         long validLength = 0;
         if (_stream.Length > 0)
@@ -46,8 +55,10 @@ public class JsonLinesStore<T> : IDisposable where T : class
             int start = 0;
             for (int i = 0; i < bytes.Length; i++)
             {
-                if (bytes[i] != (byte)'\n') continue;
-                if (TryParse(bytes.AsSpan(start, i - start), out var entry)) _entries[key(entry!)] = entry!;
+                if (bytes[i] != (byte)'\n')
+                    continue;
+                if (TryParse(bytes.AsSpan(start, i - start), out var entry))
+                    _entries[key(entry!)] = entry!;
                 start = i + 1;
                 validLength = start;
             }
@@ -60,7 +71,10 @@ public class JsonLinesStore<T> : IDisposable where T : class
     static bool TryParse(ReadOnlySpan<byte> line, out T? entry)
     {
         entry = null;
-        try { entry = JsonSerializer.Deserialize<T>(line, Json); }
+        try
+        {
+            entry = JsonSerializer.Deserialize<T>(line, Json);
+        }
         catch (JsonException) { }
         return entry is not null;
     }

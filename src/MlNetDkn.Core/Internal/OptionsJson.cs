@@ -28,22 +28,28 @@ public static class OptionsJson
     /// <summary>Reads options back from a saved pipeline's node; throws <see cref="DknInputException"/> naming
     /// <paramref name="what"/> when the node is missing or null.</summary>
     public static T FromNode<T>(JsonNode? node, string what) =>
-        node is null ? throw new DknInputException($"saved pipeline: {what} has no options")
+        node is null
+            ? throw new DknInputException($"saved pipeline: {what} has no options")
             : node.Deserialize<T>(Json) ?? throw new DknInputException($"saved pipeline: {what} options are empty");
 
     sealed class CoarseThresholdConverter : JsonConverter<CoarseThreshold>
     {
-        public override CoarseThreshold Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            CoarseThreshold.Parse(reader.GetString() ?? "");
+        public override CoarseThreshold Read(
+            ref Utf8JsonReader reader,
+            Type typeToConvert,
+            JsonSerializerOptions options
+        ) => CoarseThreshold.Parse(reader.GetString() ?? "");
 
         public override void Write(Utf8JsonWriter writer, CoarseThreshold value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value switch
-            {
-                RatioOfMaxThreshold r => "ratio:" + r.Ratio.ToString("R", CultureInfo.InvariantCulture),
-                AbsoluteThreshold a => "abs:" + a.Value.ToString("R", CultureInfo.InvariantCulture),
-                PercentileThreshold p => "percentile:" + p.Value.ToString("R", CultureInfo.InvariantCulture),
-                TopKThreshold k => "topk:" + k.K.ToString(CultureInfo.InvariantCulture),
-                _ => throw new NotSupportedException($"threshold {value.GetType().Name} cannot be saved"),
-            });
+            writer.WriteStringValue(
+                value switch
+                {
+                    RatioOfMaxThreshold r => "ratio:" + r.Ratio.ToString("R", CultureInfo.InvariantCulture),
+                    AbsoluteThreshold a => "abs:" + a.Value.ToString("R", CultureInfo.InvariantCulture),
+                    PercentileThreshold p => "percentile:" + p.Value.ToString("R", CultureInfo.InvariantCulture),
+                    TopKThreshold k => "topk:" + k.K.ToString(CultureInfo.InvariantCulture),
+                    _ => throw new NotSupportedException($"threshold {value.GetType().Name} cannot be saved"),
+                }
+            );
     }
 }

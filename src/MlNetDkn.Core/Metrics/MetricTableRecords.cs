@@ -32,20 +32,28 @@ public static class MetricTableRecords
     /// as <see cref="ColumnKind.Number"/>, int and long as <see cref="ColumnKind.Integer"/>, bool as
     /// <see cref="ColumnKind.Flag"/> 1/0, anything else as <see cref="ColumnKind.Text"/>) and the property.</summary>
     public static IReadOnlyList<(string Name, ColumnKind Kind, PropertyInfo Property)> Columns(Type record) =>
-        record.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p =>
-        {
-            var type = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
-            var kind = type == typeof(double) || type == typeof(float) ? ColumnKind.Number
-                : type == typeof(bool) ? ColumnKind.Flag
-                : type == typeof(int) || type == typeof(long) ? ColumnKind.Integer
-                : ColumnKind.Text;
-            return (SnakeCase(p.Name), kind, p);
-        }).ToList();
+        record
+            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p =>
+            {
+                var type = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+                var kind =
+                    type == typeof(double) || type == typeof(float) ? ColumnKind.Number
+                    : type == typeof(bool) ? ColumnKind.Flag
+                    : type == typeof(int) || type == typeof(long) ? ColumnKind.Integer
+                    : ColumnKind.Text;
+                return (SnakeCase(p.Name), kind, p);
+            })
+            .ToList();
 
     /// <summary>"FactId" → "fact_id", "P90" → "p90", "CiLow" → "ci_low".</summary>
     public static string SnakeCase(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 
     /// <summary>Writes <c>folder/name.parquet</c> and <c>folder/name.csv</c>.</summary>
-    public static (string Parquet, string Csv) WriteRecords<T>(IReadOnlyList<T> rows, string folder, string name,
-        IReadOnlyDictionary<string, string>? metadata = null) => FromRecords(rows).Write(folder, name, metadata);
+    public static (string Parquet, string Csv) WriteRecords<T>(
+        IReadOnlyList<T> rows,
+        string folder,
+        string name,
+        IReadOnlyDictionary<string, string>? metadata = null
+    ) => FromRecords(rows).Write(folder, name, metadata);
 }

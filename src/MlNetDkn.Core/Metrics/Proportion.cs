@@ -15,7 +15,8 @@ public sealed record Proportion(int Successes, int Trials, double Share, double 
     {
         if (trials < 0 || successes < 0 || successes > trials)
             throw new ArgumentOutOfRangeException(nameof(successes), $"{successes} of {trials} is not a proportion");
-        if (trials == 0) return new(0, 0, double.NaN, double.NaN, double.NaN);
+        if (trials == 0)
+            return new(0, 0, double.NaN, double.NaN, double.NaN);
         var (low, high) = Wilson(successes, trials, confidence);
         return new(successes, trials, successes / (double)trials, low, high);
     }
@@ -24,8 +25,11 @@ public sealed record Proportion(int Successes, int Trials, double Share, double 
     /// out of <paramref name="trials"/>; NaN bounds for no trials.</summary>
     public static (double Low, double High) Wilson(double successes, int trials, double confidence = 0.95)
     {
-        if (trials == 0) return (double.NaN, double.NaN);
-        double z = Normal.InvCDF(0, 1, 1 - (1 - confidence) / 2), n = trials, p = successes / n;
+        if (trials == 0)
+            return (double.NaN, double.NaN);
+        double z = Normal.InvCDF(0, 1, 1 - (1 - confidence) / 2),
+            n = trials,
+            p = successes / n;
         double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
         double half = z / (1 + z * z / n) * Math.Sqrt(p * (1 - p) / n + z * z / (4 * n * n));
         // At 0 and at the total the bound is exactly 0 or 1; the formula leaves rounding dust.

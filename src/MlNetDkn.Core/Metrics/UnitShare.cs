@@ -11,7 +11,15 @@ namespace MlNetDkn.Metrics;
 /// <param name="Units">The denominator: how many units.</param>
 /// <param name="Observations">Outcomes behind them (units × repeats).</param>
 /// <param name="Successes">Σ unit means (fractional when repeats disagree).</param>
-public sealed record UnitShare(string Unit, int Units, int Observations, double Successes, double Share, double CiLow, double CiHigh)
+public sealed record UnitShare(
+    string Unit,
+    int Units,
+    int Observations,
+    double Successes,
+    double Share,
+    double CiLow,
+    double CiHigh
+)
 {
     /// <summary>The share over units from each unit's repeated outcomes; units without outcomes are left out.</summary>
     public static UnitShare Of(string unit, IEnumerable<IReadOnlyCollection<bool>> repeatsPerUnit)
@@ -24,9 +32,18 @@ public sealed record UnitShare(string Unit, int Units, int Observations, double 
     public static UnitShare OfMeans(string unit, IEnumerable<double> unitMeans, int observations)
     {
         var means = unitMeans.Where(m => !double.IsNaN(m)).ToArray();
-        if (means.Any(m => m is < 0 or > 1)) throw new ArgumentOutOfRangeException(nameof(unitMeans), "a unit's share must be in [0, 1]");
+        if (means.Any(m => m is < 0 or > 1))
+            throw new ArgumentOutOfRangeException(nameof(unitMeans), "a unit's share must be in [0, 1]");
         double successes = means.Sum();
         var (low, high) = Proportion.Wilson(successes, means.Length);
-        return new(unit, means.Length, observations, successes, means.Length == 0 ? double.NaN : successes / means.Length, low, high);
+        return new(
+            unit,
+            means.Length,
+            observations,
+            successes,
+            means.Length == 0 ? double.NaN : successes / means.Length,
+            low,
+            high
+        );
     }
 }

@@ -32,18 +32,21 @@ public sealed class KvCache : IDisposable
     public (Tensor Keys, Tensor Values)? SharedPrefix(int layer, long batch, long newTokens)
     {
         var k = _keys[layer];
-        if (!Frozen || k is null || newTokens != 1 || batch == 1 || k.shape[0] != 1) return null;
+        if (!Frozen || k is null || newTokens != 1 || batch == 1 || k.shape[0] != 1)
+            return null;
         return (k, _values[layer]!);
     }
 
-    /// <summary>Returns K, V for layer <paramref name="layer"/> including the new positions; stores them unless frozen.</summary>
+    /// <summary>Returns K, V for layer <paramref name="layer"/> including the new positions; stores them unless
+    /// frozen.</summary>
     public (Tensor Keys, Tensor Values) Extend(int layer, Tensor newKeys, Tensor newValues)
     {
         var cachedK = _keys[layer];
         var cachedV = _values[layer];
         if (cachedK is null || cachedV is null)
         {
-            if (!Frozen) Store(layer, newKeys, newValues);
+            if (!Frozen)
+                Store(layer, newKeys, newValues);
             return (newKeys, newValues);
         }
         long batch = newKeys.shape[0];
@@ -54,7 +57,8 @@ public sealed class KvCache : IDisposable
         }
         var k = cat([cachedK, newKeys], 2);
         var v = cat([cachedV, newValues], 2);
-        if (!Frozen) Store(layer, k, v);
+        if (!Frozen)
+            Store(layer, k, v);
         return (k, v);
     }
 
@@ -65,19 +69,28 @@ public sealed class KvCache : IDisposable
         // Detached and moved out of any dispose scope: the cache outlives the batch that filled it.
         _keys[layer] = k.detach().DetachFromDisposeScope();
         _values[layer] = v.detach().DetachFromDisposeScope();
-        if (layer == _keys.Length - 1) Length = (int)k.shape[2];
+        if (layer == _keys.Length - 1)
+            Length = (int)k.shape[2];
     }
 
-    /// <summary>Keeps only the first <paramref name="length"/> positions (drops what a longer pass stored after them).</summary>
+    /// <summary>Keeps only the first <paramref name="length"/> positions (drops what a longer pass stored after
+    /// them).</summary>
     public void Truncate(int length)
     {
         for (int l = 0; l < _keys.Length; l++)
         {
-            if (_keys[l] is not { } k || _values[l] is not { } v) continue;
-            var keptK = k[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, length)].contiguous().DetachFromDisposeScope();
-            var keptV = v[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, length)].contiguous().DetachFromDisposeScope();
-            k.Dispose(); v.Dispose();
-            _keys[l] = keptK; _values[l] = keptV;
+            if (_keys[l] is not { } k || _values[l] is not { } v)
+                continue;
+            var keptK = k[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, length)]
+                .contiguous()
+                .DetachFromDisposeScope();
+            var keptV = v[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(0, length)]
+                .contiguous()
+                .DetachFromDisposeScope();
+            k.Dispose();
+            v.Dispose();
+            _keys[l] = keptK;
+            _values[l] = keptV;
         }
         Length = Math.Min(Length, length);
     }
@@ -85,7 +98,9 @@ public sealed class KvCache : IDisposable
     /// <summary>Disposes every cached key and value tensor.</summary>
     public void Dispose()
     {
-        foreach (var t in _keys) t?.Dispose();
-        foreach (var t in _values) t?.Dispose();
+        foreach (var t in _keys)
+            t?.Dispose();
+        foreach (var t in _values)
+            t?.Dispose();
     }
 }

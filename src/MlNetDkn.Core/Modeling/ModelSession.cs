@@ -23,7 +23,9 @@ public sealed class ModelSession : IDisposable
     {
         Loaded = loaded;
         Options = options;
-        _tokenizer = new Lazy<ITextTokenizer>(() => tokenizer?.GetAwaiter().GetResult() ?? TokenizerLoader.FromModelFolder(loaded.Source));
+        _tokenizer = new Lazy<ITextTokenizer>(() =>
+            tokenizer?.GetAwaiter().GetResult() ?? TokenizerLoader.FromModelFolder(loaded.Source)
+        );
     }
 
     /// <summary>
@@ -40,17 +42,24 @@ public sealed class ModelSession : IDisposable
 
     /// <summary>The loaded model with its config, source and files.</summary>
     public LoadedModel Loaded { get; }
+
     /// <summary>The settings the model was loaded with.</summary>
     public ModelLoadOptions Options { get; }
+
     /// <summary>The model itself.</summary>
     public CausalLm Model => Loaded.Model;
+
     /// <summary>The model's normalised configuration.</summary>
     public ModelConfig Config => Loaded.Config;
+
     /// <summary>The path the model was loaded from (a Hugging Face folder or llama2.c checkpoint file).</summary>
     public string Source => Loaded.Source;
+
     /// <summary>SHA-256 over the config and weight files, computed on first use; part of every store key.</summary>
     public string ContentHash => Loaded.ContentHash;
-    /// <summary>The model's tokenizer, loaded on first use (a stage that gets only token ids never needs one).</summary>
+
+    /// <summary>The model's tokenizer, loaded on first use (a stage that gets only token ids never needs
+    /// one).</summary>
     public ITextTokenizer Tokenizer => _tokenizer.Value;
 
     /// <summary>Hash of the files as they are on disk now (not the value cached when the model was loaded).</summary>

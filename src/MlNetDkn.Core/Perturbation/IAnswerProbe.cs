@@ -8,6 +8,7 @@ public sealed record ProbeConfiguration(IReadOnlyCollection<Neuron> Neurons, dou
 {
     /// <summary>The unmodified model: no neuron, factor 1.</summary>
     public static ProbeConfiguration None { get; } = new(Array.Empty<Neuron>(), 1.0);
+
     /// <summary>The given neurons zeroed (factor 0).</summary>
     public static ProbeConfiguration Suppress(IReadOnlyCollection<Neuron> neurons) => new(neurons, 0.0);
 }
@@ -19,7 +20,12 @@ public sealed record ProbeConfiguration(IReadOnlyCollection<Neuron> Neurons, dou
 /// token, the gold logit minus the largest other logit, averaged over the answer's tokens (positive when the answer
 /// wins; unlike P it does not saturate).
 /// </summary>
-public readonly record struct AnswerScore(double LogProbability, int FirstTokenRank, bool Greedy, double Margin = double.NaN)
+public readonly record struct AnswerScore(
+    double LogProbability,
+    int FirstTokenRank,
+    bool Greedy,
+    double Margin = double.NaN
+)
 {
     /// <summary>The answer's probability, exp(<see cref="LogProbability"/>): the product over its tokens.</summary>
     public double Probability => Math.Exp(LogProbability);
@@ -45,7 +51,10 @@ public static class AnswerProbeExtensions
     /// <summary>P0: the answer probability with nothing changed.</summary>
     public static double BaselineProbability(this IAnswerProbe probe) => probe.Baseline.Probability;
 
-    /// <summary>The answer probability with each set of neurons suppressed (zeroed); result i belongs to set i.</summary>
-    public static IReadOnlyList<double> SuppressedProbabilities(this IAnswerProbe probe, IReadOnlyList<IReadOnlyCollection<Neuron>> sets) =>
-        probe.Score(sets.Select(ProbeConfiguration.Suppress).ToArray()).Select(s => s.Probability).ToArray();
+    /// <summary>The answer probability with each set of neurons suppressed (zeroed); result i belongs to set
+    /// i.</summary>
+    public static IReadOnlyList<double> SuppressedProbabilities(
+        this IAnswerProbe probe,
+        IReadOnlyList<IReadOnlyCollection<Neuron>> sets
+    ) => probe.Score(sets.Select(ProbeConfiguration.Suppress).ToArray()).Select(s => s.Probability).ToArray();
 }

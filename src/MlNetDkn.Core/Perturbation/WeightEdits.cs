@@ -11,7 +11,9 @@ public enum WeightEditMode
     /// (<c>c_proj</c> row, <c>down_proj</c> / <c>dense_4h_to_h</c> column). With factor 2 the output becomes
     /// 2·act(2·w·x + b), not 2·act(w·x + b).</summary>
     InputAndOutput,
-    /// <summary>Only the output vector: the neuron's contribution is multiplied by exactly the factor, at every position.</summary>
+
+    /// <summary>Only the output vector: the neuron's contribution is multiplied by exactly the factor, at every
+    /// position.</summary>
     Output,
 }
 
@@ -35,14 +37,22 @@ public static class WeightEdits
             foreach (var layer in neurons.Distinct().GroupBy(n => n.Layer).OrderBy(g => g.Key))
             {
                 if (layer.Key < 0 || layer.Key >= model.Config.NumLayers)
-                    throw new DknInputException($"neuron {layer.First()}: layer {layer.Key} is outside the model's {model.Config.NumLayers} layers");
+                    throw new DknInputException(
+                        $"neuron {layer.First()}: layer {layer.Key} is outside the model's "
+                            + $"{model.Config.NumLayers} layers"
+                    );
                 var bad = layer.FirstOrDefault(n => n.Index < 0 || n.Index >= model.Config.IntermediateSize);
                 if (layer.Any(n => n.Index < 0 || n.Index >= model.Config.IntermediateSize))
-                    throw new DknInputException($"neuron {bad}: index outside the layer's {model.Config.IntermediateSize} neurons");
+                    throw new DknInputException(
+                        $"neuron {bad}: index outside the layer's {model.Config.IntermediateSize} neurons"
+                    );
                 var mlp = model.Blocks[layer.Key].Mlp;
                 var ids = layer.Select(n => (long)n.Index).Order().ToArray();
-                var targets = mode == WeightEditMode.InputAndOutput ? new[] { mlp.InputVectors, mlp.OutputVectors } : [mlp.OutputVectors];
-                foreach (var parameter in targets)                                            // [d_ff, d_model]
+                var targets =
+                    mode == WeightEditMode.InputAndOutput
+                        ? new[] { mlp.InputVectors, mlp.OutputVectors }
+                        : [mlp.OutputVectors];
+                foreach (var parameter in targets) // [d_ff, d_model]
                 {
                     // A view of our own (a parameter's own handle must never be disposed here).
                     var target = parameter.narrow(0, 0, parameter.shape[0]);
@@ -70,7 +80,7 @@ public static class WeightEdits
             target.index_copy_(0, index, rows);
             rows.Dispose();
             index.Dispose();
-            target.Dispose();                                                                  // the view, not the parameter
+            target.Dispose(); // the view, not the parameter
         }
         saved.Clear();
     }
@@ -78,9 +88,11 @@ public static class WeightEdits
     sealed class Scope(List<(Tensor Target, Tensor Rows, Tensor Index)> saved) : IDisposable
     {
         bool _done;
+
         public void Dispose()
         {
-            if (_done) return;
+            if (_done)
+                return;
             _done = true;
             Restore(saved);
         }

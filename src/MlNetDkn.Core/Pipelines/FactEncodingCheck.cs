@@ -18,20 +18,34 @@ public static class FactEncodingCheck
         {
             string where = $"{source}: fact '{fact.FactId}'";
             long[] answer;
-            try { answer = PromptEncoding.Answer(tokenizer, fact.Answer); }
-            catch (DknInputException e) { throw new DknInputException($"{where}: {e.Message}"); }
+            try
+            {
+                answer = PromptEncoding.Answer(tokenizer, fact.Answer);
+            }
+            catch (DknInputException e)
+            {
+                throw new DknInputException($"{where}: {e.Message}");
+            }
             RequireInVocabulary(answer, config, $"{where}: answer '{fact.Answer}'");
             for (int i = 0; i < fact.Prompts.Count; i++)
             {
                 long[] prompt;
-                try { prompt = PromptEncoding.Prompt(tokenizer, fact.Prompts[i]); }
-                catch (DknInputException e) { throw new DknInputException($"{where}, prompt {i}: {e.Message}"); }
+                try
+                {
+                    prompt = PromptEncoding.Prompt(tokenizer, fact.Prompts[i]);
+                }
+                catch (DknInputException e)
+                {
+                    throw new DknInputException($"{where}, prompt {i}: {e.Message}");
+                }
                 RequireInVocabulary(prompt, config, $"{where}, prompt {i}");
                 // The answer is teacher-forced: its last token is predicted from prompt + answer[..^1].
                 int length = prompt.Length + answer.Length - 1;
                 if (length > config.MaxPositions)
-                    throw new DknInputException($"{where}, prompt {i}: prompt and answer take {length} tokens, " +
-                                                $"more than the model's {config.MaxPositions} positions; shorten the prompt");
+                    throw new DknInputException(
+                        $"{where}, prompt {i}: prompt and answer take {length} tokens, "
+                            + $"more than the model's {config.MaxPositions} positions; shorten the prompt"
+                    );
             }
         }
     }
@@ -40,7 +54,9 @@ public static class FactEncodingCheck
     {
         foreach (var id in ids)
             if (id < 0 || id >= config.VocabSize)
-                throw new DknInputException($"{what}: token id {id} is outside the model's vocabulary of " +
-                                            $"{config.VocabSize} (is this the model's own tokenizer?)");
+                throw new DknInputException(
+                    $"{what}: token id {id} is outside the model's vocabulary of "
+                        + $"{config.VocabSize} (is this the model's own tokenizer?)"
+                );
     }
 }

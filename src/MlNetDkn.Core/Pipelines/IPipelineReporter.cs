@@ -1,7 +1,9 @@
 namespace MlNetDkn.Pipelines;
 
-/// <summary>Progress of a long piece of work inside a step: units done out of a total, and a short status line.</summary>
-/// <param name="Milestone">True when the status carries a result worth a line of its own in plain logs (an evaluation).</param>
+/// <summary>Progress of a long piece of work inside a step: units done out of a total, and a short status
+/// line.</summary>
+/// <param name="Milestone">True when the status carries a result worth a line of its own in plain logs (an
+/// evaluation).</param>
 public sealed record StepProgress(double Done, double Total, string Status, bool Milestone = false);
 
 /// <summary>How steps talk to the user; the CLI renders it with Spectre.Console, tests collect it.</summary>

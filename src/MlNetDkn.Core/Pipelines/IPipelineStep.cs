@@ -10,14 +10,20 @@ public interface IPipelineStep
 {
     /// <summary>The name used in pipeline files: lowercase words joined by '-'.</summary>
     string Name { get; }
+
     /// <summary>One line saying what the step does, shown by the CLI's step listing.</summary>
     string Description { get; }
+
     /// <summary>The options the step accepts, keyed by their snake_case name.</summary>
     IReadOnlyDictionary<string, OptionSpec> Options { get; }
-    /// <summary>Artifacts (<see cref="PipelineArtifacts"/>) an earlier step must provide; checked before anything runs.</summary>
+
+    /// <summary>Artifacts (<see cref="PipelineArtifacts"/>) an earlier step must provide; checked before anything
+    /// runs.</summary>
     IReadOnlyCollection<string> Needs { get; }
+
     /// <summary>Artifacts (<see cref="PipelineArtifacts"/>) this step hands to later steps; empty when none.</summary>
     IReadOnlyCollection<string> Provides { get; }
+
     /// <summary>Checks option values beyond their types (ranges, syntax, files that must exist) before any work;
     /// each problem is one message naming the option.</summary>
     IEnumerable<string> Check(ResolvedOptions options) => [];
@@ -43,10 +49,13 @@ public static class PipelineArtifacts
 {
     /// <summary><see cref="PipelineContext.Dataset"/> and <see cref="PipelineContext.DatasetPath"/>.</summary>
     public const string Dataset = "dataset";
+
     /// <summary><see cref="PipelineContext.ModelFolder"/> and <see cref="PipelineContext.ModelContentHash"/>.</summary>
     public const string Model = "model";
+
     /// <summary>The knowledge-neuron columns of the attribution stage.</summary>
     public const string KnowledgeNeurons = "knowledge neurons";
+
     /// <summary>The DKN columns of the DKN stage.</summary>
     public const string DegenerateNeurons = "degenerate knowledge neurons";
 }

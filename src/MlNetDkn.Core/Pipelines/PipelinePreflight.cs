@@ -19,25 +19,37 @@ public static class PipelinePreflight
         var preview = new SourcePreview(pipeline.Definition.Seed);
         foreach (var planned in pipeline.Steps.Where(s => s.Step is ISourceStep))
         {
-            if (planned.Step is IPreviewableSource source) { source.Preview(preview, planned.Options); continue; }
+            if (planned.Step is IPreviewableSource source)
+            {
+                source.Preview(preview, planned.Options);
+                continue;
+            }
             // Made only when the step runs: unknown until then.
-            if (planned.Step.Provides.Contains(PipelineArtifacts.Dataset)) preview.Dataset = null;
-            if (planned.Step.Provides.Contains(PipelineArtifacts.Model)) preview.ModelFolder = null;
+            if (planned.Step.Provides.Contains(PipelineArtifacts.Dataset))
+                preview.Dataset = null;
+            if (planned.Step.Provides.Contains(PipelineArtifacts.Model))
+                preview.ModelFolder = null;
         }
         if (shard != null && preview.Dataset is { } all)
         {
             preview.Dataset = new Facts.FactDataset(all.Records.Where(r => shard.Contains(r.FactId)), "shard");
             if (preview.Dataset.Count == 0)
                 throw new DknInputException(
-                    $"shard {shard.Index} of {shard.Count} has no facts (the dataset has {all.Count}); use fewer shards");
+                    $"shard {shard.Index} of {shard.Count} has no facts (the dataset has {all.Count}); use fewer shards"
+                );
         }
-        if (preview.ModelFolder is not { } model) return preview;
+        if (preview.ModelFolder is not { } model)
+            return preview;
         // On the CPU whatever the run's device: this load only checks the files, and is freed at once.
         using var loaded = ModelLoader.Load(model, load with { Device = "cpu" });
         bool hasStages = pipeline.Steps.Any(s => s.Step is not ISourceStep and not IFinalStep);
         if (hasStages && preview.Dataset is { Count: > 0 } dataset)
-            FactEncodingCheck.Check(dataset, preview.DatasetPath ?? "the facts", loaded.Config,
-                TokenizerLoader.FromModelFolder(model));
+            FactEncodingCheck.Check(
+                dataset,
+                preview.DatasetPath ?? "the facts",
+                loaded.Config,
+                TokenizerLoader.FromModelFolder(model)
+            );
         return preview;
     }
 }

@@ -15,7 +15,11 @@ public sealed class RunManifest
 {
     /// <summary>The manifest's file name inside a run's output folder.</summary>
     public const string FileName = "manifest.json";
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     readonly JsonObject _root;
     readonly JsonArray _steps = [];
@@ -30,7 +34,8 @@ public sealed class RunManifest
             ["tool"] = new JsonObject { ["name"] = "dkn", ["version"] = DknTool.Version },
             ["pipeline"] = new JsonObject
             {
-                ["name"] = definition.Name, ["source"] = definition.Source,
+                ["name"] = definition.Name,
+                ["source"] = definition.Source,
                 ["overrides"] = new JsonArray(overrides.Select(o => (JsonNode)o).ToArray()),
                 ["definition"] = definition.ToJson(),
             },
@@ -44,7 +49,6 @@ public sealed class RunManifest
 
     /// <summary>The informational version of the Core assembly, read from the assembly (git is never called; the SDK
     /// may have appended the source revision after a '+' at build time).</summary>
-
     /// <summary>Top-level sections steps may fill ("dataset", "model", ...); replaced when set again.</summary>
     public void SetSection(string name, JsonNode value) => _root[name] = value;
 
@@ -66,9 +70,12 @@ public sealed class RunManifest
     {
         foreach (var pending in _pending.ToList())
         {
-            if (wait) ((IAsyncResult)pending.Value).AsyncWaitHandle.WaitOne();
-            if (!pending.Value.IsCompleted) continue;
-            if (pending.Value.IsCompletedSuccessfully) pending.Target[pending.Field] = pending.Value.Result;
+            if (wait)
+                ((IAsyncResult)pending.Value).AsyncWaitHandle.WaitOne();
+            if (!pending.Value.IsCompleted)
+                continue;
+            if (pending.Value.IsCompletedSuccessfully)
+                pending.Target[pending.Field] = pending.Value.Result;
             _pending.Remove(pending);
         }
     }
@@ -78,8 +85,12 @@ public sealed class RunManifest
     {
         var entry = new JsonObject
         {
-            ["index"] = step.Definition.Index, ["step"] = step.Step.Name, ["options"] = step.Options.ToJson(),
-            ["status"] = "running", ["started_utc"] = DateTime.UtcNow.ToString("O"), ["outputs"] = new JsonObject(),
+            ["index"] = step.Definition.Index,
+            ["step"] = step.Step.Name,
+            ["options"] = step.Options.ToJson(),
+            ["status"] = "running",
+            ["started_utc"] = DateTime.UtcNow.ToString("O"),
+            ["outputs"] = new JsonObject(),
         };
         _steps.Add(entry);
         return entry;
@@ -92,7 +103,8 @@ public sealed class RunManifest
         entry["status"] = status;
         entry["seconds"] = Math.Round(elapsed.TotalSeconds, 3);
         entry["peak_memory_mib"] = PeakMemoryMib();
-        if (error != null) entry["error"] = error;
+        if (error != null)
+            entry["error"] = error;
     }
 
     static readonly object PeakGate = new();
@@ -100,23 +112,32 @@ public sealed class RunManifest
 
     /// <summary>The process's peak resident memory so far, in MiB: the kernel's high-water mark (VmHWM in
     /// /proc/self/status) where there is one, else the runtime's peak working set; never less than an earlier reading,
-    /// so at a step's end it bounds what the run needed up to then, at the run's end what the whole run needed.</summary>
+    /// so at a step's end it bounds what the run needed up to then, at the run's end what the whole run
+    /// needed.</summary>
     public static double PeakMemoryMib()
     {
         double mib = ReadHighWaterMarkMib() ?? RuntimePeakMib();
-        lock (PeakGate) return _peakMib = Math.Max(_peakMib, Math.Round(mib, 1));
+        lock (PeakGate)
+            return _peakMib = Math.Max(_peakMib, Math.Round(mib, 1));
     }
 
     static double? ReadHighWaterMarkMib()
     {
         try
         {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            var line = File.ReadLines("/proc/self/status")
+                .FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
             var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
             return kb is not null && long.TryParse(kb, out var value) ? value / 1024.0 : null;
         }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     static double RuntimePeakMib()
@@ -157,13 +178,14 @@ public sealed class RunManifest
         });
     }
 
-    static JsonObject Machine() => new()
-    {
-        ["os"] = RuntimeInformation.OSDescription,
-        ["architecture"] = RuntimeInformation.OSArchitecture.ToString(),
-        ["framework"] = RuntimeInformation.FrameworkDescription,
-        ["cores"] = Environment.ProcessorCount,
-        ["torch_threads"] = get_num_threads(),
-        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
-    };
+    static JsonObject Machine() =>
+        new()
+        {
+            ["os"] = RuntimeInformation.OSDescription,
+            ["architecture"] = RuntimeInformation.OSArchitecture.ToString(),
+            ["framework"] = RuntimeInformation.FrameworkDescription,
+            ["cores"] = Environment.ProcessorCount,
+            ["torch_threads"] = get_num_threads(),
+            ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+        };
 }

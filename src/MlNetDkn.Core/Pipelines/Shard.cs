@@ -25,8 +25,13 @@ public sealed record Shard(int Index, int Count)
     public static Shard Parse(string text, string source = "--shard")
     {
         var parts = text.Split('/');
-        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var i)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && i < n)
+        if (
+            parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var i)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            && n >= 1
+            && i < n
+        )
             return new Shard(i, n);
         throw new DknInputException($"{source} {text}: expected i/n with 0 ≤ i < n (e.g. 0/4)");
     }
@@ -39,17 +44,27 @@ public sealed record Shard(int Index, int Count)
     public static Shard? FromEnvironment(Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        int? Int(string name) => int.TryParse(environment(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+        int? Int(string name) =>
+            int.TryParse(environment(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
         if (Int("SLURM_ARRAY_TASK_ID") is int id && Int("SLURM_ARRAY_TASK_COUNT") is int count)
         {
             int index = id - (Int("SLURM_ARRAY_TASK_MIN") ?? 0);
-            return index >= 0 && index < count ? new Shard(index, count)
-                : throw new DknInputException($"SLURM_ARRAY_TASK_ID {id} (min {Int("SLURM_ARRAY_TASK_MIN") ?? 0}) is outside an array of {count} tasks");
+            return index >= 0 && index < count
+                ? new Shard(index, count)
+                : throw new DknInputException(
+                    $"SLURM_ARRAY_TASK_ID {id} (min {Int("SLURM_ARRAY_TASK_MIN") ?? 0}) is outside an array of "
+                        + $"{count} tasks"
+                );
         }
         if (Int("JOB_COMPLETION_INDEX") is int k)
         {
-            var total = Int("DKN_SHARDS") ?? throw new DknInputException("JOB_COMPLETION_INDEX is set but DKN_SHARDS (the number of completions) is not");
-            return k >= 0 && k < total ? new Shard(k, total) : throw new DknInputException($"JOB_COMPLETION_INDEX {k} is outside DKN_SHARDS {total}");
+            var total = Int("DKN_SHARDS")
+                ?? throw new DknInputException(
+                    "JOB_COMPLETION_INDEX is set but DKN_SHARDS (the number of completions) is not"
+                );
+            return k >= 0 && k < total
+                ? new Shard(k, total)
+                : throw new DknInputException($"JOB_COMPLETION_INDEX {k} is outside DKN_SHARDS {total}");
         }
         return null;
     }

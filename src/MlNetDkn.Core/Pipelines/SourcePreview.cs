@@ -11,10 +11,13 @@ public sealed class SourcePreview(int seed)
 {
     /// <summary>The pipeline seed, for steps that draw.</summary>
     public int Seed { get; } = seed;
+
     /// <summary>The facts the stages will see, or null when unknown before the run.</summary>
     public FactDataset? Dataset { get; set; }
+
     /// <summary>The file the facts come from, named in messages.</summary>
     public string? DatasetPath { get; set; }
+
     /// <summary>The model folder or file the stages will load, or null when unknown before the run.</summary>
     public string? ModelFolder { get; set; }
 }
@@ -22,6 +25,7 @@ public sealed class SourcePreview(int seed)
 /// <summary>A source step whose result can be previewed (<see cref="SourcePreview"/>) without running it.</summary>
 public interface IPreviewableSource : ISourceStep
 {
-    /// <summary>Updates the preview as <see cref="ISourceStep.Run"/> would update the context; writes nothing.</summary>
+    /// <summary>Updates the preview as <see cref="ISourceStep.Run"/> would update the context; writes
+    /// nothing.</summary>
     void Preview(SourcePreview preview, ResolvedOptions options);
 }

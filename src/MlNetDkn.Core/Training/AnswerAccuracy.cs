@@ -11,6 +11,7 @@ public static class PromptKinds
 {
     /// <summary>The fact's training prompts.</summary>
     public const string Prompts = "prompts";
+
     /// <summary>The fact's held-out paraphrases.</summary>
     public const string Heldout = "heldout_prompts";
 }
@@ -21,14 +22,24 @@ public static class PromptKinds
 /// </summary>
 public static class AnswerAccuracy
 {
-    /// <summary>Accuracy over all prompts of <paramref name="kind"/> (training prompts or held-out paraphrases).</summary>
-    public static double Evaluate(CausalLm model, ITextTokenizer tokenizer, FactDataset dataset, string kind, int batchSize = 256)
+    /// <summary>Accuracy over all prompts of <paramref name="kind"/> (training prompts or held-out
+    /// paraphrases).</summary>
+    public static double Evaluate(
+        CausalLm model,
+        ITextTokenizer tokenizer,
+        FactDataset dataset,
+        string kind,
+        int batchSize = 256
+    )
     {
         var examples = TrainingExample.From(dataset, tokenizer, heldout: kind == PromptKinds.Heldout);
         return examples.Count == 0 ? double.NaN : (double)CountCorrect(model, examples, batchSize) / examples.Count;
     }
 
-    /// <summary>Prompts whose whole answer greedy decoding would produce (for one-word answers: the top-1 token).</summary>
+    /// <summary>Prompts whose whole answer greedy decoding would produce (for one-word answers: the top-1
+    /// token).</summary>
     internal static int CountCorrect(CausalLm model, IReadOnlyList<TrainingExample> examples, int batchSize) =>
-        PromptBatchProbe.Score(model, examples.Select(e => (e.Prompt, e.Answer)).ToList(), batchSize).Count(s => s.Greedy);
+        PromptBatchProbe
+            .Score(model, examples.Select(e => (e.Prompt, e.Answer)).ToList(), batchSize)
+            .Count(s => s.Greedy);
 }

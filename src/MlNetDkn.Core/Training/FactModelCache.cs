@@ -6,7 +6,8 @@ namespace MlNetDkn.Training;
 /// <summary>Where a cached fact model lives and whether this call trained it.</summary>
 public sealed record CachedFactModel(string Folder, string Key, bool Reused, TrainingLog Log)
 {
-    /// <summary>SHA-256 over config.json and model.safetensors, equal to <see cref="Modeling.LoadedModel.ContentHash"/>.</summary>
+    /// <summary>SHA-256 over config.json and model.safetensors, equal to
+    /// <see cref="Modeling.LoadedModel.ContentHash"/>.</summary>
     public string ContentHash => FactModelCache.ContentHash(Folder);
 }
 
@@ -19,7 +20,9 @@ public static class FactModelCache
 {
     /// <summary>Marker file written last into a trained model's folder; only a folder with it is reused.</summary>
     public const string CompleteMarker = "training_complete";
-    /// <summary>Bump when the trainer changes what equal options produce, so old cache entries are not reused.</summary>
+
+    /// <summary>Bump when the trainer changes what equal options produce, so old cache entries are not
+    /// reused.</summary>
     const string TrainerVersion = "fact-model-trainer/1";
 
     /// <summary>The default cache root: `.cache/models` under the current directory.</summary>
@@ -37,20 +40,45 @@ public static class FactModelCache
     /// <summary>SHA-256 over the folder's config.json and weight files, as <see
     /// cref="Modeling.LoadedModel.ContentHash"/>.</summary>
     public static string ContentHash(string folder) =>
-        ContentHashing.Sha256OfFiles([Path.Combine(folder, TrainedFactModel.ConfigFile), .. HuggingFaceFolder.WeightFiles(folder)]);
+        ContentHashing.Sha256OfFiles([
+            Path.Combine(folder, TrainedFactModel.ConfigFile),
+            .. HuggingFaceFolder.WeightFiles(folder),
+        ]);
 
-    /// <summary>The cached model for this dataset and these options, training and storing it first when absent.</summary>
-    public static CachedFactModel GetOrTrain(FactDataset dataset, FactModelTrainingOptions options, string? cacheRoot = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>The cached model for this dataset and these options, training and storing it first when
+    /// absent.</summary>
+    public static CachedFactModel GetOrTrain(
+        FactDataset dataset,
+        FactModelTrainingOptions options,
+        string? cacheRoot = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default
+    )
     {
         options.Validate();
         var root = Path.GetFullPath(cacheRoot ?? DefaultRoot);
         var key = Key(dataset, options);
         var folder = Path.Combine(root, key);
-        if (IsComplete(folder)) return new CachedFactModel(folder, key, Reused: true, TrainingLog.Load(Path.Combine(folder, TrainedFactModel.LogFile)));
+        if (IsComplete(folder))
+            return new CachedFactModel(
+                folder,
+                key,
+                Reused: true,
+                TrainingLog.Load(Path.Combine(folder, TrainedFactModel.LogFile))
+            );
         // Parallel runs (shards on one machine) wanting the same model: one trains, the others wait and reuse it.
-        using var training = FileLock.Acquire(Path.Combine(root, key + ".lock"), TimeSpan.FromHours(6), $"training of cached model {key}");
-        if (IsComplete(folder)) return new CachedFactModel(folder, key, Reused: true, TrainingLog.Load(Path.Combine(folder, TrainedFactModel.LogFile)));
+        using var training = FileLock.Acquire(
+            Path.Combine(root, key + ".lock"),
+            TimeSpan.FromHours(6),
+            $"training of cached model {key}"
+        );
+        if (IsComplete(folder))
+            return new CachedFactModel(
+                folder,
+                key,
+                Reused: true,
+                TrainingLog.Load(Path.Combine(folder, TrainedFactModel.LogFile))
+            );
 
         var scratch = Path.Combine(root, $"{key}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
@@ -62,13 +90,16 @@ public static class FactModelCache
                 log = trained.Log;
             }
             File.WriteAllText(Path.Combine(scratch, CompleteMarker), DateTime.UtcNow.ToString("O"));
-            if (Directory.Exists(folder) && !IsComplete(folder)) Directory.Delete(folder, recursive: true);  // a stale, unfinished entry
-            if (!Directory.Exists(folder)) Directory.Move(scratch, folder);                                // else another process won the race
+            if (Directory.Exists(folder) && !IsComplete(folder))
+                Directory.Delete(folder, recursive: true); // a stale, unfinished entry
+            if (!Directory.Exists(folder))
+                Directory.Move(scratch, folder); // else another process won the race
             return new CachedFactModel(folder, key, Reused: false, log);
         }
         finally
         {
-            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+            if (Directory.Exists(scratch))
+                Directory.Delete(scratch, recursive: true);
         }
     }
 }

@@ -11,6 +11,7 @@ public sealed record AccuracyStageOptions : FactStageOptions
     internal override void Validate()
     {
         base.Validate();
-        if (BatchSize < 1) throw new DknInputException($"{AccuracyTransformer.Name}: batch size must be at least 1 (got {BatchSize})");
+        if (BatchSize < 1)
+            throw new DknInputException($"{AccuracyTransformer.Name}: batch size must be at least 1 (got {BatchSize})");
     }
 }

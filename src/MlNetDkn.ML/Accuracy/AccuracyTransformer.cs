@@ -8,14 +8,21 @@ using MlNetDkn.Perturbation;
 
 namespace MlNetDkn.ML.Accuracy;
 
-/// <summary>Adds per-fact accuracy columns (greedy decoding produces the answer) on prompts and held-out paraphrases.</summary>
+/// <summary>Adds per-fact accuracy columns (greedy decoding produces the answer) on prompts and held-out
+/// paraphrases.</summary>
 public sealed class AccuracyTransformer : FactStageTransformer<FactAccuracy>, IFactStage
 {
-    internal const string Name = "EvaluateAccuracy", ArchiveKind = "accuracy";
+    internal const string Name = "EvaluateAccuracy",
+        ArchiveKind = "accuracy";
 
     readonly Lease<ModelSession> _model;
 
-    internal AccuracyTransformer(AccuracyStageOptions options, Lease<ModelSession> model, string modelHash, StageRuntime runtime)
+    internal AccuracyTransformer(
+        AccuracyStageOptions options,
+        Lease<ModelSession> model,
+        string modelHash,
+        StageRuntime runtime
+    )
         : base(Name, $"model {options.ModelPath}", [model], runtime)
     {
         Options = options;
@@ -25,6 +32,7 @@ public sealed class AccuracyTransformer : FactStageTransformer<FactAccuracy>, IF
 
     /// <summary>The options the stage was built with.</summary>
     public AccuracyStageOptions Options { get; }
+
     /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
     string IFactStage.Kind => ArchiveKind;
@@ -48,7 +56,9 @@ public sealed class AccuracyTransformer : FactStageTransformer<FactAccuracy>, IF
         return () =>
         {
             var f = fact();
-            return Result(FactRowReader.Key(f), f.FactId, () => (FactAccuracy.Evaluate(_model.Value, f, Options.BatchSize), false));
+            return Result(FactRowReader.Key(f), f.FactId, () =>
+                (FactAccuracy.Evaluate(_model.Value, f, Options.BatchSize), false)
+            );
         };
     }
 
@@ -57,10 +67,36 @@ public sealed class AccuracyTransformer : FactStageTransformer<FactAccuracy>, IF
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var facts = Results(input);
-        var files = AccuracyTables.Write(facts, folder, StageTables.Provenance(this, context, new { Options.BatchSize }));
+        var files = AccuracyTables.Write(
+            facts,
+            folder,
+            StageTables.Provenance(this, context, new { Options.BatchSize })
+        );
         var rows = AccuracyTables.Summarise(facts);
-        var lines = rows.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{r.Split}/{r.PromptKind}: {r.Correct:N0}/{r.Prompts:N0} correct ({r.Accuracy:P1})")).ToList();
-        return new StageOutputs(files, StageTables.Summary(new { Groups = rows.Select(r => new { r.Split, r.PromptKind, r.Facts, r.Prompts, r.Correct, r.Accuracy }) }), lines);
+        var lines = rows.Select(r =>
+                string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"{r.Split}/{r.PromptKind}: {r.Correct:N0}/{r.Prompts:N0} correct ({r.Accuracy:P1})"
+                )
+            )
+            .ToList();
+        return new StageOutputs(
+            files,
+            StageTables.Summary(
+                new
+                {
+                    Groups = rows.Select(r => new
+                    {
+                        r.Split,
+                        r.PromptKind,
+                        r.Facts,
+                        r.Prompts,
+                        r.Correct,
+                        r.Accuracy,
+                    }),
+                }
+            ),
+            lines
+        );
     }
 }

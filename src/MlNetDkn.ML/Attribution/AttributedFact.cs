@@ -22,19 +22,25 @@ public sealed class AttributedFact
     /// <summary>The fact's attribution result as the Core library computed it (neurons, scores,
     /// per-prompt results).</summary>
     public FactKnowledgeNeurons Result { get; }
+
     /// <summary>The knowledge neurons as "layer:index" texts, in the result's order.</summary>
     public string[] Neurons { get; }
+
     /// <summary>Each knowledge neuron's layer (0-based), parallel to <see cref="Neurons"/>.</summary>
     public int[] Layers { get; }
+
     /// <summary>Each knowledge neuron's index within its layer's MLP (0-based), parallel to
     /// <see cref="Neurons"/>.</summary>
     public int[] Indices { get; }
+
     /// <summary>Each knowledge neuron's mean attribution score over the prompts, parallel to
     /// <see cref="Neurons"/>.</summary>
     public double[] Scores { get; }
+
     /// <summary>The knowledge-neuron mask as a sparse L·d_ff vector: ascending flat indices l·d_ff +
     /// i, each value 1.</summary>
     public (int[] Indices, float[] Values) Mask { get; }
+
     /// <summary>The mean stored attribution scores as a sparse L·d_ff vector (flat index l·d_ff +
     /// i, index order).</summary>
     public (int[] Indices, float[] Values) Dense { get; }
@@ -46,15 +52,27 @@ public sealed class AttributedFact
         return
         [
             OutputColumns.TextVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeurons, f => f.Neurons),
-            OutputColumns.KeyVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronLayers, config.NumLayers, f => f.Layers),
-            OutputColumns.KeyVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronIndices, config.IntermediateSize, f => f.Indices),
+            OutputColumns.KeyVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronLayers, config.NumLayers, f =>
+                f.Layers
+            ),
+            OutputColumns.KeyVector<AttributedFact>(
+                KnowledgeNeuronColumns.KnowledgeNeuronIndices,
+                config.IntermediateSize,
+                f => f.Indices
+            ),
             OutputColumns.SingleVector<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronScores, f => f.Scores),
             OutputColumns.SparseSlots<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronMask, slots, f => f.Mask),
             OutputColumns.SparseSlots<AttributedFact>(KnowledgeNeuronColumns.AttributionScores, slots, f => f.Dense),
             OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.KnowledgeNeuronCount, f => f.Neurons.Length),
-            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.AnswerProbability, f => f.Result.MeanAnswerProbability),
-            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.CompletenessError, f => f.Result.MeanCompletenessError),
-            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.MaxCompletenessError, f => f.Result.MaxCompletenessError),
+            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.AnswerProbability, f =>
+                f.Result.MeanAnswerProbability
+            ),
+            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.CompletenessError, f =>
+                f.Result.MeanCompletenessError
+            ),
+            OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.MaxCompletenessError, f =>
+                f.Result.MaxCompletenessError
+            ),
             OutputColumns.Single<AttributedFact>(KnowledgeNeuronColumns.PromptsAttributed, f => f.Result.Prompts.Count),
         ];
     }
@@ -67,7 +85,8 @@ internal static class NeuronSlots
     {
         var names = new string[layers * width];
         for (int l = 0; l < layers; l++)
-            for (int i = 0; i < width; i++) names[l * width + i] = $"{l}:{i}";
+        for (int i = 0; i < width; i++)
+            names[l * width + i] = $"{l}:{i}";
         return names;
     }
 }

@@ -16,15 +16,21 @@ namespace MlNetDkn.ML.Attribution;
 /// </summary>
 public sealed class KnowledgeNeuronTransformer : FactStageTransformer<AttributedFact>, IFactStage
 {
-    internal const string Name = "AttributeKnowledgeNeurons", ArchiveKind = "knowledge-neurons";
+    internal const string Name = "AttributeKnowledgeNeurons",
+        ArchiveKind = "knowledge-neurons";
 
     readonly Lease<ModelSession> _model;
     readonly FactAttributionRunner _runner;
     readonly RequiredColumn[] _inputs;
     readonly IReadOnlyList<OutputColumn<AttributedFact>> _outputs;
 
-    internal KnowledgeNeuronTransformer(KnowledgeNeuronStageOptions options, Lease<ModelSession> model, Lease<AttributionStore> store,
-        string modelHash, StageRuntime runtime)
+    internal KnowledgeNeuronTransformer(
+        KnowledgeNeuronStageOptions options,
+        Lease<ModelSession> model,
+        Lease<AttributionStore> store,
+        string modelHash,
+        StageRuntime runtime
+    )
         : base(Name, $"model {options.ModelPath}", [store, model], runtime)
     {
         Options = options;
@@ -37,23 +43,29 @@ public sealed class KnowledgeNeuronTransformer : FactStageTransformer<Attributed
 
     /// <summary>The options the stage was built with.</summary>
     public KnowledgeNeuronStageOptions Options { get; }
+
     /// <summary>The model attributed: a Hugging Face model folder or a llama2.c checkpoint file.</summary>
     public string ModelPath => Options.ModelPath;
+
     /// <summary>Content hash of the model files this transformer was fitted (or loaded) with.</summary>
     /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
+
     /// <summary>The stage's absolute folder; its <c>store/attributions.jsonl</c> holds the resumable
     /// prompt results.</summary>
     public string Folder => Options.ResolvedFolder(Name);
+
     /// <summary>Prompts attributed by this transformer vs. found in the store.</summary>
     public int PromptsComputed => _runner.PromptsComputed;
+
     /// <summary>Prompts whose attribution this transformer found in the store instead of computing it.</summary>
     public int PromptsReused => _runner.PromptsReused;
 
     string IFactStage.Kind => ArchiveKind;
     FactStageOptions IFactStage.StageOptions => Options;
 
-    internal static RequiredColumn[] InputsOf(KnowledgeNeuronStageOptions options) => FactRowReader.Required(Name, options.PromptsColumn);
+    internal static RequiredColumn[] InputsOf(KnowledgeNeuronStageOptions options) =>
+        FactRowReader.Required(Name, options.PromptsColumn);
 
     private protected override string PromptsColumnName => Options.PromptsColumn;
     private protected override IReadOnlyList<RequiredColumn> Inputs => _inputs;
@@ -63,13 +75,14 @@ public sealed class KnowledgeNeuronTransformer : FactStageTransformer<Attributed
     public FactKnowledgeNeurons Attribute(FactRecord fact) => Row(fact).Result;
 
     /// <summary>Every fact's knowledge neurons, in row order.</summary>
-    public IReadOnlyList<FactKnowledgeNeurons> Attribute(IDataView facts) => Results(facts).Select(r => r.Result).ToList();
+    public IReadOnlyList<FactKnowledgeNeurons> Attribute(IDataView facts) =>
+        Results(facts).Select(r => r.Result).ToList();
 
     AttributedFact Row(FactRecord fact) => Result(FactRowReader.Key(fact), fact.FactId, () =>
-    {
-        var result = _runner.Run(fact, out bool stored);
-        return (new AttributedFact(result, _model.Value.Config.IntermediateSize), stored);
-    });
+        {
+            var result = _runner.Run(fact, out bool stored);
+            return (new AttributedFact(result, _model.Value.Config.IntermediateSize), stored);
+        });
 
     private protected override Func<AttributedFact> Bind(DataViewRow row)
     {
@@ -84,16 +97,33 @@ public sealed class KnowledgeNeuronTransformer : FactStageTransformer<Attributed
         var facts = Attribute(input);
         var config = _model.Value.Config;
         bool exact = Options.Attribution.Attribution.Multiplier == ScoreMultiplier.ActivationMinusBaseline;
-        var files = AttributionTables.Write(facts, folder, config.NumLayers, config.IntermediateSize, exact,
-            StageTables.Provenance(this, context, Options.Attribution));
+        var files = AttributionTables.Write(
+            facts,
+            folder,
+            config.NumLayers,
+            config.IntermediateSize,
+            exact,
+            StageTables.Provenance(this, context, Options.Attribution)
+        );
         var metrics = AttributionMetrics.Compute(facts.Select(f => f.Summary), exact);
         var lines = new[]
         {
-            string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{metrics.Facts} facts ({PromptsComputed} prompts computed, {PromptsReused} from the store): {metrics.KnowledgeNeuronsPerFact.Mean:0.0} knowledge neurons per fact (median {metrics.KnowledgeNeuronsPerFact.Median:0}, max {metrics.KnowledgeNeuronsPerFact.Max:0}), {metrics.FactsWithoutKnowledgeNeurons} with none"),
-            string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{(exact ? "relative completeness error" : "relative sum gap (multiplier a, not a completeness error)")}: median {metrics.CompletenessError.Median:E2}, p90 {metrics.CompletenessError.P90:E2}, max {metrics.MaxCompletenessError.Max:E2}"),
+            string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{metrics.Facts} facts ({PromptsComputed} prompts computed, {PromptsReused} from the store): "
+                    + $"{metrics.KnowledgeNeuronsPerFact.Mean:0.0} knowledge neurons per fact (median "
+                    + $"{metrics.KnowledgeNeuronsPerFact.Median:0}, max {metrics.KnowledgeNeuronsPerFact.Max:0}), "
+                    + $"{metrics.FactsWithoutKnowledgeNeurons} with none"
+            ),
+            string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{(exact ? "relative completeness error" : "relative sum gap (multiplier a, not a completeness error)")}: median {metrics.CompletenessError.Median:E2}, p90 {metrics.CompletenessError.P90:E2}, max {metrics.MaxCompletenessError.Max:E2}"
+            ),
         };
-        return new StageOutputs(files, StageTables.Summary(metrics, ("prompts_computed", PromptsComputed), ("prompts_reused", PromptsReused)), lines);
+        return new StageOutputs(
+            files,
+            StageTables.Summary(metrics, ("prompts_computed", PromptsComputed), ("prompts_reused", PromptsReused)),
+            lines
+        );
     }
 }

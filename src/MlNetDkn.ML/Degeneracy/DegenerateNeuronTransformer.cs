@@ -17,14 +17,20 @@ namespace MlNetDkn.ML.Degeneracy;
 /// </summary>
 public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>, IFactStage
 {
-    internal const string Name = "FindDegenerateNeurons", ArchiveKind = "degenerate-neurons";
+    internal const string Name = "FindDegenerateNeurons",
+        ArchiveKind = "degenerate-neurons";
 
     /// <summary>Two ways rows may carry knowledge neurons: typed keys (with scores) or text.</summary>
     readonly DknStage _stage;
     readonly IReadOnlyList<OutputColumn<DknFact>> _outputs;
 
-    internal DegenerateNeuronTransformer(DegenerateNeuronStageOptions options, Lease<ModelSession> model, Lease<JsonLinesStore<DknRecord>> store,
-        string modelHash, StageRuntime runtime)
+    internal DegenerateNeuronTransformer(
+        DegenerateNeuronStageOptions options,
+        Lease<ModelSession> model,
+        Lease<JsonLinesStore<DknRecord>> store,
+        string modelHash,
+        StageRuntime runtime
+    )
         : base(Name, $"model {options.ModelPath}", [store, model], runtime)
     {
         Options = options;
@@ -35,24 +41,30 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
 
     /// <summary>The options the stage was built with.</summary>
     public DegenerateNeuronStageOptions Options { get; }
+
     /// <summary>The model analysed: a Hugging Face model folder or a llama2.c checkpoint file.</summary>
     public string ModelPath => Options.ModelPath;
+
     /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
+
     /// <summary>The method whose DKN fills the unsuffixed columns (the options' method, else the first of
     /// their methods).</summary>
     public ClusteringMethod Method => Options.PrimaryMethod;
+
     /// <summary>The stage's absolute folder; its <c>store/dkn.jsonl</c> holds the resumable per-fact results.</summary>
     public string Folder => Options.ResolvedFolder(Name);
 
     string IFactStage.Kind => ArchiveKind;
     FactStageOptions IFactStage.StageOptions => Options;
 
-    internal static RequiredColumn[] FactInputs(DegenerateNeuronStageOptions options) => FactRowReader.Required(Name, options.PromptsColumn);
+    internal static RequiredColumn[] FactInputs(DegenerateNeuronStageOptions options) =>
+        FactRowReader.Required(Name, options.PromptsColumn);
 
     internal static void CheckInputs(DataViewSchema schema, DegenerateNeuronStageOptions options)
     {
-        foreach (var c in FactInputs(options)) c.Check(schema);
+        foreach (var c in FactInputs(options))
+            c.Check(schema);
         KnowledgeNeuronReader.Check(schema, Name);
     }
 
@@ -63,13 +75,18 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     private protected override IReadOnlyList<string> RequiredInputNames(DataViewSchema inputSchema)
     {
         CheckInputs(inputSchema, Options);
-        var names = FactInputs(Options).Select(c => c.Name).Concat(KnowledgeNeuronReader.Columns(inputSchema, Name)!).ToList();
-        if (HasScores(inputSchema)) names.Add(KnowledgeNeuronColumns.KnowledgeNeuronScores);
+        var names = FactInputs(Options)
+            .Select(c => c.Name)
+            .Concat(KnowledgeNeuronReader.Columns(inputSchema, Name)!)
+            .ToList();
+        if (HasScores(inputSchema))
+            names.Add(KnowledgeNeuronColumns.KnowledgeNeuronScores);
         return names.Concat(FactRowReader.Optional(inputSchema, Options.PromptsColumn)).Distinct().ToList();
     }
 
     static bool HasScores(DataViewSchema schema) =>
-        schema.GetColumnOrNull(KnowledgeNeuronColumns.KnowledgeNeuronScores) is { } c && RequiredColumn.SingleVector(c.Name, Name).Accepts(c);
+        schema.GetColumnOrNull(KnowledgeNeuronColumns.KnowledgeNeuronScores) is { } c
+        && RequiredColumn.SingleVector(c.Name, Name).Accepts(c);
 
     /// <summary>The DKN record of one fact's (ranked) knowledge neurons.</summary>
     public DknRecord Find(FactRecord fact, IReadOnlyList<ScoredNeuron> neurons) => Row(fact, neurons).Record;
@@ -88,19 +105,24 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     {
         var fact = FactRowReader.Bind(row, Options.PromptsColumn);
         var neurons = KnowledgeNeuronReader.Bind(row, Name);
-        Func<float[]>? scores = HasScores(row.Schema) ? RowText.Singles(row, KnowledgeNeuronColumns.KnowledgeNeuronScores) : null;
+        Func<float[]>? scores = HasScores(row.Schema)
+            ? RowText.Singles(row, KnowledgeNeuronColumns.KnowledgeNeuronScores)
+            : null;
         return () =>
         {
             var f = fact();
             var list = neurons();
             var values = scores?.Invoke() ?? new float[list.Length];
             if (values.Length != list.Length)
-                throw new DknInputException($"{Name}: fact '{f.FactId}' has {list.Length} knowledge neurons but {values.Length} scores");
+                throw new DknInputException(
+                    $"{Name}: fact '{f.FactId}' has {list.Length} knowledge neurons but {values.Length} scores"
+                );
             return Row(f, list.Select((n, i) => new ScoredNeuron(n, values[i])).ToList());
         };
     }
 
-    /// <summary>This stage's DKN metrics over the facts of <paramref name="input"/> (the numbers of its tables).</summary>
+    /// <summary>This stage's DKN metrics over the facts of <paramref name="input"/> (the numbers of its
+    /// tables).</summary>
     public DknMetrics Metrics(IDataView input) => DknMetrics.Compute(Find(input).SelectMany(DknOutcome.From));
 
     /// <summary>How the run-level acquisition table names this stage: its folder, preset and rule.</summary>
@@ -109,7 +131,9 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
         get
         {
             var check = Options.Dkn.Dkn.Check;
-            var rule = check.Strict ? $"strict, {check.Measure}, {(check.Prompts == 0 ? "every prompt" : $"{check.Prompts} prompt(s)")}" : "lenient (the authors' rule)";
+            var rule = check.Strict
+                ? $"strict, {check.Measure}, {(check.Prompts == 0 ? "every prompt" : $"{check.Prompts} prompt(s)")}"
+                : "lenient (the authors' rule)";
             return $"{Options.TablesFolder ?? Name}: {Options.Dkn.Dkn.Preset}, {rule}";
         }
     }
@@ -121,10 +145,29 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
         var records = Find(input);
         var files = DknTables.Write(records, folder, StageTables.Provenance(this, context, Options.Dkn), Definition);
         var metrics = DknMetrics.Compute(records.SelectMany(DknOutcome.From));
-        static string Rejected(DknMethodMetrics m) => m.Rejections.Count == 0 ? "" : $"; rejected: {string.Join(", ", m.Rejections.Select(r => $"{r.Key} {r.Value}"))}";
-        var lines = metrics.Methods.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{m.Method}: {m.FactsWithDkn} of {m.Facts} facts have a DKN ({m.SingleComponentSets} one-component sets counted apart); " +
-            $"re-checked by full recomputation ({(Options.Dkn.Dkn.Check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly)}): {m.RecheckHolds} of {m.Rechecked} hold") + Rejected(m)).ToList();
-        return new StageOutputs(files, StageTables.Summary(new { metrics.Methods }, ("facts_computed", FactsComputed), ("facts_reused", FactsReused)), lines);
+        static string Rejected(DknMethodMetrics m) =>
+            m.Rejections.Count == 0
+                ? ""
+                : $"; rejected: {string.Join(", ", m.Rejections.Select(r => $"{r.Key} {r.Value}"))}";
+        var lines = metrics
+            .Methods.Select(m =>
+                string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"{m.Method}: {m.FactsWithDkn} of {m.Facts} facts have a DKN ({m.SingleComponentSets} "
+                        + $"one-component sets counted apart); "
+                        + $"re-checked by full recomputation "
+                        + $"({(Options.Dkn.Dkn.Check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly)}): {m.RecheckHolds} of {m.Rechecked} hold"
+                ) + Rejected(m)
+            )
+            .ToList();
+        return new StageOutputs(
+            files,
+            StageTables.Summary(
+                new { metrics.Methods },
+                ("facts_computed", FactsComputed),
+                ("facts_reused", FactsReused)
+            ),
+            lines
+        );
     }
 }

@@ -18,13 +18,21 @@ public sealed class DknFact
     {
         var columns = new List<OutputColumn<DknFact>>
         {
-            OutputColumns.Text<DknFact>(KnowledgeNeuronColumns.DknMethod + options.ColumnSuffix, _ => options.PrimaryMethod.ToString()),
-            OutputColumns.Single<DknFact>(KnowledgeNeuronColumns.DknBaselineProbability + options.ColumnSuffix, f => f.Record.BaselineProbability),
-            OutputColumns.Single<DknFact>(KnowledgeNeuronColumns.DknFiniteEdges + options.ColumnSuffix, f => f.Record.FiniteEdges),
+            OutputColumns.Text<DknFact>(KnowledgeNeuronColumns.DknMethod + options.ColumnSuffix, _ =>
+                options.PrimaryMethod.ToString()
+            ),
+            OutputColumns.Single<DknFact>(KnowledgeNeuronColumns.DknBaselineProbability + options.ColumnSuffix, f =>
+                f.Record.BaselineProbability
+            ),
+            OutputColumns.Single<DknFact>(KnowledgeNeuronColumns.DknFiniteEdges + options.ColumnSuffix, f =>
+                f.Record.FiniteEdges
+            ),
         };
         columns.AddRange(MethodColumns(options.PrimaryMethod, name => name + options.ColumnSuffix));
         foreach (var method in options.Dkn.Dkn.Methods)
-            columns.AddRange(MethodColumns(method, name => KnowledgeNeuronColumns.ForMethod(name, method) + options.ColumnSuffix));
+            columns.AddRange(
+                MethodColumns(method, name => KnowledgeNeuronColumns.ForMethod(name, method) + options.ColumnSuffix)
+            );
         return columns;
     }
 
@@ -33,17 +41,35 @@ public sealed class DknFact
         DknMethodRecord? M(DknFact f) => f.Record.Method(method);
         return
         [
-            OutputColumns.Boolean<DknFact>(name(KnowledgeNeuronColumns.IsDkn), f => M(f) is { IsDkn: true } m && m.Components.Length >= 2),
+            OutputColumns.Boolean<DknFact>(name(KnowledgeNeuronColumns.IsDkn), f =>
+                M(f) is { IsDkn: true } m && m.Components.Length >= 2
+            ),
             OutputColumns.TextVector<DknFact>(name(KnowledgeNeuronColumns.DknComponents), f => Components(M(f))),
-            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknComponentCount), f => M(f)?.Components.Length ?? 0),
-            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknJointDrop), f => M(f)?.JointDrop ?? double.NaN),
-            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknWorstSubsetDrop), f => M(f)?.WorstProperSubsetDrop ?? double.NaN),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknComponentCount), f =>
+                M(f)?.Components.Length ?? 0
+            ),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknJointDrop), f =>
+                M(f)?.JointDrop ?? double.NaN
+            ),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknWorstSubsetDrop), f =>
+                M(f)?.WorstProperSubsetDrop ?? double.NaN
+            ),
             OutputColumns.Text<DknFact>(name(KnowledgeNeuronColumns.DknRejection), f => M(f)?.Rejection ?? ""),
-            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknCandidateCount), f => M(f)?.Candidates.Length ?? 0),
-            OutputColumns.SingleVector<DknFact>(name(KnowledgeNeuronColumns.DknSubsetSizes), f => M(f)?.Subsets.Select(s => (double)s.Size).ToArray() ?? []),
-            OutputColumns.SingleVector<DknFact>(name(KnowledgeNeuronColumns.DknSubsetChanges), f => M(f)?.Subsets.Select(s => -s.RelativeDrop).ToArray() ?? []),
-            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknFullChange), f => M(f)?.FullSetDrop is double d ? -d : double.NaN),
-            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknRecheckHolds), f => M(f)?.Recheck is { } r ? (r.Holds ? 1 : 0) : double.NaN),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknCandidateCount), f =>
+                M(f)?.Candidates.Length ?? 0
+            ),
+            OutputColumns.SingleVector<DknFact>(name(KnowledgeNeuronColumns.DknSubsetSizes), f =>
+                M(f)?.Subsets.Select(s => (double)s.Size).ToArray() ?? []
+            ),
+            OutputColumns.SingleVector<DknFact>(name(KnowledgeNeuronColumns.DknSubsetChanges), f =>
+                M(f)?.Subsets.Select(s => -s.RelativeDrop).ToArray() ?? []
+            ),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknFullChange), f =>
+                M(f)?.FullSetDrop is double d ? -d : double.NaN
+            ),
+            OutputColumns.Single<DknFact>(name(KnowledgeNeuronColumns.DknRecheckHolds), f =>
+                M(f)?.Recheck is { } r ? (r.Holds ? 1 : 0) : double.NaN
+            ),
         ];
     }
 }

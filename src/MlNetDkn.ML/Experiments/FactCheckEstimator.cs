@@ -16,12 +16,20 @@ namespace MlNetDkn.ML.Experiments;
 /// </summary>
 public sealed class FactCheckEstimator : FactStageEstimator<FactCheckStageOptions, FactCheckTransformer>
 {
-    internal FactCheckEstimator(FactCheckStageOptions options, IChannelProvider? context) : base(options, context) { }
+    internal FactCheckEstimator(FactCheckStageOptions options, IChannelProvider? context)
+        : base(options, context) { }
 
-    private protected override void CheckInputs(DataViewSchema schema) => ExperimentInputs.Check(schema, FactCheckTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
-    private protected override void CheckInputs(SchemaShape shape) => ExperimentInputs.Check(shape, FactCheckTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
-    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, FactCheckTransformer.Columns(Options));
-    private protected override FactCheckTransformer OpenTransformer(string? expectedHash) => Open(Options, expectedHash, Context);
+    private protected override void CheckInputs(DataViewSchema schema) =>
+        ExperimentInputs.Check(schema, FactCheckTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+
+    private protected override void CheckInputs(SchemaShape shape) =>
+        ExperimentInputs.Check(shape, FactCheckTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+
+    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
+        SchemaShapes.WithAdded(input, FactCheckTransformer.Columns(Options));
+
+    private protected override FactCheckTransformer OpenTransformer(string? expectedHash) =>
+        Open(Options, expectedHash, Context);
 
     /// <summary>Splits the facts, learns the relation-level neuron sets from the sets' split and each detector's
     /// threshold on the validation split (or the authors' fixed ones), and opens the fitted transformer.</summary>
@@ -29,32 +37,67 @@ public sealed class FactCheckEstimator : FactStageEstimator<FactCheckStageOption
     {
         CheckInputs(input.Schema);
         var facts = new List<ExperimentFact>();
-        var names = ExperimentInputs.Names(input.Schema, FactCheckTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+        var names = ExperimentInputs.Names(
+            input.Schema,
+            FactCheckTransformer.Name,
+            Options.DknMethod,
+            Options.DknColumnSuffix
+        );
         using (var cursor = input.GetRowCursor(names.Select(n => input.Schema[n]).ToArray()))
         {
-            var read = ExperimentInputs.Bind(cursor, FactCheckTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
-            while (cursor.MoveNext()) facts.Add(read());
+            var read = ExperimentInputs.Bind(
+                cursor,
+                FactCheckTransformer.Name,
+                Options.DknMethod,
+                Options.DknColumnSuffix
+            );
+            while (cursor.MoveNext())
+                facts.Add(read());
         }
         var options = Options.FactCheck;
         var splits = FactCheckSplits.Assign(facts.Select(f => f.Fact).ToList(), options);
         using var model = SharedModels.Acquire(Options.ModelPath, Options.Load);
-        var sets = RelationNeuronSets.Learn(facts.Where(f => FactCheckSplits.TeachesSets(splits[f.Fact.FactId], options))
-            .Select(f => (f.Fact.RelationId, (IReadOnlyCollection<Neuron>)f.Dkn, (IReadOnlyCollection<Neuron>)f.KnowledgeNeurons)), options, model.Value.Config.IntermediateSize);
+        var sets = RelationNeuronSets.Learn(
+            facts
+                .Where(f => FactCheckSplits.TeachesSets(splits[f.Fact.FactId], options))
+                .Select(f =>
+                    (
+                        f.Fact.RelationId,
+                        (IReadOnlyCollection<Neuron>)f.Dkn,
+                        (IReadOnlyCollection<Neuron>)f.KnowledgeNeurons
+                    )
+                ),
+            options,
+            model.Value.Config.IntermediateSize
+        );
 
         // Thresholds from the validation split's statements (scored once, stored like every other fact).
         var fitted = Options with { Sets = sets, Splits = splits };
         IReadOnlyDictionary<string, DetectorThreshold> thresholds;
         using (var transformer = Open(fitted, null, Context))
-            thresholds = FactCheckThresholds.ForDetectors(options,
-                facts.Where(f => splits[f.Fact.FactId] == FactCheckSplits.Validation).Select(transformer.Run).ToList());
+            thresholds = FactCheckThresholds.ForDetectors(
+                options,
+                facts.Where(f => splits[f.Fact.FactId] == FactCheckSplits.Validation).Select(transformer.Run).ToList()
+            );
         return Open(fitted with { Thresholds = thresholds }, null, Context);
     }
 
-    internal static FactCheckTransformer Open(FactCheckStageOptions options, string? expectedHash, IChannelProvider? context) =>
-        Open(options, FactCheckTransformer.Name, expectedHash, (model, hash) =>
+    internal static FactCheckTransformer Open(
+        FactCheckStageOptions options,
+        string? expectedHash,
+        IChannelProvider? context
+    ) => Open(options, FactCheckTransformer.Name, expectedHash, (model, hash) =>
         {
             var folder = options.ResolvedFolder(FactCheckTransformer.Name);
-            var store = SharedModels.Store(Path.Combine(folder, "store", FactCheckStage.StoreFileName), () => FactCheckStage.OpenStore(folder));
-            return new FactCheckTransformer(options, model, store, hash, StageRuntime.For(context, FactCheckTransformer.Name, options.Progress, options.CancellationToken));
+            var store = SharedModels.Store(Path.Combine(folder, "store", FactCheckStage.StoreFileName), () =>
+                FactCheckStage.OpenStore(folder)
+            );
+            return new FactCheckTransformer(
+                options,
+                model,
+                store,
+                hash,
+                StageRuntime.For(context, FactCheckTransformer.Name, options.Progress, options.CancellationToken)
+            );
         });
 }

@@ -14,25 +14,44 @@ namespace MlNetDkn.ML.Experiments;
 /// validation prompts, repeats over seeds, saves the fine-tuned models, and measures which neurons the full
 /// fine-tune changed. The transformer adds each fact's answer probability under every saved fine-tuned model.
 /// </summary>
-public sealed class FineTuneNeuronsEstimator : FactStageEstimator<FineTuneNeuronsStageOptions, FineTuneNeuronsTransformer>
+public sealed class FineTuneNeuronsEstimator
+    : FactStageEstimator<FineTuneNeuronsStageOptions, FineTuneNeuronsTransformer>
 {
-    internal FineTuneNeuronsEstimator(FineTuneNeuronsStageOptions options, IChannelProvider? context) : base(options, context) { }
+    internal FineTuneNeuronsEstimator(FineTuneNeuronsStageOptions options, IChannelProvider? context)
+        : base(options, context) { }
 
-    private protected override void CheckInputs(DataViewSchema schema) => ExperimentInputs.Check(schema, FineTuneNeuronsTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
-    private protected override void CheckInputs(SchemaShape shape) => ExperimentInputs.Check(shape, FineTuneNeuronsTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
-    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, FineTuneNeuronsTransformer.Columns(Options));
-    private protected override FineTuneNeuronsTransformer OpenTransformer(string? expectedHash) => Open(Options, expectedHash, Context);
+    private protected override void CheckInputs(DataViewSchema schema) =>
+        ExperimentInputs.Check(schema, FineTuneNeuronsTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+
+    private protected override void CheckInputs(SchemaShape shape) =>
+        ExperimentInputs.Check(shape, FineTuneNeuronsTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+
+    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
+        SchemaShapes.WithAdded(input, FineTuneNeuronsTransformer.Columns(Options));
+
+    private protected override FineTuneNeuronsTransformer OpenTransformer(string? expectedHash) =>
+        Open(Options, expectedHash, Context);
 
     /// <summary>Runs every fine-tune (E1) and the overlap (E2) on the input facts and their updates from
     /// <see cref="FineTuneNeuronsStageOptions.NewFactsPath"/>, and opens the fitted transformer.</summary>
     public override FineTuneNeuronsTransformer Fit(IDataView input)
     {
         CheckInputs(input.Schema);
-        var names = ExperimentInputs.Names(input.Schema, FineTuneNeuronsTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+        var names = ExperimentInputs.Names(
+            input.Schema,
+            FineTuneNeuronsTransformer.Name,
+            Options.DknMethod,
+            Options.DknColumnSuffix
+        );
         var old = new List<OldFact>();
         using (var cursor = input.GetRowCursor(names.Select(n => input.Schema[n]).ToArray()))
         {
-            var read = ExperimentInputs.Bind(cursor, FineTuneNeuronsTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+            var read = ExperimentInputs.Bind(
+                cursor,
+                FineTuneNeuronsTransformer.Name,
+                Options.DknMethod,
+                Options.DknColumnSuffix
+            );
             while (cursor.MoveNext())
             {
                 var f = read();
@@ -44,9 +63,23 @@ public sealed class FineTuneNeuronsEstimator : FactStageEstimator<FineTuneNeuron
         lock (HeavyWork.Gate)
         {
             using var store = EvolvabilityExperiment.OpenStore(folder);
-            var experiment = new EvolvabilityExperiment(Options.ModelPath, Options.Load, Options.Evolvability with { Seed = Options.Seed }, store, folder);
+            var experiment = new EvolvabilityExperiment(
+                Options.ModelPath,
+                Options.Load,
+                Options.Evolvability with
+                {
+                    Seed = Options.Seed,
+                },
+                store,
+                folder
+            );
             var channel = Context?.Start(FineTuneNeuronsTransformer.Name);
-            result = experiment.Run(old, FactDataset.Read(Options.NewFactsPath), new Progress(channel, Options.Progress), Options.CancellationToken);
+            result = experiment.Run(
+                old,
+                FactDataset.Read(Options.NewFactsPath),
+                new Progress(channel, Options.Progress),
+                Options.CancellationToken
+            );
             channel?.Dispose();
         }
         return Open(Options with { Result = result }, null, Context);
@@ -55,6 +88,7 @@ public sealed class FineTuneNeuronsEstimator : FactStageEstimator<FineTuneNeuron
     sealed class Progress(IChannel? channel, IProgress<FactStageProgress>? progress) : IProgress<string>
     {
         int _done;
+
         public void Report(string value)
         {
             channel?.Info(MessageSensitivity.None, $"{FineTuneNeuronsTransformer.Name}: {value}");
@@ -62,7 +96,17 @@ public sealed class FineTuneNeuronsEstimator : FactStageEstimator<FineTuneNeuron
         }
     }
 
-    internal static FineTuneNeuronsTransformer Open(FineTuneNeuronsStageOptions options, string? expectedHash, IChannelProvider? context) =>
+    internal static FineTuneNeuronsTransformer Open(
+        FineTuneNeuronsStageOptions options,
+        string? expectedHash,
+        IChannelProvider? context
+    ) =>
         Open(options, FineTuneNeuronsTransformer.Name, expectedHash, (model, hash) =>
-            new FineTuneNeuronsTransformer(options, model, hash, StageRuntime.For(context, FineTuneNeuronsTransformer.Name, options.Progress, options.CancellationToken)));
+            new FineTuneNeuronsTransformer(
+                options,
+                model,
+                hash,
+                StageRuntime.For(context, FineTuneNeuronsTransformer.Name, options.Progress, options.CancellationToken)
+            )
+        );
 }

@@ -8,8 +8,11 @@ public sealed record FineTuneNeuronsStageOptions : ExperimentStageOptions
     /// <summary>Variants, learning rates, seeds and training of the E1/E2 fine-tunes (the seed comes from
     /// <see cref="ExperimentStageOptions.Seed"/>).</summary>
     public EvolvabilityOptions Evolvability { get; init; } = new();
-    /// <summary>The new facts (Parquet): updates of input facts, ids "&lt;old id&gt;#updated" (see <see cref="FactUpdates"/>).</summary>
+
+    /// <summary>The new facts (Parquet): updates of input facts, ids "&lt;old id&gt;#updated" (see
+    /// <see cref="FactUpdates"/>).</summary>
     public required string NewFactsPath { get; init; }
+
     /// <summary>Set by Fit: every fine-tune and the E2 overlap.</summary>
     public EvolvabilityResult? Result { get; init; }
 
@@ -17,6 +20,7 @@ public sealed record FineTuneNeuronsStageOptions : ExperimentStageOptions
     {
         base.Validate();
         Evolvability.Validate();
-        if (!File.Exists(NewFactsPath)) throw new DknInputException($"{NewFactsPath}: new facts not found (the update-facts step writes them)");
+        if (!File.Exists(NewFactsPath))
+            throw new DknInputException($"{NewFactsPath}: new facts not found (the update-facts step writes them)");
     }
 }

@@ -15,45 +15,81 @@ namespace MlNetDkn.ML.Experiments;
 /// </summary>
 public sealed class PerturbedQueryEstimator : FactStageEstimator<PerturbedQueryStageOptions, PerturbedQueryTransformer>
 {
-    internal PerturbedQueryEstimator(PerturbedQueryStageOptions options, IChannelProvider? context) : base(options, context) { }
+    internal PerturbedQueryEstimator(PerturbedQueryStageOptions options, IChannelProvider? context)
+        : base(options, context) { }
 
     string Name => PerturbedQueryTransformer.NameOf(Options.Experiment);
 
-    private protected override void CheckInputs(DataViewSchema schema) => ExperimentInputs.Check(schema, Name, Options.DknMethod, Options.DknColumnSuffix);
-    private protected override void CheckInputs(SchemaShape shape) => ExperimentInputs.Check(shape, Name, Options.DknMethod, Options.DknColumnSuffix);
-    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, PerturbedQueryTransformer.Columns(Options));
+    private protected override void CheckInputs(DataViewSchema schema) =>
+        ExperimentInputs.Check(schema, Name, Options.DknMethod, Options.DknColumnSuffix);
+
+    private protected override void CheckInputs(SchemaShape shape) =>
+        ExperimentInputs.Check(shape, Name, Options.DknMethod, Options.DknColumnSuffix);
+
+    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
+        SchemaShapes.WithAdded(input, PerturbedQueryTransformer.Columns(Options));
 
     /// <summary>For R2, chooses the collateral facts from the input (seeded, with a prompt); then opens
     /// the transformer.</summary>
     public override PerturbedQueryTransformer Fit(IDataView input)
     {
         CheckInputs(input.Schema);
-        if (Options.Experiment != PerturbedQueryExperiment.Enhancement || Options.CollateralCount == 0) return OpenTransformer(null);
+        if (Options.Experiment != PerturbedQueryExperiment.Enhancement || Options.CollateralCount == 0)
+            return OpenTransformer(null);
         var facts = new List<FactRecord>();
-        var columns = FactRowReader.Required(Name, FactColumns.Prompts).Select(c => c.Name).Concat(FactRowReader.Optional(input.Schema, FactColumns.Prompts))
-            .Distinct().Select(n => input.Schema[n]).ToArray();
+        var columns = FactRowReader
+            .Required(Name, FactColumns.Prompts)
+            .Select(c => c.Name)
+            .Concat(FactRowReader.Optional(input.Schema, FactColumns.Prompts))
+            .Distinct()
+            .Select(n => input.Schema[n])
+            .ToArray();
         using (var cursor = input.GetRowCursor(columns))
         {
             var read = FactRowReader.Bind(cursor, FactColumns.Prompts);
-            while (cursor.MoveNext()) facts.Add(read());
+            while (cursor.MoveNext())
+                facts.Add(read());
         }
-        var chosen = facts.Where(f => f.Prompts.Count > 0)
-            .OrderBy(f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{Options.Seed}\u001fcollateral\u001f{f.FactId}"))), StringComparer.Ordinal)
+        var chosen = facts
+            .Where(f => f.Prompts.Count > 0)
+            .OrderBy(
+                f =>
+                    Convert.ToHexString(
+                        System.Security.Cryptography.SHA256.HashData(
+                            System.Text.Encoding.UTF8.GetBytes($"{Options.Seed}\u001fcollateral\u001f{f.FactId}")
+                        )
+                    ),
+                StringComparer.Ordinal
+            )
             .Take(Options.CollateralCount)
-            .Select(f => new CollateralFact(f.FactId, f.RelationId, f.Subject, f.Prompts[0], f.Answer)).ToList();
+            .Select(f => new CollateralFact(f.FactId, f.RelationId, f.Subject, f.Prompts[0], f.Answer))
+            .ToList();
         return Open(Options with { Collateral = chosen }, null, Context);
     }
 
-    private protected override PerturbedQueryTransformer OpenTransformer(string? expectedHash) => Open(Options, expectedHash, Context);
+    private protected override PerturbedQueryTransformer OpenTransformer(string? expectedHash) =>
+        Open(Options, expectedHash, Context);
 
-    internal static PerturbedQueryTransformer Open(PerturbedQueryStageOptions options, string? expectedHash, IChannelProvider? context)
+    internal static PerturbedQueryTransformer Open(
+        PerturbedQueryStageOptions options,
+        string? expectedHash,
+        IChannelProvider? context
+    )
     {
         var name = PerturbedQueryTransformer.NameOf(options.Experiment);
         return Open(options, name, expectedHash, (model, hash) =>
         {
             var folder = options.ResolvedFolder(name);
-            var store = SharedModels.Store(Path.Combine(folder, "store", PerturbedQueryStage.StoreFileName), () => PerturbedQueryStage.OpenStore(folder));
-            return new PerturbedQueryTransformer(options, model, store, hash, StageRuntime.For(context, name, options.Progress, options.CancellationToken));
+            var store = SharedModels.Store(Path.Combine(folder, "store", PerturbedQueryStage.StoreFileName), () =>
+                PerturbedQueryStage.OpenStore(folder)
+            );
+            return new PerturbedQueryTransformer(
+                options,
+                model,
+                store,
+                hash,
+                StageRuntime.For(context, name, options.Progress, options.CancellationToken)
+            );
         });
     }
 }

@@ -12,40 +12,64 @@ namespace MlNetDkn.ML.Experiments;
 /// <summary>
 /// The fitted R1 / R2 stage. Columns per condition c (activations route, all perturbation kinds): R1 adds
 /// <c>r1_interaction_&lt;c&gt;</c> and <c>r1_interaction_weights_&lt;c&gt;</c> (mean interaction in log P per fact);
-/// R2 adds <c>r2_failed_queries</c> and <c>r2_accuracy_&lt;c&gt;</c> / <c>r2_accuracy_weights_&lt;c&gt;</c> (NaN when the fact
-/// was not selected). The tables hold every prompt, condition and route.
+/// R2 adds <c>r2_failed_queries</c> and <c>r2_accuracy_&lt;c&gt;</c> / <c>r2_accuracy_weights_&lt;c&gt;</c> (NaN when
+/// the fact was not selected). The tables hold every prompt, condition and route.
 /// </summary>
 public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQueryRecord>, IFactStage
 {
-    internal const string SuppressionName = "SuppressUnderPerturbation", EnhancementName = "EnhanceOnFailures",
-        SuppressionKind = "suppress-under-perturbation", EnhancementKind = "enhance-on-failures";
+    internal const string SuppressionName = "SuppressUnderPerturbation",
+        EnhancementName = "EnhanceOnFailures",
+        SuppressionKind = "suppress-under-perturbation",
+        EnhancementKind = "enhance-on-failures";
 
     readonly PerturbedQueryStage _stage;
     readonly IReadOnlyList<OutputColumn<PerturbedQueryRecord>> _outputs;
     readonly IReadOnlyList<FactRecord> _collateral;
 
-    internal PerturbedQueryTransformer(PerturbedQueryStageOptions options, Lease<ModelSession> model, Lease<JsonLinesStore<PerturbedQueryRecord>> store,
-        string modelHash, StageRuntime runtime)
+    internal PerturbedQueryTransformer(
+        PerturbedQueryStageOptions options,
+        Lease<ModelSession> model,
+        Lease<JsonLinesStore<PerturbedQueryRecord>> store,
+        string modelHash,
+        StageRuntime runtime
+    )
         : base(NameOf(options.Experiment), $"model {options.ModelPath}", [store, model], runtime)
     {
         Options = options;
         ModelHash = modelHash;
-        _stage = new PerturbedQueryStage(model.Value, options.Experiment, options.Options with { Seed = options.Seed }, store.Value);
+        _stage = new PerturbedQueryStage(
+            model.Value,
+            options.Experiment,
+            options.Options with
+            {
+                Seed = options.Seed,
+            },
+            store.Value
+        );
         _outputs = Columns(options);
-        _collateral = options.Collateral.Select(c => new FactRecord
-        {
-            FactId = c.FactId, RelationId = c.RelationId, Subject = c.Subject, Prompts = [c.Prompt], Answer = c.Answer,
-        }).ToList();
+        _collateral = options
+            .Collateral.Select(c => new FactRecord
+            {
+                FactId = c.FactId,
+                RelationId = c.RelationId,
+                Subject = c.Subject,
+                Prompts = [c.Prompt],
+                Answer = c.Answer,
+            })
+            .ToList();
     }
 
     /// <summary>The options, with the collateral facts Fit chose (R2).</summary>
     public PerturbedQueryStageOptions Options { get; }
+
     /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
-    string IFactStage.Kind => Options.Experiment == PerturbedQueryExperiment.Suppression ? SuppressionKind : EnhancementKind;
+    string IFactStage.Kind =>
+        Options.Experiment == PerturbedQueryExperiment.Suppression ? SuppressionKind : EnhancementKind;
     FactStageOptions IFactStage.StageOptions => Options;
 
-    internal static string NameOf(PerturbedQueryExperiment e) => e == PerturbedQueryExperiment.Suppression ? SuppressionName : EnhancementName;
+    internal static string NameOf(PerturbedQueryExperiment e) =>
+        e == PerturbedQueryExperiment.Suppression ? SuppressionName : EnhancementName;
 
     static string Snake(NeuronCondition c) => ConditionSet.Name(c).Replace('-', '_');
 
@@ -58,32 +82,60 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
         if (options.Experiment == PerturbedQueryExperiment.Suppression)
         {
             foreach (var route in routes)
-                foreach (var c in conditions)
-                    columns.Add(OutputColumns.Single<PerturbedQueryRecord>($"r1_interaction_{RouteTag(route)}{Snake(c)}",
-                        r => SuppressionMetrics.FactRows(r).FirstOrDefault(f => f.Route == Route(route) && f.Kind == SuppressionMetrics.AllKinds && f.Condition == ConditionSet.Name(c))?.InteractionLogP ?? double.NaN));
+            foreach (var c in conditions)
+                columns.Add(
+                    OutputColumns.Single<PerturbedQueryRecord>($"r1_interaction_{RouteTag(route)}{Snake(c)}", r =>
+                        SuppressionMetrics
+                            .FactRows(r)
+                            .FirstOrDefault(f =>
+                                f.Route == Route(route)
+                                && f.Kind == SuppressionMetrics.AllKinds
+                                && f.Condition == ConditionSet.Name(c)
+                            )
+                            ?.InteractionLogP
+                        ?? double.NaN
+                    )
+                );
         }
         else
         {
-            columns.Add(OutputColumns.Single<PerturbedQueryRecord>("r2_failed_queries",
-                r => EnhancementMetrics.UnitRows(r).Where(u => u.Condition == "none").Select(u => u.Perturbation).Distinct().Count()));
+            columns.Add(
+                OutputColumns.Single<PerturbedQueryRecord>("r2_failed_queries", r =>
+                    EnhancementMetrics
+                        .UnitRows(r)
+                        .Where(u => u.Condition == "none")
+                        .Select(u => u.Perturbation)
+                        .Distinct()
+                        .Count()
+                )
+            );
             foreach (var route in routes)
-                foreach (var c in conditions)
-                    columns.Add(OutputColumns.Single<PerturbedQueryRecord>($"r2_accuracy_{RouteTag(route)}{Snake(c)}",
-                        r => EnhancementMetrics.UnitRows(r).Where(u => u.Route == Route(route) && u.Condition == ConditionSet.Name(c)).Select(u => u.Correct).DefaultIfEmpty(double.NaN).Average()));
+            foreach (var c in conditions)
+                columns.Add(
+                    OutputColumns.Single<PerturbedQueryRecord>($"r2_accuracy_{RouteTag(route)}{Snake(c)}", r =>
+                        EnhancementMetrics
+                            .UnitRows(r)
+                            .Where(u => u.Route == Route(route) && u.Condition == ConditionSet.Name(c))
+                            .Select(u => u.Correct)
+                            .DefaultIfEmpty(double.NaN)
+                            .Average()
+                    )
+                );
         }
         return columns;
     }
 
     static string Route(InterventionRoute r) => r.ToString().ToLowerInvariant();
 
-    private protected override IReadOnlyList<RequiredColumn> Inputs => ExperimentInputs.Required(StageName, Options.DknMethod, Options.DknColumnSuffix);
+    private protected override IReadOnlyList<RequiredColumn> Inputs =>
+        ExperimentInputs.Required(StageName, Options.DknMethod, Options.DknColumnSuffix);
     private protected override IReadOnlyList<OutputColumn<PerturbedQueryRecord>> Outputs => _outputs;
+
     private protected override IReadOnlyList<string> RequiredInputNames(DataViewSchema inputSchema) =>
         ExperimentInputs.Names(inputSchema, StageName, Options.DknMethod, Options.DknColumnSuffix);
 
     /// <summary>One fact's record.</summary>
-    public PerturbedQueryRecord Run(ExperimentFact fact) =>
-        Result(ExperimentInputs.Key(fact), fact.Fact.FactId, () =>
+    public PerturbedQueryRecord Run(ExperimentFact fact) => Result(ExperimentInputs.Key(fact), fact.Fact.FactId, () =>
         {
             var record = _stage.Run(fact.Fact, fact.Dkn, fact.KnowledgeNeurons, _collateral, out bool stored);
             return (record, stored);
@@ -105,21 +157,80 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
         var metadata = StageTables.Provenance(this, context, Options);
         if (Options.Experiment == PerturbedQueryExperiment.Suppression)
         {
-            var (files, m) = RobustnessTables.WriteSuppression(withDkn, folder, metadata, Options.Seed, Options.AuthorsValueCutoff, Options.AuthorsWeightCutoff);
-            var lines = new List<string> { $"{withDkn.Count} of {records.Count} facts have a DKN ({Options.DknMethod}{Options.DknColumnSuffix}); {withDkn.Sum(r => r.Perturbations.Count(p => p.Changed))} perturbed prompts" };
-            lines.AddRange(m.Summary.Where(s => s.Kind == SuppressionMetrics.AllKinds && s.Condition != "none").Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{s.Route}, {s.Condition}: ΔP {s.ChangePercent:0.#} % (none {m.Summary.First(x => x.Route == s.Route && x.Kind == s.Kind && x.Condition == "none").ChangePercent:0.#} %), interaction log P {s.InteractionLogP:0.###} [{s.InteractionLogPCiLow:0.###}, {s.InteractionLogPCiHigh:0.###}], {s.Facts} facts")));
-            return new StageOutputs(files, StageTables.Summary(new { Facts = records.Count, FactsWithDkn = withDkn.Count, m.Summary, m.Contrasts },
-                ("facts_computed", FactsComputed), ("facts_reused", FactsReused)), lines);
+            var (files, m) = RobustnessTables.WriteSuppression(
+                withDkn,
+                folder,
+                metadata,
+                Options.Seed,
+                Options.AuthorsValueCutoff,
+                Options.AuthorsWeightCutoff
+            );
+            var lines = new List<string>
+            {
+                $"{withDkn.Count} of {records.Count} facts have a DKN "
+                    + $"({Options.DknMethod}{Options.DknColumnSuffix}); "
+                    + $"{withDkn.Sum(r => r.Perturbations.Count(p => p.Changed))} perturbed prompts",
+            };
+            lines.AddRange(
+                m.Summary.Where(s => s.Kind == SuppressionMetrics.AllKinds && s.Condition != "none")
+                    .Select(s =>
+                        string.Create(
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            $"{s.Route}, {s.Condition}: ΔP {s.ChangePercent:0.#} % (none "
+                                + $"{m.Summary.First(x => x.Route == s.Route && x.Kind == s.Kind && x.Condition == "none").ChangePercent:0.#} %), interaction log P {s.InteractionLogP:0.###} [{s.InteractionLogPCiLow:0.###}, {s.InteractionLogPCiHigh:0.###}], {s.Facts} facts"
+                        )
+                    )
+            );
+            return new StageOutputs(
+                files,
+                StageTables.Summary(
+                    new
+                    {
+                        Facts = records.Count,
+                        FactsWithDkn = withDkn.Count,
+                        m.Summary,
+                        m.Contrasts,
+                    },
+                    ("facts_computed", FactsComputed),
+                    ("facts_reused", FactsReused)
+                ),
+                lines
+            );
         }
         else
         {
             var (files, m) = RobustnessTables.WriteEnhancement(withDkn, folder, metadata, Options.Seed);
-            var lines = new List<string> { $"{m.FactsSelected} of {withDkn.Count} facts with a DKN are answered clean and fail a perturbed prompt ({m.Units.Where(u => u.Condition == "none").Select(u => (u.FactId, u.Perturbation)).Distinct().Count()} failed queries)" };
-            lines.AddRange(m.Summary.Where(s => s.Kind == SuppressionMetrics.AllKinds).Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{s.Route}, {s.Condition}: accuracy {100 * s.Accuracy:0.#} % [{100 * s.AccuracyCiLow:0.#}, {100 * s.AccuracyCiHigh:0.#}] of {s.Queries}, Δ log P {s.DeltaLogP:0.###}, unrelated Δ log P {s.UnrelatedDeltaLogP:0.###}")));
-            return new StageOutputs(files, StageTables.Summary(new { Facts = records.Count, FactsWithDkn = withDkn.Count, m.FactsSelected, m.Summary },
-                ("facts_computed", FactsComputed), ("facts_reused", FactsReused)), lines);
+            var lines = new List<string>
+            {
+                $"{m.FactsSelected} of {withDkn.Count} facts with a DKN are answered clean and fail a perturbed "
+                    + $"prompt ({m.Units.Where(u => u.Condition == "none").Select(u => (u.FactId, u.Perturbation)).Distinct().Count()} failed queries)",
+            };
+            lines.AddRange(
+                m.Summary.Where(s => s.Kind == SuppressionMetrics.AllKinds)
+                    .Select(s =>
+                        string.Create(
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            $"{s.Route}, {s.Condition}: accuracy {100 * s.Accuracy:0.#} % "
+                                + $"[{100 * s.AccuracyCiLow:0.#}, {100 * s.AccuracyCiHigh:0.#}] of {s.Queries}, Δ "
+                                + $"log P {s.DeltaLogP:0.###}, unrelated Δ log P {s.UnrelatedDeltaLogP:0.###}"
+                        )
+                    )
+            );
+            return new StageOutputs(
+                files,
+                StageTables.Summary(
+                    new
+                    {
+                        Facts = records.Count,
+                        FactsWithDkn = withDkn.Count,
+                        m.FactsSelected,
+                        m.Summary,
+                    },
+                    ("facts_computed", FactsComputed),
+                    ("facts_reused", FactsReused)
+                ),
+                lines
+            );
         }
     }
 }

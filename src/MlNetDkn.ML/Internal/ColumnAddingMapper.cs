@@ -13,18 +13,24 @@ internal sealed class ColumnAddingMapper<TResult> : IRowToRowMapper
     readonly Func<DataViewRow, Func<TResult>> _bind;
     readonly int _inputCount;
 
-    public ColumnAddingMapper(DataViewSchema inputSchema, IReadOnlyList<string> requiredInputs,
-        IReadOnlyList<OutputColumn<TResult>> outputs, Func<DataViewRow, Func<TResult>> bind)
+    public ColumnAddingMapper(
+        DataViewSchema inputSchema,
+        IReadOnlyList<string> requiredInputs,
+        IReadOnlyList<OutputColumn<TResult>> outputs,
+        Func<DataViewRow, Func<TResult>> bind
+    )
     {
         InputSchema = inputSchema;
         Outputs = outputs;
         _bind = bind;
         _inputCount = inputSchema.Count;
-        RequiredInputs = requiredInputs.Select(n => inputSchema.GetColumnOrNull(n)
-            ?? throw new DknInputException($"input column '{n}' not found")).ToArray();
+        RequiredInputs = requiredInputs
+            .Select(n => inputSchema.GetColumnOrNull(n) ?? throw new DknInputException($"input column '{n}' not found"))
+            .ToArray();
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        foreach (var o in outputs) builder.AddColumn(o.Name, o.Type, o.Annotations);
+        foreach (var o in outputs)
+            builder.AddColumn(o.Name, o.Type, o.Annotations);
         OutputSchema = builder.ToSchema();
     }
 
@@ -41,8 +47,11 @@ internal sealed class ColumnAddingMapper<TResult> : IRowToRowMapper
         var needed = new SortedDictionary<int, DataViewSchema.Column>();
         foreach (var c in dependingColumns)
         {
-            if (IsOutput(c.Index)) foreach (var r in RequiredInputs) needed[r.Index] = r;
-            else needed[c.Index] = InputSchema[c.Index];
+            if (IsOutput(c.Index))
+                foreach (var r in RequiredInputs)
+                    needed[r.Index] = r;
+            else
+                needed[c.Index] = InputSchema[c.Index];
         }
         return needed.Values;
     }
@@ -51,5 +60,6 @@ internal sealed class ColumnAddingMapper<TResult> : IRowToRowMapper
         new MappedRow<TResult>(this, input, activeColumns, _bind);
 
     /// <summary>The getter of an added column, by its index in <see cref="OutputSchema"/>.</summary>
-    public Delegate OutputGetter(int outputIndex, Func<TResult> current) => Outputs[outputIndex - _inputCount].MakeGetter(current);
+    public Delegate OutputGetter(int outputIndex, Func<TResult> current) =>
+        Outputs[outputIndex - _inputCount].MakeGetter(current);
 }

@@ -10,26 +10,36 @@ namespace MlNetDkn.ML.Internal;
 internal static class KnowledgeNeuronReader
 {
     static RequiredColumn[][] Sources(string stage) =>
-    [
-        [RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronLayers, stage), RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronIndices, stage)],
-        [new(KnowledgeNeuronColumns.KnowledgeNeurons, true, stage)],
-    ];
+        [
+            [
+                RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronLayers, stage),
+                RequiredColumn.KeyVector(KnowledgeNeuronColumns.KnowledgeNeuronIndices, stage),
+            ],
+            [new(KnowledgeNeuronColumns.KnowledgeNeurons, true, stage)],
+        ];
 
     /// <summary>The columns the neurons are read from, or null when the schema has neither form.</summary>
     public static string[]? Columns(DataViewSchema schema, string stage = "") =>
-        Sources(stage).FirstOrDefault(set => set.All(c => schema.GetColumnOrNull(c.Name) is { } col && c.Accepts(col)))
-            ?.Select(c => c.Name).ToArray();
+        Sources(stage)
+            .FirstOrDefault(set => set.All(c => schema.GetColumnOrNull(c.Name) is { } col && c.Accepts(col)))
+            ?.Select(c => c.Name)
+            .ToArray();
 
     /// <summary>Throws naming the mistyped column if one is there, else the columns expected.</summary>
     public static void Check(DataViewSchema schema, string stage)
     {
-        if (Columns(schema, stage) is not null) return;
+        if (Columns(schema, stage) is not null)
+            return;
         foreach (var set in Sources(stage))
-            foreach (var c in set.Where(c => schema.GetColumnOrNull(c.Name) is not null)) c.Check(schema);
+        foreach (var c in set.Where(c => schema.GetColumnOrNull(c.Name) is not null))
+            c.Check(schema);
         throw new DknInputException(
-            $"{stage}: input has no knowledge neurons: expected columns '{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and " +
-            $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (an attribute-knowledge-neurons stage before it) or a text vector " +
-            $"'{KnowledgeNeuronColumns.KnowledgeNeurons}' of \"layer:index\"");
+            $"{stage}: input has no knowledge neurons: expected columns "
+                + $"'{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and "
+                + $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' (an attribute-knowledge-neurons stage before "
+                + $"it) or a text vector "
+                + $"'{KnowledgeNeuronColumns.KnowledgeNeurons}' of \"layer:index\""
+        );
     }
 
     /// <summary>The schema-shape check (before Fit): one of the two forms is named in the input.</summary>
@@ -37,14 +47,18 @@ internal static class KnowledgeNeuronReader
     {
         if (!Sources(stage).Any(set => set.All(c => shape.Any(s => s.Name == c.Name))))
             throw new DknInputException(
-                $"{stage}: input has no knowledge neurons: expected columns '{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and " +
-                $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' or a text vector '{KnowledgeNeuronColumns.KnowledgeNeurons}'");
+                $"{stage}: input has no knowledge neurons: expected columns "
+                    + $"'{KnowledgeNeuronColumns.KnowledgeNeuronLayers}' and "
+                    + $"'{KnowledgeNeuronColumns.KnowledgeNeuronIndices}' or a text vector "
+                    + $"'{KnowledgeNeuronColumns.KnowledgeNeurons}'"
+            );
     }
 
     /// <summary>A getter of the row's knowledge neurons, in the column's order.</summary>
     public static Func<Neuron[]> Bind(DataViewRow row, string stage)
     {
-        var columns = Columns(row.Schema, stage) ?? throw new InvalidOperationException($"{stage}: no knowledge-neuron columns bound");
+        var columns = Columns(row.Schema, stage)
+            ?? throw new InvalidOperationException($"{stage}: no knowledge-neuron columns bound");
         if (columns.Length == 1)
         {
             var text = RowText.Vector(row, columns[0]);
@@ -55,7 +69,10 @@ internal static class KnowledgeNeuronReader
         return () =>
         {
             var (l, i) = (layers(), indices());
-            if (l.Length != i.Length) throw new DknInputException($"{stage}: {l.Length} knowledge-neuron layers but {i.Length} indices in one row");
+            if (l.Length != i.Length)
+                throw new DknInputException(
+                    $"{stage}: {l.Length} knowledge-neuron layers but {i.Length} indices in one row"
+                );
             return l.Zip(i, (a, b) => new Neuron(a, b)).ToArray();
         };
     }

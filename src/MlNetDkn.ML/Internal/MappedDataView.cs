@@ -1,5 +1,5 @@
-using Microsoft.ML.Data;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace MlNetDkn.ML.Internal;
 
@@ -8,6 +8,7 @@ internal sealed class MappedDataView<TResult>(IDataView input, ColumnAddingMappe
 {
     public DataViewSchema Schema => mapper.OutputSchema;
     public bool CanShuffle => input.CanShuffle;
+
     public long? GetRowCount() => input.GetRowCount();
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
@@ -18,8 +19,11 @@ internal sealed class MappedDataView<TResult>(IDataView input, ColumnAddingMappe
     }
 
     /// <summary>One cursor: rows are computed on a model that is not thread-safe anyway.</summary>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
+    public DataViewRowCursor[] GetRowCursorSet(
+        IEnumerable<DataViewSchema.Column> columnsNeeded,
+        int n,
+        Random? rand = null
+    ) => [GetRowCursor(columnsNeeded, rand)];
 }
 
 /// <summary>A cursor that moves the input cursor and reads values through the mapped row.</summary>
@@ -28,14 +32,20 @@ internal sealed class MappedCursor<TResult>(DataViewRowCursor input, DataViewRow
     public override DataViewSchema Schema => mapped.Schema;
     public override long Position => input.Position;
     public override long Batch => input.Batch;
+
     public override bool MoveNext() => input.MoveNext();
+
     public override ValueGetter<DataViewRowId> GetIdGetter() => input.GetIdGetter();
+
     public override bool IsColumnActive(DataViewSchema.Column column) => mapped.IsColumnActive(column);
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => mapped.GetGetter<TValue>(column);
+
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
+        mapped.GetGetter<TValue>(column);
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) mapped.Dispose();   // disposes the input cursor too
+        if (disposing)
+            mapped.Dispose(); // disposes the input cursor too
         base.Dispose(disposing);
     }
 }

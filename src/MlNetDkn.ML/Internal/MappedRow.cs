@@ -1,5 +1,5 @@
-using Microsoft.ML.Data;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace MlNetDkn.ML.Internal;
 
@@ -16,7 +16,12 @@ internal sealed class MappedRow<TResult> : DataViewRow
     long _memoPosition = -1;
     TResult? _memo;
 
-    public MappedRow(ColumnAddingMapper<TResult> mapper, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns, Func<DataViewRow, Func<TResult>> bind)
+    public MappedRow(
+        ColumnAddingMapper<TResult> mapper,
+        DataViewRow input,
+        IEnumerable<DataViewSchema.Column> activeColumns,
+        Func<DataViewRow, Func<TResult>> bind
+    )
     {
         _mapper = mapper;
         _input = input;
@@ -24,21 +29,28 @@ internal sealed class MappedRow<TResult> : DataViewRow
         // Only a cursor's position identifies its row; a prediction engine may reuse one position for new values.
         _memoize = input is DataViewRowCursor;
         _active = new bool[mapper.OutputSchema.Count];
-        foreach (var c in activeColumns) _active[c.Index] = true;
+        foreach (var c in activeColumns)
+            _active[c.Index] = true;
     }
 
     public override DataViewSchema Schema => _mapper.OutputSchema;
     public override long Position => _input.Position;
     public override long Batch => _input.Batch;
+
     public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+
     public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
 
     public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
     {
-        if (!_active[column.Index]) throw new InvalidOperationException($"column '{column.Name}' is not active in this cursor");
-        if (!_mapper.IsOutput(column.Index)) return _input.GetGetter<TValue>(_input.Schema[column.Index]);
+        if (!_active[column.Index])
+            throw new InvalidOperationException($"column '{column.Name}' is not active in this cursor");
+        if (!_mapper.IsOutput(column.Index))
+            return _input.GetGetter<TValue>(_input.Schema[column.Index]);
         return _mapper.OutputGetter(column.Index, Current) as ValueGetter<TValue>
-            ?? throw new InvalidOperationException($"column '{column.Name}' has type {column.Type}, not {typeof(TValue).Name}");
+            ?? throw new InvalidOperationException(
+                $"column '{column.Name}' has type {column.Type}, not {typeof(TValue).Name}"
+            );
     }
 
     TResult Current()
@@ -46,7 +58,8 @@ internal sealed class MappedRow<TResult> : DataViewRow
         // Bound on first use: input getters exist only for active columns, and those are active only when an
         // added column is.
         _compute ??= _bind(_input);
-        if (!_memoize) return _compute();
+        if (!_memoize)
+            return _compute();
         if (_memoPosition != _input.Position)
         {
             _memo = _compute();
@@ -57,7 +70,8 @@ internal sealed class MappedRow<TResult> : DataViewRow
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _input.Dispose();
+        if (disposing)
+            _input.Dispose();
         base.Dispose(disposing);
     }
 }

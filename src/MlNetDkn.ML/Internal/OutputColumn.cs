@@ -13,7 +13,8 @@ internal abstract class OutputColumn<TResult>(string name, DataViewType type)
     public DataViewType Type { get; } = type;
     public virtual DataViewSchema.Annotations? Annotations => null;
 
-    /// <summary>A getter that reads the value from whatever result <paramref name="current"/> yields for the row.</summary>
+    /// <summary>A getter that reads the value from whatever result <paramref name="current"/> yields for the
+    /// row.</summary>
     public abstract Delegate MakeGetter(Func<TResult> current);
 
     /// <summary>The column as an estimator's output shape.</summary>
@@ -40,35 +41,51 @@ internal static class OutputColumns
         new VectorColumn<R, T>(name, new VectorDataViewType(itemType), value);
 
     public static OutputColumn<R> SingleVector<R>(string name, Func<R, double[]> value) =>
-        new VectorColumn<R, float>(name, new VectorDataViewType(NumberDataViewType.Single), r => Array.ConvertAll(value(r), v => (float)v));
+        new VectorColumn<R, float>(name, new VectorDataViewType(NumberDataViewType.Single), r =>
+            Array.ConvertAll(value(r), v => (float)v)
+        );
 
     public static OutputColumn<R> TextVector<R>(string name, Func<R, string[]> value) =>
-        new VectorColumn<R, ReadOnlyMemory<char>>(name, new VectorDataViewType(TextDataViewType.Instance), r => Array.ConvertAll(value(r), s => s.AsMemory()));
+        new VectorColumn<R, ReadOnlyMemory<char>>(name, new VectorDataViewType(TextDataViewType.Instance), r =>
+            Array.ConvertAll(value(r), s => s.AsMemory())
+        );
 
-    /// <summary>A variable-length vector of keys in [0, count): ML.NET stores key k as k + 1 (0 means missing).</summary>
+    /// <summary>A variable-length vector of keys in [0, count): ML.NET stores key k as k + 1 (0 means
+    /// missing).</summary>
     public static OutputColumn<R> KeyVector<R>(string name, int count, Func<R, int[]> value) =>
-        new VectorColumn<R, uint>(name, new VectorDataViewType(new KeyDataViewType(typeof(uint), count)), r => Array.ConvertAll(value(r), k => (uint)k + 1));
+        new VectorColumn<R, uint>(name, new VectorDataViewType(new KeyDataViewType(typeof(uint), count)), r =>
+            Array.ConvertAll(value(r), k => (uint)k + 1)
+        );
 
-    /// <summary>A fixed-size Single vector with slot names, filled sparsely (unset slots are 0): trainer-ready.</summary>
-    public static OutputColumn<R> SparseSlots<R>(string name, IReadOnlyList<string> slotNames, Func<R, (int[] Indices, float[] Values)> value) =>
-        new SlotColumn<R>(name, slotNames, value);
+    /// <summary>A fixed-size Single vector with slot names, filled sparsely (unset slots are 0):
+    /// trainer-ready.</summary>
+    public static OutputColumn<R> SparseSlots<R>(
+        string name,
+        IReadOnlyList<string> slotNames,
+        Func<R, (int[] Indices, float[] Values)> value
+    ) => new SlotColumn<R>(name, slotNames, value);
 
-    sealed class ScalarColumn<R, T>(string name, PrimitiveDataViewType type, Func<R, T> value) : OutputColumn<R>(name, type)
+    sealed class ScalarColumn<R, T>(string name, PrimitiveDataViewType type, Func<R, T> value)
+        : OutputColumn<R>(name, type)
     {
         public override Delegate MakeGetter(Func<R> current) => (ValueGetter<T>)((ref T dst) => dst = value(current()));
     }
 
     /// <summary>Values are copied into the caller's buffer, which ML.NET consumers may reuse and edit, so cached
     /// results are never handed out by reference.</summary>
-    sealed class VectorColumn<R, T>(string name, VectorDataViewType type, Func<R, T[]> value) : OutputColumn<R>(name, type)
+    sealed class VectorColumn<R, T>(string name, VectorDataViewType type, Func<R, T[]> value)
+        : OutputColumn<R>(name, type)
     {
-        public override Delegate MakeGetter(Func<R> current) => (ValueGetter<VBuffer<T>>)((ref VBuffer<T> dst) =>
-        {
-            var values = value(current());
-            var editor = VBufferEditor.Create(ref dst, values.Length);
-            values.CopyTo(editor.Values);
-            dst = editor.Commit();
-        });
+        public override Delegate MakeGetter(Func<R> current) =>
+            (ValueGetter<VBuffer<T>>)(
+                (ref VBuffer<T> dst) =>
+                {
+                    var values = value(current());
+                    var editor = VBufferEditor.Create(ref dst, values.Length);
+                    values.CopyTo(editor.Values);
+                    dst = editor.Commit();
+                }
+            );
     }
 
     sealed class SlotColumn<R>(string name, IReadOnlyList<string> slots, Func<R, (int[] Indices, float[] Values)> value)
@@ -78,24 +95,38 @@ internal static class OutputColumns
 
         public override DataViewSchema.Annotations? Annotations => _annotations;
 
-        public override Delegate MakeGetter(Func<R> current) => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) =>
-        {
-            var (indices, values) = value(current());
-            var editor = VBufferEditor.Create(ref dst, slots.Count, values.Length, requireIndicesOnDense: false);
-            values.CopyTo(editor.Values);
-            if (values.Length < slots.Count) indices.CopyTo(editor.Indices);
-            dst = editor.Commit();
-        });
+        public override Delegate MakeGetter(Func<R> current) =>
+            (ValueGetter<VBuffer<float>>)(
+                (ref VBuffer<float> dst) =>
+                {
+                    var (indices, values) = value(current());
+                    var editor = VBufferEditor.Create(
+                        ref dst,
+                        slots.Count,
+                        values.Length,
+                        requireIndicesOnDense: false
+                    );
+                    values.CopyTo(editor.Values);
+                    if (values.Length < slots.Count)
+                        indices.CopyTo(editor.Indices);
+                    dst = editor.Commit();
+                }
+            );
 
         static DataViewSchema.Annotations SlotNames(IReadOnlyList<string> slots)
         {
             var builder = new DataViewSchema.Annotations.Builder();
-            builder.Add("SlotNames", new VectorDataViewType(TextDataViewType.Instance, slots.Count), (ref VBuffer<ReadOnlyMemory<char>> names) =>
-            {
-                var editor = VBufferEditor.Create(ref names, slots.Count);
-                for (int i = 0; i < slots.Count; i++) editor.Values[i] = slots[i].AsMemory();
-                names = editor.Commit();
-            });
+            builder.Add(
+                "SlotNames",
+                new VectorDataViewType(TextDataViewType.Instance, slots.Count),
+                (ref VBuffer<ReadOnlyMemory<char>> names) =>
+                {
+                    var editor = VBufferEditor.Create(ref names, slots.Count);
+                    for (int i = 0; i < slots.Count; i++)
+                        editor.Values[i] = slots[i].AsMemory();
+                    names = editor.Commit();
+                }
+            );
             return builder.ToAnnotations();
         }
     }

@@ -4,12 +4,22 @@ using Microsoft.ML.Data;
 namespace MlNetDkn.ML.Internal;
 
 /// <summary>An input column a stage reads, with the type it accepts and how to say what was expected.</summary>
-internal sealed record RequiredColumn(string Name, string Stage, string Expected, Func<DataViewType, bool> AcceptsType, SchemaShape.Column.VectorKind? Kind)
+internal sealed record RequiredColumn(
+    string Name,
+    string Stage,
+    string Expected,
+    Func<DataViewType, bool> AcceptsType,
+    SchemaShape.Column.VectorKind? Kind
+)
 {
     public RequiredColumn(string name, bool isVector, string stage)
-        : this(name, stage, isVector ? "a vector of text" : "text",
+        : this(
+            name,
+            stage,
+            isVector ? "a vector of text" : "text",
             t => isVector ? t is VectorDataViewType { ItemType: TextDataViewType } : t is TextDataViewType,
-            isVector ? null : SchemaShape.Column.VectorKind.Scalar) { }
+            isVector ? null : SchemaShape.Column.VectorKind.Scalar
+        ) { }
 
     /// <summary>A variable-length vector of keys (layers, neuron indices).</summary>
     public static RequiredColumn KeyVector(string name, string stage) =>
@@ -17,7 +27,13 @@ internal sealed record RequiredColumn(string Name, string Stage, string Expected
 
     /// <summary>A vector of Single.</summary>
     public static RequiredColumn SingleVector(string name, string stage) =>
-        new(name, stage, "a vector of Single", t => t is VectorDataViewType { ItemType: NumberDataViewType n } && n.RawType == typeof(float), null);
+        new(
+            name,
+            stage,
+            "a vector of Single",
+            t => t is VectorDataViewType { ItemType: NumberDataViewType n } && n.RawType == typeof(float),
+            null
+        );
 
     public bool Accepts(DataViewSchema.Column column) => AcceptsType(column.Type);
 
@@ -25,7 +41,8 @@ internal sealed record RequiredColumn(string Name, string Stage, string Expected
     {
         var column = schema.GetColumnOrNull(Name)
             ?? throw new DknInputException($"{Stage}: input column '{Name}' not found (expected {Expected})");
-        if (!Accepts(column)) throw new DknInputException($"{Stage}: input column '{Name}' has type {column.Type} (expected {Expected})");
+        if (!Accepts(column))
+            throw new DknInputException($"{Stage}: input column '{Name}' has type {column.Type} (expected {Expected})");
     }
 
     public void Check(SchemaShape shape)
@@ -34,9 +51,14 @@ internal sealed record RequiredColumn(string Name, string Stage, string Expected
         if (found.Name is null)
             throw new DknInputException($"{Stage}: input column '{Name}' not found (expected {Expected})");
         var itemType = found.IsKey ? new KeyDataViewType(typeof(uint), 1) : found.ItemType;
-        var type = found.Kind == SchemaShape.Column.VectorKind.Scalar ? itemType : new VectorDataViewType((PrimitiveDataViewType)itemType);
+        var type =
+            found.Kind == SchemaShape.Column.VectorKind.Scalar
+                ? itemType
+                : new VectorDataViewType((PrimitiveDataViewType)itemType);
         if (!AcceptsType(type) || (Kind is { } k && found.Kind != k))
-            throw new DknInputException($"{Stage}: input column '{Name}' has shape {found.Kind} of {found.ItemType} (expected {Expected})");
+            throw new DknInputException(
+                $"{Stage}: input column '{Name}' has shape {found.Kind} of {found.ItemType} (expected {Expected})"
+            );
     }
 }
 
@@ -73,9 +95,12 @@ internal static class RowText
         return () =>
         {
             getter(ref buffer);
-            return buffer.DenseValues().Select(k => k == 0
-                ? throw new DknInputException($"column '{name}' holds a missing key (0)")
-                : (int)k - 1).ToArray();
+            return buffer
+                .DenseValues()
+                .Select(k =>
+                    k == 0 ? throw new DknInputException($"column '{name}' holds a missing key (0)") : (int)k - 1
+                )
+                .ToArray();
         };
     }
 

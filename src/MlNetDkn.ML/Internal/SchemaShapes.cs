@@ -24,7 +24,9 @@ internal static class SchemaShapes
     /// names are carried over so a shape-level consumer knows they exist.</summary>
     public static SchemaShape.Column Of(string name, DataViewType type, DataViewSchema.Annotations? annotations = null)
     {
-        var rawType = type is VectorDataViewType v ? typeof(VBuffer<>).MakeGenericType(v.ItemType.RawType) : type.RawType;
+        var rawType = type is VectorDataViewType v
+            ? typeof(VBuffer<>).MakeGenericType(v.ItemType.RawType)
+            : type.RawType;
         var holder = typeof(Holder<>).MakeGenericType(rawType);
         var definition = SchemaDefinition.Create(holder);
         definition[0].ColumnName = name;
@@ -35,13 +37,24 @@ internal static class SchemaShapes
             annotations.GetValue("SlotNames", ref names);
             definition[0].AddAnnotation("SlotNames", names, slots.Type);
         }
-        var method = typeof(SchemaShapes).GetMethod(nameof(Borrow), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+        var method = typeof(SchemaShapes)
+            .GetMethod(
+                nameof(Borrow),
+                System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static
+            )!
             .MakeGenericMethod(holder);
         return ((SchemaShape)method.Invoke(null, [definition])!).Single(c => c.Name == name);
     }
 
-    static SchemaShape Borrow<THolder>(SchemaDefinition definition) where THolder : class, new() =>
-        Context.Transforms.CustomMapping<NoInput, THolder>((_, _) => { }, contractName: null, outputSchemaDefinition: definition).GetOutputSchema(Empty);
+    static SchemaShape Borrow<THolder>(SchemaDefinition definition)
+        where THolder : class, new() =>
+        Context
+            .Transforms.CustomMapping<NoInput, THolder>(
+                (_, _) => { },
+                contractName: null,
+                outputSchemaDefinition: definition
+            )
+            .GetOutputSchema(Empty);
 
     sealed class NoInput;
 

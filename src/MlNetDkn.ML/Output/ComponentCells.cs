@@ -11,14 +11,27 @@ namespace MlNetDkn.ML.Output;
 static class ComponentCells
 {
     /// <summary>True for the columns written as arrays of [layer, index] pairs.</summary>
-    public static bool Applies(string column) => column.StartsWith(KnowledgeNeuronColumns.DknComponents, StringComparison.Ordinal);
+    public static bool Applies(string column) =>
+        column.StartsWith(KnowledgeNeuronColumns.DknComponents, StringComparison.Ordinal);
 
     /// <summary>One component ("0:12;1:7") as JSON ([[0,12],[1,7]]).</summary>
     public static string ToJson(string component) =>
-        "[" + string.Join(",", component.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Neuron.Parse)
-            .Select(n => $"[{n.Layer.ToString(CultureInfo.InvariantCulture)},{n.Index.ToString(CultureInfo.InvariantCulture)}]")) + "]";
+        "["
+        + string.Join(
+            ",",
+            component
+                .Split(';', StringSplitOptions.RemoveEmptyEntries)
+                .Select(Neuron.Parse)
+                .Select(n =>
+                    $"[{n.Layer.ToString(CultureInfo.InvariantCulture)},{n.Index.ToString(CultureInfo.InvariantCulture)}]"
+                )
+        )
+        + "]";
 
     /// <summary>A component written by <see cref="ToJson"/> back to its text item.</summary>
     public static string FromJson(JsonElement component) =>
-        string.Join(";", component.EnumerateArray().Select(pair => new Neuron(pair[0].GetInt32(), pair[1].GetInt32()).ToString()));
+        string.Join(
+            ";",
+            component.EnumerateArray().Select(pair => new Neuron(pair[0].GetInt32(), pair[1].GetInt32()).ToString())
+        );
 }

@@ -25,7 +25,8 @@ internal static class FittedStages
         int index = 0;
         foreach (var t in Flatten(chain))
         {
-            if (t is IFactStage s) stages.Add(new FittedStage(s, data, index++));
+            if (t is IFactStage s)
+                stages.Add(new FittedStage(s, data, index++));
             data = t.Transform(data);
         }
         return stages;
@@ -37,7 +38,8 @@ internal static class FittedStages
 
     /// <summary>A stage's folder name when none is given: its pipeline step's name ("AttributeKnowledgeNeurons" →
     /// "attribute-knowledge-neurons").</summary>
-    public static string DefaultFolderName(string stageName) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(stageName);
+    public static string DefaultFolderName(string stageName) =>
+        System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(stageName);
 
     /// <summary>Writes one stage's tables; returns its outputs and the seconds it took (computing included).</summary>
     public static (StageOutputs Outputs, double Seconds) Write(FittedStage fitted, string folder, TableContext context)
@@ -47,18 +49,35 @@ internal static class FittedStages
         return (outputs, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The run's DKN acquisition table over every DKN stage (none written when there is no DKN stage).</summary>
-    public static IReadOnlyList<string> WriteAcquisition(IReadOnlyList<FittedStage> stages, string output, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>The run's DKN acquisition table over every DKN stage (none written when there is no DKN
+    /// stage).</summary>
+    public static IReadOnlyList<string> WriteAcquisition(
+        IReadOnlyList<FittedStage> stages,
+        string output,
+        IReadOnlyDictionary<string, string> metadata
+    )
     {
         var dkn = stages.Where(s => s.Stage is Degeneracy.DegenerateNeuronTransformer).ToList();
-        if (dkn.Count == 0) return [];
-        var rows = dkn.Select(s => (((Degeneracy.DegenerateNeuronTransformer)s.Stage).Definition, ((Degeneracy.DegenerateNeuronTransformer)s.Stage).Metrics(s.Input))).ToList();
+        if (dkn.Count == 0)
+            return [];
+        var rows = dkn.Select(s =>
+                (
+                    ((Degeneracy.DegenerateNeuronTransformer)s.Stage).Definition,
+                    ((Degeneracy.DegenerateNeuronTransformer)s.Stage).Metrics(s.Input)
+                )
+            )
+            .ToList();
         return Metrics.Tables.DknTables.WriteAcquisition(rows, output, metadata);
     }
 
     /// <summary>Every visible column of the whole chain's output, one row per fact.</summary>
-    public static (string Parquet, string Csv) WriteResults(ITransformer chain, IDataView facts, string output, IReadOnlyDictionary<string, string> metadata) =>
-        DataViewTables.Write(chain.Transform(facts), output, ResultsTable, metadata);
+    public static (string Parquet, string Csv) WriteResults(
+        ITransformer chain,
+        IDataView facts,
+        string output,
+        IReadOnlyDictionary<string, string> metadata
+    ) => DataViewTables.Write(chain.Transform(facts), output, ResultsTable, metadata);
 
-    static IEnumerable<ITransformer> Flatten(ITransformer model) => model is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [model];
+    static IEnumerable<ITransformer> Flatten(ITransformer model) =>
+        model is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [model];
 }

@@ -7,8 +7,15 @@ namespace MlNetDkn.ML.Pipelines;
 
 /// <summary>What a stage step gets to build its estimator: the run's ML context, model, folder and hooks.</summary>
 /// <param name="Folder">The stage's folder inside the run's output (tables and store).</param>
-public sealed record StageStepContext(MLContext Ml, string ModelPath, ModelLoadOptions Load, string Folder, int Seed,
-    IProgress<FactStageProgress>? Progress, CancellationToken CancellationToken);
+public sealed record StageStepContext(
+    MLContext Ml,
+    string ModelPath,
+    ModelLoadOptions Load,
+    string Folder,
+    int Seed,
+    IProgress<FactStageProgress>? Progress,
+    CancellationToken CancellationToken
+);
 
 /// <summary>
 /// A pipeline step that is one estimator of the run's ML.NET pipeline: the same estimator a C# user gets from

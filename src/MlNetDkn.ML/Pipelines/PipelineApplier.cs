@@ -22,31 +22,63 @@ public static class PipelineApplier
     /// its content hash must be the one the pipeline was fitted with.</param>
     /// <remarks>Writes only under <paramref name="output"/>: every stage's folder (its store) named in the archive is
     /// re-rooted there. A refused input (facts, archive, model) leaves <paramref name="output"/> as it was.</remarks>
-    public static IReadOnlyList<string> Apply(string pipelinePath, string factsPath, string output, IPipelineReporter reporter,
-        FactSelection? selection = null, Modeling.ModelLoadOptions? load = null, CancellationToken cancellationToken = default,
-        string? modelFolder = null)
+    public static IReadOnlyList<string> Apply(
+        string pipelinePath,
+        string factsPath,
+        string output,
+        IPipelineReporter reporter,
+        FactSelection? selection = null,
+        Modeling.ModelLoadOptions? load = null,
+        CancellationToken cancellationToken = default,
+        string? modelFolder = null
+    )
     {
         load?.Validate();
-        if (!File.Exists(pipelinePath)) throw new DknInputException($"{pipelinePath}: saved pipeline not found");
+        if (!File.Exists(pipelinePath))
+            throw new DknInputException($"{pipelinePath}: saved pipeline not found");
         var dataset = FactDataset.Read(factsPath);
-        if (selection is not null && !selection.IsAll) dataset = new FactDataset(selection.Apply(dataset), factsPath);
-        if (dataset.Count == 0) throw new DknInputException($"{factsPath}: no facts to apply the pipeline to");
+        if (selection is not null && !selection.IsAll)
+            dataset = new FactDataset(selection.Apply(dataset), factsPath);
+        if (dataset.Count == 0)
+            throw new DknInputException($"{factsPath}: no facts to apply the pipeline to");
         var root = Path.GetFullPath(output);
         var existed = Directory.Exists(root);
-        try { return Apply(pipelinePath, factsPath, root, dataset, reporter, load, modelFolder, cancellationToken); }
+        try
+        {
+            return Apply(pipelinePath, factsPath, root, dataset, reporter, load, modelFolder, cancellationToken);
+        }
         catch (DknInputException) when (!existed)
         {
             // A folder this call created for input it then refused goes again.
-            try { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try
+            {
+                if (Directory.Exists(root))
+                    Directory.Delete(root, recursive: true);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
             throw;
         }
     }
 
-    static IReadOnlyList<string> Apply(string pipelinePath, string factsPath, string output, FactDataset dataset, IPipelineReporter reporter,
-        Modeling.ModelLoadOptions? load, string? modelFolder, CancellationToken cancellationToken)
+    static IReadOnlyList<string> Apply(
+        string pipelinePath,
+        string factsPath,
+        string output,
+        FactDataset dataset,
+        IPipelineReporter reporter,
+        Modeling.ModelLoadOptions? load,
+        string? modelFolder,
+        CancellationToken cancellationToken
+    )
     {
         var ml = new MLContext(seed: 0);
-        using var chain = Persistence.PipelineArchive.Load(ml, pipelinePath, out var inputSchema, new Persistence.ArchiveOpenOptions(load, modelFolder, output));
+        using var chain = Persistence.PipelineArchive.Load(
+            ml,
+            pipelinePath,
+            out var inputSchema,
+            new Persistence.ArchiveOpenOptions(load, modelFolder, output)
+        );
         var facts = ml.KnowledgeNeurons().LoadFacts(dataset);
         Directory.CreateDirectory(output);
         var context = new TableContext(dataset.ContentHash(), 0);
@@ -59,26 +91,52 @@ public static class PipelineApplier
             var folder = FittedStages.FolderIn(output, stage.Stage);
             var (outputs, seconds) = reporter.Track($"{stage.Stage.StageName}: {dataset.Count} facts", p =>
             {
-                stage.Stage.Runtime.Progress = new Progress<FactStageProgress>(x => p.Report(new StepProgress(x.Computed + x.Reused, dataset.Count, $"{x.Computed} computed, {x.Reused} from the store")));
+                stage.Stage.Runtime.Progress = new Progress<FactStageProgress>(x =>
+                    p.Report(
+                        new StepProgress(
+                            x.Computed + x.Reused,
+                            dataset.Count,
+                            $"{x.Computed} computed, {x.Reused} from the store"
+                        )
+                    )
+                );
                 stage.Stage.Runtime.CancellationToken = cancellationToken;
                 return FittedStages.Write(stage, folder, context);
             });
             written.AddRange(outputs.Files);
             summaries[stage.Stage.StageName] = outputs.Summary;
             reporter.Info($"  {stage.Stage.StageName}: {outputs.Files.Count} files in {seconds:0.0} s -> {folder}");
-            foreach (var line in outputs.Lines) reporter.Info("    " + line);
+            foreach (var line in outputs.Lines)
+                reporter.Info("    " + line);
         }
-        var metadata = Metrics.TableProvenance.Of("", dataset.ContentHash(), "applied " + Path.GetFullPath(pipelinePath));
+        var metadata = Metrics.TableProvenance.Of(
+            "",
+            dataset.ContentHash(),
+            "applied " + Path.GetFullPath(pipelinePath)
+        );
         written.AddRange(FittedStages.WriteAcquisition(fittedStages, output, metadata));
         var (parquet, csv) = FittedStages.WriteResults(chain, facts, output, metadata);
         written.AddRange([parquet, csv]);
         var manifest = new JsonObject
         {
-            ["pipeline"] = Path.GetFullPath(pipelinePath), ["facts"] = Path.GetFullPath(factsPath), ["facts_sha256"] = dataset.ContentHash(),
-            ["fact_count"] = dataset.Count, ["tool_version"] = DknTool.Version, ["stages"] = summaries,
+            ["pipeline"] = Path.GetFullPath(pipelinePath),
+            ["facts"] = Path.GetFullPath(factsPath),
+            ["facts_sha256"] = dataset.ContentHash(),
+            ["fact_count"] = dataset.Count,
+            ["tool_version"] = DknTool.Version,
+            ["stages"] = summaries,
             ["files"] = new JsonArray(written.Select(f => (JsonNode)Path.GetRelativePath(output, f)).ToArray()),
         };
-        File.WriteAllText(Path.Combine(output, ApplyManifest), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        File.WriteAllText(
+            Path.Combine(output, ApplyManifest),
+            manifest.ToJsonString(
+                new JsonSerializerOptions
+                {
+                    WriteIndented = true,
+                    NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+                }
+            )
+        );
         return written;
     }
 }

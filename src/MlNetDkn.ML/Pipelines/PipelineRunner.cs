@@ -12,18 +12,28 @@ public sealed record PipelineRunOptions
 {
     /// <summary>Output folder; null uses the definition's "output".</summary>
     public string? Output { get; init; }
+
     /// <summary>Model cache root; null uses <c>.cache/models</c> under the current directory.</summary>
     public string? CacheFolder { get; init; }
+
     /// <summary>The --set arguments, recorded in the manifest.</summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
+
     /// <summary>Run only this shard's facts, into <c>&lt;output&gt;/shard-i-of-n/</c>.</summary>
     public Shard? Shard { get; init; }
+
     /// <summary>Join the shards' stores found in the output folder first, then run over every fact.</summary>
     public bool MergeShards { get; init; }
 }
 
-/// <summary>What a finished run left: its folder, manifest, the sources' context and the fitted pipeline's file.</summary>
-public sealed record PipelineRunResult(string OutputFolder, RunManifest Manifest, PipelineContext Context, string? PipelinePath);
+/// <summary>What a finished run left: its folder, manifest, the sources' context and the fitted pipeline's
+/// file.</summary>
+public sealed record PipelineRunResult(
+    string OutputFolder,
+    RunManifest Manifest,
+    PipelineContext Context,
+    string? PipelinePath
+);
 
 /// <summary>
 /// Runs a pipeline definition: the source steps produce the facts and the model, then the stage steps become one
@@ -36,6 +46,7 @@ public static class PipelineRunner
 {
     /// <summary>The fitted pipeline's file name in a run's output folder.</summary>
     public const string PipelineFile = "pipeline.zip";
+
     /// <summary>Held while a run writes to its folder.</summary>
     public const string LockFile = ".dkn-run.lock";
 
@@ -44,20 +55,39 @@ public static class PipelineRunner
     static void NotePreviousRun(PipelineContext context, IPipelineReporter reporter)
     {
         var path = Path.Combine(context.OutputFolder, RunManifest.FileName);
-        if (!File.Exists(path)) return;
+        if (!File.Exists(path))
+            return;
         try
         {
             var previous = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
-            if (previous?["status"]?.GetValue<string>() != "running") return;
-            var last = (previous["steps"] as JsonArray)?.LastOrDefault()?["step"]?.GetValue<string>() ?? "before its first step";
-            reporter.Info($"  the previous run in this folder (started {previous["started_utc"]}) was interrupted during {last}; finished work is reused");
-            context.Manifest.SetSection("previous_run", new JsonObject { ["status"] = "interrupted", ["started_utc"] = previous["started_utc"]?.DeepClone(), ["last_step"] = last });
+            if (previous?["status"]?.GetValue<string>() != "running")
+                return;
+            var last = (previous["steps"] as JsonArray)?.LastOrDefault()?["step"]?.GetValue<string>()
+                ?? "before its first step";
+            reporter.Info(
+                $"  the previous run in this folder (started {previous["started_utc"]}) was interrupted during "
+                    + $"{last}; finished work is reused"
+            );
+            context.Manifest.SetSection(
+                "previous_run",
+                new JsonObject
+                {
+                    ["status"] = "interrupted",
+                    ["started_utc"] = previous["started_utc"]?.DeepClone(),
+                    ["last_step"] = last,
+                }
+            );
         }
         catch (System.Text.Json.JsonException) { }
     }
 
     /// <summary>Loads, overrides and validates a pipeline file, then runs it.</summary>
-    public static PipelineRunResult RunFile(string path, PipelineRunOptions options, IPipelineReporter reporter, CancellationToken cancellationToken = default)
+    public static PipelineRunResult RunFile(
+        string path,
+        PipelineRunOptions options,
+        IPipelineReporter reporter,
+        CancellationToken cancellationToken = default
+    )
     {
         var registry = PipelineSteps.CreateRegistry();
         var definition = PipelineOverrides.Apply(PipelineDefinition.Load(path), options.Overrides, registry);
@@ -66,24 +96,42 @@ public static class PipelineRunner
 
     /// <summary>Runs a validated pipeline into the definition's output folder (the options' output folder when set):
     /// source steps, then the fitted stages, their tables, the per-fact results and <c>pipeline.zip</c>.</summary>
-    public static PipelineRunResult Run(ValidatedPipeline pipeline, PipelineRunOptions options, IPipelineReporter reporter,
-        CancellationToken cancellationToken = default)
+    public static PipelineRunResult Run(
+        ValidatedPipeline pipeline,
+        PipelineRunOptions options,
+        IPipelineReporter reporter,
+        CancellationToken cancellationToken = default
+    )
     {
         var definition = pipeline.Definition;
-        if (options.Shard is not null && options.MergeShards) throw new DknInputException("a run is either one shard (--shard) or the merge of its shards, not both");
+        if (options.Shard is not null && options.MergeShards)
+            throw new DknInputException("a run is either one shard (--shard) or the merge of its shards, not both");
         var output = options.Output ?? definition.Output;
         // Before the first write (lock, merge, manifest): a refusal leaves an earlier run's folder as it was.
         PipelinePreflight.Check(pipeline, options.Shard, definition.ModelLoad);
-        if (options.MergeShards) ShardMerge.MergeStores(Path.GetFullPath(output), reporter);
-        if (options.Shard is { } shard) output = Path.Combine(output, shard.FolderName);
+        if (options.MergeShards)
+            ShardMerge.MergeStores(Path.GetFullPath(output), reporter);
+        if (options.Shard is { } shard)
+            output = Path.Combine(output, shard.FolderName);
         var manifest = new RunManifest(definition, options.Overrides);
-        var context = new PipelineContext(output, definition.Seed,
-            options.CacheFolder ?? Training.FactModelCache.DefaultRoot, manifest, reporter, cancellationToken, definition.ModelLoad);
+        var context = new PipelineContext(
+            output,
+            definition.Seed,
+            options.CacheFolder ?? Training.FactModelCache.DefaultRoot,
+            manifest,
+            reporter,
+            cancellationToken,
+            definition.ModelLoad
+        );
         // One run per folder: a second one would race on the manifest, the tables and the stores.
         using var folderLock = FileLock.TryAcquire(Path.Combine(context.OutputFolder, LockFile))
-            ?? throw new DknInputException($"{context.OutputFolder}: another dkn run is writing to this folder; wait for it to finish or choose another --out");
+            ?? throw new DknInputException(
+                $"{context.OutputFolder}: another dkn run is writing to this folder; wait for it to finish or "
+                    + $"choose another --out"
+            );
         NotePreviousRun(context, reporter);
-        if (definition.Threads > 0) TorchSharp.torch.set_num_threads(definition.Threads);
+        if (definition.Threads > 0)
+            TorchSharp.torch.set_num_threads(definition.Threads);
         Directory.CreateDirectory(context.OutputFolder);
         manifest.SetSection("output", context.OutputFolder);
         manifest.Save(context.OutputFolder);
@@ -102,14 +150,16 @@ public static class PipelineRunner
                 End(entry, clock, context);
                 entry = null;
             }
-            if (options.Shard is { } part) KeepShard(context, part, reporter);
+            if (options.Shard is { } part)
+                KeepShard(context, part, reporter);
             var stages = pipeline.Steps.Where(s => s.Step is IStageStep).ToList();
-            if (stages.Count > 0) pipelinePath = RunStages(stages, pipeline, context, reporter, cancellationToken, ref entry, ref clock);
+            if (stages.Count > 0)
+                pipelinePath = RunStages(stages, pipeline, context, reporter, cancellationToken, ref entry, ref clock);
             foreach (var planned in pipeline.Steps.Where(s => s.Step is IFinalStep))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 (entry, clock) = Begin(planned, pipeline, context, reporter);
-                End(entry, clock, context);   // finished before the report reads the manifest
+                End(entry, clock, context); // finished before the report reads the manifest
                 ((IFinalStep)planned.Step).Run(context, planned.Options);
                 context.Manifest.Save(context.OutputFolder);
                 entry = null;
@@ -118,7 +168,8 @@ public static class PipelineRunner
         catch (Exception e)
         {
             string status = e is OperationCanceledException ? "cancelled" : "failed";
-            if (entry != null) RunManifest.EndStep(entry, status, clock.Elapsed, e.Message);
+            if (entry != null)
+                RunManifest.EndStep(entry, status, clock.Elapsed, e.Message);
             context.CurrentStep = null;
             manifest.Finish(status, total.Elapsed);
             manifest.Save(context.OutputFolder);
@@ -127,7 +178,8 @@ public static class PipelineRunner
         context.CurrentStep = null;
         manifest.Finish("completed", total.Elapsed);
         manifest.Save(context.OutputFolder);
-        if (options.Shard is null) Metrics.Reports.FindingsSummary.Write(context.OutputFolder);
+        if (options.Shard is null)
+            Metrics.Reports.FindingsSummary.Write(context.OutputFolder);
         return new PipelineRunResult(context.OutputFolder, manifest, context, pipelinePath);
     }
 
@@ -135,29 +187,64 @@ public static class PipelineRunner
     static void KeepShard(PipelineContext context, Shard shard, IPipelineReporter reporter)
     {
         var dataset = context.RequireDataset("--shard");
-        var kept = new Facts.FactDataset(dataset.Records.Where(r => shard.Contains(r.FactId)), $"shard {shard.Index} of {shard.Count}");
+        var kept = new Facts.FactDataset(
+            dataset.Records.Where(r => shard.Contains(r.FactId)),
+            $"shard {shard.Index} of {shard.Count}"
+        );
         var path = context.OutputPath("shard_facts.parquet");
         kept.Write(path);
         context.SetDataset(kept, path);
-        context.Manifest.SetSection("shard", new JsonObject { ["index"] = shard.Index, ["count"] = shard.Count, ["facts"] = kept.Count, ["of_facts"] = dataset.Count });
+        context.Manifest.SetSection(
+            "shard",
+            new JsonObject
+            {
+                ["index"] = shard.Index,
+                ["count"] = shard.Count,
+                ["facts"] = kept.Count,
+                ["of_facts"] = dataset.Count,
+            }
+        );
         reporter.Info($"  shard {shard.Index} of {shard.Count}: {kept.Count:N0} of {dataset.Count:N0} facts");
-        if (kept.Count == 0) throw new DknInputException($"shard {shard.Index} of {shard.Count} has no facts (the dataset has {dataset.Count}); use fewer shards");
+        if (kept.Count == 0)
+            throw new DknInputException(
+                $"shard {shard.Index} of {shard.Count} has no facts (the dataset has {dataset.Count}); use fewer shards"
+            );
     }
 
-    static string RunStages(IReadOnlyList<PlannedStep> stages, ValidatedPipeline pipeline, PipelineContext context, IPipelineReporter reporter,
-        CancellationToken cancellationToken, ref JsonObject? entry, ref Stopwatch clock)
+    static string RunStages(
+        IReadOnlyList<PlannedStep> stages,
+        ValidatedPipeline pipeline,
+        PipelineContext context,
+        IPipelineReporter reporter,
+        CancellationToken cancellationToken,
+        ref JsonObject? entry,
+        ref Stopwatch clock
+    )
     {
         var dataset = context.RequireDataset(stages[0].Step.Name);
         var modelPath = context.RequireModel(stages[0].Step.Name);
         var ml = new MLContext(context.Seed);
         var facts = ml.KnowledgeNeurons().LoadFacts(dataset);
         var progress = new ProgressRelay();
-        var estimators = stages.Select(planned =>
-        {
-            var step = (IStageStep)planned.Step;
-            var folder = Path.Combine(context.OutputFolder, step.Folder(planned.Options));
-            return step.CreateEstimator(new StageStepContext(ml, modelPath, context.ModelLoad, folder, context.Seed, progress, cancellationToken), planned.Options);
-        }).ToList();
+        var estimators = stages
+            .Select(planned =>
+            {
+                var step = (IStageStep)planned.Step;
+                var folder = Path.Combine(context.OutputFolder, step.Folder(planned.Options));
+                return step.CreateEstimator(
+                    new StageStepContext(
+                        ml,
+                        modelPath,
+                        context.ModelLoad,
+                        folder,
+                        context.Seed,
+                        progress,
+                        cancellationToken
+                    ),
+                    planned.Options
+                );
+            })
+            .ToList();
         // Fitted one estimator at a time (what EstimatorChain.Fit does), so each stage's fit time is known.
         var fitClock = Stopwatch.StartNew();
         var transformers = new List<ITransformer>();
@@ -177,13 +264,17 @@ public static class PipelineRunner
         }
         catch
         {
-            foreach (var t in transformers) (t as IDisposable)?.Dispose();
+            foreach (var t in transformers)
+                (t as IDisposable)?.Dispose();
             throw;
         }
         var fitted = new TransformerChain<ITransformer>([.. transformers]);
         try
         {
-            context.Manifest.SetSection("fit", new JsonObject { ["seconds"] = Math.Round(fitClock.Elapsed.TotalSeconds, 3), ["facts"] = dataset.Count });
+            context.Manifest.SetSection(
+                "fit",
+                new JsonObject { ["seconds"] = Math.Round(fitClock.Elapsed.TotalSeconds, 3), ["facts"] = dataset.Count }
+            );
             var tableContext = new TableContext(dataset.ContentHash(), context.Seed);
             var fittedStages = FittedStages.Of(fitted, facts);
             foreach (var (planned, stage) in stages.Zip(fittedStages))
@@ -194,35 +285,64 @@ public static class PipelineRunner
                 var (outputs, _) = reporter.Track($"{planned.Step.Name}: {dataset.Count} facts", p =>
                 {
                     progress.Target = new Progress(p, dataset.Count);
-                    try { return FittedStages.Write(stage, folder, tableContext); }
-                    finally { progress.Target = null; }
+                    try
+                    {
+                        return FittedStages.Write(stage, folder, tableContext);
+                    }
+                    finally
+                    {
+                        progress.Target = null;
+                    }
                 });
-                foreach (var f in outputs.Files) context.RecordOutput(Path.GetRelativePath(context.OutputFolder, f), f);
+                foreach (var f in outputs.Files)
+                    context.RecordOutput(Path.GetRelativePath(context.OutputFolder, f), f);
                 entry!["results"] = outputs.Summary;
-                foreach (var line in outputs.Lines) reporter.Info("  " + line);
+                foreach (var line in outputs.Lines)
+                    reporter.Info("  " + line);
                 entry!["fit_seconds"] = Math.Round(fitSeconds[stage.Index], 3);
                 entry!["compute_seconds"] = Math.Round(stage.Stage.ComputeSeconds, 3);
                 End(entry, clock, context);
                 entry = null;
             }
-            var runMetadata = Metrics.TableProvenance.Of(context.ModelContentHash ?? "", dataset.ContentHash(), "pipeline " + pipeline.Definition.Name);
+            var runMetadata = Metrics.TableProvenance.Of(
+                context.ModelContentHash ?? "",
+                dataset.ContentHash(),
+                "pipeline " + pipeline.Definition.Name
+            );
             var acquisition = FittedStages.WriteAcquisition(fittedStages, context.OutputFolder, runMetadata);
-            if (acquisition.Count > 0) reporter.Info($"  DKN acquisition table (every DKN step side by side) -> {context.Relative(acquisition[1])}");
+            if (acquisition.Count > 0)
+                reporter.Info(
+                    $"  DKN acquisition table (every DKN step side by side) -> {context.Relative(acquisition[1])}"
+                );
             var (parquet, csv) = FittedStages.WriteResults(fitted, facts, context.OutputFolder, runMetadata);
             var path = Path.Combine(context.OutputFolder, PipelineFile);
             ml.KnowledgeNeurons().Save(fitted, facts.Schema, path);
-            context.Manifest.SetSection("fitted_pipeline", new JsonObject
-            {
-                ["fitted"] = PipelineFile, ["results"] = new JsonArray(context.Relative(parquet), context.Relative(csv)),
-                ["apply"] = $"dkn apply {context.Relative(path)} --data <facts.parquet> --out <folder>",
-            });
-            reporter.Info($"  fitted pipeline -> {context.Relative(path)}; per-fact results -> {context.Relative(csv)}");
+            context.Manifest.SetSection(
+                "fitted_pipeline",
+                new JsonObject
+                {
+                    ["fitted"] = PipelineFile,
+                    ["results"] = new JsonArray(context.Relative(parquet), context.Relative(csv)),
+                    ["apply"] = $"dkn apply {context.Relative(path)} --data <facts.parquet> --out <folder>",
+                }
+            );
+            reporter.Info(
+                $"  fitted pipeline -> {context.Relative(path)}; per-fact results -> {context.Relative(csv)}"
+            );
             return path;
         }
-        finally { (fitted as IDisposable)?.Dispose(); }
+        finally
+        {
+            (fitted as IDisposable)?.Dispose();
+        }
     }
 
-    static (JsonObject Entry, Stopwatch Clock) Begin(PlannedStep planned, ValidatedPipeline pipeline, PipelineContext context, IPipelineReporter reporter)
+    static (JsonObject Entry, Stopwatch Clock) Begin(
+        PlannedStep planned,
+        ValidatedPipeline pipeline,
+        PipelineContext context,
+        IPipelineReporter reporter
+    )
     {
         var entry = context.Manifest.BeginStep(planned);
         context.CurrentStep = entry;
@@ -242,12 +362,15 @@ public static class PipelineRunner
     sealed class ProgressRelay : IProgress<FactStageProgress>
     {
         public IProgress<FactStageProgress>? Target { get; set; }
+
         public void Report(FactStageProgress value) => Target?.Report(value);
     }
 
     sealed class Progress(IProgress<StepProgress> inner, int total) : IProgress<FactStageProgress>
     {
-        public void Report(FactStageProgress p) => inner.Report(new StepProgress(p.Computed + p.Reused, total,
-            $"{p.Computed} computed, {p.Reused} from the store"));
+        public void Report(FactStageProgress p) =>
+            inner.Report(
+                new StepProgress(p.Computed + p.Reused, total, $"{p.Computed} computed, {p.Reused} from the store")
+            );
     }
 }

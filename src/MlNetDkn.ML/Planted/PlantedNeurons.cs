@@ -14,28 +14,58 @@ namespace MlNetDkn.ML.Planted;
 /// </summary>
 public sealed class PlantedNeuronsEstimator : FactStageEstimator<PlantedStageOptions, PlantedNeuronsTransformer>
 {
-    internal PlantedNeuronsEstimator(PlantedStageOptions options, IChannelProvider? context) : base(options, context) { }
+    internal PlantedNeuronsEstimator(PlantedStageOptions options, IChannelProvider? context)
+        : base(options, context) { }
 
-    private protected override void CheckInputs(DataViewSchema schema) { foreach (var c in PlantedNeuronsTransformer.InputsOf()) c.Check(schema); }
-    private protected override void CheckInputs(SchemaShape shape) { foreach (var c in PlantedNeuronsTransformer.InputsOf()) c.Check(shape); }
-    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) => SchemaShapes.WithAdded(input, PlantedNeuronsTransformer.Columns(config));
-    private protected override PlantedNeuronsTransformer OpenTransformer(string? expectedHash) => Open(Options, expectedHash, Context);
+    private protected override void CheckInputs(DataViewSchema schema)
+    {
+        foreach (var c in PlantedNeuronsTransformer.InputsOf())
+            c.Check(schema);
+    }
 
-    internal static PlantedNeuronsTransformer Open(PlantedStageOptions options, string? expectedHash, IChannelProvider? context) =>
+    private protected override void CheckInputs(SchemaShape shape)
+    {
+        foreach (var c in PlantedNeuronsTransformer.InputsOf())
+            c.Check(shape);
+    }
+
+    private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
+        SchemaShapes.WithAdded(input, PlantedNeuronsTransformer.Columns(config));
+
+    private protected override PlantedNeuronsTransformer OpenTransformer(string? expectedHash) =>
+        Open(Options, expectedHash, Context);
+
+    internal static PlantedNeuronsTransformer Open(
+        PlantedStageOptions options,
+        string? expectedHash,
+        IChannelProvider? context
+    ) =>
         Open(options, PlantedNeuronsTransformer.Name, expectedHash, (model, hash) =>
-            new PlantedNeuronsTransformer(options, model, hash, StageRuntime.For(context, PlantedNeuronsTransformer.Name, options.Progress, options.CancellationToken)));
+            new PlantedNeuronsTransformer(
+                options,
+                model,
+                hash,
+                StageRuntime.For(context, PlantedNeuronsTransformer.Name, options.Progress, options.CancellationToken)
+            )
+        );
 }
 
 /// <summary>The fitted planted-neurons stage: each fact's planted neurons (with its noise neurons when asked; seeded
 /// order, score 1 each) as the knowledge-neuron columns; a fact missing from the truth file is an error.</summary>
 public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, IFactStage
 {
-    internal const string Name = "PlantedNeurons", ArchiveKind = "planted-neurons";
+    internal const string Name = "PlantedNeurons",
+        ArchiveKind = "planted-neurons";
 
     readonly Dictionary<string, PlantedFact> _truth;
     readonly IReadOnlyList<OutputColumn<Neuron[]>> _columns;
 
-    internal PlantedNeuronsTransformer(PlantedStageOptions options, Lease<ModelSession> model, string hash, StageRuntime runtime)
+    internal PlantedNeuronsTransformer(
+        PlantedStageOptions options,
+        Lease<ModelSession> model,
+        string hash,
+        StageRuntime runtime
+    )
         : base(Name, $"truth {options.ResolvedTruth}", [model], runtime)
     {
         Options = options;
@@ -46,6 +76,7 @@ public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, 
 
     /// <summary>The options the stage was built with (model and truth file).</summary>
     public PlantedStageOptions Options { get; }
+
     /// <summary>Content hash (SHA-256) of the model files this stage was fitted (or loaded) with.</summary>
     public string ModelHash { get; }
     string IFactStage.Kind => ArchiveKind;
@@ -54,12 +85,22 @@ public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, 
     internal static RequiredColumn[] InputsOf() => FactRowReader.Required(Name, FactColumns.Prompts);
 
     internal static IReadOnlyList<OutputColumn<Neuron[]>> Columns(ModelConfig config) =>
-    [
-        OutputColumns.TextVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeurons, n => n.Select(x => x.ToString()).ToArray()),
-        OutputColumns.KeyVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeuronLayers, config.NumLayers, n => n.Select(x => x.Layer).ToArray()),
-        OutputColumns.KeyVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeuronIndices, config.IntermediateSize, n => n.Select(x => x.Index).ToArray()),
-        OutputColumns.SingleVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeuronScores, n => n.Select(_ => 1.0).ToArray()),
-    ];
+        [
+            OutputColumns.TextVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeurons, n =>
+                n.Select(x => x.ToString()).ToArray()
+            ),
+            OutputColumns.KeyVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeuronLayers, config.NumLayers, n =>
+                n.Select(x => x.Layer).ToArray()
+            ),
+            OutputColumns.KeyVector<Neuron[]>(
+                KnowledgeNeuronColumns.KnowledgeNeuronIndices,
+                config.IntermediateSize,
+                n => n.Select(x => x.Index).ToArray()
+            ),
+            OutputColumns.SingleVector<Neuron[]>(KnowledgeNeuronColumns.KnowledgeNeuronScores, n =>
+                n.Select(_ => 1.0).ToArray()
+            ),
+        ];
 
     private protected override IReadOnlyList<RequiredColumn> Inputs => InputsOf();
     private protected override IReadOnlyList<OutputColumn<Neuron[]>> Outputs => _columns;
@@ -73,7 +114,9 @@ public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, 
             return Result(f.FactId, f.FactId, () =>
             {
                 if (!_truth.TryGetValue(f.FactId, out var planted))
-                    throw new DknInputException($"{Name}: fact '{f.FactId}' is not in the planted truth {Options.ResolvedTruth}");
+                    throw new DknInputException(
+                        $"{Name}: fact '{f.FactId}' is not in the planted truth {Options.ResolvedTruth}"
+                    );
                 var neurons = planted.PlantedNeurons.Concat(Options.IncludeNoise ? planted.Noise : []);
                 // string.GetHashCode differs between processes: seed from the fact id's content hash instead.
                 var rng = new Random(Options.Seed ^ Convert.ToInt32(ContentHashing.Sha256OfText(f.FactId)[..7], 16));
@@ -85,5 +128,9 @@ public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, 
     /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
     /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context) =>
-        new([], new System.Text.Json.Nodes.JsonObject { ["facts"] = Results(input).Count }, [$"true knowledge neurons of {Results(input).Count} planted facts"]);
+        new(
+            [],
+            new System.Text.Json.Nodes.JsonObject { ["facts"] = Results(input).Count },
+            [$"true knowledge neurons of {Results(input).Count} planted facts"]
+        );
 }

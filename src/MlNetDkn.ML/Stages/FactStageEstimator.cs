@@ -11,7 +11,8 @@ namespace MlNetDkn.ML.Stages;
 /// override <see cref="Fit"/>.
 /// </summary>
 public abstract class FactStageEstimator<TOptions, TTransformer> : IEstimator<TTransformer>
-    where TOptions : FactStageOptions where TTransformer : class, ITransformer
+    where TOptions : FactStageOptions
+    where TTransformer : class, ITransformer
 {
     private protected FactStageEstimator(TOptions options, IChannelProvider? context)
     {
@@ -39,7 +40,8 @@ public abstract class FactStageEstimator<TOptions, TTransformer> : IEstimator<TT
 
     private protected abstract TTransformer OpenTransformer(string? expectedHash);
 
-    /// <summary>The output columns; their sizes come from the model's configuration, read without loading weights.</summary>
+    /// <summary>The output columns; their sizes come from the model's configuration, read without loading
+    /// weights.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         CheckInputs(inputSchema);
@@ -50,10 +52,18 @@ public abstract class FactStageEstimator<TOptions, TTransformer> : IEstimator<TT
     /// Acquires the model (checking its hash against a saved pipeline's), lets <paramref name="create"/> build the
     /// transformer, and releases the model if that fails.
     /// </summary>
-    internal static T Open<T>(FactStageOptions options, string stage, string? expectedHash, Func<Lease<ModelSession>, string, T> create)
+    internal static T Open<T>(
+        FactStageOptions options,
+        string stage,
+        string? expectedHash,
+        Func<Lease<ModelSession>, string, T> create
+    )
     {
         var model = SharedModels.Acquire(options.ModelPath, options.Load);
-        try { return create(model, SharedModels.CheckHash(model.Value, options.ModelPath, expectedHash, stage)); }
+        try
+        {
+            return create(model, SharedModels.CheckHash(model.Value, options.ModelPath, expectedHash, stage));
+        }
         catch
         {
             model.Dispose();

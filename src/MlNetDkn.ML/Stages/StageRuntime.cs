@@ -2,9 +2,11 @@ using Microsoft.ML.Runtime;
 
 namespace MlNetDkn.ML.Stages;
 
-/// <summary>Progress of a stage over facts: the fact just finished and how many were computed or found stored.</summary>
+/// <summary>Progress of a stage over facts: the fact just finished and how many were computed or found
+/// stored.</summary>
 /// <param name="Stage">The stage's name (e.g. "AttributeKnowledgeNeurons").</param>
-/// <param name="Reused">True when the fact's result came from the store or the stage's memory instead of being computed.</param>
+/// <param name="Reused">True when the fact's result came from the store or the stage's memory instead of being
+/// computed.</param>
 public readonly record struct FactStageProgress(string Stage, string FactId, int Computed, int Reused, bool WasReused);
 
 /// <summary>
@@ -16,10 +18,21 @@ public sealed class StageRuntime
 {
     /// <summary>Receives one report per fact; null for none.</summary>
     public IProgress<FactStageProgress>? Progress { get; set; }
+
     /// <summary>Checked before every fact; a cancelled stage throws <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; set; }
     internal IChannel? Channel { get; set; }
 
-    internal static StageRuntime For(IChannelProvider? context, string stage, IProgress<FactStageProgress>? progress, CancellationToken token) =>
-        new() { Progress = progress, CancellationToken = token, Channel = context?.Start(stage) };
+    internal static StageRuntime For(
+        IChannelProvider? context,
+        string stage,
+        IProgress<FactStageProgress>? progress,
+        CancellationToken token
+    ) =>
+        new()
+        {
+            Progress = progress,
+            CancellationToken = token,
+            Channel = context?.Start(stage),
+        };
 }

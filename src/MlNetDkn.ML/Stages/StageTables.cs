@@ -9,14 +9,21 @@ internal static class StageTables
 {
     static readonly JsonSerializerOptions Snake = new()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     /// <summary>Parquet metadata of a stage's tables: tool version, model and dataset hashes, seed, the stage and
     /// every option that changes its numbers.</summary>
-    public static IReadOnlyDictionary<string, string> Provenance<TOptions>(IFactStage stage, TableContext context, TOptions options)
+    public static IReadOnlyDictionary<string, string> Provenance<TOptions>(
+        IFactStage stage,
+        TableContext context,
+        TOptions options
+    )
     {
-        var metadata = new Dictionary<string, string>(TableProvenance.Of(stage.ModelHash, context.DatasetHash, OptionsJson.Canonical(options)))
+        var metadata = new Dictionary<string, string>(
+            TableProvenance.Of(stage.ModelHash, context.DatasetHash, OptionsJson.Canonical(options))
+        )
         {
             ["mlnetdkn.stage"] = stage.StageName,
             ["mlnetdkn.seed"] = context.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -30,7 +37,8 @@ internal static class StageTables
     public static JsonObject Summary(object metrics, params (string Name, int Value)[] extra)
     {
         var node = JsonSerializer.SerializeToNode(metrics, metrics.GetType(), Snake)!.AsObject();
-        foreach (var (name, value) in extra) node[name] = value;
+        foreach (var (name, value) in extra)
+            node[name] = value;
         return node;
     }
 }

@@ -8,13 +8,22 @@ namespace MlNetDkn.Tests.Architecture;
 public class DependencyRulesTests
 {
     static readonly string[] MlNetAssemblies =
-        ["Microsoft.ML", "Microsoft.ML.Core", "Microsoft.ML.Data", "Microsoft.ML.StandardTrainers", "Microsoft.ML.Transforms"];
+    [
+        "Microsoft.ML",
+        "Microsoft.ML.Core",
+        "Microsoft.ML.Data",
+        "Microsoft.ML.StandardTrainers",
+        "Microsoft.ML.Transforms",
+    ];
 
     [Fact]
     public void CoreReferencesNeitherMlNetNorTheAdaptersNorTheCommandLine()
     {
-        var references = typeof(MlNetDkn.Facts.FactDataset).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
-        Assert.Contains("TorchSharp", references);   // the check reads the real reference list
+        var references = typeof(MlNetDkn.Facts.FactDataset)
+            .Assembly.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .ToList();
+        Assert.Contains("TorchSharp", references); // the check reads the real reference list
         foreach (var forbidden in MlNetAssemblies.Concat(["MlNetDkn.ML", "dkn", "Spectre.Console.Cli"]))
             Assert.DoesNotContain(forbidden, references);
     }
@@ -22,7 +31,10 @@ public class DependencyRulesTests
     [Fact]
     public void TheMlNetAdaptersDoNotReferenceTheCommandLine()
     {
-        var references = typeof(MlNetDkn.ML.KnowledgeNeuronsCatalog).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var references = typeof(MlNetDkn.ML.KnowledgeNeuronsCatalog)
+            .Assembly.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .ToList();
         Assert.Contains("MlNetDkn.Core", references);
         Assert.DoesNotContain("dkn", references);
         Assert.DoesNotContain("Spectre.Console.Cli", references);
@@ -34,8 +46,10 @@ public class DependencyRulesTests
         var folder = Path.Combine(SharedPaths.RepoRoot, "src", "MlNetDkn.Core", "Metrics");
         var files = Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories);
         Assert.NotEmpty(files);
-        var offenders = files.Where(f => Regex.IsMatch(File.ReadAllText(f), @"\bPipelines\.|using MlNetDkn\.Pipelines"))
-            .Select(f => Path.GetRelativePath(folder, f)).ToList();
+        var offenders = files
+            .Where(f => Regex.IsMatch(File.ReadAllText(f), @"\bPipelines\.|using MlNetDkn\.Pipelines"))
+            .Select(f => Path.GetRelativePath(folder, f))
+            .ToList();
         Assert.Empty(offenders);
     }
 }

@@ -8,7 +8,10 @@ namespace MlNetDkn.Tests.Attribution;
 
 public class DatasetAttributionTests
 {
-    static readonly FactAttributionOptions Options = new() { Attribution = AttributionOptions.Default with { Steps = 8 } };
+    static readonly FactAttributionOptions Options = new()
+    {
+        Attribution = AttributionOptions.Default with { Steps = 8 },
+    };
 
     static List<FactKnowledgeNeurons> RunAll(string storeFolder, out int computed, out int reused)
     {
@@ -21,8 +24,11 @@ public class DatasetAttributionTests
         return results;
     }
 
-    static string Fingerprint(IEnumerable<FactKnowledgeNeurons> facts) => string.Join("|", facts.Select(f =>
-        f.FactId + ":" + string.Join(",", f.Neurons.Select(n => $"{n.Neuron}={n.Score:R}"))));
+    static string Fingerprint(IEnumerable<FactKnowledgeNeurons> facts) =>
+        string.Join(
+            "|",
+            facts.Select(f => f.FactId + ":" + string.Join(",", f.Neurons.Select(n => $"{n.Neuron}={n.Score:R}")))
+        );
 
     [Fact]
     public void RerunReusesEveryPromptAndTornLinesAreRecomputed()
@@ -53,7 +59,8 @@ public class DatasetAttributionTests
     {
         var data = Path.Combine(SharedPaths.TempDir("facts"), "facts.parquet");
         StoryFacts.Dataset().Write(data);
-        string[] Args(string outDir) => ["attribute", "--model", StoryFacts.ModelPath, "--data", data, "--out", outDir, "-o", "steps=8"];
+        string[] Args(string outDir) =>
+            ["attribute", "--model", StoryFacts.ModelPath, "--data", data, "--out", outDir, "-o", "steps=8"];
 
         var clean = SharedPaths.TempDir("clean");
         var first = CliRunner.Run(Args(clean));
@@ -61,12 +68,23 @@ public class DatasetAttributionTests
 
         var killed = SharedPaths.TempDir("killed");
         var dll = Path.Combine(AppContext.BaseDirectory, "dkn.dll");
-        var process = Process.Start(new ProcessStartInfo("dotnet", [dll, .. Args(killed)]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var process = Process.Start(
+            new ProcessStartInfo("dotnet", [dll, .. Args(killed)])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            }
+        )!;
         var store = Path.Combine(killed, "store", AttributionStore.FileName);
         var watch = Stopwatch.StartNew();
-        while (!process.HasExited && watch.Elapsed < TimeSpan.FromSeconds(60) && (!File.Exists(store) || File.ReadAllLines(store).Length < 2))
+        while (
+            !process.HasExited
+            && watch.Elapsed < TimeSpan.FromSeconds(60)
+            && (!File.Exists(store) || File.ReadAllLines(store).Length < 2)
+        )
             Thread.Sleep(20);
-        if (!process.HasExited) process.Kill(entireProcessTree: true);   // SIGKILL
+        if (!process.HasExited)
+            process.Kill(entireProcessTree: true); // SIGKILL
         process.WaitForExit();
         int finishedBeforeKill = File.ReadAllLines(store).Count(l => l.EndsWith('}'));
         Assert.InRange(finishedBeforeKill, 1, 8);

@@ -13,9 +13,18 @@ public class GaussLegendreRuleTests
     static double Integrate(PathPoint[] points, int degree) => points.Sum(p => p.Weight * Math.Pow(p.Alpha, degree));
 
     [Theory]
-    [InlineData(1)] [InlineData(2)] [InlineData(3)] [InlineData(4)] [InlineData(5)]
-    [InlineData(6)] [InlineData(7)] [InlineData(8)] [InlineData(9)] [InlineData(10)]
-    [InlineData(24)] [InlineData(33)]   // not tabulated by the library: found by Newton iteration
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(24)]
+    [InlineData(33)] // not tabulated by the library: found by Newton iteration
     public void IntegratesPolynomialsOfDegreeTwoNMinusOneExactly(int n)
     {
         var points = PathPoints.GaussLegendre(n);
@@ -28,13 +37,18 @@ public class GaussLegendreRuleTests
         // Degree 2n is where the rule stops being exact, by the textbook remainder
         // ∫ − Q = (n!)⁴ / ((2n+1) ((2n)!)²).
         double remainder = 1.0 / (2 * n + 1);
-        for (int k = 1; k <= n; k++) remainder *= (double)k * k / ((n + k) * (n + k));
+        for (int k = 1; k <= n; k++)
+            remainder *= (double)k * k / ((n + k) * (n + k));
         Assert.True(Math.Abs(1.0 / (2 * n + 1) - Integrate(points, 2 * n) - remainder) <= Exact, $"n = {n}: degree 2n");
-        if (n <= 5) Assert.True(remainder > 1e-9);   // large enough here that an inexact rule would show
+        if (n <= 5)
+            Assert.True(remainder > 1e-9); // large enough here that an inexact rule would show
     }
 
     [Theory]
-    [InlineData(1)] [InlineData(4)] [InlineData(7)] [InlineData(24)]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(24)]
     public void NodesLieInsideTheIntervalInOrderWithPositiveWeights(int n)
     {
         var points = PathPoints.GaussLegendre(n);
@@ -60,7 +74,9 @@ public class GaussLegendreRuleTests
     }
 
     [Theory]
-    [InlineData(PathGrid.LeftRiemann)] [InlineData(PathGrid.Linspace)] [InlineData(PathGrid.Midpoint)]
+    [InlineData(PathGrid.LeftRiemann)]
+    [InlineData(PathGrid.Linspace)]
+    [InlineData(PathGrid.Midpoint)]
     [InlineData(PathGrid.Endpoint)]
     public void EqualWeightGridsWeighEachPointOneOverM(PathGrid grid)
     {

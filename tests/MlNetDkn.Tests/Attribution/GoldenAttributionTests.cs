@@ -13,14 +13,22 @@ public class GoldenAttributionTests
 {
     static readonly AttributionOptions PostMidpoint = new()
     {
-        Site = NeuronSite.Post, Baseline = BaselineKind.Zero, Grid = PathGrid.Midpoint,
-        Multiplier = ScoreMultiplier.Activation, Objective = AttributionObjective.Probability, Steps = 20,
+        Site = NeuronSite.Post,
+        Baseline = BaselineKind.Zero,
+        Grid = PathGrid.Midpoint,
+        Multiplier = ScoreMultiplier.Activation,
+        Objective = AttributionObjective.Probability,
+        Steps = 20,
     };
 
     static AttributionResult Run(string arch, int s, AttributionOptions options, string dtype = "float64")
     {
         using var model = GoldenModels.Load(arch, dtype);
-        return IntegratedGradients.Attribute(model.Model, new AttributionRequest(GoldenModels.Sequence(s), [GoldenModels.Target(s)]), options);
+        return IntegratedGradients.Attribute(
+            model.Model,
+            new AttributionRequest(GoldenModels.Sequence(s), [GoldenModels.Target(s)]),
+            options
+        );
     }
 
     static void AssertClose(double[][] ours, Tensor reference, double relative)
@@ -46,7 +54,11 @@ public class GoldenAttributionTests
     [MemberData(nameof(GoldenModels.ArchAndSequence), MemberType = typeof(GoldenModels))]
     public void EleutherPresetMatchesPreLinspaceForEveryFamily(string arch, int s)
     {
-        AssertClose(Run(arch, s, AttributionOptions.Eleuther).Scores, GoldenModels.Ref(arch, $"seq{s}.ig.pre.linspace"), 1e-6);
+        AssertClose(
+            Run(arch, s, AttributionOptions.Eleuther).Scores,
+            GoldenModels.Ref(arch, $"seq{s}.ig.pre.linspace"),
+            1e-6
+        );
     }
 
     [Theory]
@@ -61,8 +73,15 @@ public class GoldenAttributionTests
         AssertClose(Run("gpt2", s, AttributionOptions.Eleuther, "float32").Scores, peer.Read($"seq{s}.scores"), 1e-4);
 
         var coarse = peer.Read($"seq{s}.coarse").to_type(ScalarType.Int64);
-        var expected = Enumerable.Range(0, (int)coarse.shape[0]).Select(i => new Neuron((int)coarse[i, 0].item<long>(), (int)coarse[i, 1].item<long>())).ToList();
-        var selected = NeuronSelection.Coarse(result.Scores, CoarseThreshold.RatioOfMax(0.3)).Select(n => n.Neuron).OrderBy(n => n).ToList();
+        var expected = Enumerable
+            .Range(0, (int)coarse.shape[0])
+            .Select(i => new Neuron((int)coarse[i, 0].item<long>(), (int)coarse[i, 1].item<long>()))
+            .ToList();
+        var selected = NeuronSelection
+            .Coarse(result.Scores, CoarseThreshold.RatioOfMax(0.3))
+            .Select(n => n.Neuron)
+            .OrderBy(n => n)
+            .ToList();
         Assert.Equal(expected, selected);
     }
 
@@ -74,10 +93,18 @@ public class GoldenAttributionTests
         foreach (var (peer, s) in PeerDkn(arch))
         {
             using var model = GoldenModels.Load(arch);
-            var result = IntegratedGradients.Attribute(model.Model, new AttributionRequest(peer.PromptTokens, [peer.TargetToken]), AttributionOptions.DknAuthors);
-            using var reference = tensor(peer.Scores.SelectMany(x => x).ToArray()).reshape(peer.Scores.Length, peer.Scores[0].Length);
+            var result = IntegratedGradients.Attribute(
+                model.Model,
+                new AttributionRequest(peer.PromptTokens, [peer.TargetToken]),
+                AttributionOptions.DknAuthors
+            );
+            using var reference = tensor(peer.Scores.SelectMany(x => x).ToArray())
+                .reshape(peer.Scores.Length, peer.Scores[0].Length);
             AssertClose(result.Scores, reference, 1e-6);
-            var kn = NeuronSelection.Coarse(result.Scores, CoarseThreshold.RatioOfMax(0.2)).Select(n => n.Neuron).ToArray();
+            var kn = NeuronSelection
+                .Coarse(result.Scores, CoarseThreshold.RatioOfMax(0.2))
+                .Select(n => n.Neuron)
+                .ToArray();
             Assert.Equal(peer.Kn, kn);
         }
     }
@@ -87,10 +114,19 @@ public class GoldenAttributionTests
     public void FastPathEqualsNaivePathForOneTokenPromptsAndMultiTokenAnswers(string arch)
     {
         using var model = GoldenModels.Load(arch);
-        foreach (var request in new[] { new AttributionRequest([3], [7]), new AttributionRequest([3, 17, 42], [7, 9, 11]) })
+        foreach (
+            var request in new[] { new AttributionRequest([3], [7]), new AttributionRequest([3, 17, 42], [7, 9, 11]) }
+        )
         {
             var fast = IntegratedGradients.Attribute(model.Model, request, AttributionOptions.Default);
-            var naive = IntegratedGradients.Attribute(model.Model, request, AttributionOptions.Default with { FastPath = false });
+            var naive = IntegratedGradients.Attribute(
+                model.Model,
+                request,
+                AttributionOptions.Default with
+                {
+                    FastPath = false,
+                }
+            );
             using var reference = tensor(naive.Scores.SelectMany(x => x).ToArray()).reshape(naive.Layers, naive.Width);
             AssertClose(fast.Scores, reference, 1e-9);
             Assert.Equal(naive.CompletenessError, fast.CompletenessError, (a, b) => Math.Abs(a - b) < 1e-12);

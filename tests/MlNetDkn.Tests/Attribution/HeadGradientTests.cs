@@ -28,12 +28,19 @@ public class HeadGradientTests
 
         var h = hidden.detach().requires_grad_(true);
         var logits = h.matmul(weight.t());
-        var expected = objective == AttributionObjective.Probability
-            ? logits.softmax(-1)[TensorIndex.Colon, TensorIndex.Single(target)]
-            : logits.log_softmax(-1)[TensorIndex.Colon, TensorIndex.Single(target)];
+        var expected =
+            objective == AttributionObjective.Probability
+                ? logits.softmax(-1)[TensorIndex.Colon, TensorIndex.Single(target)]
+                : logits.log_softmax(-1)[TensorIndex.Colon, TensorIndex.Single(target)];
         var expectedGradient = autograd.grad([expected.sum()], [h])[0];
 
-        Assert.True(allclose(value, expected.detach(), rtol: 1e-10, atol: 1e-12), $"objective differs by {(value - expected).abs().max().item<double>():g}");
-        Assert.True(allclose(gradient, expectedGradient, rtol: 1e-9, atol: 1e-12), $"gradient differs by {(gradient - expectedGradient).abs().max().item<double>():g}");
+        Assert.True(
+            allclose(value, expected.detach(), rtol: 1e-10, atol: 1e-12),
+            $"objective differs by {(value - expected).abs().max().item<double>():g}"
+        );
+        Assert.True(
+            allclose(gradient, expectedGradient, rtol: 1e-9, atol: 1e-12),
+            $"gradient differs by {(gradient - expectedGradient).abs().max().item<double>():g}"
+        );
     }
 }

@@ -20,7 +20,7 @@ public class OptionsAndLifetimeTests
         var prompt = GoldenModels.Sequence(0);
         var request = new AttributionRequest(prompt[..^1], [prompt[^1]]);
         var options = AttributionOptions.Default with { Steps = 4, FastPath = fastPath };
-        IntegratedGradients.Attribute(loaded.Model, request, options);   // warm up lazily built state
+        IntegratedGradients.Attribute(loaded.Model, request, options); // warm up lazily built state
         long before = LiveTensors();
         for (int i = 0; i < 3; i++)
         {
@@ -34,10 +34,37 @@ public class OptionsAndLifetimeTests
     [Fact]
     public void GivenBaselineVectorsChangeTheOptionsHash()
     {
-        var given = AttributionOptions.Default with { Baseline = BaselineKind.Given, BaselineVectors = [[0.0, 1.0], [2.0, 3.0]] };
-        var other = given with { BaselineVectors = [[0.0, 1.0], [2.0, 3.5]] };
+        var given = AttributionOptions.Default with
+        {
+            Baseline = BaselineKind.Given,
+            BaselineVectors =
+            [
+                [0.0, 1.0],
+                [2.0, 3.0],
+            ],
+        };
+        var other = given with
+        {
+            BaselineVectors =
+            [
+                [0.0, 1.0],
+                [2.0, 3.5],
+            ],
+        };
         Assert.NotEqual(given.Hash, other.Hash);
-        Assert.Equal(given.Hash, (given with { BaselineVectors = [[0.0, 1.0], [2.0, 3.0]] }).Hash);
+        Assert.Equal(
+            given.Hash,
+            (
+                given with
+                {
+                    BaselineVectors =
+                    [
+                        [0.0, 1.0],
+                        [2.0, 3.0],
+                    ],
+                }
+            ).Hash
+        );
         Assert.NotEqual(AttributionOptions.Default.Hash, given.Hash);
     }
 
@@ -48,21 +75,41 @@ public class OptionsAndLifetimeTests
         try
         {
             CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-            foreach (var t in new[] { CoarseThreshold.RatioOfMax(0.2), CoarseThreshold.Absolute(1.5e-4), CoarseThreshold.Percentile(99.5), CoarseThreshold.TopK(20) })
+            foreach (
+                var t in new[]
+                {
+                    CoarseThreshold.RatioOfMax(0.2),
+                    CoarseThreshold.Absolute(1.5e-4),
+                    CoarseThreshold.Percentile(99.5),
+                    CoarseThreshold.TopK(20),
+                }
+            )
             {
                 Assert.DoesNotContain(",", t.ToString());
                 Assert.Equal(t, CoarseThreshold.Parse(t.ToString()));
             }
             Assert.Equal("ratio:0.2", CoarseThreshold.RatioOfMax(0.2).ToString());
         }
-        finally { CultureInfo.CurrentCulture = culture; }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
     }
 
     [Fact]
     public void AnUnknownNtcMethodIsAnErrorNotASilentDefault()
     {
-        var graph = new StructuralGraph([new Neuron(0, 1), new Neuron(1, 2)], new double[,] { { 0, 1 }, { 1, 0 } });
-        var e = Assert.Throws<DknInputException>(() => NtcClustering.Cluster(graph, NtcOptions.Corrected with { Method = (NtcMethod)42 }));
+        var graph = new StructuralGraph(
+            [new Neuron(0, 1), new Neuron(1, 2)],
+            new double[,]
+            {
+                { 0, 1 },
+                { 1, 0 },
+            }
+        );
+        var e = Assert.Throws<DknInputException>(() =>
+            NtcClustering.Cluster(graph, NtcOptions.Corrected with { Method = (NtcMethod)42 })
+        );
         Assert.Contains("unknown NTC method 42", e.Message);
     }
 

@@ -29,8 +29,10 @@ public class QuadratureConvergenceTests(ITestOutputHelper output)
     {
         using var model = GoldenModels.Load(arch);
         var reference = Attribute(model, s, AttributionOptions.Default with { Steps = 512 });
-        var errors = new[] { 1, 2, 3, 4, 8 }.ToDictionary(n => n,
-            n => RelativeError(Attribute(model, s, AttributionOptions.Gauss(n)).Scores, reference.Scores));
+        var errors = new[] { 1, 2, 3, 4, 8 }.ToDictionary(
+            n => n,
+            n => RelativeError(Attribute(model, s, AttributionOptions.Gauss(n)).Scores, reference.Scores)
+        );
         output.WriteLine($"{arch} seq{s}: " + string.Join(", ", errors.Select(e => $"N={e.Key} {e.Value:E1}")));
         Assert.True(errors[1] > errors[2] && errors[2] > errors[3] && errors[3] > errors[4], "error not decreasing");
         Assert.True(errors[8] <= 1e-5, $"8-point error {errors[8]:E2} > 1e-5");
@@ -104,10 +106,14 @@ public class QuadratureConvergenceTests(ITestOutputHelper output)
     [Fact]
     public void OptionsTextReadsTheNewKeysAndRejectsAnAdaptivePeerMultiplier()
     {
-        var options = AttributionOptionsText.ApplyAll(AttributionOptions.Default,
-            "grid=gauss-legendre,tolerance=0.01,max-steps=40");
-        Assert.Equal((PathGrid.GaussLegendre, 0.01, 40),
-            (options.Grid, options.CompletenessTolerance, options.MaxSteps));
+        var options = AttributionOptionsText.ApplyAll(
+            AttributionOptions.Default,
+            "grid=gauss-legendre,tolerance=0.01,max-steps=40"
+        );
+        Assert.Equal(
+            (PathGrid.GaussLegendre, 0.01, 40),
+            (options.Grid, options.CompletenessTolerance, options.MaxSteps)
+        );
         var (gauss6, gauss) = (AttributionOptions.FromPreset("gauss-6"), AttributionOptions.FromPreset("gauss"));
         Assert.Equal((PathGrid.GaussLegendre, 6), (gauss6.Grid, gauss6.Steps));
         Assert.Equal((PathGrid.GaussLegendre, 4), (gauss.Grid, gauss.Steps));

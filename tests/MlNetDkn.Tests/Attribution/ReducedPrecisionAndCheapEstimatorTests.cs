@@ -19,7 +19,9 @@ public class ReducedPrecisionAndCheapEstimatorTests(ITestOutputHelper output)
     static double[][] Scores(string arch, int s, AttributionOptions options, string dtype)
     {
         using var model = GoldenModels.Load(arch, dtype);
-        return IntegratedGradients.Attribute(model.Model, new AttributionRequest(GoldenModels.Sequence(s), [GoldenModels.Target(s)]), options).Scores;
+        return IntegratedGradients
+            .Attribute(model.Model, new AttributionRequest(GoldenModels.Sequence(s), [GoldenModels.Target(s)]), options)
+            .Scores;
     }
 
     [Theory]
@@ -31,7 +33,8 @@ public class ReducedPrecisionAndCheapEstimatorTests(ITestOutputHelper output)
         foreach (var (dtype, minTop10, minRho) in new[] { ("bfloat16", 0.8, 0.99), ("float16", 0.8, 0.999) })
         {
             var reduced = Scores(arch, s, Exact, dtype);
-            double top10 = RankAgreement.TopKOverlap(exact, reduced, 10), rho = RankAgreement.Spearman(exact, reduced);
+            double top10 = RankAgreement.TopKOverlap(exact, reduced, 10),
+                rho = RankAgreement.Spearman(exact, reduced);
             output.WriteLine($"{arch} seq{s} {dtype}: top-10 {top10:0.000}, Spearman {rho:0.0000}");
             Assert.True(reduced.All(r => r.All(double.IsFinite)), $"{dtype}: non-finite scores");
             Assert.True(top10 >= minTop10, $"{dtype}: top-10 overlap {top10:0.000} < {minTop10}");
@@ -46,10 +49,24 @@ public class ReducedPrecisionAndCheapEstimatorTests(ITestOutputHelper output)
         var exact = Scores(arch, s, Exact, "float64");
         // Worst measured (12 cases): ig-10 and ig-5 top-10 1.0, Spearman 1.0000; baseline-gradient 0.7, 0.8867;
         // grad-x-act 0.6, 0.8959.
-        foreach (var (preset, minTop10, minRho) in new[] { ("ig-10", 0.9, 0.9995), ("ig-5", 0.9, 0.999), ("baseline-gradient", 0.5, 0.85), ("grad-x-act", 0.5, 0.85) })
+        foreach (
+            var (preset, minTop10, minRho) in new[]
+            {
+                ("ig-10", 0.9, 0.9995),
+                ("ig-5", 0.9, 0.999),
+                ("baseline-gradient", 0.5, 0.85),
+                ("grad-x-act", 0.5, 0.85),
+            }
+        )
         {
-            var cheap = Scores(arch, s, AgreementVariant.Parse(preset, new("exact", Exact, "float64")).Attribution, "float64");
-            double top10 = RankAgreement.TopKOverlap(exact, cheap, 10), rho = RankAgreement.Spearman(exact, cheap);
+            var cheap = Scores(
+                arch,
+                s,
+                AgreementVariant.Parse(preset, new("exact", Exact, "float64")).Attribution,
+                "float64"
+            );
+            double top10 = RankAgreement.TopKOverlap(exact, cheap, 10),
+                rho = RankAgreement.Spearman(exact, cheap);
             output.WriteLine($"{arch} seq{s} {preset}: top-10 {top10:0.000}, Spearman {rho:0.0000}");
             Assert.True(top10 >= minTop10, $"{preset}: top-10 overlap {top10:0.000} < {minTop10}");
             Assert.True(rho >= minRho, $"{preset}: Spearman {rho:0.0000} < {minRho}");
@@ -69,7 +86,9 @@ public class ReducedPrecisionAndCheapEstimatorTests(ITestOutputHelper output)
         Assert.True(diff <= 1e-9 * scale, $"fast vs naive {diff:E2} (scale {scale:E2})");
         // One point at α = 1 differs from the 20-point integral: the estimator is not silently exact IG.
         var exact = Scores(arch, 0, Exact, "float64");
-        Assert.True(exact.Zip(fast).SelectMany(p => p.First.Zip(p.Second, (a, b) => Math.Abs(a - b))).Max() > 1e-6 * scale);
+        Assert.True(
+            exact.Zip(fast).SelectMany(p => p.First.Zip(p.Second, (a, b) => Math.Abs(a - b))).Max() > 1e-6 * scale
+        );
     }
 
     [Fact]
@@ -93,8 +112,15 @@ public class ReducedPrecisionAndCheapEstimatorTests(ITestOutputHelper output)
         Assert.Equal(ScalarType.Float32, get_default_dtype());
         var huge = new ModelConfig
         {
-            Family = ModelFamily.Llama, VocabSize = 32000, HiddenSize = 16384, IntermediateSize = 53248, NumLayers = 126,
-            NumHeads = 128, NumKvHeads = 8, HeadDim = 128, MaxPositions = 4096,
+            Family = ModelFamily.Llama,
+            VocabSize = 32000,
+            HiddenSize = 16384,
+            IntermediateSize = 53248,
+            NumLayers = 126,
+            NumHeads = 128,
+            NumKvHeads = 8,
+            HeadDim = 128,
+            MaxPositions = 4096,
         };
         var e = Assert.Throws<DknInputException>(() => ModelLoader.CheckMemory(huge, "405b", ScalarType.BFloat16));
         Assert.Contains("in bfloat16", e.Message);

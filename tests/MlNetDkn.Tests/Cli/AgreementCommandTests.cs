@@ -11,13 +11,24 @@ public class AgreementCommandTests
         var data = Path.Combine(folder, "facts.parquet");
         StoryFacts.Dataset().Write(data);
         var output = Path.Combine(folder, "out");
-        var (code, stdout, err) = CliRunner.Run("agreement", "--model", StoryFacts.ModelPath, "--data", data, "--out", output,
-            "--variants", "ig-20,grad-x-act", "--max-prompts", "1");
+        var (code, stdout, err) = CliRunner.Run(
+            "agreement",
+            "--model",
+            StoryFacts.ModelPath,
+            "--data",
+            data,
+            "--out",
+            output,
+            "--variants",
+            "ig-20,grad-x-act",
+            "--max-prompts",
+            "1"
+        );
         Assert.True(code == 0, err);
         var rows = File.ReadAllLines(Path.Combine(output, "agreement.csv"));
-        Assert.Equal(3, rows.Length);                                    // header + one row per variant
+        Assert.Equal(3, rows.Length); // header + one row per variant
         Assert.StartsWith("variant,", rows[0]);
-        Assert.Contains("same sets", rows[1]);                           // the reference against itself
+        Assert.Contains("same sets", rows[1]); // the reference against itself
         Assert.Equal(1 + 2 * 4, File.ReadAllLines(Path.Combine(output, "agreement_facts.csv")).Length);
         Assert.Contains("| grad-x-act |", File.ReadAllText(Path.Combine(output, "agreement.md")));
         Assert.Contains("| grad-x-act |", stdout);
@@ -29,8 +40,17 @@ public class AgreementCommandTests
     [InlineData("--dkn-check", "loose", "--dkn-check must be strict or lenient")]
     public void BadOptionsExitTwoWithOneLine(string option, string value, string expected)
     {
-        var (code, _, err) = CliRunner.Run("agreement", "--model", StoryFacts.ModelPath, "--data", "missing.parquet",
-            "--out", SharedPaths.TempDir("agreement-bad"), option, value);
+        var (code, _, err) = CliRunner.Run(
+            "agreement",
+            "--model",
+            StoryFacts.ModelPath,
+            "--data",
+            "missing.parquet",
+            "--out",
+            SharedPaths.TempDir("agreement-bad"),
+            option,
+            value
+        );
         Assert.Equal(2, code);
         Assert.Contains(expected, err);
     }

@@ -30,7 +30,8 @@ public class HostileInputTests
         var folder = SharedPaths.TempDir("bad-config");
         File.Copy(Path.Combine(Gpt2, "model.safetensors"), Path.Combine(folder, "model.safetensors"));
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Gpt2, "config.json")))!.AsObject();
-        foreach (var (k, v) in JsonNode.Parse(edit)!.AsObject()) config[k] = v?.DeepClone();
+        foreach (var (k, v) in JsonNode.Parse(edit)!.AsObject())
+            config[k] = v?.DeepClone();
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString());
         return folder;
     }
@@ -62,7 +63,10 @@ public class HostileInputTests
         config.Remove("rope_parameters");
         config["rotary_pct"] = 3;
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString());
-        AssertCleanError(CliRunner.Run("inspect", "--model", folder, "--tokens", "1,2"), "partial rotary factor must be in (0, 1] (got 3)");
+        AssertCleanError(
+            CliRunner.Run("inspect", "--model", folder, "--tokens", "1,2"),
+            "partial rotary factor must be in (0, 1] (got 3)"
+        );
     }
 
     [Fact]
@@ -70,7 +74,8 @@ public class HostileInputTests
     {
         // Two tensors declared on the same bytes.
         var overlap = SharedPaths.TempDir("overlap");
-        var header = """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""";
+        var header =
+            """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""";
         var bytes = Encoding.UTF8.GetBytes(header);
         var file = Path.Combine(overlap, "model.safetensors");
         using (var s = File.Create(file))
@@ -79,7 +84,9 @@ public class HostileInputTests
             s.Write(bytes);
             s.Write(new byte[12]);
         }
-        var e = Assert.Throws<MlNetDkn.Modeling.Checkpoints.CheckpointException>(() => MlNetDkn.Modeling.Checkpoints.SafetensorsFile.Open(file));
+        var e = Assert.Throws<MlNetDkn.Modeling.Checkpoints.CheckpointException>(() =>
+            MlNetDkn.Modeling.Checkpoints.SafetensorsFile.Open(file)
+        );
         Assert.Contains("'a' (bytes 0–8) and 'b' (bytes 4–12) overlap", e.Message);
 
         // A golden model with one weight set to NaN.
@@ -98,8 +105,12 @@ public class HostileInputTests
     public void AnUnsupportedTokenizerIsAnErrorNotTheBundledVocabulary()
     {
         var folder = SharedPaths.TempDir("unigram");
-        foreach (var f in Directory.GetFiles(Gpt2)) File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
-        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), """{"version":"1.0","model":{"type":"Unigram","vocab":{"a":0}}}""");
+        foreach (var f in Directory.GetFiles(Gpt2))
+            File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
+        File.WriteAllText(
+            Path.Combine(folder, "tokenizer.json"),
+            """{"version":"1.0","model":{"type":"Unigram","vocab":{"a":0}}}"""
+        );
         AssertCleanError(CliRunner.Run("inspect", "--model", folder, "--text", "hello"), "Unigram tokenizer");
     }
 
@@ -120,14 +131,46 @@ public class HostileInputTests
     [InlineData("ratio:5", "the ratio must be in (0, 1]")]
     [InlineData("percentile:120", "the percentile must be in [0, 100)")]
     public void BadThresholdsAreRefused(string threshold, string expected) =>
-        AssertCleanError(CliRunner.Run("attribute", "--model", Gpt2, "--tokens", "1,2,3", "--target-token", "5", "--threshold", threshold), expected);
+        AssertCleanError(
+            CliRunner.Run(
+                "attribute",
+                "--model",
+                Gpt2,
+                "--tokens",
+                "1,2,3",
+                "--target-token",
+                "5",
+                "--threshold",
+                threshold
+            ),
+            expected
+        );
 
     [Fact]
     public void OutOfRangeTokensPositionsAndNeuronListsAreNamed()
     {
-        AssertCleanError(CliRunner.Run("inspect", "--model", Gpt2, "--tokens", string.Join(",", Enumerable.Repeat("1", 80))), "longer than the model's 64 positions");
-        AssertCleanError(CliRunner.Run("attribute", "--model", Gpt2, "--tokens", "1,2,3", "--target-token", "5", "--option", "mask-token=9999"), "token id 9999");
-        AssertCleanError(CliRunner.Run("degenerate", "--model", Gpt2, "--tokens", "1,2,3", "--target-token", "5", "--neurons", ","), "names no neuron");
+        AssertCleanError(
+            CliRunner.Run("inspect", "--model", Gpt2, "--tokens", string.Join(",", Enumerable.Repeat("1", 80))),
+            "longer than the model's 64 positions"
+        );
+        AssertCleanError(
+            CliRunner.Run(
+                "attribute",
+                "--model",
+                Gpt2,
+                "--tokens",
+                "1,2,3",
+                "--target-token",
+                "5",
+                "--option",
+                "mask-token=9999"
+            ),
+            "token id 9999"
+        );
+        AssertCleanError(
+            CliRunner.Run("degenerate", "--model", Gpt2, "--tokens", "1,2,3", "--target-token", "5", "--neurons", ","),
+            "names no neuron"
+        );
     }
 
     [Fact]
@@ -143,14 +186,32 @@ public class HostileInputTests
             AssertCleanError(CliRunner.Run("run", path, "--validate"), expected);
             Assert.False(Directory.Exists(output));
         }
-        Invalid("""{"name":"x","seed":1,"seed":2,"steps":[{"step":"synthetic-world"}]}""", "the key 'seed' appears twice");
-        Invalid("""{"name":"x","steps":[{"step":"synthetic-world","options":{"relations":99}}]}""", "--relations: out of range");
-        Invalid("""{"name":"x","steps":[{"step":"synthetic-world"},{"step":"load-model","options":{"path":"/no/such/model"}}]}""", "/no/such/model: no such model folder or file");
-        Invalid("""{"name":"x","steps":[{"step":"synthetic-world"},{"step":"select-facts","options":{"max_facts":-3}}]}""", "max facts must be 0");
+        Invalid(
+            """{"name":"x","seed":1,"seed":2,"steps":[{"step":"synthetic-world"}]}""",
+            "the key 'seed' appears twice"
+        );
+        Invalid(
+            """{"name":"x","steps":[{"step":"synthetic-world","options":{"relations":99}}]}""",
+            "--relations: out of range"
+        );
+        Invalid(
+            """{"name":"x","steps":[{"step":"synthetic-world"},{"step":"load-model","options":{"path":"/no/such/model"}}]}""",
+            "/no/such/model: no such model folder or file"
+        );
+        Invalid(
+            """{"name":"x","steps":[{"step":"synthetic-world"},{"step":"select-facts","options":{"max_facts":-3}}]}""",
+            "max facts must be 0"
+        );
         var empty = Path.Combine(folder, "empty.parquet");
         new FactDataset([]).Write(empty);
-        Invalid($$$"""{"name":"x","steps":[{"step":"load-facts","options":{"path":"{{{empty}}}"}}]}""", "has no facts (0 rows)");
-        AssertCleanError(CliRunner.Run("attribute", "--model", Gpt2, "--data", empty, "--out", output), "has no facts (0 rows)");
+        Invalid(
+            $$$"""{"name":"x","steps":[{"step":"load-facts","options":{"path":"{{{empty}}}"}}]}""",
+            "has no facts (0 rows)"
+        );
+        AssertCleanError(
+            CliRunner.Run("attribute", "--model", Gpt2, "--data", empty, "--out", output),
+            "has no facts (0 rows)"
+        );
         Assert.False(Directory.Exists(output));
     }
 
@@ -172,9 +233,13 @@ public class HostileInputTests
             using var group = writer.CreateRowGroup();
             var values = new Dictionary<string, string[]>
             {
-                [FactColumns.FactId] = ["f1", "f2"], [FactColumns.RelationId] = ["r", "r"], [FactColumns.Subject] = ["Ann", "Bob"], [FactColumns.Answer] = ["Paris", "Rome"],
+                [FactColumns.FactId] = ["f1", "f2"],
+                [FactColumns.RelationId] = ["r", "r"],
+                [FactColumns.Subject] = ["Ann", "Bob"],
+                [FactColumns.Answer] = ["Paris", "Rome"],
             };
-            foreach (var n in scalars) await group.WriteAsync((DataField)fields.First(f => f.Name == n), values[n], null);
+            foreach (var n in scalars)
+                await group.WriteAsync((DataField)fields.First(f => f.Name == n), values[n], null);
             foreach (var n in lists)
             {
                 var item = (DataField)((ListField)fields.First(f => f.Name == n)).Item;
@@ -186,9 +251,21 @@ public class HostileInputTests
                 };
                 await group.WriteAsync(item, v, r);
             }
-            await group.WriteAsync((DataField)fields.First(f => f.Name == FactColumns.Date), new string?[] { null, "2010" }!, null);
-            await group.WriteAsync((DataField)fields.First(f => f.Name == FactColumns.Split), new[] { "train", "train" }, null);
-            await group.WriteAsync((DataField)fields.First(f => f.Name == FactColumns.Source), new[] { "spark", "spark" }, null);
+            await group.WriteAsync(
+                (DataField)fields.First(f => f.Name == FactColumns.Date),
+                new string?[] { null, "2010" }!,
+                null
+            );
+            await group.WriteAsync(
+                (DataField)fields.First(f => f.Name == FactColumns.Split),
+                new[] { "train", "train" },
+                null
+            );
+            await group.WriteAsync(
+                (DataField)fields.First(f => f.Name == FactColumns.Source),
+                new[] { "spark", "spark" },
+                null
+            );
             group.CompleteValidate();
         }
         var dataset = FactDataset.Read(path);
@@ -197,6 +274,6 @@ public class HostileInputTests
         Assert.Equal(["Paris"], dataset.Records[1].FalseAnswers);
         Assert.Null(dataset.Records[0].Date);
         Assert.Equal("2010", dataset.Records[1].Date);
-        Assert.Empty(dataset.Records[0].HeldoutPrompts);                                    // an optional column absent
+        Assert.Empty(dataset.Records[0].HeldoutPrompts); // an optional column absent
     }
 }

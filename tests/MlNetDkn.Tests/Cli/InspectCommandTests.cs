@@ -10,7 +10,16 @@ public class InspectCommandTests
     public void JsonMatchesTheReferences(string arch)
     {
         var seq = GoldenModels.Sequence(1);
-        var (code, stdout, _) = CliRunner.Run("inspect", "--model", GoldenModels.Folder(arch), "--tokens", string.Join(",", seq), "--json", "--greedy", "6");
+        var (code, stdout, _) = CliRunner.Run(
+            "inspect",
+            "--model",
+            GoldenModels.Folder(arch),
+            "--tokens",
+            string.Join(",", seq),
+            "--json",
+            "--greedy",
+            "6"
+        );
         Assert.Equal(0, code);
         var json = JsonNode.Parse(stdout)!;
         var logits = json["next_token_logits"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
@@ -21,10 +30,19 @@ public class InspectCommandTests
         {
             var pre = json["mlp_pre"]![l]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
             var post = json["mlp_post"]![l]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
-            Assert.True(pre.Zip(GoldenModels.Ref(arch, $"seq1.pre.layer{l}").data<double>().ToArray()).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4);
-            Assert.True(post.Zip(GoldenModels.Ref(arch, $"seq1.post.layer{l}").data<double>().ToArray()).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4);
+            Assert.True(
+                pre.Zip(GoldenModels.Ref(arch, $"seq1.pre.layer{l}").data<double>().ToArray())
+                    .Max(p => Math.Abs(p.First - p.Second)) <= 1e-4
+            );
+            Assert.True(
+                post.Zip(GoldenModels.Ref(arch, $"seq1.post.layer{l}").data<double>().ToArray())
+                    .Max(p => Math.Abs(p.First - p.Second)) <= 1e-4
+            );
         }
-        Assert.Equal(GoldenModels.Ref(arch, "seq1.greedy").data<long>().ToArray(), json["greedy"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray());
+        Assert.Equal(
+            GoldenModels.Ref(arch, "seq1.greedy").data<long>().ToArray(),
+            json["greedy"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray()
+        );
     }
 
     [Fact]

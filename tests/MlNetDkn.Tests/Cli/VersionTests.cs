@@ -26,9 +26,14 @@ public class VersionTests
         var version = ProjectVersion.FromProps();
         Assert.Equal(version, DknApp.Version);
         Assert.True(DknTool.Version == version || DknTool.Version.StartsWith(version + "+"), DknTool.Version);
-        Assert.Equal(version, typeof(MlNetDkn.ML.KnowledgeNeuronsCatalog).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0]);
+        Assert.Equal(
+            version,
+            typeof(MlNetDkn.ML.KnowledgeNeuronsCatalog)
+                .Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .Cast<System.Reflection.AssemblyInformationalVersionAttribute>()
+                .Single()
+                .InformationalVersion.Split('+')[0]
+        );
     }
 
     [Fact]

@@ -5,7 +5,10 @@ namespace MlNetDkn.Tests.Degeneracy;
 public class DegeneracyEvaluationTests
 {
     static IReadOnlyList<Neuron>[] Components(int n) =>
-        Enumerable.Range(0, n).Select(i => (IReadOnlyList<Neuron>)new[] { new Neuron(0, 2 * i), new Neuron(1, 2 * i + 1) }).ToArray();
+        Enumerable
+            .Range(0, n)
+            .Select(i => (IReadOnlyList<Neuron>)new[] { new Neuron(0, 2 * i), new Neuron(1, 2 * i + 1) })
+            .ToArray();
 
     // P falls by 10 % per suppressed neuron: drop = 1 − 0.9^|set|.
     static FakeProbe Probe() => new(0.5, s => 0.5 * Math.Pow(0.9, s.Count));
@@ -41,7 +44,12 @@ public class DegeneracyEvaluationTests
     [Fact]
     public void SamplingAboveTheLimitIsBoundedDistinctAndSeeded()
     {
-        var options = new DegeneracyEvaluationOptions { ExhaustiveLimit = 10, SamplesPerSize = 20, Seed = 3 };
+        var options = new DegeneracyEvaluationOptions
+        {
+            ExhaustiveLimit = 10,
+            SamplesPerSize = 20,
+            Seed = 3,
+        };
         var a = DegeneracyEvaluator.Evaluate(Components(14), Probe(), options);
         var b = DegeneracyEvaluator.Evaluate(Components(14), Probe(), options);
         var c = DegeneracyEvaluator.Evaluate(Components(14), Probe(), options with { Seed = 4 });
@@ -50,7 +58,8 @@ public class DegeneracyEvaluationTests
         Assert.Equal(14 + 14 + 11 * 20, a.Subsets.Count);
         foreach (var (size, list) in a.BySize)
             Assert.Equal(list.Count, list.Select(s => string.Join(",", s.ComponentIndices)).Distinct().Count());
-        string Key(DegeneracyEvaluation e) => string.Join(";", e.Subsets.Select(s => string.Join(",", s.ComponentIndices)));
+        string Key(DegeneracyEvaluation e) =>
+            string.Join(";", e.Subsets.Select(s => string.Join(",", s.ComponentIndices)));
         Assert.Equal(Key(a), Key(b));
         Assert.NotEqual(Key(a), Key(c));
     }

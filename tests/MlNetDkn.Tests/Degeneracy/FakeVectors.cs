@@ -19,7 +19,9 @@ public sealed class FakeVectors(int modelDim, bool hasUp = false) : INeuronVecto
     }
 
     public ReadOnlySpan<double> InputVector(Neuron neuron) => _v[neuron].In;
+
     public ReadOnlySpan<double> OutputVector(Neuron neuron) => _v[neuron].Out;
+
     public ReadOnlySpan<double> UpVector(Neuron neuron) => _v[neuron].Up ?? throw new InvalidOperationException();
 }
 
@@ -34,7 +36,8 @@ public sealed class FakeProbe(double p0, Func<IReadOnlySet<Neuron>, double> prob
     public IReadOnlyList<AnswerScore> Score(IReadOnlyList<ProbeConfiguration> configurations)
     {
         Calls++;
-        if (configurations.Any(c => c.Factor != 0)) throw new InvalidOperationException("the fake probe only suppresses");
+        if (configurations.Any(c => c.Factor != 0))
+            throw new InvalidOperationException("the fake probe only suppresses");
         var sets = configurations.Select(c => (IReadOnlySet<Neuron>)c.Neurons.ToHashSet()).ToArray();
         Seen.AddRange(sets);
         return sets.Select(s => new AnswerScore(Math.Log(probability(s)), 0, true)).ToArray();

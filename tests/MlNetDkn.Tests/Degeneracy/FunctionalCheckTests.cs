@@ -11,10 +11,12 @@ public class FunctionalCheckTests
 
     // P0 = 1; each listed set maps to a probability, anything else (unions) to `joint`.
     static FakeProbe Probe(double joint, params (Neuron[] Set, double P)[] known) => new(1.0, s =>
-    {
-        foreach (var (set, p) in known) if (s.SetEquals(set)) return p;
-        return joint;
-    });
+        {
+            foreach (var (set, p) in known)
+                if (s.SetEquals(set))
+                    return p;
+            return joint;
+        });
 
     [Fact]
     public void StrictAndLenientAgreeWhenTheJointDropIsLarge()
@@ -23,8 +25,12 @@ public class FunctionalCheckTests
         var strict = FunctionalCheck.Run([C1, C2], probe, FunctionalCheckOptions.Default);
         Assert.Equal([C1, C2], strict.Dkn);
         Assert.Equal(0.5, strict.JointDrop!.Value, 12);
-        Assert.Equal(3, probe.Calls);   // one batch each: the singles, each component alone left, every proper subset and the whole set
-        var lenient = FunctionalCheck.Run([C1, C2], Probe(0.5, (C1, 0.98), (C2, 0.99)), FunctionalCheckOptions.DknAuthorsLenient);
+        Assert.Equal(3, probe.Calls); // one batch each: the singles, each component alone left, every proper subset and the whole set
+        var lenient = FunctionalCheck.Run(
+            [C1, C2],
+            Probe(0.5, (C1, 0.98), (C2, 0.99)),
+            FunctionalCheckOptions.DknAuthorsLenient
+        );
         Assert.Equal([C1, C2], lenient.Dkn);
     }
 
@@ -32,7 +38,11 @@ public class FunctionalCheckTests
     public void StrictRejectsADknWhoseJointSuppressionBarelyHurtsLenientAcceptsIt()
     {
         var strict = FunctionalCheck.Run([C1, C2], Probe(0.9, (C1, 0.98), (C2, 0.99)), FunctionalCheckOptions.Default);
-        var lenient = FunctionalCheck.Run([C1, C2], Probe(0.9, (C1, 0.98), (C2, 0.99)), FunctionalCheckOptions.DknAuthorsLenient);
+        var lenient = FunctionalCheck.Run(
+            [C1, C2],
+            Probe(0.9, (C1, 0.98), (C2, 0.99)),
+            FunctionalCheckOptions.DknAuthorsLenient
+        );
         Assert.Empty(strict.Dkn);
         Assert.Equal(0.1, strict.JointDrop!.Value, 12);
         Assert.Equal([C1, C2], lenient.Dkn);
@@ -44,7 +54,11 @@ public class FunctionalCheckTests
     {
         // C2 alone drops P by 40 %: it is needed by itself, so it is not a degenerate component.
         var strict = FunctionalCheck.Run([C1, C2], Probe(0.1, (C1, 0.98), (C2, 0.6)), FunctionalCheckOptions.Default);
-        var lenient = FunctionalCheck.Run([C1, C2], Probe(0.1, (C1, 0.98), (C2, 0.6)), FunctionalCheckOptions.DknAuthorsLenient);
+        var lenient = FunctionalCheck.Run(
+            [C1, C2],
+            Probe(0.1, (C1, 0.98), (C2, 0.6)),
+            FunctionalCheckOptions.DknAuthorsLenient
+        );
         Assert.Empty(strict.Dkn);
         // The authors' code would report C1 alone as a DKN: it is a dispensable cluster, but one component is no DKN.
         Assert.Empty(lenient.Dkn);
@@ -81,7 +95,14 @@ public class FunctionalCheckTests
         Assert.DoesNotContain(probe.Seen, s => s.SetEquals(Single));
         Assert.Null(r.Clusters[1].RelativeDrop);
         // Rejecting negative drops removes it.
-        var noNeg = FunctionalCheck.Run([C1, Single], Probe(0.0, (C1, 1.3)), FunctionalCheckOptions.DknAuthorsLenient with { AcceptNegativeDrops = false });
+        var noNeg = FunctionalCheck.Run(
+            [C1, Single],
+            Probe(0.0, (C1, 1.3)),
+            FunctionalCheckOptions.DknAuthorsLenient with
+            {
+                AcceptNegativeDrops = false,
+            }
+        );
         Assert.Empty(noNeg.Dkn);
     }
 

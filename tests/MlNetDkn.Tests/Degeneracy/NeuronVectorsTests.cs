@@ -41,7 +41,9 @@ public class NeuronVectorsTests
     {
         var f = SafetensorsFile.Open(Path.Combine(SharedPaths.Golden, "gpt2", "model.safetensors"));
         Assert.Throws<CheckpointException>(() => MlpNeuronVectors.FromLlamaSafetensors(f));
-        var ex = Assert.Throws<DknInputException>(() => new MlpNeuronVectors([new double[4, 2]], null, [new double[4, 3]]));
+        var ex = Assert.Throws<DknInputException>(() =>
+            new MlpNeuronVectors([new double[4, 2]], null, [new double[4, 3]])
+        );
         Assert.Contains("output layer 0", ex.Message);
         var v = new MlpNeuronVectors([new double[4, 2]], null, [new double[4, 2]]);
         Assert.Throws<DknInputException>(() => v.InputVector(new Neuron(0, 4)).ToArray());

@@ -31,11 +31,26 @@ public class FactCheckTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMo
         var learned = RelationNeuronSets.Learn(facts, new FactCheckOptions(), 8)[0];
         Assert.Equal([new Neuron(0, 1), new Neuron(0, 2)], learned.Dkn);
         Assert.Equal([new Neuron(0, 1)], learned.KnowledgeNeurons);
-        // Five facts: 0:1 ×5, 0:2 ×2. share 0.5: 2 > 2.5 fails; share 0.3: 2 > 1.5 holds. (The authors' int(max · share)
-        // cut is the same rule for integer counts: count > x ⇔ count > floor(x).)
-        var five = Enumerable.Range(0, 5).Select(i => ("r", (IReadOnlyCollection<Neuron>)(i < 2 ? [new(0, 1), new(0, 2)] : new Neuron[] { new(0, 1) }), (IReadOnlyCollection<Neuron>)[new Neuron(0, 1)])).ToArray();
-        Assert.Equal([new Neuron(0, 1)], RelationNeuronSets.Learn(five, new FactCheckOptions { Share = 0.5 }, 8)[0].Dkn);
-        Assert.Equal([new Neuron(0, 1), new Neuron(0, 2)], RelationNeuronSets.Learn(five, new FactCheckOptions { Share = 0.3 }, 8)[0].Dkn);
+        // Five facts: 0:1 ×5, 0:2 ×2. share 0.5: 2 > 2.5 fails; share 0.3: 2 > 1.5 holds. (The authors' int(max ·
+        // share) cut is the same rule for integer counts: count > x ⇔ count > floor(x).)
+        var five = Enumerable
+            .Range(0, 5)
+            .Select(i =>
+                (
+                    "r",
+                    (IReadOnlyCollection<Neuron>)(i < 2 ? [new(0, 1), new(0, 2)] : new Neuron[] { new(0, 1) }),
+                    (IReadOnlyCollection<Neuron>)[new Neuron(0, 1)]
+                )
+            )
+            .ToArray();
+        Assert.Equal(
+            [new Neuron(0, 1)],
+            RelationNeuronSets.Learn(five, new FactCheckOptions { Share = 0.5 }, 8)[0].Dkn
+        );
+        Assert.Equal(
+            [new Neuron(0, 1), new Neuron(0, 2)],
+            RelationNeuronSets.Learn(five, new FactCheckOptions { Share = 0.3 }, 8)[0].Dkn
+        );
         var random = RelationNeuronSets.Learn(five, new FactCheckOptions { Share = 0.3 }, 8)[0].Random;
         Assert.Equal(2, random.Length);
         Assert.DoesNotContain(new Neuron(0, 1), random);
@@ -63,13 +78,31 @@ public class FactCheckTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMo
         // Authors: per relation ceil(1 % · n) test facts.
         var authors = FactCheckSplits.Assign(facts, FactCheckOptions.Authors);
         foreach (var relation in facts.GroupBy(f => f.RelationId))
-            Assert.Equal((int)Math.Ceiling(0.01 * relation.Count()), relation.Count(f => authors[f.FactId] == FactCheckSplits.Test));
+            Assert.Equal(
+                (int)Math.Ceiling(0.01 * relation.Count()),
+                relation.Count(f => authors[f.FactId] == FactCheckSplits.Test)
+            );
         // random.seed(42); random.choice(wrong) picks index 2 of three, 0 of four (CPython 3.11).
-        var fact = new FactRecord { FactId = "x", Answer = "a", FalseAnswers = ["b", "c", "d"] };
+        var fact = new FactRecord
+        {
+            FactId = "x",
+            Answer = "a",
+            FalseAnswers = ["b", "c", "d"],
+        };
         Assert.Equal("d", FactCheckSplits.FalseAnswer(fact, FactCheckOptions.Authors));
         fact.FalseAnswers.Add("e");
         Assert.Equal("b", FactCheckSplits.FalseAnswer(fact, FactCheckOptions.Authors));
-        Assert.Null(FactCheckSplits.FalseAnswer(new FactRecord { FactId = "y", Answer = "a", FalseAnswers = ["a"] }, new FactCheckOptions()));
+        Assert.Null(
+            FactCheckSplits.FalseAnswer(
+                new FactRecord
+                {
+                    FactId = "y",
+                    Answer = "a",
+                    FalseAnswers = ["a"],
+                },
+                new FactCheckOptions()
+            )
+        );
     }
 
     [Fact]
@@ -78,11 +111,17 @@ public class FactCheckTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMo
         var folder = SharedPaths.TempDir("fact-check-nan");
         var record = new FactCheckRecord
         {
-            Key = "k", FactId = "f", RelationId = "r", Subject = "s", Split = FactCheckSplits.Test, Prompt = "p",
+            Key = "k",
+            FactId = "f",
+            RelationId = "r",
+            Subject = "s",
+            Split = FactCheckSplits.Test,
+            Prompt = "p",
             True = new StatementScores("a", new() { ["dkn"] = double.NaN, ["probability"] = double.NegativeInfinity }),
             False = new StatementScores("b", new() { ["dkn"] = 1e-9, ["probability"] = -3.5 }),
         };
-        using (var store = FactCheckStage.OpenStore(folder)) store.Add(record);
+        using (var store = FactCheckStage.OpenStore(folder))
+            store.Add(record);
         using var reopened = FactCheckStage.OpenStore(folder);
         Assert.True(reopened.TryGet("k", out var back));
         Assert.True(double.IsNaN(back.True!.Scores["dkn"]));
@@ -97,31 +136,69 @@ public class FactCheckTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMo
         var kn = ml.KnowledgeNeurons();
         var facts = kn.LoadFacts(tiny.Dataset);
         var folder = SharedPaths.TempDir("fact-check");
-        var pipeline = kn.AttributeKnowledgeNeurons(tiny.Folder, new FactAttributionOptions { Attribution = AttributionOptions.Default with { Steps = 4 } }, folder)
-            .Append(kn.FindDegenerateNeurons(tiny.Folder, DknOptions.DknAuthors with { Methods = [ClusteringMethod.KMeans] }, folder))
-            .Append(kn.FactCheck(new FactCheckStageOptions
-            {
-                ModelPath = tiny.Folder, Folder = folder, DknMethod = ClusteringMethod.KMeans,
-                FactCheck = new FactCheckOptions { Attribution = AttributionOptions.Default with { Steps = 4 }, Seed = 2 },
-            }));
+        var pipeline = kn.AttributeKnowledgeNeurons(
+                tiny.Folder,
+                new FactAttributionOptions { Attribution = AttributionOptions.Default with { Steps = 4 } },
+                folder
+            )
+            .Append(
+                kn.FindDegenerateNeurons(
+                    tiny.Folder,
+                    DknOptions.DknAuthors with
+                    {
+                        Methods = [ClusteringMethod.KMeans],
+                    },
+                    folder
+                )
+            )
+            .Append(
+                kn.FactCheck(
+                    new FactCheckStageOptions
+                    {
+                        ModelPath = tiny.Folder,
+                        Folder = folder,
+                        DknMethod = ClusteringMethod.KMeans,
+                        FactCheck = new FactCheckOptions
+                        {
+                            Attribution = AttributionOptions.Default with { Steps = 4 },
+                            Seed = 2,
+                        },
+                    }
+                )
+            );
         using var model = new Releasing(pipeline.Fit(facts));
         var fitted = ((IEnumerable<ITransformer>)model.Value).OfType<FactCheckTransformer>().Single();
         Assert.NotEmpty(fitted.Options.Sets);
-        Assert.All(fitted.Options.FactCheck.Detectors, d => Assert.True(fitted.Options.Thresholds.ContainsKey(FactCheckOptions.Name(d))));
+        Assert.All(fitted.Options.FactCheck.Detectors, d =>
+            Assert.True(fitted.Options.Thresholds.ContainsKey(FactCheckOptions.Name(d)))
+        );
         var path = Path.Combine(folder, "pipeline.zip");
         kn.Save(model.Value, facts.Schema, path);
         using var loaded = new Releasing(kn.Load(path, out _));
-        string[] columns = ["fact_check_true_dkn", "fact_check_false_dkn", "fact_check_true_probability", "fact_check_false_margin"];
+        string[] columns =
+        [
+            "fact_check_true_dkn",
+            "fact_check_false_dkn",
+            "fact_check_true_probability",
+            "fact_check_false_margin",
+        ];
         var before = model.Value.Transform(facts);
         var after = loaded.Value.Transform(facts);
         foreach (var c in columns)
             Assert.Equal(before.GetColumn<float>(c).ToArray(), after.GetColumn<float>(c).ToArray());
-        Assert.Equal(before.GetColumn<ReadOnlyMemory<char>>(FactCheckTransformer.SplitColumn).Select(s => s.ToString()),
-            after.GetColumn<ReadOnlyMemory<char>>(FactCheckTransformer.SplitColumn).Select(s => s.ToString()));
+        Assert.Equal(
+            before.GetColumn<ReadOnlyMemory<char>>(FactCheckTransformer.SplitColumn).Select(s => s.ToString()),
+            after.GetColumn<ReadOnlyMemory<char>>(FactCheckTransformer.SplitColumn).Select(s => s.ToString())
+        );
         // Test statements are scored; training facts are not.
-        var splits = before.GetColumn<ReadOnlyMemory<char>>(FactCheckTransformer.SplitColumn).Select(s => s.ToString()).ToArray();
+        var splits = before
+            .GetColumn<ReadOnlyMemory<char>>(FactCheckTransformer.SplitColumn)
+            .Select(s => s.ToString())
+            .ToArray();
         var scores = before.GetColumn<float>("fact_check_true_probability").ToArray();
-        Assert.All(splits.Zip(scores).Where(x => x.First == FactCheckSplits.Train), x => Assert.True(float.IsNaN(x.Second)));
+        Assert.All(splits.Zip(scores).Where(x => x.First == FactCheckSplits.Train), x =>
+            Assert.True(float.IsNaN(x.Second))
+        );
         Assert.Contains(splits.Zip(scores), x => x.First == FactCheckSplits.Test && !float.IsNaN(x.Second));
         var entering = ((IEnumerable<ITransformer>)model.Value).Take(2).Aggregate(facts, (d, t) => t.Transform(d));
         var metrics = fitted.Evaluate(fitted.Results(entering), "probability");

@@ -28,10 +28,22 @@ public class OverlapAnalysisTests
     {
         // Half of 1000 neurons changed; a set of 100 with 10 of them is far below the 50 expected.
         var changed = Layer0([.. Enumerable.Range(0, 500)]);
-        var depleted = OverlapAnalysis.Overlap("top-k", "dkn", Layer0([.. Enumerable.Range(0, 10), .. Enumerable.Range(900, 90)]), changed, 1000);
+        var depleted = OverlapAnalysis.Overlap(
+            "top-k",
+            "dkn",
+            Layer0([.. Enumerable.Range(0, 10), .. Enumerable.Range(900, 90)]),
+            changed,
+            1000
+        );
         Assert.Equal(("depleted", 0.1, 0.5), (depleted.Direction, depleted.Share, depleted.Expected));
         Assert.True(depleted.PValue < 1e-10 && depleted.PEnriched > 0.999);
-        var enriched = OverlapAnalysis.Overlap("top-k", "kn", Layer0([.. Enumerable.Range(0, 90), .. Enumerable.Range(900, 10)]), changed, 1000);
+        var enriched = OverlapAnalysis.Overlap(
+            "top-k",
+            "kn",
+            Layer0([.. Enumerable.Range(0, 90), .. Enumerable.Range(900, 10)]),
+            changed,
+            1000
+        );
         Assert.Equal("enriched", enriched.Direction);
         Assert.True(enriched.PValue < 1e-10 && enriched.PDepleted > 0.999);
     }
@@ -48,7 +60,13 @@ public class OverlapAnalysisTests
         Assert.True(none.Vacuous);
         Assert.Contains("no neuron", none.Direction);
         // 19 of 20 changed: tested, but flagged, since no set can be enriched by more than 5 %.
-        var nearly = OverlapAnalysis.Overlap("relative change > 0.01", "dkn", Layer0(1, 2, 3), Layer0([.. Enumerable.Range(0, 19)]), 20);
+        var nearly = OverlapAnalysis.Overlap(
+            "relative change > 0.01",
+            "dkn",
+            Layer0(1, 2, 3),
+            Layer0([.. Enumerable.Range(0, 19)]),
+            20
+        );
         Assert.True(nearly.Vacuous);
         Assert.StartsWith("vacuous: 95 %", nearly.Direction);
         Assert.False(double.IsNaN(nearly.PValue));

@@ -15,7 +15,10 @@ public class FactDataFrameTests
         Assert.Equal(3, frame.Rows.Count);
         Assert.IsType<StringDataFrameColumn>(frame.Columns[FactColumns.Answer]);
         var aliases = Assert.IsType<VBufferDataFrameColumn<ReadOnlyMemory<char>>>(frame.Columns[FactColumns.Aliases]);
-        Assert.Equal(["Real Madrid CF", "Croatia national football team"], aliases[1].DenseValues().Select(m => m.ToString()));
+        Assert.Equal(
+            ["Real Madrid CF", "Croatia national football team"],
+            aliases[1].DenseValues().Select(m => m.ToString())
+        );
         Assert.Equal(0, aliases[0].Length);
         Assert.Null(frame.Columns[FactColumns.Date][0]);
         Assert.Equal("2015", frame.Columns[FactColumns.Date][1]);
@@ -58,7 +61,9 @@ public class FactDataFrameTests
     public void RejectADataframeRowWithAnEmptyPromptList()
     {
         var frame = new FactDataset(FactFixtures.ThreeFacts()).ToDataFrame();
-        ((VBufferDataFrameColumn<ReadOnlyMemory<char>>)frame.Columns[FactColumns.Prompts])[2] = new VBuffer<ReadOnlyMemory<char>>(0, []);
+        ((VBufferDataFrameColumn<ReadOnlyMemory<char>>)frame.Columns[FactColumns.Prompts])[2] = new VBuffer<
+            ReadOnlyMemory<char>
+        >(0, []);
 
         var e = Assert.Throws<DknInputException>(() => FactDataset.FromDataFrame(frame));
 

@@ -41,7 +41,10 @@ public class FactDatasetParquetTests
         new FactDataset(FactFixtures.ThreeFacts()).Write(Path.Combine(dir, "a.parquet"));
         new FactDataset(FactFixtures.ThreeFacts()).Write(Path.Combine(dir, "b.parquet"));
 
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a.parquet")), File.ReadAllBytes(Path.Combine(dir, "b.parquet")));
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(dir, "a.parquet")),
+            File.ReadAllBytes(Path.Combine(dir, "b.parquet"))
+        );
     }
 
     [Fact]

@@ -16,8 +16,7 @@ public class FactDatasetValidationTests
         return path;
     }
 
-    static List<FactRecord> TwentyFacts() =>
-        Enumerable.Range(0, 20).Select(i => FactFixtures.Fact($"t:{i}")).ToList();
+    static List<FactRecord> TwentyFacts() => Enumerable.Range(0, 20).Select(i => FactFixtures.Fact($"t:{i}")).ToList();
 
     [Fact]
     public void NameFileRowAndColumnForAnEmptyPromptList()
@@ -133,7 +132,10 @@ public class FactDatasetValidationTests
         var missing = Assert.Throws<DknInputException>(() => FactDataset.Read(Path.Combine(dir, "nope.parquet")));
 
         Assert.StartsWith($"{text}: not a readable Parquet fact dataset", notParquet.Message);
-        Assert.Equal($"{Path.Combine(dir, "nope.parquet")}: file not found (expected a fact dataset in Parquet)", missing.Message);
+        Assert.Equal(
+            $"{Path.Combine(dir, "nope.parquet")}: file not found (expected a fact dataset in Parquet)",
+            missing.Message
+        );
     }
 
     [Fact]
@@ -149,42 +151,88 @@ public class FactDatasetValidationTests
 
     class CoreColumnsRow
     {
-        [JsonPropertyName("fact_id")] public string FactId { get; set; } = "x:1";
-        [JsonPropertyName("relation_id")] public string RelationId { get; set; } = "P19";
-        [JsonPropertyName("subject")] public string Subject { get; set; } = "X";
-        [JsonPropertyName("answer")] public string Answer { get; set; } = "Rome";
-        [JsonPropertyName("aliases")] public List<string> Aliases { get; set; } = [];
-        [JsonPropertyName("prompts")] public List<string> Prompts { get; set; } = ["X was born in"];
-        [JsonPropertyName("false_answers")] public List<string> FalseAnswers { get; set; } = [];
-        [JsonPropertyName("date")] public string? Date { get; set; }
-        [JsonPropertyName("split")] public string Split { get; set; } = "train";
-        [JsonPropertyName("source")] public string Source { get; set; } = "test";
+        [JsonPropertyName("fact_id")]
+        public string FactId { get; set; } = "x:1";
+
+        [JsonPropertyName("relation_id")]
+        public string RelationId { get; set; } = "P19";
+
+        [JsonPropertyName("subject")]
+        public string Subject { get; set; } = "X";
+
+        [JsonPropertyName("answer")]
+        public string Answer { get; set; } = "Rome";
+
+        [JsonPropertyName("aliases")]
+        public List<string> Aliases { get; set; } = [];
+
+        [JsonPropertyName("prompts")]
+        public List<string> Prompts { get; set; } = ["X was born in"];
+
+        [JsonPropertyName("false_answers")]
+        public List<string> FalseAnswers { get; set; } = [];
+
+        [JsonPropertyName("date")]
+        public string? Date { get; set; }
+
+        [JsonPropertyName("split")]
+        public string Split { get; set; } = "train";
+
+        [JsonPropertyName("source")]
+        public string Source { get; set; } = "test";
     }
 
     class NoAnswerRow
     {
-        [JsonPropertyName("fact_id")] public string FactId { get; set; } = "x:1";
-        [JsonPropertyName("relation_id")] public string RelationId { get; set; } = "P19";
-        [JsonPropertyName("subject")] public string Subject { get; set; } = "X";
-        [JsonPropertyName("aliases")] public List<string> Aliases { get; set; } = [];
-        [JsonPropertyName("prompts")] public List<string> Prompts { get; set; } = ["X was born in"];
+        [JsonPropertyName("fact_id")]
+        public string FactId { get; set; } = "x:1";
+
+        [JsonPropertyName("relation_id")]
+        public string RelationId { get; set; } = "P19";
+
+        [JsonPropertyName("subject")]
+        public string Subject { get; set; } = "X";
+
+        [JsonPropertyName("aliases")]
+        public List<string> Aliases { get; set; } = [];
+
+        [JsonPropertyName("prompts")]
+        public List<string> Prompts { get; set; } = ["X was born in"];
     }
 
     class PromptsAsStringRow
     {
-        [JsonPropertyName("fact_id")] public string FactId { get; set; } = "x:1";
-        [JsonPropertyName("relation_id")] public string RelationId { get; set; } = "P19";
-        [JsonPropertyName("subject")] public string Subject { get; set; } = "X";
-        [JsonPropertyName("answer")] public string Answer { get; set; } = "Rome";
-        [JsonPropertyName("aliases")] public List<string> Aliases { get; set; } = [];
-        [JsonPropertyName("prompts")] public string Prompts { get; set; } = "X was born in";
+        [JsonPropertyName("fact_id")]
+        public string FactId { get; set; } = "x:1";
+
+        [JsonPropertyName("relation_id")]
+        public string RelationId { get; set; } = "P19";
+
+        [JsonPropertyName("subject")]
+        public string Subject { get; set; } = "X";
+
+        [JsonPropertyName("answer")]
+        public string Answer { get; set; } = "Rome";
+
+        [JsonPropertyName("aliases")]
+        public List<string> Aliases { get; set; } = [];
+
+        [JsonPropertyName("prompts")]
+        public string Prompts { get; set; } = "X was born in";
     }
 
     class AnswerAsIntRow
     {
-        [JsonPropertyName("fact_id")] public string FactId { get; set; } = "x:1";
-        [JsonPropertyName("relation_id")] public string RelationId { get; set; } = "P19";
-        [JsonPropertyName("subject")] public string Subject { get; set; } = "X";
-        [JsonPropertyName("answer")] public int Answer { get; set; } = 7;
+        [JsonPropertyName("fact_id")]
+        public string FactId { get; set; } = "x:1";
+
+        [JsonPropertyName("relation_id")]
+        public string RelationId { get; set; } = "P19";
+
+        [JsonPropertyName("subject")]
+        public string Subject { get; set; } = "X";
+
+        [JsonPropertyName("answer")]
+        public int Answer { get; set; } = 7;
     }
 }

@@ -16,7 +16,9 @@ public sealed class HostileWorld : IDisposable
     public FactDataset Dataset { get; } = TinyWorld.Dataset();
     public string Model { get; }
     public string Facts { get; }
-    /// <summary>The output of a finished `dkn attribute --data` run; copy it (<see cref="CopyOfRun"/>) before use.</summary>
+
+    /// <summary>The output of a finished `dkn attribute --data` run; copy it (<see cref="CopyOfRun"/>) before
+    /// use.</summary>
     public string FinishedRun { get; }
 
     public HostileWorld()
@@ -28,7 +30,8 @@ public sealed class HostileWorld : IDisposable
         new FactDataset(Dataset.Records.Take(3)).Write(Facts);
         FinishedRun = SharedPaths.TempDir("hostile-run");
         var (code, _, err) = CliRunner.Run(Attribute(Model, Facts, FinishedRun));
-        if (code != 0) throw new InvalidOperationException($"the reference run failed: {err}");
+        if (code != 0)
+            throw new InvalidOperationException($"the reference run failed: {err}");
     }
 
     /// <summary>`dkn attribute` over a dataset, cheap enough for a test (4 integration steps).</summary>
@@ -56,7 +59,9 @@ public sealed class HostileWorld : IDisposable
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
             result[Path.GetRelativePath(folder, file)] =
-                Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file))) + " " + File.GetLastWriteTimeUtc(file).Ticks;
+                Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))
+                + " "
+                + File.GetLastWriteTimeUtc(file).Ticks;
         foreach (var dir in Directory.GetDirectories(folder, "*", SearchOption.AllDirectories))
             result[Path.GetRelativePath(folder, dir) + "/"] = "folder";
         return result;

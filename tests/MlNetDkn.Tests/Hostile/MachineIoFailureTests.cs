@@ -19,13 +19,13 @@ public class MachineIoFailureTests(HostileWorld world) : IClassFixture<HostileWo
     }
 
     [Theory]
-    [InlineData("manifest.json.tmp")]                 // the manifest's temporary file
-    [InlineData("manifest.json")]                     // the manifest's rename
-    [InlineData("store/attributions.jsonl")]          // the store's append
-    [InlineData("knowledge_neurons.parquet.tmp")]     // a table's temporary file
-    [InlineData("attribution_facts.csv")]             // a table's rename
-    [InlineData("knowledge_neuron_heatmap.png")]      // a plot
-    [InlineData("pipeline.zip")]                      // the fitted pipeline
+    [InlineData("manifest.json.tmp")] // the manifest's temporary file
+    [InlineData("manifest.json")] // the manifest's rename
+    [InlineData("store/attributions.jsonl")] // the store's append
+    [InlineData("knowledge_neurons.parquet.tmp")] // a table's temporary file
+    [InlineData("attribution_facts.csv")] // a table's rename
+    [InlineData("knowledge_neuron_heatmap.png")] // a plot
+    [InlineData("pipeline.zip")] // the fitted pipeline
     public void ABlockedWriteInADatasetRunIsExit3(string relative)
     {
         var output = SharedPaths.TempDir("io-failure");
@@ -57,9 +57,13 @@ public class FileTooLargeTests(HostileWorld world) : IClassFixture<HostileWorld>
         var args = string.Join(" ", HostileWorld.Attribute(world.Model, world.Facts, output).Select(a => $"'{a}'"));
         // SIGXFSZ ignored (inherited through exec) so the write fails with EFBIG instead of killing the process; the
         // runtime's W^X double mapping needs files larger than the limit, so it is off here.
-        var start = new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"trap '' XFSZ; ulimit -f 60; exec dotnet '{dll}' {args}"])
+        var start = new System.Diagnostics.ProcessStartInfo(
+            "bash",
+            ["-c", $"trap '' XFSZ; ulimit -f 60; exec dotnet '{dll}' {args}"]
+        )
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
         using var process = System.Diagnostics.Process.Start(start)!;
@@ -70,6 +74,6 @@ public class FileTooLargeTests(HostileWorld world) : IClassFixture<HostileWorld>
         Assert.True(process.ExitCode == 3, $"exit {process.ExitCode}: {err}");
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("too large", err);
-        Assert.Contains(Path.Combine(output, "store", "attributions.jsonl") + ": ", err);   // the file that hit the limit
+        Assert.Contains(Path.Combine(output, "store", "attributions.jsonl") + ": ", err); // the file that hit the limit
     }
 }

@@ -22,19 +22,25 @@ internal static class MutationFuzzer
 
     /// <summary>Runs mutated copies of <paramref name="seeds"/> through <paramref name="read"/> for the budget;
     /// returns how many cases ran and how many the reader accepted.</summary>
-    public static (int Cases, int Accepted) Run(string name, IReadOnlyList<byte[]> seeds, Action<byte[]> read,
-        Func<Random, byte[], byte[]>? mutate = null)
+    public static (int Cases, int Accepted) Run(
+        string name,
+        IReadOnlyList<byte[]> seeds,
+        Action<byte[]> read,
+        Func<Random, byte[], byte[]>? mutate = null
+    )
     {
         mutate ??= MutateBytes;
         var random = new Random(BaseSeed ^ StableHash(name));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        int cases = 0, accepted = 0;
+        int cases = 0,
+            accepted = 0;
         while (clock.Elapsed.TotalSeconds < BudgetSeconds || cases < 20)
         {
             int caseSeed = random.Next();
             var caseRandom = new Random(caseSeed);
             var input = mutate(caseRandom, seeds[caseRandom.Next(seeds.Count)]);
-            if (RunOne(name, caseSeed, input, read)) accepted++;
+            if (RunOne(name, caseSeed, input, read))
+                accepted++;
             cases++;
         }
         return (cases, accepted);
@@ -45,27 +51,59 @@ internal static class MutationFuzzer
         Exception? failure = null;
         long allocated = 0;
         bool ok = false;
-        var thread = new Thread(() =>
+        var thread = new Thread(
+            () =>
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                try
+                {
+                    read(input);
+                    ok = true;
+                }
+                catch (DknInputException) { }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            },
+            16 << 20
+        )
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            try { read(input); ok = true; }
-            catch (DknInputException) { }
-            catch (Exception e) { failure = e; }
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        }, 16 << 20) { IsBackground = true };
+            IsBackground = true,
+        };
         thread.Start();
         string where = $"{name}, case seed {caseSeed} ({input.Length} bytes; replay with DKN_FUZZ_SEED)";
-        if (!thread.Join(PerCaseLimit)) throw new Xunit.Sdk.XunitException($"{where}: no answer in {PerCaseLimit.TotalSeconds} s (a hang)");
+        if (!thread.Join(PerCaseLimit))
+            throw new Xunit.Sdk.XunitException($"{where}: no answer in {PerCaseLimit.TotalSeconds} s (a hang)");
         if (failure != null)
-            throw new Xunit.Sdk.XunitException($"{where}: {failure.GetType().Name} instead of DknInputException: {failure.Message}\n{failure.StackTrace}");
+            throw new Xunit.Sdk.XunitException(
+                $"{where}: {failure.GetType().Name} instead of DknInputException: "
+                    + $"{failure.Message}\n{failure.StackTrace}"
+            );
         if (allocated > MaxAllocatedBytes)
-            throw new Xunit.Sdk.XunitException($"{where}: allocated {allocated >> 20} MiB reading it (bound {MaxAllocatedBytes >> 20} MiB)");
+            throw new Xunit.Sdk.XunitException(
+                $"{where}: allocated {allocated >> 20} MiB reading it (bound {MaxAllocatedBytes >> 20} MiB)"
+            );
         return ok;
     }
 
     static int StableHash(string text) => text.Aggregate(17, (h, c) => unchecked(h * 31 + c));
 
-    static readonly long[] Interesting = [0, 1, -1, 255, 256, 65535, int.MaxValue, int.MinValue, long.MaxValue, long.MinValue, 1L << 40];
+    static readonly long[] Interesting =
+    [
+        0,
+        1,
+        -1,
+        255,
+        256,
+        65535,
+        int.MaxValue,
+        int.MinValue,
+        long.MaxValue,
+        long.MinValue,
+        1L << 40,
+    ];
 
     /// <summary>Flips bits, overwrites with boundary values (also 8-byte little-endian lengths), truncates, cuts,
     /// duplicates and inserts, one to four times.</summary>
@@ -78,16 +116,29 @@ internal static class MutationFuzzer
             int at = random.Next(bytes.Count);
             switch (random.Next(7))
             {
-                case 0: bytes[at] ^= (byte)(1 << random.Next(8)); break;
-                case 1: bytes[at] = (byte)Interesting[random.Next(Interesting.Length)]; break;
+                case 0:
+                    bytes[at] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1:
+                    bytes[at] = (byte)Interesting[random.Next(Interesting.Length)];
+                    break;
                 case 2:
                     var value = BitConverter.GetBytes(Interesting[random.Next(Interesting.Length)]);
-                    for (int i = 0; i < 8 && at + i < bytes.Count; i++) bytes[at + i] = value[i];
+                    for (int i = 0; i < 8 && at + i < bytes.Count; i++)
+                        bytes[at + i] = value[i];
                     break;
-                case 3: bytes.RemoveRange(at, bytes.Count - at); break;
-                case 4: bytes.RemoveRange(at, Math.Min(bytes.Count - at, 1 + random.Next(64))); break;
-                case 5: bytes.InsertRange(at, bytes.GetRange(at, Math.Min(bytes.Count - at, 1 + random.Next(64)))); break;
-                default: bytes.Insert(at, (byte)random.Next(256)); break;
+                case 3:
+                    bytes.RemoveRange(at, bytes.Count - at);
+                    break;
+                case 4:
+                    bytes.RemoveRange(at, Math.Min(bytes.Count - at, 1 + random.Next(64)));
+                    break;
+                case 5:
+                    bytes.InsertRange(at, bytes.GetRange(at, Math.Min(bytes.Count - at, 1 + random.Next(64))));
+                    break;
+                default:
+                    bytes.Insert(at, (byte)random.Next(256));
+                    break;
             }
         }
         return [.. bytes];
@@ -95,42 +146,73 @@ internal static class MutationFuzzer
 
     static readonly string[] HostileJson =
     [
-        "null", "0", "-1", "1e308", "-1e308", "2147483648", "9223372036854775808", "1.5", "\"\"", "\"x\"", "\"../../etc/passwd\"",
-        "\"/etc\"", "true", "[]", "[1]", "{}", "{\"a\":1}", "\"\\u0000\"",
+        "null",
+        "0",
+        "-1",
+        "1e308",
+        "-1e308",
+        "2147483648",
+        "9223372036854775808",
+        "1.5",
+        "\"\"",
+        "\"x\"",
+        "\"../../etc/passwd\"",
+        "\"/etc\"",
+        "true",
+        "[]",
+        "[1]",
+        "{}",
+        "{\"a\":1}",
+        "\"\\u0000\"",
     ];
 
     /// <summary>For JSON: half the time a structural edit (a value replaced by another type or a boundary value, a key
     /// removed or renamed, an array emptied), else the byte mutations.</summary>
     public static byte[] MutateJson(Random random, byte[] seed)
     {
-        if (random.Next(2) == 0) return MutateBytes(random, seed);
+        if (random.Next(2) == 0)
+            return MutateBytes(random, seed);
         var root = JsonNode.Parse(seed)!;
         var nodes = new List<JsonNode>();
         void Walk(JsonNode? n)
         {
-            if (n is null) return;
+            if (n is null)
+                return;
             nodes.Add(n);
-            if (n is JsonObject o) foreach (var (_, v) in o.ToList()) Walk(v);
-            if (n is JsonArray a) foreach (var v in a.ToList()) Walk(v);
+            if (n is JsonObject o)
+                foreach (var (_, v) in o.ToList())
+                    Walk(v);
+            if (n is JsonArray a)
+                foreach (var v in a.ToList())
+                    Walk(v);
         }
         Walk(root);
         int edits = 1 + random.Next(3);
         for (int e = 0; e < edits; e++)
         {
             var target = nodes[random.Next(nodes.Count)];
-            if (target.Parent is not { } parent) continue;
+            if (target.Parent is not { } parent)
+                continue;
             var replacement = JsonNode.Parse(HostileJson[random.Next(HostileJson.Length)]);
             switch (parent, random.Next(3))
             {
-                case (JsonObject o, 0): o.Remove(target.GetPropertyName()); break;
+                case (JsonObject o, 0):
+                    o.Remove(target.GetPropertyName());
+                    break;
                 case (JsonObject o, 1):
                     var key = target.GetPropertyName();
                     o.Remove(key);
                     o[key + "_"] = replacement;
                     break;
-                case (JsonObject o, _): o[target.GetPropertyName()] = replacement; break;
-                case (JsonArray a, 0): a.Clear(); break;
-                case (JsonArray a, _): a[a.IndexOf(target)] = replacement; break;
+                case (JsonObject o, _):
+                    o[target.GetPropertyName()] = replacement;
+                    break;
+                case (JsonArray a, 0):
+                    a.Clear();
+                    break;
+                case (JsonArray a, _):
+                    a[a.IndexOf(target)] = replacement;
+                    break;
             }
         }
         return Encoding.UTF8.GetBytes(root.ToJsonString());

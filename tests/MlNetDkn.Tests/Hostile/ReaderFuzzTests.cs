@@ -37,23 +37,36 @@ public class ReaderFuzzTests(HostileWorld world) : IClassFixture<HostileWorld>
         var file = Path.Combine(SharedPaths.TempDir("fuzz-safetensors"), "model.safetensors");
         byte[][] seeds =
         [
-            Safetensors("{\"__metadata__\":{\"format\":\"pt\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}," +
-                        "\"b\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[16,24]}}", 24),
+            Safetensors(
+                "{\"__metadata__\":{\"format\":\"pt\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
+                    + "\"b\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[16,24]}}",
+                24
+            ),
             Safetensors("""{"w":{"dtype":"BF16","shape":[3],"data_offsets":[0,6]}}""", 6),
         ];
         // Half the cases edit the header as JSON (keeping its length field right), half the raw bytes.
         byte[] Mutate(Random random, byte[] seed)
         {
-            if (random.Next(2) == 0) return MutationFuzzer.MutateBytes(random, seed);
+            if (random.Next(2) == 0)
+                return MutationFuzzer.MutateBytes(random, seed);
             long length = BitConverter.ToInt64(seed, 0);
             var header = MutationFuzzer.MutateJson(random, seed[8..(int)(8 + length)]);
             return [.. BitConverter.GetBytes((long)header.Length), .. header, .. seed[(int)(8 + length)..]];
         }
-        Report(MutationFuzzer.Run("safetensors", seeds, bytes =>
-        {
-            File.WriteAllBytes(file, bytes);
-            foreach (var tensor in SafetensorsFile.Open(file).ReadAll().Values) tensor.Dispose();
-        }, Mutate), "safetensors");
+        Report(
+            MutationFuzzer.Run(
+                "safetensors",
+                seeds,
+                bytes =>
+                {
+                    File.WriteAllBytes(file, bytes);
+                    foreach (var tensor in SafetensorsFile.Open(file).ReadAll().Values)
+                        tensor.Dispose();
+                },
+                Mutate
+            ),
+            "safetensors"
+        );
     }
 
     [Fact]
@@ -64,15 +77,26 @@ public class ReaderFuzzTests(HostileWorld world) : IClassFixture<HostileWorld>
         byte[][] seeds =
         [
             File.ReadAllBytes(Path.Combine(world.Model, "tokenizer.json")),
-            Encoding.UTF8.GetBytes("{\"version\":\"1.0\",\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1,\"ab\":2}," +
-                                   "\"merges\":[\"a b\"]},\"pre_tokenizer\":{\"type\":\"ByteLevel\"},\"added_tokens\":[]}"),
+            Encoding.UTF8.GetBytes(
+                "{\"version\":\"1.0\",\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1,\"ab\":2},"
+                    + "\"merges\":[\"a b\"]},\"pre_tokenizer\":{\"type\":\"ByteLevel\"},\"added_tokens\":[]}"
+            ),
         ];
-        Report(MutationFuzzer.Run("tokenizer.json", seeds, bytes =>
-        {
-            File.WriteAllBytes(Path.Combine(folder, "tokenizer.json"), bytes);
-            var tokenizer = TokenizerLoader.FromModelFolder(folder);
-            foreach (var id in tokenizer.Encode("a b ab ba", addBos: false)) _ = tokenizer.Decode([id]);
-        }, MutationFuzzer.MutateJson), "tokenizer.json");
+        Report(
+            MutationFuzzer.Run(
+                "tokenizer.json",
+                seeds,
+                bytes =>
+                {
+                    File.WriteAllBytes(Path.Combine(folder, "tokenizer.json"), bytes);
+                    var tokenizer = TokenizerLoader.FromModelFolder(folder);
+                    foreach (var id in tokenizer.Encode("a b ab ba", addBos: false))
+                        _ = tokenizer.Decode([id]);
+                },
+                MutationFuzzer.MutateJson
+            ),
+            "tokenizer.json"
+        );
     }
 
     [Fact]
@@ -81,12 +105,21 @@ public class ReaderFuzzTests(HostileWorld world) : IClassFixture<HostileWorld>
         var file = Path.Combine(SharedPaths.TempDir("fuzz-pipeline"), "pipeline.json");
         var registry = PipelineSteps.CreateRegistry();
         byte[][] seeds = new[] { "quickstart.json", "robustness.json", "planted.json" }
-            .Select(f => File.ReadAllBytes(Path.Combine(SharedPaths.RepoRoot, "pipelines", f))).ToArray();
-        Report(MutationFuzzer.Run("pipeline JSON", seeds, bytes =>
-        {
-            File.WriteAllBytes(file, bytes);
-            PipelineValidator.Validate(PipelineDefinition.Load(file), registry);
-        }, MutationFuzzer.MutateJson), "pipeline JSON");
+            .Select(f => File.ReadAllBytes(Path.Combine(SharedPaths.RepoRoot, "pipelines", f)))
+            .ToArray();
+        Report(
+            MutationFuzzer.Run(
+                "pipeline JSON",
+                seeds,
+                bytes =>
+                {
+                    File.WriteAllBytes(file, bytes);
+                    PipelineValidator.Validate(PipelineDefinition.Load(file), registry);
+                },
+                MutationFuzzer.MutateJson
+            ),
+            "pipeline JSON"
+        );
     }
 
     [Fact]
@@ -94,10 +127,10 @@ public class ReaderFuzzTests(HostileWorld world) : IClassFixture<HostileWorld>
     {
         var file = Path.Combine(SharedPaths.TempDir("fuzz-parquet"), "facts.parquet");
         Report(MutationFuzzer.Run("fact Parquet", [File.ReadAllBytes(world.Facts)], bytes =>
-        {
-            File.WriteAllBytes(file, bytes);
-            FactDataset.Read(file);
-        }), "fact Parquet");
+            {
+                File.WriteAllBytes(file, bytes);
+                FactDataset.Read(file);
+            }), "fact Parquet");
     }
 
     [Fact]
@@ -127,16 +160,25 @@ public class ReaderFuzzTests(HostileWorld world) : IClassFixture<HostileWorld>
             return memory.ToArray();
         }
         // Mostly the manifest edited as JSON inside a sound zip; sometimes the zip's own bytes.
-        byte[] Mutate(Random random, byte[] seed) => random.Next(4) == 0
-            ? MutationFuzzer.MutateBytes(random, seed)
-            : Zip(MutationFuzzer.MutateJson(random, entries["manifest.json"]));
+        byte[] Mutate(Random random, byte[] seed) =>
+            random.Next(4) == 0
+                ? MutationFuzzer.MutateBytes(random, seed)
+                : Zip(MutationFuzzer.MutateJson(random, entries["manifest.json"]));
         var target = Path.Combine(folder, "fuzzed.zip");
         var ml = new MLContext(1);
-        Report(MutationFuzzer.Run("pipeline.zip", [Zip(entries["manifest.json"])], bytes =>
-        {
-            File.WriteAllBytes(target, bytes);
-            var chain = ml.KnowledgeNeurons().Load(target, out _);
-            (chain as IDisposable)?.Dispose();
-        }, Mutate), "pipeline.zip");
+        Report(
+            MutationFuzzer.Run(
+                "pipeline.zip",
+                [Zip(entries["manifest.json"])],
+                bytes =>
+                {
+                    File.WriteAllBytes(target, bytes);
+                    var chain = ml.KnowledgeNeurons().Load(target, out _);
+                    (chain as IDisposable)?.Dispose();
+                },
+                Mutate
+            ),
+            "pipeline.zip"
+        );
     }
 }

@@ -16,8 +16,13 @@ public class RefusalLeavesOutputTests(HostileWorld world) : IClassFixture<Hostil
         var f = world.Dataset.Records[0];
         var copy = new FactRecord
         {
-            FactId = f.FactId, RelationId = f.RelationId, Subject = f.Subject, Answer = f.Answer,
-            Prompts = [.. f.Prompts], Split = f.Split, Source = f.Source,
+            FactId = f.FactId,
+            RelationId = f.RelationId,
+            Subject = f.Subject,
+            Answer = f.Answer,
+            Prompts = [.. f.Prompts],
+            Split = f.Split,
+            Source = f.Source,
         };
         edit(copy);
         return copy;
@@ -30,15 +35,17 @@ public class RefusalLeavesOutputTests(HostileWorld world) : IClassFixture<Hostil
         return path;
     }
 
-    /// <summary>Runs the verb against a copy of a finished run and checks the refusal and the untouched folder.</summary>
+    /// <summary>Runs the verb against a copy of a finished run and checks the refusal and the untouched
+    /// folder.</summary>
     void RefusedWithoutAWrite(string verb, string model, string facts, string expected)
     {
         var output = world.CopyOfRun();
         var before = HostileWorld.Snapshot(output);
         Assert.Contains("manifest.json", before.Keys);
-        string[] args = verb == "attribute"
-            ? HostileWorld.Attribute(model, facts, output)
-            : ["degenerate", "--model", model, "--data", facts, "--out", output];
+        string[] args =
+            verb == "attribute"
+                ? HostileWorld.Attribute(model, facts, output)
+                : ["degenerate", "--model", model, "--data", facts, "--out", output];
         var (code, _, err) = CliRunner.Run(args);
         Assert.True(code == 2, $"exit {code}: {err}");
         Assert.True(err.Contains(expected), err);
@@ -48,8 +55,12 @@ public class RefusalLeavesOutputTests(HostileWorld world) : IClassFixture<Hostil
 
     [Fact]
     public void AnAnswerTheTokenizerDoesNotKnow() =>
-        RefusedWithoutAWrite("attribute", world.Model, FactsFile(FirstFactWith(f => f.Answer = "Zzyzx")),
-            "answer 'Zzyzx' has a word the model's word-level vocabulary does not hold");
+        RefusedWithoutAWrite(
+            "attribute",
+            world.Model,
+            FactsFile(FirstFactWith(f => f.Answer = "Zzyzx")),
+            "answer 'Zzyzx' has a word the model's word-level vocabulary does not hold"
+        );
 
     [Fact]
     public void APromptLongerThanThePositions()
@@ -70,7 +81,12 @@ public class RefusalLeavesOutputTests(HostileWorld world) : IClassFixture<Hostil
         vocab["Zzyzx"] = vocab.Count;
         File.WriteAllText(path, tokenizer.ToJsonString());
         var facts = FactsFile(FirstFactWith(f => f.Prompts = ["Zzyzx " + f.Prompts[0]]));
-        RefusedWithoutAWrite("attribute", model, facts, $"token id {vocab.Count - 1} is outside the model's vocabulary");
+        RefusedWithoutAWrite(
+            "attribute",
+            model,
+            facts,
+            $"token id {vocab.Count - 1} is outside the model's vocabulary"
+        );
     }
 
     [Fact]

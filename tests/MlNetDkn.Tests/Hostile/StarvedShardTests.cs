@@ -18,7 +18,8 @@ public class StarvedShardTests(HostileWorld world) : IClassFixture<HostileWorld>
         var root = SharedPaths.TempDir("starved-shards");
         var facts = Path.Combine(root, "facts.parquet");
         new FactDataset(world.Dataset.Records.Take(12)).Write(facts);
-        var pipeline = PipelineFiles.Write($$$"""
+        var pipeline = PipelineFiles.Write(
+            $$$"""
             { "name": "starved", "steps": [
                 { "step": "load-facts", "options": { "path": "{{{facts}}}" } },
                 { "step": "load-model", "options": { "path": "{{{world.Model}}}" } },
@@ -26,13 +27,17 @@ public class StarvedShardTests(HostileWorld world) : IClassFixture<HostileWorld>
                 { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors", "methods": "kmeans" } },
                 { "step": "fact-check", "options": { "dkn_method": "kmeans", "steps": 2, "detectors": "probability",
                     "train": 0.5, "validation": 0.01 } } ] }
-            """);
+            """
+        );
         var output = Path.Combine(root, "out");
         var undefined = new List<string>();
         for (int i = 0; i < 3; i++)
         {
-            var run = PipelineRunner.RunFile(pipeline, new PipelineRunOptions { Output = output, Shard = new Shard(i, 3) },
-                new TextPipelineReporter());
+            var run = PipelineRunner.RunFile(
+                pipeline,
+                new PipelineRunOptions { Output = output, Shard = new Shard(i, 3) },
+                new TextPipelineReporter()
+            );
             Assert.Equal("completed", run.Manifest.ToJson()["status"]!.GetValue<string>());
             foreach (var row in CsvRows.Read(Path.Combine(run.OutputFolder, "r3", "fact_check_metrics.csv")))
                 if (row["undefined"].Length > 0)
@@ -42,9 +47,12 @@ public class StarvedShardTests(HostileWorld world) : IClassFixture<HostileWorld>
                     undefined.Add(row["undefined"]);
                 }
         }
-        Assert.NotEmpty(undefined);   // the composition did starve a shard
-        var merged = PipelineRunner.RunFile(pipeline, new PipelineRunOptions { Output = output, MergeShards = true },
-            new TextPipelineReporter());
+        Assert.NotEmpty(undefined); // the composition did starve a shard
+        var merged = PipelineRunner.RunFile(
+            pipeline,
+            new PipelineRunOptions { Output = output, MergeShards = true },
+            new TextPipelineReporter()
+        );
         Assert.Equal("completed", merged.Manifest.ToJson()["status"]!.GetValue<string>());
     }
 
@@ -55,13 +63,18 @@ public class StarvedShardTests(HostileWorld world) : IClassFixture<HostileWorld>
         var facts = Path.Combine(root, "facts.parquet");
         new FactDataset(world.Dataset.Records.Take(1)).Write(facts);
         var output = Path.Combine(root, "out");
-        var shard = Enumerable.Range(0, 2).Select(i => new Shard(i, 2)).First(s => !s.Contains(world.Dataset.Records[0].FactId));
-        var pipeline = PipelineFiles.Write($$$"""
+        var shard = Enumerable
+            .Range(0, 2)
+            .Select(i => new Shard(i, 2))
+            .First(s => !s.Contains(world.Dataset.Records[0].FactId));
+        var pipeline = PipelineFiles.Write(
+            $$$"""
             { "name": "empty-shard", "steps": [
                 { "step": "load-facts", "options": { "path": "{{{facts}}}" } },
                 { "step": "load-model", "options": { "path": "{{{world.Model}}}" } },
                 { "step": "attribute-knowledge-neurons", "options": { "steps": 2 } } ] }
-            """);
+            """
+        );
         var (code, _, err) = CliRunner.Run("run", pipeline, "--out", output, "--shard", $"{shard.Index}/2");
         Assert.True(code == 2, err);
         Assert.True(err.Contains("has no facts"), err);

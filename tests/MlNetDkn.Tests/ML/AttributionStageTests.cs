@@ -18,31 +18,48 @@ public class AttributionStageTests
     {
         var ml = new MLContext(seed: 1);
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
-        var estimator = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store"));
+        var estimator = ml.KnowledgeNeurons()
+            .AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store"));
 
         var shape = estimator.GetOutputSchema(ShapeOf(facts.Schema));
         using var transformer = estimator.Fit(facts);
         var output = transformer.Transform(facts);
         var schema = output.Schema;
 
-        Assert.Equal(new VectorDataViewType(TextDataViewType.Instance), schema[KnowledgeNeuronColumns.KnowledgeNeurons].Type);
-        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single), schema[KnowledgeNeuronColumns.KnowledgeNeuronScores].Type);
+        Assert.Equal(
+            new VectorDataViewType(TextDataViewType.Instance),
+            schema[KnowledgeNeuronColumns.KnowledgeNeurons].Type
+        );
+        Assert.Equal(
+            new VectorDataViewType(NumberDataViewType.Single),
+            schema[KnowledgeNeuronColumns.KnowledgeNeuronScores].Type
+        );
         Assert.Equal(NumberDataViewType.Single, schema[KnowledgeNeuronColumns.KnowledgeNeuronCount].Type);
-        Assert.Equal(new VectorDataViewType(new KeyDataViewType(typeof(uint), 5)), schema[KnowledgeNeuronColumns.KnowledgeNeuronLayers].Type);
-        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 5 * 172), schema[KnowledgeNeuronColumns.KnowledgeNeuronMask].Type);
+        Assert.Equal(
+            new VectorDataViewType(new KeyDataViewType(typeof(uint), 5)),
+            schema[KnowledgeNeuronColumns.KnowledgeNeuronLayers].Type
+        );
+        Assert.Equal(
+            new VectorDataViewType(NumberDataViewType.Single, 5 * 172),
+            schema[KnowledgeNeuronColumns.KnowledgeNeuronMask].Type
+        );
         Assert.Equal(NumberDataViewType.Single, schema[KnowledgeNeuronColumns.AnswerProbability].Type);
         Assert.Equal(NumberDataViewType.Single, schema[KnowledgeNeuronColumns.CompletenessError].Type);
-        foreach (var name in FactColumns.All) Assert.NotNull(schema.GetColumnOrNull(name));
+        foreach (var name in FactColumns.All)
+            Assert.NotNull(schema.GetColumnOrNull(name));
         // The estimator's shape agrees with the transformer's schema.
         foreach (var column in schema.Where(c => !c.IsHidden))
         {
             var found = shape.Single(c => c.Name == column.Name);
             Assert.Equal(column.Type is VectorDataViewType, found.Kind != SchemaShape.Column.VectorKind.Scalar);
             Assert.Equal(ItemType(column.Type).RawType, found.ItemType.RawType);
-            Assert.Equal(column.Type is VectorDataViewType { Size: > 0 }, found.Kind == SchemaShape.Column.VectorKind.Vector);
+            Assert.Equal(
+                column.Type is VectorDataViewType { Size: > 0 },
+                found.Kind == SchemaShape.Column.VectorKind.Vector
+            );
             Assert.Equal(ItemType(column.Type) is KeyDataViewType, found.IsKey);
         }
-        Assert.Equal(0, transformer.PromptsComputed);   // Transform is lazy
+        Assert.Equal(0, transformer.PromptsComputed); // Transform is lazy
         Assert.Equal(StoryFacts.Dataset().Records.Select(r => r.FactId), Texts(output, FactColumns.FactId));
     }
 
@@ -57,7 +74,9 @@ public class AttributionStageTests
 
         var ml = new MLContext(seed: 1);
         var facts = ml.KnowledgeNeurons().LoadFacts(dataset);
-        using var transformer = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store")).Fit(facts);
+        using var transformer = ml.KnowledgeNeurons()
+            .AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store"))
+            .Fit(facts);
         var output = transformer.Transform(facts);
 
         var neurons = TextVectors(output, KnowledgeNeuronColumns.KnowledgeNeurons);
@@ -65,10 +84,19 @@ public class AttributionStageTests
         var counts = Column<float>(output, KnowledgeNeuronColumns.KnowledgeNeuronCount);
         var probability = Column<float>(output, KnowledgeNeuronColumns.AnswerProbability);
         var completeness = Column<float>(output, KnowledgeNeuronColumns.CompletenessError);
-        var layers = output.GetColumn<VBuffer<uint>>(KnowledgeNeuronColumns.KnowledgeNeuronLayers).Select(v => v.DenseValues().ToArray()).ToArray();
-        var indices = output.GetColumn<VBuffer<uint>>(KnowledgeNeuronColumns.KnowledgeNeuronIndices).Select(v => v.DenseValues().ToArray()).ToArray();
+        var layers = output
+            .GetColumn<VBuffer<uint>>(KnowledgeNeuronColumns.KnowledgeNeuronLayers)
+            .Select(v => v.DenseValues().ToArray())
+            .ToArray();
+        var indices = output
+            .GetColumn<VBuffer<uint>>(KnowledgeNeuronColumns.KnowledgeNeuronIndices)
+            .Select(v => v.DenseValues().ToArray())
+            .ToArray();
         // GetColumn reuses one buffer: copy each row out before the next.
-        var mask = output.GetColumn<VBuffer<float>>(KnowledgeNeuronColumns.KnowledgeNeuronMask).Select(v => v.DenseValues().ToArray()).ToArray();
+        var mask = output
+            .GetColumn<VBuffer<float>>(KnowledgeNeuronColumns.KnowledgeNeuronMask)
+            .Select(v => v.DenseValues().ToArray())
+            .ToArray();
         Assert.Contains(counts, c => c > 0);
         for (int i = 0; i < expected.Count; i++)
         {
@@ -119,10 +147,20 @@ public class AttributionStageTests
     {
         var ml = new MLContext(seed: 1);
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
-        var pipeline = ml.Transforms.Text.NormalizeText("subject_normalized", FactColumns.Subject)
-            .Append(ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store")))
+        var pipeline = ml
+            .Transforms.Text.NormalizeText("subject_normalized", FactColumns.Subject)
+            .Append(
+                ml.KnowledgeNeurons()
+                    .AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store"))
+            )
             .Append(ml.Transforms.CopyColumns("Neurons", KnowledgeNeuronColumns.KnowledgeNeurons))
-            .Append(ml.Transforms.Concatenate("Summary", KnowledgeNeuronColumns.AnswerProbability, KnowledgeNeuronColumns.CompletenessError));
+            .Append(
+                ml.Transforms.Concatenate(
+                    "Summary",
+                    KnowledgeNeuronColumns.AnswerProbability,
+                    KnowledgeNeuronColumns.CompletenessError
+                )
+            );
 
         var shape = pipeline.GetOutputSchema(ShapeOf(facts.Schema));
         Assert.Contains(shape, c => c.Name == "Summary");
@@ -141,13 +179,18 @@ public class AttributionStageTests
     {
         var ml = new MLContext(seed: 1);
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
-        using var transformer = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store")).Fit(facts);
+        using var transformer = ml.KnowledgeNeurons()
+            .AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store"))
+            .Fit(facts);
         var output = transformer.Transform(facts);
 
         var frame = output.ToDataFrame(-1);
         Assert.Equal(4, frame.Rows.Count);
         var counts = Column<float>(output, KnowledgeNeuronColumns.KnowledgeNeuronCount);
-        Assert.Equal(counts, Enumerable.Range(0, 4).Select(i => (float)frame[KnowledgeNeuronColumns.KnowledgeNeuronCount][i]));
+        Assert.Equal(
+            counts,
+            Enumerable.Range(0, 4).Select(i => (float)frame[KnowledgeNeuronColumns.KnowledgeNeuronCount][i])
+        );
 
         var tidy = output.ToResultsDataFrame();
         Assert.Equal((int)counts.Sum(), tidy.Rows.Count);
@@ -155,13 +198,13 @@ public class AttributionStageTests
         var scores = FloatVectors(output, KnowledgeNeuronColumns.KnowledgeNeuronScores);
         var row = 0;
         for (int f = 0; f < 4; f++)
-            for (int k = 0; k < neurons[f].Length; k++, row++)
-            {
-                Assert.Equal(StoryFacts.Dataset().Records[f].FactId, tidy["fact_id"][row]);
-                Assert.Equal(neurons[f][k], $"{tidy["layer"][row]}:{tidy["index"][row]}");
-                Assert.Equal(scores[f][k], tidy["score"][row]);
-                Assert.Equal(k, tidy["rank"][row]);
-            }
+        for (int k = 0; k < neurons[f].Length; k++, row++)
+        {
+            Assert.Equal(StoryFacts.Dataset().Records[f].FactId, tidy["fact_id"][row]);
+            Assert.Equal(neurons[f][k], $"{tidy["layer"][row]}:{tidy["index"][row]}");
+            Assert.Equal(scores[f][k], tidy["score"][row]);
+            Assert.Equal(k, tidy["rank"][row]);
+        }
     }
 
     [Fact]
@@ -170,10 +213,17 @@ public class AttributionStageTests
         var ml = new MLContext(seed: 1);
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
         var noPrompts = ml.Transforms.DropColumns(FactColumns.Prompts).Fit(facts).Transform(facts);
-        var estimator = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store"));
+        var estimator = ml.KnowledgeNeurons()
+            .AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store"));
         var e = Assert.Throws<DknInputException>(() => estimator.Fit(noPrompts));
         Assert.Contains("'prompts' not found", e.Message);
-        var wrong = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store"), promptsColumn: FactColumns.Subject);
+        var wrong = ml.KnowledgeNeurons()
+            .AttributeKnowledgeNeurons(
+                StoryFacts.ModelPath,
+                KnOptions,
+                SharedPaths.TempDir("ml-store"),
+                promptsColumn: FactColumns.Subject
+            );
         e = Assert.Throws<DknInputException>(() => wrong.GetOutputSchema(ShapeOf(facts.Schema)));
         Assert.Contains("'subject'", e.Message);
     }

@@ -22,10 +22,15 @@ public class EstimatorWorkoutTests(TrainedTinyModel tiny) : IClassFixture<Traine
     {
         var ml = new MLContext(seed: 5);
         var kn = ml.KnowledgeNeurons();
-        var (perturbed, _) = DatasetPerturbation.Apply(new FactDataset(tiny.Dataset.Records.Take(8).ToList()), new QueryPerturbationOptions
-        {
-            Kinds = [PerturbationKind.Replace, PerturbationKind.Delete], PerFact = 1, Seed = 3,
-        });
+        var (perturbed, _) = DatasetPerturbation.Apply(
+            new FactDataset(tiny.Dataset.Records.Take(8).ToList()),
+            new QueryPerturbationOptions
+            {
+                Kinds = [PerturbationKind.Replace, PerturbationKind.Delete],
+                PerFact = 1,
+                Seed = 3,
+            }
+        );
         var facts = kn.LoadFacts(perturbed);
         var folder = SharedPaths.TempDir("workout");
         var estimators = new (string Name, IEstimator<ITransformer> Estimator)[]
@@ -56,11 +61,20 @@ public class EstimatorWorkoutTests(TrainedTinyModel tiny) : IClassFixture<Traine
                     var item = ItemType(actual.Value.Type);
                     Assert.Equal(column.IsKey, item is KeyDataViewType);
                     Assert.Equal(column.ItemType.RawType, item.RawType);
-                    Assert.Equal(column.Kind != SchemaShape.Column.VectorKind.Scalar, actual.Value.Type is VectorDataViewType);
+                    Assert.Equal(
+                        column.Kind != SchemaShape.Column.VectorKind.Scalar,
+                        actual.Value.Type is VectorDataViewType
+                    );
                 }
                 foreach (var column in output.Schema.Where(c => !c.IsHidden))
-                    Assert.True(promised.Any(p => p.Name == column.Name), $"{name}: produced column {column.Name} was promised");
-                Assert.Equal(transformer.GetOutputSchema(input.Schema).Select(c => c.Name), output.Schema.Select(c => c.Name));
+                    Assert.True(
+                        promised.Any(p => p.Name == column.Name),
+                        $"{name}: produced column {column.Name} was promised"
+                    );
+                Assert.Equal(
+                    transformer.GetOutputSchema(input.Schema).Select(c => c.Name),
+                    output.Schema.Select(c => c.Name)
+                );
                 Assert.Equal(8, output.GetColumn<ReadOnlyMemory<char>>(FactColumns.FactId).Count());
                 input = output;
             }
@@ -73,11 +87,13 @@ public class EstimatorWorkoutTests(TrainedTinyModel tiny) : IClassFixture<Traine
             var before = DataViewTables.Cells(chain.Transform(facts), dense: true);
             var after = DataViewTables.Cells(loaded.Transform(facts), dense: true);
             Assert.Equal(before.Select(c => c.Name), after.Select(c => c.Name));
-            foreach (var (b, a) in before.Zip(after)) Assert.Equal(b.Values, a.Values);
+            foreach (var (b, a) in before.Zip(after))
+                Assert.Equal(b.Values, a.Values);
         }
         finally
         {
-            foreach (var t in fitted) KnowledgeNeuronsCatalog.Release(t);
+            foreach (var t in fitted)
+                KnowledgeNeuronsCatalog.Release(t);
         }
     }
 }

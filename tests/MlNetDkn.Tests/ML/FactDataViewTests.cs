@@ -19,11 +19,21 @@ public class FactDataViewTests
         Assert.Equal(FactColumns.All, facts.Schema.Select(c => c.Name));
         Assert.Equal(TextDataViewType.Instance, facts.Schema[FactColumns.Answer].Type);
         Assert.Equal(new VectorDataViewType(TextDataViewType.Instance), facts.Schema[FactColumns.Prompts].Type);
-        Assert.Equal(StoryFacts.Dataset().Records.Select(r => r.Prompts.ToArray()), TextVectors(facts, FactColumns.Prompts));
+        Assert.Equal(
+            StoryFacts.Dataset().Records.Select(r => r.Prompts.ToArray()),
+            TextVectors(facts, FactColumns.Prompts)
+        );
         Assert.Equal(["play", "park"], Texts(facts, FactColumns.Answer)[1..3]);
     }
 
     [Fact]
     public void ReadFactsNamesAMissingFile() =>
-        Assert.Contains("file not found", Assert.Throws<DknInputException>(() => new MLContext().KnowledgeNeurons().ReadFacts("/nonexistent/facts.parquet")).Message);
+        Assert.Contains(
+            "file not found",
+            Assert
+                .Throws<DknInputException>(() =>
+                    new MLContext().KnowledgeNeurons().ReadFacts("/nonexistent/facts.parquet")
+                )
+                .Message
+        );
 }

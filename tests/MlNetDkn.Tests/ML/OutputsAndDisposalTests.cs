@@ -20,8 +20,10 @@ public class OutputsAndDisposalTests
         var ml = new MLContext(seed: 1);
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
         var store = SharedPaths.TempDir(name);
-        var model = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, store)
-            .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(StoryFacts.ModelPath, DknOpts, store)).Fit(facts);
+        var model = ml.KnowledgeNeurons()
+            .AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, store)
+            .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(StoryFacts.ModelPath, DknOpts, store))
+            .Fit(facts);
         return (ml, facts, model);
     }
 
@@ -32,7 +34,8 @@ public class OutputsAndDisposalTests
         using var _ = (IDisposable)model;
         var output = model.Transform(facts);
         var folder = SharedPaths.TempDir("write-table-out");
-        var (parquet, csv) = ml.KnowledgeNeurons().WriteTable(output, folder, "results", new Dictionary<string, string> { ["origin"] = "test" });
+        var (parquet, csv) = ml.KnowledgeNeurons()
+            .WriteTable(output, folder, "results", new Dictionary<string, string> { ["origin"] = "test" });
 
         var header = File.ReadLines(csv).First().Split(',');
         Assert.Equal(output.Schema.Where(c => !c.IsHidden).Select(c => c.Name), header);
@@ -43,11 +46,17 @@ public class OutputsAndDisposalTests
         var neurons = TextVectors(output, KnowledgeNeuronColumns.KnowledgeNeurons);
         for (int i = 0; i < 4; i++)
         {
-            var layers = ((System.Collections.IEnumerable)rows.Data[i][KnowledgeNeuronColumns.KnowledgeNeuronLayers]!).Cast<object>().Select(Convert.ToInt32);
+            var layers = ((System.Collections.IEnumerable)rows.Data[i][KnowledgeNeuronColumns.KnowledgeNeuronLayers]!)
+                .Cast<object>()
+                .Select(Convert.ToInt32);
             Assert.Equal(neurons[i].Select(n => Neuron.Parse(n).Layer), layers);
         }
         // The large mask is written sparsely: as many entries as knowledge neurons.
-        var maskValues = ((System.Collections.IEnumerable)rows.Data[0][KnowledgeNeuronColumns.KnowledgeNeuronMask + "__values"]!).Cast<object>().Count();
+        var maskValues = (
+            (System.Collections.IEnumerable)rows.Data[0][KnowledgeNeuronColumns.KnowledgeNeuronMask + "__values"]!
+        )
+            .Cast<object>()
+            .Count();
         Assert.Equal(neurons[0].Length, maskValues);
         var metadata = MlNetDkn.Metrics.MetricTable.ReadParquetMetadata(parquet);
         Assert.Equal("test", metadata["origin"]);
@@ -64,13 +73,28 @@ public class OutputsAndDisposalTests
         Assert.Equal(visible.Select(c => c.Name), frame.Columns.Select(c => c.Name));
         Assert.Equal(4, frame.Rows.Count);
         // Values survive the trip: the frame is a data view again, and its cells equal the original ones.
-        var keyless = visible.Where(c => c.Type is not VectorDataViewType { ItemType: KeyDataViewType }).Select(c => c.Name).ToArray();
-        var original = DataViewTables.Cells(new MLContext().Transforms.SelectColumns(keyless).Fit(output).Transform(output), dense: true);
-        var back = DataViewTables.Cells(new MLContext().Transforms.SelectColumns(keyless).Fit(frame).Transform(frame), dense: true);
-        Assert.Equal(original.Select(c => (c.Name, string.Join("|", c.Values))), back.Select(c => (c.Name, string.Join("|", c.Values))));
+        var keyless = visible
+            .Where(c => c.Type is not VectorDataViewType { ItemType: KeyDataViewType })
+            .Select(c => c.Name)
+            .ToArray();
+        var original = DataViewTables.Cells(
+            new MLContext().Transforms.SelectColumns(keyless).Fit(output).Transform(output),
+            dense: true
+        );
+        var back = DataViewTables.Cells(
+            new MLContext().Transforms.SelectColumns(keyless).Fit(frame).Transform(frame),
+            dense: true
+        );
+        Assert.Equal(
+            original.Select(c => (c.Name, string.Join("|", c.Values))),
+            back.Select(c => (c.Name, string.Join("|", c.Values)))
+        );
         // Keys come out 0-based.
         var layers = (VBufferDataFrameColumn<uint>)frame[KnowledgeNeuronColumns.KnowledgeNeuronLayers];
-        Assert.Equal(TextVectors(output, KnowledgeNeuronColumns.KnowledgeNeurons)[0].Select(n => (uint)Neuron.Parse(n).Layer), layers[0].DenseValues());
+        Assert.Equal(
+            TextVectors(output, KnowledgeNeuronColumns.KnowledgeNeurons)[0].Select(n => (uint)Neuron.Parse(n).Layer),
+            layers[0].DenseValues()
+        );
 
         // CSV keeps every cell: vectors as JSON arrays (a prompt holds spaces), read back into the frame's own types.
         var csv = Path.Combine(SharedPaths.TempDir("frames-csv"), "frame.csv");
@@ -84,35 +108,56 @@ public class OutputsAndDisposalTests
         Assert.Contains(prompts[0].DenseValues(), p => p.ToString().Contains(' '));
 
         var tidy = output.ToDknComponentsDataFrame();
-        Assert.Equal([FactColumns.FactId, FactColumns.RelationId, KnowledgeNeuronColumns.DknBaselineProbability, "component", "layer", "index"],
-            tidy.Columns.Select(c => c.Name));
+        Assert.Equal(
+            [
+                FactColumns.FactId,
+                FactColumns.RelationId,
+                KnowledgeNeuronColumns.DknBaselineProbability,
+                "component",
+                "layer",
+                "index",
+            ],
+            tidy.Columns.Select(c => c.Name)
+        );
         var results = output.ToResultsDataFrame();
         Assert.Equal("story", results[FactColumns.RelationId][0]);
-        Assert.Equal(output.GetColumn<float>(KnowledgeNeuronColumns.AnswerProbability).First(), results[KnowledgeNeuronColumns.AnswerProbability][0]);
+        Assert.Equal(
+            output.GetColumn<float>(KnowledgeNeuronColumns.AnswerProbability).First(),
+            results[KnowledgeNeuronColumns.AnswerProbability][0]
+        );
     }
 
-    static string CellText(object? value) => value switch
-    {
-        VBuffer<ReadOnlyMemory<char>> v => "[" + string.Join("|", v.DenseValues().Select(m => m.ToString())) + "]",
-        VBuffer<float> v => "[" + string.Join("|", v.DenseValues().Select(x => x.ToString("R"))) + "]",
-        VBuffer<uint> v => "[" + string.Join("|", v.DenseValues()) + "]",
-        VBuffer<double> v => "[" + string.Join("|", v.DenseValues().Select(x => x.ToString("R"))) + "]",
-        float f => f.ToString("R"),
-        null => "null",
-        _ => value.ToString() ?? "",
-    };
+    static string CellText(object? value) =>
+        value switch
+        {
+            VBuffer<ReadOnlyMemory<char>> v => "[" + string.Join("|", v.DenseValues().Select(m => m.ToString())) + "]",
+            VBuffer<float> v => "[" + string.Join("|", v.DenseValues().Select(x => x.ToString("R"))) + "]",
+            VBuffer<uint> v => "[" + string.Join("|", v.DenseValues()) + "]",
+            VBuffer<double> v => "[" + string.Join("|", v.DenseValues().Select(x => x.ToString("R"))) + "]",
+            float f => f.ToString("R"),
+            null => "null",
+            _ => value.ToString() ?? "",
+        };
 
     public sealed class FactInput
     {
-        [ColumnName(FactColumns.FactId)] public string FactId { get; set; } = "";
-        [ColumnName(FactColumns.RelationId)] public string RelationId { get; set; } = "";
-        [ColumnName(FactColumns.Answer)] public string Answer { get; set; } = "";
-        [ColumnName(FactColumns.Prompts)] public string[] Prompts { get; set; } = [];
+        [ColumnName(FactColumns.FactId)]
+        public string FactId { get; set; } = "";
+
+        [ColumnName(FactColumns.RelationId)]
+        public string RelationId { get; set; } = "";
+
+        [ColumnName(FactColumns.Answer)]
+        public string Answer { get; set; } = "";
+
+        [ColumnName(FactColumns.Prompts)]
+        public string[] Prompts { get; set; } = [];
     }
 
     public sealed class Output
     {
-        [ColumnName(KnowledgeNeuronColumns.KnowledgeNeurons)] public string[] KnowledgeNeurons { get; set; } = [];
+        [ColumnName(KnowledgeNeuronColumns.KnowledgeNeurons)]
+        public string[] KnowledgeNeurons { get; set; } = [];
     }
 
     [Fact]
@@ -120,14 +165,33 @@ public class OutputsAndDisposalTests
     {
         var (ml, facts, model) = Fit("dispose");
         var fact = StoryFacts.Dataset().Records[1];
-        var input = new FactInput { FactId = fact.FactId, RelationId = fact.RelationId, Answer = fact.Answer, Prompts = [.. fact.Prompts] };
+        var input = new FactInput
+        {
+            FactId = fact.FactId,
+            RelationId = fact.RelationId,
+            Answer = fact.Answer,
+            Prompts = [.. fact.Prompts],
+        };
         string[] first;
         using (var engine = ml.Model.CreatePredictionEngine<FactInput, Output>(model))
             first = engine.Predict(input).KnowledgeNeurons;
         // The engine is gone; a new fact still goes through the chain and a new engine.
         Assert.Equal(4, TextVectors(model.Transform(facts), KnowledgeNeuronColumns.KnowledgeNeurons).Length);
         using (var engine = ml.Model.CreatePredictionEngine<FactInput, Output>(model))
-            Assert.Equal(first, engine.Predict(new FactInput { FactId = "new", RelationId = fact.RelationId, Answer = fact.Answer, Prompts = [.. fact.Prompts] }).KnowledgeNeurons);
+            Assert.Equal(
+                first,
+                engine
+                    .Predict(
+                        new FactInput
+                        {
+                            FactId = "new",
+                            RelationId = fact.RelationId,
+                            Answer = fact.Answer,
+                            Prompts = [.. fact.Prompts],
+                        }
+                    )
+                    .KnowledgeNeurons
+            );
 
         KnowledgeNeuronsCatalog.Release(model);
         Assert.Equal(0, MlNetDkn.ML.Internal.SharedResources.LiveCount);

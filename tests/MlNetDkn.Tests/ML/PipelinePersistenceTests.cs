@@ -14,11 +14,18 @@ public class PipelinePersistenceTests
 {
     /// <summary>Built-ins before, between and after both stages, so the archive holds several ML.NET parts.</summary>
     static IEstimator<ITransformer> Pipeline(MLContext ml, string modelPath, string store) =>
-        ml.Transforms.Text.NormalizeText("subject_normalized", FactColumns.Subject)
+        ml
+            .Transforms.Text.NormalizeText("subject_normalized", FactColumns.Subject)
             .Append(ml.KnowledgeNeurons().AttributeKnowledgeNeurons(modelPath, KnOptions, store))
             .Append(ml.Transforms.CopyColumns("Neurons", KnowledgeNeuronColumns.KnowledgeNeurons))
             .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(modelPath, DknOpts, store))
-            .Append(ml.Transforms.Concatenate("Numbers", KnowledgeNeuronColumns.AnswerProbability, KnowledgeNeuronColumns.DknBaselineProbability));
+            .Append(
+                ml.Transforms.Concatenate(
+                    "Numbers",
+                    KnowledgeNeuronColumns.AnswerProbability,
+                    KnowledgeNeuronColumns.DknBaselineProbability
+                )
+            );
 
     [Fact]
     public void SavedPipelineLoadsInANewContextWithIdenticalOutputsAndRecomputesNothing()
@@ -45,20 +52,33 @@ public class PipelinePersistenceTests
 
         var fresh = new MLContext(seed: 2);
         using var transformer = fresh.KnowledgeNeurons().Load(archive, out var inputSchema);
-        Assert.Equal(savedSchema.Select(c => (c.Name, c.Type.ToString())), inputSchema.Select(c => (c.Name, c.Type.ToString())));
+        Assert.Equal(
+            savedSchema.Select(c => (c.Name, c.Type.ToString())),
+            inputSchema.Select(c => (c.Name, c.Type.ToString()))
+        );
         var data = fresh.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
         var after = DataViewDump.Of(transformer.Transform(data));
 
         Assert.Equal(before.Count, after.Count);
         Assert.True(before.Count > FactColumns.All.Count + 15, "the dump covers the added columns");
-        for (int i = 0; i < before.Count; i++) Assert.Equal(before[i], after[i]);
+        for (int i = 0; i < before.Count; i++)
+            Assert.Equal(before[i], after[i]);
         var stages = transformer.ToList();
-        Assert.Equal((0, 8), (stages.OfType<KnowledgeNeuronTransformer>().Single().PromptsComputed, stages.OfType<KnowledgeNeuronTransformer>().Single().PromptsReused));
+        Assert.Equal(
+            (0, 8),
+            (
+                stages.OfType<KnowledgeNeuronTransformer>().Single().PromptsComputed,
+                stages.OfType<KnowledgeNeuronTransformer>().Single().PromptsReused
+            )
+        );
         Assert.Equal(0, stages.OfType<DegenerateNeuronTransformer>().Single().FactsComputed);
-        Assert.Equal(5, stages.Count);   // mlnet, KN, mlnet, DKN, mlnet
+        Assert.Equal(5, stages.Count); // mlnet, KN, mlnet, DKN, mlnet
 
         using var zip = System.IO.Compression.ZipFile.OpenRead(archive);
-        Assert.Equal(["input-schema.zip", "manifest.json", "stages/00.zip", "stages/02.zip", "stages/04.zip"], zip.Entries.Select(e => e.FullName).Order());
+        Assert.Equal(
+            ["input-schema.zip", "manifest.json", "stages/00.zip", "stages/02.zip", "stages/04.zip"],
+            zip.Entries.Select(e => e.FullName).Order()
+        );
         Assert.True(new FileInfo(archive).Length < 200_000, "model weights are referenced, not copied");
     }
 
@@ -81,8 +101,16 @@ public class PipelinePersistenceTests
         }
         var outOfProcess = Path.Combine(folder, "other-process");
         var dll = Path.Combine(AppContext.BaseDirectory, "dkn.dll");
-        var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", [dll, "apply", archive, "--data", data, "--out", outOfProcess])
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var process = System.Diagnostics.Process.Start(
+            new System.Diagnostics.ProcessStartInfo(
+                "dotnet",
+                [dll, "apply", archive, "--data", data, "--out", outOfProcess]
+            )
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            }
+        )!;
         var stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, stderr);
@@ -95,11 +123,16 @@ public class PipelinePersistenceTests
     public void LoadFailsClearlyWhenTheModelFileChanged()
     {
         var modelFolder = SharedPaths.TempDir("model-copy");
-        foreach (var file in Directory.GetFiles(StoryFacts.ModelPath)) File.Copy(file, Path.Combine(modelFolder, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(StoryFacts.ModelPath))
+            File.Copy(file, Path.Combine(modelFolder, Path.GetFileName(file)));
         var archive = Path.Combine(SharedPaths.TempDir("ml-archive"), "pipeline.zip");
         var ml = new MLContext(seed: 1);
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
-        using (var model = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(modelFolder, KnOptions, SharedPaths.TempDir("ml-store")).Fit(facts))
+        using (
+            var model = ml.KnowledgeNeurons()
+                .AttributeKnowledgeNeurons(modelFolder, KnOptions, SharedPaths.TempDir("ml-store"))
+                .Fit(facts)
+        )
             ml.KnowledgeNeurons().Save(model, facts.Schema, archive);
 
         // Unchanged: loads.
@@ -108,7 +141,7 @@ public class PipelinePersistenceTests
         var weights = Path.Combine(modelFolder, "stories260K.bin");
         var saved = MlNetDkn.Modeling.ModelLoader.ContentHash(modelFolder);
         var bytes = File.ReadAllBytes(weights);
-        bytes[^100] ^= 0x01;   // one bit of one weight
+        bytes[^100] ^= 0x01; // one bit of one weight
         File.WriteAllBytes(weights, bytes);
         var found = MlNetDkn.Modeling.ModelLoader.ContentHash(modelFolder);
         Assert.NotEqual(saved, found);
@@ -118,7 +151,7 @@ public class PipelinePersistenceTests
         Assert.Contains($"content hash {found}", e.Message);
         Assert.Contains($"fitted on a model with content hash {saved}", e.Message);
         Assert.Contains(modelFolder, e.Message);
-        Assert.Equal(0, SharedResources.LiveCount);   // nothing leaked by the failed load
+        Assert.Equal(0, SharedResources.LiveCount); // nothing leaked by the failed load
     }
 
     [Fact]
@@ -126,7 +159,9 @@ public class PipelinePersistenceTests
     {
         var ml = new MLContext(seed: 1);
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
-        using var model = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store")).Fit(facts);
+        using var model = ml.KnowledgeNeurons()
+            .AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, SharedPaths.TempDir("ml-store"))
+            .Fit(facts);
         var e = Assert.ThrowsAny<Exception>(() => ml.Model.Save(model, facts.Schema, new MemoryStream()));
         Assert.Contains("KnowledgeNeurons().Save", e.ToString());
     }
@@ -136,7 +171,8 @@ public class PipelinePersistenceTests
     {
         var path = Path.Combine(SharedPaths.TempDir("ml-archive"), "other.zip");
         using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
-            using (var w = new StreamWriter(zip.CreateEntry("manifest.json").Open())) w.Write("{\"format\":\"something-else\"}");
+        using (var w = new StreamWriter(zip.CreateEntry("manifest.json").Open()))
+            w.Write("{\"format\":\"something-else\"}");
         var e = Assert.Throws<DknInputException>(() => new MLContext().KnowledgeNeurons().Load(path, out _));
         Assert.Contains("not a saved knowledge-neuron pipeline", e.Message);
     }

@@ -22,15 +22,18 @@ public class PortablePipelinePersistenceTests
     static string CopyModel(string folder)
     {
         Directory.CreateDirectory(folder);
-        foreach (var file in Directory.GetFiles(StoryFacts.ModelPath)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(StoryFacts.ModelPath))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         return folder;
     }
 
     static IEstimator<ITransformer> Pipeline(MLContext ml, string model, string store) =>
-        ml.Transforms.Text.NormalizeText("subject_normalized", FactColumns.Subject)
+        ml
+            .Transforms.Text.NormalizeText("subject_normalized", FactColumns.Subject)
             .Append(ml.KnowledgeNeurons().AttributeKnowledgeNeurons(model, KnOptions, store));
 
-    /// <summary>root/model (a copy of the story model), root/run/pipeline.zip and root/run/store; the outputs of the fitted pipeline.</summary>
+    /// <summary>root/model (a copy of the story model), root/run/pipeline.zip and root/run/store; the outputs of the
+    /// fitted pipeline.</summary>
     static IReadOnlyList<string> FitAndSave(string root)
     {
         var model = CopyModel(Path.Combine(root, "model"));
@@ -99,9 +102,13 @@ public class PortablePipelinePersistenceTests
         Assert.NotEqual(expected, found);
         var e = Assert.Throws<DknInputException>(() => LoadAndRun(archive, modelFolder: other));
         Assert.DoesNotContain('\n', e.Message);
-        Assert.Equal($"{archive}: the model at {other} has content hash {found}, but the pipeline was fitted on a model with content hash {expected} " +
-            "(stage 1, 'knowledge-neurons'); pass the model it was fitted with, or refit", e.Message);
-        Assert.Equal(0, SharedResources.LiveCount);   // refused before any model was loaded
+        Assert.Equal(
+            $"{archive}: the model at {other} has content hash {found}, but the pipeline was fitted on a model "
+                + $"with content hash {expected} "
+                + "(stage 1, 'knowledge-neurons'); pass the model it was fitted with, or refit",
+            e.Message
+        );
+        Assert.Equal(0, SharedResources.LiveCount); // refused before any model was loaded
     }
 
     static JsonObject OptionsOf(string archive)
@@ -112,7 +119,8 @@ public class PortablePipelinePersistenceTests
         return manifest["stages"]!.AsArray().Select(s => s!["options"]).OfType<JsonObject>().Single();
     }
 
-    /// <summary>Rewrites a copy of the archive: <paramref name="edit"/> gets every entry's bytes by name and changes them.</summary>
+    /// <summary>Rewrites a copy of the archive: <paramref name="edit"/> gets every entry's bytes by name and changes
+    /// them.</summary>
     static string Tampered(string archive, string name, Action<Dictionary<string, byte[]>> edit)
     {
         var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -135,14 +143,16 @@ public class PortablePipelinePersistenceTests
         return path;
     }
 
-    static Action<Dictionary<string, byte[]>> EditManifest(Action<JsonObject> edit) => entries =>
-    {
-        var manifest = JsonNode.Parse(entries["manifest.json"])!.AsObject();
-        edit(manifest);
-        entries["manifest.json"] = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
-    };
+    static Action<Dictionary<string, byte[]>> EditManifest(Action<JsonObject> edit) =>
+        entries =>
+        {
+            var manifest = JsonNode.Parse(entries["manifest.json"])!.AsObject();
+            edit(manifest);
+            entries["manifest.json"] = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        };
 
-    static JsonObject Options(JsonObject manifest) => manifest["stages"]!.AsArray().Select(s => s!["options"]).OfType<JsonObject>().Single();
+    static JsonObject Options(JsonObject manifest) =>
+        manifest["stages"]!.AsArray().Select(s => s!["options"]).OfType<JsonObject>().Single();
 
     [Fact]
     public void DamagedOrTamperedArchivesAreRefusedByApplyWithOneLineAndExitTwoWritingNothing()
@@ -158,19 +168,54 @@ public class PortablePipelinePersistenceTests
         (string Archive, string Expected)[] cases =
         [
             (notZip, "not a zip archive"),
-            (Tampered(archive, "parent", e => e["../escape.txt"] = [1, 2, 3]), "entry '../escape.txt' has an unsafe path"),
-            (Tampered(archive, "absolute", e => e["/tmp/escape.txt"] = [1, 2, 3]), "entry '/tmp/escape.txt' has an unsafe path"),
+            (
+                Tampered(archive, "parent", e => e["../escape.txt"] = [1, 2, 3]),
+                "entry '../escape.txt' has an unsafe path"
+            ),
+            (
+                Tampered(archive, "absolute", e => e["/tmp/escape.txt"] = [1, 2, 3]),
+                "entry '/tmp/escape.txt' has an unsafe path"
+            ),
             (Tampered(archive, "unknown", e => e["notes.txt"] = [1, 2, 3]), "unknown entry 'notes.txt'"),
-            (Tampered(archive, "missing", e => e.Remove("stages/00.zip")), "entry 'stages/00.zip' (stage 0) missing from the archive"),
-            (Tampered(archive, "bomb", e => e["manifest.json"] = [.. e["manifest.json"], .. new byte[5 << 20].Select(_ => (byte)' ')]),
-                "entry 'manifest.json' is larger than 4 MiB uncompressed"),
-            (Tampered(archive, "not-mlnet", e => e["input-schema.zip"] = [1, 2, 3, 4]), "entry 'input-schema.zip' is not a readable ML.NET model"),
+            (
+                Tampered(archive, "missing", e => e.Remove("stages/00.zip")),
+                "entry 'stages/00.zip' (stage 0) missing from the archive"
+            ),
+            (
+                Tampered(archive, "bomb", e =>
+                    e["manifest.json"] = [.. e["manifest.json"], .. new byte[5 << 20].Select(_ => (byte)' ')]
+                ),
+                "entry 'manifest.json' is larger than 4 MiB uncompressed"
+            ),
+            (
+                Tampered(archive, "not-mlnet", e => e["input-schema.zip"] = [1, 2, 3, 4]),
+                "entry 'input-schema.zip' is not a readable ML.NET model"
+            ),
             (Tampered(archive, "wrong-type", EditManifest(m => m["stages"] = 5)), "unreadable manifest.json"),
-            (Tampered(archive, "unknown-kind", EditManifest(m => m["stages"]![1]!["kind"] = "format-disk")), "stage 1 has unknown kind 'format-disk'"),
-            (Tampered(archive, "absolute-model", EditManifest(m => Options(m)["ModelPath"] = "/etc")), "'ModelPath' is an absolute path ('/etc')"),
-            (Tampered(archive, "model-number", EditManifest(m => Options(m)["ModelPath"] = 7)), "'ModelPath' must be a string, not Number"),
-            (Tampered(archive, "escape-tables", EditManifest(m => Options(m)["TablesFolder"] = "../../escape")), "'TablesFolder' '../../escape' is not a plain relative folder name"),
-            (Tampered(archive, "other-hash", EditManifest(m => m["stages"]![1]!["model_hash"] = new string('a', 64))), $"but the pipeline was fitted on a model with content hash {new string('a', 64)}"),
+            (
+                Tampered(archive, "unknown-kind", EditManifest(m => m["stages"]![1]!["kind"] = "format-disk")),
+                "stage 1 has unknown kind 'format-disk'"
+            ),
+            (
+                Tampered(archive, "absolute-model", EditManifest(m => Options(m)["ModelPath"] = "/etc")),
+                "'ModelPath' is an absolute path ('/etc')"
+            ),
+            (
+                Tampered(archive, "model-number", EditManifest(m => Options(m)["ModelPath"] = 7)),
+                "'ModelPath' must be a string, not Number"
+            ),
+            (
+                Tampered(archive, "escape-tables", EditManifest(m => Options(m)["TablesFolder"] = "../../escape")),
+                "'TablesFolder' '../../escape' is not a plain relative folder name"
+            ),
+            (
+                Tampered(
+                    archive,
+                    "other-hash",
+                    EditManifest(m => m["stages"]![1]!["model_hash"] = new string('a', 64))
+                ),
+                $"but the pipeline was fitted on a model with content hash {new string('a', 64)}"
+            ),
         ];
         foreach (var (tampered, expected) in cases)
         {

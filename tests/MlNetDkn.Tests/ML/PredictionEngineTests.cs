@@ -12,16 +12,26 @@ public class PredictionEngineTests
 {
     public sealed class FactInput
     {
-        [ColumnName(FactColumns.FactId)] public string FactId { get; set; } = "";
-        [ColumnName(FactColumns.RelationId)] public string RelationId { get; set; } = "";
-        [ColumnName(FactColumns.Answer)] public string Answer { get; set; } = "";
-        [ColumnName(FactColumns.Prompts)] public string[] Prompts { get; set; } = [];
+        [ColumnName(FactColumns.FactId)]
+        public string FactId { get; set; } = "";
+
+        [ColumnName(FactColumns.RelationId)]
+        public string RelationId { get; set; } = "";
+
+        [ColumnName(FactColumns.Answer)]
+        public string Answer { get; set; } = "";
+
+        [ColumnName(FactColumns.Prompts)]
+        public string[] Prompts { get; set; } = [];
     }
 
     public sealed class KnowledgeNeuronOutput
     {
-        [ColumnName(KnowledgeNeuronColumns.KnowledgeNeurons)] public string[] KnowledgeNeurons { get; set; } = [];
-        [ColumnName(KnowledgeNeuronColumns.IsDkn)] public bool IsDkn { get; set; }
+        [ColumnName(KnowledgeNeuronColumns.KnowledgeNeurons)]
+        public string[] KnowledgeNeurons { get; set; } = [];
+
+        [ColumnName(KnowledgeNeuronColumns.IsDkn)]
+        public bool IsDkn { get; set; }
     }
 
     [Fact]
@@ -30,8 +40,10 @@ public class PredictionEngineTests
         var ml = new MLContext(seed: 1);
         var store = SharedPaths.TempDir("ml-store");
         var facts = ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset());
-        var model = ml.KnowledgeNeurons().AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, store)
-            .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(StoryFacts.ModelPath, DknOpts, store)).Fit(facts);
+        var model = ml.KnowledgeNeurons()
+            .AttributeKnowledgeNeurons(StoryFacts.ModelPath, KnOptions, store)
+            .Append(ml.KnowledgeNeurons().FindDegenerateNeurons(StoryFacts.ModelPath, DknOpts, store))
+            .Fit(facts);
         using var release = new Releaser(model);
         var output = model.Transform(facts);
         var neurons = TextVectors(output, KnowledgeNeuronColumns.KnowledgeNeurons);
@@ -43,7 +55,15 @@ public class PredictionEngineTests
         for (int i = records.Count - 1; i >= 0; i--)
         {
             var r = records[i];
-            var predicted = engine.Predict(new FactInput { FactId = r.FactId, RelationId = r.RelationId, Answer = r.Answer, Prompts = [.. r.Prompts] });
+            var predicted = engine.Predict(
+                new FactInput
+                {
+                    FactId = r.FactId,
+                    RelationId = r.RelationId,
+                    Answer = r.Answer,
+                    Prompts = [.. r.Prompts],
+                }
+            );
             Assert.Equal(neurons[i], predicted.KnowledgeNeurons);
             Assert.Equal(isDkn[i], predicted.IsDkn);
         }

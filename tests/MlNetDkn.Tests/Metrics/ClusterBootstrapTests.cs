@@ -3,7 +3,8 @@ using MlNetDkn.Metrics;
 namespace MlNetDkn.Tests.Metrics;
 
 /// <summary>Resampling whole clusters: values repeated inside a cluster add no information, so the interval is as
-/// wide as one over the clusters alone and about √repeats wider than one that treats every value as independent.</summary>
+/// wide as one over the clusters alone and about √repeats wider than one that treats every value as
+/// independent.</summary>
 public class ClusterBootstrapTests
 {
     [Fact]
@@ -17,8 +18,10 @@ public class ClusterBootstrapTests
         var overClusters = MeanEstimate.Of(clusterValues, seed: 3);
         Assert.Equal(23, clustered.Count);
         Assert.Equal(clusterValues.Average(), clustered.Mean, 12);
-        double width = clustered.CiHigh - clustered.CiLow, naiveWidth = naive.CiHigh - naive.CiLow, clusterWidth = overClusters.CiHigh - overClusters.CiLow;
-        Assert.InRange(width / naiveWidth, 2.4, 4.2);                                     // √10 ≈ 3.16
+        double width = clustered.CiHigh - clustered.CiLow,
+            naiveWidth = naive.CiHigh - naive.CiLow,
+            clusterWidth = overClusters.CiHigh - overClusters.CiLow;
+        Assert.InRange(width / naiveWidth, 2.4, 4.2); // √10 ≈ 3.16
         Assert.InRange(width / clusterWidth, 0.85, 1.15);
     }
 

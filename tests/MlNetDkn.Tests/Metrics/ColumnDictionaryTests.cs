@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using MlNetDkn.Columns;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Facts;
 using MlNetDkn.Metrics;
-using MlNetDkn.Columns;
 using MlNetDkn.ML;
 using MlNetDkn.ML.Experiments;
 using MlNetDkn.ML.Pipelines;
@@ -28,8 +28,10 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
         var path = Path.Combine(SharedPaths.RepoRoot, ColumnDictionary.DocsPath);
         var generated = ColumnDictionary.Markdown();
         Assert.True(File.Exists(path), $"{ColumnDictionary.DocsPath} is missing");
-        Assert.True(generated == File.ReadAllText(path),
-            $"{ColumnDictionary.DocsPath} is stale: regenerate it with dkn columns --out {ColumnDictionary.DocsPath}");
+        Assert.True(
+            generated == File.ReadAllText(path),
+            $"{ColumnDictionary.DocsPath} is stale: regenerate it with dkn columns --out {ColumnDictionary.DocsPath}"
+        );
     }
 
     [Fact]
@@ -49,14 +51,20 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
     [Fact]
     public void SentinelsAndSignConventionsAreStated()
     {
-        Assert.Contains("−1 = not re-checked", ColumnDictionary.Resolve("dkn_facts",
-            "recheck_holds")!.Meaning.Sentinels);
+        Assert.Contains(
+            "−1 = not re-checked",
+            ColumnDictionary.Resolve("dkn_facts", "recheck_holds")!.Meaning.Sentinels
+        );
         Assert.Contains("(P0 − P)/P0", ColumnDictionary.Resolve("dkn_summary", "joint_drop")!.Meaning.Unit);
         Assert.Contains("(P − P0)/P0", ColumnDictionary.Resolve("dkn_summary", "full_set_change")!.Meaning.Unit);
-        Assert.Equal("as `full_set_change`", ColumnDictionary.Resolve("dkn_summary",
-            "full_set_change_ci_low")!.Meaning.Unit);
-        Assert.Contains("NaN", ColumnDictionary.Resolve("results",
-            "dkn_recheck_holds_kmeans_graph")!.Meaning.Sentinels);
+        Assert.Equal(
+            "as `full_set_change`",
+            ColumnDictionary.Resolve("dkn_summary", "full_set_change_ci_low")!.Meaning.Unit
+        );
+        Assert.Contains(
+            "NaN",
+            ColumnDictionary.Resolve("results", "dkn_recheck_holds_kmeans_graph")!.Meaning.Sentinels
+        );
         Assert.Equal(ColumnKind.Boolean, ColumnDictionary.Resolve("results", "is_dkn_src_pairs_known_authors")!.Kind);
         Assert.Null(ColumnDictionary.Resolve("dkn_facts", "no_such_column"));
         Assert.Null(ColumnDictionary.Resolve("no_such_table", "fact_id"));
@@ -89,8 +97,20 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
         var clock = Stopwatch.StartNew();
         var tables = AssertDocumented(Run());
         Assert.True(tables.Count >= 25, $"{tables.Count} tables");
-        foreach (var table in new[] { "results", "dkn_facts", "r1_summary", "r2_queries", "fact_check_metrics",
-                     "acquisition_table", "prompt_attributions", "accuracy_facts", "drawn_perturbations" })
+        foreach (
+            var table in new[]
+            {
+                "results",
+                "dkn_facts",
+                "r1_summary",
+                "r2_queries",
+                "fact_check_metrics",
+                "acquisition_table",
+                "prompt_attributions",
+                "accuracy_facts",
+                "drawn_perturbations",
+            }
+        )
             Assert.Contains(table, tables);
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"{clock.Elapsed}");
     }
@@ -114,7 +134,8 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
         var plan = VariantRunner.Plan(definition, root, PipelineSteps.CreateRegistry());
         VariantRunner.Run(definition, plan, new PipelineRunOptions { Output = root }, new TextPipelineReporter());
         var tables = AssertDocumented(root);
-        foreach (var table in new[] { "variants", "variants_long", "variants_dkn" }) Assert.Contains(table, tables);
+        foreach (var table in new[] { "variants", "variants_long", "variants_dkn" })
+            Assert.Contains(table, tables);
     }
 
     [Fact]
@@ -133,8 +154,11 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
                 { "step": "fine-tune-neurons", "options": { "dkn_method": "kmeans", "variants": "dkn,kn", "seeds": 1,
                     "epochs": 2, "learning_rates": "0.01", "retention_facts": 4, "retention_validation_facts": 2 } } ] }
             """;
-        var run = PipelineRunner.RunFile(PipelineFiles.Write(json), new PipelineRunOptions
-            { Output = Path.Combine(folder, "out") }, new TextPipelineReporter());
+        var run = PipelineRunner.RunFile(
+            PipelineFiles.Write(json),
+            new PipelineRunOptions { Output = Path.Combine(folder, "out") },
+            new TextPipelineReporter()
+        );
         var tables = AssertDocumented(run.OutputFolder);
         foreach (var table in new[] { "e1_runs", "e1_summary", "e1_contrasts", "e1_facts", "e1_pools", "e2_overlap" })
             Assert.Contains(table, tables);
@@ -153,18 +177,24 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
                 { "step": "score-planted" } ] }
             """;
         var folder = SharedPaths.TempDir("columns-planted");
-        var run = PipelineRunner.RunFile(PipelineFiles.Write(json), new PipelineRunOptions
-            { Output = Path.Combine(folder, "out") }, new TextPipelineReporter());
+        var run = PipelineRunner.RunFile(
+            PipelineFiles.Write(json),
+            new PipelineRunOptions { Output = Path.Combine(folder, "out") },
+            new TextPipelineReporter()
+        );
         var tables = AssertDocumented(run.OutputFolder);
-        foreach (var table in new[] { "planted_scores", "planted_facts", "results" }) Assert.Contains(table, tables);
+        foreach (var table in new[] { "planted_scores", "planted_facts", "results" })
+            Assert.Contains(table, tables);
     }
 
     /// <summary>Asserts every header column of every table under <paramref name="output"/> (stores and model folders
     /// left out) is documented; returns the tables' names.</summary>
     static IReadOnlyList<string> AssertDocumented(string output)
     {
-        var tables = Directory.GetFiles(output, "*.csv", SearchOption.AllDirectories)
-            .Where(f => !IsStoreOrModel(output, f)).ToList();
+        var tables = Directory
+            .GetFiles(output, "*.csv", SearchOption.AllDirectories)
+            .Where(f => !IsStoreOrModel(output, f))
+            .ToList();
         var missing = new List<string>();
         foreach (var csv in tables)
         {
@@ -179,7 +209,8 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
     static bool IsStoreOrModel(string root, string file)
     {
         for (var dir = Path.GetDirectoryName(file)!; dir.Length > root.Length; dir = Path.GetDirectoryName(dir)!)
-            if (Path.GetFileName(dir) == "store" || File.Exists(Path.Combine(dir, "config.json"))) return true;
+            if (Path.GetFileName(dir) == "store" || File.Exists(Path.Combine(dir, "config.json")))
+                return true;
         return false;
     }
 
@@ -202,9 +233,11 @@ public class ColumnDictionaryTests(TrainedTinyModel tiny) : IClassFixture<Traine
                 { "step": "enhance-on-failures", "options": { "dkn_method": "kmeans", "random_draws": 2 } },
                 { "step": "fact-check", "options": { "dkn_method": "kmeans", "steps": 3 } } ] }
             """;
-        var run = PipelineRunner.RunFile(PipelineFiles.Write(json),
+        var run = PipelineRunner.RunFile(
+            PipelineFiles.Write(json),
             new PipelineRunOptions { Output = Path.Combine(folder, "out") },
-            new TextPipelineReporter());
+            new TextPipelineReporter()
+        );
         return run.OutputFolder;
     }
 }

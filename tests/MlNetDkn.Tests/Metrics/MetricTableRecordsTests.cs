@@ -12,7 +12,12 @@ public class MetricTableRecordsTests
     {
         var rows = new[] { new Row("Ntc", 3, true, 0.25, 0.5f), new Row("a,\"b\"", -1, false, double.NaN, 1.5f) };
         var folder = SharedPaths.TempDir("records");
-        var (parquet, csv) = MetricTableRecords.WriteRecords(rows, folder, "rows", new Dictionary<string, string> { ["k"] = "v" });
+        var (parquet, csv) = MetricTableRecords.WriteRecords(
+            rows,
+            folder,
+            "rows",
+            new Dictionary<string, string> { ["k"] = "v" }
+        );
         var (table, metadata) = MetricTable.ReadParquet(parquet);
         Assert.Equal(["method", "count", "is_dkn", "drop", "half"], table.ColumnNames);
         Assert.Equal(new[] { "Ntc", "a,\"b\"" }, (string[])table.Column("method"));

@@ -26,12 +26,22 @@ public class UnitShareTests
     public void RepeatsAreAveragedPerUnitBeforeTheShare()
     {
         // Unit a: 3 of 4 draws, unit b: 0 of 1, unit c: 1 of 1 → (0.75 + 0 + 1) / 3.
-        var share = UnitShare.Of("query", [[true, true, true, false], [false], [true]]);
+        var share = UnitShare.Of(
+            "query",
+            [
+                [true, true, true, false],
+                [false],
+                [true],
+            ]
+        );
         Assert.Equal(1.75 / 3, share.Share, 12);
         Assert.Equal(1.75, share.Successes, 12);
         Assert.Equal(6, share.Observations);
         // Wilson with n = 3 units and p = 1.75 / 3, by the formula.
-        double n = 3, p = 1.75 / 3, centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n), half = Z / (1 + Z * Z / n) * Math.Sqrt(p * (1 - p) / n + Z * Z / (4 * n * n));
+        double n = 3,
+            p = 1.75 / 3,
+            centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n),
+            half = Z / (1 + Z * Z / n) * Math.Sqrt(p * (1 - p) / n + Z * Z / (4 * n * n));
         Assert.Equal(centre - half, share.CiLow, 9);
         Assert.Equal(centre + half, share.CiHigh, 9);
     }
@@ -53,23 +63,38 @@ public class UnitShareTests
     [Fact]
     public void CoverageOnSimulatedDrawsHoldsOverQueriesAndFailsOverPooledDraws()
     {
-        const int Queries = 23, Draws = 10, Repetitions = 2000;
+        const int Queries = 23,
+            Draws = 10,
+            Repetitions = 2000;
         const double Truth = 0.3 * 0.9;
         var rng = new Random(11);
-        int coveredUnits = 0, coveredPooled = 0;
+        int coveredUnits = 0,
+            coveredPooled = 0;
         for (int rep = 0; rep < Repetitions; rep++)
         {
-            var outcomes = Enumerable.Range(0, Queries).Select(_ =>
-            {
-                double p = rng.NextDouble() < 0.3 ? 0.9 : 0.0;
-                return (IReadOnlyCollection<bool>)Enumerable.Range(0, Draws).Select(_ => rng.NextDouble() < p).ToArray();
-            }).ToList();
+            var outcomes = Enumerable
+                .Range(0, Queries)
+                .Select(_ =>
+                {
+                    double p = rng.NextDouble() < 0.3 ? 0.9 : 0.0;
+                    return (IReadOnlyCollection<bool>)
+                        Enumerable.Range(0, Draws).Select(_ => rng.NextDouble() < p).ToArray();
+                })
+                .ToList();
             var units = UnitShare.Of("query", outcomes);
-            if (units.CiLow <= Truth && Truth <= units.CiHigh) coveredUnits++;
+            if (units.CiLow <= Truth && Truth <= units.CiHigh)
+                coveredUnits++;
             var pooled = Proportion.Of(outcomes.Sum(o => o.Count(x => x)), Queries * Draws);
-            if (pooled.CiLow <= Truth && Truth <= pooled.CiHigh) coveredPooled++;
+            if (pooled.CiLow <= Truth && Truth <= pooled.CiHigh)
+                coveredPooled++;
         }
-        Assert.True(coveredUnits >= 0.93 * Repetitions, $"interval over queries covered {coveredUnits} of {Repetitions}");
-        Assert.True(coveredPooled <= 0.87 * Repetitions, $"pooled interval covered {coveredPooled} of {Repetitions}: the simulation no longer shows the problem");
+        Assert.True(
+            coveredUnits >= 0.93 * Repetitions,
+            $"interval over queries covered {coveredUnits} of {Repetitions}"
+        );
+        Assert.True(
+            coveredPooled <= 0.87 * Repetitions,
+            $"pooled interval covered {coveredPooled} of {Repetitions}: the simulation no longer shows the problem"
+        );
     }
 }

@@ -37,10 +37,18 @@ public class GoldenParityTests
     public void NeuronSitesMatchAtLastPosition(string arch, int s)
     {
         using var model = GoldenModels.Load(arch);
-        var captures = Enumerable.Range(0, model.Config.NumLayers)
-            .SelectMany(l => new[] { new CaptureActivation(l, NeuronSite.Pre, TokenPositions.Last), new CaptureActivation(l, NeuronSite.Post, TokenPositions.Last) })
+        var captures = Enumerable
+            .Range(0, model.Config.NumLayers)
+            .SelectMany(l =>
+                new[]
+                {
+                    new CaptureActivation(l, NeuronSite.Pre, TokenPositions.Last),
+                    new CaptureActivation(l, NeuronSite.Post, TokenPositions.Last),
+                }
+            )
             .ToArray();
-        using (model.Model.Intervene(captures)) model.Model.Forward(Tokens(s)).Dispose();
+        using (model.Model.Intervene(captures))
+            model.Model.Forward(Tokens(s)).Dispose();
         foreach (var c in captures)
         {
             var key = $"seq{s}.{(c.Site == NeuronSite.Pre ? "pre" : "post")}.layer{c.Layer}";
@@ -58,11 +66,22 @@ public class GoldenParityTests
         Assert.Equal(GoldenModels.Ref(arch, $"seq{s}.prob").item<double>(), Prob(), 9);
         foreach (var (factor, key) in new[] { (0.0, "suppress"), (2.0, "enhance") })
         {
-            var edits = GoldenModels.SuppressedNeurons.GroupBy(n => n.Layer)
-                .Select(g => (NeuronIntervention)new ScaleNeurons(g.Key, NeuronSite.Post, g.Select(n => n.Index).ToArray(), factor, TokenPositions.Last))
+            var edits = GoldenModels
+                .SuppressedNeurons.GroupBy(n => n.Layer)
+                .Select(g =>
+                    (NeuronIntervention)
+                        new ScaleNeurons(
+                            g.Key,
+                            NeuronSite.Post,
+                            g.Select(n => n.Index).ToArray(),
+                            factor,
+                            TokenPositions.Last
+                        )
+                )
                 .ToArray();
             double p;
-            using (model.Model.Intervene(edits)) p = Prob();
+            using (model.Model.Intervene(edits))
+                p = Prob();
             Assert.Equal(GoldenModels.Ref(arch, $"seq{s}.prob.{key}").item<double>(), p, 9);
         }
         Assert.Equal(GoldenModels.Ref(arch, $"seq{s}.prob").item<double>(), Prob(), 9); // scope restored the model
@@ -90,7 +109,8 @@ public class GoldenParityTests
         using var cache = new KvCache(model.Config.NumLayers);
         var prefix = model.Model.Forward(tensor(seq[..5]).unsqueeze(0), cache)[0];
         var parts = new List<Tensor> { prefix };
-        for (int i = 5; i < seq.Length; i++) parts.Add(model.Model.Forward(tensor(new[] { seq[i] }).unsqueeze(0), cache)[0]);
+        for (int i = 5; i < seq.Length; i++)
+            parts.Add(model.Model.Forward(tensor(new[] { seq[i] }).unsqueeze(0), cache)[0]);
         using var incremental = cat(parts, 0);
         Assert.True(GoldenModels.MaxAbsDiff(full, incremental) <= 1e-10);
     }

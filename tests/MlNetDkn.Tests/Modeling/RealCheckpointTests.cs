@@ -34,15 +34,20 @@ public class RealCheckpointTests
         {
             var shardName = $"model-0000{s + 1}-of-00002.safetensors";
             SafetensorsWriter.Write(Path.Combine(dir, shardName), shards[s].ToDictionary(n => n, n => tensors[n]));
-            foreach (var n in shards[s]) map[n] = shardName;
+            foreach (var n in shards[s])
+                map[n] = shardName;
         }
-        File.WriteAllText(Path.Combine(dir, HuggingFaceFolder.IndexFile), new System.Text.Json.Nodes.JsonObject { ["weight_map"] = map }.ToJsonString());
+        File.WriteAllText(
+            Path.Combine(dir, HuggingFaceFolder.IndexFile),
+            new System.Text.Json.Nodes.JsonObject { ["weight_map"] = map }.ToJsonString()
+        );
 
         using var sharded = ModelLoader.Load(dir, new ModelLoadOptions { DType = "float64" });
         using var original = ModelLoader.Load(source, new ModelLoadOptions { DType = "float64" });
         // Reference: the float32 weights rounded to bfloat16 by hand, then computed in float64.
         using (no_grad())
-            foreach (var p in original.Model.parameters()) p.copy_(p.to_type(ScalarType.BFloat16).to_type(ScalarType.Float64));
+            foreach (var p in original.Model.parameters())
+                p.copy_(p.to_type(ScalarType.BFloat16).to_type(ScalarType.Float64));
         var tokens = tensor(GoldenModels.Sequence(2)).unsqueeze(0);
         Assert.Equal(0.0, GoldenModels.MaxAbsDiff(sharded.Model.Forward(tokens), original.Model.Forward(tokens)));
         // And the rounding mattered: bfloat16 weights give different logits from the float32 ones.
@@ -81,6 +86,9 @@ public class RealCheckpointTests
         tensors[dropped] = zeros(32);
         tensors["model.layers.0.mlp.extra.weight"] = zeros(3);
         SafetensorsWriter.Write(Path.Combine(dir, "model.safetensors"), tensors);
-        Assert.Contains("model.layers.0.mlp.extra.weight", Assert.Throws<CheckpointException>(() => ModelLoader.Load(dir)).Message);
+        Assert.Contains(
+            "model.layers.0.mlp.extra.weight",
+            Assert.Throws<CheckpointException>(() => ModelLoader.Load(dir)).Message
+        );
     }
 }

@@ -26,33 +26,46 @@ public class RotaryScalingTests
         var x = randn(1, 1, 1, 64, ScalarType.Float64);
         var scaled = new RotaryEmbedding(64, 10000, scaling).Apply(x, tensor(new long[] { 5 }));
         var plain = new RotaryEmbedding(64, 10000).Apply(x, tensor(new long[] { 5 }));
-        var slow = new RotaryEmbedding(64, 10000, new RopeScaling("linear", 8, 0, 0, 0)).Apply(x, tensor(new long[] { 5 }));
-        int last = 31;  // lowest frequency: wavelength ≫ 8 → behaves like linear scaling by 8
+        var slow = new RotaryEmbedding(64, 10000, new RopeScaling("linear", 8, 0, 0, 0)).Apply(
+            x,
+            tensor(new long[] { 5 })
+        );
+        int last = 31; // lowest frequency: wavelength ≫ 8 → behaves like linear scaling by 8
         Assert.True(Math.Abs(scaled[0, 0, 0, last].item<double>() - slow[0, 0, 0, last].item<double>()) < 1e-6);
-        Assert.True(Math.Abs(scaled[0, 0, 0, last].item<double>() - plain[0, 0, 0, last].item<double>()) > 1e-6
-                    || Math.Abs(x[0, 0, 0, last].item<double>()) < 1e-9);
+        Assert.True(
+            Math.Abs(scaled[0, 0, 0, last].item<double>() - plain[0, 0, 0, last].item<double>()) > 1e-6
+                || Math.Abs(x[0, 0, 0, last].item<double>()) < 1e-9
+        );
     }
 
     [Fact]
     public void UnknownRopeTypeIsRejectedWithSupportedList()
     {
-        var json = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(
-            """{"model_type":"llama","vocab_size":8,"hidden_size":8,"intermediate_size":16,"num_hidden_layers":1,"num_attention_heads":2,"rope_scaling":{"rope_type":"yarn","factor":4}}""")!;
+        var json = (System.Text.Json.Nodes.JsonObject)
+            System.Text.Json.Nodes.JsonNode.Parse(
+                """{"model_type":"llama","vocab_size":8,"hidden_size":8,"intermediate_size":16,"num_hidden_layers":1,"num_attention_heads":2,"rope_scaling":{"rope_type":"yarn","factor":4}}"""
+            )!;
         var e = Assert.Throws<DknInputException>(() => ModelConfig.FromJson(json, "config.json"));
         Assert.Contains("supported: default, linear, llama3", e.Message);
     }
 
     [Theory]
     [InlineData("""{"rope_type":"linear","factor":2.5}""")]
-    [InlineData("""{"rope_type":"llama3","factor":8,"low_freq_factor":1,"high_freq_factor":4,"original_max_position_embeddings":8192}""")]
+    [InlineData(
+        """{"rope_type":"llama3","factor":8,"low_freq_factor":1,"high_freq_factor":4,"original_max_position_embeddings":8192}"""
+    )]
     public void ASavedConfigKeepsItsRopeScaling(string scaling)
     {
-        var json = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(
-            """{"model_type":"llama","vocab_size":8,"hidden_size":8,"intermediate_size":16,"num_hidden_layers":1,"num_attention_heads":2,"rope_scaling":""" +
-            scaling + "}")!;
+        var json = (System.Text.Json.Nodes.JsonObject)
+            System.Text.Json.Nodes.JsonNode.Parse(
+                """{"model_type":"llama","vocab_size":8,"hidden_size":8,"intermediate_size":16,"num_hidden_layers":1,"num_attention_heads":2,"rope_scaling":"""
+                    + scaling
+                    + "}"
+            )!;
         var config = ModelConfig.FromJson(json, "config.json");
         Assert.NotNull(config.RopeScaling);
-        var saved = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(config.ToHuggingFaceJson())!;
+        var saved = (System.Text.Json.Nodes.JsonObject)
+            System.Text.Json.Nodes.JsonNode.Parse(config.ToHuggingFaceJson())!;
         Assert.Equal(config.RopeScaling, ModelConfig.FromJson(saved, "saved config.json").RopeScaling);
     }
 }

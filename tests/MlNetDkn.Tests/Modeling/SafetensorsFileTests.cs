@@ -9,7 +9,9 @@ public class SafetensorsFileTests
     public void ReadsGoldenGpt2Header()
     {
         var file = SafetensorsFile.Open(Path.Combine(SharedPaths.Golden, "gpt2", "model.safetensors"));
-        Assert.Contains(file.Entries.Values, e => e.Name.EndsWith("h.0.mlp.c_fc.weight") && e.Shape.SequenceEqual(new long[] { 64, 256 }));
+        Assert.Contains(file.Entries.Values, e =>
+            e.Name.EndsWith("h.0.mlp.c_fc.weight") && e.Shape.SequenceEqual(new long[] { 64, 256 })
+        );
         using var t = file.Read(file.Entries.Keys.First(k => k.EndsWith("wte.weight")));
         Assert.Equal(new long[] { 256, 64 }, t.shape);
     }

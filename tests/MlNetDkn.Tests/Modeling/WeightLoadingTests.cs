@@ -22,7 +22,9 @@ public class WeightLoadingTests
         var folder = GoldenModels.Folder(arch);
         using var loaded = ModelLoader.Load(folder, new ModelLoadOptions { DType = dtype });
         using var reference = ModelLoader.Create(loaded.Config, loaded.Model.DType);
-        var tensors = CheckpointTensors.FromSafetensors(HuggingFaceFolder.WeightFiles(folder).Select(SafetensorsFile.Open));
+        var tensors = CheckpointTensors.FromSafetensors(
+            HuggingFaceFolder.WeightFiles(folder).Select(SafetensorsFile.Open)
+        );
         WeightAssigner.Assign(reference, tensors, folder);
 
         var expected = reference.named_parameters().ToDictionary(p => p.name, p => p.parameter);
@@ -41,9 +43,17 @@ public class WeightLoadingTests
         var all = SafetensorsFile.Open(source).ReadAll();
         var missing = all.Keys.First(k => k.EndsWith("h.1.mlp.c_proj.weight", StringComparison.Ordinal));
         var dir = SharedPaths.TempDir("missing-tensor");
-        File.Copy(Path.Combine(GoldenModels.Folder("gpt2"), "config.json"), Path.Combine(dir, "config.json"), overwrite: true);
-        SafetensorsWriter.Write(Path.Combine(dir, "model.safetensors"), all.Where(kv => kv.Key != missing).ToDictionary());
-        foreach (var t in all.Values) t.Dispose();
+        File.Copy(
+            Path.Combine(GoldenModels.Folder("gpt2"), "config.json"),
+            Path.Combine(dir, "config.json"),
+            overwrite: true
+        );
+        SafetensorsWriter.Write(
+            Path.Combine(dir, "model.safetensors"),
+            all.Where(kv => kv.Key != missing).ToDictionary()
+        );
+        foreach (var t in all.Values)
+            t.Dispose();
 
         var e = Assert.Throws<CheckpointException>(() => ModelLoader.Load(dir));
         Assert.Contains("missing tensor", e.Message);

@@ -23,14 +23,17 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
 
         using var loaded = kn.Load("runs/csharp/pipeline.zip", out var savedSchema);
         var again = loaded.Transform(facts);
-        Console.WriteLine($"loaded counts equal {again.GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount).SequenceEqual(results.GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount))}");
+        Console.WriteLine($"loaded counts equal "
+            + $"{again.GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount).SequenceEqual(results.GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount))}");
         var one = facts.GetColumn<string>("fact_id").First();
         var prompts = facts.GetColumn<string[]>("prompts").First();
         var answer = facts.GetColumn<string>("answer").First();
         var relation = facts.GetColumn<string>("relation_id").First();
         using (var engine = ml.Model.CreatePredictionEngine<FactRow, NeuronRow>(loaded))
-            Console.WriteLine($"engine neurons {engine.Predict(new FactRow { FactId = one, RelationId = relation, Answer = answer, Prompts = prompts }).Neurons.Length}");
-        Console.WriteLine($"after the engine {loaded.Transform(facts).GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount).Count()} rows");
+            Console.WriteLine($"engine neurons "
+                + $"{engine.Predict(new FactRow { FactId = one, RelationId = relation, Answer = answer, Prompts = prompts }).Neurons.Length}");
+        Console.WriteLine($"after the engine "
+            + $"{loaded.Transform(facts).GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount).Count()} rows");
 
         using var stop = new CancellationTokenSource();
         stop.Cancel();
@@ -58,7 +61,18 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
         var feed = Path.Combine(root, "feed");
         var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
         foreach (var project in new[] { "src/MlNetDkn.Core", "src/MlNetDkn.ML" })
-            Run(SharedPaths.RepoRoot, "dotnet", "pack", project, "-c", "Release", "-o", feed, $"-p:Version={version}", "--nologo");
+            Run(
+                SharedPaths.RepoRoot,
+                "dotnet",
+                "pack",
+                project,
+                "-c",
+                "Release",
+                "-o",
+                feed,
+                $"-p:Version={version}",
+                "--nologo"
+            );
 
         var app = Path.Combine(root, "app");
         Directory.CreateDirectory(app);
@@ -67,20 +81,24 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
         Run(app, "dotnet", "new", "nugetconfig");
         Run(app, "dotnet", "nuget", "add", "source", feed, "--name", "mlnetdkn", "--configfile", "nuget.config");
         Run(app, "dotnet", "add", "package", "MlNetDkn.ML", "--version", version);
-        Run(app, "dotnet", "restore", "--force");   // a later restore finds the feed again
+        Run(app, "dotnet", "restore", "--force"); // a later restore finds the feed again
 
         var quickstart = Path.Combine(app, "runs", "quickstart");
         Directory.CreateDirectory(Path.Combine(quickstart, "model"));
-        foreach (var file in Directory.GetFiles(tiny.Folder)) File.Copy(file, Path.Combine(quickstart, "model", Path.GetFileName(file)));
+        foreach (var file in Directory.GetFiles(tiny.Folder))
+            File.Copy(file, Path.Combine(quickstart, "model", Path.GetFileName(file)));
         tiny.Dataset.Write(Path.Combine(quickstart, "facts.parquet"));
         File.WriteAllText(Path.Combine(app, "Program.cs"), ReadmeSnippet() + MoreFlows);
-        File.WriteAllText(Path.Combine(app, "MoreUsings.cs"), "global using Microsoft.ML.Data;\n");   // for the extra flows only
+        File.WriteAllText(Path.Combine(app, "MoreUsings.cs"), "global using Microsoft.ML.Data;\n"); // for the extra flows only
 
         var stdout = Run(app, "dotnet", "run");
         Assert.Contains("40 facts,", stdout);
         Assert.Matches(@"Ntc: \d+ of 40 facts have a DKN", stdout);
         Assert.Matches(@"\d+ \(fact, knowledge neuron\) rows", stdout);
-        var auc = double.Parse(Regex.Match(stdout, @"trainer auc ([0-9.]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var auc = double.Parse(
+            Regex.Match(stdout, @"trainer auc ([0-9.]+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         Assert.True(auc > 0.8, $"AUC {auc}");
         Assert.Contains("loaded counts equal True", stdout);
         Assert.Matches(@"engine neurons [1-9]", stdout);
@@ -99,21 +117,33 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
     static string ReadmeSnippet()
     {
         var readme = File.ReadAllText(Path.Combine(SharedPaths.RepoRoot, "README.md"));
-        var match = Regex.Match(readme, @"<!-- snippet:ml -->\s*```csharp\n(.*?)```\s*<!-- /snippet:ml -->", RegexOptions.Singleline);
+        var match = Regex.Match(
+            readme,
+            @"<!-- snippet:ml -->\s*```csharp\n(.*?)```\s*<!-- /snippet:ml -->",
+            RegexOptions.Singleline
+        );
         Assert.True(match.Success, "README.md has the ML.NET snippet between its markers");
         return match.Groups[1].Value;
     }
 
     static string Run(string folder, string file, params string[] args)
     {
-        var start = new ProcessStartInfo(file, args) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file, args)
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(600_000), $"{file} {string.Join(' ', args)} timed out");
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        Assert.True(
+            process.ExitCode == 0,
+            $"{file} {string.Join(' ', args)} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}"
+        );
         return stdout.Result;
     }
 }

@@ -44,15 +44,20 @@ public class ToolPackageTests
             Assert.Contains("README.md", entries);
             if (id == "MlNetDkn.Cli")
             {
-                Assert.Contains("DotnetTool", metadata.Element(ns + "packageTypes")!.Elements().Select(e => e.Attribute("name")!.Value));
+                Assert.Contains(
+                    "DotnetTool",
+                    metadata.Element(ns + "packageTypes")!.Elements().Select(e => e.Attribute("name")!.Value)
+                );
                 Assert.Contains("tools/net10.0/linux-x64/libLibTorchSharp.so", entries);
             }
             else
             {
-                Assert.Contains($"lib/net10.0/{id}.xml", entries);   // XML docs for IntelliSense
+                Assert.Contains($"lib/net10.0/{id}.xml", entries); // XML docs for IntelliSense
                 if (id == "MlNetDkn.ML")
                 {
-                    var dependency = metadata.Descendants(ns + "dependency").Single(d => d.Attribute("id")!.Value == "MlNetDkn.Core");
+                    var dependency = metadata
+                        .Descendants(ns + "dependency")
+                        .Single(d => d.Attribute("id")!.Value == "MlNetDkn.Core");
                     Assert.Equal(version, dependency.Attribute("version")!.Value);
                 }
             }
@@ -60,13 +65,28 @@ public class ToolPackageTests
 
         // Only the local feed: the tool package holds everything it needs.
         var config = Path.Combine(root, "nuget.config");
-        File.WriteAllText(config, $"""
+        File.WriteAllText(
+            config,
+            $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration><packageSources><clear /><add key="local" value="{feed}" /></packageSources></configuration>
-            """);
+            """
+        );
         var tools = Path.Combine(root, "tools");
-        var install = Run(root, Path.Combine(root, "packages"), "dotnet", "tool", "install", "--tool-path", tools, "MlNetDkn.Cli",
-            "--version", version, "--configfile", config);
+        var install = Run(
+            root,
+            Path.Combine(root, "packages"),
+            "dotnet",
+            "tool",
+            "install",
+            "--tool-path",
+            tools,
+            "MlNetDkn.Cli",
+            "--version",
+            version,
+            "--configfile",
+            config
+        );
         Assert.Contains(version, install);
 
         var dkn = Path.Combine(tools, "dkn");
@@ -78,18 +98,29 @@ public class ToolPackageTests
         var help = Run(work, null, dkn, "--help");
         Assert.Contains("USAGE:", help);
         Assert.Contains("--version", help);
-        foreach (var verb in new[] { "inspect", "datasets", "run", "apply", "degenerate" }) Assert.Contains(verb, help);
+        foreach (var verb in new[] { "inspect", "datasets", "run", "apply", "degenerate" })
+            Assert.Contains(verb, help);
 
         Run(work, null, dkn, "datasets", "synth", "--out", "x.parquet");
         Assert.True(new FileInfo(Path.Combine(work, "x.parquet")).Length > 0);
         Assert.Contains("fact", Run(work, null, dkn, "datasets", "show", "x.parquet"));
 
         // A verb that runs libtorch: the packed libLibTorchSharp.so loads where it is installed.
-        var inspect = Run(work, null, dkn, "inspect", "--model", GoldenModels.Folder("gpt2"), "--tokens", "3,17,42", "--json");
+        var inspect = Run(
+            work,
+            null,
+            dkn,
+            "inspect",
+            "--model",
+            GoldenModels.Folder("gpt2"),
+            "--tokens",
+            "3,17,42",
+            "--json"
+        );
         Assert.Contains("next_token_logits", inspect);
 
         MovedRunApplies(work, dkn);
-        Directory.Delete(root, recursive: true);   // about 0.8 GB (libtorch three times): kept only when the test fails
+        Directory.Delete(root, recursive: true); // about 0.8 GB (libtorch three times): kept only when the test fails
     }
 
     /// <summary>The installed tool runs the quickstart on a few facts; its model and pipeline.zip move to other folders
@@ -97,8 +128,19 @@ public class ToolPackageTests
     static void MovedRunApplies(string work, string dkn)
     {
         var run = Path.Combine(work, "run");
-        Run(work, null, dkn, "run", Path.Combine(SharedPaths.RepoRoot, "pipelines", "quickstart.json"), "--out", run,
-            "--cache", Path.Combine(SharedPaths.RepoRoot, ".cache", "models"), "--set", "steps.select-facts.max_facts=6");
+        Run(
+            work,
+            null,
+            dkn,
+            "run",
+            Path.Combine(SharedPaths.RepoRoot, "pipelines", "quickstart.json"),
+            "--out",
+            run,
+            "--cache",
+            Path.Combine(SharedPaths.RepoRoot, ".cache", "models"),
+            "--set",
+            "steps.select-facts.max_facts=6"
+        );
         var moved = Path.Combine(work, "moved");
         Directory.CreateDirectory(Path.Combine(moved, "archive"));
         Directory.Move(Path.Combine(run, "model"), Path.Combine(moved, "model"));
@@ -107,8 +149,19 @@ public class ToolPackageTests
         File.Move(Path.Combine(run, "selected_facts.parquet"), facts);
 
         var applied = Path.Combine(work, "applied");
-        Run(work, null, dkn, "apply", Path.Combine(moved, "archive", "pipeline.zip"), "--model", Path.Combine(moved, "model"),
-            "--data", facts, "--out", applied);
+        Run(
+            work,
+            null,
+            dkn,
+            "apply",
+            Path.Combine(moved, "archive", "pipeline.zip"),
+            "--model",
+            Path.Combine(moved, "model"),
+            "--data",
+            facts,
+            "--out",
+            applied
+        );
         var rows = CsvRows.Read(Path.Combine(applied, "results.csv"));
         Assert.Equal(6, rows.Count);
         foreach (var row in rows)
@@ -116,22 +169,32 @@ public class ToolPackageTests
             // Each cell is a JSON array of components, each an array of [layer, index] pairs.
             var components = System.Text.Json.JsonSerializer.Deserialize<int[][][]>(row["dkn_components_functional"])!;
             var neurons = components.Select(c => c.Select(pair => new Neuron(pair[0], pair[1])).ToList()).ToList();
-            if (row["is_dkn_functional"] == "true") Assert.True(neurons.Count >= 2, "a DKN has two components or more");
+            if (row["is_dkn_functional"] == "true")
+                Assert.True(neurons.Count >= 2, "a DKN has two components or more");
             Assert.All(neurons.SelectMany(n => n), n => Assert.InRange(n.Layer, 0, 1));
         }
     }
 
     static string Run(string folder, string? packages, string file, params string[] args)
     {
-        var start = new ProcessStartInfo(file, args) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file, args)
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        if (packages != null) start.Environment["NUGET_PACKAGES"] = packages;
+        if (packages != null)
+            start.Environment["NUGET_PACKAGES"] = packages;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(600_000), $"{file} {string.Join(' ', args)} timed out");
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        Assert.True(
+            process.ExitCode == 0,
+            $"{file} {string.Join(' ', args)} failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}"
+        );
         return stdout.Result;
     }
 }

@@ -9,7 +9,12 @@ public class MetricTableTests
     public void RoundTripsThroughParquetCsvAndDataFrame()
     {
         var rows = new[] { ("a,b", 3L, 0.25), ("say \"hi\"", -1L, double.NaN) };
-        var table = MetricTable.From(rows).Text("name", r => r.Item1).Integer("count", r => r.Item2).Number("value", r => r.Item3).Build();
+        var table = MetricTable
+            .From(rows)
+            .Text("name", r => r.Item1)
+            .Integer("count", r => r.Item2)
+            .Number("value", r => r.Item3)
+            .Build();
         var folder = SharedPaths.TempDir("metric-table");
         var (parquet, csv) = table.Write(folder, "t", new Dictionary<string, string> { ["k"] = "v" });
 

@@ -30,8 +30,11 @@ public class OneTruthTests
     public void DknCountsAgreeAcrossFactsSummaryAcquisitionResultsAndManifest()
     {
         var output = SharedPaths.TempDir("one-truth");
-        PipelineRunner.RunFile(PipelineFiles.Write(Json, "one-truth"),
-            new PipelineRunOptions { Output = output, CacheFolder = SharedPaths.TempDir("one-truth-cache") }, new TextPipelineReporter());
+        PipelineRunner.RunFile(
+            PipelineFiles.Write(Json, "one-truth"),
+            new PipelineRunOptions { Output = output, CacheFolder = SharedPaths.TempDir("one-truth-cache") },
+            new TextPipelineReporter()
+        );
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
         var results = CsvRows.Read(Path.Combine(output, "results.csv"));
         var acquisition = CsvRows.Read(Path.Combine(output, "acquisition_table.csv"));
@@ -40,30 +43,55 @@ public class OneTruthTests
         {
             var facts = CsvRows.Read(Path.Combine(output, folder, "dkn_facts.csv"));
             var summary = CsvRows.Read(Path.Combine(output, folder, "dkn_summary.csv"));
-            var step = manifest["steps"]!.AsArray().Single(s => s!["step"]!.GetValue<string>() == "find-degenerate-neurons"
-                                                                 && s["options"]!["folder"]!.GetValue<string>() == folder)!;
+            var step = manifest["steps"]!
+                .AsArray()
+                .Single(s =>
+                    s!["step"]!.GetValue<string>() == "find-degenerate-neurons"
+                    && s["options"]!["folder"]!.GetValue<string>() == folder
+                )!;
             foreach (var method in facts.Select(f => f["method"]).Distinct())
             {
                 checkedMethods++;
                 var rows = facts.Where(f => f["method"] == method).ToList();
                 int withDkn = rows.Count(f => f["is_dkn"] == "1");
                 // A DKN has at least two components, written as JSON; a one-component set is never one and says why.
-                Assert.All(rows.Where(f => f["is_dkn"] == "1"), f => Assert.True(DknTables.ParseComponents(f["component_list"]).Length >= 2, f["fact_id"]));
-                Assert.All(rows.Where(f => f["is_dkn"] == "0"), f => Assert.False(string.IsNullOrEmpty(f["rejection"]), $"{folder} {method} {f["fact_id"]}: no rejection"));
+                Assert.All(rows.Where(f => f["is_dkn"] == "1"), f =>
+                    Assert.True(DknTables.ParseComponents(f["component_list"]).Length >= 2, f["fact_id"])
+                );
+                Assert.All(rows.Where(f => f["is_dkn"] == "0"), f =>
+                    Assert.False(
+                        string.IsNullOrEmpty(f["rejection"]),
+                        $"{folder} {method} {f["fact_id"]}: no rejection"
+                    )
+                );
                 var row = summary.Single(s => s["method"] == method);
                 Assert.Equal(withDkn.ToString(), row["facts_with_dkn"]);
                 Assert.StartsWith(folder + ":", row["definition"]);
-                Assert.Equal(withDkn.ToString(), acquisition.Single(a => a["method"] == method && a["definition"].StartsWith(folder + ":")) ["facts_with_dkn"]);
-                var recorded = step["results"]!["methods"]!.AsArray().Single(m => m!["method"]!.GetValue<string>() == method)!;
+                Assert.Equal(
+                    withDkn.ToString(),
+                    acquisition.Single(a => a["method"] == method && a["definition"].StartsWith(folder + ":"))[
+                        "facts_with_dkn"
+                    ]
+                );
+                var recorded = step["results"]!["methods"]!
+                    .AsArray()
+                    .Single(m => m!["method"]!.GetValue<string>() == method)!;
                 Assert.Equal(withDkn, recorded["facts_with_dkn"]!.GetValue<int>());
-                var column = $"is_dkn_{MlNetDkn.ML.KnowledgeNeuronColumns.MethodSuffix(MlNetDkn.Degeneracy.DknOptions.ParseMethod(method))}{suffix}";
+                var column =
+                    $"is_dkn_{MlNetDkn.ML.KnowledgeNeuronColumns.MethodSuffix(MlNetDkn.Degeneracy.DknOptions.ParseMethod(method))}{suffix}";
                 Assert.Equal(withDkn, results.Count(r => r[column] == "true"));
                 // results.csv keeps each DKN's components as dkn_facts.csv does: arrays of [layer, index] pairs.
-                var components = $"dkn_components_{MlNetDkn.ML.KnowledgeNeuronColumns.MethodSuffix(MlNetDkn.Degeneracy.DknOptions.ParseMethod(method))}{suffix}";
+                var components =
+                    $"dkn_components_{MlNetDkn.ML.KnowledgeNeuronColumns.MethodSuffix(MlNetDkn.Degeneracy.DknOptions.ParseMethod(method))}{suffix}";
                 var byFact = rows.ToDictionary(f => f["fact_id"], f => f["component_list"]);
-                Assert.All(results.Where(r => r[column] == "true"), r => Assert.Equal(
-                    DknTables.ParseComponents(byFact[r["fact_id"]]).Select(c => c.OrderBy(n => n).ToArray()),
-                    JsonSerializer.Deserialize<int[][][]>(r[components])!.Select(c => c.Select(p => new Neuron(p[0], p[1])).OrderBy(n => n).ToArray())));
+                Assert.All(results.Where(r => r[column] == "true"), r =>
+                    Assert.Equal(
+                        DknTables.ParseComponents(byFact[r["fact_id"]]).Select(c => c.OrderBy(n => n).ToArray()),
+                        JsonSerializer
+                            .Deserialize<int[][][]>(r[components])!
+                            .Select(c => c.Select(p => new Neuron(p[0], p[1])).OrderBy(n => n).ToArray())
+                    )
+                );
             }
         }
         Assert.Equal(4, checkedMethods);

@@ -20,7 +20,16 @@ public sealed class TinyRun
     public TinyRun()
     {
         var path = PipelineFiles.Write(PipelineFiles.Tiny, "tiny");
-        Result = PipelineRunner.RunFile(path, new PipelineRunOptions { Output = Output, CacheFolder = Cache, Overrides = ["seed=7"] }, Reporter);
+        Result = PipelineRunner.RunFile(
+            path,
+            new PipelineRunOptions
+            {
+                Output = Output,
+                CacheFolder = Cache,
+                Overrides = ["seed=7"],
+            },
+            Reporter
+        );
     }
 }
 
@@ -31,9 +40,23 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
     [Fact]
     public void WritesDatasetModelTablesPlotAndManifest()
     {
-        foreach (var file in new[] { "facts.parquet", "model/config.json", "model/model.safetensors", "model/tokenizer.json",
-                     "accuracy/accuracy.parquet", "accuracy/accuracy.csv", "accuracy/accuracy_facts.csv", "loss_curve.png", "manifest.json",
-                     "pipeline.zip", "results.parquet", "results.csv" })
+        foreach (
+            var file in new[]
+            {
+                "facts.parquet",
+                "model/config.json",
+                "model/model.safetensors",
+                "model/tokenizer.json",
+                "accuracy/accuracy.parquet",
+                "accuracy/accuracy.csv",
+                "accuracy/accuracy_facts.csv",
+                "loss_curve.png",
+                "manifest.json",
+                "pipeline.zip",
+                "results.parquet",
+                "results.csv",
+            }
+        )
             Assert.True(File.Exists(Path.Combine(run.Output, file)), file);
         var dataset = FactDataset.Read(Path.Combine(run.Output, "facts.parquet"));
         Assert.Equal(40, dataset.Count);
@@ -41,7 +64,10 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
         var m = Manifest;
         Assert.Equal("completed", m["status"]!.GetValue<string>());
         Assert.Equal(dataset.ContentHash(), m["dataset"]!["content_sha256"]!.GetValue<string>());
-        Assert.Equal(FactModelCache.ContentHash(Path.Combine(run.Output, "model")), m["model"]!["content_sha256"]!.GetValue<string>());
+        Assert.Equal(
+            FactModelCache.ContentHash(Path.Combine(run.Output, "model")),
+            m["model"]!["content_sha256"]!.GetValue<string>()
+        );
         Assert.Equal(run.Context.ModelContentHash, m["model"]!["content_sha256"]!.GetValue<string>());
         Assert.Equal(7, m["seed"]!.GetValue<int>());
         Assert.Equal("seed=7", m["pipeline"]!["overrides"]![0]!.GetValue<string>());
@@ -49,7 +75,10 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
         Assert.True(m["machine"]!["torch_threads"]!.GetValue<int>() >= 1);
         Assert.False(string.IsNullOrEmpty(m["tool"]!["version"]!.GetValue<string>()));
         var steps = m["steps"]!.AsArray();
-        Assert.Equal(["synthetic-world", "train-fact-model", "evaluate-accuracy"], steps.Select(s => s!["step"]!.GetValue<string>()));
+        Assert.Equal(
+            ["synthetic-world", "train-fact-model", "evaluate-accuracy"],
+            steps.Select(s => s!["step"]!.GetValue<string>())
+        );
         Assert.All(steps, s => Assert.Equal("completed", s!["status"]!.GetValue<string>()));
         Assert.All(steps, s => Assert.True(s!["seconds"]!.GetValue<double>() >= 0));
         // Peak resident memory so far at each step's end, never decreasing, and the run's at least the last step's.
@@ -92,7 +121,11 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
         var output = SharedPaths.TempDir("pipeline-rerun");
         var path = PipelineFiles.Write(PipelineFiles.Tiny, "tiny");
         var reporter = new TextPipelineReporter();
-        var again = PipelineRunner.RunFile(path, new PipelineRunOptions { Output = output, CacheFolder = run.Cache }, reporter);
+        var again = PipelineRunner.RunFile(
+            path,
+            new PipelineRunOptions { Output = output, CacheFolder = run.Cache },
+            reporter
+        );
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
         Assert.True(manifest["model"]!["reused_from_cache"]!.GetValue<bool>());
         Assert.Contains(reporter.Messages, m => m.Contains("reused cached model"));
@@ -109,8 +142,13 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
               {"step": "train-fact-model", "options": {"max_positions": 1, "epochs": 1}}]}
             """;
         var output = Path.Combine(SharedPaths.TempDir("pipeline-fails"), "out");
-        var e = Assert.Throws<PipelineValidationException>(() => PipelineRunner.RunFile(PipelineFiles.Write(json),
-            new PipelineRunOptions { Output = output, CacheFolder = run.Cache }, new TextPipelineReporter()));
+        var e = Assert.Throws<PipelineValidationException>(() =>
+            PipelineRunner.RunFile(
+                PipelineFiles.Write(json),
+                new PipelineRunOptions { Output = output, CacheFolder = run.Cache },
+                new TextPipelineReporter()
+            )
+        );
         Assert.Contains("$.steps[1].options: training option max-positions", e.Message);
         Assert.False(Directory.Exists(output), "nothing is written before the pipeline is valid");
     }
@@ -126,8 +164,13 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
               {"step": "select-facts", "options": {"relations": "no-such-relation"}}]}
             """;
         var output = Path.Combine(folder, "out");
-        var e = Assert.Throws<DknInputException>(() => PipelineRunner.RunFile(PipelineFiles.Write(json),
-            new PipelineRunOptions { Output = output, CacheFolder = run.Cache }, new TextPipelineReporter()));
+        var e = Assert.Throws<DknInputException>(() =>
+            PipelineRunner.RunFile(
+                PipelineFiles.Write(json),
+                new PipelineRunOptions { Output = output, CacheFolder = run.Cache },
+                new TextPipelineReporter()
+            )
+        );
         Assert.Contains("no facts left", e.Message);
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RunManifest.FileName)))!;
         Assert.Equal("failed", manifest["status"]!.GetValue<string>());
@@ -139,9 +182,17 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
         var corrupt = Path.Combine(folder, "corrupt.parquet");
         File.WriteAllText(corrupt, "not parquet");
         var early = Path.Combine(folder, "early");
-        var invalid = Assert.Throws<PipelineValidationException>(() => PipelineRunner.RunFile(PipelineFiles.Write($$$"""
-            {"name": "fails-early", "steps": [ {"step": "load-facts", "options": {"path": "{{{corrupt}}}"}} ]}
-            """), new PipelineRunOptions { Output = early }, new TextPipelineReporter()));
+        var invalid = Assert.Throws<PipelineValidationException>(() =>
+            PipelineRunner.RunFile(
+                PipelineFiles.Write(
+                    $$$"""
+                    {"name": "fails-early", "steps": [ {"step": "load-facts", "options": {"path": "{{{corrupt}}}"}} ]}
+                    """
+                ),
+                new PipelineRunOptions { Output = early },
+                new TextPipelineReporter()
+            )
+        );
         Assert.Contains(corrupt, invalid.Message);
         Assert.False(Directory.Exists(early));
     }
@@ -163,10 +214,16 @@ public class PipelineRunnerTests(TinyRun run) : IClassFixture<TinyRun>
 
         (code, _, stderr) = CliRunner.Run("run", path, "--set", "steps.train-fact-model.epochs=three", "--out", output);
         Assert.Equal(2, code);
-        Assert.Contains("error: --set steps.train-fact-model.epochs=three: option 'epochs' of step 'train-fact-model': expected integer", stderr);
+        Assert.Contains(
+            "error: --set steps.train-fact-model.epochs=three: option 'epochs' of step 'train-fact-model': "
+                + "expected integer",
+            stderr
+        );
         Assert.Single(stderr.Trim().Split('\n'));
 
-        var bad = PipelineFiles.Write("""{"name": "x", "steps": [{"step": "synthetic-world", "options": {"entities": "many"}}]}""");
+        var bad = PipelineFiles.Write(
+            """{"name": "x", "steps": [{"step": "synthetic-world", "options": {"entities": "many"}}]}"""
+        );
         (code, _, stderr) = CliRunner.Run("run", bad);
         Assert.Equal(2, code);
         Assert.Contains($"error: {bad}: $.steps[0].options.entities: expected integer, got \"many\"", stderr);

@@ -9,7 +9,9 @@ public class PipelineValidationTests
     static PipelineValidationException Invalid(string json)
     {
         var path = PipelineFiles.Write(json);
-        var e = Assert.Throws<PipelineValidationException>(() => PipelineValidator.Validate(PipelineDefinition.Load(path), Registry));
+        var e = Assert.Throws<PipelineValidationException>(() =>
+            PipelineValidator.Validate(PipelineDefinition.Load(path), Registry)
+        );
         Assert.StartsWith(path + ":", e.Message);
         return e;
     }
@@ -18,12 +20,15 @@ public class PipelineValidationTests
     public void TheTinyPipelineIsValidAndResolvesDefaults()
     {
         var pipeline = PipelineValidator.Validate(PipelineDefinition.Parse(PipelineFiles.Tiny, "tiny"), Registry);
-        Assert.Equal(["synthetic-world", "train-fact-model", "evaluate-accuracy"], pipeline.Steps.Select(s => s.Step.Name));
+        Assert.Equal(
+            ["synthetic-world", "train-fact-model", "evaluate-accuracy"],
+            pipeline.Steps.Select(s => s.Step.Name)
+        );
         var train = pipeline.Steps[1].Options;
         Assert.Equal(40, train.GetInt("epochs"));
         Assert.Equal(0.005, train.GetDouble("learning_rate"));
-        Assert.Equal("cosine", train.GetString("schedule"));             // a default
-        Assert.Equal(7, train.GetInt("seed", fallback: 7));               // unset: falls back to the pipeline seed
+        Assert.Equal("cosine", train.GetString("schedule")); // a default
+        Assert.Equal(7, train.GetInt("seed", fallback: 7)); // unset: falls back to the pipeline seed
         Assert.Equal(256, pipeline.Steps[2].Options.GetInt("batch_size"));
     }
 
@@ -47,10 +52,12 @@ public class PipelineValidationTests
     [Fact]
     public void MistypedValuesNameExpectedTypeAndGivenValue()
     {
-        var e = Invalid("""
+        var e = Invalid(
+            """
             {"name": "x", "steps": [{"step": "synthetic-world"},
               {"step": "train-fact-model", "options": {"epochs": "five", "learning_rate": true, "loss": "some", "layers": 2.5}}]}
-            """);
+            """
+        );
         Assert.Equal(4, e.Errors.Count);
         Assert.Contains("$.steps[1].options.epochs: expected integer, got \"five\"", e.Message);
         Assert.Contains("$.steps[1].options.learning_rate: expected number, got true", e.Message);
@@ -73,14 +80,21 @@ public class PipelineValidationTests
     public void FileShapeErrorsNameTheirPath()
     {
         var e = Invalid("""{"name": 3, "outptu": "x", "steps": [{"step": "synthetic-world", "option": {}}, 5]}""");
-        Assert.Contains("$.outptu: unknown key 'outptu' (valid: name, description, seed, output, device, dtype, threads, steps, variants)", e.Message);
+        Assert.Contains(
+            "$.outptu: unknown key 'outptu' (valid: name, description, seed, output, device, dtype, threads, "
+                + "steps, variants)",
+            e.Message
+        );
         Assert.Contains("$.name: expected a string, got 3", e.Message);
         Assert.Contains("$.steps[0].option: unknown key 'option' (valid: step, options)", e.Message);
         Assert.Contains("$.steps[1]: expected an object", e.Message);
 
         var path = PipelineFiles.Write("{ \"name\": ");
         Assert.Contains("invalid JSON", Assert.Throws<DknInputException>(() => PipelineDefinition.Load(path)).Message);
-        Assert.Contains("pipeline file not found", Assert.Throws<DknInputException>(() => PipelineDefinition.Load(path + ".missing")).Message);
+        Assert.Contains(
+            "pipeline file not found",
+            Assert.Throws<DknInputException>(() => PipelineDefinition.Load(path + ".missing")).Message
+        );
     }
 
     [Fact]
@@ -92,7 +106,8 @@ public class PipelineValidationTests
         {
             var definition = PipelineDefinition.Load(file);
             PipelineValidator.Validate(definition, Registry);
-            if (definition.Variants.Count > 0) MlNetDkn.ML.Pipelines.VariantRunner.Plan(definition, null, Registry);
+            if (definition.Variants.Count > 0)
+                MlNetDkn.ML.Pipelines.VariantRunner.Plan(definition, null, Registry);
         }
     }
 

@@ -23,8 +23,16 @@ public class QuotedFindingsTests
         var quoted = QuotedFindings.Blocks(Readme).Single(b => b.Run == run).Text;
         Assert.Contains("Summary of findings", quoted);
         var output = SharedPaths.TempDir("quoted-" + Path.GetFileName(run));
-        var (code, _, err) = CliRunner.Run("run", Path.Combine(SharedPaths.RepoRoot, "pipelines", pipeline), "--out", output,
-            "--cache", Path.Combine(SharedPaths.RepoRoot, ".cache", "models"), "--threads", "2");
+        var (code, _, err) = CliRunner.Run(
+            "run",
+            Path.Combine(SharedPaths.RepoRoot, "pipelines", pipeline),
+            "--out",
+            output,
+            "--cache",
+            Path.Combine(SharedPaths.RepoRoot, ".cache", "models"),
+            "--threads",
+            "2"
+        );
         Assert.True(code == 0, err);
         var written = File.ReadAllText(Path.Combine(output, FindingsSummary.FileName));
         Assert.Equal(quoted, written);
@@ -37,15 +45,24 @@ public class QuotedFindingsTests
         var run = Path.Combine(folder, "runs", "a");
         Directory.CreateDirectory(Path.Combine(run, "acc"));
         File.WriteAllText(Path.Combine(run, "manifest.json"), """{"steps": [{"options": {"folder": "acc"}}]}""");
-        File.WriteAllText(Path.Combine(run, "acc", "accuracy.csv"),
-            "split,prompt_kind,facts,prompts,correct,accuracy\ntrain,prompts,3,6,3,0.5\n");
+        File.WriteAllText(
+            Path.Combine(run, "acc", "accuracy.csv"),
+            "split,prompt_kind,facts,prompts,correct,accuracy\ntrain,prompts,3,6,3,0.5\n"
+        );
         var doc = Path.Combine(folder, "doc.md");
-        File.WriteAllText(doc, "intro\n<!-- findings: runs/a -->\nold 7 of 9\n<!-- /findings -->\nmiddle\n<!-- findings: runs/b -->\nkept\n<!-- /findings -->\n");
+        File.WriteAllText(
+            doc,
+            "intro\n<!-- findings: runs/a -->\nold 7 of 9\n<!-- /findings -->\nmiddle\n<!-- findings: runs/b "
+                + "-->\nkept\n<!-- /findings -->\n"
+        );
 
         Assert.True(QuotedFindings.Quote(doc, "runs/a", run));
         var blocks = QuotedFindings.Blocks(File.ReadAllText(doc));
         Assert.Equal("kept\n", blocks.Single(b => b.Run == "runs/b").Text);
-        Assert.Contains("3 of 6 prompts of 3 facts answered top-1 (50.0 %)", blocks.Single(b => b.Run == "runs/a").Text);
+        Assert.Contains(
+            "3 of 6 prompts of 3 facts answered top-1 (50.0 %)",
+            blocks.Single(b => b.Run == "runs/a").Text
+        );
         Assert.DoesNotContain("old 7 of 9", File.ReadAllText(doc));
 
         var before = File.ReadAllText(doc);

@@ -4,11 +4,18 @@ using MlNetDkn.Tests.Support;
 
 namespace MlNetDkn.Tests.Pipelines;
 
-/// <summary>A manifest field computed in the background appears once it is known and always by the end of the run.</summary>
+/// <summary>A manifest field computed in the background appears once it is known and always by the end of the
+/// run.</summary>
 public class RunManifestTests
 {
     static RunManifest NewManifest() =>
-        new(PipelineDefinition.Parse("""{ "name": "m", "steps": [ { "step": "load-facts", "options": { "path": "x.parquet" } } ] }""", "m.json"), []);
+        new(
+            PipelineDefinition.Parse(
+                """{ "name": "m", "steps": [ { "step": "load-facts", "options": { "path": "x.parquet" } } ] }""",
+                "m.json"
+            ),
+            []
+        );
 
     [Fact]
     public void ADeferredFieldIsWrittenOnceKnownAndWaitedForAtTheEnd()
@@ -23,7 +30,11 @@ public class RunManifestTests
         manifest.Save(folder);
         Assert.Null(Saved(folder)["model"]!["content_sha256"]);
 
-        var late = Task.Run(async () => { await Task.Delay(200); value.SetResult("abc"); });
+        var late = Task.Run(async () =>
+        {
+            await Task.Delay(200);
+            value.SetResult("abc");
+        });
         manifest.Finish("completed", TimeSpan.FromSeconds(1));
         manifest.Save(folder);
         Assert.Equal("abc", Saved(folder)["model"]!["content_sha256"]!.GetValue<string>());
@@ -44,5 +55,6 @@ public class RunManifestTests
         Assert.Equal("failed", Saved(folder)["status"]!.GetValue<string>());
     }
 
-    static JsonNode Saved(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RunManifest.FileName)))!;
+    static JsonNode Saved(string folder) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(folder, RunManifest.FileName)))!;
 }

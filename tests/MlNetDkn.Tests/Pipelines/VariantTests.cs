@@ -21,20 +21,21 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
         return path;
     });
 
-    string Sweep(string variants) => $$$"""
-        {
-          "name": "sweep-check",
-          "steps": [
-            { "step": "load-facts", "options": { "path": "{{{_facts.Value}}}" } },
-            { "step": "select-facts", "options": { "max_facts": 6 } },
-            { "step": "load-model", "options": { "path": "{{{tiny.Folder}}}" } },
-            { "step": "evaluate-accuracy" },
-            { "step": "attribute-knowledge-neurons", "options": { "steps": 4 } },
-            { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors", "methods": "ntc,kmeans" } }
-          ],
-          "variants": {{{variants}}}
-        }
-        """;
+    string Sweep(string variants) =>
+        $$$"""
+            {
+              "name": "sweep-check",
+              "steps": [
+                { "step": "load-facts", "options": { "path": "{{{_facts.Value}}}" } },
+                { "step": "select-facts", "options": { "max_facts": 6 } },
+                { "step": "load-model", "options": { "path": "{{{tiny.Folder}}}" } },
+                { "step": "evaluate-accuracy" },
+                { "step": "attribute-knowledge-neurons", "options": { "steps": 4 } },
+                { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors", "methods": "ntc,kmeans" } }
+              ],
+              "variants": {{{variants}}}
+            }
+            """;
 
     const string TwoVariants = """
         [ { "name": "four-steps" },
@@ -48,14 +49,25 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
         var registry = PipelineSteps.CreateRegistry();
         var definition = PipelineDefinition.Load(PipelineFiles.Write(Sweep(TwoVariants)));
         var plan = VariantRunner.Plan(definition, root, registry);
-        var result = VariantRunner.Run(definition, plan, new PipelineRunOptions { Output = root }, new TextPipelineReporter());
+        var result = VariantRunner.Run(
+            definition,
+            plan,
+            new PipelineRunOptions { Output = root },
+            new TextPipelineReporter()
+        );
 
         Assert.Equal(["completed", "completed"], result.Status.Values);
         foreach (var name in new[] { "four-steps", "two-prompts" })
             Assert.True(File.Exists(Path.Combine(root, name, "dkn", "dkn_facts.csv")), name);
         // The variant's setting reached its run: 4 facts there, 6 in the other.
-        Assert.Equal(7, File.ReadAllLines(Path.Combine(root, "four-steps", "attribution", "attribution_facts.csv")).Length);
-        Assert.Equal(5, File.ReadAllLines(Path.Combine(root, "two-prompts", "attribution", "attribution_facts.csv")).Length);
+        Assert.Equal(
+            7,
+            File.ReadAllLines(Path.Combine(root, "four-steps", "attribution", "attribution_facts.csv")).Length
+        );
+        Assert.Equal(
+            5,
+            File.ReadAllLines(Path.Combine(root, "two-prompts", "attribution", "attribution_facts.csv")).Length
+        );
 
         var wide = MetricTable.ReadParquet(Path.Combine(root, VariantComparison.WideTable + ".parquet")).Table;
         Assert.Equal(["four-steps", "two-prompts"], (string[])wide.Column("variant"));
@@ -65,8 +77,14 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
 
         // The DKN table's counts are the ones the variant's own dkn_summary says.
         var dkn = MetricTable.ReadParquet(Path.Combine(root, VariantComparison.DknTable + ".parquet")).Table;
-        var kmeans = CsvRows.Read(Path.Combine(root, "two-prompts", "dkn", "dkn_summary.csv")).Single(r => r["method"] == "KMeans");
-        int row = Enumerable.Range(0, dkn.RowCount).Single(i => ((string[])dkn.Column("variant"))[i] == "two-prompts" && ((string[])dkn.Column("method"))[i] == "KMeans");
+        var kmeans = CsvRows
+            .Read(Path.Combine(root, "two-prompts", "dkn", "dkn_summary.csv"))
+            .Single(r => r["method"] == "KMeans");
+        int row = Enumerable
+            .Range(0, dkn.RowCount)
+            .Single(i =>
+                ((string[])dkn.Column("variant"))[i] == "two-prompts" && ((string[])dkn.Column("method"))[i] == "KMeans"
+            );
         Assert.Equal(double.Parse(kmeans["facts_with_dkn"]), ((double[])dkn.Column("facts_with_dkn"))[row]);
         Assert.Equal(4, ((double[])dkn.Column("facts"))[row]);
         Assert.True(File.Exists(Path.Combine(root, "variants_dkn.png")));
@@ -80,7 +98,12 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
         var root = Path.Combine(SharedPaths.TempDir("sweep-resume"), "out");
         var registry = PipelineSteps.CreateRegistry();
         var definition = PipelineDefinition.Load(PipelineFiles.Write(Sweep(TwoVariants)));
-        VariantRunner.Run(definition, VariantRunner.Plan(definition, root, registry), new PipelineRunOptions { Output = root }, new TextPipelineReporter());
+        VariantRunner.Run(
+            definition,
+            VariantRunner.Plan(definition, root, registry),
+            new PipelineRunOptions { Output = root },
+            new TextPipelineReporter()
+        );
         var firstStart = Started(root, "four-steps");
 
         // Interrupted: the second variant's run never finished.
@@ -89,14 +112,28 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
         broken["status"] = "cancelled";
         File.WriteAllText(manifest, broken.ToJsonString());
         var reporter = new TextPipelineReporter();
-        var again = VariantRunner.Run(definition, VariantRunner.Plan(definition, root, registry), new PipelineRunOptions { Output = root }, reporter);
+        var again = VariantRunner.Run(
+            definition,
+            VariantRunner.Plan(definition, root, registry),
+            new PipelineRunOptions { Output = root },
+            reporter
+        );
         Assert.Equal("reused", again.Status["four-steps"]);
         Assert.Equal("completed", again.Status["two-prompts"]);
         Assert.Equal(firstStart, Started(root, "four-steps"));
 
         // A variant whose settings change is not reused.
-        var changed = PipelineDefinition.Load(PipelineFiles.Write(Sweep("""[ { "name": "four-steps", "set": ["steps.attribute-knowledge-neurons.steps=3"] } ]""")));
-        var third = VariantRunner.Run(changed, VariantRunner.Plan(changed, root, registry), new PipelineRunOptions { Output = root }, new TextPipelineReporter());
+        var changed = PipelineDefinition.Load(
+            PipelineFiles.Write(
+                Sweep("""[ { "name": "four-steps", "set": ["steps.attribute-knowledge-neurons.steps=3"] } ]""")
+            )
+        );
+        var third = VariantRunner.Run(
+            changed,
+            VariantRunner.Plan(changed, root, registry),
+            new PipelineRunOptions { Output = root },
+            new TextPipelineReporter()
+        );
         Assert.Equal("completed", third.Status["four-steps"]);
         Assert.NotEqual(firstStart, Started(root, "four-steps"));
     }
@@ -107,37 +144,82 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
         var root = Path.Combine(SharedPaths.TempDir("sweep-vs-run"), "sweep");
         var registry = PipelineSteps.CreateRegistry();
         var definition = PipelineDefinition.Load(PipelineFiles.Write(Sweep(TwoVariants)));
-        VariantRunner.Run(definition, VariantRunner.Plan(definition, root, registry), new PipelineRunOptions { Output = root }, new TextPipelineReporter());
+        VariantRunner.Run(
+            definition,
+            VariantRunner.Plan(definition, root, registry),
+            new PipelineRunOptions { Output = root },
+            new TextPipelineReporter()
+        );
         // The second variant's settings as --set on the pipeline without variants, in a folder of its own.
         var single = PipelineDefinition.Load(PipelineFiles.Write(Sweep(TwoVariants))) with { Variants = [] };
         var separate = Path.Combine(SharedPaths.TempDir("sweep-vs-run"), "separate");
-        PipelineRunner.Run(PipelineValidator.Validate(PipelineOverrides.Apply(single,
-            ["steps.attribute-knowledge-neurons.max_prompts=2", "steps.select-facts.max_facts=4"], registry), registry),
-            new PipelineRunOptions { Output = separate }, new TextPipelineReporter());
-        foreach (var table in new[] { "dkn/dkn_facts.csv", "dkn/dkn_summary.csv", "dkn/degeneracy_by_size.csv", "attribution/attribution_facts.csv", "results.csv" })
-            Assert.Equal(File.ReadAllText(Path.Combine(separate, table)), File.ReadAllText(Path.Combine(root, "two-prompts", table)));
+        PipelineRunner.Run(
+            PipelineValidator.Validate(
+                PipelineOverrides.Apply(
+                    single,
+                    ["steps.attribute-knowledge-neurons.max_prompts=2", "steps.select-facts.max_facts=4"],
+                    registry
+                ),
+                registry
+            ),
+            new PipelineRunOptions { Output = separate },
+            new TextPipelineReporter()
+        );
+        foreach (
+            var table in new[]
+            {
+                "dkn/dkn_facts.csv",
+                "dkn/dkn_summary.csv",
+                "dkn/degeneracy_by_size.csv",
+                "attribution/attribution_facts.csv",
+                "results.csv",
+            }
+        )
+            Assert.Equal(
+                File.ReadAllText(Path.Combine(separate, table)),
+                File.ReadAllText(Path.Combine(root, "two-prompts", table))
+            );
     }
 
     static string Started(string root, string variant) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(root, variant, RunManifest.FileName)))!["started_utc"]!.GetValue<string>();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(root, variant, RunManifest.FileName)))![
+            "started_utc"
+        ]!.GetValue<string>();
 
     [Fact]
     public void BadVariantsAreRejectedBeforeAnyWorkNamingTheVariant()
     {
-        var bad = Assert.Throws<PipelineValidationException>(() => PipelineDefinition.Parse(Sweep("""
-            [ { "name": "a" }, { "name": "a" }, { "name": "../up" }, { "name": "b", "set": [3], "colour": 1 } ]
-            """), "p.json"));
+        var bad = Assert.Throws<PipelineValidationException>(() =>
+            PipelineDefinition.Parse(
+                Sweep(
+                    """
+                    [ { "name": "a" }, { "name": "a" }, { "name": "../up" }, { "name": "b", "set": [3], "colour": 1 } ]
+                    """
+                ),
+                "p.json"
+            )
+        );
         Assert.Contains("$.variants[1].name: \"a\" is used by an earlier variant", bad.Message);
         Assert.Contains("$.variants[2].name: \"../up\" is not a folder name", bad.Message);
         Assert.Contains("$.variants[3].set[0]: expected \"key=value\" as a string", bad.Message);
         Assert.Contains("$.variants[3].colour: unknown key", bad.Message);
 
         var root = Path.Combine(SharedPaths.TempDir("sweep-bad"), "out");
-        var definition = PipelineDefinition.Parse(Sweep("""
-            [ { "name": "fine" }, { "name": "typo", "set": ["steps.attribute-knowledge-neurons.stepz=3"] }, { "name": "range", "set": ["steps.select-facts.max_facts=-1"] } ]
-            """), "p.json");
-        var e = Assert.Throws<PipelineValidationException>(() => VariantRunner.Plan(definition, root, PipelineSteps.CreateRegistry()));
-        Assert.Contains("$.variants[1] ('typo'): --set steps.attribute-knowledge-neurons.stepz=3: unknown option 'stepz'", e.Message);
+        var definition = PipelineDefinition.Parse(
+            Sweep(
+                """
+                [ { "name": "fine" }, { "name": "typo", "set": ["steps.attribute-knowledge-neurons.stepz=3"] }, { "name": "range", "set": ["steps.select-facts.max_facts=-1"] } ]
+                """
+            ),
+            "p.json"
+        );
+        var e = Assert.Throws<PipelineValidationException>(() =>
+            VariantRunner.Plan(definition, root, PipelineSteps.CreateRegistry())
+        );
+        Assert.Contains(
+            "$.variants[1] ('typo'): --set steps.attribute-knowledge-neurons.stepz=3: unknown option 'stepz'",
+            e.Message
+        );
         Assert.Contains("$.variants[2] ('range')", e.Message);
         Assert.DoesNotContain("'fine'", e.Message);
         Assert.False(Directory.Exists(root));
@@ -146,15 +228,19 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
     [Fact]
     public void ManifestNumbersAreFlattenedWithTheirElementsNamedByTheirTextFields()
     {
-        var manifest = JsonNode.Parse("""
-            { "status": "completed", "seconds": 12.5,
-              "model": { "parameters": 1000, "final_heldout_accuracy": 0.75, "reused_from_cache": true, "family": "Gpt2" },
-              "steps": [
-                { "index": 0, "step": "train-fact-model", "options": { "folder": "model" }, "status": "completed", "seconds": 3 },
-                { "index": 1, "step": "find-degenerate-neurons", "options": { "folder": "dkn" }, "status": "completed", "seconds": 4,
-                  "results": { "methods": [ { "method": "Ntc", "facts": 10, "facts_with_dkn": 3, "joint_drop": { "count": 2, "mean": "NaN" } } ] } },
-                { "index": 2, "step": "find-degenerate-neurons", "options": { "folder": "dkn" }, "status": "completed", "seconds": 5 } ] }
-            """)!.AsObject();
+        var manifest = JsonNode
+            .Parse(
+                """
+                { "status": "completed", "seconds": 12.5,
+                  "model": { "parameters": 1000, "final_heldout_accuracy": 0.75, "reused_from_cache": true, "family": "Gpt2" },
+                  "steps": [
+                    { "index": 0, "step": "train-fact-model", "options": { "folder": "model" }, "status": "completed", "seconds": 3 },
+                    { "index": 1, "step": "find-degenerate-neurons", "options": { "folder": "dkn" }, "status": "completed", "seconds": 4,
+                      "results": { "methods": [ { "method": "Ntc", "facts": 10, "facts_with_dkn": 3, "joint_drop": { "count": 2, "mean": "NaN" } } ] } },
+                    { "index": 2, "step": "find-degenerate-neurons", "options": { "folder": "dkn" }, "status": "completed", "seconds": 5 } ] }
+                """
+            )!
+            .AsObject();
         var values = VariantComparison.Values("v", manifest);
         double Value(string section, string key) => values.Single(x => x.Section == section && x.Key == key).Value;
         Assert.Equal(12.5, Value("run", "seconds"));

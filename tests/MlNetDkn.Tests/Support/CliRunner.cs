@@ -15,8 +15,15 @@ public static class CliRunner
             var (stdout, stderr) = (new StringWriter(), new StringWriter());
             Console.SetOut(stdout);
             Console.SetError(stderr);
-            try { return (DknApp.Run(args), stdout.ToString(), stderr.ToString()); }
-            finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+            try
+            {
+                return (DknApp.Run(args), stdout.ToString(), stderr.ToString());
+            }
+            finally
+            {
+                Console.SetOut(oldOut);
+                Console.SetError(oldErr);
+            }
         }
     }
 }

@@ -7,7 +7,10 @@ public static class CsvRows
     {
         var records = MlNetDkn.Metrics.Reports.Csv.Read(path);
         var header = records[0];
-        return records.Skip(1).Where(r => r.Length == header.Length)
-            .Select(r => header.Select((name, i) => (name, r[i])).ToDictionary(x => x.name, x => x.Item2)).ToList();
+        return records
+            .Skip(1)
+            .Where(r => r.Length == header.Length)
+            .Select(r => header.Select((name, i) => (name, r[i])).ToDictionary(x => x.name, x => x.Item2))
+            .ToList();
     }
 }

@@ -10,13 +10,20 @@ public static class GoldenModels
 {
     public static readonly string[] Architectures = ["gpt2", "llama", "qwen2", "gpt_neox"];
 
-    static readonly JsonObject Manifest = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(SharedPaths.Golden, "manifest.json")))!;
+    static readonly JsonObject Manifest = (JsonObject)
+        JsonNode.Parse(File.ReadAllText(Path.Combine(SharedPaths.Golden, "manifest.json")))!;
 
-    public static long[] Sequence(int s) => Manifest["sequences"]![s]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
+    public static long[] Sequence(int s) =>
+        Manifest["sequences"]![s]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
+
     public static long Target(int s) => Manifest["targets"]![s]!.GetValue<long>();
+
     public static int SequenceCount => Manifest["sequences"]!.AsArray().Count;
     public static IReadOnlyList<Neuron> SuppressedNeurons =>
-        Manifest["suppressed_neurons"]!.AsArray().Select(n => new Neuron(n![0]!.GetValue<int>(), n[1]!.GetValue<int>())).ToArray();
+        Manifest["suppressed_neurons"]!
+            .AsArray()
+            .Select(n => new Neuron(n![0]!.GetValue<int>(), n[1]!.GetValue<int>()))
+            .ToArray();
 
     public static string Folder(string arch) => Path.Combine(SharedPaths.Golden, arch);
 
@@ -33,7 +40,8 @@ public static class GoldenModels
             if (!Cache.TryGetValue(arch, out var refs))
             {
                 refs = SafetensorsFile.Open(Path.Combine(Folder(arch), "refs.safetensors")).ReadAll();
-                foreach (var k in refs.Keys.ToList()) refs[k] = refs[k].DetachFromDisposeScope();
+                foreach (var k in refs.Keys.ToList())
+                    refs[k] = refs[k].DetachFromDisposeScope();
                 Cache[arch] = refs;
             }
             return refs[key];
@@ -41,7 +49,9 @@ public static class GoldenModels
     }
 
     public static IEnumerable<object[]> ArchAndSequence() =>
-        from a in Architectures from s in Enumerable.Range(0, 3) select new object[] { a, s };
+        from a in Architectures
+        from s in Enumerable.Range(0, 3)
+        select new object[] { a, s };
 
     public static IEnumerable<object[]> Archs() => Architectures.Select(a => new object[] { a });
 

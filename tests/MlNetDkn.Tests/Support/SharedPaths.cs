@@ -1,6 +1,7 @@
 namespace MlNetDkn.Tests.Support;
 
-/// <summary>Locates the repository root (the folder with MlNetDkn.sln) and the read-only `../shared` beside it.</summary>
+/// <summary>Locates the repository root (the folder with MlNetDkn.sln) and the read-only `../shared` beside
+/// it.</summary>
 public static class SharedPaths
 {
     public static string RepoRoot { get; } = FindRepoRoot();
@@ -12,8 +13,10 @@ public static class SharedPaths
     static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "MlNetDkn.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("MlNetDkn.sln not found above " + AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "MlNetDkn.sln")))
+            dir = dir.Parent;
+        return dir?.FullName
+            ?? throw new InvalidOperationException("MlNetDkn.sln not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>A fresh temporary folder for one test.</summary>

@@ -20,9 +20,17 @@ public class FactModelCacheTests
         var written = File.GetLastWriteTimeUtc(weights);
 
         int reportsBefore = reports;
-        var second = FactModelCache.GetOrTrain(dataset, options with { Threads = 1 }, root, new Counter(() => reports++));
+        var second = FactModelCache.GetOrTrain(
+            dataset,
+            options with
+            {
+                Threads = 1,
+            },
+            root,
+            new Counter(() => reports++)
+        );
         Assert.True(second.Reused);
-        Assert.Equal(reportsBefore, reports);                            // no training step ran
+        Assert.Equal(reportsBefore, reports); // no training step ran
         Assert.Equal(first.Folder, second.Folder);
         Assert.Equal(written, File.GetLastWriteTimeUtc(weights));
         Assert.Equal(first.ContentHash, second.ContentHash);
@@ -42,7 +50,7 @@ public class FactModelCacheTests
         var dataset = TinyWorld.Dataset();
         var options = TinyWorld.Options(epochs: 1);
         var first = FactModelCache.GetOrTrain(dataset, options, root);
-        File.Delete(Path.Combine(first.Folder, FactModelCache.CompleteMarker));   // as if killed before the marker
+        File.Delete(Path.Combine(first.Folder, FactModelCache.CompleteMarker)); // as if killed before the marker
         var second = FactModelCache.GetOrTrain(dataset, options, root);
         Assert.False(second.Reused);
         Assert.True(FactModelCache.IsComplete(second.Folder));

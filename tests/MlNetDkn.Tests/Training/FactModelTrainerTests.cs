@@ -12,7 +12,12 @@ public class FactModelTrainerTests(TrainedTinyModel tiny) : IClassFixture<Traine
     [Fact]
     public void LearnsTheTinyWorld()
     {
-        var accuracy = AnswerAccuracy.Evaluate(tiny.Trained.Model, tiny.Trained.Tokenizer, tiny.Dataset, PromptKinds.Prompts);
+        var accuracy = AnswerAccuracy.Evaluate(
+            tiny.Trained.Model,
+            tiny.Trained.Tokenizer,
+            tiny.Dataset,
+            PromptKinds.Prompts
+        );
         Assert.True(accuracy >= 0.9, $"training-prompt accuracy {accuracy:P1}");
         Assert.Equal(accuracy, tiny.Trained.Log.FinalTrainAccuracy, 6);
         // The log shows learning, not a lucky start: the first epoch's loss is well above the last one's.
@@ -33,7 +38,16 @@ public class FactModelTrainerTests(TrainedTinyModel tiny) : IClassFixture<Traine
         using var expected = tiny.Trained.Model.Forward(tokens);
         using var actual = loaded.Model.Forward(tokens);
         Assert.Equal(0.0, (expected - actual).abs().max().item<float>());
-        foreach (var file in new[] { "config.json", "model.safetensors", "tokenizer.json", "training_log.json", "loss_curve.png" })
+        foreach (
+            var file in new[]
+            {
+                "config.json",
+                "model.safetensors",
+                "tokenizer.json",
+                "training_log.json",
+                "loss_curve.png",
+            }
+        )
             Assert.True(File.Exists(Path.Combine(tiny.Folder, file)), file);
         Assert.True(new FileInfo(Path.Combine(tiny.Folder, "loss_curve.png")).Length > 1000);
     }
@@ -42,14 +56,17 @@ public class FactModelTrainerTests(TrainedTinyModel tiny) : IClassFixture<Traine
     public void Gpt2Conv1DWeightsAreStoredInOutOrder()
     {
         var file = SafetensorsFile.Open(Path.Combine(tiny.Folder, HuggingFaceFolder.SingleFile));
-        Assert.Equal([64L, 192L], file.Entries["transformer.h.0.attn.c_attn.weight"].Shape);     // [in, 3·out]
-        Assert.Equal([64L, 128L], file.Entries["transformer.h.0.mlp.c_fc.weight"].Shape);        // [d_model, d_ff]
-        Assert.Equal([128L, 64L], file.Entries["transformer.h.1.mlp.c_proj.weight"].Shape);      // [d_ff, d_model]
+        Assert.Equal([64L, 192L], file.Entries["transformer.h.0.attn.c_attn.weight"].Shape); // [in, 3·out]
+        Assert.Equal([64L, 128L], file.Entries["transformer.h.0.mlp.c_fc.weight"].Shape); // [d_model, d_ff]
+        Assert.Equal([128L, 64L], file.Entries["transformer.h.1.mlp.c_proj.weight"].Shape); // [d_ff, d_model]
         Assert.Equal([64L, 64L], file.Entries["transformer.h.1.attn.c_proj.weight"].Shape);
-        Assert.DoesNotContain("lm_head.weight", file.Entries.Keys);                              // tied to wte
+        Assert.DoesNotContain("lm_head.weight", file.Entries.Keys); // tied to wte
 
         // c_proj is square, so only the values can tell orientation: stored = parameterᵀ.
-        var parameter = tiny.Trained.Model.named_parameters().Single(p => p.name == "transformer.h.1.attn.c_proj.weight").parameter;
+        var parameter = tiny
+            .Trained.Model.named_parameters()
+            .Single(p => p.name == "transformer.h.1.attn.c_proj.weight")
+            .parameter;
         using var stored = file.Read("transformer.h.1.attn.c_proj.weight");
         Assert.Equal(0f, (stored - parameter.detach().t()).abs().max().item<float>());
         Assert.True((stored - parameter.detach()).abs().max().item<float>() > 0);
@@ -61,7 +78,14 @@ public class FactModelTrainerTests(TrainedTinyModel tiny) : IClassFixture<Traine
     {
         foreach (var fact in tiny.Dataset.Records.Take(3))
         {
-            var (code, stdout, stderr) = CliRunner.Run("inspect", "--model", tiny.Folder, "--text", fact.Prompts[0], "--json");
+            var (code, stdout, stderr) = CliRunner.Run(
+                "inspect",
+                "--model",
+                tiny.Folder,
+                "--text",
+                fact.Prompts[0],
+                "--json"
+            );
             Assert.True(code == 0, stderr);
             var top = System.Text.Json.Nodes.JsonNode.Parse(stdout)!["top"]![0]!["token"]!.GetValue<string>();
             Assert.Equal(fact.Answer, top);

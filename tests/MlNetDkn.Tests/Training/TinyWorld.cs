@@ -5,16 +5,30 @@ using MlNetDkn.Training;
 
 namespace MlNetDkn.Tests.Training;
 
-/// <summary>A 20-subject × 2-relation world (40 facts, 160 prompts) and a model small enough to learn it in seconds.</summary>
+/// <summary>A 20-subject × 2-relation world (40 facts, 160 prompts) and a model small enough to learn it in
+/// seconds.</summary>
 internal static class TinyWorld
 {
-    public static FactDataset Dataset() => SyntheticWorldGenerator.Generate(new SyntheticWorldOptions { Entities = 20, Relations = 2 });
+    public static FactDataset Dataset() =>
+        SyntheticWorldGenerator.Generate(new SyntheticWorldOptions { Entities = 20, Relations = 2 });
 
-    public static FactModelTrainingOptions Options(int epochs = 40) => new()
-    {
-        Family = ModelFamily.Gpt2, Layers = 2, HiddenSize = 64, Heads = 4, IntermediateSize = 128, MaxPositions = 16,
-        Epochs = epochs, BatchSize = 32, LearningRate = 5e-3, Loss = LossTarget.All, EvalEvery = 5, StopAtAccuracy = 0.995, Seed = 11,
-    };
+    public static FactModelTrainingOptions Options(int epochs = 40) =>
+        new()
+        {
+            Family = ModelFamily.Gpt2,
+            Layers = 2,
+            HiddenSize = 64,
+            Heads = 4,
+            IntermediateSize = 128,
+            MaxPositions = 16,
+            Epochs = epochs,
+            BatchSize = 32,
+            LearningRate = 5e-3,
+            Loss = LossTarget.All,
+            EvalEvery = 5,
+            StopAtAccuracy = 0.995,
+            Seed = 11,
+        };
 }
 
 /// <summary>One tiny model trained once and shared by the tests of a class.</summary>

@@ -13,8 +13,25 @@ public class TrainCommandTests
         var data = Path.Combine(folder, "tiny.parquet");
         TinyWorld.Dataset().Write(data);
         var model = Path.Combine(folder, "model");
-        var (code, stdout, stderr) = CliRunner.Run("train", "--data", data, "--out", model, "--layers", "1", "--hidden-size", "32",
-            "--heads", "2", "--intermediate-size", "64", "--epochs", "2", "--batch-size", "64");
+        var (code, stdout, stderr) = CliRunner.Run(
+            "train",
+            "--data",
+            data,
+            "--out",
+            model,
+            "--layers",
+            "1",
+            "--hidden-size",
+            "32",
+            "--heads",
+            "2",
+            "--intermediate-size",
+            "64",
+            "--epochs",
+            "2",
+            "--batch-size",
+            "64"
+        );
         Assert.True(code == 0, stderr);
         Assert.Contains("trained", stdout);
         Assert.True(FactModelCache.IsComplete(model));
@@ -25,8 +42,26 @@ public class TrainCommandTests
 
     [Theory]
     [InlineData("train: missing --data", "train", "--out", "x")]
-    [InlineData("--family: 'bert' is not a trainable family (expected gpt2 or llama)", "train", "--data", "x.parquet", "--out", "x", "--family", "bert")]
-    [InlineData("training option hidden-size: out of range", "train", "--data", "x.parquet", "--out", "x", "--hidden-size", "30")]
+    [InlineData(
+        "--family: 'bert' is not a trainable family (expected gpt2 or llama)",
+        "train",
+        "--data",
+        "x.parquet",
+        "--out",
+        "x",
+        "--family",
+        "bert"
+    )]
+    [InlineData(
+        "training option hidden-size: out of range",
+        "train",
+        "--data",
+        "x.parquet",
+        "--out",
+        "x",
+        "--hidden-size",
+        "30"
+    )]
     public void BadArgumentsGiveOneLine(string expected, params string[] args)
     {
         var (code, _, stderr) = CliRunner.Run(args);

@@ -26,19 +26,28 @@ public class TrainingEdgeTests
     [Fact]
     public void OptionsOutOfRangeNameTheOption()
     {
-        var e = Assert.Throws<DknInputException>(() => FactModelTrainer.Train(TinyWorld.Dataset(), TinyWorld.Options() with { HiddenSize = 30, Heads = 4 }));
+        var e = Assert.Throws<DknInputException>(() =>
+            FactModelTrainer.Train(TinyWorld.Dataset(), TinyWorld.Options() with { HiddenSize = 30, Heads = 4 })
+        );
         Assert.Contains("hidden-size", e.Message);
-        e = Assert.Throws<DknInputException>(() => FactModelTrainer.Train(TinyWorld.Dataset(), TinyWorld.Options() with { MaxPositions = 4 }));
+        e = Assert.Throws<DknInputException>(() =>
+            FactModelTrainer.Train(TinyWorld.Dataset(), TinyWorld.Options() with { MaxPositions = 4 })
+        );
         Assert.Contains("max-positions", e.Message);
     }
 
     [Fact]
     public void ScheduleWarmsUpThenDecaysToTheFloor()
     {
-        var lrs = Enumerable.Range(0, 100).Select(s => MlNetDkn.Training.Internal.LearningRates.At(s, 100, 1.0, 0.1, 0.1, LearningRateSchedule.Cosine)).ToArray();
-        Assert.Equal(0.1, lrs[0], 9);                  // first warm-up step
-        Assert.Equal(1.0, lrs[10], 9);                 // peak right after warm-up
-        Assert.Equal(0.1, lrs[99], 9);                 // floor at the last step
+        var lrs = Enumerable
+            .Range(0, 100)
+            .Select(s =>
+                MlNetDkn.Training.Internal.LearningRates.At(s, 100, 1.0, 0.1, 0.1, LearningRateSchedule.Cosine)
+            )
+            .ToArray();
+        Assert.Equal(0.1, lrs[0], 9); // first warm-up step
+        Assert.Equal(1.0, lrs[10], 9); // peak right after warm-up
+        Assert.Equal(0.1, lrs[99], 9); // floor at the last step
         Assert.True(lrs.Skip(10).Zip(lrs.Skip(11)).All(p => p.First >= p.Second));
     }
 }

@@ -12,7 +12,8 @@ using Spectre.Console.Cli;
 
 namespace MlNetDkn.Cli.Commands.Attribution;
 
-/// <summary>`dkn attribute`: integrated gradients for one prompt (--text/--tokens) or every fact of a dataset (--data).</summary>
+/// <summary>`dkn attribute`: integrated gradients for one prompt (--text/--tokens) or every fact of a dataset
+/// (--data).</summary>
 public sealed class AttributeCommand : Command<AttributeCommand.Settings>
 {
     public sealed class Settings : ModelSettings
@@ -26,12 +27,19 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
         public string? TargetToken { get; init; }
 
         [CommandOption("-p|--preset <NAME>")]
-        [Description("default (corrected), eleuther, dkn-authors, or a cheap estimator with its error measured in docs/performance.md: grad-x-act, baseline-gradient, ig-N; gauss (4-point Gauss–Legendre), gauss-N, adaptive")]
+        [Description(
+            "default (corrected), eleuther, dkn-authors, or a cheap estimator with its error measured in "
+                + "docs/performance.md: grad-x-act, baseline-gradient, ig-N; gauss (4-point Gauss–Legendre), "
+                + "gauss-N, adaptive"
+        )]
         [DefaultValue("default")]
         public string Preset { get; init; } = "default";
 
         [CommandOption("-o|--option <KEY=VALUE>")]
-        [Description("Override an attribution option: site, baseline, grid, multiplier, objective, aggregation, steps, tolerance, max-steps, batch, memory-budget (MiB), fast-path, mask-token")]
+        [Description(
+            "Override an attribution option: site, baseline, grid, multiplier, objective, aggregation, steps, "
+                + "tolerance, max-steps, batch, memory-budget (MiB), fast-path, mask-token"
+        )]
         public string[] Overrides { get; init; } = [];
 
         [CommandOption("--threshold <SPEC>")]
@@ -74,9 +82,14 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var options = AttributionOptionsText.ApplyAll(AttributionOptions.FromPreset(settings.Preset), settings.Overrides);
+        var options = AttributionOptionsText.ApplyAll(
+            AttributionOptions.FromPreset(settings.Preset),
+            settings.Overrides
+        );
         var threshold = CoarseThreshold.Parse(settings.Threshold);
-        return settings.Data is null ? SinglePrompt(settings, options, threshold) : Dataset(settings, cancellationToken);
+        return settings.Data is null
+            ? SinglePrompt(settings, options, threshold)
+            : Dataset(settings, cancellationToken);
     }
 
     static int SinglePrompt(Settings settings, AttributionOptions options, CoarseThreshold threshold)
@@ -84,25 +97,47 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
         using var loaded = settings.LoadModel();
         var tokenizer = settings.TryLoadTokenizer(required: settings.Text is not null || settings.Target is not null);
         var prompt = settings.PromptIds(loaded.Config, tokenizer);
-        if ((settings.Target is null) == (settings.TargetToken is null)) throw new DknInputException("give exactly one of --target or --target-token");
-        var answer = settings.TargetToken is not null ? ModelSettings.ParseIds(settings.TargetToken, "--target-token") : PromptEncoding.Answer(tokenizer!, settings.Target!);
+        if ((settings.Target is null) == (settings.TargetToken is null))
+            throw new DknInputException("give exactly one of --target or --target-token");
+        var answer = settings.TargetToken is not null
+            ? ModelSettings.ParseIds(settings.TargetToken, "--target-token")
+            : PromptEncoding.Answer(tokenizer!, settings.Target!);
         var result = IntegratedGradients.Attribute(loaded.Model, new AttributionRequest(prompt, answer), options);
         var selected = NeuronSelection.Coarse(result.Scores, threshold);
         if (settings.Out is not null)
-            NeuronHeatmap.Save(result.Scores, Path.Combine(settings.Out, "scores_heatmap.png"), $"Attribution scores ({options.Preset})", "score");
+            NeuronHeatmap.Save(
+                result.Scores,
+                Path.Combine(settings.Out, "scores_heatmap.png"),
+                $"Attribution scores ({options.Preset})",
+                "score"
+            );
 
         if (settings.Json)
         {
             var json = new JsonObject
             {
-                ["model"] = loaded.Source, ["preset"] = options.Preset,
+                ["model"] = loaded.Source,
+                ["preset"] = options.Preset,
                 ["options"] = JsonNode.Parse(options.ToCanonicalJson()),
                 ["tokens"] = new JsonArray(prompt.Select(t => (JsonNode)t).ToArray()),
                 ["answer_tokens"] = new JsonArray(answer.Select(t => (JsonNode)t).ToArray()),
-                ["scores"] = new JsonArray(result.Scores.Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)v).ToArray())).ToArray()),
+                ["scores"] = new JsonArray(
+                    result.Scores.Select(r => (JsonNode)new JsonArray(r.Select(v => (JsonNode)v).ToArray())).ToArray()
+                ),
                 ["layer_sums"] = new JsonArray(result.Scores.Select(r => (JsonNode)r.Sum()).ToArray()),
-                ["selected"] = new JsonArray(selected.Select(n => (JsonNode)new JsonObject
-                    { ["layer"] = n.Neuron.Layer, ["index"] = n.Neuron.Index, ["score"] = n.Score }).ToArray()),
+                ["selected"] = new JsonArray(
+                    selected
+                        .Select(n =>
+                            (JsonNode)
+                                new JsonObject
+                                {
+                                    ["layer"] = n.Neuron.Layer,
+                                    ["index"] = n.Neuron.Index,
+                                    ["score"] = n.Score,
+                                }
+                        )
+                        .ToArray()
+                ),
                 ["threshold"] = threshold.ToString(),
                 ["objective"] = new JsonArray(result.ObjectiveAtActivation.Select(v => (JsonNode)v).ToArray()),
                 ["completeness_error"] = new JsonArray(result.CompletenessError.Select(v => (JsonNode)v).ToArray()),
@@ -112,26 +147,63 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
             Console.Out.WriteLine(json.ToJsonString());
             return 0;
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(loaded.Source)}[/] preset {options.Preset}, P(answer) = {result.Aggregate(result.ObjectiveAtActivation):0.######}" +
-            (options.IsAdaptive ? $", {string.Join("/", result.PathPointsUsed)} path points" : ""));
-        var table = new Table().AddColumn("layer").AddColumn(new TableColumn("Σ score").RightAligned()).AddColumn(new TableColumn("max").RightAligned()).AddColumn(new TableColumn("completeness error").RightAligned());
+        AnsiConsole.MarkupLine(
+            $"[bold]{Markup.Escape(loaded.Source)}[/] preset {options.Preset}, P(answer) = "
+                + $"{result.Aggregate(result.ObjectiveAtActivation):0.######}"
+                + (options.IsAdaptive ? $", {string.Join("/", result.PathPointsUsed)} path points" : "")
+        );
+        var table = new Table()
+            .AddColumn("layer")
+            .AddColumn(new TableColumn("Σ score").RightAligned())
+            .AddColumn(new TableColumn("max").RightAligned())
+            .AddColumn(new TableColumn("completeness error").RightAligned());
         for (int l = 0; l < result.Layers; l++)
-            table.AddRow($"{l}", $"{result.Scores[l].Sum():E3}", $"{result.Scores[l].Max():E3}", $"{result.CompletenessError[l]:E2}");
+            table.AddRow(
+                $"{l}",
+                $"{result.Scores[l].Sum():E3}",
+                $"{result.Scores[l].Max():E3}",
+                $"{result.CompletenessError[l]:E2}"
+            );
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"{selected.Count} knowledge neurons ({threshold}): {Markup.Escape(AttributionTables.NeuronList(selected.Take(30)))}{(selected.Count > 30 ? " …" : "")}");
+        AnsiConsole.MarkupLine(
+            $"{selected.Count} knowledge neurons ({threshold}): "
+                + $"{Markup.Escape(AttributionTables.NeuronList(selected.Take(30)))}{(selected.Count > 30 ? " …" : "")}"
+        );
         return 0;
     }
 
     static int Dataset(Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Out is null) throw new DknInputException("--data needs --out DIR (tables, heatmap and the resumable store go there)");
-        var stage = DatasetPipeline.Options(("preset", settings.Preset), ("threshold", settings.Threshold), ("share_ratio", settings.Share),
-            ("max_prompts", settings.MaxPrompts), ("options", settings.Overrides.Length > 0 ? string.Join(",", settings.Overrides) : null), ("folder", "."));
-        var run = DatasetPipeline.Run("attribute", settings.Data!, settings.RequiredModel, settings.Limit, settings.Seed, settings.Out,
-            [("attribute-knowledge-neurons", stage)], settings.Run, settings.Json, cancellationToken);
+        if (settings.Out is null)
+            throw new DknInputException("--data needs --out DIR (tables, heatmap and the resumable store go there)");
+        var stage = DatasetPipeline.Options(
+            ("preset", settings.Preset),
+            ("threshold", settings.Threshold),
+            ("share_ratio", settings.Share),
+            ("max_prompts", settings.MaxPrompts),
+            ("options", settings.Overrides.Length > 0 ? string.Join(",", settings.Overrides) : null),
+            ("folder", ".")
+        );
+        var run = DatasetPipeline.Run(
+            "attribute",
+            settings.Data!,
+            settings.RequiredModel,
+            settings.Limit,
+            settings.Seed,
+            settings.Out,
+            [("attribute-knowledge-neurons", stage)],
+            settings.Run,
+            settings.Json,
+            cancellationToken
+        );
         var summary = run.Manifest["steps"]!.AsArray().Last()!["results"]!;
-        if (settings.Json) Console.Out.WriteLine(summary.ToJsonString());
-        else AnsiConsole.MarkupLine($"{summary["facts"]} facts, {summary["prompts_computed"]} prompts computed, {summary["prompts_reused"]} reused → {Markup.Escape(settings.Out)}");
+        if (settings.Json)
+            Console.Out.WriteLine(summary.ToJsonString());
+        else
+            AnsiConsole.MarkupLine(
+                $"{summary["facts"]} facts, {summary["prompts_computed"]} prompts computed, "
+                    + $"{summary["prompts_reused"]} reused → {Markup.Escape(settings.Out)}"
+            );
         return 0;
     }
 }

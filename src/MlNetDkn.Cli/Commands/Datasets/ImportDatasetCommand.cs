@@ -22,11 +22,18 @@ public sealed class ImportDatasetCommand : AsyncCommand<ImportDatasetCommand.Set
         public string Output { get; init; } = "";
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken
+    )
     {
         var importer = FactImporters.Get(settings.Format);
         if (!Directory.Exists(settings.Input))
-            throw new DknInputException($"{settings.Input}: input folder not found (expected the raw {importer.Format} files: {importer.Description})");
+            throw new DknInputException(
+                $"{settings.Input}: input folder not found (expected the raw {importer.Format} files: "
+                    + $"{importer.Description})"
+            );
         var result = importer.Import(settings.Input);
         await result.Dataset.WriteAsync(settings.Output, cancellationToken);
         ImportReportPrinter.Print(Console.Out, result.Report, settings.Output, result.Dataset.ContentHash());

@@ -15,11 +15,16 @@ public sealed class PerturbDatasetCommand : Command<PerturbDatasetCommand.Settin
         public string Input { get; init; } = "";
 
         [CommandArgument(1, "<output>")]
-        [Description("Parquet file to write (the facts with perturbed_prompts / perturbed_kinds); a CSV of every draw beside it")]
+        [Description(
+            "Parquet file to write (the facts with perturbed_prompts / perturbed_kinds); a CSV of every draw beside it"
+        )]
         public string Output { get; init; } = "";
 
         [CommandOption("--preset <PRESET>")]
-        [Description("default (seeded per fact) or dkn-authors (replace/add/delete, Python random.seed(42) once per kind, in file order)")]
+        [Description(
+            "default (seeded per fact) or dkn-authors (replace/add/delete, Python random.seed(42) once per kind, "
+                + "in file order)"
+        )]
         public string Preset { get; init; } = "default";
 
         [CommandOption("--kinds <LIST>")]
@@ -44,19 +49,53 @@ public sealed class PerturbDatasetCommand : Command<PerturbDatasetCommand.Settin
         {
             "default" => new QueryPerturbationOptions(),
             "dkn-authors" => QueryPerturbationOptions.Authors,
-            _ => throw new DknInputException($"--preset: unknown preset '{settings.Preset}' (expected default or dkn-authors)"),
+            _ => throw new DknInputException(
+                $"--preset: unknown preset '{settings.Preset}' (expected default or dkn-authors)"
+            ),
         };
-        if (settings.Kinds is not null) options = options with { Kinds = settings.Kinds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(QueryPerturbationOptions.ParseKind).ToArray() };
-        if (settings.PerFact is int n) options = options with { PerFact = n };
-        if (settings.Seed is int s) options = options with { Seed = s };
-        var (dataset, drawn) = DatasetPerturbation.Apply(FactDataset.Read(settings.Input), options, settings.KeepExisting);
+        if (settings.Kinds is not null)
+            options = options with
+            {
+                Kinds = settings
+                    .Kinds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(QueryPerturbationOptions.ParseKind)
+                    .ToArray(),
+            };
+        if (settings.PerFact is int n)
+            options = options with { PerFact = n };
+        if (settings.Seed is int s)
+            options = options with { Seed = s };
+        var (dataset, drawn) = DatasetPerturbation.Apply(
+            FactDataset.Read(settings.Input),
+            options,
+            settings.KeepExisting
+        );
         dataset.Write(settings.Output);
         var csv = Path.ChangeExtension(settings.Output, null) + "_perturbations.csv";
-        File.WriteAllLines(csv, new[] { "fact_id,kind,draw,word_index,word,replacement,hits_subject,changed,perturbed" }.Concat(drawn.Select(q =>
-            string.Join(",", Metrics.CsvText.Quote(q.FactId), QueryPerturbationOptions.KindName(q.Kind), q.Draw, q.WordIndex, Metrics.CsvText.Quote(q.Word ?? ""),
-                Metrics.CsvText.Quote(q.Replacement ?? ""), q.HitsSubject ? 1 : 0, q.Changed ? 1 : 0, Metrics.CsvText.Quote(q.Perturbed)))));
-        Console.Out.WriteLine($"{settings.Output}: {dataset.Count} facts, {drawn.Count} perturbed queries ({drawn.Count(q => q.Changed)} changed, " +
-                              $"{drawn.Count(q => q.HitsSubject)} hit the subject); every draw -> {csv}");
+        File.WriteAllLines(
+            csv,
+            new[] { "fact_id,kind,draw,word_index,word,replacement,hits_subject,changed,perturbed" }.Concat(
+                drawn.Select(q =>
+                    string.Join(
+                        ",",
+                        Metrics.CsvText.Quote(q.FactId),
+                        QueryPerturbationOptions.KindName(q.Kind),
+                        q.Draw,
+                        q.WordIndex,
+                        Metrics.CsvText.Quote(q.Word ?? ""),
+                        Metrics.CsvText.Quote(q.Replacement ?? ""),
+                        q.HitsSubject ? 1 : 0,
+                        q.Changed ? 1 : 0,
+                        Metrics.CsvText.Quote(q.Perturbed)
+                    )
+                )
+            )
+        );
+        Console.Out.WriteLine(
+            $"{settings.Output}: {dataset.Count} facts, {drawn.Count} perturbed queries "
+                + $"({drawn.Count(q => q.Changed)} changed, "
+                + $"{drawn.Count(q => q.HitsSubject)} hit the subject); every draw -> {csv}"
+        );
         return 0;
     }
 }

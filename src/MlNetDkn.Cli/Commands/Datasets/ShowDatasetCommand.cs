@@ -19,11 +19,17 @@ public sealed class ShowDatasetCommand : AsyncCommand<ShowDatasetCommand.Setting
         public int Rows { get; init; } = 10;
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken
+    )
     {
-        if (settings.Rows < 0) throw new DknInputException($"datasets show: --rows {settings.Rows} is negative (expected 0 or more)");
+        if (settings.Rows < 0)
+            throw new DknInputException($"datasets show: --rows {settings.Rows} is negative (expected 0 or more)");
         var dataset = await FactDataset.ReadAsync(settings.File, cancellationToken);
-        if (settings.Rows > 0) TableConsole().Write(FactTable.Build(dataset.Records.Take(settings.Rows)));
+        if (settings.Rows > 0)
+            TableConsole().Write(FactTable.Build(dataset.Records.Take(settings.Rows)));
         FactCountsPrinter.Print(Console.Out, dataset, settings.File);
         return 0;
     }
@@ -33,7 +39,8 @@ public sealed class ShowDatasetCommand : AsyncCommand<ShowDatasetCommand.Setting
     static IAnsiConsole TableConsole()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        if (Console.IsOutputRedirected) console.Profile.Width = 200;
+        if (Console.IsOutputRedirected)
+            console.Profile.Width = 200;
         return console;
     }
 }

@@ -55,15 +55,27 @@ public sealed class SynthDatasetCommand : AsyncCommand<SynthDatasetCommand.Setti
         [Description("Number of years of dated facts. Default 3")]
         public int Years { get; init; } = Defaults.Years;
 
-        public SyntheticWorldOptions ToOptions() => Defaults with
-        {
-            Seed = Seed, Entities = Entities, Relations = Relations, TemplatesPerRelation = Templates,
-            HeldoutTemplatesPerRelation = HeldoutTemplates, AnswersPerRelation = Answers, FalseAnswersPerFact = FalseAnswers,
-            DatedFacts = Dated, FirstYear = FirstYear, Years = Years,
-        };
+        public SyntheticWorldOptions ToOptions() =>
+            Defaults with
+            {
+                Seed = Seed,
+                Entities = Entities,
+                Relations = Relations,
+                TemplatesPerRelation = Templates,
+                HeldoutTemplatesPerRelation = HeldoutTemplates,
+                AnswersPerRelation = Answers,
+                FalseAnswersPerFact = FalseAnswers,
+                DatedFacts = Dated,
+                FirstYear = FirstYear,
+                Years = Years,
+            };
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(
+        CommandContext context,
+        Settings settings,
+        CancellationToken cancellationToken
+    )
     {
         if (string.IsNullOrWhiteSpace(settings.Out))
             throw new DknInputException("datasets synth: missing --out (expected the Parquet file to write)");
@@ -71,8 +83,14 @@ public sealed class SynthDatasetCommand : AsyncCommand<SynthDatasetCommand.Setti
         await dataset.WriteAsync(settings.Out, cancellationToken);
         var prompts = dataset.Records.Sum(r => r.Prompts.Count);
         var heldout = dataset.Records.Sum(r => r.HeldoutPrompts.Count);
-        Console.Out.WriteLine(FormattableString.Invariant(
-            $"synthetic: {dataset.Count:N0} facts, {dataset.Relations.Count()} relations, {prompts:N0} training prompts, {heldout:N0} held-out prompts -> {settings.Out}"));
+        Console.Out.WriteLine(
+            string.Concat(
+                FormattableString.Invariant(
+                    $"synthetic: {dataset.Count:N0} facts, {dataset.Relations.Count()} relations, {prompts:N0} "
+                ),
+                FormattableString.Invariant($"training prompts, {heldout:N0} held-out prompts -> {settings.Out}")
+            )
+        );
         Console.Out.WriteLine($"  content sha256: {dataset.ContentHash()}");
         return 0;
     }

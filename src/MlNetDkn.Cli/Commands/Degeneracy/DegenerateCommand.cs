@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlNetDkn.Attribution;
 using MlNetDkn.Cli.Commands.Models;
+using MlNetDkn.Cli.Commands.Pipelines;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Degeneracy.Acquisition;
-using MlNetDkn.Cli.Commands.Pipelines;
 using MlNetDkn.Modeling.Tokenization;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -17,10 +17,12 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
 {
     public sealed class Settings : ModelSettings
     {
-        [CommandOption("--target <TEXT>")] [Description("Answer text for --text")]
+        [CommandOption("--target <TEXT>")]
+        [Description("Answer text for --text")]
         public string? Target { get; init; }
 
-        [CommandOption("--target-token <IDS>")] [Description("Answer as token ids")]
+        [CommandOption("--target-token <IDS>")]
+        [Description("Answer as token ids")]
         public string? TargetToken { get; init; }
 
         [CommandOption("--neurons <LIST>")]
@@ -28,7 +30,10 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         public string? Neurons { get; init; }
 
         [CommandOption("--preset <NAME>")]
-        [Description("default (knockout candidates, components from function, strict check), graph (attributed knowledge neurons, NTC and clustering baselines, strict check) or dkn-authors (their code as it runs)")]
+        [Description(
+            "default (knockout candidates, components from function, strict check), graph (attributed knowledge "
+                + "neurons, NTC and clustering baselines, strict check) or dkn-authors (their code as it runs)"
+        )]
         [DefaultValue("default")]
         public string Preset { get; init; } = "default";
 
@@ -36,64 +41,101 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
         [Description("Attribution preset when no --neurons are given (default: the same name as --preset)")]
         public string? AttributionPreset { get; init; }
 
-        [CommandOption("--threshold <SPEC>")] [Description("Coarse knowledge-neuron cut")] [DefaultValue(FactAttributionOptions.Defaults.CoarseText)]
+        [CommandOption("--threshold <SPEC>")]
+        [Description("Coarse knowledge-neuron cut")]
+        [DefaultValue(FactAttributionOptions.Defaults.CoarseText)]
         public string Threshold { get; init; } = FactAttributionOptions.Defaults.CoarseText;
 
         [CommandOption("--methods <LIST>")]
-        [Description("Comma-separated: functional, ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs, random-partition (default: the preset's)")]
+        [Description(
+            "Comma-separated: functional, ntc, ntc-persistence, hierarchical, dbscan, kmeans, src-pairs, "
+                + "random-partition (default: the preset's)"
+        )]
         public string? Methods { get; init; }
 
-        [CommandOption("--t-low <X>")] [Description("Largest relative drop a single component may cause")]
+        [CommandOption("--t-low <X>")]
+        [Description("Largest relative drop a single component may cause")]
         public double? TLow { get; init; }
 
-        [CommandOption("--t-high <X>")] [Description("Smallest relative drop suppressing all components must cause (strict mode)")]
+        [CommandOption("--t-high <X>")]
+        [Description("Smallest relative drop suppressing all components must cause (strict mode)")]
         public double? THigh { get; init; }
 
-        [CommandOption("--data <PARQUET>")] [Description("Run over every fact of a dataset")]
+        [CommandOption("--data <PARQUET>")]
+        [Description("Run over every fact of a dataset")]
         public string? Data { get; init; }
 
-        [CommandOption("--out <DIR>")] [Description("Output folder (dataset mode)")]
+        [CommandOption("--out <DIR>")]
+        [Description("Output folder (dataset mode)")]
         public string? Out { get; init; }
 
-        [CommandOption("--limit <N>")] [Description("At most N facts, drawn across relations with --seed (0 = all)")] [DefaultValue(0)]
+        [CommandOption("--limit <N>")]
+        [Description("At most N facts, drawn across relations with --seed (0 = all)")]
+        [DefaultValue(0)]
         public int Limit { get; init; }
 
-        [CommandOption("--seed <N>")] [Description("Seed of the --limit draw")] [DefaultValue(7)]
+        [CommandOption("--seed <N>")]
+        [Description("Seed of the --limit draw")]
+        [DefaultValue(7)]
         public int Seed { get; init; } = 7;
 
-        [CommandOption("--max-prompts <N>")] [Description("Attribute at most N prompts per fact (0 = all)")] [DefaultValue(0)]
+        [CommandOption("--max-prompts <N>")]
+        [Description("Attribute at most N prompts per fact (0 = all)")]
+        [DefaultValue(0)]
         public int MaxPrompts { get; init; }
 
-        [CommandOption("--json")] [Description("Print JSON")]
+        [CommandOption("--json")]
+        [Description("Print JSON")]
         public bool Json { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var options = DknOptions.FromPreset(settings.Preset);
-        if (settings.Methods is not null) options = options with { Methods = settings.Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(DknOptions.ParseMethod).ToArray() };
-        if (settings.TLow is double low) options = options with { Check = options.Check with { TLow = low } };
-        if (settings.THigh is double high) options = options with { Check = options.Check with { THigh = high } };
-        if (settings.Data is not null) return Dataset(settings, cancellationToken);
+        if (settings.Methods is not null)
+            options = options with
+            {
+                Methods = settings
+                    .Methods.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(DknOptions.ParseMethod)
+                    .ToArray(),
+            };
+        if (settings.TLow is double low)
+            options = options with { Check = options.Check with { TLow = low } };
+        if (settings.THigh is double high)
+            options = options with { Check = options.Check with { THigh = high } };
+        if (settings.Data is not null)
+            return Dataset(settings, cancellationToken);
         return SinglePrompt(settings, options, AttributionOptions.FromPreset(AttributionPresetFor(settings)));
     }
 
-    /// <summary>The attribution preset: as given, else the DKN preset's namesake (the graph preset attributes as the default does).</summary>
-    static string AttributionPresetFor(Settings settings) => settings.AttributionPreset ?? (settings.Preset == "dkn-authors" ? "dkn-authors" : "default");
+    /// <summary>The attribution preset: as given, else the DKN preset's namesake (the graph preset attributes as the
+    /// default does).</summary>
+    static string AttributionPresetFor(Settings settings) =>
+        settings.AttributionPreset ?? (settings.Preset == "dkn-authors" ? "dkn-authors" : "default");
 
     static int SinglePrompt(Settings settings, DknOptions options, AttributionOptions attribution)
     {
         using var loaded = settings.LoadModel();
         var tokenizer = settings.TryLoadTokenizer(required: settings.Text is not null || settings.Target is not null);
         var prompt = settings.PromptIds(loaded.Config, tokenizer);
-        if ((settings.Target is null) == (settings.TargetToken is null)) throw new DknInputException("give exactly one of --target or --target-token");
-        var answer = settings.TargetToken is not null ? ModelSettings.ParseIds(settings.TargetToken, "--target-token") : PromptEncoding.Answer(tokenizer!, settings.Target!);
+        if ((settings.Target is null) == (settings.TargetToken is null))
+            throw new DknInputException("give exactly one of --target or --target-token");
+        var answer = settings.TargetToken is not null
+            ? ModelSettings.ParseIds(settings.TargetToken, "--target-token")
+            : PromptEncoding.Answer(tokenizer!, settings.Target!);
         var stage = DknStageOptions.FromPreset(settings.Preset);
         IReadOnlyList<Neuron> neurons;
         if (settings.Neurons is not null)
         {
-            try { neurons = Neuron.ParseList(settings.Neurons); }
-            catch (DknInputException e) { throw new DknInputException($"--neurons: {e.Message}"); }
+            try
+            {
+                neurons = Neuron.ParseList(settings.Neurons);
+            }
+            catch (DknInputException e)
+            {
+                throw new DknInputException($"--neurons: {e.Message}");
+            }
         }
         else if (stage.Candidates == CandidateSource.Knockout)
         {
@@ -101,33 +143,75 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
             neurons = KnockoutAttribution.Run([probe], stage.Knockout).Candidates;
         }
         else
-            neurons = NeuronSelection.Coarse(IntegratedGradients.Attribute(loaded.Model, new AttributionRequest(prompt, answer), attribution).Scores,
-                CoarseThreshold.Parse(settings.Threshold)).Select(n => n.Neuron).ToList();
+            neurons = NeuronSelection
+                .Coarse(
+                    IntegratedGradients
+                        .Attribute(loaded.Model, new AttributionRequest(prompt, answer), attribution)
+                        .Scores,
+                    CoarseThreshold.Parse(settings.Threshold)
+                )
+                .Select(n => n.Neuron)
+                .ToList();
         var result = DknFinder.Find(loaded.Model, prompt, answer, neurons, options);
         if (settings.Json)
         {
             Console.Out.WriteLine(DknJson.Of(result, options).ToJsonString());
             return 0;
         }
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(loaded.Source)}[/] preset {options.Preset}: {neurons.Count} knowledge neurons, P0 = {result.BaselineProbability:0.######}");
-        var table = new Table().AddColumn("method").AddColumn("candidates").AddColumn("components").AddColumn("DKN").AddColumn("joint drop");
+        AnsiConsole.MarkupLine(
+            $"[bold]{Markup.Escape(loaded.Source)}[/] preset {options.Preset}: {neurons.Count} knowledge neurons, "
+                + $"P0 = {result.BaselineProbability:0.######}"
+        );
+        var table = new Table()
+            .AddColumn("method")
+            .AddColumn("candidates")
+            .AddColumn("components")
+            .AddColumn("DKN")
+            .AddColumn("joint drop");
         foreach (var m in result.Methods)
-            table.AddRow(m.Method.ToString(), $"{m.Candidates.Count}", $"{m.Check.Dkn.Count}", m.Check.IsDkn ? "yes" : "no", m.Check.JointDrop is double j ? $"{j:0.###}" : "–");
+            table.AddRow(
+                m.Method.ToString(),
+                $"{m.Candidates.Count}",
+                $"{m.Check.Dkn.Count}",
+                m.Check.IsDkn ? "yes" : "no",
+                m.Check.JointDrop is double j ? $"{j:0.###}" : "–"
+            );
         AnsiConsole.Write(table);
         return 0;
     }
 
     static int Dataset(Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Out is null) throw new DknInputException("--data needs --out DIR");
-        var attribution = DatasetPipeline.Options(("preset", AttributionPresetFor(settings)), ("threshold", settings.Threshold),
-            ("max_prompts", settings.MaxPrompts), ("folder", "attribution"));
-        var dkn = DatasetPipeline.Options(("preset", settings.Preset), ("methods", settings.Methods), ("t_low", settings.TLow), ("t_high", settings.THigh),
-            ("folder", "."));
-        var run = DatasetPipeline.Run("degenerate", settings.Data!, settings.RequiredModel, settings.Limit, settings.Seed, settings.Out,
-            [("attribute-knowledge-neurons", attribution), ("find-degenerate-neurons", dkn)], settings.Run, settings.Json, cancellationToken);
+        if (settings.Out is null)
+            throw new DknInputException("--data needs --out DIR");
+        var attribution = DatasetPipeline.Options(
+            ("preset", AttributionPresetFor(settings)),
+            ("threshold", settings.Threshold),
+            ("max_prompts", settings.MaxPrompts),
+            ("folder", "attribution")
+        );
+        var dkn = DatasetPipeline.Options(
+            ("preset", settings.Preset),
+            ("methods", settings.Methods),
+            ("t_low", settings.TLow),
+            ("t_high", settings.THigh),
+            ("folder", ".")
+        );
+        var run = DatasetPipeline.Run(
+            "degenerate",
+            settings.Data!,
+            settings.RequiredModel,
+            settings.Limit,
+            settings.Seed,
+            settings.Out,
+            [("attribute-knowledge-neurons", attribution), ("find-degenerate-neurons", dkn)],
+            settings.Run,
+            settings.Json,
+            cancellationToken
+        );
         var summary = run.Manifest["steps"]!.AsArray().Last()!["results"]!;
-        if (settings.Json) Console.Out.WriteLine(summary.ToJsonString());
+        if (settings.Json)
+            Console.Out.WriteLine(summary.ToJsonString());
         else
             foreach (var m in summary["methods"]!.AsArray())
                 AnsiConsole.MarkupLine($"{m!["method"]}: {m["facts_with_dkn"]} of {m["facts"]} facts have a DKN");

@@ -31,8 +31,10 @@ public sealed class InspectCommand : Command<InspectCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Top < 1) throw new DknInputException($"--top must be at least 1 (got {settings.Top})");
-        if (settings.Greedy < 0) throw new DknInputException($"--greedy must be 0 or more (got {settings.Greedy})");
+        if (settings.Top < 1)
+            throw new DknInputException($"--top must be at least 1 (got {settings.Top})");
+        if (settings.Greedy < 0)
+            throw new DknInputException($"--greedy must be 0 or more (got {settings.Greedy})");
         using var loaded = settings.LoadModel();
         var tokenizer = settings.TryLoadTokenizer(required: settings.Text is not null);
         var prompt = settings.PromptIds(loaded.Config, tokenizer);
@@ -40,11 +42,22 @@ public sealed class InspectCommand : Command<InspectCommand.Settings>
         int layers = loaded.Config.NumLayers;
 
         using var noGrad = no_grad();
-        var captures = Enumerable.Range(0, layers).SelectMany(l => new[]
-            { new CaptureActivation(l, NeuronSite.Pre, TokenPositions.Last), new CaptureActivation(l, NeuronSite.Post, TokenPositions.Last) }).ToArray();
+        var captures = Enumerable
+            .Range(0, layers)
+            .SelectMany(l =>
+                new[]
+                {
+                    new CaptureActivation(l, NeuronSite.Pre, TokenPositions.Last),
+                    new CaptureActivation(l, NeuronSite.Post, TokenPositions.Last),
+                }
+            )
+            .ToArray();
         Tensor logits;
         using (model.Intervene(captures))
-            logits = model.Forward(tensor(prompt, device: model.Device).unsqueeze(0))[0, -1].to_type(ScalarType.Float64).cpu();
+            logits = model
+                .Forward(tensor(prompt, device: model.Device).unsqueeze(0))[0, -1]
+                .to_type(ScalarType.Float64)
+                .cpu();
         var probabilities = logits.softmax(-1);
         var top = probabilities.topk(Math.Min(settings.Top, (int)logits.shape[0]));
         var topIds = top.indexes.data<long>().ToArray();
@@ -54,34 +67,58 @@ public sealed class InspectCommand : Command<InspectCommand.Settings>
 
         if (settings.Json)
         {
-            double[] Row(CaptureActivation c) => c.Captured![0, 0].to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            double[] Row(CaptureActivation c) =>
+                c.Captured![0, 0].to_type(ScalarType.Float64).cpu().data<double>().ToArray();
             var json = new JsonObject
             {
                 ["model"] = loaded.Source,
                 ["model_type"] = loaded.Config.Family.ToString(),
                 ["tokens"] = new JsonArray(prompt.Select(t => (JsonNode)t).ToArray()),
-                ["next_token_logits"] = new JsonArray(logits.data<double>().ToArray().Select(v => (JsonNode)v).ToArray()),
+                ["next_token_logits"] = new JsonArray(
+                    logits.data<double>().ToArray().Select(v => (JsonNode)v).ToArray()
+                ),
                 ["mlp_pre"] = Matrix(captures.Where(c => c.Site == NeuronSite.Pre).Select(Row)),
                 ["mlp_post"] = Matrix(captures.Where(c => c.Site == NeuronSite.Post).Select(Row)),
-                ["top"] = new JsonArray(topIds.Select((id, i) => (JsonNode)new JsonObject
-                    { ["id"] = id, ["token"] = Text(id), ["prob"] = topProbs[i] }).ToArray()),
+                ["top"] = new JsonArray(
+                    topIds
+                        .Select(
+                            (id, i) =>
+                                (JsonNode)
+                                    new JsonObject
+                                    {
+                                        ["id"] = id,
+                                        ["token"] = Text(id),
+                                        ["prob"] = topProbs[i],
+                                    }
+                        )
+                        .ToArray()
+                ),
                 ["greedy"] = new JsonArray(greedy.Select(t => (JsonNode)t).ToArray()),
             };
-            if (tokenizer is not null && greedy.Length > 0) json["greedy_text"] = tokenizer.Decode(greedy.Select(t => (int)t));
+            if (tokenizer is not null && greedy.Length > 0)
+                json["greedy_text"] = tokenizer.Decode(greedy.Select(t => (int)t));
             Console.Out.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
             return 0;
         }
 
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(loaded.Source)}[/] ({loaded.Config.Family}, {layers} layers, d_ff {loaded.Config.IntermediateSize})");
+        AnsiConsole.MarkupLine(
+            $"[bold]{Markup.Escape(loaded.Source)}[/] ({loaded.Config.Family}, {layers} layers, d_ff "
+                + $"{loaded.Config.IntermediateSize})"
+        );
         AnsiConsole.MarkupLine($"prompt tokens: {string.Join(",", prompt)}");
-        var table = new Table().AddColumn("rank").AddColumn("id").AddColumn("token").AddColumn(new TableColumn("probability").RightAligned());
+        var table = new Table()
+            .AddColumn("rank")
+            .AddColumn("id")
+            .AddColumn("token")
+            .AddColumn(new TableColumn("probability").RightAligned());
         for (int i = 0; i < topIds.Length; i++)
             table.AddRow($"{i + 1}", $"{topIds[i]}", Markup.Escape(Text(topIds[i])), $"{topProbs[i]:0.000000}");
         AnsiConsole.Write(table);
         if (greedy.Length > 0)
         {
             AnsiConsole.MarkupLine($"greedy ids: {string.Join(",", greedy)}");
-            if (tokenizer is not null) AnsiConsole.MarkupLine($"greedy text: {Markup.Escape(tokenizer.Decode(greedy.Select(t => (int)t)))}");
+            if (tokenizer is not null)
+                AnsiConsole.MarkupLine($"greedy text: {Markup.Escape(tokenizer.Decode(greedy.Select(t => (int)t)))}");
         }
         return 0;
     }

@@ -7,8 +7,18 @@ public static class ModelCommands
 {
     public static void Register(IConfigurator config)
     {
-        config.AddCommand<InspectCommand>("inspect")
+        config
+            .AddCommand<InspectCommand>("inspect")
             .WithDescription("Next-token probabilities and MLP neuron sites of a model for one prompt")
-            .WithExample("inspect", "--model", "../shared/golden/gpt2", "--tokens", "3,17,42", "--json", "--greedy", "6");
+            .WithExample(
+                "inspect",
+                "--model",
+                "../shared/golden/gpt2",
+                "--tokens",
+                "3,17,42",
+                "--json",
+                "--greedy",
+                "6"
+            );
     }
 }

@@ -41,28 +41,52 @@ public class ModelSettings : CommandSettings
     public int Threads { get; init; }
 
     /// <summary>The device, dtype and threads flags, for verbs that run a pipeline.</summary>
-    public Pipelines.RunSettings Run => new() { Device = Device, DType = DType, Threads = Threads };
+    public Pipelines.RunSettings Run =>
+        new()
+        {
+            Device = Device,
+            DType = DType,
+            Threads = Threads,
+        };
 
     /// <summary>--model, refused when missing.</summary>
-    public string RequiredModel => string.IsNullOrWhiteSpace(Model)
-        ? throw new DknInputException("--model is required (a model folder or llama2.c .bin file)")
-        : Model;
+    public string RequiredModel =>
+        string.IsNullOrWhiteSpace(Model)
+            ? throw new DknInputException("--model is required (a model folder or llama2.c .bin file)")
+            : Model;
 
-    public LoadedModel LoadModel() => ModelLoader.Load(RequiredModel, new ModelLoadOptions { DType = DType, Device = Device, Threads = Threads });
+    public LoadedModel LoadModel() =>
+        ModelLoader.Load(
+            RequiredModel,
+            new ModelLoadOptions
+            {
+                DType = DType,
+                Device = Device,
+                Threads = Threads,
+            }
+        );
 
     /// <summary>The model's tokenizer, or null when it has none and none is needed.</summary>
     public ITextTokenizer? TryLoadTokenizer(bool required)
     {
-        try { return TokenizerLoader.FromModelFolder(Model); }
-        catch (DknInputException) when (!required) { return null; }
+        try
+        {
+            return TokenizerLoader.FromModelFolder(Model);
+        }
+        catch (DknInputException) when (!required)
+        {
+            return null;
+        }
     }
 
     /// <summary>Prompt ids from --tokens or --text; validates range against the vocabulary.</summary>
     public long[] PromptIds(ModelConfig config, ITextTokenizer? tokenizer)
     {
-        if ((Text is null) == (Tokens is null)) throw new DknInputException("give exactly one of --text or --tokens");
+        if ((Text is null) == (Tokens is null))
+            throw new DknInputException("give exactly one of --text or --tokens");
         long[] ids = Tokens is not null ? ParseIds(Tokens, "--tokens") : Encode(tokenizer!, Text!);
-        if (ids.Length == 0) throw new DknInputException("empty prompt: give at least one token");
+        if (ids.Length == 0)
+            throw new DknInputException("empty prompt: give at least one token");
         foreach (var id in ids)
             if (id < 0 || id >= config.VocabSize)
                 throw new DknInputException($"token id {id} is out of range (vocabulary size {config.VocabSize})");
@@ -71,7 +95,8 @@ public class ModelSettings : CommandSettings
 
     long[] Encode(ITextTokenizer tokenizer, string text)
     {
-        if (text.Length == 0) throw new DknInputException("empty prompt: --text is empty");
+        if (text.Length == 0)
+            throw new DknInputException("empty prompt: --text is empty");
         bool bos = Bos switch
         {
             "yes" => true,
@@ -85,7 +110,14 @@ public class ModelSettings : CommandSettings
     public static long[] ParseIds(string text, string option)
     {
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return parts.Select(p => long.TryParse(p, out var v) ? v
-            : throw new DknInputException($"{option}: '{p}' is not a token id (expected comma-separated integers)")).ToArray();
+        return parts
+            .Select(p =>
+                long.TryParse(p, out var v)
+                    ? v
+                    : throw new DknInputException(
+                        $"{option}: '{p}' is not a token id (expected comma-separated integers)"
+                    )
+            )
+            .ToArray();
     }
 }

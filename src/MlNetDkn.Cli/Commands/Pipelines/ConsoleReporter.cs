@@ -13,22 +13,31 @@ internal sealed class ConsoleReporter : IPipelineReporter
 
     public T Track<T>(string title, Func<IProgress<StepProgress>, T> work)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected) return work(new PlainProgress(title));
+        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
+            return work(new PlainProgress(title));
         T result = default!;
         int room = DescriptionWidth(AnsiConsole.Profile.Width);
-        AnsiConsole.Progress()
+        AnsiConsole
+            .Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = BarWidth }, new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(
+                new TaskDescriptionColumn { Alignment = Justify.Left },
+                new ProgressBarColumn { Width = BarWidth },
+                new PercentageColumn(),
+                new ElapsedTimeColumn(),
+                new RemainingTimeColumn()
+            )
             .Start(ctx =>
             {
                 var task = ctx.AddTask(Markup.Escape(Fit(title, room)));
-                result = work(new SyncProgress<StepProgress>(p =>
-                {
-                    task.MaxValue = Math.Max(p.Total, 1);
-                    task.Value = p.Done;
-                    task.Description = Markup.Escape(Fit($"{title}: {p.Status}", room));
-                }));
+                result = work(
+                    new SyncProgress<StepProgress>(p =>
+                    {
+                        task.MaxValue = Math.Max(p.Total, 1);
+                        task.Value = p.Done;
+                        task.Description = Markup.Escape(Fit($"{title}: {p.Status}", room));
+                    })
+                );
                 task.Value = task.MaxValue;
             });
         return result;
@@ -50,7 +59,8 @@ internal sealed class ConsoleReporter : IPipelineReporter
         public void Report(StepProgress p)
         {
             int tenth = p.Total > 0 ? (int)(10 * p.Done / p.Total) : 0;
-            if (!p.Milestone && tenth == _lastTenth) return;
+            if (!p.Milestone && tenth == _lastTenth)
+                return;
             _lastTenth = tenth;
             Console.Out.WriteLine($"  {title}: {p.Status}");
         }

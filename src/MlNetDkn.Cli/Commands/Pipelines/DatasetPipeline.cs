@@ -12,22 +12,61 @@ namespace MlNetDkn.Cli.Commands.Pipelines;
 internal static class DatasetPipeline
 {
     /// <param name="quiet">Progress and messages go to stderr (stdout carries JSON).</param>
-    public static PipelineRunResult Run(string name, string data, string model, int limit, int seed, string output,
-        IEnumerable<(string Step, JsonObject Options)> stages, RunSettings load, bool quiet, CancellationToken cancellationToken)
+    public static PipelineRunResult Run(
+        string name,
+        string data,
+        string model,
+        int limit,
+        int seed,
+        string output,
+        IEnumerable<(string Step, JsonObject Options)> stages,
+        RunSettings load,
+        bool quiet,
+        CancellationToken cancellationToken
+    )
     {
         var steps = new JsonArray
         {
-            new JsonObject { ["step"] = "load-facts", ["options"] = new JsonObject { ["path"] = Path.GetFullPath(data) } },
+            new JsonObject
+            {
+                ["step"] = "load-facts",
+                ["options"] = new JsonObject { ["path"] = Path.GetFullPath(data) },
+            },
         };
-        if (limit > 0) steps.Add(new JsonObject { ["step"] = "select-facts", ["options"] = new JsonObject { ["max_facts"] = limit } });
-        steps.Add(new JsonObject { ["step"] = "load-model", ["options"] = new JsonObject { ["path"] = Path.GetFullPath(model) } });
-        foreach (var (step, options) in stages) steps.Add(new JsonObject { ["step"] = step, ["options"] = options });
-        var json = new JsonObject { ["name"] = name, ["seed"] = seed, ["output"] = Path.GetFullPath(output), ["steps"] = steps };
+        if (limit > 0)
+            steps.Add(
+                new JsonObject
+                {
+                    ["step"] = "select-facts",
+                    ["options"] = new JsonObject { ["max_facts"] = limit },
+                }
+            );
+        steps.Add(
+            new JsonObject
+            {
+                ["step"] = "load-model",
+                ["options"] = new JsonObject { ["path"] = Path.GetFullPath(model) },
+            }
+        );
+        foreach (var (step, options) in stages)
+            steps.Add(new JsonObject { ["step"] = step, ["options"] = options });
+        var json = new JsonObject
+        {
+            ["name"] = name,
+            ["seed"] = seed,
+            ["output"] = Path.GetFullPath(output),
+            ["steps"] = steps,
+        };
         var registry = PipelineSteps.CreateRegistry();
         var definition = load.Apply(PipelineDefinition.FromJson(json, $"dkn {name}"));
         var pipeline = PipelineValidator.Validate(definition, registry);
         IPipelineReporter reporter = quiet ? new TextPipelineReporter(Console.Error) : new ConsoleReporter();
-        return PipelineRunner.Run(pipeline, new PipelineRunOptions { Shard = load.ResolveShard(), MergeShards = load.MergeShards }, reporter, cancellationToken);
+        return PipelineRunner.Run(
+            pipeline,
+            new PipelineRunOptions { Shard = load.ResolveShard(), MergeShards = load.MergeShards },
+            reporter,
+            cancellationToken
+        );
     }
 
     /// <summary>JSON options, leaving out the ones the user did not set.</summary>

@@ -4,7 +4,8 @@ using Spectre.Console.Cli;
 
 namespace MlNetDkn.Cli.Commands.Pipelines;
 
-/// <summary>`dkn report &lt;run folder&gt;`: report.md and a self-contained report.html of a finished (or partial) run.</summary>
+/// <summary>`dkn report &lt;run folder&gt;`: report.md and a self-contained report.html of a finished (or partial)
+/// run.</summary>
 public sealed class ReportCommand : Command<ReportCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -14,8 +15,10 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
         public string Folder { get; init; } = "";
 
         [CommandOption("--quote <DOCUMENT>")]
-        [Description("Also refresh the block <!-- findings: FOLDER --> … <!-- /findings --> of this markdown document " +
-                     "with the run's findings (FOLDER as the document names it)")]
+        [Description(
+            "Also refresh the block <!-- findings: FOLDER --> … <!-- /findings --> of this markdown document "
+                + "with the run's findings (FOLDER as the document names it)"
+        )]
         public string? Quote { get; init; }
     }
 
@@ -23,11 +26,18 @@ public sealed class ReportCommand : Command<ReportCommand.Settings>
     {
         var (md, html) = RunReport.Write(settings.Folder);
         Console.Out.WriteLine($"{md}\n{html}");
-        if (settings.Quote is not { } document) return 0;
-        if (!File.Exists(document)) throw new DknInputException($"--quote: {document} does not exist");
-        var run = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(document))!, Path.GetFullPath(settings.Folder));
+        if (settings.Quote is not { } document)
+            return 0;
+        if (!File.Exists(document))
+            throw new DknInputException($"--quote: {document} does not exist");
+        var run = Path.GetRelativePath(
+            Path.GetDirectoryName(Path.GetFullPath(document))!,
+            Path.GetFullPath(settings.Folder)
+        );
         if (!QuotedFindings.Quote(document, run.Replace('\\', '/'), settings.Folder))
-            throw new DknInputException($"--quote: {document} has no block <!-- findings: {run} --> … <!-- /findings -->");
+            throw new DknInputException(
+                $"--quote: {document} has no block <!-- findings: {run} --> … <!-- /findings -->"
+            );
         Console.Out.WriteLine($"{document}: findings of {run} quoted");
         return 0;
     }

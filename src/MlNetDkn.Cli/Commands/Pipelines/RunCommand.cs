@@ -5,7 +5,8 @@ using Spectre.Console.Cli;
 
 namespace MlNetDkn.Cli.Commands.Pipelines;
 
-/// <summary>`dkn run pipeline.json [--set key=value ...] [--out DIR] [--cache DIR]`: validates, then runs every step.</summary>
+/// <summary>`dkn run pipeline.json [--set key=value ...] [--out DIR] [--cache DIR]`: validates, then runs every
+/// step.</summary>
 public class RunCommand : Command<RunCommand.Settings>
 {
     /// <summary>True for `dkn merge`: join the shards' stores, then run over every fact.</summary>
@@ -18,7 +19,10 @@ public class RunCommand : Command<RunCommand.Settings>
         public string Pipeline { get; init; } = "";
 
         [CommandOption("-s|--set <KEY=VALUE>")]
-        [Description("Override: seed=3, threads=2, device=cpu, dtype=float64, output=DIR, steps.<step>.<option>=V or steps.<index>.<option>=V (repeatable)")]
+        [Description(
+            "Override: seed=3, threads=2, device=cpu, dtype=float64, output=DIR, steps.<step>.<option>=V or "
+                + "steps.<index>.<option>=V (repeatable)"
+        )]
         public string[] Set { get; init; } = [];
 
         [CommandOption("-o|--out <DIR>")]
@@ -43,24 +47,46 @@ public class RunCommand : Command<RunCommand.Settings>
         var variants = definition.Variants.Count > 0 ? VariantRunner.Plan(definition, settings.Out, registry) : [];
         if (settings.ValidateOnly)
         {
-            Console.Out.WriteLine($"{settings.Pipeline}: valid, {pipeline.Steps.Count} steps" + (variants.Count > 0 ? $", {variants.Count} variants" : ""));
+            Console.Out.WriteLine(
+                $"{settings.Pipeline}: valid, {pipeline.Steps.Count} steps"
+                    + (variants.Count > 0 ? $", {variants.Count} variants" : "")
+            );
             foreach (var step in pipeline.Steps)
-                Console.Out.WriteLine($"  {step.Definition.Index}: {step.Step.Name} {step.Options.ToJson().ToJsonString()}");
+                Console.Out.WriteLine(
+                    $"  {step.Definition.Index}: {step.Step.Name} {step.Options.ToJson().ToJsonString()}"
+                );
             foreach (var v in variants)
-                Console.Out.WriteLine($"  variant {v.Variant.Name}: {string.Join(" ", v.Variant.Set)} -> {v.Pipeline.Definition.Output}");
+                Console.Out.WriteLine(
+                    $"  variant {v.Variant.Name}: {string.Join(" ", v.Variant.Set)} -> {v.Pipeline.Definition.Output}"
+                );
             return 0;
         }
         var reporter = new ConsoleReporter();
-        var runOptions = new PipelineRunOptions { Output = settings.Out, CacheFolder = settings.Cache, Overrides = overrides, Shard = Merge ? null : settings.ResolveShard(), MergeShards = Merge || settings.MergeShards };
+        var runOptions = new PipelineRunOptions
+        {
+            Output = settings.Out,
+            CacheFolder = settings.Cache,
+            Overrides = overrides,
+            Shard = Merge ? null : settings.ResolveShard(),
+            MergeShards = Merge || settings.MergeShards,
+        };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (variants.Count > 0)
         {
-            reporter.Info($"pipeline {definition.Name}: {variants.Count} variants of {pipeline.Steps.Count} steps, seed {definition.Seed}, {definition.Device}/{definition.DType}");
+            reporter.Info(
+                $"pipeline {definition.Name}: {variants.Count} variants of {pipeline.Steps.Count} steps, seed "
+                    + $"{definition.Seed}, {definition.Device}/{definition.DType}"
+            );
             var sweep = VariantRunner.Run(definition, variants, runOptions, reporter, cancellationToken);
-            reporter.Info($"done in {clock.Elapsed.TotalSeconds:0.0} s -> {sweep.OutputFolder} ({VariantRunner.SweepFile})");
+            reporter.Info(
+                $"done in {clock.Elapsed.TotalSeconds:0.0} s -> {sweep.OutputFolder} ({VariantRunner.SweepFile})"
+            );
             return 0;
         }
-        reporter.Info($"pipeline {definition.Name}: {pipeline.Steps.Count} steps, seed {definition.Seed}, {definition.Device}/{definition.DType}");
+        reporter.Info(
+            $"pipeline {definition.Name}: {pipeline.Steps.Count} steps, seed {definition.Seed}, "
+                + $"{definition.Device}/{definition.DType}"
+        );
         var run = PipelineRunner.Run(pipeline, runOptions, reporter, cancellationToken);
         reporter.Info($"done in {clock.Elapsed.TotalSeconds:0.0} s -> {run.OutputFolder} ({RunManifest.FileName})");
         return 0;
@@ -68,7 +94,8 @@ public class RunCommand : Command<RunCommand.Settings>
 }
 
 /// <summary>`dkn merge pipeline.json [--out DIR]`: join the stores of the shards under the output folder, then run the
-/// pipeline over every fact (nothing already computed is computed again), writing the tables an unsharded run writes.</summary>
+/// pipeline over every fact (nothing already computed is computed again), writing the tables an unsharded run
+/// writes.</summary>
 public sealed class MergeCommand : RunCommand
 {
     protected override bool Merge => true;

@@ -16,7 +16,10 @@ public class RunSettings : CommandSettings
     public string? DType { get; init; }
 
     [CommandOption("--shard <I/N>")]
-    [Description("Run only shard I of N (facts split by id), into <out>/shard-I-of-N/; default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX with DKN_SHARDS")]
+    [Description(
+        "Run only shard I of N (facts split by id), into <out>/shard-I-of-N/; default from "
+            + "SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX with DKN_SHARDS"
+    )]
     public string? Shard { get; init; }
 
     [CommandOption("--merge")]
@@ -24,7 +27,10 @@ public class RunSettings : CommandSettings
     public bool MergeShards { get; init; }
 
     /// <summary>--shard, else the scheduler's environment (not when merging), else null.</summary>
-    public MlNetDkn.Pipelines.Shard? ResolveShard() => Shard is not null ? MlNetDkn.Pipelines.Shard.Parse(Shard) : MergeShards ? null : MlNetDkn.Pipelines.Shard.FromEnvironment();
+    public MlNetDkn.Pipelines.Shard? ResolveShard() =>
+        Shard is not null ? MlNetDkn.Pipelines.Shard.Parse(Shard)
+        : MergeShards ? null
+        : MlNetDkn.Pipelines.Shard.FromEnvironment();
 
     [CommandOption("--threads <N>")]
     [Description("libtorch CPU threads (default: the pipeline's, else libtorch's)")]
@@ -33,13 +39,19 @@ public class RunSettings : CommandSettings
     /// <summary>The flags as --set overrides (applied before validation, so bad values are named there).</summary>
     public IEnumerable<string> AsOverrides()
     {
-        if (Device is not null) yield return $"device={Device}";
-        if (DType is not null) yield return $"dtype={DType}";
-        if (Threads is int t) yield return $"threads={t}";
+        if (Device is not null)
+            yield return $"device={Device}";
+        if (DType is not null)
+            yield return $"dtype={DType}";
+        if (Threads is int t)
+            yield return $"threads={t}";
     }
 
-    public PipelineDefinition Apply(PipelineDefinition definition) => definition with
-    {
-        Device = Device ?? definition.Device, DType = DType ?? definition.DType, Threads = Threads ?? definition.Threads,
-    };
+    public PipelineDefinition Apply(PipelineDefinition definition) =>
+        definition with
+        {
+            Device = Device ?? definition.Device,
+            DType = DType ?? definition.DType,
+            Threads = Threads ?? definition.Threads,
+        };
 }

@@ -6,16 +6,18 @@ using Spectre.Console.Cli;
 namespace MlNetDkn.Cli.Commands.Robustness;
 
 /// <summary>
-/// `dkn robustness &lt;r1|r2|r3|all&gt; --model M --data facts.parquet --out DIR`: the robustness experiments on a dataset,
-/// as the pipeline load-facts → (select-facts) → load-model → perturb-queries → attribute → find-degenerate-neurons →
-/// the experiment steps, run by the same runner as `dkn run`.
+/// `dkn robustness &lt;r1|r2|r3|all&gt; --model M --data facts.parquet --out DIR`: the robustness experiments on a
+/// dataset, as the pipeline load-facts → (select-facts) → load-model → perturb-queries → attribute →
+/// find-degenerate-neurons → the experiment steps, run by the same runner as `dkn run`.
 /// </summary>
 public sealed class RobustnessCommand : Command<RobustnessCommand.Settings>
 {
     public sealed class Settings : RunSettings
     {
         [CommandArgument(0, "<experiment>")]
-        [Description("r1 (suppression under perturbed queries), r2 (enhancement on failed queries), r3 (fact checking) or all")]
+        [Description(
+            "r1 (suppression under perturbed queries), r2 (enhancement on failed queries), r3 (fact checking) or all"
+        )]
         public string Experiment { get; init; } = "all";
 
         [CommandOption("-m|--model <PATH>")]
@@ -66,20 +68,57 @@ public sealed class RobustnessCommand : Command<RobustnessCommand.Settings>
             "r2" => ["enhance-on-failures"],
             "r3" => ["fact-check"],
             "all" => ["suppress-under-perturbation", "enhance-on-failures", "fact-check"],
-            _ => throw new DknInputException($"unknown experiment '{settings.Experiment}' (expected r1, r2, r3 or all)"),
+            _ => throw new DknInputException(
+                $"unknown experiment '{settings.Experiment}' (expected r1, r2, r3 or all)"
+            ),
         };
         var method = settings.DknMethod;
         var methods = method == "ntc" ? "ntc" : $"ntc,{method}";
         var stages = new List<(string, JsonObject)>();
         if (!settings.NoPerturb && experiments.Any(e => e != "fact-check"))
-            stages.Add(("perturb-queries", DatasetPipeline.Options(("preset", settings.Preset), ("keep_existing", true))));
-        stages.Add(("attribute-knowledge-neurons", DatasetPipeline.Options(("preset", settings.Preset == "dkn-authors" ? "dkn-authors" : "default"))));
-        stages.Add(("find-degenerate-neurons", DatasetPipeline.Options(("preset", settings.DknPreset), ("methods", methods), ("folder", "dkn"))));
+            stages.Add(
+                ("perturb-queries", DatasetPipeline.Options(("preset", settings.Preset), ("keep_existing", true)))
+            );
+        stages.Add(
+            (
+                "attribute-knowledge-neurons",
+                DatasetPipeline.Options(("preset", settings.Preset == "dkn-authors" ? "dkn-authors" : "default"))
+            )
+        );
+        stages.Add(
+            (
+                "find-degenerate-neurons",
+                DatasetPipeline.Options(("preset", settings.DknPreset), ("methods", methods), ("folder", "dkn"))
+            )
+        );
         foreach (var e in experiments)
-            stages.Add((e, DatasetPipeline.Options(("preset", settings.Preset), ("dkn_method", method),
-                ("random_draws", e == "fact-check" ? null : settings.RandomDraws is int r ? JsonValue.Create(r) : null))));
-        var run = DatasetPipeline.Run("robustness", settings.Data, settings.Model, settings.Limit, settings.Seed, settings.Out,
-            stages.Select(s => (s.Item1, s.Item2)), settings, quiet: false, cancellationToken);
+            stages.Add(
+                (
+                    e,
+                    DatasetPipeline.Options(
+                        ("preset", settings.Preset),
+                        ("dkn_method", method),
+                        (
+                            "random_draws",
+                            e == "fact-check" ? null
+                            : settings.RandomDraws is int r ? JsonValue.Create(r)
+                            : null
+                        )
+                    )
+                )
+            );
+        var run = DatasetPipeline.Run(
+            "robustness",
+            settings.Data,
+            settings.Model,
+            settings.Limit,
+            settings.Seed,
+            settings.Out,
+            stages.Select(s => (s.Item1, s.Item2)),
+            settings,
+            quiet: false,
+            cancellationToken
+        );
         Console.Out.WriteLine($"done -> {run.OutputFolder} (r1/, r2/, r3/ with tables, plots and r*_report.md)");
         return 0;
     }

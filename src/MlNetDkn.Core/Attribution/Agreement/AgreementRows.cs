@@ -1,22 +1,59 @@
 namespace MlNetDkn.Attribution.Agreement;
 
 /// <summary>One prompt under one variant against the reference.</summary>
-public sealed record PromptAgreementRow(string Variant, string FactId, int PromptIndex, double TopOverlap10, double TopOverlap50,
-    double Spearman, double ObjectiveDifference, double Seconds, double ReferenceSeconds);
+public sealed record PromptAgreementRow(
+    string Variant,
+    string FactId,
+    int PromptIndex,
+    double TopOverlap10,
+    double TopOverlap50,
+    double Spearman,
+    double ObjectiveDifference,
+    double Seconds,
+    double ReferenceSeconds
+);
 
 /// <summary>One fact's knowledge neurons and DKN under one variant against the reference.</summary>
-public sealed record FactAgreementRow(string Variant, string FactId, int ReferenceKnowledgeNeurons, int KnowledgeNeurons,
-    double KnowledgeNeuronJaccard, bool ReferenceHasDkn, bool HasDkn, double DknJaccard);
+public sealed record FactAgreementRow(
+    string Variant,
+    string FactId,
+    int ReferenceKnowledgeNeurons,
+    int KnowledgeNeurons,
+    double KnowledgeNeuronJaccard,
+    bool ReferenceHasDkn,
+    bool HasDkn,
+    double DknJaccard
+);
 
 /// <summary>
 /// One variant over every prompt and fact: means with 95 % bootstrap intervals, the smallest rank correlation,
 /// the speed against the reference measured in the same run, and a verdict (<see cref="AgreementVerdict"/>).
 /// </summary>
-public sealed record VariantAgreementRow(string Variant, string Preset, string DType, int Steps, int Prompts, int Facts,
-    double TopOverlap10, double TopOverlap10Low, double TopOverlap10High, double TopOverlap50,
-    double Spearman, double SpearmanMin, double KnowledgeNeuronJaccard, double KnowledgeNeuronJaccardLow, double KnowledgeNeuronJaccardHigh,
-    double DknAgreement, int DknFactsReference, int DknFacts, double DknJaccard,
-    double SecondsPerPrompt, double ReferenceSecondsPerPrompt, double Speedup, string Verdict);
+public sealed record VariantAgreementRow(
+    string Variant,
+    string Preset,
+    string DType,
+    int Steps,
+    int Prompts,
+    int Facts,
+    double TopOverlap10,
+    double TopOverlap10Low,
+    double TopOverlap10High,
+    double TopOverlap50,
+    double Spearman,
+    double SpearmanMin,
+    double KnowledgeNeuronJaccard,
+    double KnowledgeNeuronJaccardLow,
+    double KnowledgeNeuronJaccardHigh,
+    double DknAgreement,
+    int DknFactsReference,
+    int DknFacts,
+    double DknJaccard,
+    double SecondsPerPrompt,
+    double ReferenceSecondsPerPrompt,
+    double Speedup,
+    string Verdict
+);
 
 /// <summary>
 /// When a variant may stand in for the reference: "same sets" when every fact gets the reference's knowledge neurons

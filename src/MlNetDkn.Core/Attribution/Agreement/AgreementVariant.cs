@@ -14,12 +14,23 @@ public sealed record AgreementVariant(string Name, AttributionOptions Attributio
     public static AgreementVariant Parse(string text, AgreementVariant reference)
     {
         var parts = text.Trim().Split('@', 2);
-        string name = parts[0], dtype = parts.Length > 1 ? parts[1] : reference.DType;
+        string name = parts[0],
+            dtype = parts.Length > 1 ? parts[1] : reference.DType;
         if (parts.Length > 1 && !DTypes.Contains(dtype))
-            throw new DknInputException($"variant '{text}': unknown dtype '{dtype}' (known: {string.Join(", ", DTypes)})");
-        if (DTypes.Contains(name)) return new(text.Trim(), reference.Attribution, name);
+            throw new DknInputException(
+                $"variant '{text}': unknown dtype '{dtype}' (known: {string.Join(", ", DTypes)})"
+            );
+        if (DTypes.Contains(name))
+            return new(text.Trim(), reference.Attribution, name);
         var preset = AttributionOptions.FromPreset(name);
-        var attribution = preset.IsCheapEstimator ? reference.Attribution with { Grid = preset.Grid, Steps = preset.Steps, Preset = preset.Preset } : preset;
+        var attribution = preset.IsCheapEstimator
+            ? reference.Attribution with
+            {
+                Grid = preset.Grid,
+                Steps = preset.Steps,
+                Preset = preset.Preset,
+            }
+            : preset;
         return new(text.Trim(), attribution, dtype);
     }
 }

@@ -18,7 +18,8 @@ static class AdaptiveSteps
         for (int steps = options.Steps; ; steps = (int)Math.Min(2L * steps, max))
         {
             yield return steps;
-            if (steps >= max) yield break;
+            if (steps >= max)
+                yield break;
         }
     }
 

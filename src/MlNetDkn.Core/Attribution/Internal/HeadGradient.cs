@@ -16,34 +16,42 @@ static class HeadGradient
     /// <param name="hidden">[n, d] final hidden states (after the final norm), float32 or float64.</param>
     /// <param name="weight">[V, d] unembedding in the same dtype.</param>
     /// <returns>The objective per row [n] and its gradient [n, d].</returns>
-    public static (Tensor Objective, Tensor Gradient) Of(Tensor hidden, Tensor weight, long target, AttributionObjective objective)
+    public static (Tensor Objective, Tensor Gradient) Of(
+        Tensor hidden,
+        Tensor weight,
+        long target,
+        AttributionObjective objective
+    )
     {
         using var scope = NewDisposeScope();
         long vocab = weight.shape[0];
         var slices = new List<(Tensor Logits, Tensor Weight)>();
         for (long start = 0; start < vocab; start += SliceRows)
         {
-            var rows = weight[TensorIndex.Slice(start, Math.Min(vocab, start + SliceRows))];       // [C, d]
-            slices.Add((hidden.matmul(rows.t()), rows));                                           // [n, C]
+            var rows = weight[TensorIndex.Slice(start, Math.Min(vocab, start + SliceRows))]; // [C, d]
+            slices.Add((hidden.matmul(rows.t()), rows)); // [n, C]
         }
         var (slice, column) = ((int)(target / SliceRows), target % SliceRows);
-        var targetLogit = slices[slice].Logits[TensorIndex.Colon, TensorIndex.Single(column)].clone();   // [n]
-        var max = stack(slices.Select(s => s.Logits.amax([1L])).ToArray()).amax([0L]);            // [n]
+        var targetLogit = slices[slice].Logits[TensorIndex.Colon, TensorIndex.Single(column)].clone(); // [n]
+        var max = stack(slices.Select(s => s.Logits.amax([1L])).ToArray()).amax([0L]); // [n]
         var shift = max.unsqueeze(1);
-        var normaliser = zeros_like(max);                                                          // Σ_v exp(l_v − max)
-        var expectation = zeros_like(hidden);                                                      // Σ_v exp(l_v − max) W_v
+        var normaliser = zeros_like(max); // Σ_v exp(l_v − max)
+        var expectation = zeros_like(hidden); // Σ_v exp(l_v − max) W_v
         foreach (var (logits, rows) in slices)
         {
-            var scaled = logits.sub_(shift).exp_();                                                // [n, C], in place
+            var scaled = logits.sub_(shift).exp_(); // [n, C], in place
             normaliser.add_(scaled.sum([1L]));
             expectation.addmm_(scaled, rows);
         }
-        var logProbability = targetLogit - max - normaliser.log();                                 // [n]
-        var gradient = weight[TensorIndex.Single(target)].unsqueeze(0) - expectation / normaliser.unsqueeze(1);   // [n, d]
+        var logProbability = targetLogit - max - normaliser.log(); // [n]
+        var gradient = weight[TensorIndex.Single(target)].unsqueeze(0) - expectation / normaliser.unsqueeze(1); // [n, d]
         if (objective == AttributionObjective.Probability)
         {
             var probability = logProbability.exp();
-            return (probability.MoveToOuterDisposeScope(), (gradient * probability.unsqueeze(1)).MoveToOuterDisposeScope());
+            return (
+                probability.MoveToOuterDisposeScope(),
+                (gradient * probability.unsqueeze(1)).MoveToOuterDisposeScope()
+            );
         }
         return (logProbability.MoveToOuterDisposeScope(), gradient.MoveToOuterDisposeScope());
     }

@@ -6,19 +6,23 @@ namespace MlNetDkn.Degeneracy.Acquisition;
 /// <summary>Where a fact's candidate neurons come from before they are grouped into components.</summary>
 public enum CandidateSource
 {
-    /// <summary>The knowledge neurons the attribution stage selected (per-layer integrated gradients and a cut).</summary>
+    /// <summary>The knowledge neurons the attribution stage selected (per-layer integrated gradients and a
+    /// cut).</summary>
     KnowledgeNeurons,
+
     /// <summary>Iterative knockout: joint attribution over all layers, suppress what it found, attribute again
     /// (<see cref="KnockoutAttribution"/>). Sees redundant copies that per-layer attribution gives no credit.</summary>
     Knockout,
 }
 
-/// <summary>Which path joint integrated gradients integrate along (every layer's neurons at once, one baseline).</summary>
+/// <summary>Which path joint integrated gradients integrate along (every layer's neurons at once, one
+/// baseline).</summary>
 public enum JointPath
 {
     /// <summary>Each neuron's live activation multiplied by a gate that goes from 0 to 1 together with all others:
     /// a relay neuron's gate reaches the answer through the neurons it drives.</summary>
     Gated,
+
     /// <summary>Each neuron's activation replaced by α times its clean value, in every layer at once: later layers no
     /// longer respond to earlier ones, so relays get no credit (kept to measure that).</summary>
     Replace,
@@ -29,25 +33,35 @@ public sealed record KnockoutOptions
 {
     /// <summary>The integration path of each round's joint integrated gradients.</summary>
     public JointPath Path { get; init; } = JointPath.Gated;
+
     /// <summary>Path points per round and prompt.</summary>
     public int Steps { get; init; } = 20;
+
     /// <summary>Where the path points lie: null is the midpoint rule; <see cref="PathGrid.GaussLegendre"/> puts
     /// <see cref="Steps"/> Gauss–Legendre points with their weights.</summary>
     // Left out of JSON when null, so the keys of runs made before it existed stay the same.
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PathGrid? Grid { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PathGrid? Grid { get; init; }
+
     /// <summary>Rows per forward batch.</summary>
     public int BatchSize { get; init; } = 32;
+
     /// <summary>A round keeps the neurons whose score is at least this fraction of the round's largest score.</summary>
     public double Ratio { get; init; } = 0.1;
+
     /// <summary>At most this many neurons per round (highest first).</summary>
     public int MaxPerRound { get; init; } = 24;
+
     /// <summary>At most this many knockout rounds.</summary>
     public int MaxRounds { get; init; } = 6;
+
     /// <summary>At most this many candidates over all rounds.</summary>
     public int MaxCandidates { get; init; } = 64;
+
     /// <summary>A round finds nothing when opening every neuron still open (from all shut) changes P by less than this
     /// fraction of P0: what is left of the answer is not carried by MLP neurons.</summary>
     public double MinRoundEffect { get; init; } = 0.05;
+
     /// <summary>Rounds stop once suppressing everything found drops P by at least this much on every prompt.</summary>
     public double LostDrop { get; init; } = 0.9;
 
@@ -60,11 +74,18 @@ public sealed record KnockoutOptions
     /// <exception cref="DknInputException">An option is out of range.</exception>
     public void Validate()
     {
-        void Require(bool ok, string what) { if (!ok) throw new DknInputException($"knockout: {what}"); }
+        void Require(bool ok, string what)
+        {
+            if (!ok)
+                throw new DknInputException($"knockout: {what}");
+        }
         Require(Steps >= 1, $"steps must be at least 1 (got {Steps})");
         Require(BatchSize >= 1, $"batch size must be at least 1 (got {BatchSize})");
         Require(Ratio is > 0 and <= 1, $"ratio must be in (0, 1] (got {Ratio})");
-        Require(MaxPerRound >= 1 && MaxRounds >= 1 && MaxCandidates >= 1, "max per round, max rounds and max candidates must be at least 1");
+        Require(
+            MaxPerRound >= 1 && MaxRounds >= 1 && MaxCandidates >= 1,
+            "max per round, max rounds and max candidates must be at least 1"
+        );
         Require(LostDrop is > 0 and <= 1, $"lost drop must be in (0, 1] (got {LostDrop})");
     }
 }
@@ -74,15 +95,19 @@ public sealed record FunctionalGroupingOptions
 {
     /// <summary>At most this many components per fact.</summary>
     public int MaxComponents { get; init; } = 8;
+
     /// <summary>After elimination, a candidate left out of every component joins one where it can stand in for a
     /// member of its own layer (a parallel copy that minimality dropped).</summary>
     public bool Closure { get; init; } = true;
+
     /// <summary>Two candidates of one layer whose read vectors and write vectors both have at least this cosine are
     /// copies of one unit and move together (above 1: never).</summary>
     public double CopyCosine { get; init; } = 0.9;
+
     /// <summary>Complete each component with the neurons outside the candidates that it alone needs, found by joint
     /// attribution with every other candidate shut (needs the prefix-cache probe).</summary>
     public bool Complete { get; init; } = true;
+
     /// <summary>The joint attribution of the completion.</summary>
     public KnockoutOptions Attribution { get; init; } = KnockoutOptions.Default;
 
@@ -93,6 +118,9 @@ public sealed record FunctionalGroupingOptions
     /// <exception cref="DknInputException">An option is out of range.</exception>
     public void Validate()
     {
-        if (MaxComponents < 2) throw new DknInputException($"functional grouping: max components must be at least 2 (got {MaxComponents})");
+        if (MaxComponents < 2)
+            throw new DknInputException(
+                $"functional grouping: max components must be at least 2 (got {MaxComponents})"
+            );
     }
 }

@@ -17,12 +17,18 @@ public static class FunctionalGrouping
 {
     /// <param name="candidates">The fact's candidates, highest-ranked first.</param>
     /// <param name="probes">One probe per checked prompt.</param>
-    /// <param name="vectors">Neuron read/write vectors for grouping copies into units (null: every neuron its own unit).</param>
+    /// <param name="vectors">Neuron read/write vectors for grouping copies into units (null: every neuron its own
+    /// unit).</param>
     /// <param name="attribute">Joint attribution with a set suppressed (the neurons it credits), for completing each
     /// component with the neurons outside the candidates that it needs; null: no completion.</param>
-    public static IReadOnlyList<IReadOnlyList<Neuron>> Find(IReadOnlyList<Neuron> candidates, IReadOnlyList<IAnswerProbe> probes,
-        FunctionalCheckOptions check, FunctionalGroupingOptions options, INeuronVectorSource? vectors = null,
-        Func<IReadOnlyCollection<Neuron>, IReadOnlyList<Neuron>>? attribute = null)
+    public static IReadOnlyList<IReadOnlyList<Neuron>> Find(
+        IReadOnlyList<Neuron> candidates,
+        IReadOnlyList<IAnswerProbe> probes,
+        FunctionalCheckOptions check,
+        FunctionalGroupingOptions options,
+        INeuronVectorSource? vectors = null,
+        Func<IReadOnlyCollection<Neuron>, IReadOnlyList<Neuron>>? attribute = null
+    )
     {
         options.Validate();
         var sufficiency = new Sufficiency(probes, check);
@@ -32,16 +38,20 @@ public static class FunctionalGrouping
         var remaining = units.ToList();
         while (components.Count < options.MaxComponents && remaining.Count > 0)
         {
-            if (components.Count > 0 && !sufficiency.Holds([Neurons(context)])[0]) break;
+            if (components.Count > 0 && !sufficiency.Holds([Neurons(context)])[0])
+                break;
             var component = Minimal(remaining, context, sufficiency);
-            if (component.Count == 0) break;
+            if (component.Count == 0)
+                break;
             components.Add(component);
             context.AddRange(component);
             remaining = remaining.Except(component).ToList();
         }
-        if (options.Closure && components.Count > 0) Close(units, components, sufficiency);
+        if (options.Closure && components.Count > 0)
+            Close(units, components, sufficiency);
         var result = components.Select(c => Neurons(c).ToList()).ToList();
-        if (attribute is not null && result.Count > 1) Complete(candidates, result, sufficiency, attribute);
+        if (attribute is not null && result.Count > 1)
+            Complete(candidates, result, sufficiency, attribute);
         return result.Select(c => (IReadOnlyList<Neuron>)c.Order().ToArray()).ToArray();
     }
 
@@ -51,31 +61,46 @@ public static class FunctionalGrouping
     /// component does (with only that one open, shutting it changes nothing). A chain whose first hop knockout found is
     /// completed with the hops after it, which the answer never needed while the first hop was shut.
     /// </summary>
-    static void Complete(IReadOnlyList<Neuron> candidates, List<List<Neuron>> components, Sufficiency sufficiency,
-        Func<IReadOnlyCollection<Neuron>, IReadOnlyList<Neuron>> attribute)
+    static void Complete(
+        IReadOnlyList<Neuron> candidates,
+        List<List<Neuron>> components,
+        Sufficiency sufficiency,
+        Func<IReadOnlyCollection<Neuron>, IReadOnlyList<Neuron>> attribute
+    )
     {
         var known = candidates.Concat(components.SelectMany(c => c)).ToHashSet();
         for (int c = 0; c < components.Count; c++)
         {
             var others = known.Where(n => !components[c].Contains(n)).ToArray();
             var extra = attribute(others).Where(n => !known.Contains(n)).ToList();
-            if (extra.Count == 0) continue;
+            if (extra.Count == 0)
+                continue;
             // Needed by this component: with only it open, shutting the neuron breaks the answer.
-            var holdsWithout = sufficiency.Holds(extra.Select(n => (IReadOnlyCollection<Neuron>)others.Append(n).ToArray()).ToList());
+            var holdsWithout = sufficiency.Holds(
+                extra.Select(n => (IReadOnlyCollection<Neuron>)others.Append(n).ToArray()).ToList()
+            );
             var joining = new List<Neuron>();
             for (int i = 0; i < extra.Count; i++)
             {
-                if (holdsWithout[i]) continue;
+                if (holdsWithout[i])
+                    continue;
                 // Not needed by any other component alone.
-                var alone = components.Where((_, k) => k != c).Select(o => (IReadOnlyCollection<Neuron>)known.Where(n => !o.Contains(n)).Append(extra[i]).ToArray()).ToList();
-                if (sufficiency.Holds(alone).All(h => h)) joining.Add(extra[i]);
+                var alone = components
+                    .Where((_, k) => k != c)
+                    .Select(o =>
+                        (IReadOnlyCollection<Neuron>)known.Where(n => !o.Contains(n)).Append(extra[i]).ToArray()
+                    )
+                    .ToList();
+                if (sufficiency.Holds(alone).All(h => h))
+                    joining.Add(extra[i]);
             }
             components[c].AddRange(joining);
             known.UnionWith(joining);
         }
     }
 
-    /// <summary>Candidates that are copies of one another: one layer, read and write vectors at cosine ≥ the cut.</summary>
+    /// <summary>Candidates that are copies of one another: one layer, read and write vectors at cosine ≥ the
+    /// cut.</summary>
     sealed record Unit(Neuron[] Members)
     {
         public int Layer => Members[0].Layer;
@@ -94,18 +119,33 @@ public static class FunctionalGrouping
             var reads = candidates.Select(n => vectors.InputVector(n).ToArray()).ToArray();
             var writes = candidates.Select(n => vectors.OutputVector(n).ToArray()).ToArray();
             for (int i = 0; i < candidates.Count; i++)
-                for (int j = i + 1; j < candidates.Count; j++)
-                    if (candidates[i].Layer == candidates[j].Layer && Cosine(reads[i], reads[j]) >= cut && Cosine(writes[i], writes[j]) >= cut)
-                        parent[Find(j)] = Find(i);
+            for (int j = i + 1; j < candidates.Count; j++)
+                if (
+                    candidates[i].Layer == candidates[j].Layer
+                    && Cosine(reads[i], reads[j]) >= cut
+                    && Cosine(writes[i], writes[j]) >= cut
+                )
+                    parent[Find(j)] = Find(i);
         }
-        return Enumerable.Range(0, candidates.Count).GroupBy(Find).OrderBy(g => g.Min())
-            .Select(g => new Unit(g.Select(i => candidates[i]).ToArray())).ToList();
+        return Enumerable
+            .Range(0, candidates.Count)
+            .GroupBy(Find)
+            .OrderBy(g => g.Min())
+            .Select(g => new Unit(g.Select(i => candidates[i]).ToArray()))
+            .ToList();
     }
 
     static double Cosine(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.Length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+        double dot = 0,
+            na = 0,
+            nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
         return na > 0 && nb > 0 ? dot / Math.Sqrt(na * nb) : 0;
     }
 
@@ -131,7 +171,8 @@ public static class FunctionalGrouping
             }
             var holds = sufficiency.Holds(sets);
             int fail = Array.IndexOf(holds, false);
-            if (fail < 0) break;
+            if (fail < 0)
+                break;
             removed.AddRange(Neurons(order[i..(i + fail)]));
             kept.Add(order[i + fail]);
             i += fail + 1;
@@ -156,26 +197,31 @@ public static class FunctionalGrouping
                     tests.Add((u, c));
                     sets.Add(all.Where(x => !open.Contains(x)).ToArray());
                 }
-        if (sets.Count == 0) return;
+        if (sets.Count == 0)
+            return;
         var holds = sufficiency.Holds(sets);
         var joined = new HashSet<Unit>();
         for (int t = 0; t < tests.Count; t++)
-            if (holds[t] && joined.Add(tests[t].Candidate)) components[tests[t].Component].Add(tests[t].Candidate);
+            if (holds[t] && joined.Add(tests[t].Candidate))
+                components[tests[t].Component].Add(tests[t].Candidate);
     }
 
-    /// <summary>Whether the answer still holds on every prompt with a set suppressed: drop below t_low in the check's measure.</summary>
+    /// <summary>Whether the answer still holds on every prompt with a set suppressed: drop below t_low in the check's
+    /// measure.</summary>
     sealed class Sufficiency(IReadOnlyList<IAnswerProbe> probes, FunctionalCheckOptions check)
     {
         public bool[] Holds(IReadOnlyList<IReadOnlyCollection<Neuron>> sets)
         {
             var holds = Enumerable.Repeat(true, sets.Count).ToArray();
-            if (sets.Count == 0) return holds;
+            if (sets.Count == 0)
+                return holds;
             var configurations = sets.Select(ProbeConfiguration.Suppress).ToArray();
             foreach (var probe in probes)
             {
                 var scores = probe.Score(configurations);
                 for (int s = 0; s < sets.Count; s++)
-                    if (!(CheckMeasures.Drop(check.Measure, probe.Baseline, scores[s]) < check.TLow)) holds[s] = false;
+                    if (!(CheckMeasures.Drop(check.Measure, probe.Baseline, scores[s]) < check.TLow))
+                        holds[s] = false;
             }
             return holds;
         }

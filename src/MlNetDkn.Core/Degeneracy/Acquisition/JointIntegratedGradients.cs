@@ -32,18 +32,26 @@ public static class JointIntegratedGradients
     /// <paramref name="suppressed"/> (which stay shut) with <see cref="KnockoutOptions.Steps"/> midpoints along
     /// <see cref="KnockoutOptions.Path"/>.
     /// </summary>
-    public static JointAttribution Attribute(PrefixCacheProbe probe, IReadOnlyCollection<Neuron> suppressed, KnockoutOptions options)
+    public static JointAttribution Attribute(
+        PrefixCacheProbe probe,
+        IReadOnlyCollection<Neuron> suppressed,
+        KnockoutOptions options
+    )
     {
         var model = probe.Model;
-        int layers = model.Config.NumLayers, width = model.Config.IntermediateSize;
+        int layers = model.Config.NumLayers,
+            width = model.Config.IntermediateSize;
         var mask = new float[layers][];
-        for (int l = 0; l < layers; l++) mask[l] = Enumerable.Repeat(1f, width).ToArray();
-        foreach (var n in suppressed) mask[n.Layer][n.Index] = 0f;
+        for (int l = 0; l < layers; l++)
+            mask[l] = Enumerable.Repeat(1f, width).ToArray();
+        foreach (var n in suppressed)
+            mask[n.Layer][n.Index] = 0f;
         var sums = new double[layers][];
-        for (int l = 0; l < layers; l++) sums[l] = new double[width];
+        for (int l = 0; l < layers; l++)
+            sums[l] = new double[width];
 
-        using var withGrad = enable_grad();                                                     // callers may run under no_grad
-        Tensor[]? clean = options.Path == JointPath.Replace ? probe.CleanActivations() : null;    // L × [1, T_a, d_ff]
+        using var withGrad = enable_grad(); // callers may run under no_grad
+        Tensor[]? clean = options.Path == JointPath.Replace ? probe.CleanActivations() : null; // L × [1, T_a, d_ff]
         try
         {
             var grid = options.Grid ?? PathGrid.Midpoint;
@@ -55,18 +63,19 @@ public static class JointIntegratedGradients
                 using var scope = NewDisposeScope();
                 var batch = points.Skip(start).Take(options.BatchSize).ToArray();
                 var alphas = batch.Select(p => p.Alpha).ToArray();
-                var gates = Gates(model, mask, alphas, requiresGrad: true);                     // L × [n, d_ff]
-                var probability = probe.GatedLogProbability(gates, clean).exp();                 // [n]
-                var gradients = autograd.grad([probability.sum()], gates);                       // L × [n, d_ff]
-                var weights = tensor(batch.Select(p => p.Weight).ToArray(), device: model.Device)
-                    .unsqueeze(1);                                                               // [n, 1]
+                var gates = Gates(model, mask, alphas, requiresGrad: true); // L × [n, d_ff]
+                var probability = probe.GatedLogProbability(gates, clean).exp(); // [n]
+                var gradients = autograd.grad([probability.sum()], gates); // L × [n, d_ff]
+                var weights = tensor(batch.Select(p => p.Weight).ToArray(), device: model.Device).unsqueeze(1); // [n, 1]
                 for (int l = 0; l < layers; l++)
                 {
-                    var rows = gradients[l].to_type(ScalarType.Float64);                        // [n, d_ff]
-                    if (!equalWeights) rows = rows * weights;
+                    var rows = gradients[l].to_type(ScalarType.Float64); // [n, d_ff]
+                    if (!equalWeights)
+                        rows = rows * weights;
                     // [d_ff] (0L: a literal 0 would bind to sum(ScalarType))
                     var g = rows.sum(0L).cpu().data<double>().ToArray();
-                    for (int i = 0; i < width; i++) sums[l][i] += g[i];
+                    for (int i = 0; i < width; i++)
+                        sums[l][i] += g[i];
                 }
             }
             var scores = new double[layers][];
@@ -79,23 +88,30 @@ public static class JointIntegratedGradients
             double[] ends;
             using (no_grad())
             using (NewDisposeScope())
-                ends = probe.GatedLogProbability(Gates(model, mask, [1.0, 0.0], requiresGrad: false), clean).exp().cpu().data<double>().ToArray();
+                ends = probe
+                    .GatedLogProbability(Gates(model, mask, [1.0, 0.0], requiresGrad: false), clean)
+                    .exp()
+                    .cpu()
+                    .data<double>()
+                    .ToArray();
             return new JointAttribution(scores, ends[0], ends[1]);
         }
         finally
         {
-            foreach (var c in clean ?? []) c.Dispose();
+            foreach (var c in clean ?? [])
+                c.Dispose();
         }
     }
 
     /// <summary>Per layer, row r's gate α_r·m: L × [n, d_ff] in the model's dtype.</summary>
     static Tensor[] Gates(Modeling.CausalLm model, float[][] mask, double[] alphas, bool requiresGrad)
     {
-        var alpha = tensor(alphas, device: model.Device).to_type(model.DType).unsqueeze(1);          // [n, 1]
+        var alpha = tensor(alphas, device: model.Device).to_type(model.DType).unsqueeze(1); // [n, 1]
         return mask.Select(m =>
-        {
-            var gate = alpha * tensor(m, device: model.Device).to_type(model.DType).unsqueeze(0);   // [n, d_ff]
-            return requiresGrad ? gate.detach().requires_grad_(true) : gate;
-        }).ToArray();
+            {
+                var gate = alpha * tensor(m, device: model.Device).to_type(model.DType).unsqueeze(0); // [n, d_ff]
+                return requiresGrad ? gate.detach().requires_grad_(true) : gate;
+            })
+            .ToArray();
     }
 }

@@ -7,25 +7,32 @@ namespace MlNetDkn.Degeneracy.Internal;
 /// </summary>
 internal static class AverageLinkage
 {
-    /// <summary>One merge: children as scipy ids (leaves 0..n−1, merge m is n+m), smaller id first, and the height.</summary>
+    /// <summary>One merge: children as scipy ids (leaves 0..n−1, merge m is n+m), smaller id first, and the
+    /// height.</summary>
     public readonly record struct Merge(int Left, int Right, double Height);
 
     public static Merge[] Linkage(double[,] d)
     {
         int n = d.GetLength(0);
         var dist = (double[,])d.Clone();
-        var id = Enumerable.Range(0, n).ToArray();       // scipy id of the cluster stored in slot i
+        var id = Enumerable.Range(0, n).ToArray(); // scipy id of the cluster stored in slot i
         var size = Enumerable.Repeat(1, n).ToArray();
         var alive = Enumerable.Repeat(true, n).ToArray();
         var merges = new Merge[Math.Max(0, n - 1)];
         for (int m = 0; m < n - 1; m++)
         {
-            int a = -1, b = -1;
+            int a = -1,
+                b = -1;
             double best = double.PositiveInfinity;
             for (int i = 0; i < n; i++)
                 if (alive[i])
                     for (int j = i + 1; j < n; j++)
-                        if (alive[j] && (a < 0 || dist[i, j] < best)) { best = dist[i, j]; a = i; b = j; }
+                        if (alive[j] && (a < 0 || dist[i, j] < best))
+                        {
+                            best = dist[i, j];
+                            a = i;
+                            b = j;
+                        }
             merges[m] = new Merge(Math.Min(id[a], id[b]), Math.Max(id[a], id[b]), best);
             // Lance–Williams for the average: size-weighted mean of the two rows, kept in slot a.
             for (int k = 0; k < n; k++)
@@ -46,22 +53,34 @@ internal static class AverageLinkage
     public static int[] FlatClusters(Merge[] z, int n, double cutoff)
     {
         var labels = new int[n];
-        if (n == 1) { labels[0] = 1; return labels; }
+        if (n == 1)
+        {
+            labels[0] = 1;
+            return labels;
+        }
         int count = 0;
         int leader = -1;
         void Walk(int node)
         {
             var m = z[node - n];
-            if (leader == -1 && m.Height <= cutoff) { leader = node; count++; }
-            if (m.Left >= n) Walk(m.Left);
-            if (m.Right >= n) Walk(m.Right);
+            if (leader == -1 && m.Height <= cutoff)
+            {
+                leader = node;
+                count++;
+            }
+            if (m.Left >= n)
+                Walk(m.Left);
+            if (m.Right >= n)
+                Walk(m.Right);
             foreach (int child in new[] { m.Left, m.Right })
                 if (child < n)
                 {
-                    if (leader == -1) count++;
+                    if (leader == -1)
+                        count++;
                     labels[child] = count;
                 }
-            if (leader == node) leader = -1;
+            if (leader == node)
+                leader = -1;
         }
         Walk(2 * n - 2);
         return labels;

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace MlNetDkn.Degeneracy.Internal;
 
-/// <summary>Reads 2-D weights from one or more safetensors shards into double[,] (exact: f32/f16/bf16 widen losslessly).</summary>
+/// <summary>Reads 2-D weights from one or more safetensors shards into double[,] (exact: f32/f16/bf16 widen
+/// losslessly).</summary>
 internal sealed class CheckpointMatrices(IReadOnlyList<SafetensorsFile> shards)
 {
     SafetensorsFile Find(string name) =>
@@ -15,8 +16,13 @@ internal sealed class CheckpointMatrices(IReadOnlyList<SafetensorsFile> shards)
     public int CountLayers(string pattern)
     {
         int l = 0;
-        while (shards.Any(s => s.Entries.ContainsKey(string.Format(pattern, l)))) l++;
-        if (l == 0) throw new CheckpointException($"{string.Join(", ", shards.Select(s => s.Path))}: no tensor named '{string.Format(pattern, 0)}' (wrong architecture?)");
+        while (shards.Any(s => s.Entries.ContainsKey(string.Format(pattern, l))))
+            l++;
+        if (l == 0)
+            throw new CheckpointException(
+                $"{string.Join(", ", shards.Select(s => s.Path))}: no tensor named '{string.Format(pattern, 0)}' "
+                    + $"(wrong architecture?)"
+            );
         return l;
     }
 
@@ -26,11 +32,14 @@ internal sealed class CheckpointMatrices(IReadOnlyList<SafetensorsFile> shards)
         var file = Find(name);
         using var scope = torch.NewDisposeScope();
         var t = file.Read(name);
-        if (t.dim() != 2) throw new CheckpointException($"{file.Path}: tensor '{name}' has {t.dim()} dimensions, expected 2");
+        if (t.dim() != 2)
+            throw new CheckpointException($"{file.Path}: tensor '{name}' has {t.dim()} dimensions, expected 2");
         var d = t.to_type(ScalarType.Float64);
-        if (transpose) d = d.t();
+        if (transpose)
+            d = d.t();
         d = d.contiguous();
-        int rows = (int)d.shape[0], cols = (int)d.shape[1];
+        int rows = (int)d.shape[0],
+            cols = (int)d.shape[1];
         var flat = d.data<double>().ToArray();
         var result = new double[rows, cols];
         Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(double));

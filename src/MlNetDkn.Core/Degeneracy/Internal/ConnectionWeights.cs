@@ -1,6 +1,7 @@
 namespace MlNetDkn.Degeneracy.Internal;
 
-/// <summary>Direct connection weight w(A, B) and the hop distance |1/w| between two neurons, A earlier than B.</summary>
+/// <summary>Direct connection weight w(A, B) and the hop distance |1/w| between two neurons, A earlier than
+/// B.</summary>
 internal sealed class ConnectionWeights(INeuronVectorSource vectors, StructuralGraphOptions options)
 {
     public double Weight(Neuron a, Neuron b)
@@ -9,12 +10,14 @@ internal sealed class ConnectionWeights(INeuronVectorSource vectors, StructuralG
             return Dot(vectors.InputVector(a), vectors.OutputVector(b));
         var written = vectors.OutputVector(a);
         double gate = Dot(written, vectors.InputVector(b));
-        if (!vectors.HasUp || options.UpProjection == UpProjectionUse.Ignore) return gate;
+        if (!vectors.HasUp || options.UpProjection == UpProjectionUse.Ignore)
+            return gate;
         double up = Dot(written, vectors.UpVector(b));
         return options.UpProjection == UpProjectionUse.Add ? gate + up : Math.Sqrt(gate * gate + up * up);
     }
 
-    /// <summary>Same-layer pair: the larger of |out(A)·in(B)| and |out(B)·in(A)| (see <see cref="SameLayerRule.ResidualStream"/>).</summary>
+    /// <summary>Same-layer pair: the larger of |out(A)·in(B)| and |out(B)·in(A)| (see
+    /// <see cref="SameLayerRule.ResidualStream"/>).</summary>
     public double SameLayerWeight(Neuron a, Neuron b) => Math.Max(Math.Abs(Weight(a, b)), Math.Abs(Weight(b, a)));
 
     /// <summary>|1/w|, or the sentinel when w is exactly 0 (as the authors' code).</summary>
@@ -28,7 +31,8 @@ internal sealed class ConnectionWeights(INeuronVectorSource vectors, StructuralG
     static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         double s = 0;
-        for (int i = 0; i < x.Length; i++) s += x[i] * y[i];
+        for (int i = 0; i < x.Length; i++)
+            s += x[i] * y[i];
         return s;
     }
 }

@@ -1,6 +1,7 @@
 namespace MlNetDkn.Degeneracy.Internal;
 
-/// <summary>Which proper non-empty subsets of n components to suppress, sizes ascending, each subset ascending.</summary>
+/// <summary>Which proper non-empty subsets of n components to suppress, sizes ascending, each subset
+/// ascending.</summary>
 internal static class SubsetPlan
 {
     /// <summary>All 2^n − 2 of them, in itertools.combinations order within each size (the authors' order).</summary>
@@ -17,13 +18,18 @@ internal static class SubsetPlan
         var result = new List<int[]>();
         for (int size = 1; size < n; size++)
         {
-            if (Combinations.Count(n, size) <= perSize) { result.AddRange(Combinations.Of(n, size)); continue; }
+            if (Combinations.Count(n, size) <= perSize)
+            {
+                result.AddRange(Combinations.Of(n, size));
+                continue;
+            }
             var seen = new HashSet<string>();
             var drawn = new List<int[]>();
             while (drawn.Count < perSize)
             {
                 var s = Draw(n, size, rng);
-                if (seen.Add(string.Join(',', s))) drawn.Add(s);
+                if (seen.Add(string.Join(',', s)))
+                    drawn.Add(s);
             }
             result.AddRange(drawn.OrderBy(s => s, Lexicographic.Instance));
         }
@@ -45,9 +51,12 @@ internal static class SubsetPlan
     sealed class Lexicographic : IComparer<int[]>
     {
         public static readonly Lexicographic Instance = new();
+
         public int Compare(int[]? a, int[]? b)
         {
-            for (int i = 0; i < Math.Min(a!.Length, b!.Length); i++) if (a[i] != b[i]) return a[i].CompareTo(b[i]);
+            for (int i = 0; i < Math.Min(a!.Length, b!.Length); i++)
+                if (a[i] != b[i])
+                    return a[i].CompareTo(b[i]);
             return a.Length.CompareTo(b.Length);
         }
     }

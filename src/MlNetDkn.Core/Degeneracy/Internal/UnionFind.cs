@@ -6,7 +6,9 @@ namespace MlNetDkn.Degeneracy.Internal;
 /// </summary>
 internal sealed class UnionFind
 {
-    readonly int[] _parent, _rank, _size;
+    readonly int[] _parent,
+        _rank,
+        _size;
 
     public UnionFind(int n)
     {
@@ -17,7 +19,8 @@ internal sealed class UnionFind
 
     public int Find(int x)
     {
-        if (_parent[x] != x) _parent[x] = Find(_parent[x]);
+        if (_parent[x] != x)
+            _parent[x] = Find(_parent[x]);
         return _parent[x];
     }
 
@@ -25,15 +28,20 @@ internal sealed class UnionFind
 
     public void Union(int x, int y)
     {
-        int rx = Find(x), ry = Find(y);
-        if (rx == ry) return;
-        if (_rank[rx] > _rank[ry]) (rx, ry) = (ry, rx);
+        int rx = Find(x),
+            ry = Find(y);
+        if (rx == ry)
+            return;
+        if (_rank[rx] > _rank[ry])
+            (rx, ry) = (ry, rx);
         _parent[rx] = ry;
-        if (_rank[rx] == _rank[ry]) _rank[ry]++;
+        if (_rank[rx] == _rank[ry])
+            _rank[ry]++;
         _size[ry] += _size[rx];
     }
 
-    /// <summary>Components as point lists, ordered by their smallest point, points ascending (Python dict insertion order).</summary>
+    /// <summary>Components as point lists, ordered by their smallest point, points ascending (Python dict insertion
+    /// order).</summary>
     public List<(int Root, List<int> Points)> Components()
     {
         var byRoot = new Dictionary<int, List<int>>();
@@ -41,7 +49,11 @@ internal sealed class UnionFind
         for (int i = 0; i < _parent.Length; i++)
         {
             int r = Find(i);
-            if (!byRoot.TryGetValue(r, out var list)) { byRoot[r] = list = []; order.Add(r); }
+            if (!byRoot.TryGetValue(r, out var list))
+            {
+                byRoot[r] = list = [];
+                order.Add(r);
+            }
             list.Add(i);
         }
         return order.Select(r => (r, byRoot[r])).ToList();

@@ -22,17 +22,28 @@ public static class PlantedRomeExport
     {
         var folder = Path.Combine(modelFolder, Folder);
         Directory.CreateDirectory(folder);
-        var items = facts.Select((f, i) => new Dictionary<string, object>
-        {
-            ["known_id"] = i, ["subject"] = f.Subject, ["attribute"] = f.Answer, ["template"] = f.Prompts[0].Replace(f.Subject, "{}"),
-            ["prediction"] = f.Answer, ["prompt"] = f.Prompts[0], ["relation_id"] = f.RelationId,
-        });
+        var items = facts.Select(
+            (f, i) =>
+                new Dictionary<string, object>
+                {
+                    ["known_id"] = i,
+                    ["subject"] = f.Subject,
+                    ["attribute"] = f.Answer,
+                    ["template"] = f.Prompts[0].Replace(f.Subject, "{}"),
+                    ["prediction"] = f.Answer,
+                    ["prompt"] = f.Prompts[0],
+                    ["relation_id"] = f.RelationId,
+                }
+        );
         var path = Path.Combine(folder, RomeImporter.FileName);
         File.WriteAllText(path, JsonSerializer.Serialize(items, new JsonSerializerOptions { WriteIndented = true }));
         return path;
     }
 
-    /// <summary>The planted truth's id of a fact imported from the export ("rome:3" → "planted:0003"); other ids as they are.</summary>
+    /// <summary>The planted truth's id of a fact imported from the export ("rome:3" → "planted:0003"); other ids as
+    /// they are.</summary>
     public static string TruthId(string factId) =>
-        factId.StartsWith("rome:", StringComparison.Ordinal) && int.TryParse(factId.AsSpan(5), out int i) ? PlantedModelBuilder.FactId(i) : factId;
+        factId.StartsWith("rome:", StringComparison.Ordinal) && int.TryParse(factId.AsSpan(5), out int i)
+            ? PlantedModelBuilder.FactId(i)
+            : factId;
 }

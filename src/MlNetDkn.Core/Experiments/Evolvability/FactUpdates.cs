@@ -19,28 +19,51 @@ public static class FactUpdates
     /// answer.</summary>
     public static FactDataset Draw(FactDataset dataset, int count, int seed)
     {
-        var eligible = dataset.Records.Where(r => r.FalseAnswers.Any(w => w != r.Answer) && r.Prompts.Count >= 2).ToList();
-        if (eligible.Count == 0) throw new DknInputException("update facts: no fact has a stored wrong answer and two prompts to update with");
-        var chosen = eligible.GroupBy(r => r.RelationId)
+        var eligible = dataset
+            .Records.Where(r => r.FalseAnswers.Any(w => w != r.Answer) && r.Prompts.Count >= 2)
+            .ToList();
+        if (eligible.Count == 0)
+            throw new DknInputException(
+                "update facts: no fact has a stored wrong answer and two prompts to update with"
+            );
+        var chosen = eligible
+            .GroupBy(r => r.RelationId)
             .SelectMany(g => g.OrderBy(r => Key(seed, r.FactId)).Select((r, rank) => (r, rank)))
-            .OrderBy(x => x.rank).ThenBy(x => x.r.RelationId, StringComparer.Ordinal).Take(count).Select(x => x.r).ToList();
-        return new FactDataset(chosen.Select(r =>
-        {
-            var wrong = r.FalseAnswers.Where(w => w != r.Answer).ToList();
-            return new FactRecord
+            .OrderBy(x => x.rank)
+            .ThenBy(x => x.r.RelationId, StringComparer.Ordinal)
+            .Take(count)
+            .Select(x => x.r)
+            .ToList();
+        return new FactDataset(
+            chosen.Select(r =>
             {
-                FactId = r.FactId + Suffix, RelationId = r.RelationId, Subject = r.Subject, Answer = wrong[(int)(Key(seed, "answer" + r.FactId) % (ulong)wrong.Count)],
-                Prompts = [.. r.Prompts], HeldoutPrompts = [.. r.HeldoutPrompts], FalseAnswers = [r.Answer], Split = r.Split, Source = "update of " + r.FactId,
-            };
-        }), "updated facts");
+                var wrong = r.FalseAnswers.Where(w => w != r.Answer).ToList();
+                return new FactRecord
+                {
+                    FactId = r.FactId + Suffix,
+                    RelationId = r.RelationId,
+                    Subject = r.Subject,
+                    Answer = wrong[(int)(Key(seed, "answer" + r.FactId) % (ulong)wrong.Count)],
+                    Prompts = [.. r.Prompts],
+                    HeldoutPrompts = [.. r.HeldoutPrompts],
+                    FalseAnswers = [r.Answer],
+                    Split = r.Split,
+                    Source = "update of " + r.FactId,
+                };
+            }),
+            "updated facts"
+        );
     }
 
     /// <summary>The id of the old version of an updated fact.</summary>
-    public static string OldId(string factId) => factId.EndsWith(Suffix, StringComparison.Ordinal) ? factId[..^Suffix.Length] : factId;
+    public static string OldId(string factId) =>
+        factId.EndsWith(Suffix, StringComparison.Ordinal) ? factId[..^Suffix.Length] : factId;
 
     static ulong Key(int seed, string text)
     {
-        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}\u001f{text}"));
+        var digest = System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{seed}\u001f{text}")
+        );
         return (ulong)new BigInteger(digest.AsSpan(0, 8), isUnsigned: true);
     }
 }

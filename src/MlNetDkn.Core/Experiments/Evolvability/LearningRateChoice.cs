@@ -6,7 +6,8 @@ namespace MlNetDkn.Experiments.Evolvability;
 public sealed record LearningRateTrial(double LearningRate, double ValidationAccuracy, double ValidationRetention)
 {
     /// <summary>Without validation retention facts (NaN) the score is the new-fact accuracy alone.</summary>
-    public double Score(double retentionWeight) => ValidationAccuracy + (double.IsNaN(ValidationRetention) ? 0 : retentionWeight * ValidationRetention);
+    public double Score(double retentionWeight) =>
+        ValidationAccuracy + (double.IsNaN(ValidationRetention) ? 0 : retentionWeight * ValidationRetention);
 }
 
 /// <summary>
@@ -24,7 +25,8 @@ public static class LearningRateChoice
     /// to the smaller rate; throws <see cref="ArgumentException"/> on an empty list.</summary>
     public static LearningRateTrial Choose(IReadOnlyList<LearningRateTrial> trials, double retentionWeight)
     {
-        if (trials.Count == 0) throw new ArgumentException("no learning rate to choose from", nameof(trials));
+        if (trials.Count == 0)
+            throw new ArgumentException("no learning rate to choose from", nameof(trials));
         double best = trials.Max(t => t.Score(retentionWeight));
         return trials.Where(t => t.Score(retentionWeight) >= best - Tolerance).MinBy(t => t.LearningRate)!;
     }

@@ -4,11 +4,14 @@ using MlNetDkn.Perturbation.Queries;
 
 namespace MlNetDkn.Experiments.FactChecking;
 
-/// <summary>The fact-check splits: train (learns the neuron sets), validation (thresholds), test (evaluation).</summary>
+/// <summary>The fact-check splits: train (learns the neuron sets), validation (thresholds), test
+/// (evaluation).</summary>
 public static class FactCheckSplits
 {
     /// <summary>The split names as stored in <see cref="FactCheckRecord.Split"/>.</summary>
-    public const string Train = "train", Validation = "validation", Test = "test";
+    public const string Train = "train",
+        Validation = "validation",
+        Test = "test";
 
     /// <summary>
     /// Split by subject (every fact of a subject in one split, so no entity is both learned from and tested on),
@@ -27,14 +30,20 @@ public static class FactCheckSplits
                 // The authors have no validation split; a fifth of the rest fits the thresholds of the detectors they
                 // never ran (their own two have fixed thresholds), and still teaches the sets as their code would.
                 for (int i = 0; i < list.Count; i++)
-                    result[list[i].FactId] = i < test ? Test : Unit(options.Seed, "validation:" + list[i].FactId) < 0.2 ? Validation : Train;
+                    result[list[i].FactId] =
+                        i < test ? Test
+                        : Unit(options.Seed, "validation:" + list[i].FactId) < 0.2 ? Validation
+                        : Train;
             }
             return result;
         }
         foreach (var f in facts)
         {
             double u = Unit(options.Seed, "subject:" + f.Subject);
-            result[f.FactId] = u < options.TrainFraction ? Train : u < options.TrainFraction + options.ValidationFraction ? Validation : Test;
+            result[f.FactId] =
+                u < options.TrainFraction ? Train
+                : u < options.TrainFraction + options.ValidationFraction ? Validation
+                : Test;
         }
         return result;
     }
@@ -46,7 +55,9 @@ public static class FactCheckSplits
 
     static double Unit(int seed, string key)
     {
-        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}\u001f{key}"));
+        var digest = System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{seed}\u001f{key}")
+        );
         return new PythonRandom(new BigInteger(digest.AsSpan(0, 8), isUnsigned: true)).NextDouble();
     }
 
@@ -54,9 +65,13 @@ public static class FactCheckSplits
     public static string? FalseAnswer(FactRecord fact, FactCheckOptions options)
     {
         var wrong = fact.FalseAnswers.Where(w => !string.Equals(w, fact.Answer, StringComparison.Ordinal)).ToList();
-        if (wrong.Count == 0) return null;
-        if (options.AuthorsFalseAnswer) return wrong[new PythonRandom(42).ChoiceIndex(wrong.Count)];   // random.seed(42); random.choice(wrong)
-        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{options.Seed}\u001ffalse\u001f{fact.FactId}"));
+        if (wrong.Count == 0)
+            return null;
+        if (options.AuthorsFalseAnswer)
+            return wrong[new PythonRandom(42).ChoiceIndex(wrong.Count)]; // random.seed(42); random.choice(wrong)
+        var digest = System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{options.Seed}\u001ffalse\u001f{fact.FactId}")
+        );
         return wrong[new PythonRandom(new BigInteger(digest.AsSpan(0, 8), isUnsigned: true)).ChoiceIndex(wrong.Count)];
     }
 }

@@ -12,15 +12,18 @@ public sealed class ParaRelImporter : IFactImporter
 {
     /// <summary>Drop reason (unit "patterns"): the paraphrase pattern does not end with the object.</summary>
     public const string DropNotObjectLast = "pattern does not end with [Y]";
+
     /// <summary>
     /// Drop reason (units "relations" and "facts"): the relation's pattern file has no usable pattern.
     /// </summary>
     public const string DropNoUsablePattern = "relation has no pattern ending with [Y]";
+
     /// <summary>Drop reason (units "relations" and "facts"): the T-REx relation has no file under patterns/.</summary>
     public const string DropNoPatternFile = "relation has no pattern file";
 
     /// <inheritdoc/>
     public string Format => "pararel";
+
     /// <inheritdoc/>
     public string Description => "patterns/P*.jsonl ({pattern, ...}) and trex/P*.jsonl ({sub_label, obj_label, uuid})";
 
@@ -30,34 +33,51 @@ public sealed class ParaRelImporter : IFactImporter
         var patternFolder = Path.Combine(inputFolder, "patterns");
         var trexFolder = Path.Combine(inputFolder, "trex");
         foreach (var folder in new[] { patternFolder, trexFolder })
-            if (!Directory.Exists(folder)) throw new DknInputException($"{folder}: folder not found (expected PARAREL's patterns/ and trex/)");
+            if (!Directory.Exists(folder))
+                throw new DknInputException($"{folder}: folder not found (expected PARAREL's patterns/ and trex/)");
 
         var patternsByRelation = ReadPatterns(patternFolder, out var notObjectLast);
         var records = new List<FactRecord>();
         var dropped = new List<FactImportDrop> { new("patterns", DropNotObjectLast, notObjectLast) };
-        int relationsWithoutFile = 0, factsWithoutFile = 0, relationsWithoutUsable = 0, factsWithoutUsable = 0;
+        int relationsWithoutFile = 0,
+            factsWithoutFile = 0,
+            relationsWithoutUsable = 0,
+            factsWithoutUsable = 0;
 
         foreach (var trexFile in RelationFiles(trexFolder))
         {
             var relation = Path.GetFileNameWithoutExtension(trexFile);
             var tuples = ReadTuples(trexFile);
-            if (!patternsByRelation.TryGetValue(relation, out var patterns)) { relationsWithoutFile++; factsWithoutFile += tuples.Count; continue; }
-            if (patterns.Count == 0) { relationsWithoutUsable++; factsWithoutUsable += tuples.Count; continue; }
+            if (!patternsByRelation.TryGetValue(relation, out var patterns))
+            {
+                relationsWithoutFile++;
+                factsWithoutFile += tuples.Count;
+                continue;
+            }
+            if (patterns.Count == 0)
+            {
+                relationsWithoutUsable++;
+                factsWithoutUsable += tuples.Count;
+                continue;
+            }
 
-            var objectsBySubject = tuples.GroupBy(t => t.Subject, StringComparer.Ordinal)
+            var objectsBySubject = tuples
+                .GroupBy(t => t.Subject, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Select(t => t.Object).ToList(), StringComparer.Ordinal);
             foreach (var (subject, obj, uuid) in tuples)
-                records.Add(new FactRecord
-                {
-                    FactId = "pararel:" + uuid,
-                    RelationId = relation,
-                    Subject = subject,
-                    Answer = obj,
-                    Aliases = OrderedDistinct.Of(objectsBySubject[subject], obj),
-                    Prompts = OrderedDistinct.Of(patterns.Select(p => ClozePattern.Fill(p, subject))),
-                    Split = FactSplits.Train,
-                    Source = Format,
-                });
+                records.Add(
+                    new FactRecord
+                    {
+                        FactId = "pararel:" + uuid,
+                        RelationId = relation,
+                        Subject = subject,
+                        Answer = obj,
+                        Aliases = OrderedDistinct.Of(objectsBySubject[subject], obj),
+                        Prompts = OrderedDistinct.Of(patterns.Select(p => ClozePattern.Fill(p, subject))),
+                        Split = FactSplits.Train,
+                        Source = Format,
+                    }
+                );
         }
         dropped.Add(new("relations", DropNoPatternFile, relationsWithoutFile));
         dropped.Add(new("facts", DropNoPatternFile, factsWithoutFile));
@@ -66,8 +86,15 @@ public sealed class ParaRelImporter : IFactImporter
 
         var dataset = new FactDataset(records, inputFolder);
         var usable = patternsByRelation.Values.Sum(p => p.Count);
-        return new FactImportResult(dataset, FactImportReport.For(Format, dataset, dropped,
-            [$"{usable} usable patterns over {patternsByRelation.Count} pattern files"]));
+        return new FactImportResult(
+            dataset,
+            FactImportReport.For(
+                Format,
+                dataset,
+                dropped,
+                [$"{usable} usable patterns over {patternsByRelation.Count} pattern files"]
+            )
+        );
     }
 
     /// <summary>Relation files in ordinal name order, so output order never depends on the file system.</summary>
@@ -84,8 +111,10 @@ public sealed class ParaRelImporter : IFactImporter
             foreach (var (line, value) in JsonInput.ReadLines(file))
             {
                 var pattern = JsonInput.RequireString(value, "pattern", file, JsonInput.Line(line));
-                if (ClozePattern.EndsWithObject(pattern)) usable.Add(pattern);
-                else notObjectLast++;
+                if (ClozePattern.EndsWithObject(pattern))
+                    usable.Add(pattern);
+                else
+                    notObjectLast++;
             }
             result[Path.GetFileNameWithoutExtension(file)] = usable;
         }
@@ -93,8 +122,14 @@ public sealed class ParaRelImporter : IFactImporter
     }
 
     static List<(string Subject, string Object, string Uuid)> ReadTuples(string file) =>
-        JsonInput.ReadLines(file).Select(l => (
-            JsonInput.RequireString(l.Value, "sub_label", file, JsonInput.Line(l.Line)),
-            JsonInput.RequireString(l.Value, "obj_label", file, JsonInput.Line(l.Line)),
-            JsonInput.RequireString(l.Value, "uuid", file, JsonInput.Line(l.Line)))).ToList();
+        JsonInput
+            .ReadLines(file)
+            .Select(l =>
+                (
+                    JsonInput.RequireString(l.Value, "sub_label", file, JsonInput.Line(l.Line)),
+                    JsonInput.RequireString(l.Value, "obj_label", file, JsonInput.Line(l.Line)),
+                    JsonInput.RequireString(l.Value, "uuid", file, JsonInput.Line(l.Line))
+                )
+            )
+            .ToList();
 }

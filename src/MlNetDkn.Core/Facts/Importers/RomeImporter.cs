@@ -15,6 +15,7 @@ public sealed class RomeImporter : IFactImporter
 
     /// <inheritdoc/>
     public string Format => "rome";
+
     /// <inheritdoc/>
     public string Description => $"{FileName}: a JSON array of {{known_id, subject, attribute, prompt, relation_id}}";
 
@@ -23,7 +24,8 @@ public sealed class RomeImporter : IFactImporter
     {
         var path = Path.Combine(inputFolder, FileName);
         var root = JsonInput.ReadDocument(path);
-        if (root.ValueKind != JsonValueKind.Array) throw JsonInput.Fail(path, null, $"top level is {root.ValueKind} (expected an array of facts)");
+        if (root.ValueKind != JsonValueKind.Array)
+            throw JsonInput.Fail(path, null, $"top level is {root.ValueKind} (expected an array of facts)");
 
         var records = new List<FactRecord>();
         var index = 0;
@@ -32,16 +34,18 @@ public sealed class RomeImporter : IFactImporter
             var where = $"item {index}";
             if (!item.TryGetProperty("known_id", out var idElement) || idElement.ValueKind != JsonValueKind.Number)
                 throw JsonInput.Fail(path, where, $"missing numeric field 'known_id'");
-            records.Add(new FactRecord
-            {
-                FactId = "rome:" + idElement.GetInt64().ToString(CultureInfo.InvariantCulture),
-                RelationId = JsonInput.RequireString(item, "relation_id", path, where),
-                Subject = JsonInput.RequireString(item, "subject", path, where),
-                Answer = JsonInput.RequireString(item, "attribute", path, where),
-                Prompts = [JsonInput.RequireString(item, "prompt", path, where).TrimEnd()],
-                Split = FactSplits.Train,
-                Source = Format,
-            });
+            records.Add(
+                new FactRecord
+                {
+                    FactId = "rome:" + idElement.GetInt64().ToString(CultureInfo.InvariantCulture),
+                    RelationId = JsonInput.RequireString(item, "relation_id", path, where),
+                    Subject = JsonInput.RequireString(item, "subject", path, where),
+                    Answer = JsonInput.RequireString(item, "attribute", path, where),
+                    Prompts = [JsonInput.RequireString(item, "prompt", path, where).TrimEnd()],
+                    Split = FactSplits.Train,
+                    Source = Format,
+                }
+            );
             index++;
         }
         var dataset = new FactDataset(records, path);

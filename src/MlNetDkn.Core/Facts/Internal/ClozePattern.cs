@@ -34,7 +34,12 @@ internal static class ClozePattern
     static int Count(string text, string slot)
     {
         var n = 0;
-        for (var i = text.IndexOf(slot, StringComparison.Ordinal); i >= 0; i = text.IndexOf(slot, i + slot.Length, StringComparison.Ordinal)) n++;
+        for (
+            var i = text.IndexOf(slot, StringComparison.Ordinal);
+            i >= 0;
+            i = text.IndexOf(slot, i + slot.Length, StringComparison.Ordinal)
+        )
+            n++;
         return n;
     }
 }

@@ -28,22 +28,24 @@ internal static class FactContentHasher
 
         WriteLength(records.Count);
         foreach (var record in records)
-            foreach (var column in FactColumns.All)
+        foreach (var column in FactColumns.All)
+        {
+            if (FactColumns.IsList(column))
             {
-                if (FactColumns.IsList(column))
-                {
-                    var items = FactRecordAccess.GetList(record, column);
-                    sha.AppendData([2]);
-                    WriteLength(items.Count);
-                    foreach (var item in items) WriteString(item);
-                }
-                else if (FactRecordAccess.GetString(record, column) is { } value)
-                {
-                    sha.AppendData([1]);
-                    WriteString(value);
-                }
-                else sha.AppendData([0]);
+                var items = FactRecordAccess.GetList(record, column);
+                sha.AppendData([2]);
+                WriteLength(items.Count);
+                foreach (var item in items)
+                    WriteString(item);
             }
+            else if (FactRecordAccess.GetString(record, column) is { } value)
+            {
+                sha.AppendData([1]);
+                WriteString(value);
+            }
+            else
+                sha.AppendData([0]);
+        }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

@@ -17,7 +17,12 @@ internal static class FactDataFrameConverter
         foreach (var name in FactColumns.All)
         {
             if (FactColumns.IsList(name))
-                columns.Add(new VBufferDataFrameColumn<ReadOnlyMemory<char>>(name, records.Select(r => ToVBuffer(FactRecordAccess.GetList(r, name)))));
+                columns.Add(
+                    new VBufferDataFrameColumn<ReadOnlyMemory<char>>(
+                        name,
+                        records.Select(r => ToVBuffer(FactRecordAccess.GetList(r, name)))
+                    )
+                );
             else
                 columns.Add(new StringDataFrameColumn(name, records.Select(r => FactRecordAccess.GetString(r, name))));
         }
@@ -33,21 +38,30 @@ internal static class FactDataFrameConverter
         {
             if (!names.Contains(name))
             {
-                if (FactColumns.OptionalColumns.Contains(name)) continue;
-                throw new DknInputException($"{Label}: missing column '{name}' (expected {(FactColumns.IsList(name) ? "list<string>" : "string")})");
+                if (FactColumns.OptionalColumns.Contains(name))
+                    continue;
+                throw new DknInputException(
+                    $"{Label}: missing column '{name}' (expected "
+                        + $"{(FactColumns.IsList(name) ? "list<string>" : "string")})"
+                );
             }
             var column = frame.Columns[name];
             if (FactColumns.IsList(name))
             {
                 if (column is not VBufferDataFrameColumn<ReadOnlyMemory<char>> lists)
-                    throw new DknInputException($"{Label}: column '{name}' has type {column.GetType().Name} (expected VBufferDataFrameColumn<ReadOnlyMemory<char>>, a list of strings)");
+                    throw new DknInputException(
+                        $"{Label}: column '{name}' has type {column.GetType().Name} (expected "
+                            + $"VBufferDataFrameColumn<ReadOnlyMemory<char>>, a list of strings)"
+                    );
                 for (var row = 0; row < rowCount; row++)
                     FactRecordAccess.SetList(records[row], name, FromVBuffer(lists[row]));
             }
             else
             {
                 if (column is not (StringDataFrameColumn or ArrowStringDataFrameColumn))
-                    throw new DknInputException($"{Label}: column '{name}' has type {column.GetType().Name} (expected a string column)");
+                    throw new DknInputException(
+                        $"{Label}: column '{name}' has type {column.GetType().Name} (expected a string column)"
+                    );
                 for (var row = 0; row < rowCount; row++)
                     FactRecordAccess.SetString(records[row], name, column[row]?.ToString());
             }

@@ -31,11 +31,21 @@ internal static class FactRecordValidator
             RequireNonBlankItems(r.PerturbedKinds, row, FactColumns.PerturbedKinds, sourceLabel);
             RequireNonBlankItems(r.FalseAnswers, row, FactColumns.FalseAnswers, sourceLabel);
             if (r.PerturbedKinds.Count != r.PerturbedPrompts.Count)
-                throw Fail(sourceLabel, row, FactColumns.PerturbedKinds,
-                    $"{r.PerturbedKinds.Count} kinds for {r.PerturbedPrompts.Count} perturbed prompts (expected one kind per prompt)");
+                throw Fail(
+                    sourceLabel,
+                    row,
+                    FactColumns.PerturbedKinds,
+                    $"{r.PerturbedKinds.Count} kinds for {r.PerturbedPrompts.Count} perturbed prompts (expected "
+                        + $"one kind per prompt)"
+                );
 
             if (firstRowOfId.TryGetValue(r.FactId, out var first))
-                throw Fail(sourceLabel, row, FactColumns.FactId, $"duplicate fact id '{r.FactId}' (first used in row {first})");
+                throw Fail(
+                    sourceLabel,
+                    row,
+                    FactColumns.FactId,
+                    $"duplicate fact id '{r.FactId}' (first used in row {first})"
+                );
             firstRowOfId[r.FactId] = row;
         }
     }
@@ -62,7 +72,12 @@ internal static class FactRecordValidator
         RequireNonBlankItems(prompts, row, column, sourceLabel);
         for (var i = 0; i < prompts.Count; i++)
             if (char.IsWhiteSpace(prompts[i][^1]))
-                throw Fail(sourceLabel, row, column,
-                    $"prompt {i} ends with whitespace (expected it to end right before the answer, without a trailing space)");
+                throw Fail(
+                    sourceLabel,
+                    row,
+                    column,
+                    $"prompt {i} ends with whitespace (expected it to end right before the answer, without a "
+                        + $"trailing space)"
+                );
     }
 }

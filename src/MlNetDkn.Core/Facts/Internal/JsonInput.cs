@@ -13,7 +13,8 @@ internal static class JsonInput
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
             yield return (lineNumber, Parse(line, path, lineNumber));
         }
     }
@@ -26,7 +27,8 @@ internal static class JsonInput
 
     public static void RequireFile(string path)
     {
-        if (!File.Exists(path)) throw new DknInputException($"{path}: file not found");
+        if (!File.Exists(path))
+            throw new DknInputException($"{path}: file not found");
     }
 
     public static string RequireString(JsonElement obj, string field, string path, string? where)
@@ -49,9 +51,14 @@ internal static class JsonInput
 
     /// <summary>The array's string items; anything else is an error.</summary>
     public static List<string> RequireStringArray(JsonElement obj, string field, string path, string? where) =>
-        RequireArray(obj, field, path, where).EnumerateArray().Select(item => item.ValueKind == JsonValueKind.String
-            ? item.GetString()!
-            : throw Fail(path, where, $"field '{field}' holds a {item.ValueKind} (expected strings)")).ToList();
+        RequireArray(obj, field, path, where)
+            .EnumerateArray()
+            .Select(item =>
+                item.ValueKind == JsonValueKind.String
+                    ? item.GetString()!
+                    : throw Fail(path, where, $"field '{field}' holds a {item.ValueKind} (expected strings)")
+            )
+            .ToList();
 
     /// <param name="where">"line 12", "item 3", or null for the whole file.</param>
     public static DknInputException Fail(string path, string? where, string problem) =>

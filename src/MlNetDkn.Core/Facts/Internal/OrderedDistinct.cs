@@ -8,7 +8,8 @@ internal static class OrderedDistinct
         var seen = new HashSet<string>(exclude, StringComparer.Ordinal);
         var result = new List<string>();
         foreach (var item in items)
-            if (!string.IsNullOrWhiteSpace(item) && seen.Add(item)) result.Add(item);
+            if (!string.IsNullOrWhiteSpace(item) && seen.Add(item))
+                result.Add(item);
         return result;
     }
 }

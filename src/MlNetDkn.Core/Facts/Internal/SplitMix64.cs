@@ -19,11 +19,13 @@ internal sealed class SplitMix64(ulong seed)
     /// <summary>Uniform in [0, maxExclusive), without modulo bias.</summary>
     public int Next(int maxExclusive)
     {
-        if (maxExclusive <= 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive));
+        if (maxExclusive <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxExclusive));
         var bound = (ulong)maxExclusive;
         var limit = ulong.MaxValue - ulong.MaxValue % bound;
         ulong x;
-        do x = NextUInt64(); while (x >= limit);
+        do x = NextUInt64();
+        while (x >= limit);
         return (int)(x % bound);
     }
 

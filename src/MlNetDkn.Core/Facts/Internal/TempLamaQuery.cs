@@ -32,11 +32,17 @@ internal static class TempLamaQuery
     /// <summary>The subject, or null when the query does not match its relation's template.</summary>
     public static string? Subject(string relation, string query)
     {
-        if (!Templates.TryGetValue(relation, out var template)) return null;
+        if (!Templates.TryGetValue(relation, out var template))
+            return null;
         var at = template.IndexOf(SubjectSlot, StringComparison.Ordinal);
-        string prefix = template[..at], suffix = template[(at + SubjectSlot.Length)..];
-        if (query.Length <= prefix.Length + suffix.Length
-            || !query.StartsWith(prefix, StringComparison.Ordinal) || !query.EndsWith(suffix, StringComparison.Ordinal)) return null;
+        string prefix = template[..at],
+            suffix = template[(at + SubjectSlot.Length)..];
+        if (
+            query.Length <= prefix.Length + suffix.Length
+            || !query.StartsWith(prefix, StringComparison.Ordinal)
+            || !query.EndsWith(suffix, StringComparison.Ordinal)
+        )
+            return null;
         return query[prefix.Length..^suffix.Length];
     }
 
@@ -45,9 +51,12 @@ internal static class TempLamaQuery
     public static string Prompt(string relation, string subject, string query, string date)
     {
         var template = Templates[relation];
-        if (!template.StartsWith(Slot, StringComparison.Ordinal)) return YearPrefix(date) + RemoveFinalSlot(query);
+        if (!template.StartsWith(Slot, StringComparison.Ordinal))
+            return YearPrefix(date) + RemoveFinalSlot(query);
         // "_X_ is the chair of {S}." -> "the chair of {S} is"
-        var role = template[ObjectFirstLead.Length..].TrimEnd('.').Replace(SubjectSlot, subject, StringComparison.Ordinal);
+        var role = template[ObjectFirstLead.Length..]
+            .TrimEnd('.')
+            .Replace(SubjectSlot, subject, StringComparison.Ordinal);
         return YearPrefix(date) + role + " is";
     }
 

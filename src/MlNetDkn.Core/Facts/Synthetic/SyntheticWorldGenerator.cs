@@ -21,11 +21,18 @@ public static class SyntheticWorldGenerator
         options.Validate();
         // Fixed draw order (names, then per relation answers and templates, then facts) keeps worlds reproducible.
         var random = new SplitMix64(unchecked((ulong)options.Seed));
-        var names = new SyllableNameGenerator(random, options.MinSyllables, options.MaxSyllables, SyntheticRelationCatalog.ReservedWords());
+        var names = new SyllableNameGenerator(
+            random,
+            options.MinSyllables,
+            options.MaxSyllables,
+            SyntheticRelationCatalog.ReservedWords()
+        );
         var subjects = Enumerable.Range(0, options.Entities).Select(_ => names.Next()).ToList();
 
-        var relations = SyntheticRelationCatalog.All.Take(options.Relations)
-            .Select(r => PrepareRelation(r, options, random, names)).ToList();
+        var relations = SyntheticRelationCatalog
+            .All.Take(options.Relations)
+            .Select(r => PrepareRelation(r, options, random, names))
+            .ToList();
 
         var records = new List<FactRecord>();
         foreach (var relation in relations)
@@ -34,25 +41,45 @@ public static class SyntheticWorldGenerator
         return new FactDataset(records, "synthetic world");
     }
 
-    sealed record PreparedRelation(string Id, List<string> Answers, List<string> TrainTemplates, List<string> HeldoutTemplates);
+    sealed record PreparedRelation(
+        string Id,
+        List<string> Answers,
+        List<string> TrainTemplates,
+        List<string> HeldoutTemplates
+    );
 
-    static PreparedRelation PrepareRelation(SyntheticRelation relation, SyntheticWorldOptions options, SplitMix64 random, SyllableNameGenerator names)
+    static PreparedRelation PrepareRelation(
+        SyntheticRelation relation,
+        SyntheticWorldOptions options,
+        SplitMix64 random,
+        SyllableNameGenerator names
+    )
     {
         var pool = relation.AnswerPool.ToList();
         random.Shuffle(pool);
         var answers = pool.Take(options.AnswersPerRelation).ToList();
-        while (answers.Count < options.AnswersPerRelation) answers.Add(names.Next());
+        while (answers.Count < options.AnswersPerRelation)
+            answers.Add(names.Next());
 
         // Paraphrase k's sentence and question form stay together; the subject-last option picks the question.
         var source = options.SubjectLast ? relation.SubjectLastTemplates : relation.Templates;
         var templates = source.ToList();
         random.Shuffle(templates);
-        return new PreparedRelation(relation.Id, answers,
+        return new PreparedRelation(
+            relation.Id,
+            answers,
             templates.Take(options.TemplatesPerRelation).ToList(),
-            templates.Skip(options.TemplatesPerRelation).Take(options.HeldoutTemplatesPerRelation).ToList());
+            templates.Skip(options.TemplatesPerRelation).Take(options.HeldoutTemplatesPerRelation).ToList()
+        );
     }
 
-    static IEnumerable<FactRecord> FactsFor(PreparedRelation relation, string subject, int subjectIndex, SyntheticWorldOptions options, SplitMix64 random)
+    static IEnumerable<FactRecord> FactsFor(
+        PreparedRelation relation,
+        string subject,
+        int subjectIndex,
+        SyntheticWorldOptions options,
+        SplitMix64 random
+    )
     {
         var baseId = $"synth:{relation.Id}:{subjectIndex.ToString("D4", CultureInfo.InvariantCulture)}";
         var answer = random.Pick(relation.Answers);
@@ -70,8 +97,16 @@ public static class SyntheticWorldGenerator
         }
     }
 
-    static FactRecord Fact(string id, PreparedRelation relation, string subject, string answer, string? date, string prefix,
-        SyntheticWorldOptions options, SplitMix64 random)
+    static FactRecord Fact(
+        string id,
+        PreparedRelation relation,
+        string subject,
+        string answer,
+        string? date,
+        string prefix,
+        SyntheticWorldOptions options,
+        SplitMix64 random
+    )
     {
         var wrong = new List<string>();
         for (var i = 0; i < options.FalseAnswersPerFact; i++)
@@ -83,7 +118,9 @@ public static class SyntheticWorldGenerator
             Subject = subject,
             Answer = answer,
             Prompts = relation.TrainTemplates.Select(t => prefix + SyntheticRelationCatalog.Fill(t, subject)).ToList(),
-            HeldoutPrompts = relation.HeldoutTemplates.Select(t => prefix + SyntheticRelationCatalog.Fill(t, subject)).ToList(),
+            HeldoutPrompts = relation
+                .HeldoutTemplates.Select(t => prefix + SyntheticRelationCatalog.Fill(t, subject))
+                .ToList(),
             FalseAnswers = wrong,
             Date = date,
             Split = FactSplits.Train,

@@ -44,14 +44,16 @@ public sealed record SyntheticWorldOptions
 
     /// <summary>
     /// Every prompt ends with the subject: each paraphrase is asked as a question ending with the name ("{s} works as
-    /// a" becomes "what work is done by {s}"), the answer its next word. The answer is then predicted at the subject's own position, where an MLP can look it up;
-    /// with the subject inside the prompt the lookup happens at the subject's position and attention carries the
-    /// answer to the last one, where knowledge-neuron methods look (and find little).
+    /// a" becomes "what work is done by {s}"), the answer its next word. The answer is then predicted at the subject's
+    /// own position, where an MLP can look it up; with the subject inside the prompt the lookup happens at the
+    /// subject's position and attention carries the answer to the last one, where knowledge-neuron methods look (and
+    /// find little).
     /// </summary>
     public bool SubjectLast { get; init; }
 
     /// <summary>Syllables per invented name, inclusive range.</summary>
     public int MinSyllables { get; init; } = 2;
+
     /// <summary>Most syllables per invented name (at least <see cref="MinSyllables"/>).</summary>
     public int MaxSyllables { get; init; } = 3;
 
@@ -59,22 +61,38 @@ public sealed record SyntheticWorldOptions
     public void Validate()
     {
         Require(Entities >= 1, "entities", "at least 1");
-        Require(Relations >= 1 && Relations <= Internal.SyntheticRelationCatalog.Count, "relations",
-            $"between 1 and {Internal.SyntheticRelationCatalog.Count}");
+        Require(
+            Relations >= 1 && Relations <= Internal.SyntheticRelationCatalog.Count,
+            "relations",
+            $"between 1 and {Internal.SyntheticRelationCatalog.Count}"
+        );
         Require(TemplatesPerRelation >= 1, "templates", "at least 1");
         Require(HeldoutTemplatesPerRelation >= 0, "heldout-templates", "0 or more");
-        Require(TemplatesPerRelation + HeldoutTemplatesPerRelation <= Internal.SyntheticRelationCatalog.TemplatesPerRelation,
-            "templates", $"templates + held-out templates at most {Internal.SyntheticRelationCatalog.TemplatesPerRelation}");
+        Require(
+            TemplatesPerRelation + HeldoutTemplatesPerRelation
+                <= Internal.SyntheticRelationCatalog.TemplatesPerRelation,
+            "templates",
+            $"templates + held-out templates at most {Internal.SyntheticRelationCatalog.TemplatesPerRelation}"
+        );
         Require(AnswersPerRelation >= 2, "answers", "at least 2");
-        Require(FalseAnswersPerFact >= 0 && FalseAnswersPerFact < AnswersPerRelation, "false-answers", "0 or more and fewer than the answers per relation");
+        Require(
+            FalseAnswersPerFact >= 0 && FalseAnswersPerFact < AnswersPerRelation,
+            "false-answers",
+            "0 or more and fewer than the answers per relation"
+        );
         Require(Years >= 1, "years", "at least 1");
         Require(FirstYear is >= 1 and <= 9999 - 100, "first-year", "between 1 and 9899");
         Require(AnswerChangeProbability is >= 0 and <= 1, "change-probability", "between 0 and 1");
-        Require(MinSyllables >= 1 && MaxSyllables >= MinSyllables && MaxSyllables <= 6, "syllables", "1 <= min <= max <= 6");
+        Require(
+            MinSyllables >= 1 && MaxSyllables >= MinSyllables && MaxSyllables <= 6,
+            "syllables",
+            "1 <= min <= max <= 6"
+        );
     }
 
     static void Require(bool ok, string option, string expected)
     {
-        if (!ok) throw new DknInputException($"synthetic world option --{option}: out of range (expected {expected})");
+        if (!ok)
+            throw new DknInputException($"synthetic world option --{option}: out of range (expected {expected})");
     }
 }

@@ -26,10 +26,19 @@ public static class ConditionBarsPlot
             for (int g = 0; g < groups.Count; g++)
             {
                 var bar = bars.FirstOrDefault(b => b.Group == groups[g] && b.Series == series[s]);
-                if (bar is null || double.IsNaN(bar.Value)) continue;
+                if (bar is null || double.IsNaN(bar.Value))
+                    continue;
                 double x = g * (series.Count + 1) + s;
-                plot.Add.Bar(new Bar { Position = x, Value = bar.Value, FillColor = color });
-                xs.Add(x); ys.Add(bar.Value);
+                plot.Add.Bar(
+                    new Bar
+                    {
+                        Position = x,
+                        Value = bar.Value,
+                        FillColor = color,
+                    }
+                );
+                xs.Add(x);
+                ys.Add(bar.Value);
                 up.Add(double.IsNaN(bar.CiHigh) ? 0 : bar.CiHigh - bar.Value);
                 down.Add(double.IsNaN(bar.CiLow) ? 0 : bar.Value - bar.CiLow);
             }
@@ -43,11 +52,12 @@ public static class ConditionBarsPlot
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"{series[s]} (n ≤ {n})", FillColor = color });
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            groups.Select((g, i) => new Tick(i * (series.Count + 1) + (series.Count - 1) / 2.0, g)).ToArray());
+            groups.Select((g, i) => new Tick(i * (series.Count + 1) + (series.Count - 1) / 2.0, g)).ToArray()
+        );
         plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dotted);
         plot.Title(title);
         plot.YLabel(yLabel);
-        plot.ShowLegend(Edge.Right);   // outside the data: bars go both ways
+        plot.ShowLegend(Edge.Right); // outside the data: bars go both ways
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, Math.Max(800, 60 * groups.Count * (series.Count + 1)), 540);
         return path;

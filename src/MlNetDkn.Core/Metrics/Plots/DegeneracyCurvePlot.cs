@@ -11,7 +11,11 @@ public static class DegeneracyCurvePlot
 {
     /// <summary>One PNG per method that found a DKN (degeneracy_curve_{method}.png); a method with none gets no empty
     /// plot (its summary row says so). A stale plot of an earlier run of the folder is removed.</summary>
-    public static IReadOnlyList<string> SavePerMethod(IReadOnlyList<DegeneracyCurvePoint> curve, IEnumerable<string> methods, string folder)
+    public static IReadOnlyList<string> SavePerMethod(
+        IReadOnlyList<DegeneracyCurvePoint> curve,
+        IEnumerable<string> methods,
+        string folder
+    )
     {
         var files = new List<string>();
         foreach (var method in methods)
@@ -20,7 +24,8 @@ public static class DegeneracyCurvePlot
             var points = curve.Where(p => p.Method == method).ToList();
             if (points.Count == 0)
             {
-                if (File.Exists(path)) File.Delete(path);
+                if (File.Exists(path))
+                    File.Delete(path);
                 continue;
             }
             Save(method, points, path);
@@ -43,7 +48,11 @@ public static class DegeneracyCurvePlot
             var color = palette.GetColor(colour++);
             var scatter = plot.Add.Scatter(xs, ys, color);
             scatter.LegendText = $"n = {size.Key} ({line.Max(p => p.Facts)} facts)";
-            var errors = plot.Add.ErrorBar(xs, ys, line.Select(p => double.IsNaN(p.CiHigh) ? 0 : p.CiHigh - p.MeanChange).ToArray());
+            var errors = plot.Add.ErrorBar(
+                xs,
+                ys,
+                line.Select(p => double.IsNaN(p.CiHigh) ? 0 : p.CiHigh - p.MeanChange).ToArray()
+            );
             errors.Color = color;
         }
         plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Dotted);

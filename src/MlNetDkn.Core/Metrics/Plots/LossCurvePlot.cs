@@ -3,7 +3,8 @@ using ScottPlot;
 
 namespace MlNetDkn.Metrics.Plots;
 
-/// <summary>PNG of the per-step training loss (log scale) with the full-evaluation accuracies on a second axis.</summary>
+/// <summary>PNG of the per-step training loss (log scale) with the full-evaluation accuracies on a second
+/// axis.</summary>
 public static class LossCurvePlot
 {
     /// <summary>Saves the log's loss curve as a PNG of <paramref name="width"/> × <paramref name="height"/> pixels at
@@ -25,14 +26,19 @@ public static class LossCurvePlot
             AddAccuracy(plot, xs, evaluated.Select(e => e.TrainAccuracy!.Value).ToArray(), "train accuracy");
             var held = evaluated.Where(e => e.HeldoutAccuracy is double h && !double.IsNaN(h)).ToList();
             if (held.Count > 0)
-                AddAccuracy(plot, held.Select(e => (double)e.Epoch * stepsPerEpoch).ToArray(), held.Select(e => e.HeldoutAccuracy!.Value).ToArray(), "held-out accuracy");
+                AddAccuracy(
+                    plot,
+                    held.Select(e => (double)e.Epoch * stepsPerEpoch).ToArray(),
+                    held.Select(e => e.HeldoutAccuracy!.Value).ToArray(),
+                    "held-out accuracy"
+                );
             plot.Axes.Right.Label.Text = "top-1 accuracy";
             plot.Axes.SetLimitsY(0, 1.05, plot.Axes.Right);
         }
         plot.Title($"Fact model training ({log.TrainingExamples:N0} prompts, seed {log.Seed})");
         plot.XLabel("optimiser step");
         plot.YLabel("log10 loss");
-        plot.ShowLegend(Alignment.LowerLeft);   // the accuracies end top right
+        plot.ShowLegend(Alignment.LowerLeft); // the accuracies end top right
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, width, height);
     }

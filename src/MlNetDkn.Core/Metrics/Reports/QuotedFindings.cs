@@ -18,8 +18,10 @@ public static partial class QuotedFindings
 
     /// <summary>Every quoted block of a markdown text, in order.</summary>
     public static IReadOnlyList<Block> Blocks(string markdown) =>
-        BlockPattern().Matches(markdown.ReplaceLineEndings("\n"))
-            .Select(m => new Block(m.Groups["run"].Value, m.Groups["text"].Value)).ToList();
+        BlockPattern()
+            .Matches(markdown.ReplaceLineEndings("\n"))
+            .Select(m => new Block(m.Groups["run"].Value, m.Groups["text"].Value))
+            .ToList();
 
     /// <summary>Replaces the block naming <paramref name="run"/> in <paramref name="document"/> with the run's
     /// findings; returns false (and writes nothing) when the document has no such block.</summary>
@@ -27,13 +29,16 @@ public static partial class QuotedFindings
     {
         var text = File.ReadAllText(document).ReplaceLineEndings("\n");
         bool found = false;
-        var replaced = BlockPattern().Replace(text, m =>
-        {
-            if (m.Groups["run"].Value != run) return m.Value;
-            found = true;
-            return $"<!-- findings: {run} -->\n{FindingsSummary.Of(runFolder)}<!-- /findings -->";
-        });
-        if (!found) return false;
+        var replaced = BlockPattern()
+            .Replace(text, m =>
+            {
+                if (m.Groups["run"].Value != run)
+                    return m.Value;
+                found = true;
+                return $"<!-- findings: {run} -->\n{FindingsSummary.Of(runFolder)}<!-- /findings -->";
+            });
+        if (!found)
+            return false;
         File.WriteAllText(document + ".tmp", replaced);
         File.Move(document + ".tmp", document, overwrite: true);
         return true;

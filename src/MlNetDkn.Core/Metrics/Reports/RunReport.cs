@@ -16,8 +16,11 @@ namespace MlNetDkn.Metrics.Reports;
 public static partial class RunReport
 {
     /// <summary>File names of the markdown report and its self-contained HTML twin.</summary>
-    public const string MarkdownFile = "report.md", HtmlFile = "report.html";
-    const int WholeTableRows = 30, PreviewRows = 12, MaxColumns = 14;
+    public const string MarkdownFile = "report.md",
+        HtmlFile = "report.html";
+    const int WholeTableRows = 30,
+        PreviewRows = 12,
+        MaxColumns = 14;
 
     [GeneratedRegex("<img src=\"([^\"]+\\.png)\"")]
     private static partial Regex ImageSource();
@@ -30,8 +33,10 @@ public static partial class RunReport
         if (!File.Exists(Path.Combine(folder, "manifest.json")) && !File.Exists(Path.Combine(folder, "sweep.json")))
             throw new DknInputException($"{folder}: not a run folder (no manifest.json or sweep.json)");
         var md = new StringBuilder();
-        if (File.Exists(Path.Combine(folder, "sweep.json"))) Sweep(md, folder);
-        else Run(md, folder, folder, 1);
+        if (File.Exists(Path.Combine(folder, "sweep.json")))
+            Sweep(md, folder);
+        else
+            Run(md, folder, folder, 1);
         var mdPath = Path.Combine(folder, MarkdownFile);
         File.WriteAllText(mdPath, md.ToString());
         var htmlPath = Path.Combine(folder, HtmlFile);
@@ -45,17 +50,21 @@ public static partial class RunReport
         var sweep = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "sweep.json")))!;
         var name = sweep["pipeline"]?["name"]?.GetValue<string>() ?? Path.GetFileName(folder);
         md.AppendLine($"# {name}: a sweep of {sweep["variants"]?.AsArray().Count ?? 0} variants").AppendLine();
-        if (sweep["pipeline"]?["description"]?.GetValue<string>() is { Length: > 0 } d) md.AppendLine(d).AppendLine();
+        if (sweep["pipeline"]?["description"]?.GetValue<string>() is { Length: > 0 } d)
+            md.AppendLine(d).AppendLine();
         md.AppendLine("| variant | settings | status |").AppendLine("|---|---|---|");
         foreach (var v in sweep["variants"]?.AsArray() ?? [])
-            md.AppendLine($"| {v!["name"]} | {string.Join(" ", v["set"]!.AsArray().Select(s => "`" + s + "`"))} | {v["status"]} |");
+            md.AppendLine(
+                $"| {v!["name"]} | {string.Join(" ", v["set"]!.AsArray().Select(s => "`" + s + "`"))} | {v["status"]} |"
+            );
         md.AppendLine();
         md.Append(FindingsSummary.Of(folder));
         Folder(md, folder, folder, "Comparison of the variants", 2, recurse: false);
         foreach (var v in sweep["variants"]?.AsArray() ?? [])
         {
             var sub = Path.Combine(folder, v!["folder"]!.GetValue<string>());
-            if (File.Exists(Path.Combine(sub, "manifest.json"))) Run(md, folder, sub, 2);
+            if (File.Exists(Path.Combine(sub, "manifest.json")))
+                Run(md, folder, sub, 2);
         }
     }
 
@@ -65,25 +74,40 @@ public static partial class RunReport
         var h = new string('#', level);
         var pipeline = manifest["pipeline"]!;
         md.AppendLine($"{h} {pipeline["name"]} ({manifest["status"]})").AppendLine();
-        if (pipeline["definition"]?["description"]?.GetValue<string>() is { Length: > 0 } description) md.AppendLine(description).AppendLine();
-        md.AppendLine($"Tool {manifest["tool"]?["version"]}, seed {manifest["seed"]}, started {manifest["started_utc"]}, " +
-                      $"{Seconds(manifest["seconds"])} in all; machine {manifest["machine"]?["os"]}, {manifest["machine"]?["cores"]} cores, " +
-                      $"{manifest["machine"]?["torch_threads"]} torch threads. Dataset sha256 `{Short(manifest["dataset"]?["content_sha256"])}`, " +
-                      $"model sha256 `{Short(manifest["model"]?["content_sha256"])}`.").AppendLine();
-        md.AppendLine("| # | step | folder | status | seconds | fit s | compute s |").AppendLine("|---|---|---|---|---|---|---|");
+        if (pipeline["definition"]?["description"]?.GetValue<string>() is { Length: > 0 } description)
+            md.AppendLine(description).AppendLine();
+        md.AppendLine(
+                $"Tool {manifest["tool"]?["version"]}, seed {manifest["seed"]}, started {manifest["started_utc"]}, "
+                    + $"{Seconds(manifest["seconds"])} in all; machine {manifest["machine"]?["os"]}, "
+                    + $"{manifest["machine"]?["cores"]} cores, "
+                    + $"{manifest["machine"]?["torch_threads"]} torch threads. Dataset sha256 "
+                    + $"`{Short(manifest["dataset"]?["content_sha256"])}`, "
+                    + $"model sha256 `{Short(manifest["model"]?["content_sha256"])}`."
+            )
+            .AppendLine();
+        md.AppendLine("| # | step | folder | status | seconds | fit s | compute s |")
+            .AppendLine("|---|---|---|---|---|---|---|");
         var folders = new List<(string Step, string Folder)>();
         foreach (var s in manifest["steps"]?.AsArray() ?? [])
         {
             var stepFolder = s!["options"]?["folder"] is JsonValue f && f.TryGetValue<string>(out var text) ? text : "";
-            md.AppendLine($"| {s["index"]} | {s["step"]} | {stepFolder} | {s["status"]} | {Seconds(s["seconds"])} | {Seconds(s["fit_seconds"])} | {Seconds(s["compute_seconds"])} |");
-            if (stepFolder.Length > 0 && Directory.Exists(Path.Combine(folder, stepFolder)) && !folders.Any(x => x.Folder == stepFolder))
+            md.AppendLine(
+                $"| {s["index"]} | {s["step"]} | {stepFolder} | {s["status"]} | {Seconds(s["seconds"])} | "
+                    + $"{Seconds(s["fit_seconds"])} | {Seconds(s["compute_seconds"])} |"
+            );
+            if (
+                stepFolder.Length > 0
+                && Directory.Exists(Path.Combine(folder, stepFolder))
+                && !folders.Any(x => x.Folder == stepFolder)
+            )
                 folders.Add((s["step"]!.GetValue<string>(), stepFolder));
         }
         md.AppendLine();
         md.Append(FindingsSummary.Of(folder, FindingsSummary.StepFolders(folder)));
         foreach (var (step, sub) in folders)
             Folder(md, root, Path.Combine(folder, sub), $"{step} ({sub}/)", level + 1, recurse: true);
-        if (File.Exists(Path.Combine(folder, "acquisition_table.csv"))) md.AppendLine(AcquisitionComparison()).AppendLine();
+        if (File.Exists(Path.Combine(folder, "acquisition_table.csv")))
+            md.AppendLine(AcquisitionComparison()).AppendLine();
         Folder(md, root, folder, "Run-level tables", level + 1, recurse: false);
     }
 
@@ -98,56 +122,98 @@ public static partial class RunReport
             md.AppendLine($"![{Path.GetFileNameWithoutExtension(png)}]({Rel(root, png)})").AppendLine();
         foreach (var csv in Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal))
             Table(md, root, csv, level + 1);
-        if (!recurse) return;
-        foreach (var sub in Directory.GetDirectories(folder).Where(d => Path.GetFileName(d) is not ("store" or "models")).Order(StringComparer.Ordinal))
-            if (Directory.EnumerateFiles(sub, "*.*", SearchOption.AllDirectories).Any(f => f.EndsWith(".csv") || f.EndsWith(".png")))
+        if (!recurse)
+            return;
+        foreach (
+            var sub in Directory
+                .GetDirectories(folder)
+                .Where(d => Path.GetFileName(d) is not ("store" or "models"))
+                .Order(StringComparer.Ordinal)
+        )
+            if (
+                Directory
+                    .EnumerateFiles(sub, "*.*", SearchOption.AllDirectories)
+                    .Any(f => f.EndsWith(".csv") || f.EndsWith(".png"))
+            )
                 Folder(md, root, sub, Path.GetFileName(sub) + "/", level + 1, recurse: true);
     }
 
     static void Table(StringBuilder md, string root, string csv, int level)
     {
         var rows = Csv.Read(csv);
-        if (rows.Count == 0) return;
+        if (rows.Count == 0)
+            return;
         var header = rows[0];
         int n = rows.Count - 1;
         md.AppendLine($"{new string('#', Math.Min(level, 6))} {Path.GetFileNameWithoutExtension(csv)}").AppendLine();
         md.AppendLine($"{n:N0} rows × {header.Length} columns — [{Rel(root, csv)}]({Rel(root, csv)})").AppendLine();
         int columns = Math.Min(header.Length, MaxColumns);
         var shown = n <= WholeTableRows ? rows.Skip(1) : rows.Skip(1).Take(PreviewRows);
-        md.AppendLine("| " + string.Join(" | ", header.Take(columns).Select(Cell)) + (header.Length > columns ? $" | … {header.Length - columns} more" : "") + " |");
+        md.AppendLine(
+            "| "
+                + string.Join(" | ", header.Take(columns).Select(Cell))
+                + (header.Length > columns ? $" | … {header.Length - columns} more" : "")
+                + " |"
+        );
         md.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", columns + (header.Length > columns ? 1 : 0))));
         foreach (var r in shown)
-            md.AppendLine("| " + string.Join(" | ", r.Take(columns).Select(Cell)) + (header.Length > columns ? " | …" : "") + " |");
-        if (n > WholeTableRows) md.AppendLine().AppendLine($"(first {PreviewRows} of {n:N0} rows)");
+            md.AppendLine(
+                "| " + string.Join(" | ", r.Take(columns).Select(Cell)) + (header.Length > columns ? " | …" : "") + " |"
+            );
+        if (n > WholeTableRows)
+            md.AppendLine().AppendLine($"(first {PreviewRows} of {n:N0} rows)");
         md.AppendLine();
     }
 
     static string Cell(string value)
     {
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && value.Contains('.') && !value.Contains(':'))
-            value = Math.Abs(d) >= 1e-3 && Math.Abs(d) < 1e6 ? d.ToString("0.####", CultureInfo.InvariantCulture) : d.ToString("G4", CultureInfo.InvariantCulture);
-        if (value.Length > 80) value = value[..77] + "…";
+        if (
+            double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            && value.Contains('.')
+            && !value.Contains(':')
+        )
+            value =
+                Math.Abs(d) >= 1e-3 && Math.Abs(d) < 1e6
+                    ? d.ToString("0.####", CultureInfo.InvariantCulture)
+                    : d.ToString("G4", CultureInfo.InvariantCulture);
+        if (value.Length > 80)
+            value = value[..77] + "…";
         return value.Replace("|", "\\|").Replace("\n", " ");
     }
 
     static string AcquisitionComparison()
     {
         var s = new StringBuilder();
-        s.AppendLine("**DKN acquisition beside the authors' reported numbers.** Their LLaMA-2 table (tmp_eval.py), mean relative change over proper " +
-                     "subsets / with the whole DKN suppressed: NTC 14.11 / 28.78, DBSCAN 22.26 / 18.24, hierarchical 27.50 / 44.04, k-means 20.08 / 39.24 " +
-                     "(no GPT-2 values are in their repository).");
-        s.AppendLine("What differs in protocol: their numbers are (P0 − P)/P0 negated, clipped at ±T/2 or 2T with T = 900 (values above 1 cannot be bounded " +
-                     "drops), under their lenient rule (each component alone < 5 %, no joint requirement) on one prompt; ours (acquisition_table.csv) are " +
-                     "(P_after − P0)/P0 unclipped, per DKN size with 95 % intervals, under the strict definition (every proper subset, every prompt) " +
-                     "and, side by side, under their rule.");
+        s.AppendLine(
+            "**DKN acquisition beside the authors' reported numbers.** Their LLaMA-2 table (tmp_eval.py), mean "
+                + "relative change over proper "
+                + "subsets / with the whole DKN suppressed: NTC 14.11 / 28.78, DBSCAN 22.26 / 18.24, hierarchical "
+                + "27.50 / 44.04, k-means 20.08 / 39.24 "
+                + "(no GPT-2 values are in their repository)."
+        );
+        s.AppendLine(
+            "What differs in protocol: their numbers are (P0 − P)/P0 negated, clipped at ±T/2 or 2T with T = 900 "
+                + "(values above 1 cannot be bounded "
+                + "drops), under their lenient rule (each component alone < 5 %, no joint requirement) on one "
+                + "prompt; ours (acquisition_table.csv) are "
+                + "(P_after − P0)/P0 unclipped, per DKN size with 95 % intervals, under the strict definition "
+                + "(every proper subset, every prompt) "
+                + "and, side by side, under their rule."
+        );
         return s.ToString();
     }
 
     static string Demote(string markdown, int level) =>
-        string.Join('\n', markdown.Split('\n').Select(l => l.StartsWith('#') ? new string('#', Math.Min(6, level)) + l : l));
+        string.Join(
+            '\n',
+            markdown.Split('\n').Select(l => l.StartsWith('#') ? new string('#', Math.Min(6, level)) + l : l)
+        );
 
     static string Rel(string root, string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
-    static string Seconds(JsonNode? n) => n is JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString("0.#", CultureInfo.InvariantCulture) : "";
+
+    static string Seconds(JsonNode? n) =>
+        n is JsonValue v && v.TryGetValue<double>(out var d) ? d.ToString("0.#", CultureInfo.InvariantCulture) : "";
+
     static string Short(JsonNode? n) => n?.GetValue<string>() is { Length: > 12 } s ? s[..12] : n?.ToString() ?? "–";
 
     static string Html(string markdown, string root)
@@ -155,11 +221,14 @@ public static partial class RunReport
         var pipeline = new MarkdownPipelineBuilder().UsePipeTables().UseAutoLinks().Build();
         var body = Markdown.ToHtml(markdown, pipeline);
         // Every image embedded, so the file stands alone.
-        body = ImageSource().Replace(body, m =>
-        {
-            var path = Path.Combine(root, m.Groups[1].Value);
-            return File.Exists(path) ? $"<img src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\"" : m.Value;
-        });
+        body = ImageSource()
+            .Replace(body, m =>
+            {
+                var path = Path.Combine(root, m.Groups[1].Value);
+                return File.Exists(path)
+                    ? $"<img src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\""
+                    : m.Value;
+            });
         return $$"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>MlNetDkn report</title>

@@ -14,7 +14,8 @@ public sealed record AccuracyRow(string Split, string PromptKind, int Facts, int
 public static class AccuracyTables
 {
     /// <summary>Table names: the per (split, prompt kind) summary and the per-fact rows.</summary>
-    public const string SummaryTable = "accuracy", FactsTable = "accuracy_facts";
+    public const string SummaryTable = "accuracy",
+        FactsTable = "accuracy_facts";
 
     /// <summary>One row per (split, prompt kind) that has prompts, splits in order of first appearance.</summary>
     public static IReadOnlyList<AccuracyRow> Summarise(IEnumerable<FactAccuracy> facts)
@@ -24,16 +25,36 @@ public static class AccuracyTables
         {
             int n = split.Count();
             if (split.Sum(f => f.Prompts) > 0)
-                rows.Add(new AccuracyRow(split.Key, PromptKinds.Prompts, n, split.Sum(f => f.Prompts), split.Sum(f => f.PromptsCorrect)));
+                rows.Add(
+                    new AccuracyRow(
+                        split.Key,
+                        PromptKinds.Prompts,
+                        n,
+                        split.Sum(f => f.Prompts),
+                        split.Sum(f => f.PromptsCorrect)
+                    )
+                );
             if (split.Sum(f => f.Heldout) > 0)
-                rows.Add(new AccuracyRow(split.Key, PromptKinds.Heldout, n, split.Sum(f => f.Heldout), split.Sum(f => f.HeldoutCorrect)));
+                rows.Add(
+                    new AccuracyRow(
+                        split.Key,
+                        PromptKinds.Heldout,
+                        n,
+                        split.Sum(f => f.Heldout),
+                        split.Sum(f => f.HeldoutCorrect)
+                    )
+                );
         }
         return rows;
     }
 
     /// <summary>Writes the summary and per-fact accuracy tables into <paramref name="folder"/>; returns the paths
     /// written.</summary>
-    public static IReadOnlyList<string> Write(IReadOnlyList<FactAccuracy> facts, string folder, IReadOnlyDictionary<string, string>? metadata = null)
+    public static IReadOnlyList<string> Write(
+        IReadOnlyList<FactAccuracy> facts,
+        string folder,
+        IReadOnlyDictionary<string, string>? metadata = null
+    )
     {
         var written = new List<string>();
         void Add((string Parquet, string Csv) p) => written.AddRange([p.Parquet, p.Csv]);

@@ -9,26 +9,36 @@ public sealed class PerturbationRow
 {
     /// <summary>The fact's id, as in the dataset's fact_id column.</summary>
     public string FactId { get; init; } = "";
+
     /// <summary>The relation the fact belongs to.</summary>
     public string RelationId { get; init; } = "";
+
     /// <summary>The perturbed prompt's index in the fact's score rows (1-based; 0 is the clean prompt).</summary>
     public int Index { get; init; }
+
     /// <summary>The perturbation kind as the dataset's perturbed_kinds names it ("perturbed" when it names
     /// none).</summary>
     public string Kind { get; init; } = "";
+
     /// <summary>The fact's clean (first) prompt.</summary>
     public string Clean { get; init; } = "";
+
     /// <summary>The perturbed prompt.</summary>
     public string Perturbed { get; init; } = "";
+
     /// <summary>Index in the clean prompt's whitespace words of the word replaced or deleted (insertion index for an
     /// added word); −1 for a paraphrase or when nothing changed.</summary>
     public int WordIndex { get; init; }
+
     /// <summary>The clean prompt's word that was replaced or deleted; null otherwise.</summary>
     public string? Word { get; init; }
+
     /// <summary>The text put in (marker, real word or paraphrase); null for a deletion.</summary>
     public string? Replacement { get; init; }
+
     /// <summary>Whether the word hit (or the insertion point) lies inside the subject's words.</summary>
     public bool HitsSubject { get; init; }
+
     /// <summary>Whether the perturbed prompt differs from the clean one (false when it was too short to
     /// perturb).</summary>
     public bool Changed { get; init; }
@@ -39,17 +49,38 @@ public static class RobustnessTables
 {
     /// <summary>Table and report file names: R1 per-fact rows, summary and contrasts, the perturbed prompts, R2
     /// per-query rows, summary and contrasts, and the two markdown reports.</summary>
-    public const string R1Facts = "r1_facts", R1Summary = "r1_summary", R1Contrasts = "r1_contrasts", Perturbations = "perturbations",
-        R2Queries = "r2_queries", R2Summary = "r2_summary", R2Contrasts = "r2_contrasts", R1Report = "r1_report.md", R2Report = "r2_report.md";
+    public const string R1Facts = "r1_facts",
+        R1Summary = "r1_summary",
+        R1Contrasts = "r1_contrasts",
+        Perturbations = "perturbations",
+        R2Queries = "r2_queries",
+        R2Summary = "r2_summary",
+        R2Contrasts = "r2_contrasts",
+        R1Report = "r1_report.md",
+        R2Report = "r2_report.md";
 
     static readonly string[] BarConditions = ["dkn", "kn", "random-dkn", "none"];
 
     /// <summary>One row per perturbed prompt of every record.</summary>
-    public static List<PerturbationRow> PerturbationRows(IEnumerable<PerturbedQueryRecord> records) => records.SelectMany(r => r.Perturbations.Select(p => new PerturbationRow
-    {
-        FactId = r.FactId, RelationId = r.RelationId, Index = p.Index, Kind = p.Kind, Clean = r.Clean, Perturbed = p.Prompt,
-        WordIndex = p.WordIndex, Word = p.Word, Replacement = p.Replacement, HitsSubject = p.HitsSubject, Changed = p.Changed,
-    })).ToList();
+    public static List<PerturbationRow> PerturbationRows(IEnumerable<PerturbedQueryRecord> records) =>
+        records
+            .SelectMany(r =>
+                r.Perturbations.Select(p => new PerturbationRow
+                {
+                    FactId = r.FactId,
+                    RelationId = r.RelationId,
+                    Index = p.Index,
+                    Kind = p.Kind,
+                    Clean = r.Clean,
+                    Perturbed = p.Prompt,
+                    WordIndex = p.WordIndex,
+                    Word = p.Word,
+                    Replacement = p.Replacement,
+                    HitsSubject = p.HitsSubject,
+                    Changed = p.Changed,
+                })
+            )
+            .ToList();
 
     /// <summary>Computes R1's metrics and writes its tables, one bar plot of ΔP (%) per route and r1_report.md into
     /// <paramref name="folder"/>.</summary>
@@ -58,8 +89,14 @@ public static class RobustnessTables
     /// cref="SuppressionSummaryRow.AuthorsFilteredChangePercent"/>).</param>
     /// <param name="weightCutoff">The same cut-off on the weight route.</param>
     /// <returns>The paths written and the metrics.</returns>
-    public static (IReadOnlyList<string> Files, SuppressionMetrics Metrics) WriteSuppression(IReadOnlyList<PerturbedQueryRecord> records, string folder,
-        IReadOnlyDictionary<string, string> metadata, int seed, double valueCutoff, double weightCutoff)
+    public static (IReadOnlyList<string> Files, SuppressionMetrics Metrics) WriteSuppression(
+        IReadOnlyList<PerturbedQueryRecord> records,
+        string folder,
+        IReadOnlyDictionary<string, string> metadata,
+        int seed,
+        double valueCutoff,
+        double weightCutoff
+    )
     {
         var metrics = SuppressionMetrics.Compute(records, seed, valueCutoff, weightCutoff);
         var files = new List<string>();
@@ -70,10 +107,25 @@ public static class RobustnessTables
         Add(MetricTableRecords.WriteRecords(PerturbationRows(records), folder, Perturbations, metadata));
         foreach (var route in metrics.Summary.Select(s => s.Route).Distinct())
         {
-            var bars = metrics.Summary.Where(s => s.Route == route && BarConditions.Contains(s.Condition))
-                .Select(s => new BarValue(s.Kind, s.Condition, s.ChangePercent, s.ChangePercentCiLow, s.ChangePercentCiHigh, s.Facts)).ToList();
-            files.Add(ConditionBarsPlot.Save(bars, $"R1: suppression under perturbed queries ({route})",
-                "ΔP (%) = 100·(P_c(Q*) − P_c(Q))/P_c(Q), 95 % bootstrap CI", Path.Combine(folder, $"r1_{route}.png")));
+            var bars = metrics
+                .Summary.Where(s => s.Route == route && BarConditions.Contains(s.Condition))
+                .Select(s => new BarValue(
+                    s.Kind,
+                    s.Condition,
+                    s.ChangePercent,
+                    s.ChangePercentCiLow,
+                    s.ChangePercentCiHigh,
+                    s.Facts
+                ))
+                .ToList();
+            files.Add(
+                ConditionBarsPlot.Save(
+                    bars,
+                    $"R1: suppression under perturbed queries ({route})",
+                    "ΔP (%) = 100·(P_c(Q*) − P_c(Q))/P_c(Q), 95 % bootstrap CI",
+                    Path.Combine(folder, $"r1_{route}.png")
+                )
+            );
         }
         var report = Path.Combine(folder, R1Report);
         File.WriteAllText(report, RobustnessReports.Suppression(metrics, records.Count));
@@ -85,8 +137,12 @@ public static class RobustnessTables
     /// <paramref name="folder"/>.</summary>
     /// <param name="seed">Seed of the bootstrap intervals.</param>
     /// <returns>The paths written and the metrics.</returns>
-    public static (IReadOnlyList<string> Files, EnhancementMetrics Metrics) WriteEnhancement(IReadOnlyList<PerturbedQueryRecord> records, string folder,
-        IReadOnlyDictionary<string, string> metadata, int seed)
+    public static (IReadOnlyList<string> Files, EnhancementMetrics Metrics) WriteEnhancement(
+        IReadOnlyList<PerturbedQueryRecord> records,
+        string folder,
+        IReadOnlyDictionary<string, string> metadata,
+        int seed
+    )
     {
         var metrics = EnhancementMetrics.Compute(records, seed);
         var files = new List<string>();
@@ -97,10 +153,25 @@ public static class RobustnessTables
         Add(MetricTableRecords.WriteRecords(PerturbationRows(records), folder, Perturbations, metadata));
         foreach (var route in metrics.Summary.Select(s => s.Route).Distinct())
         {
-            var bars = metrics.Summary.Where(s => s.Route == route && BarConditions.Contains(s.Condition))
-                .Select(s => new BarValue(s.Kind, s.Condition, 100 * s.Accuracy, 100 * s.AccuracyCiLow, 100 * s.AccuracyCiHigh, s.Queries)).ToList();
-            files.Add(ConditionBarsPlot.Save(bars, $"R2: enhancement (×2) on failed perturbed queries ({route})",
-                "accuracy after enhancement (%), 95 % Wilson CI over queries", Path.Combine(folder, $"r2_{route}.png")));
+            var bars = metrics
+                .Summary.Where(s => s.Route == route && BarConditions.Contains(s.Condition))
+                .Select(s => new BarValue(
+                    s.Kind,
+                    s.Condition,
+                    100 * s.Accuracy,
+                    100 * s.AccuracyCiLow,
+                    100 * s.AccuracyCiHigh,
+                    s.Queries
+                ))
+                .ToList();
+            files.Add(
+                ConditionBarsPlot.Save(
+                    bars,
+                    $"R2: enhancement (×2) on failed perturbed queries ({route})",
+                    "accuracy after enhancement (%), 95 % Wilson CI over queries",
+                    Path.Combine(folder, $"r2_{route}.png")
+                )
+            );
         }
         var report = Path.Combine(folder, R2Report);
         File.WriteAllText(report, RobustnessReports.Enhancement(metrics));

@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace MlNetDkn.Modeling.Checkpoints;
 
-/// <summary>A lazily readable set of named tensors: one safetensors file, several shards, or an in-memory dictionary.</summary>
+/// <summary>A lazily readable set of named tensors: one safetensors file, several shards, or an in-memory
+/// dictionary.</summary>
 public sealed class CheckpointTensors
 {
     readonly Dictionary<string, Func<Tensor>> _readers = new(StringComparer.Ordinal);
@@ -14,12 +15,16 @@ public sealed class CheckpointTensors
     /// The stored tensor names (e.g. "transformer.h.0.mlp.c_fc.weight"), in the order they were added.
     /// </summary>
     public IEnumerable<string> Names => _readers.Keys;
+
     /// <summary>The stored shape of tensor <paramref name="name"/>; throws KeyNotFoundException when absent.</summary>
     public long[] Shape(string name) => _shapes[name];
+
     /// <summary>The file (or label) tensor <paramref name="name"/> comes from, for error messages.</summary>
     public string Origin(string name) => _origins[name];
+
     /// <summary>Whether a tensor named <paramref name="name"/> is stored.</summary>
     public bool Contains(string name) => _readers.ContainsKey(name);
+
     /// <summary>
     /// Reads tensor <paramref name="name"/> as stored (its own dtype, on the CPU); throws KeyNotFoundException when
     /// absent.
@@ -28,7 +33,8 @@ public sealed class CheckpointTensors
 
     /// <summary>Reads the tensor into <paramref name="destination"/> without a temporary where the source allows it
     /// (same dtype, contiguous CPU memory); false when it does not, and then nothing was written.</summary>
-    public bool TryReadInto(string name, Tensor destination) => _directReaders.TryGetValue(name, out var read) && read(destination);
+    public bool TryReadInto(string name, Tensor destination) =>
+        _directReaders.TryGetValue(name, out var read) && read(destination);
 
     /// <summary>Registers a lazily read tensor.</summary>
     /// <param name="origin">The file (or label) it comes from, for error messages.</param>
@@ -36,12 +42,21 @@ public sealed class CheckpointTensors
     /// Optional copy into an existing tensor, returning false when it cannot (see <see cref="TryReadInto"/>).
     /// </param>
     /// <exception cref="CheckpointException">A tensor of the same name is already registered.</exception>
-    public void Add(string name, long[] shape, string origin, Func<Tensor> reader, Func<Tensor, bool>? directReader = null)
+    public void Add(
+        string name,
+        long[] shape,
+        string origin,
+        Func<Tensor> reader,
+        Func<Tensor, bool>? directReader = null
+    )
     {
         if (_readers.ContainsKey(name))
             throw new CheckpointException($"{origin}: tensor '{name}' is also stored in {_origins[name]}");
-        _readers[name] = reader; _shapes[name] = shape; _origins[name] = origin;
-        if (directReader is not null) _directReaders[name] = directReader;
+        _readers[name] = reader;
+        _shapes[name] = shape;
+        _origins[name] = origin;
+        if (directReader is not null)
+            _directReaders[name] = directReader;
     }
 
     /// <summary>The tensors of one or more safetensors files (shards).</summary>
@@ -50,8 +65,14 @@ public sealed class CheckpointTensors
     {
         var set = new CheckpointTensors();
         foreach (var file in files)
-            foreach (var entry in file.Entries.Values)
-                set.Add(entry.Name, entry.Shape, file.Path, () => file.Read(entry.Name), d => file.TryReadInto(entry.Name, d));
+        foreach (var entry in file.Entries.Values)
+            set.Add(
+                entry.Name,
+                entry.Shape,
+                file.Path,
+                () => file.Read(entry.Name),
+                d => file.TryReadInto(entry.Name, d)
+            );
         return set;
     }
 
@@ -59,7 +80,14 @@ public sealed class CheckpointTensors
     public CheckpointTensors Renamed(Func<string, string> rename)
     {
         var set = new CheckpointTensors();
-        foreach (var name in Names) set.Add(rename(name), _shapes[name], _origins[name], _readers[name], _directReaders.GetValueOrDefault(name));
+        foreach (var name in Names)
+            set.Add(
+                rename(name),
+                _shapes[name],
+                _origins[name],
+                _readers[name],
+                _directReaders.GetValueOrDefault(name)
+            );
         return set;
     }
 }

@@ -23,7 +23,7 @@ public static partial class HuggingFaceExport
         foreach (var (name, p) in model.named_parameters())
         {
             var value = p.detach().to_type(ScalarType.Float32).cpu();
-            tensors[name] = gpt2 && Gpt2Conv1D().IsMatch(name) ? value.t().contiguous() : value.contiguous();  // [out, in] → [in, out]
+            tensors[name] = gpt2 && Gpt2Conv1D().IsMatch(name) ? value.t().contiguous() : value.contiguous(); // [out, in] → [in, out]
         }
         return tensors;
     }
@@ -34,7 +34,18 @@ public static partial class HuggingFaceExport
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "config.json"), model.Config.ToHuggingFaceJson());
         var tensors = StateDict(model);
-        try { SafetensorsWriter.Write(Path.Combine(folder, HuggingFaceFolder.SingleFile), tensors, new Dictionary<string, string> { ["format"] = "pt" }); }
-        finally { foreach (var t in tensors.Values) t.Dispose(); }
+        try
+        {
+            SafetensorsWriter.Write(
+                Path.Combine(folder, HuggingFaceFolder.SingleFile),
+                tensors,
+                new Dictionary<string, string> { ["format"] = "pt" }
+            );
+        }
+        finally
+        {
+            foreach (var t in tensors.Values)
+                t.Dispose();
+        }
     }
 }

@@ -16,15 +16,25 @@ public sealed class SafetensorsFile
 {
     /// <summary>The file's path as given to <see cref="Open"/>.</summary>
     public string Path { get; }
+
     /// <summary>The header's tensor entries by name (the "__metadata__" entry excluded).</summary>
     public IReadOnlyDictionary<string, SafetensorsEntry> Entries { get; }
+
     /// <summary>The header's "__metadata__" string map; empty when absent.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
     readonly long _dataStart;
 
-    SafetensorsFile(string path, Dictionary<string, SafetensorsEntry> entries, Dictionary<string, string> metadata, long dataStart)
+    SafetensorsFile(
+        string path,
+        Dictionary<string, SafetensorsEntry> entries,
+        Dictionary<string, string> metadata,
+        long dataStart
+    )
     {
-        Path = path; Entries = entries; Metadata = metadata; _dataStart = dataStart;
+        Path = path;
+        Entries = entries;
+        Metadata = metadata;
+        _dataStart = dataStart;
     }
 
     /// <summary>
@@ -35,20 +45,32 @@ public sealed class SafetensorsFile
     /// </exception>
     public static SafetensorsFile Open(string path)
     {
-        if (!File.Exists(path)) throw new CheckpointException($"{path}: file not found");
+        if (!File.Exists(path))
+            throw new CheckpointException($"{path}: file not found");
         using var stream = File.OpenRead(path);
         long fileLength = stream.Length;
-        if (fileLength < 8) throw new CheckpointException($"{path}: not a safetensors file (only {fileLength} bytes; expected an 8-byte header length)");
+        if (fileLength < 8)
+            throw new CheckpointException(
+                $"{path}: not a safetensors file (only {fileLength} bytes; expected an 8-byte header length)"
+            );
         Span<byte> lengthBytes = stackalloc byte[8];
         stream.ReadExactly(lengthBytes);
         long headerLength = BitConverter.ToInt64(lengthBytes);
         if (headerLength <= 0 || headerLength > 100_000_000 || 8 + headerLength > fileLength)
-            throw new CheckpointException($"{path}: corrupt safetensors header (declared header length {headerLength}, file length {fileLength})");
+            throw new CheckpointException(
+                $"{path}: corrupt safetensors header (declared header length {headerLength}, file length {fileLength})"
+            );
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(headerBytes); }
-        catch (JsonException e) { throw new CheckpointException($"{path}: corrupt safetensors header (invalid JSON: {e.Message})"); }
+        try
+        {
+            doc = JsonDocument.Parse(headerBytes);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{path}: corrupt safetensors header (invalid JSON: {e.Message})");
+        }
 
         long dataStart = 8 + headerLength;
         long dataLength = fileLength - dataStart;
@@ -65,15 +87,22 @@ public sealed class SafetensorsFile
                 {
                     if (property.Name == "__metadata__")
                     {
-                        foreach (var m in property.Value.EnumerateObject()) metadata[m.Name] = m.Value.ToString();
+                        foreach (var m in property.Value.EnumerateObject())
+                            metadata[m.Name] = m.Value.ToString();
                         continue;
                     }
                     var entry = ParseEntry(path, property);
                     long expectedBytes = DTypeSize(path, entry) * entry.Shape.Aggregate(1L, (a, b) => a * b);
                     if (entry.End - entry.Begin != expectedBytes)
-                        throw new CheckpointException($"{path}: tensor '{entry.Name}' occupies {entry.End - entry.Begin} bytes but dtype {entry.DType} and shape [{string.Join(", ", entry.Shape)}] need {expectedBytes}");
+                        throw new CheckpointException(
+                            $"{path}: tensor '{entry.Name}' occupies {entry.End - entry.Begin} bytes but dtype "
+                                + $"{entry.DType} and shape [{string.Join(", ", entry.Shape)}] need {expectedBytes}"
+                        );
                     if (entry.Begin < 0 || entry.End > dataLength)
-                        throw new CheckpointException($"{path}: tensor '{entry.Name}' ends at byte {entry.End} of the data section, which has only {dataLength} bytes (truncated file?)");
+                        throw new CheckpointException(
+                            $"{path}: tensor '{entry.Name}' ends at byte {entry.End} of the data section, which "
+                                + $"has only {dataLength} bytes (truncated file?)"
+                        );
                     entries[entry.Name] = entry;
                 }
             }
@@ -86,7 +115,10 @@ public sealed class SafetensorsFile
         var ordered = entries.Values.Where(e => e.End > e.Begin).OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
         for (int i = 1; i < ordered.Count; i++)
             if (ordered[i].Begin < ordered[i - 1].End)
-                throw new CheckpointException($"{path}: tensors '{ordered[i - 1].Name}' (bytes {ordered[i - 1].Begin}–{ordered[i - 1].End}) and '{ordered[i].Name}' (bytes {ordered[i].Begin}–{ordered[i].End}) overlap");
+                throw new CheckpointException(
+                    $"{path}: tensors '{ordered[i - 1].Name}' (bytes {ordered[i - 1].Begin}–{ordered[i - 1].End}) "
+                        + $"and '{ordered[i].Name}' (bytes {ordered[i].Begin}–{ordered[i].End}) overlap"
+                );
         return new SafetensorsFile(path, entries, metadata, dataStart);
     }
 
@@ -98,7 +130,10 @@ public sealed class SafetensorsFile
             var dtype = v.GetProperty("dtype").GetString() ?? "";
             var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
             var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-            if (offsets.Length != 2) throw new CheckpointException($"{path}: tensor '{property.Name}' has {offsets.Length} data offsets, expected 2");
+            if (offsets.Length != 2)
+                throw new CheckpointException(
+                    $"{path}: tensor '{property.Name}' has {offsets.Length} data offsets, expected 2"
+                );
             return new SafetensorsEntry(property.Name, dtype, shape, offsets[0], offsets[1]);
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
@@ -107,27 +142,40 @@ public sealed class SafetensorsFile
         }
     }
 
-    static long DTypeSize(string path, SafetensorsEntry e) => e.DType switch
-    {
-        "F64" or "I64" => 8,
-        "F32" or "I32" => 4,
-        "F16" or "BF16" or "I16" => 2,
-        "I8" or "U8" or "BOOL" => 1,
-        _ => throw new CheckpointException($"{path}: tensor '{e.Name}' has unsupported dtype {e.DType} (supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)"),
-    };
+    static long DTypeSize(string path, SafetensorsEntry e) =>
+        e.DType switch
+        {
+            "F64" or "I64" => 8,
+            "F32" or "I32" => 4,
+            "F16" or "BF16" or "I16" => 2,
+            "I8" or "U8" or "BOOL" => 1,
+            _ => throw new CheckpointException(
+                $"{path}: tensor '{e.Name}' has unsupported dtype {e.DType} (supported: F64, F32, F16, BF16, I64, "
+                    + $"I32, I16, I8, U8, BOOL)"
+            ),
+        };
 
-    static ScalarType ScalarTypeOf(string dtype) => dtype switch
-    {
-        "F64" => ScalarType.Float64, "F32" => ScalarType.Float32, "F16" => ScalarType.Float16,
-        "BF16" => ScalarType.BFloat16, "I64" => ScalarType.Int64, "I32" => ScalarType.Int32,
-        "I16" => ScalarType.Int16, "I8" => ScalarType.Int8, "U8" => ScalarType.Byte, "BOOL" => ScalarType.Bool,
-        _ => throw new ArgumentException(dtype),
-    };
+    static ScalarType ScalarTypeOf(string dtype) =>
+        dtype switch
+        {
+            "F64" => ScalarType.Float64,
+            "F32" => ScalarType.Float32,
+            "F16" => ScalarType.Float16,
+            "BF16" => ScalarType.BFloat16,
+            "I64" => ScalarType.Int64,
+            "I32" => ScalarType.Int32,
+            "I16" => ScalarType.Int16,
+            "I8" => ScalarType.Int8,
+            "U8" => ScalarType.Byte,
+            "BOOL" => ScalarType.Bool,
+            _ => throw new ArgumentException(dtype),
+        };
 
     /// <summary>Reads one tensor in its stored dtype, on the CPU.</summary>
     public Tensor Read(string name)
     {
-        if (!Entries.TryGetValue(name, out var e)) throw new CheckpointException($"{Path}: no tensor named '{name}'");
+        if (!Entries.TryGetValue(name, out var e))
+            throw new CheckpointException($"{Path}: no tensor named '{name}'");
         var t = torch.empty(e.Shape, ScalarTypeOf(e.DType));
         ReadBytes(e, t);
         return t;
@@ -139,20 +187,28 @@ public sealed class SafetensorsFile
     /// </summary>
     public bool TryReadInto(string name, Tensor destination)
     {
-        if (!Entries.TryGetValue(name, out var e)) throw new CheckpointException($"{Path}: no tensor named '{name}'");
-        if (destination.device_type != DeviceType.CPU || !destination.is_contiguous() || destination.dtype != ScalarTypeOf(e.DType)
-            || destination.NumberOfElements * destination.ElementSize != e.End - e.Begin) return false;
+        if (!Entries.TryGetValue(name, out var e))
+            throw new CheckpointException($"{Path}: no tensor named '{name}'");
+        if (
+            destination.device_type != DeviceType.CPU
+            || !destination.is_contiguous()
+            || destination.dtype != ScalarTypeOf(e.DType)
+            || destination.NumberOfElements * destination.ElementSize != e.End - e.Begin
+        )
+            return false;
         ReadBytes(e, destination);
         return true;
     }
 
-    /// <summary>File bytes into a contiguous CPU tensor's memory, in pieces of at most 1 GiB (a span's length is an int).</summary>
+    /// <summary>File bytes into a contiguous CPU tensor's memory, in pieces of at most 1 GiB (a span's length is an
+    /// int).</summary>
     void ReadBytes(SafetensorsEntry e, Tensor destination)
     {
         using var stream = File.OpenRead(Path);
         stream.Seek(_dataStart + e.Begin, SeekOrigin.Begin);
         using var flat = destination.view(-1);
-        long perPiece = Math.Max(1, (1L << 30) / destination.ElementSize), count = flat.shape[0];
+        long perPiece = Math.Max(1, (1L << 30) / destination.ElementSize),
+            count = flat.shape[0];
         for (long start = 0; start < count; start += perPiece)
         {
             using var piece = flat[TensorIndex.Slice(start, Math.Min(count, start + perPiece))];
@@ -164,5 +220,6 @@ public sealed class SafetensorsFile
     public Dictionary<string, Tensor> ReadAll() => Entries.Keys.ToDictionary(k => k, Read);
 }
 
-/// <summary>A checkpoint or reference file that cannot be used as it is; the message names the file and tensor.</summary>
+/// <summary>A checkpoint or reference file that cannot be used as it is; the message names the file and
+/// tensor.</summary>
 public sealed class CheckpointException(string message) : DknInputException(message);

@@ -11,11 +11,17 @@ public static class SafetensorsWriter
     /// Writes <paramref name="tensors"/> (detached, copied to the CPU, each in its own dtype) to
     /// <paramref name="path"/>, with optional "__metadata__" strings.
     /// </summary>
-    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(
+        string path,
+        IReadOnlyDictionary<string, Tensor> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null
+    )
     {
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
-            header["__metadata__"] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+            header["__metadata__"] = new JsonObject(
+                metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))
+            );
         var payloads = new List<byte[]>();
         long offset = 0;
         foreach (var name in tensors.Keys.OrderBy(n => n, StringComparer.Ordinal))
@@ -40,16 +46,25 @@ public static class SafetensorsWriter
         {
             stream.Write(BitConverter.GetBytes((long)padded.Length));
             stream.Write(padded);
-            foreach (var p in payloads) stream.Write(p);
+            foreach (var p in payloads)
+                stream.Write(p);
         }
         File.Move(temporary, path, overwrite: true);
     }
 
-    static string DTypeName(ScalarType t) => t switch
-    {
-        ScalarType.Float64 => "F64", ScalarType.Float32 => "F32", ScalarType.Float16 => "F16", ScalarType.BFloat16 => "BF16",
-        ScalarType.Int64 => "I64", ScalarType.Int32 => "I32", ScalarType.Int16 => "I16", ScalarType.Int8 => "I8",
-        ScalarType.Byte => "U8", ScalarType.Bool => "BOOL",
-        _ => throw new ArgumentException($"dtype {t} cannot be written to safetensors"),
-    };
+    static string DTypeName(ScalarType t) =>
+        t switch
+        {
+            ScalarType.Float64 => "F64",
+            ScalarType.Float32 => "F32",
+            ScalarType.Float16 => "F16",
+            ScalarType.BFloat16 => "BF16",
+            ScalarType.Int64 => "I64",
+            ScalarType.Int32 => "I32",
+            ScalarType.Int16 => "I16",
+            ScalarType.Int8 => "I8",
+            ScalarType.Byte => "U8",
+            ScalarType.Bool => "BOOL",
+            _ => throw new ArgumentException($"dtype {t} cannot be written to safetensors"),
+        };
 }

@@ -31,12 +31,23 @@ public static partial class WeightAssigner
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         var tiedHead = family == ModelFamily.GptNeoX ? "embed_out.weight" : "lm_head.weight";
 
-        var unexpected = checkpoint.Names
-            .Where(n => !parameters.ContainsKey(n) && !IgnoredBuffer().IsMatch(n) && !(model.Config.TieWordEmbeddings && n == tiedHead))
-            .OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var unexpected = checkpoint
+            .Names.Where(n =>
+                !parameters.ContainsKey(n)
+                && !IgnoredBuffer().IsMatch(n)
+                && !(model.Config.TieWordEmbeddings && n == tiedHead)
+            )
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .ToList();
         if (unexpected.Count > 0)
-            throw new CheckpointException($"{source}: unexpected tensor{Plural(unexpected)} {List(unexpected)} (not part of a {family} model with this config)");
-        var missing = parameters.Keys.Where(n => !checkpoint.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            throw new CheckpointException(
+                $"{source}: unexpected tensor{Plural(unexpected)} {List(unexpected)} (not part of a {family} model "
+                    + $"with this config)"
+            );
+        var missing = parameters
+            .Keys.Where(n => !checkpoint.Contains(n))
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .ToList();
         if (missing.Count > 0)
             throw new CheckpointException($"{source}: missing tensor{Plural(missing)} {List(missing)}");
 
@@ -48,9 +59,13 @@ public static partial class WeightAssigner
             var asLinear = conv1D && stored.Length == 2 ? [stored[1], stored[0]] : stored;
             if (!asLinear.SequenceEqual(parameter.shape))
             {
-                var expected = conv1D ? $"[{parameter.shape[1]}, {parameter.shape[0]}] (Conv1D [in, out])" : Shape(parameter.shape);
-                throw new CheckpointException($"{checkpoint.Origin(name)}: tensor '{name}' has shape {Shape(stored)}, expected {expected}" +
-                                              ConfigHint(model.Config, asLinear, parameter.shape));
+                var expected = conv1D
+                    ? $"[{parameter.shape[1]}, {parameter.shape[0]}] (Conv1D [in, out])"
+                    : Shape(parameter.shape);
+                throw new CheckpointException(
+                    $"{checkpoint.Origin(name)}: tensor '{name}' has shape {Shape(stored)}, expected {expected}"
+                        + ConfigHint(model.Config, asLinear, parameter.shape)
+                );
             }
             // Straight into the parameter where dtype and layout allow (one pass over the bytes); else via a copy.
             if (!conv1D && checkpoint.TryReadInto(name, parameter))
@@ -65,20 +80,24 @@ public static partial class WeightAssigner
         }
     }
 
-    /// <summary>The config.json key behind the first dimension that disagrees, so a wrong size in the config (rather than
-    /// a broken weight file) is named where it was written.</summary>
+    /// <summary>The config.json key behind the first dimension that disagrees, so a wrong size in the config (rather
+    /// than a broken weight file) is named where it was written.</summary>
     static string ConfigHint(ModelConfig config, long[] stored, long[] expected)
     {
-        if (stored.Length != expected.Length) return "";
+        if (stored.Length != expected.Length)
+            return "";
         var keys = ConfigKeys.For(config.Family, new System.Text.Json.Nodes.JsonObject());
         (string Property, int Value)[] sizes =
         [
-            (nameof(ModelConfig.HiddenSize), config.HiddenSize), (nameof(ModelConfig.IntermediateSize), config.IntermediateSize),
-            (nameof(ModelConfig.VocabSize), config.VocabSize), (nameof(ModelConfig.MaxPositions), config.MaxPositions),
+            (nameof(ModelConfig.HiddenSize), config.HiddenSize),
+            (nameof(ModelConfig.IntermediateSize), config.IntermediateSize),
+            (nameof(ModelConfig.VocabSize), config.VocabSize),
+            (nameof(ModelConfig.MaxPositions), config.MaxPositions),
         ];
         for (int i = 0; i < expected.Length; i++)
         {
-            if (stored[i] == expected[i]) continue;
+            if (stored[i] == expected[i])
+                continue;
             var size = sizes.FirstOrDefault(s => s.Value == expected[i]);
             if (size.Property != null)
                 return $" (from config.json {keys[size.Property]} = {size.Value}, which the weights disagree with)";
@@ -86,12 +105,15 @@ public static partial class WeightAssigner
         return "";
     }
 
-    /// <summary>NaN or infinite weights make every probability NaN downstream: refuse them here, naming the tensor.</summary>
+    /// <summary>NaN or infinite weights make every probability NaN downstream: refuse them here, naming the
+    /// tensor.</summary>
     static void RefuseNonFinite(Tensor value, string origin, string name)
     {
-        if (AllFinite(value)) return;
+        if (AllFinite(value))
+            return;
         bool hasNan;
-        using (NewDisposeScope()) hasNan = isnan(value).any().item<bool>();
+        using (NewDisposeScope())
+            hasNan = isnan(value).any().item<bool>();
         throw new CheckpointException($"{origin}: tensor '{name}' holds {(hasNan ? "NaN" : "infinite")} values");
     }
 
@@ -102,12 +124,14 @@ public static partial class WeightAssigner
     /// </summary>
     static bool AllFinite(Tensor value)
     {
-        if (!value.is_floating_point()) return true;
+        if (!value.is_floating_point())
+            return true;
         using var scope = NewDisposeScope();
         return double.IsFinite(value.sum(ScalarType.Float64).item<double>()) || isfinite(value).all().item<bool>();
     }
 
-    /// <summary>Checkpoints saved from the bare transformer (e.g. the original `gpt2`) lack the `transformer.` prefix.</summary>
+    /// <summary>Checkpoints saved from the bare transformer (e.g. the original `gpt2`) lack the `transformer.`
+    /// prefix.</summary>
     static CheckpointTensors NormalisePrefixes(ModelFamily family, CheckpointTensors checkpoint)
     {
         var (prefix, head) = family switch
@@ -116,12 +140,16 @@ public static partial class WeightAssigner
             ModelFamily.GptNeoX => ("gpt_neox.", "embed_out."),
             _ => ("model.", "lm_head."),
         };
-        if (checkpoint.Names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal))) return checkpoint;
+        if (checkpoint.Names.Any(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+            return checkpoint;
         return checkpoint.Renamed(n => n.StartsWith(head, StringComparison.Ordinal) ? n : prefix + n);
     }
 
     static string Shape(long[] s) => $"[{string.Join(", ", s)}]";
+
     static string Plural(List<string> names) => names.Count > 1 ? "s" : "";
+
     static string List(List<string> names) =>
-        string.Join(", ", names.Take(5).Select(n => $"'{n}'")) + (names.Count > 5 ? $" and {names.Count - 5} more" : "");
+        string.Join(", ", names.Take(5).Select(n => $"'{n}'"))
+        + (names.Count > 5 ? $" and {names.Count - 5} more" : "");
 }

@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace MlNetDkn.Modeling.Interventions;
 
-/// <summary>The interventions active on a model. MLPs consult it at each neuron site; scopes add and remove them.</summary>
+/// <summary>The interventions active on a model. MLPs consult it at each neuron site; scopes add and remove
+/// them.</summary>
 public sealed class InterventionSet
 {
     readonly List<NeuronIntervention> _active = [];
@@ -35,11 +36,14 @@ public sealed class InterventionSet
     sealed class Scope(InterventionSet owner, NeuronIntervention[] items) : IDisposable
     {
         bool _disposed;
+
         public void Dispose()
         {
-            if (_disposed) return;
+            if (_disposed)
+                return;
             _disposed = true;
-            foreach (var item in items) owner._active.Remove(item);
+            foreach (var item in items)
+                owner._active.Remove(item);
         }
     }
 }

@@ -10,15 +10,19 @@ namespace MlNetDkn.Modeling.Layers;
 /// </summary>
 public static class ModuleFactory
 {
-    [ThreadStatic] static ScalarType? _dtype;
-    [ThreadStatic] static bool _uninitialised;
+    [ThreadStatic]
+    static ScalarType? _dtype;
+
+    [ThreadStatic]
+    static bool _uninitialised;
 
     /// <summary>The dtype of the model under construction on this thread (null: libtorch's default).</summary>
     public static ScalarType? DType => _dtype;
 
     /// <param name="initialise">False when every weight is about to be overwritten from a checkpoint: the linear and
     /// embedding weights are then allocated without their random initialisation, which costs about a second on a
-    /// GPT-2-small model (the loader refuses a checkpoint that misses any parameter, so none stays uninitialised).</param>
+    /// GPT-2-small model (the loader refuses a checkpoint that misses any parameter, so none stays
+    /// uninitialised).</param>
     public static IDisposable Building(ScalarType dtype, bool initialise = true)
     {
         var previous = (_dtype, _uninitialised);
@@ -30,17 +34,19 @@ public static class ModuleFactory
     /// <summary>
     /// A Linear layer [outputs, inputs] in the building dtype; uninitialised storage when building for a checkpoint.
     /// </summary>
-    public static Linear Linear(long inputs, long outputs, bool hasBias = true) => _uninitialised
-        ? nn.Linear(Empty(outputs, inputs), hasBias ? Empty(outputs) : null)
-        : nn.Linear(inputs, outputs, hasBias, dtype: _dtype);
+    public static Linear Linear(long inputs, long outputs, bool hasBias = true) =>
+        _uninitialised
+            ? nn.Linear(Empty(outputs, inputs), hasBias ? Empty(outputs) : null)
+            : nn.Linear(inputs, outputs, hasBias, dtype: _dtype);
 
     /// <summary>
     /// An Embedding [count, dimensions] in the building dtype; uninitialised storage when building for a checkpoint.
     /// </summary>
     public static Embedding Embedding(long count, long dimensions)
     {
-        if (!_uninitialised) return nn.Embedding(count, dimensions, dtype: _dtype);
-        var embedding = nn.Embedding(1, dimensions, dtype: _dtype);   // initialising one row costs nothing
+        if (!_uninitialised)
+            return nn.Embedding(count, dimensions, dtype: _dtype);
+        var embedding = nn.Embedding(1, dimensions, dtype: _dtype); // initialising one row costs nothing
         embedding.weight = Empty(count, dimensions);
         return embedding;
     }

@@ -1,6 +1,6 @@
 using TorchSharp;
-using TorchSharp.Utils;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace MlNetDkn.Modeling.Layers;
@@ -11,13 +11,15 @@ namespace MlNetDkn.Modeling.Layers;
 /// </summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-    [ComponentName(Name = "weight")] readonly Parameter _weight;
+    [ComponentName(Name = "weight")]
+    readonly Parameter _weight;
     readonly double _eps;
 
     /// <summary>
     /// A norm over the last <paramref name="size"/> dimensions with weight initialised to 1, in the building dtype.
     /// </summary>
-    public RmsNorm(int size, double eps) : base(nameof(RmsNorm))
+    public RmsNorm(int size, double eps)
+        : base(nameof(RmsNorm))
     {
         _weight = new Parameter(ones(size, dtype: ModuleFactory.DType ?? get_default_dtype()));
         _eps = eps;

@@ -29,9 +29,16 @@ public sealed class RotaryEmbedding
     {
         using var scope = NewDisposeScope();
         // Angles in float32 whatever the computation dtype, then cast, exactly as transformers computes them.
-        var invFreq = Scaled(1.0 / pow(_theta, arange(0, _rotaryDim, 2, ScalarType.Int64, positions.device).to_type(ScalarType.Float32) / _rotaryDim));
-        var freqs = outer(positions.to_type(ScalarType.Float32), invFreq);           // [T, rd/2]
-        var emb = cat([freqs, freqs], -1);                                               // [T, rd]
+        var invFreq = Scaled(
+            1.0
+                / pow(
+                    _theta,
+                    arange(0, _rotaryDim, 2, ScalarType.Int64, positions.device).to_type(ScalarType.Float32)
+                        / _rotaryDim
+                )
+        );
+        var freqs = outer(positions.to_type(ScalarType.Float32), invFreq); // [T, rd/2]
+        var emb = cat([freqs, freqs], -1); // [T, rd]
         var cos = emb.cos().to_type(x.dtype);
         var sin = emb.sin().to_type(x.dtype);
         var rot = x[TensorIndex.Ellipsis, TensorIndex.Slice(0, _rotaryDim)];
@@ -44,13 +51,17 @@ public sealed class RotaryEmbedding
     /// <summary>Frequency scaling of transformers' rope_type "linear" and "llama3" (wavelength-banded).</summary>
     Tensor Scaled(Tensor invFreq)
     {
-        if (_scaling is null) return invFreq;
-        if (_scaling.Type == "linear") return invFreq / _scaling.Factor;
+        if (_scaling is null)
+            return invFreq;
+        if (_scaling.Type == "linear")
+            return invFreq / _scaling.Factor;
         double lowWavelen = _scaling.OriginalMaxPositions / _scaling.LowFreqFactor;
         double highWavelen = _scaling.OriginalMaxPositions / _scaling.HighFreqFactor;
         var wavelen = 2 * Math.PI / invFreq;
         var llama = where(wavelen > lowWavelen, invFreq / _scaling.Factor, invFreq);
-        var smooth = (_scaling.OriginalMaxPositions / wavelen - _scaling.LowFreqFactor) / (_scaling.HighFreqFactor - _scaling.LowFreqFactor);
+        var smooth =
+            (_scaling.OriginalMaxPositions / wavelen - _scaling.LowFreqFactor)
+            / (_scaling.HighFreqFactor - _scaling.LowFreqFactor);
         var smoothed = (1 - smooth) * llama / _scaling.Factor + smooth * llama;
         var medium = (wavelen >= highWavelen).logical_and(wavelen <= lowWavelen);
         return where(medium, smoothed, llama);

@@ -26,38 +26,54 @@ public sealed partial class Gpt2BpeTokenizer : ITextTokenizer
 
     /// <inheritdoc/>
     public string Kind => "gpt2-bpe";
+
     /// <inheritdoc/>
     public int VocabularySize { get; }
+
     /// <inheritdoc/>
     public int? BosId { get; }
+
     /// <inheritdoc/>
     public int? EosId { get; }
 
     /// <summary>GPT-2 from a <c>vocab.json</c> + <c>merges.txt</c> pair.</summary>
-    public static Gpt2BpeTokenizer FromVocabAndMerges(string vocabJson, string mergesTxt,
-        string? bosToken = EndOfText, string? eosToken = EndOfText)
+    public static Gpt2BpeTokenizer FromVocabAndMerges(
+        string vocabJson,
+        string mergesTxt,
+        string? bosToken = EndOfText,
+        string? eosToken = EndOfText
+    )
     {
         var vocab = ReadVocabJson(vocabJson);
         var merges = ReadMergesTxt(mergesTxt);
         // GPT-2's vocab.json holds <|endoftext|>; it must be matched whole in text, as Hugging Face does.
-        var specials = new[] { bosToken, eosToken }.OfType<string>().Distinct()
-            .Where(vocab.ContainsKey).ToDictionary(t => t, t => vocab[t]);
+        var specials = new[] { bosToken, eosToken }
+            .OfType<string>()
+            .Distinct()
+            .Where(vocab.ContainsKey)
+            .ToDictionary(t => t, t => vocab[t]);
         return Build(vocab, merges, specials, $"{vocabJson} + {mergesTxt}", bosToken, eosToken);
     }
 
-    /// <summary>GPT-2 from the model.vocab/model.merges (plus added tokens) of a byte-level BPE tokenizer.json.</summary>
-    public static Gpt2BpeTokenizer FromTokenizerJson(string tokenizerJson,
-        string? bosToken = EndOfText, string? eosToken = EndOfText) =>
-        FromParsed(HfTokenizerJson.Read(tokenizerJson), bosToken, eosToken);
+    /// <summary>GPT-2 from the model.vocab/model.merges (plus added tokens) of a byte-level BPE
+    /// tokenizer.json.</summary>
+    public static Gpt2BpeTokenizer FromTokenizerJson(
+        string tokenizerJson,
+        string? bosToken = EndOfText,
+        string? eosToken = EndOfText
+    ) => FromParsed(HfTokenizerJson.Read(tokenizerJson), bosToken, eosToken);
 
     internal static Gpt2BpeTokenizer FromParsed(HfTokenizerJson json, string? bosToken, string? eosToken)
     {
         if (json.ModelType != "BPE" || !json.HasGpt2PreTokenizer || json.Vocab.Count == 0)
             throw new DknInputException(
-                $"{json.Path} is a {json.ModelType} tokenizer{(json.HasGpt2PreTokenizer ? "" : " without GPT-2's ByteLevel pre-tokenizer (use_regex on, add_prefix_space off)")}; expected GPT-2-style byte-level BPE with model.vocab and model.merges.");
+                $"{json.Path} is a {json.ModelType} "
+                    + $"tokenizer{(json.HasGpt2PreTokenizer ? "" : " without GPT-2's ByteLevel pre-tokenizer (use_regex on, add_prefix_space off)")}; expected GPT-2-style byte-level BPE with model.vocab and model.merges."
+            );
         // Added tokens (such as <|endoftext|>) may live only in added_tokens; they are matched whole in text.
         var vocab = new Dictionary<string, int>(json.Vocab, StringComparer.Ordinal);
-        foreach (var (token, id) in json.AddedTokens) vocab.TryAdd(token, id);
+        foreach (var (token, id) in json.AddedTokens)
+            vocab.TryAdd(token, id);
         return Build(vocab, json.Merges, json.AddedTokens, json.Path, bosToken, eosToken);
     }
 
@@ -73,21 +89,29 @@ public sealed partial class Gpt2BpeTokenizer : ITextTokenizer
         return new Gpt2BpeTokenizer(inner, endOfText + 1, endOfText, endOfText);
     }
 
-    static Gpt2BpeTokenizer Build(Dictionary<string, int> vocab, IReadOnlyList<string> merges,
-        IReadOnlyDictionary<string, int> specialTokens, string source, string? bosToken, string? eosToken)
+    static Gpt2BpeTokenizer Build(
+        Dictionary<string, int> vocab,
+        IReadOnlyList<string> merges,
+        IReadOnlyDictionary<string, int> specialTokens,
+        string source,
+        string? bosToken,
+        string? eosToken
+    )
     {
         BpeTokenizer inner;
         try
         {
             // Byte-level BPE behind GPT-2's own pre-tokenizer regex. (CodeGenTokenizer splits runs of spaces
             // differently and emits CodeGen's extra whitespace ids, which are out of range for GPT-2.)
-            inner = BpeTokenizer.Create(new BpeOptions(vocab)
-            {
-                Merges = merges,
-                ByteLevel = true,
-                PreTokenizer = new RegexPreTokenizer(Gpt2PreTokenizerRegex(), specialTokens),
-                SpecialTokens = specialTokens,
-            });
+            inner = BpeTokenizer.Create(
+                new BpeOptions(vocab)
+                {
+                    Merges = merges,
+                    ByteLevel = true,
+                    PreTokenizer = new RegexPreTokenizer(Gpt2PreTokenizerRegex(), specialTokens),
+                    SpecialTokens = specialTokens,
+                }
+            );
         }
         catch (Exception e) when (e is not DknInputException)
         {
@@ -122,9 +146,12 @@ public sealed partial class Gpt2BpeTokenizer : ITextTokenizer
         var merges = new List<string>();
         while (reader.ReadLine() is { } line)
         {
-            if (line.Length == 0 || line.StartsWith("#version", StringComparison.Ordinal)) continue;
+            if (line.Length == 0 || line.StartsWith("#version", StringComparison.Ordinal))
+                continue;
             if (line.Split(' ').Length != 2)
-                throw new DknInputException($"{path}: merge line {merges.Count + 1} \"{line}\" is not two tokens separated by a space.");
+                throw new DknInputException(
+                    $"{path}: merge line {merges.Count + 1} \"{line}\" is not two tokens separated by a space."
+                );
             merges.Add(line);
         }
         return merges;
@@ -140,7 +167,8 @@ public sealed partial class Gpt2BpeTokenizer : ITextTokenizer
     public IReadOnlyList<int> Encode(string text, bool addBos = false)
     {
         var ids = _inner.EncodeToIds(text);
-        if (!addBos) return ids;
+        if (!addBos)
+            return ids;
         var withBos = new List<int>(ids.Count + 1) { TokenizerGuards.RequireBos(this) };
         withBos.AddRange(ids);
         return withBos;

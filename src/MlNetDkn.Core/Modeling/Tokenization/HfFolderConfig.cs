@@ -8,8 +8,7 @@ namespace MlNetDkn.Modeling.Tokenization;
 /// </summary>
 internal static class HfFolderConfig
 {
-    public static string? ModelType(string folder) =>
-        ReadString(Path.Combine(folder, "config.json"), "model_type");
+    public static string? ModelType(string folder) => ReadString(Path.Combine(folder, "config.json"), "model_type");
 
     /// <summary>bos_token/eos_token, written either as a string or as {"content": ...}.</summary>
     public static (string? Bos, string? Eos) SpecialTokens(string folder)
@@ -20,15 +19,24 @@ internal static class HfFolderConfig
 
     static string? ReadString(string path, string property)
     {
-        if (!File.Exists(path)) return null;
+        if (!File.Exists(path))
+            return null;
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            if (doc.RootElement.ValueKind != JsonValueKind.Object ||
-                !doc.RootElement.TryGetProperty(property, out var v)) return null;
-            if (v.ValueKind == JsonValueKind.String) return v.GetString();
-            if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("content", out var c) &&
-                c.ValueKind == JsonValueKind.String) return c.GetString();
+            if (
+                doc.RootElement.ValueKind != JsonValueKind.Object
+                || !doc.RootElement.TryGetProperty(property, out var v)
+            )
+                return null;
+            if (v.ValueKind == JsonValueKind.String)
+                return v.GetString();
+            if (
+                v.ValueKind == JsonValueKind.Object
+                && v.TryGetProperty("content", out var c)
+                && c.ValueKind == JsonValueKind.String
+            )
+                return c.GetString();
             return null;
         }
         catch (JsonException)

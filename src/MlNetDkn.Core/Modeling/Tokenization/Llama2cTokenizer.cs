@@ -16,7 +16,8 @@ public sealed class Llama2cTokenizer : ITextTokenizer
         _vocab = vocab;
         _ids = new Dictionary<string, int>(StringComparer.Ordinal);
         // run.c binary-searches a sorted copy; with no duplicate pieces any lookup gives the same id.
-        for (int i = 0; i < vocab.Pieces.Length; i++) _ids.TryAdd(vocab.Pieces[i], i);
+        for (int i = 0; i < vocab.Pieces.Length; i++)
+            _ids.TryAdd(vocab.Pieces[i], i);
     }
 
     /// <summary>
@@ -26,31 +27,45 @@ public sealed class Llama2cTokenizer : ITextTokenizer
 
     /// <inheritdoc/>
     public string Kind => "llama2c";
+
     /// <inheritdoc/>
     public int VocabularySize => _vocab.Pieces.Length;
+
     /// <inheritdoc/>
     public int? BosId => Llama2cVocabulary.BosId;
+
     /// <inheritdoc/>
     public int? EosId => Llama2cVocabulary.EosId;
 
-    /// <summary>run.c's encode(): dummy-prefix space, per-codepoint lookup with byte fallback, then greedy merges.</summary>
+    /// <summary>run.c's encode(): dummy-prefix space, per-codepoint lookup with byte fallback, then greedy
+    /// merges.</summary>
     public IReadOnlyList<int> Encode(string text, bool addBos = false)
     {
         var tokens = new List<int>();
-        if (addBos) tokens.Add(Llama2cVocabulary.BosId);
-        if (text.Length == 0) return tokens;
+        if (addBos)
+            tokens.Add(Llama2cVocabulary.BosId);
+        if (text.Length == 0)
+            return tokens;
         // SentencePiece's add_dummy_prefix: the text is encoded as if it started with a space.
-        tokens.Add(_ids.TryGetValue(" ", out var space) ? space : throw new DknInputException("The llama2.c vocabulary has no \" \" piece for the dummy prefix."));
+        tokens.Add(
+            _ids.TryGetValue(" ", out var space)
+                ? space
+                : throw new DknInputException("The llama2.c vocabulary has no \" \" piece for the dummy prefix.")
+        );
 
         var utf8 = Encoding.UTF8.GetBytes(text);
-        for (int i = 0; i < utf8.Length;)
+        for (int i = 0; i < utf8.Length; )
         {
             // A codepoint is a lead byte plus its continuation bytes (at most 4 bytes, as in run.c).
             int end = i + 1;
-            while (end < utf8.Length && (utf8[end] & 0xC0) == 0x80 && end - i < 4) end++;
+            while (end < utf8.Length && (utf8[end] & 0xC0) == 0x80 && end - i < 4)
+                end++;
             var key = Encoding.Latin1.GetString(utf8, i, end - i);
-            if (_ids.TryGetValue(key, out var id)) tokens.Add(id);
-            else for (int b = i; b < end; b++) tokens.Add(utf8[b] + Llama2cVocabulary.FirstByteId);
+            if (_ids.TryGetValue(key, out var id))
+                tokens.Add(id);
+            else
+                for (int b = i; b < end; b++)
+                    tokens.Add(utf8[b] + Llama2cVocabulary.FirstByteId);
             i = end;
         }
         MergeGreedily(tokens);
@@ -63,14 +78,18 @@ public sealed class Llama2cTokenizer : ITextTokenizer
         while (true)
         {
             float bestScore = -1e10f; // run.c's starting value: pieces scoring lower are never merged
-            int bestId = -1, bestIndex = -1;
+            int bestId = -1,
+                bestIndex = -1;
             for (int i = 0; i + 1 < tokens.Count; i++)
             {
-                if (_ids.TryGetValue(_vocab.Pieces[tokens[i]] + _vocab.Pieces[tokens[i + 1]], out var id) &&
-                    _vocab.Scores[id] > bestScore)
+                if (
+                    _ids.TryGetValue(_vocab.Pieces[tokens[i]] + _vocab.Pieces[tokens[i + 1]], out var id)
+                    && _vocab.Scores[id] > bestScore
+                )
                     (bestScore, bestId, bestIndex) = (_vocab.Scores[id], id, i);
             }
-            if (bestIndex < 0) return;
+            if (bestIndex < 0)
+                return;
             tokens[bestIndex] = bestId;
             tokens.RemoveAt(bestIndex + 1);
         }
@@ -87,8 +106,13 @@ public sealed class Llama2cTokenizer : ITextTokenizer
         foreach (var id in ids)
         {
             TokenizerGuards.CheckId(id, VocabularySize);
-            if (id == BosId) { atStart = true; continue; }
-            if (id == EosId) continue;
+            if (id == BosId)
+            {
+                atStart = true;
+                continue;
+            }
+            if (id == EosId)
+                continue;
             AppendPiece(bytes, id, stripLeadingSpace: atStart);
             atStart = false;
         }
@@ -107,8 +131,13 @@ public sealed class Llama2cTokenizer : ITextTokenizer
     void AppendPiece(List<byte> bytes, int id, bool stripLeadingSpace)
     {
         var piece = _vocab.Pieces[id];
-        if (BytePiece.TryParse(piece, out var b)) { bytes.Add(b); return; }
-        if (stripLeadingSpace && piece.StartsWith(' ')) piece = piece[1..];
+        if (BytePiece.TryParse(piece, out var b))
+        {
+            bytes.Add(b);
+            return;
+        }
+        if (stripLeadingSpace && piece.StartsWith(' '))
+            piece = piece[1..];
         bytes.AddRange(Encoding.Latin1.GetBytes(piece));
     }
 }

@@ -3,8 +3,10 @@ namespace MlNetDkn.Modeling.Tokenization;
 /// <summary>How an answer string becomes target tokens.</summary>
 public enum AnswerEncoding
 {
-    /// <summary>The continuation of the prompt (leading space for byte-level BPE), no special tokens: the default.</summary>
+    /// <summary>The continuation of the prompt (leading space for byte-level BPE), no special tokens: the
+    /// default.</summary>
     Natural,
+
     /// <summary>
     /// The DKN authors' <c>tokenizer.encode(target)</c>: no leading space (GPT-2 "yamaha" becomes "y","am","aha") and,
     /// for SentencePiece models, BOS prepended, so the first target token is &lt;s&gt; (method.md §1.4, §7 items 4–5).
@@ -30,7 +32,8 @@ public static class PromptEncoding
     /// <exception cref="DknInputException">The prompt is empty or whitespace.</exception>
     public static long[] Prompt(ITextTokenizer tokenizer, string prompt)
     {
-        if (string.IsNullOrWhiteSpace(prompt)) throw new DknInputException("empty prompt");
+        if (string.IsNullOrWhiteSpace(prompt))
+            throw new DknInputException("empty prompt");
         return tokenizer.Encode(prompt, AddsBos(tokenizer)).Select(i => (long)i).ToArray();
     }
 
@@ -42,20 +45,24 @@ public static class PromptEncoding
     /// The answer is empty, encodes to nothing, or has a word a word-level vocabulary lacks.
     /// </exception>
     public static long[] Answer(ITextTokenizer tokenizer, string answer, AnswerEncoding encoding) =>
-        encoding == AnswerEncoding.Natural ? Answer(tokenizer, answer) : AuthorsTarget(tokenizer, answer, lowercase: false);
+        encoding == AnswerEncoding.Natural
+            ? Answer(tokenizer, answer)
+            : AuthorsTarget(tokenizer, answer, lowercase: false);
 
     /// <summary>The authors' target tokens: encode(answer) with default special tokens (BOS for SentencePiece
     /// tokenizers), no leading space; <paramref name="lowercase"/> as their attribution does (get_neurons).</summary>
     public static long[] AuthorsTarget(ITextTokenizer tokenizer, string answer, bool lowercase)
     {
-        if (string.IsNullOrWhiteSpace(answer)) throw new DknInputException("empty answer");
+        if (string.IsNullOrWhiteSpace(answer))
+            throw new DknInputException("empty answer");
         var text = lowercase ? answer.Trim().ToLowerInvariant() : answer.Trim();
         var ids = tokenizer.Encode(text, AddsBos(tokenizer)).Select(i => (long)i).ToArray();
         // Their lowercasing assumes a tokenizer that encodes any string (GPT-2's BPE). A case-sensitive word-level
         // vocabulary has no lower-cased "Zoufou"; the answer is then encoded as written rather than scored as <unk>.
         if (lowercase && tokenizer is WordLevelTokenizer words && ids.Contains(words.UnkId))
             ids = tokenizer.Encode(answer.Trim(), AddsBos(tokenizer)).Select(i => (long)i).ToArray();
-        if (ids.Length == 0) throw new DknInputException($"answer '{answer}' encodes to no tokens");
+        if (ids.Length == 0)
+            throw new DknInputException($"answer '{answer}' encodes to no tokens");
         RequireKnown(tokenizer, answer, ids);
         return ids;
     }
@@ -64,7 +71,10 @@ public static class PromptEncoding
     static void RequireKnown(ITextTokenizer tokenizer, string answer, long[] ids)
     {
         if (tokenizer is WordLevelTokenizer w && ids.Contains(w.UnkId))
-            throw new DknInputException($"answer '{answer}' has a word the model's word-level vocabulary does not hold (it would be scored as {w.UnkToken})");
+            throw new DknInputException(
+                $"answer '{answer}' has a word the model's word-level vocabulary does not hold (it would be scored "
+                    + $"as {w.UnkToken})"
+            );
     }
 
     /// <summary>
@@ -76,10 +86,12 @@ public static class PromptEncoding
     /// </exception>
     public static long[] Answer(ITextTokenizer tokenizer, string answer)
     {
-        if (string.IsNullOrWhiteSpace(answer)) throw new DknInputException("empty answer");
+        if (string.IsNullOrWhiteSpace(answer))
+            throw new DknInputException("empty answer");
         var text = tokenizer.Kind == "gpt2-bpe" ? " " + answer.TrimStart() : answer.Trim();
         var ids = tokenizer.Encode(text, addBos: false).Select(i => (long)i).ToArray();
-        if (ids.Length == 0) throw new DknInputException($"answer '{answer}' encodes to no tokens");
+        if (ids.Length == 0)
+            throw new DknInputException($"answer '{answer}' encodes to no tokens");
         RequireKnown(tokenizer, answer, ids);
         return ids;
     }

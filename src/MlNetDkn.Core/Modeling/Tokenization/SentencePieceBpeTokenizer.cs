@@ -19,7 +19,8 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         _inner = inner;
         var vocab = inner.Vocabulary;
         _pieces = new string[vocab.Count == 0 ? 0 : vocab.Values.Max() + 1];
-        foreach (var (piece, id) in vocab) _pieces[id] = piece;
+        foreach (var (piece, id) in vocab)
+            _pieces[id] = piece;
         BosId = inner.BeginningOfSentenceId >= 0 ? inner.BeginningOfSentenceId : null;
         EosId = inner.EndOfSentenceId >= 0 ? inner.EndOfSentenceId : null;
     }
@@ -40,22 +41,27 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
         try
         {
             // Special tokens are added here, not by the library, so that Encode adds nothing unless asked.
-            return new SentencePieceBpeTokenizer(LlamaTokenizer.Create(modelProto,
-                addBeginOfSentence: false, addEndOfSentence: false));
+            return new SentencePieceBpeTokenizer(
+                LlamaTokenizer.Create(modelProto, addBeginOfSentence: false, addEndOfSentence: false)
+            );
         }
         catch (Exception e) when (e is not DknInputException)
         {
             throw new DknInputException(
-                $"{source} is not a readable SentencePiece BPE model (tokenizer.model): {e.GetType().Name}: {e.Message}");
+                $"{source} is not a readable SentencePiece BPE model (tokenizer.model): {e.GetType().Name}: {e.Message}"
+            );
         }
     }
 
     /// <inheritdoc/>
     public string Kind => "sentencepiece";
+
     /// <inheritdoc/>
     public int VocabularySize => _pieces.Length;
+
     /// <inheritdoc/>
     public int? BosId { get; }
+
     /// <inheritdoc/>
     public int? EosId { get; }
 
@@ -63,7 +69,8 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     public IReadOnlyList<int> Encode(string text, bool addBos = false)
     {
         var ids = _inner.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false);
-        if (!addBos) return ids;
+        if (!addBos)
+            return ids;
         var withBos = new List<int>(ids.Count + 1) { TokenizerGuards.RequireBos(this) };
         withBos.AddRange(ids);
         return withBos;
@@ -78,7 +85,8 @@ public sealed class SentencePieceBpeTokenizer : ITextTokenizer
     {
         TokenizerGuards.CheckId(id, VocabularySize);
         var piece = _pieces[id] ?? "";
-        if (BytePiece.TryParse(piece, out var b)) return Encoding.UTF8.GetString([b]);
+        if (BytePiece.TryParse(piece, out var b))
+            return Encoding.UTF8.GetString([b]);
         return piece.Replace(SpaceMark, ' ');
     }
 }

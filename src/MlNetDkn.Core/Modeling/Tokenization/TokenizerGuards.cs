@@ -4,8 +4,10 @@ namespace MlNetDkn.Modeling.Tokenization;
 internal static class TokenizerGuards
 {
     public static int RequireBos(ITextTokenizer tokenizer) =>
-        tokenizer.BosId ?? throw new DknInputException(
-            $"The {tokenizer.Kind} tokenizer has no beginning-of-sequence token, so addBos cannot be honoured.");
+        tokenizer.BosId
+        ?? throw new DknInputException(
+            $"The {tokenizer.Kind} tokenizer has no beginning-of-sequence token, so addBos cannot be honoured."
+        );
 
     public static void CheckId(int id, int vocabularySize)
     {

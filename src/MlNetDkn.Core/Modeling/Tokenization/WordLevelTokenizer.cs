@@ -10,7 +10,11 @@ namespace MlNetDkn.Modeling.Tokenization;
 public sealed partial class WordLevelTokenizer : ITextTokenizer
 {
     /// <summary>The special tokens <see cref="Build"/> puts at ids 0 to 3, in that order.</summary>
-    public const string Pad = "<pad>", Bos = "<bos>", Eos = "<eos>", Unk = "<unk>";
+    public const string Pad = "<pad>",
+        Bos = "<bos>",
+        Eos = "<eos>",
+        Unk = "<unk>";
+
     /// <see cref="Pad"/>, <see cref="Bos"/>, <see cref="Eos"/> and <see cref="Unk"/>, in id order.
     public static IReadOnlyList<string> SpecialTokens { get; } = [Pad, Bos, Eos, Unk];
 
@@ -24,7 +28,8 @@ public sealed partial class WordLevelTokenizer : ITextTokenizer
         _tokens = tokens;
         Split = split;
         _ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < tokens.Length; i++) _ids[tokens[i]] = i;
+        for (int i = 0; i < tokens.Length; i++)
+            _ids[tokens[i]] = i;
         _unkId = _ids[unkToken];
         _padId = Id(Pad);
         // Files from other tools may spell the markers the SentencePiece way.
@@ -37,8 +42,8 @@ public sealed partial class WordLevelTokenizer : ITextTokenizer
     {
         var words = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var text in texts)
-            foreach (var word in SplitWords(text))
-                words.Add(word);
+        foreach (var word in SplitWords(text))
+            words.Add(word);
         words.ExceptWith(SpecialTokens);
         return new WordLevelTokenizer([.. SpecialTokens, .. words], Unk);
     }
@@ -51,18 +56,25 @@ public sealed partial class WordLevelTokenizer : ITextTokenizer
 
     /// <inheritdoc/>
     public string Kind => "word-level";
+
     /// <inheritdoc/>
     public int VocabularySize => _tokens.Length;
+
     /// <inheritdoc/>
     public int? BosId { get; }
+
     /// <inheritdoc/>
     public int? EosId { get; }
+
     /// <summary>Id that words missing from the vocabulary encode to.</summary>
     public int UnkId => _unkId;
+
     /// <summary>Text of the unknown-word token (usually "&lt;unk&gt;").</summary>
     public string UnkToken => _tokens[_unkId];
+
     /// <summary>The vocabulary in id order: entry i is the word of id i.</summary>
     public IReadOnlyList<string> Tokens => _tokens;
+
     /// <summary>How text is cut into words; <see cref="Build"/> always uses WhitespaceSplit.</summary>
     public WordSplit Split { get; }
 
@@ -70,7 +82,8 @@ public sealed partial class WordLevelTokenizer : ITextTokenizer
     public IReadOnlyList<int> Encode(string text, bool addBos = false)
     {
         var ids = new List<int>();
-        if (addBos) ids.Add(TokenizerGuards.RequireBos(this));
+        if (addBos)
+            ids.Add(TokenizerGuards.RequireBos(this));
         foreach (var word in SplitWords(text, Split))
             ids.Add(_ids.TryGetValue(word, out var id) ? id : _unkId);
         return ids;
@@ -87,12 +100,14 @@ public sealed partial class WordLevelTokenizer : ITextTokenizer
         return _tokens[id];
     }
 
-    /// <summary>Hugging Face's pre-tokenizers: WhitespaceSplit splits on whitespace; Whitespace also cuts punctuation off.</summary>
-    static IEnumerable<string> SplitWords(string text, WordSplit split = WordSplit.WhitespaceSplit) => split switch
-    {
-        WordSplit.Whitespace => WordOrPunctuation().Matches(text).Select(m => m.Value),
-        _ => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries),
-    };
+    /// <summary>Hugging Face's pre-tokenizers: WhitespaceSplit splits on whitespace; Whitespace also cuts punctuation
+    /// off.</summary>
+    static IEnumerable<string> SplitWords(string text, WordSplit split = WordSplit.WhitespaceSplit) =>
+        split switch
+        {
+            WordSplit.Whitespace => WordOrPunctuation().Matches(text).Select(m => m.Value),
+            _ => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries),
+        };
 
     [GeneratedRegex(@"\w+|[^\w\s]+")]
     private static partial Regex WordOrPunctuation();

@@ -12,10 +12,14 @@ internal static class WordLevelTokenizerJson
     public static void Write(WordLevelTokenizer tokenizer, string path)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir != null) Directory.CreateDirectory(dir);
+        if (dir != null)
+            Directory.CreateDirectory(dir);
         using var stream = File.Create(path);
         // Relaxed escaping keeps non-ASCII words readable; the output is still valid JSON.
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var w = new Utf8JsonWriter(
+            stream,
+            new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }
+        );
         w.WriteStartObject();
         w.WriteString("version", "1.0");
         w.WriteNull("truncation");
@@ -24,7 +28,8 @@ internal static class WordLevelTokenizerJson
         for (int id = 0; id < tokenizer.VocabularySize; id++)
         {
             var token = tokenizer.TokenText(id);
-            if (!WordLevelTokenizer.SpecialTokens.Contains(token)) continue;
+            if (!WordLevelTokenizer.SpecialTokens.Contains(token))
+                continue;
             w.WriteStartObject();
             w.WriteNumber("id", id);
             w.WriteString("content", token);
@@ -45,7 +50,8 @@ internal static class WordLevelTokenizerJson
         w.WriteStartObject("model");
         w.WriteString("type", "WordLevel");
         w.WriteStartObject("vocab");
-        for (int id = 0; id < tokenizer.VocabularySize; id++) w.WriteNumber(tokenizer.TokenText(id), id);
+        for (int id = 0; id < tokenizer.VocabularySize; id++)
+            w.WriteNumber(tokenizer.TokenText(id), id);
         w.WriteEndObject();
         w.WriteString("unk_token", tokenizer.UnkToken);
         w.WriteEndObject();
@@ -54,25 +60,33 @@ internal static class WordLevelTokenizerJson
 
     public static WordLevelTokenizer Read(string path)
     {
-        if (!File.Exists(path)) throw new DknInputException($"Tokenizer file {path} does not exist.");
+        if (!File.Exists(path))
+            throw new DknInputException($"Tokenizer file {path} does not exist.");
         return FromParsed(HfTokenizerJson.Read(path));
     }
 
     internal static WordLevelTokenizer FromParsed(HfTokenizerJson json)
     {
         if (json.ModelType != "WordLevel")
-            throw new DknInputException($"{json.Path} holds a {json.ModelType} tokenizer; expected model.type \"WordLevel\".");
+            throw new DknInputException(
+                $"{json.Path} holds a {json.ModelType} tokenizer; expected model.type \"WordLevel\"."
+            );
         var vocab = new Dictionary<string, int>(json.Vocab, StringComparer.Ordinal);
-        foreach (var (token, id) in json.AddedTokens) vocab.TryAdd(token, id);
+        foreach (var (token, id) in json.AddedTokens)
+            vocab.TryAdd(token, id);
         // Ids index embedding rows, so they must cover 0..n-1 exactly once.
         var tokens = new string?[vocab.Count];
         foreach (var (token, id) in vocab)
         {
             if (id >= tokens.Length || tokens[id] != null)
-                throw new DknInputException($"{json.Path}: id {id} (\"{token}\") is duplicated or leaves a gap; WordLevel ids must be 0..{vocab.Count - 1}.");
+                throw new DknInputException(
+                    $"{json.Path}: id {id} (\"{token}\") is duplicated or leaves a gap; WordLevel ids must be "
+                        + $"0..{vocab.Count - 1}."
+                );
             tokens[id] = token;
         }
-        var unk = json.UnkToken ?? throw new DknInputException($"{json.Path}: model.unk_token is missing; unknown words would have no id.");
+        var unk = json.UnkToken
+            ?? throw new DknInputException($"{json.Path}: model.unk_token is missing; unknown words would have no id.");
         if (!vocab.ContainsKey(unk))
             throw new DknInputException($"{json.Path}: model.unk_token \"{unk}\" is not in model.vocab.");
         // Another split rule would give other words, hence other ids, than the tool that wrote the file.
@@ -81,7 +95,9 @@ internal static class WordLevelTokenizerJson
             "WhitespaceSplit" => WordSplit.WhitespaceSplit,
             "Whitespace" => WordSplit.Whitespace,
             var other => throw new DknInputException(
-                $"{json.Path}: pre_tokenizer {(other == null ? "is missing" : $"\"{other}\" is not supported")}; a WordLevel tokenizer here needs WhitespaceSplit or Whitespace."),
+                $"{json.Path}: pre_tokenizer {(other == null ? "is missing" : $"\"{other}\" is not supported")}; a "
+                    + $"WordLevel tokenizer here needs WhitespaceSplit or Whitespace."
+            ),
         };
         return new WordLevelTokenizer(tokens!, unk, split);
     }

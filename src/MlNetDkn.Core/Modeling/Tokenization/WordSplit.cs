@@ -5,6 +5,7 @@ public enum WordSplit
 {
     /// <summary>"WhitespaceSplit": words are the runs between whitespace.</summary>
     WhitespaceSplit,
+
     /// <summary>"Whitespace": runs of word characters and runs of punctuation (regex \w+|[^\w\s]+).</summary>
     Whitespace,
 }

@@ -10,7 +10,8 @@ namespace MlNetDkn.Perturbation.Queries;
 /// </summary>
 public sealed class PythonRandom
 {
-    const int N = 624, M = 397;
+    const int N = 624,
+        M = 397;
     readonly uint[] _mt = new uint[N];
     int _index = N + 1;
 
@@ -21,33 +22,49 @@ public sealed class PythonRandom
         // random.seed(int): the absolute value's 32-bit words, least significant first (at least one word).
         var value = BigInteger.Abs(seed);
         var key = new List<uint>();
-        do { key.Add((uint)(value & uint.MaxValue)); value >>= 32; } while (value > 0);
+        do
+        {
+            key.Add((uint)(value & uint.MaxValue));
+            value >>= 32;
+        } while (value > 0);
         InitByArray(key);
     }
 
     void InitGenrand(uint s)
     {
         _mt[0] = s;
-        for (int i = 1; i < N; i++) _mt[i] = unchecked(1812433253u * (_mt[i - 1] ^ (_mt[i - 1] >> 30)) + (uint)i);
+        for (int i = 1; i < N; i++)
+            _mt[i] = unchecked(1812433253u * (_mt[i - 1] ^ (_mt[i - 1] >> 30)) + (uint)i);
         _index = N;
     }
 
     void InitByArray(IReadOnlyList<uint> key)
     {
         InitGenrand(19650218u);
-        int i = 1, j = 0;
+        int i = 1,
+            j = 0;
         for (int k = Math.Max(N, key.Count); k > 0; k--)
         {
             _mt[i] = unchecked((_mt[i] ^ ((_mt[i - 1] ^ (_mt[i - 1] >> 30)) * 1664525u)) + key[j] + (uint)j);
-            i++; j++;
-            if (i >= N) { _mt[0] = _mt[N - 1]; i = 1; }
-            if (j >= key.Count) j = 0;
+            i++;
+            j++;
+            if (i >= N)
+            {
+                _mt[0] = _mt[N - 1];
+                i = 1;
+            }
+            if (j >= key.Count)
+                j = 0;
         }
         for (int k = N - 1; k > 0; k--)
         {
             _mt[i] = unchecked((_mt[i] ^ ((_mt[i - 1] ^ (_mt[i - 1] >> 30)) * 1566083941u)) - (uint)i);
             i++;
-            if (i >= N) { _mt[0] = _mt[N - 1]; i = 1; }
+            if (i >= N)
+            {
+                _mt[0] = _mt[N - 1];
+                i = 1;
+            }
         }
         _mt[0] = 0x80000000u;
     }
@@ -75,29 +92,34 @@ public sealed class PythonRandom
     /// <summary>random.getrandbits(k) for 1 ≤ k ≤ 32.</summary>
     public uint GetRandBits(int k)
     {
-        if (k is < 1 or > 32) throw new ArgumentOutOfRangeException(nameof(k), k, "1 to 32 bits");
+        if (k is < 1 or > 32)
+            throw new ArgumentOutOfRangeException(nameof(k), k, "1 to 32 bits");
         return NextUInt32() >> (32 - k);
     }
 
     /// <summary>random.random(): 53-bit float in [0, 1).</summary>
     public double NextDouble()
     {
-        uint a = NextUInt32() >> 5, b = NextUInt32() >> 6;
+        uint a = NextUInt32() >> 5,
+            b = NextUInt32() >> 6;
         return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
     }
 
     /// <summary>random._randbelow(n) (getrandbits rejection sampling), 0 ≤ result &lt; n.</summary>
     public int RandBelow(int n)
     {
-        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), n, "must be positive");
+        if (n <= 0)
+            throw new ArgumentOutOfRangeException(nameof(n), n, "must be positive");
         int k = 32 - BitOperations.LeadingZeroCount((uint)n);
         uint r = GetRandBits(k);
-        while (r >= (uint)n) r = GetRandBits(k);
+        while (r >= (uint)n)
+            r = GetRandBits(k);
         return (int)r;
     }
 
     /// <summary>random.randint(a, b): a ≤ result ≤ b.</summary>
-    public int RandInt(int a, int b) => b < a ? throw new ArgumentException($"empty range for randint({a}, {b})") : a + RandBelow(b - a + 1);
+    public int RandInt(int a, int b) =>
+        b < a ? throw new ArgumentException($"empty range for randint({a}, {b})") : a + RandBelow(b - a + 1);
 
     /// <summary>random.choice(seq): the index it picks.</summary>
     public int ChoiceIndex(int count) => RandBelow(count);

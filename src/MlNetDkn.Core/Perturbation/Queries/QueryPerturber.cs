@@ -22,10 +22,17 @@ public sealed partial class QueryPerturber
         options.Validate();
         _options = options;
         _vocabulary = vocabulary;
-        if (_vocabulary.Count == 0 && options.Kinds.Any(k => k is PerturbationKind.ReplaceWord or PerturbationKind.AddWord))
-            throw new DknInputException("query perturbation: replace-word and add-word need a vocabulary of real words, and the dataset's prompts have none");
+        if (
+            _vocabulary.Count == 0
+            && options.Kinds.Any(k => k is PerturbationKind.ReplaceWord or PerturbationKind.AddWord)
+        )
+            throw new DknInputException(
+                "query perturbation: replace-word and add-word need a vocabulary of real words, and the dataset's "
+                    + "prompts have none"
+            );
         if (options.AuthorsStream)
-            foreach (var kind in options.Kinds) _streams[kind] = new PythonRandom(options.Seed);
+            foreach (var kind in options.Kinds)
+                _streams[kind] = new PythonRandom(options.Seed);
     }
 
     [GeneratedRegex("^[A-Za-z]+$")]
@@ -33,8 +40,13 @@ public sealed partial class QueryPerturber
 
     /// <summary>The alphabetic words of every prompt in the facts, distinct and in ordinal order.</summary>
     public static IReadOnlyList<string> VocabularyOf(IEnumerable<FactRecord> facts) =>
-        facts.SelectMany(f => f.Prompts.Concat(f.HeldoutPrompts)).SelectMany(p => p.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-            .Where(w => PlainWord().IsMatch(w)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        facts
+            .SelectMany(f => f.Prompts.Concat(f.HeldoutPrompts))
+            .SelectMany(p => p.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            .Where(w => PlainWord().IsMatch(w))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
 
     /// <summary>Every fact's perturbations, facts in the given order, kinds in the options' order.</summary>
     public IReadOnlyList<PerturbedQuery> Perturb(IEnumerable<FactRecord> facts)
@@ -42,7 +54,8 @@ public sealed partial class QueryPerturber
         var result = new List<PerturbedQuery>();
         foreach (var fact in facts)
         {
-            if (fact.Prompts.Count == 0) throw new DknInputException($"fact '{fact.FactId}' has no prompts to perturb");
+            if (fact.Prompts.Count == 0)
+                throw new DknInputException($"fact '{fact.FactId}' has no prompts to perturb");
             foreach (var kind in _options.Kinds)
                 for (int draw = 0; draw < _options.PerFact; draw++)
                     result.Add(One(fact, kind, draw, Stream(fact, kind, draw)));
@@ -52,9 +65,12 @@ public sealed partial class QueryPerturber
 
     PythonRandom Stream(FactRecord fact, PerturbationKind kind, int draw)
     {
-        if (_options.AuthorsStream) return _streams[kind];
+        if (_options.AuthorsStream)
+            return _streams[kind];
         // Independent of the other facts: a seed from (seed, fact, kind, draw).
-        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{_options.Seed}\u001f{fact.FactId}\u001f{kind}\u001f{draw}"));
+        var digest = System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{_options.Seed}\u001f{fact.FactId}\u001f{kind}\u001f{draw}")
+        );
         return new PythonRandom(new BigInteger(digest.AsSpan(0, 8), isUnsigned: true));
     }
 
@@ -71,10 +87,15 @@ public sealed partial class QueryPerturber
             case PerturbationKind.Replace or PerturbationKind.ReplaceWord or PerturbationKind.Delete:
             {
                 // The authors leave queries of two words or fewer unchanged (no draw is made for them).
-                if (words.Count <= 2) return Made(clean, -1, null, null, false);
+                if (words.Count <= 2)
+                    return Made(clean, -1, null, null, false);
                 int i = rng.RandInt(1, words.Count - 2);
                 var word = words[i];
-                if (kind == PerturbationKind.Delete) { words.RemoveAt(i); return Made(string.Join(' ', words), i, word, null, Inside(i)); }
+                if (kind == PerturbationKind.Delete)
+                {
+                    words.RemoveAt(i);
+                    return Made(string.Join(' ', words), i, word, null, Inside(i));
+                }
                 var put = kind == PerturbationKind.Replace ? _options.ReplaceMarker : RealWord(rng, fact, word);
                 words[i] = put;
                 return Made(string.Join(' ', words), i, word, put, Inside(i));
@@ -89,8 +110,14 @@ public sealed partial class QueryPerturber
             }
             default:
             {
-                var others = fact.Prompts.Skip(1).Concat(fact.HeldoutPrompts).Where(p => p != clean).Distinct(StringComparer.Ordinal).ToList();
-                if (others.Count == 0) return Made(clean, -1, null, null, false);
+                var others = fact
+                    .Prompts.Skip(1)
+                    .Concat(fact.HeldoutPrompts)
+                    .Where(p => p != clean)
+                    .Distinct(StringComparer.Ordinal)
+                    .ToList();
+                if (others.Count == 0)
+                    return Made(clean, -1, null, null, false);
                 var p = others[rng.ChoiceIndex(others.Count)];
                 return Made(p, -1, null, p, false);
             }
@@ -100,27 +127,36 @@ public sealed partial class QueryPerturber
     string RealWord(PythonRandom rng, FactRecord fact, string? replaced)
     {
         // Not a word of the subject or the answer (that would leak or remove the fact), not the word replaced.
-        var excluded = (fact.Subject + " " + fact.Answer).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (replaced != null) excluded.Add(replaced);
+        var excluded = (fact.Subject + " " + fact.Answer)
+            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (replaced != null)
+            excluded.Add(replaced);
         for (int attempt = 0; attempt < 64; attempt++)
         {
             var w = _vocabulary[rng.ChoiceIndex(_vocabulary.Count)];
-            if (!excluded.Contains(w)) return w;
+            if (!excluded.Contains(w))
+                return w;
         }
-        throw new DknInputException($"fact '{fact.FactId}': no real word outside its subject and answer in a vocabulary of {_vocabulary.Count}");
+        throw new DknInputException(
+            $"fact '{fact.FactId}': no real word outside its subject and answer in a vocabulary of {_vocabulary.Count}"
+        );
     }
 
-    /// <summary>Word span [start, end) of the subject in the query's words, or null when it is not found whole.</summary>
+    /// <summary>Word span [start, end) of the subject in the query's words, or null when it is not found
+    /// whole.</summary>
     public static (int Start, int End)? SubjectSpan(IReadOnlyList<string> words, string subject)
     {
         var parts = subject.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) return null;
+        if (parts.Length == 0)
+            return null;
         for (int s = 0; s + parts.Length <= words.Count; s++)
         {
             bool all = true;
             for (int k = 0; k < parts.Length && all; k++)
                 all = string.Equals(Trim(words[s + k]), Trim(parts[k]), StringComparison.OrdinalIgnoreCase);
-            if (all) return (s, s + parts.Length);
+            if (all)
+                return (s, s + parts.Length);
         }
         return null;
     }

@@ -2,34 +2,51 @@ using MlNetDkn.Facts;
 
 namespace MlNetDkn.Pipelines.Steps;
 
-/// <summary>`load-facts`: makes an existing fact Parquet file the run's dataset (it is referenced, not copied).</summary>
+/// <summary>`load-facts`: makes an existing fact Parquet file the run's dataset (it is referenced, not
+/// copied).</summary>
 public sealed class LoadFactsStep : IPreviewableSource
 {
     /// <inheritdoc/>
     public string Name => "load-facts";
+
     /// <inheritdoc/>
     public string Description => "Use an existing fact dataset (Parquet) as the run's dataset.";
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [];
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
-    {
-        ["path"] = OptionSpec.RequiredText("Fact Parquet file, relative to the current directory"),
-    };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
+        new Dictionary<string, OptionSpec>
+        {
+            ["path"] = OptionSpec.RequiredText("Fact Parquet file, relative to the current directory"),
+        };
 
     /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         var path = o.GetString("path");
-        if (!File.Exists(path)) { yield return $"path: {path}: file not found (expected a fact dataset in Parquet)"; yield break; }
+        if (!File.Exists(path))
+        {
+            yield return $"path: {path}: file not found (expected a fact dataset in Parquet)";
+            yield break;
+        }
         // Read now, before any output is touched: a malformed or empty file is reported by validation.
         string? problem = null;
-        try { if (FactDataset.Read(path).Count == 0) problem = $"path: {path}: the file has no facts (0 rows); nothing to analyse"; }
-        catch (DknInputException e) { problem = $"path: {e.Message}"; }
-        if (problem != null) yield return problem;
+        try
+        {
+            if (FactDataset.Read(path).Count == 0)
+                problem = $"path: {path}: the file has no facts (0 rows); nothing to analyse";
+        }
+        catch (DknInputException e)
+        {
+            problem = $"path: {e.Message}";
+        }
+        if (problem != null)
+            yield return problem;
     }
 
     /// <inheritdoc/>
@@ -44,7 +61,8 @@ public sealed class LoadFactsStep : IPreviewableSource
     {
         var path = Path.GetFullPath(o.GetString("path"));
         var dataset = FactDataset.Read(path);
-        if (dataset.Count == 0) throw new DknInputException($"{path}: the file has no facts (0 rows); nothing to analyse");
+        if (dataset.Count == 0)
+            throw new DknInputException($"{path}: the file has no facts (0 rows); nothing to analyse");
         context.SetDataset(dataset, path);
         context.Reporter.Info($"  {dataset.Count:N0} facts from {path}");
     }

@@ -2,29 +2,36 @@ using MlNetDkn.Modeling;
 
 namespace MlNetDkn.Pipelines.Steps;
 
-/// <summary>`load-model`: makes an existing model folder (or llama2.c file) the run's model; it is referenced, not copied.</summary>
+/// <summary>`load-model`: makes an existing model folder (or llama2.c file) the run's model; it is referenced, not
+/// copied.</summary>
 public sealed class LoadModelStep : IPreviewableSource
 {
     /// <inheritdoc/>
     public string Name => "load-model";
+
     /// <inheritdoc/>
-    public string Description => "Use an existing Hugging Face model folder (or llama2.c checkpoint) as the run's model.";
+    public string Description =>
+        "Use an existing Hugging Face model folder (or llama2.c checkpoint) as the run's model.";
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [];
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Model];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
-    {
-        ["path"] = OptionSpec.RequiredText("Model folder or llama2.c .bin file, relative to the current directory"),
-    };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
+        new Dictionary<string, OptionSpec>
+        {
+            ["path"] = OptionSpec.RequiredText("Model folder or llama2.c .bin file, relative to the current directory"),
+        };
 
     /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         var path = o.GetString("path");
-        if (!File.Exists(path) && !Directory.Exists(path)) yield return $"path: {path}: no such model folder or file";
+        if (!File.Exists(path) && !Directory.Exists(path))
+            yield return $"path: {path}: no such model folder or file";
     }
 
     /// <inheritdoc/>
@@ -40,7 +47,11 @@ public sealed class LoadModelStep : IPreviewableSource
         var (config, files) = ModelLoader.Describe(path, context.ModelLoad);
         // Hashed in the background: the stages that load the model read it meanwhile (the hash is ready in ~0.6 s
         // per GB on this CPU, about when the weights are loaded), and anything that needs the hash waits for it.
-        context.SetModel(path, ContentHashing.Sha256OfFilesInBackground(files), new System.Text.Json.Nodes.JsonObject { ["family"] = config.Family.ToString() });
+        context.SetModel(
+            path,
+            ContentHashing.Sha256OfFilesInBackground(files),
+            new System.Text.Json.Nodes.JsonObject { ["family"] = config.Family.ToString() }
+        );
         context.Reporter.Info($"  {config.Family} model, {config.NumLayers} layers, from {path}");
     }
 }

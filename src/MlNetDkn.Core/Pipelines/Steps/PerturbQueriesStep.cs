@@ -15,23 +15,40 @@ public sealed class PerturbQueriesStep : IPreviewableSource
 {
     /// <inheritdoc/>
     public string Name => "perturb-queries";
+
     /// <inheritdoc/>
-    public string Description => "Draw perturbed queries (authors' replace/add/delete, real words, paraphrases) into the dataset.";
+    public string Description =>
+        "Draw perturbed queries (authors' replace/add/delete, real words, paraphrases) into the dataset.";
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset];
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
-    {
-        ["preset"] = OptionSpec.Text("default", "default (seeded per fact, five kinds, 3 each) or dkn-authors (replace/add/delete, one each, Python random.seed(42) once per kind, in dataset order)", "default", "dkn-authors"),
-        ["kinds"] = OptionSpec.Text(null, "Comma-separated: replace, add, delete, replace-word, add-word, paraphrase (default: the preset's)"),
-        ["per_fact"] = OptionSpec.Int(null, "Perturbations per fact and kind (default: the preset's)"),
-        ["seed"] = OptionSpec.Int(null, "Seed (default: 42 for dkn-authors, the pipeline seed otherwise)"),
-        ["keep_existing"] = OptionSpec.Bool(false, "Keep the perturbed prompts the dataset already has"),
-        ["file"] = OptionSpec.Text("perturbed_facts.parquet", "Parquet file of the perturbed dataset, relative to the output folder"),
-    };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
+        new Dictionary<string, OptionSpec>
+        {
+            ["preset"] = OptionSpec.Text(
+                "default",
+                "default (seeded per fact, five kinds, 3 each) or dkn-authors (replace/add/delete, one each, "
+                    + "Python random.seed(42) once per kind, in dataset order)",
+                "default",
+                "dkn-authors"
+            ),
+            ["kinds"] = OptionSpec.Text(
+                null,
+                "Comma-separated: replace, add, delete, replace-word, add-word, paraphrase (default: the preset's)"
+            ),
+            ["per_fact"] = OptionSpec.Int(null, "Perturbations per fact and kind (default: the preset's)"),
+            ["seed"] = OptionSpec.Int(null, "Seed (default: 42 for dkn-authors, the pipeline seed otherwise)"),
+            ["keep_existing"] = OptionSpec.Bool(false, "Keep the perturbed prompts the dataset already has"),
+            ["file"] = OptionSpec.Text(
+                "perturbed_facts.parquet",
+                "Parquet file of the perturbed dataset, relative to the output folder"
+            ),
+        };
 
     /// <summary>The perturbation options the step's options describe: the preset, then kinds, per_fact and seed when
     /// set; without a seed option, <paramref name="pipelineSeed"/> (the dkn-authors preset
@@ -41,9 +58,17 @@ public sealed class PerturbQueriesStep : IPreviewableSource
         bool authors = o.GetString("preset") == "dkn-authors";
         var options = authors ? QueryPerturbationOptions.Authors : new QueryPerturbationOptions { Seed = pipelineSeed };
         if (o.GetStringOrNull("kinds") is string kinds)
-            options = options with { Kinds = kinds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(QueryPerturbationOptions.ParseKind).ToArray() };
-        if (o.Values["per_fact"] is int n) options = options with { PerFact = n };
-        if (o.Values["seed"] is int seed) options = options with { Seed = seed };
+            options = options with
+            {
+                Kinds = kinds
+                    .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(QueryPerturbationOptions.ParseKind)
+                    .ToArray(),
+            };
+        if (o.Values["per_fact"] is int n)
+            options = options with { PerFact = n };
+        if (o.Values["seed"] is int seed)
+            options = options with { Seed = seed };
         return options;
     }
 
@@ -51,35 +76,75 @@ public sealed class PerturbQueriesStep : IPreviewableSource
     public IEnumerable<string> Check(ResolvedOptions o)
     {
         string? error = null;
-        try { ToOptions(o, 0).Validate(); }
-        catch (DknInputException e) { error = e.Message; }
-        if (error != null) yield return error;
+        try
+        {
+            ToOptions(o, 0).Validate();
+        }
+        catch (DknInputException e)
+        {
+            error = e.Message;
+        }
+        if (error != null)
+            yield return error;
     }
 
-    /// <summary>Perturbed queries go to their own column: the facts, prompts and answers the stages check stay.</summary>
+    /// <summary>Perturbed queries go to their own column: the facts, prompts and answers the stages check
+    /// stay.</summary>
     public void Preview(SourcePreview preview, ResolvedOptions o) { }
 
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var options = ToOptions(o, context.Seed);
-        var (dataset, drawn) = DatasetPerturbation.Apply(context.RequireDataset(Name), options, o.GetBool("keep_existing"));
+        var (dataset, drawn) = DatasetPerturbation.Apply(
+            context.RequireDataset(Name),
+            options,
+            o.GetBool("keep_existing")
+        );
         var path = context.OutputPath(o.GetString("file"));
         dataset.Write(path);
         context.SetDataset(dataset, path);
         context.RecordOutput("dataset", path);
-        var rows = drawn.Select((q, i) => new PerturbationRow
-        {
-            FactId = q.FactId, RelationId = dataset.Records.First(r => r.FactId == q.FactId).RelationId, Index = q.Draw, Kind = QueryPerturbationOptions.KindName(q.Kind),
-            Clean = q.Clean, Perturbed = q.Perturbed, WordIndex = q.WordIndex, Word = q.Word, Replacement = q.Replacement, HitsSubject = q.HitsSubject, Changed = q.Changed,
-        }).ToList();
-        var (_, csv) = MetricTableRecords.WriteRecords(rows, context.OutputFolder, "drawn_perturbations",
-            new Dictionary<string, string> { ["mlnetdkn.perturbation"] = OptionsJson.Canonical(options) });
+        var rows = drawn
+            .Select(
+                (q, i) =>
+                    new PerturbationRow
+                    {
+                        FactId = q.FactId,
+                        RelationId = dataset.Records.First(r => r.FactId == q.FactId).RelationId,
+                        Index = q.Draw,
+                        Kind = QueryPerturbationOptions.KindName(q.Kind),
+                        Clean = q.Clean,
+                        Perturbed = q.Perturbed,
+                        WordIndex = q.WordIndex,
+                        Word = q.Word,
+                        Replacement = q.Replacement,
+                        HitsSubject = q.HitsSubject,
+                        Changed = q.Changed,
+                    }
+            )
+            .ToList();
+        var (_, csv) = MetricTableRecords.WriteRecords(
+            rows,
+            context.OutputFolder,
+            "drawn_perturbations",
+            new Dictionary<string, string> { ["mlnetdkn.perturbation"] = OptionsJson.Canonical(options) }
+        );
         context.RecordOutput("perturbations", csv);
-        int changed = drawn.Count(q => q.Changed), subject = drawn.Count(q => q.HitsSubject);
-        context.Reporter.Info($"  {drawn.Count:N0} perturbed queries ({string.Join(", ", options.Kinds.Select(QueryPerturbationOptions.KindName))}; " +
-                              $"{changed:N0} changed, {subject:N0} hit the subject) -> {context.Relative(path)}, {context.Relative(csv)}");
+        int changed = drawn.Count(q => q.Changed),
+            subject = drawn.Count(q => q.HitsSubject);
+        context.Reporter.Info(
+            $"  {drawn.Count:N0} perturbed queries "
+                + $"({string.Join(", ", options.Kinds.Select(QueryPerturbationOptions.KindName))}; "
+                + $"{changed:N0} changed, {subject:N0} hit the subject) -> {context.Relative(path)}, "
+                + $"{context.Relative(csv)}"
+        );
         if (context.CurrentStep is { } entry)
-            entry["results"] = new System.Text.Json.Nodes.JsonObject { ["perturbations"] = drawn.Count, ["changed"] = changed, ["hit_subject"] = subject };
+            entry["results"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["perturbations"] = drawn.Count,
+                ["changed"] = changed,
+                ["hit_subject"] = subject,
+            };
     }
 }

@@ -2,17 +2,24 @@ using MlNetDkn.Metrics.Reports;
 
 namespace MlNetDkn.Pipelines.Steps;
 
-/// <summary>`report`: report.md and a self-contained report.html of everything the run wrote (see <see cref="RunReport"/>).</summary>
+/// <summary>`report`: report.md and a self-contained report.html of everything the run wrote (see
+/// <see cref="RunReport"/>).</summary>
 public sealed class ReportStep : IFinalStep
 {
     /// <inheritdoc/>
     public string Name => "report";
+
     /// <inheritdoc/>
-    public string Description => "Write report.md and a self-contained report.html of every table and plot of the run, beside the authors' numbers.";
+    public string Description =>
+        "Write report.md and a self-contained report.html of every table and plot of the run, beside the authors' "
+        + "numbers.";
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [];
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [];
+
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>();
 

@@ -11,25 +11,34 @@ public sealed class UpdateFactsStep : ISourceStep
 {
     /// <inheritdoc/>
     public string Name => "update-facts";
+
     /// <inheritdoc/>
-    public string Description => "Draw counterfactual updates of facts (a new answer each) for the evolvability experiment.";
+    public string Description =>
+        "Draw counterfactual updates of facts (a new answer each) for the evolvability experiment.";
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset];
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Provides => [];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>
-    {
-        ["facts"] = OptionSpec.Int(40, "Facts to update, spread over the relations"),
-        ["seed"] = OptionSpec.Int(null, "Seed (default: the pipeline seed)"),
-        ["file"] = OptionSpec.Text("new_facts.parquet", "Parquet file of the updated facts, relative to the output folder"),
-    };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
+        new Dictionary<string, OptionSpec>
+        {
+            ["facts"] = OptionSpec.Int(40, "Facts to update, spread over the relations"),
+            ["seed"] = OptionSpec.Int(null, "Seed (default: the pipeline seed)"),
+            ["file"] = OptionSpec.Text(
+                "new_facts.parquet",
+                "Parquet file of the updated facts, relative to the output folder"
+            ),
+        };
 
     /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
-        if (o.GetInt("facts") < 1) yield return $"facts must be at least 1 (got {o.GetInt("facts")})";
+        if (o.GetInt("facts") < 1)
+            yield return $"facts must be at least 1 (got {o.GetInt("facts")})";
     }
 
     /// <inheritdoc/>
@@ -40,6 +49,7 @@ public sealed class UpdateFactsStep : ISourceStep
         updates.Write(path);
         context.RecordOutput("new_facts", path);
         context.Reporter.Info($"  {updates.Count} facts updated with a new answer -> {context.Relative(path)}");
-        if (context.CurrentStep is { } entry) entry["results"] = new System.Text.Json.Nodes.JsonObject { ["updated_facts"] = updates.Count };
+        if (context.CurrentStep is { } entry)
+            entry["results"] = new System.Text.Json.Nodes.JsonObject { ["updated_facts"] = updates.Count };
     }
 }

@@ -10,11 +10,33 @@ namespace MlNetDkn.Pipelines.Variants;
 public static class VariantDknPlot
 {
     /// <summary>One PNG per DKN step (variants_&lt;step&gt;.png); none when no variant has a DKN step yet.</summary>
-    public static IReadOnlyList<string> Save(IReadOnlyList<string> variants, IReadOnlyList<VariantValue> values, string folder)
+    public static IReadOnlyList<string> Save(
+        IReadOnlyList<string> variants,
+        IReadOnlyList<VariantValue> values,
+        string folder
+    )
     {
-        var shares = values.Where(v => v.Key.StartsWith("methods.", StringComparison.Ordinal) && v.Key.EndsWith(".facts_with_dkn", StringComparison.Ordinal))
-            .Select(v => (v.Variant, v.Section, Method: v.Key.Split('.')[1], Found: v.Value,
-                Facts: values.FirstOrDefault(x => x.Variant == v.Variant && x.Section == v.Section && x.Key == $"methods.{v.Key.Split('.')[1]}.facts")?.Value ?? double.NaN))
+        var shares = values
+            .Where(v =>
+                v.Key.StartsWith("methods.", StringComparison.Ordinal)
+                && v.Key.EndsWith(".facts_with_dkn", StringComparison.Ordinal)
+            )
+            .Select(v =>
+                (
+                    v.Variant,
+                    v.Section,
+                    Method: v.Key.Split('.')[1],
+                    Found: v.Value,
+                    Facts: values
+                        .FirstOrDefault(x =>
+                            x.Variant == v.Variant
+                            && x.Section == v.Section
+                            && x.Key == $"methods.{v.Key.Split('.')[1]}.facts"
+                        )
+                        ?.Value
+                        ?? double.NaN
+                )
+            )
             .ToList();
         var files = new List<string>();
         foreach (var step in shares.GroupBy(s => s.Section))
@@ -25,16 +47,34 @@ public static class VariantDknPlot
             for (int m = 0; m < methods.Count; m++)
             {
                 var color = palette.GetColor(m);
-                var (xs, ys, up, down) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+                var (xs, ys, up, down) = (
+                    new List<double>(),
+                    new List<double>(),
+                    new List<double>(),
+                    new List<double>()
+                );
                 for (int v = 0; v < variants.Count; v++)
                 {
                     var point = step.FirstOrDefault(s => s.Variant == variants[v] && s.Method == methods[m]);
-                    if (point.Variant is null || !(point.Facts > 0)) continue;
+                    if (point.Variant is null || !(point.Facts > 0))
+                        continue;
                     var p = Proportion.Of((int)point.Found, (int)point.Facts);
-                    double share = p.Share, low = p.CiLow, high = p.CiHigh;
+                    double share = p.Share,
+                        low = p.CiLow,
+                        high = p.CiHigh;
                     double x = v * (methods.Count + 1) + m;
-                    plot.Add.Bar(new Bar { Position = x, Value = 100 * share, FillColor = color });
-                    xs.Add(x); ys.Add(100 * share); up.Add(100 * (high - share)); down.Add(100 * (share - low));
+                    plot.Add.Bar(
+                        new Bar
+                        {
+                            Position = x,
+                            Value = 100 * share,
+                            FillColor = color,
+                        }
+                    );
+                    xs.Add(x);
+                    ys.Add(100 * share);
+                    up.Add(100 * (high - share));
+                    down.Add(100 * (share - low));
                 }
                 if (xs.Count > 0)
                 {
@@ -44,7 +84,9 @@ public static class VariantDknPlot
                 }
                 plot.Legend.ManualItems.Add(new LegendItem { LabelText = methods[m], FillColor = color });
             }
-            var ticks = variants.Select((v, i) => new Tick(i * (methods.Count + 1) + (methods.Count - 1) / 2.0, v)).ToArray();
+            var ticks = variants
+                .Select((v, i) => new Tick(i * (methods.Count + 1) + (methods.Count - 1) / 2.0, v))
+                .ToArray();
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
             if (variants.Count > 4 || variants.Any(v => v.Length > 12))
             {
@@ -58,7 +100,11 @@ public static class VariantDknPlot
             plot.YLabel("facts with a DKN (%), 95 % Wilson interval");
             plot.ShowLegend(Alignment.UpperRight);
             var path = Path.Combine(folder, $"variants_{step.Key.Replace('/', '_')}.png");
-            plot.SavePng(path, Math.Max(700, 90 * variants.Count * (methods.Count + 1) / 2), 520 + (int)plot.Axes.Bottom.MinimumSize);
+            plot.SavePng(
+                path,
+                Math.Max(700, 90 * variants.Count * (methods.Count + 1) / 2),
+                520 + (int)plot.Axes.Bottom.MinimumSize
+            );
             files.Add(path);
         }
         return files;

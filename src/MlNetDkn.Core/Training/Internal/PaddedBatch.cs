@@ -10,19 +10,32 @@ internal sealed class PaddedBatch
 {
     /// <summary>[B, T] int64: prompt ids then answer ids, then padding.</summary>
     public required Tensor Tokens { get; init; }
+
     /// <summary>[B, T] int64: the next token at each position (0 where unused).</summary>
     public required Tensor Targets { get; init; }
-    /// <summary>[B, T] float32: loss weight of each position (0 on padding and, for answer-only loss, on the prompt).</summary>
+
+    /// <summary>[B, T] float32: loss weight of each position (0 on padding and, for answer-only loss, on the
+    /// prompt).</summary>
     public required Tensor Weights { get; init; }
+
     /// <summary>[B] int64: index of the last prompt token, whose logits predict the answer's first token.</summary>
     public required Tensor AnswerPositions { get; init; }
+
     /// <summary>[B] int64: the answer's first token.</summary>
     public required Tensor FirstAnswerTokens { get; init; }
 
-    /// <param name="answerWeight">Weight of answer positions; prompt positions get <paramref name="promptWeight"/>.</param>
-    public static PaddedBatch Build(IReadOnlyList<TrainingExample> rows, long padId, double answerWeight, double promptWeight, Device? device = null)
+    /// <param name="answerWeight">Weight of answer positions; prompt positions get
+    /// <paramref name="promptWeight"/>.</param>
+    public static PaddedBatch Build(
+        IReadOnlyList<TrainingExample> rows,
+        long padId,
+        double answerWeight,
+        double promptWeight,
+        Device? device = null
+    )
     {
-        int b = rows.Count, t = rows.Max(r => r.Length);
+        int b = rows.Count,
+            t = rows.Max(r => r.Length);
         var tokens = new long[b * t];
         var targets = new long[b * t];
         var weights = new float[b * t];
@@ -56,8 +69,9 @@ internal sealed class PaddedBatch
     /// <summary>Logits at each row's answer position: [B, T, V] → [B, V].</summary>
     public Tensor AnswerLogits(Tensor logits)
     {
-        long b = logits.shape[0], v = logits.shape[2];
-        var index = AnswerPositions.view(b, 1, 1).expand(b, 1, v);                          // [B, 1, V]
-        return logits.gather(1, index).squeeze(1);                                           // [B, V]
+        long b = logits.shape[0],
+            v = logits.shape[2];
+        var index = AnswerPositions.view(b, 1, 1).expand(b, 1, v); // [B, 1, V]
+        return logits.gather(1, index).squeeze(1); // [B, V]
     }
 }

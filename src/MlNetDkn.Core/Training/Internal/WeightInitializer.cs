@@ -11,18 +11,27 @@ namespace MlNetDkn.Training.Internal;
 /// </summary>
 internal static class WeightInitializer
 {
-    static readonly string[] ResidualProjections = [".attn.c_proj.weight", ".mlp.c_proj.weight", ".o_proj.weight", ".down_proj.weight"];
+    static readonly string[] ResidualProjections =
+    [
+        ".attn.c_proj.weight",
+        ".mlp.c_proj.weight",
+        ".o_proj.weight",
+        ".down_proj.weight",
+    ];
 
     public static void Initialize(CausalLm model)
     {
         using var noGrad = no_grad();
-        double std = 0.02, residualStd = 0.02 / Math.Sqrt(2.0 * model.Config.NumLayers);
+        double std = 0.02,
+            residualStd = 0.02 / Math.Sqrt(2.0 * model.Config.NumLayers);
         foreach (var (name, p) in model.named_parameters())
         {
             if (p.dim() == 1)
             {
-                if (name.EndsWith(".bias", StringComparison.Ordinal)) nn.init.zeros_(p);
-                else nn.init.ones_(p);                                                         // LayerNorm / RMSNorm scale
+                if (name.EndsWith(".bias", StringComparison.Ordinal))
+                    nn.init.zeros_(p);
+                else
+                    nn.init.ones_(p); // LayerNorm / RMSNorm scale
             }
             else
             {

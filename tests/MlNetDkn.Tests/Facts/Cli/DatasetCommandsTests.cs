@@ -15,8 +15,15 @@ public class DatasetCommandsTests
         using var error = new StringWriter();
         Console.SetOut(output);
         Console.SetError(error);
-        try { return (DknApp.Run(args), output.ToString(), error.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldError); }
+        try
+        {
+            return (DknApp.Run(args), output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
     }
 
     [Fact]
@@ -24,18 +31,41 @@ public class DatasetCommandsTests
     {
         var path = Path.Combine(SharedPaths.TempDir("cli-synth"), "world.parquet");
 
-        var (exit, output, _) = Dkn("datasets", "synth", "--out", path, "--entities", "5", "--relations", "2", "--seed", "3");
+        var (exit, output, _) = Dkn(
+            "datasets",
+            "synth",
+            "--out",
+            path,
+            "--entities",
+            "5",
+            "--relations",
+            "2",
+            "--seed",
+            "3"
+        );
 
         Assert.Equal(0, exit);
         var world = FactDataset.Read(path);
         Assert.Equal(10, world.Count);
         Assert.Equal(SyntheticHash(5, 2, 3), world.ContentHash());
-        Assert.Contains($"synthetic: 10 facts, 2 relations, 40 training prompts, 20 held-out prompts -> {path}", output);
+        Assert.Contains(
+            $"synthetic: 10 facts, 2 relations, 40 training prompts, 20 held-out prompts -> {path}",
+            output
+        );
         Assert.Contains($"content sha256: {world.ContentHash()}", output);
     }
 
-    static string SyntheticHash(int entities, int relations, int seed) => MlNetDkn.Facts.Synthetic.SyntheticWorldGenerator
-        .Generate(new MlNetDkn.Facts.Synthetic.SyntheticWorldOptions { Entities = entities, Relations = relations, Seed = seed }).ContentHash();
+    static string SyntheticHash(int entities, int relations, int seed) =>
+        MlNetDkn
+            .Facts.Synthetic.SyntheticWorldGenerator.Generate(
+                new MlNetDkn.Facts.Synthetic.SyntheticWorldOptions
+                {
+                    Entities = entities,
+                    Relations = relations,
+                    Seed = seed,
+                }
+            )
+            .ContentHash();
 
     [Fact]
     public void SynthWithoutOutFailsWithExitCode2AndOneLine()
@@ -69,7 +99,10 @@ public class DatasetCommandsTests
         var absent = Dkn("datasets", "import", "pararel", missing, output);
 
         Assert.Equal(2, unknown.Exit);
-        Assert.Equal("error: unknown dataset format 'lama' (expected one of: pararel, dai, templama, rome)", unknown.Error.TrimEnd());
+        Assert.Equal(
+            "error: unknown dataset format 'lama' (expected one of: pararel, dai, templama, rome)",
+            unknown.Error.TrimEnd()
+        );
         Assert.Equal(2, absent.Exit);
         Assert.StartsWith($"error: {missing}: input folder not found", absent.Error);
         Assert.False(File.Exists(output));
@@ -87,7 +120,10 @@ public class DatasetCommandsTests
         Assert.Equal(0, exit);
         Assert.Contains("Luka Modrić", output);
         Assert.DoesNotContain("Lyon", output);
-        Assert.Contains($"{path}: 3 facts, 2 relations, 5 prompts, 1 held-out prompts, 1 question prompts, 1 perturbed prompts", output);
+        Assert.Contains(
+            $"{path}: 3 facts, 2 relations, 5 prompts, 1 held-out prompts, 1 question prompts, 1 perturbed prompts",
+            output
+        );
         Assert.Contains("split train: 2 facts", output);
         Assert.Contains("split val: 1 facts", output);
     }

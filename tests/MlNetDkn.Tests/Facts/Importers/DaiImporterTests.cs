@@ -13,7 +13,8 @@ public class DaiImporterTests
     public void KeepPairsOfRelationsWhoseLamaTemplateEndsWithTheObject()
     {
         // Independent count: pairs per relation from the raw JSON, split by a regex on the LAMA template.
-        var templates = RawDatasets.JsonLines(Path.Combine(RawDatasets.Dai, DaiImporter.TemplatesFile))
+        var templates = RawDatasets
+            .JsonLines(Path.Combine(RawDatasets.Dai, DaiImporter.TemplatesFile))
             .ToDictionary(t => t.Str("relation"), t => t.Str("template"));
         using var pairs = JsonDocument.Parse(File.ReadAllText(Path.Combine(RawDatasets.Dai, DaiImporter.PairsFile)));
         var perRelation = pairs.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetArrayLength());
@@ -24,7 +25,10 @@ public class DaiImporterTests
         Assert.Equal(27_738, perRelation.Values.Sum());
         Assert.Equal(34, perRelation.Count);
         Assert.Equal(6, report.DroppedCount("relations", DaiImporter.DropNotObjectLast));
-        Assert.Equal(perRelation.Values.Sum() - usable.Sum(p => p.Value), report.DroppedCount("facts", DaiImporter.DropNotObjectLast));
+        Assert.Equal(
+            perRelation.Values.Sum() - usable.Sum(p => p.Value),
+            report.DroppedCount("facts", DaiImporter.DropNotObjectLast)
+        );
         Assert.Equal(5_275, report.DroppedCount("facts", DaiImporter.DropNotObjectLast));
         // 18 repeated (relation, subject, object) pairs among the kept relations; python3 set() count agrees.
         Assert.Equal(18, report.DroppedCount("facts", DaiImporter.DropDuplicate));

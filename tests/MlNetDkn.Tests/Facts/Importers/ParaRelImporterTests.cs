@@ -13,10 +13,17 @@ public class ParaRelImporterTests
     [Fact]
     public void KeepEveryFactOfRelationsWithAUsablePattern()
     {
-        var patternFiles = Directory.GetFiles(Path.Combine(RawDatasets.ParaRel, "patterns"), "*.jsonl")
-            .ToDictionary(f => Path.GetFileNameWithoutExtension(f)!, f => RawDatasets.JsonLines(f).Select(p => p.Str("pattern")).ToList());
-        var expectedFacts = Directory.GetFiles(Path.Combine(RawDatasets.ParaRel, "trex"), "*.jsonl")
-            .Where(f => patternFiles.TryGetValue(Path.GetFileNameWithoutExtension(f), out var ps) && ps.Any(ObjectLast.IsMatch))
+        var patternFiles = Directory
+            .GetFiles(Path.Combine(RawDatasets.ParaRel, "patterns"), "*.jsonl")
+            .ToDictionary(
+                f => Path.GetFileNameWithoutExtension(f)!,
+                f => RawDatasets.JsonLines(f).Select(p => p.Str("pattern")).ToList()
+            );
+        var expectedFacts = Directory
+            .GetFiles(Path.Combine(RawDatasets.ParaRel, "trex"), "*.jsonl")
+            .Where(f =>
+                patternFiles.TryGetValue(Path.GetFileNameWithoutExtension(f), out var ps) && ps.Any(ObjectLast.IsMatch)
+            )
             .Sum(f => RawDatasets.JsonLines(f).Count());
 
         var report = Imported.Value.Report;
@@ -31,8 +38,11 @@ public class ParaRelImporterTests
     [Fact]
     public void CountPatternsAndRelationsItDrops()
     {
-        var patterns = Directory.GetFiles(Path.Combine(RawDatasets.ParaRel, "patterns"), "*.jsonl")
-            .SelectMany(RawDatasets.JsonLines).Select(p => p.Str("pattern")).ToList();
+        var patterns = Directory
+            .GetFiles(Path.Combine(RawDatasets.ParaRel, "patterns"), "*.jsonl")
+            .SelectMany(RawDatasets.JsonLines)
+            .Select(p => p.Str("pattern"))
+            .ToList();
 
         var report = Imported.Value.Report;
 
@@ -71,7 +81,9 @@ public class ParaRelImporterTests
         {
             Assert.DoesNotContain(r.Answer, r.Aliases);
             foreach (var alias in r.Aliases)
-                Assert.Contains(records, o => o.RelationId == r.RelationId && o.Subject == r.Subject && o.Answer == alias);
+                Assert.Contains(records, o =>
+                    o.RelationId == r.RelationId && o.Subject == r.Subject && o.Answer == alias
+                );
         });
     }
 

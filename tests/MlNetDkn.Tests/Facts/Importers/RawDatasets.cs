@@ -15,12 +15,17 @@ internal static class RawDatasets
     static string Folder(string name)
     {
         var path = Path.Combine(SharedPaths.RawDatasets, name);
-        if (!Directory.Exists(path)) throw new InvalidOperationException($"raw dataset folder {path} is missing; these tests read ../shared/datasets/raw");
+        if (!Directory.Exists(path))
+            throw new InvalidOperationException(
+                $"raw dataset folder {path} is missing; these tests read ../shared/datasets/raw"
+            );
         return path;
     }
 
     public static IEnumerable<JsonElement> JsonLines(string path) =>
-        File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => JsonDocument.Parse(l).RootElement.Clone());
+        File.ReadLines(path)
+            .Where(l => !string.IsNullOrWhiteSpace(l))
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone());
 
     public static string Str(this JsonElement e, string field) => e.GetProperty(field).GetString()!;
 }

@@ -6,6 +6,7 @@ namespace MlNetDkn.Tests.Facts.Importers;
 public class TempLamaImporterTests
 {
     static readonly Lazy<FactImportResult> Imported = new(() => new TempLamaImporter().Import(RawDatasets.TempLama));
+
     static FactRecord Fact(string id) => Imported.Value.Dataset.Records.Single(r => r.FactId == "templama:" + id);
 
     [Fact]
@@ -62,8 +63,9 @@ public class TempLamaImporterTests
     {
         var rossi = Fact("Q169814_P54_2010");
         var records = Imported.Value.Dataset.Records;
-        var perturbedRows = new[] { "add", "delete", "replace" }
-            .Sum(k => RawDatasets.JsonLines(Path.Combine(RawDatasets.TempLama, $"perturbed_{k}.jsonl")).Count());
+        var perturbedRows = new[] { "add", "delete", "replace" }.Sum(k =>
+            RawDatasets.JsonLines(Path.Combine(RawDatasets.TempLama, $"perturbed_{k}.jsonl")).Count()
+        );
 
         Assert.Equal(["In 2010, Which team is Valentino Rossi a player for?"], rossi.QuestionPrompts);
         Assert.Equal(["Ducati Motor Holding S.p.A."], rossi.FalseAnswers);

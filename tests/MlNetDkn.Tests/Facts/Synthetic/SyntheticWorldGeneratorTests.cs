@@ -7,7 +7,9 @@ namespace MlNetDkn.Tests.Facts.Synthetic;
 
 public class SyntheticWorldGeneratorTests
 {
-    static readonly Lazy<FactDataset> DefaultWorld = new(() => SyntheticWorldGenerator.Generate(new SyntheticWorldOptions()));
+    static readonly Lazy<FactDataset> DefaultWorld = new(() =>
+        SyntheticWorldGenerator.Generate(new SyntheticWorldOptions())
+    );
     static readonly Regex PlainWords = new("^[A-Za-z0-9]+( [A-Za-z0-9]+)*$");
 
     [Fact]
@@ -48,8 +50,11 @@ public class SyntheticWorldGeneratorTests
         var records = DefaultWorld.Value.Records;
         var subjects = records.Select(r => r.Subject).ToHashSet();
         var answers = records.SelectMany(r => r.FalseAnswers.Append(r.Answer)).ToHashSet();
-        var templateWords = records.SelectMany(r => r.Prompts.Concat(r.HeldoutPrompts))
-            .SelectMany(p => p.Split(' ')).Where(w => !subjects.Contains(w)).ToHashSet();
+        var templateWords = records
+            .SelectMany(r => r.Prompts.Concat(r.HeldoutPrompts))
+            .SelectMany(p => p.Split(' '))
+            .Where(w => !subjects.Contains(w))
+            .ToHashSet();
         var vocabulary = subjects.Concat(answers).Concat(templateWords).ToHashSet();
 
         Assert.Equal(200, subjects.Count);
@@ -66,7 +71,9 @@ public class SyntheticWorldGeneratorTests
         {
             // Replace the subject by a slot to compare templates, not sentences.
             var train = relation.SelectMany(r => r.Prompts.Select(p => p.Replace(r.Subject, "{s}"))).ToHashSet();
-            var heldout = relation.SelectMany(r => r.HeldoutPrompts.Select(p => p.Replace(r.Subject, "{s}"))).ToHashSet();
+            var heldout = relation
+                .SelectMany(r => r.HeldoutPrompts.Select(p => p.Replace(r.Subject, "{s}")))
+                .ToHashSet();
 
             Assert.Equal(4, train.Count);
             Assert.Equal(2, heldout.Count);
@@ -101,7 +108,10 @@ public class SyntheticWorldGeneratorTests
         SyntheticWorldGenerator.Generate(new SyntheticWorldOptions { Seed = 11 }).Write(Path.Combine(dir, "b.parquet"));
         var other = SyntheticWorldGenerator.Generate(new SyntheticWorldOptions { Seed = 12 });
 
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "a.parquet")), File.ReadAllBytes(Path.Combine(dir, "b.parquet")));
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(dir, "a.parquet")),
+            File.ReadAllBytes(Path.Combine(dir, "b.parquet"))
+        );
         Assert.NotEqual(FactDataset.Read(Path.Combine(dir, "a.parquet")).ContentHash(), other.ContentHash());
     }
 
@@ -110,16 +120,26 @@ public class SyntheticWorldGeneratorTests
     {
         // Pinned so that a change of catalog, name generator or draw order is a deliberate, visible change:
         // worlds must stay identical across runtimes and machines for cached results to stay valid.
-        Assert.Equal("a1456b91a9ed9d6739cdf4d919ae07b6591486dd5a5a0340d6c78a3804e5550d", DefaultWorld.Value.ContentHash());
+        Assert.Equal(
+            "a1456b91a9ed9d6739cdf4d919ae07b6591486dd5a5a0340d6c78a3804e5550d",
+            DefaultWorld.Value.ContentHash()
+        );
     }
 
     [Fact]
     public void DatedWorldHasOneFactPerYearWithYearPrefixedPrompts()
     {
-        var world = SyntheticWorldGenerator.Generate(new SyntheticWorldOptions
-        {
-            Entities = 30, Relations = 2, DatedFacts = true, FirstYear = 2001, Years = 4, AnswerChangeProbability = 1.0,
-        });
+        var world = SyntheticWorldGenerator.Generate(
+            new SyntheticWorldOptions
+            {
+                Entities = 30,
+                Relations = 2,
+                DatedFacts = true,
+                FirstYear = 2001,
+                Years = 4,
+                AnswerChangeProbability = 1.0,
+            }
+        );
 
         Assert.Equal(30 * 2 * 4, world.Count);
         Assert.All(world.Records, r =>
@@ -136,9 +156,20 @@ public class SyntheticWorldGeneratorTests
     [Fact]
     public void LargerAnswerSetsThanTheWordPoolAreFilledWithInventedWords()
     {
-        var world = SyntheticWorldGenerator.Generate(new SyntheticWorldOptions { Entities = 400, Relations = 3, AnswersPerRelation = 20, FalseAnswersPerFact = 19 });
+        var world = SyntheticWorldGenerator.Generate(
+            new SyntheticWorldOptions
+            {
+                Entities = 400,
+                Relations = 3,
+                AnswersPerRelation = 20,
+                FalseAnswersPerFact = 19,
+            }
+        );
 
-        var colourAnswers = world.Records.Where(r => r.RelationId == "colour").SelectMany(r => r.FalseAnswers.Append(r.Answer)).ToHashSet();
+        var colourAnswers = world
+            .Records.Where(r => r.RelationId == "colour")
+            .SelectMany(r => r.FalseAnswers.Append(r.Answer))
+            .ToHashSet();
 
         Assert.Equal(20, colourAnswers.Count);
         // The colour pool holds 16 real words; the other 4 answers are invented capitalised names.
@@ -153,7 +184,13 @@ public class SyntheticWorldGeneratorTests
     [InlineData(10, 4, 4, -1, "--heldout-templates")]
     public void OutOfRangeOptionsNameTheOption(int entities, int relations, int templates, int heldout, string option)
     {
-        var options = new SyntheticWorldOptions { Entities = entities, Relations = relations, TemplatesPerRelation = templates, HeldoutTemplatesPerRelation = heldout };
+        var options = new SyntheticWorldOptions
+        {
+            Entities = entities,
+            Relations = relations,
+            TemplatesPerRelation = templates,
+            HeldoutTemplatesPerRelation = heldout,
+        };
 
         var e = Assert.Throws<DknInputException>(() => SyntheticWorldGenerator.Generate(options));
 

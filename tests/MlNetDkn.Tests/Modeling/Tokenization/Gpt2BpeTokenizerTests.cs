@@ -10,19 +10,26 @@ public class Gpt2BpeTokenizerTests
     public static TheoryData<string> Sources => new() { "vocab+merges", "tokenizer.json", "embedded" };
 
     // Building from the 2 MB tokenizer.json takes a while; each source is built once per test run.
-    static readonly Dictionary<string, Lazy<Gpt2BpeTokenizer>> Built =
-        new[] { "vocab+merges", "tokenizer.json", "embedded" }.ToDictionary(s => s, s => new Lazy<Gpt2BpeTokenizer>(() => Build(s)));
+    static readonly Dictionary<string, Lazy<Gpt2BpeTokenizer>> Built = new[]
+    {
+        "vocab+merges",
+        "tokenizer.json",
+        "embedded",
+    }.ToDictionary(s => s, s => new Lazy<Gpt2BpeTokenizer>(() => Build(s)));
 
     static Gpt2BpeTokenizer Create(string source) => Built[source].Value;
 
-    static Gpt2BpeTokenizer Build(string source) => source switch
-    {
-        "vocab+merges" => Gpt2BpeTokenizer.FromVocabAndMerges(
-            Path.Combine(FakeGpt2, "vocab.json"), Path.Combine(FakeGpt2, "merges.txt")),
-        "tokenizer.json" => Gpt2BpeTokenizer.FromTokenizerJson(Path.Combine(FakeGpt2, "tokenizer.json")),
-        "embedded" => Gpt2BpeTokenizer.Embedded(),
-        _ => throw new ArgumentException(source),
-    };
+    static Gpt2BpeTokenizer Build(string source) =>
+        source switch
+        {
+            "vocab+merges" => Gpt2BpeTokenizer.FromVocabAndMerges(
+                Path.Combine(FakeGpt2, "vocab.json"),
+                Path.Combine(FakeGpt2, "merges.txt")
+            ),
+            "tokenizer.json" => Gpt2BpeTokenizer.FromTokenizerJson(Path.Combine(FakeGpt2, "tokenizer.json")),
+            "embedded" => Gpt2BpeTokenizer.Embedded(),
+            _ => throw new ArgumentException(source),
+        };
 
     // [15496, 995] is the widely quoted GPT-2 encoding of "Hello world"; "ĠParis" is 6342 in GPT-2's vocab.json.
     [Theory, MemberData(nameof(Sources))]
@@ -48,7 +55,15 @@ public class Gpt2BpeTokenizerTests
     public void DecodeRoundTripsArbitraryText(string source)
     {
         var tok = Create(source);
-        foreach (var text in new[] { "The capital of France is Paris.", "  two  spaces\n\ttab", "naïve café — 東京 🙂 ∑x²", "" })
+        foreach (
+            var text in new[]
+            {
+                "The capital of France is Paris.",
+                "  two  spaces\n\ttab",
+                "naïve café — 東京 🙂 ∑x²",
+                "",
+            }
+        )
             Assert.Equal(text, tok.Decode(tok.Encode(text)));
     }
 
@@ -119,7 +134,8 @@ public class Gpt2BpeTokenizerTests
     {
         var missing = Path.Combine(SharedPaths.TempDir("no-merges"), "merges.txt");
         var e = Assert.Throws<DknInputException>(() =>
-            Gpt2BpeTokenizer.FromVocabAndMerges(Path.Combine(FakeGpt2, "vocab.json"), missing));
+            Gpt2BpeTokenizer.FromVocabAndMerges(Path.Combine(FakeGpt2, "vocab.json"), missing)
+        );
         Assert.Contains(missing, e.Message);
     }
 }

@@ -14,8 +14,10 @@ public class Llama2cTokenizerTests
     public void OnceUponATimeMatchesRunC()
     {
         Assert.Equal(new[] { 403, 407, 261, 378 }, Shared.Value.Encode("Once upon a time"));
-        Assert.Equal(new[] { 403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395 },
-            Shared.Value.Encode("Once upon a time, there was a little girl named"));
+        Assert.Equal(
+            new[] { 403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395 },
+            Shared.Value.Encode("Once upon a time, there was a little girl named")
+        );
     }
 
     [Fact]

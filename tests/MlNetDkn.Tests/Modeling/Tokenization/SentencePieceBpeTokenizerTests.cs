@@ -8,8 +8,13 @@ public class SentencePieceBpeTokenizerTests
     // ids 259.. in order; a higher score merges first, as in SentencePiece BPE.
     static readonly (string, float)[] Pieces =
     [
-        ("▁", -1), ("a", -1), ("b", -1), ("c", -1), // 259..262
-        ("▁a", -2), ("ab", -3), ("▁ab", -4),       // 263..265
+        ("▁", -1),
+        ("a", -1),
+        ("b", -1),
+        ("c", -1), // 259..262
+        ("▁a", -2),
+        ("ab", -3),
+        ("▁ab", -4), // 263..265
     ];
 
     static SentencePieceBpeTokenizer Tiny() =>

@@ -32,7 +32,10 @@ public class TokenizerLoaderTests
         var tok = TokenizerLoader.FromModelFolder(dir);
         Assert.Equal("gpt2-bpe", tok.Kind);
         Assert.Equal(new[] { 15496, 995 }, tok.Encode("Hello world"));
-        Assert.Equal(new[] { 15496, 995 }, TokenizerLoader.FromModelFolder(Path.Combine(dir, "tokenizer.json")).Encode("Hello world"));
+        Assert.Equal(
+            new[] { 15496, 995 },
+            TokenizerLoader.FromModelFolder(Path.Combine(dir, "tokenizer.json")).Encode("Hello world")
+        );
     }
 
     [Fact]
@@ -86,7 +89,10 @@ public class TokenizerLoaderTests
     public void SentencePieceModelIsPicked()
     {
         var dir = SharedPaths.TempDir("spm-folder");
-        File.WriteAllBytes(Path.Combine(dir, "tokenizer.model"), TinySentencePieceModel.Build(("▁", -1), ("a", -1), ("▁a", -2)));
+        File.WriteAllBytes(
+            Path.Combine(dir, "tokenizer.model"),
+            TinySentencePieceModel.Build(("▁", -1), ("a", -1), ("▁a", -2))
+        );
         var tok = TokenizerLoader.FromModelFolder(dir, "llama");
         Assert.Equal("sentencepiece", tok.Kind);
         Assert.Equal(new[] { 261 }, tok.Encode("a"));
@@ -124,8 +130,10 @@ public class TokenizerLoaderTests
     public void UnsupportedTokenizerJsonNamesItsType()
     {
         var dir = SharedPaths.TempDir("wordpiece");
-        File.WriteAllText(Path.Combine(dir, "tokenizer.json"),
-            """{"model":{"type":"WordPiece","vocab":{"[UNK]":0,"a":1},"unk_token":"[UNK]"}}""");
+        File.WriteAllText(
+            Path.Combine(dir, "tokenizer.json"),
+            """{"model":{"type":"WordPiece","vocab":{"[UNK]":0,"a":1},"unk_token":"[UNK]"}}"""
+        );
         var e = Assert.Throws<DknInputException>(() => TokenizerLoader.FromModelFolder(dir));
         Assert.Contains("WordPiece", e.Message);
         Assert.Contains(Path.Combine(dir, "tokenizer.json"), e.Message);

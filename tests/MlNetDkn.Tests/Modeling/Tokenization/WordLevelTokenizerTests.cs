@@ -13,7 +13,21 @@ public class WordLevelTokenizerTests
     {
         var tok = WordLevelTokenizer.Build(Facts);
         // Ordinal order puts capitals before lower case.
-        string[] expected = ["<pad>", "<bos>", "<eos>", "<unk>", "France", "Italy", "Paris", "Rome", "The", "capital", "is", "of"];
+        string[] expected =
+        [
+            "<pad>",
+            "<bos>",
+            "<eos>",
+            "<unk>",
+            "France",
+            "Italy",
+            "Paris",
+            "Rome",
+            "The",
+            "capital",
+            "is",
+            "of",
+        ];
         Assert.Equal(expected, Enumerable.Range(0, tok.VocabularySize).Select(tok.TokenText));
         Assert.Equal(1, tok.BosId);
         Assert.Equal(2, tok.EosId);
@@ -68,8 +82,15 @@ public class WordLevelTokenizerTests
         Assert.Equal(6, root.GetProperty("model").GetProperty("vocab").GetProperty("Paris").GetInt32());
         // 'Z' sorts after "The" and before the lower-case words.
         Assert.Equal(9, root.GetProperty("model").GetProperty("vocab").GetProperty("Zürich").GetInt32());
-        var added = root.GetProperty("added_tokens").EnumerateArray()
-            .Select(t => (t.GetProperty("id").GetInt32(), t.GetProperty("content").GetString()!, t.GetProperty("special").GetBoolean()));
+        var added = root.GetProperty("added_tokens")
+            .EnumerateArray()
+            .Select(t =>
+                (
+                    t.GetProperty("id").GetInt32(),
+                    t.GetProperty("content").GetString()!,
+                    t.GetProperty("special").GetBoolean()
+                )
+            );
         Assert.Equal(new[] { (0, "<pad>", true), (1, "<bos>", true), (2, "<eos>", true), (3, "<unk>", true) }, added);
 
         var loaded = WordLevelTokenizer.Load(path);
@@ -100,7 +121,8 @@ public class WordLevelTokenizerTests
     [Fact]
     public void UnsupportedPreTokenizerIsRejected()
     {
-        const string json = """{"pre_tokenizer":{"type":"Metaspace"},"model":{"type":"WordLevel","vocab":{"<unk>":0},"unk_token":"<unk>"}}""";
+        const string json =
+            """{"pre_tokenizer":{"type":"Metaspace"},"model":{"type":"WordLevel","vocab":{"<unk>":0},"unk_token":"<unk>"}}""";
         var path = Path.Combine(SharedPaths.TempDir("metaspace"), "tokenizer.json");
         File.WriteAllText(path, json);
         var e = Assert.Throws<DknInputException>(() => WordLevelTokenizer.Load(path));
@@ -125,7 +147,9 @@ public class WordLevelTokenizerTests
         Assert.NotEqual(tokenizer.UnkId, paris);
         Assert.Equal([paris], PromptEncoding.AuthorsTarget(tokenizer, "Paris", lowercase: true));
         // A word the vocabulary holds in neither case is still refused, never scored as <unk>.
-        var e = Assert.Throws<DknInputException>(() => PromptEncoding.AuthorsTarget(tokenizer, "Berlin", lowercase: true));
+        var e = Assert.Throws<DknInputException>(() =>
+            PromptEncoding.AuthorsTarget(tokenizer, "Berlin", lowercase: true)
+        );
         Assert.Contains("Berlin", e.Message);
     }
 }

@@ -12,17 +12,22 @@ namespace MlNetDkn.Modeling.Families.Llama;
 /// </summary>
 public sealed class LlamaModel : CausalLm
 {
-    [ComponentName(Name = "model")] readonly LlamaBackbone _model;
-    [ComponentName(Name = "lm_head")] readonly Linear? _lmHead;
+    [ComponentName(Name = "model")]
+    readonly LlamaBackbone _model;
+
+    [ComponentName(Name = "lm_head")]
+    readonly Linear? _lmHead;
 
     /// <summary>
     /// Builds the modules for <paramref name="config"/> in the dtype and initialisation of the current
     /// <see cref="ModuleFactory"/> scope; <see cref="ModelLoader"/> is the usual way in.
     /// </summary>
-    public LlamaModel(ModelConfig config) : base(nameof(LlamaModel), config)
+    public LlamaModel(ModelConfig config)
+        : base(nameof(LlamaModel), config)
     {
         _model = new LlamaBackbone(config);
-        if (!config.TieWordEmbeddings) _lmHead = ModuleFactory.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        if (!config.TieWordEmbeddings)
+            _lmHead = ModuleFactory.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
     }
 
@@ -34,6 +39,7 @@ public sealed class LlamaModel : CausalLm
 
     /// <inheritdoc/>
     public override Tensor FinalNorm(Tensor x) => _model.Norm.call(x);
+
     /// <inheritdoc/>
     public override Tensor UnembeddingWeight => (_lmHead?.weight ?? _model.EmbedTokens.weight)!;
 }
@@ -41,15 +47,21 @@ public sealed class LlamaModel : CausalLm
 /// <summary>The `model.*` sub-tree of LLaMA/Qwen2 checkpoints.</summary>
 sealed class LlamaBackbone : nn.Module
 {
-    [ComponentName(Name = "embed_tokens")] public readonly Embedding EmbedTokens;
-    [ComponentName(Name = "layers")] readonly ModuleList<LlamaBlock> _layers;
-    [ComponentName(Name = "norm")] public readonly RmsNorm Norm;
+    [ComponentName(Name = "embed_tokens")]
+    public readonly Embedding EmbedTokens;
+
+    [ComponentName(Name = "layers")]
+    readonly ModuleList<LlamaBlock> _layers;
+
+    [ComponentName(Name = "norm")]
+    public readonly RmsNorm Norm;
 
     // Built once: the forward pass reads it for every layer of every call.
     IReadOnlyList<DecoderBlock>? _blocks;
     public IReadOnlyList<DecoderBlock> Layers => _blocks ??= _layers.ToList<DecoderBlock>();
 
-    public LlamaBackbone(ModelConfig c) : base(nameof(LlamaBackbone))
+    public LlamaBackbone(ModelConfig c)
+        : base(nameof(LlamaBackbone))
     {
         EmbedTokens = ModuleFactory.Embedding(c.VocabSize, c.HiddenSize);
         _layers = nn.ModuleList(Enumerable.Range(0, c.NumLayers).Select(_ => new LlamaBlock(c)).ToArray());
@@ -60,12 +72,20 @@ sealed class LlamaBackbone : nn.Module
 
 sealed class LlamaBlock : DecoderBlock
 {
-    [ComponentName(Name = "input_layernorm")] readonly RmsNorm _inputNorm;
-    [ComponentName(Name = "self_attn")] readonly LlamaAttention _attn;
-    [ComponentName(Name = "post_attention_layernorm")] readonly RmsNorm _postNorm;
-    [ComponentName(Name = "mlp")] readonly GatedMlp _mlp;
+    [ComponentName(Name = "input_layernorm")]
+    readonly RmsNorm _inputNorm;
 
-    public LlamaBlock(ModelConfig c) : base(nameof(LlamaBlock))
+    [ComponentName(Name = "self_attn")]
+    readonly LlamaAttention _attn;
+
+    [ComponentName(Name = "post_attention_layernorm")]
+    readonly RmsNorm _postNorm;
+
+    [ComponentName(Name = "mlp")]
+    readonly GatedMlp _mlp;
+
+    public LlamaBlock(ModelConfig c)
+        : base(nameof(LlamaBlock))
     {
         _inputNorm = new RmsNorm(c.HiddenSize, c.NormEps);
         _attn = new LlamaAttention(c);
@@ -85,14 +105,24 @@ sealed class LlamaBlock : DecoderBlock
 
 sealed class LlamaAttention : nn.Module
 {
-    [ComponentName(Name = "q_proj")] readonly Linear _q;
-    [ComponentName(Name = "k_proj")] readonly Linear _k;
-    [ComponentName(Name = "v_proj")] readonly Linear _v;
-    [ComponentName(Name = "o_proj")] readonly Linear _o;
-    readonly int _heads, _kvHeads, _headDim;
+    [ComponentName(Name = "q_proj")]
+    readonly Linear _q;
+
+    [ComponentName(Name = "k_proj")]
+    readonly Linear _k;
+
+    [ComponentName(Name = "v_proj")]
+    readonly Linear _v;
+
+    [ComponentName(Name = "o_proj")]
+    readonly Linear _o;
+    readonly int _heads,
+        _kvHeads,
+        _headDim;
     readonly RotaryEmbedding _rotary;
 
-    public LlamaAttention(ModelConfig c) : base(nameof(LlamaAttention))
+    public LlamaAttention(ModelConfig c)
+        : base(nameof(LlamaAttention))
     {
         _heads = c.NumHeads;
         _kvHeads = c.NumKvHeads;
@@ -100,15 +130,20 @@ sealed class LlamaAttention : nn.Module
         _q = ModuleFactory.Linear(c.HiddenSize, _heads * _headDim, hasBias: c.AttentionBias);
         _k = ModuleFactory.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
         _v = ModuleFactory.Linear(c.HiddenSize, _kvHeads * _headDim, hasBias: c.AttentionBias);
-        _o = ModuleFactory.Linear(_heads * _headDim, c.HiddenSize, hasBias: c.Family == ModelFamily.Llama && c.AttentionBias);
+        _o = ModuleFactory.Linear(
+            _heads * _headDim,
+            c.HiddenSize,
+            hasBias: c.Family == ModelFamily.Llama && c.AttentionBias
+        );
         _rotary = new RotaryEmbedding(c.RotaryDim, c.RopeTheta, c.RopeScaling);
         RegisterComponents();
     }
 
     public Tensor Forward(Tensor x, KvCache? cache, int layer, Tensor positions)
     {
-        long b = x.shape[0], t = x.shape[1];
-        var q = _rotary.Apply(_q.call(x).view(b, t, _heads, _headDim).transpose(1, 2), positions);   // [B, H, T, hd]
+        long b = x.shape[0],
+            t = x.shape[1];
+        var q = _rotary.Apply(_q.call(x).view(b, t, _heads, _headDim).transpose(1, 2), positions); // [B, H, T, hd]
         var k = _rotary.Apply(_k.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2), positions); // [B, Hkv, T, hd]
         var v = _v.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2);
         return _o.call(CausalAttention.Run(q, k, v, cache, layer));
@@ -118,12 +153,18 @@ sealed class LlamaAttention : nn.Module
 /// <summary>SwiGLU MLP: down(act(gate(x)) · up(x)). The pre-activation site is the gate output.</summary>
 sealed class GatedMlp : MlpBlock
 {
-    [ComponentName(Name = "gate_proj")] readonly Linear _gate;
-    [ComponentName(Name = "up_proj")] readonly Linear _up;
-    [ComponentName(Name = "down_proj")] readonly Linear _down;
+    [ComponentName(Name = "gate_proj")]
+    readonly Linear _gate;
+
+    [ComponentName(Name = "up_proj")]
+    readonly Linear _up;
+
+    [ComponentName(Name = "down_proj")]
+    readonly Linear _down;
     readonly Func<Tensor, Tensor> _act;
 
-    public GatedMlp(ModelConfig c) : base(nameof(GatedMlp))
+    public GatedMlp(ModelConfig c)
+        : base(nameof(GatedMlp))
     {
         _gate = ModuleFactory.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
         _up = ModuleFactory.Linear(c.HiddenSize, c.IntermediateSize, hasBias: c.MlpBias);
@@ -133,15 +174,20 @@ sealed class GatedMlp : MlpBlock
     }
 
     public override Tensor Pre(Tensor x) => _gate.call(x);
+
     public override Tensor Post(Tensor pre, Tensor x) => _act(pre) * _up.call(x);
+
     public override Tensor Down(Tensor post) => _down.call(post);
-    public override Tensor InputVectors => _gate.weight!;                // [d_ff, d_model]
-    public override Tensor OutputVectors => _down.weight!.t();           // [d_ff, d_model]
+
+    public override Tensor InputVectors => _gate.weight!; // [d_ff, d_model]
+    public override Tensor OutputVectors => _down.weight!.t(); // [d_ff, d_model]
     public override Tensor? UpVectors => _up.weight!;
     public override IReadOnlyList<(Parameter Parameter, int NeuronDim, bool IsInput)> NeuronParameters =>
-    [
-        (_gate.weight!, 0, true), .. _gate.bias is { } gb ? new[] { (gb, 0, true) } : [],
-        (_up.weight!, 0, true), .. _up.bias is { } ub ? new[] { (ub, 0, true) } : [],
-        (_down.weight!, 1, false),
-    ];
+        [
+            (_gate.weight!, 0, true),
+            .. _gate.bias is { } gb ? new[] { (gb, 0, true) } : [],
+            (_up.weight!, 0, true),
+            .. _up.bias is { } ub ? new[] { (ub, 0, true) } : [],
+            (_down.weight!, 1, false),
+        ];
 }
