@@ -41,7 +41,8 @@ static class FastPathGemms
             long started = (long)rowsPerLayer * j;
             if (started > 0)
                 Block(started, backward: true); // rows through block j
-            products.AddRange([(rowsPerLayer, f, d), (rowsPerLayer, d, f)]); // joining rows' down projection, its backward
+            // joining rows' down projection, its backward
+            products.AddRange([(rowsPerLayer, f, d), (rowsPerLayer, d, f)]);
         }
         for (long start = 0; start < v; start += HeadGradient.SliceRows) // LM head and its gradient, per slice
         {

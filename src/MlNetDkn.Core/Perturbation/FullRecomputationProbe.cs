@@ -55,7 +55,8 @@ public sealed class FullRecomputationProbe : IAnswerProbe
         using (_model.Intervene(edits))
         {
             var logits = _model.Forward(tensor(sequence, device: _model.Device).unsqueeze(0)); // [1, T, V]
-            var predicting = logits[TensorIndex.Colon, TensorIndex.Slice(_prompt.Length - 1, sequence.Length - 1)]; // [1, T_a, V]
+            // [1, T_a, V]
+            var predicting = logits[TensorIndex.Colon, TensorIndex.Slice(_prompt.Length - 1, sequence.Length - 1)];
             return AnswerScoring.Of(predicting, _answer)[0];
         }
     }

@@ -57,7 +57,8 @@ public static class WeightEdits
                     // A view of our own (a parameter's own handle must never be disposed here).
                     var target = parameter.narrow(0, 0, parameter.shape[0]);
                     var index = tensor(ids, device: model.Device).DetachFromDisposeScope();
-                    var rows = target.index_select(0, index).clone().DetachFromDisposeScope(); // [k, d_model], the originals
+                    // [k, d_model], the originals
+                    var rows = target.index_select(0, index).clone().DetachFromDisposeScope();
                     saved.Add((target.DetachFromDisposeScope(), rows, index));
                     target.index_copy_(0, index, rows * factor);
                 }

@@ -58,11 +58,13 @@ public static class PipelineValidator
             if (step is not ISourceStep and not IFinalStep)
                 firstStage ??= step.Name;
             foreach (var need in step.Needs.Where(n => !provided.Contains(n)))
+            {
+                var providers = registry.Steps.Where(s => s.Provides.Contains(need)).Select(s => s.Name);
                 errors.Add(
                     $"{def.JsonPath}: step '{step.Name}' needs a {need}, but no earlier step provides one "
-                        + $"(steps providing it: "
-                        + $"{string.Join(", ", registry.Steps.Where(s => s.Provides.Contains(need)).Select(s => s.Name))})"
+                        + $"(steps providing it: {string.Join(", ", providers)})"
                 );
+            }
             provided.UnionWith(step.Provides);
             if (options != null)
                 planned.Add(new PlannedStep(step, options, def));

@@ -209,7 +209,8 @@ public static class FactModelTrainer
             .to_type(ScalarType.Bool);
         keep = keep.logical_or(rescue.logical_and(none.unsqueeze(1)));
         var mask =
-            keep.to_type(ScalarType.Float32).repeat_interleave(width / groups, 1).unsqueeze(1) / (1 - o.GroupDropout); // [B, 1, d_ff]
+            // [B, 1, d_ff]
+            keep.to_type(ScalarType.Float32).repeat_interleave(width / groups, 1).unsqueeze(1) / (1 - o.GroupDropout);
         return Enumerable
             .Range(0, model.Config.NumLayers)
             .Select(l => (NeuronIntervention)new MultiplyActivations(l, NeuronSite.Post, mask))

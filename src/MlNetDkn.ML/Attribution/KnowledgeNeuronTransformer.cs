@@ -117,7 +117,10 @@ public sealed class KnowledgeNeuronTransformer : FactStageTransformer<Attributed
             ),
             string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
-                $"{(exact ? "relative completeness error" : "relative sum gap (multiplier a, not a completeness error)")}: median {metrics.CompletenessError.Median:E2}, p90 {metrics.CompletenessError.P90:E2}, max {metrics.MaxCompletenessError.Max:E2}"
+                $"{(exact ? "relative completeness error" : "relative sum gap (multiplier a, not a completeness error)")
+                }: "
+                    + $"median {metrics.CompletenessError.Median:E2}, p90 {metrics.CompletenessError.P90:E2}, "
+                    + $"max {metrics.MaxCompletenessError.Max:E2}"
             ),
         };
         return new StageOutputs(

@@ -156,7 +156,8 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
                     $"{m.Method}: {m.FactsWithDkn} of {m.Facts} facts have a DKN ({m.SingleComponentSets} "
                         + $"one-component sets counted apart); "
                         + $"re-checked by full recomputation "
-                        + $"({(Options.Dkn.Dkn.Check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly)}): {m.RecheckHolds} of {m.Rechecked} hold"
+                        + $"({(Options.Dkn.Dkn.Check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly)}): "
+                        + $"{m.RecheckHolds} of {m.Rechecked} hold"
                 ) + Rejected(m)
             )
             .ToList();

@@ -24,7 +24,9 @@ static class FactCheckReport
             .AppendLine();
         var counts = records.GroupBy(r => r.Split).ToDictionary(g => g.Key, g => g.Count());
         s.AppendLine(
-                $"Splits by {(options.AuthorsTestShare > 0 ? $"fact, {options.AuthorsTestShare:P0} per relation tested (the authors')" : "entity (subject)")}: "
+                $"Splits by {(options.AuthorsTestShare > 0
+                    ? $"fact, {options.AuthorsTestShare:P0} per relation tested (the authors')"
+                    : "entity (subject)")}: "
                     + $"train {counts.GetValueOrDefault(FactCheckSplits.Train)}, validation "
                     + $"{counts.GetValueOrDefault(FactCheckSplits.Validation)}, test "
                     + $"{counts.GetValueOrDefault(FactCheckSplits.Test)} facts; "

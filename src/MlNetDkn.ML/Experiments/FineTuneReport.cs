@@ -96,7 +96,7 @@ static class FineTuneReport
             s.AppendLine(
                 $"| {g.Variant} | {g.LearningRate:G3} | {Pct(g.Validation.Accuracy)} | "
                     + $"{Pct(g.ValidationRetention.Accuracy)} | "
-                    + $"{F(new LearningRateTrial(g.LearningRate, g.Validation.Accuracy, g.ValidationRetention.Accuracy).Score(options.RetentionWeight), "0.###")} | "
+                    + $"{F(TrialScore(g, options), "0.###")} | "
                     + $"{(r.ChosenLearningRates.GetValueOrDefault(g.Variant) == g.LearningRate ? "yes" : "")} | "
                     + $"{Pct(g.Paraphrases.Accuracy)} | {Pct(g.Retention.Accuracy)} |"
             );
@@ -169,7 +169,7 @@ static class FineTuneReport
             text +=
                 $"; against {control}: Q_au {PctCi(au.MeanDifference, au.CiLow, au.CiHigh)} points, Q_old "
                 + $"{PctCi(old.MeanDifference, old.CiLow, old.CiHigh)} points "
-                + $"({(better && !worse ? "DKN better" : worse && !better ? "DKN worse" : better ? "mixed: DKN better on one set, worse on the other" : "DKN no better than " + control)})";
+                + $"({Verdict(better, worse, control)})";
         }
         return text + ".";
     }
@@ -202,4 +202,18 @@ static class FineTuneReport
                     : "."
             );
     }
+
+    static double TrialScore(FineTuneRun g, EvolvabilityOptions options) =>
+        new LearningRateTrial(g.LearningRate, g.Validation.Accuracy, g.ValidationRetention.Accuracy).Score(
+            options.RetentionWeight
+        );
+
+    static string Verdict(bool better, bool worse, string control) =>
+        (better, worse) switch
+        {
+            (true, false) => "DKN better",
+            (false, true) => "DKN worse",
+            (true, true) => "mixed: DKN better on one set, worse on the other",
+            _ => "DKN no better than " + control,
+        };
 }

@@ -177,7 +177,9 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
                         string.Create(
                             System.Globalization.CultureInfo.InvariantCulture,
                             $"{s.Route}, {s.Condition}: ΔP {s.ChangePercent:0.#} % (none "
-                                + $"{m.Summary.First(x => x.Route == s.Route && x.Kind == s.Kind && x.Condition == "none").ChangePercent:0.#} %), interaction log P {s.InteractionLogP:0.###} [{s.InteractionLogPCiLow:0.###}, {s.InteractionLogPCiHigh:0.###}], {s.Facts} facts"
+                                + $"{Unmodified(m.Summary, s).ChangePercent:0.#} %), "
+                                + $"interaction log P {s.InteractionLogP:0.###} "
+                                + $"[{s.InteractionLogPCiLow:0.###}, {s.InteractionLogPCiHigh:0.###}], {s.Facts} facts"
                         )
                     )
             );
@@ -203,7 +205,7 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
             var lines = new List<string>
             {
                 $"{m.FactsSelected} of {withDkn.Count} facts with a DKN are answered clean and fail a perturbed "
-                    + $"prompt ({m.Units.Where(u => u.Condition == "none").Select(u => (u.FactId, u.Perturbation)).Distinct().Count()} failed queries)",
+                    + $"prompt ({FailedQueries(m.Units)} failed queries)",
             };
             lines.AddRange(
                 m.Summary.Where(s => s.Kind == SuppressionMetrics.AllKinds)
@@ -233,4 +235,10 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
             );
         }
     }
+
+    static SuppressionSummaryRow Unmodified(IEnumerable<SuppressionSummaryRow> summary, SuppressionSummaryRow row) =>
+        summary.First(x => x.Route == row.Route && x.Kind == row.Kind && x.Condition == "none");
+
+    static int FailedQueries(IEnumerable<EnhancementUnitRow> units) =>
+        units.Where(u => u.Condition == "none").Select(u => (u.FactId, u.Perturbation)).Distinct().Count();
 }

@@ -22,9 +22,7 @@ static class ComponentCells
             component
                 .Split(';', StringSplitOptions.RemoveEmptyEntries)
                 .Select(Neuron.Parse)
-                .Select(n =>
-                    $"[{n.Layer.ToString(CultureInfo.InvariantCulture)},{n.Index.ToString(CultureInfo.InvariantCulture)}]"
-                )
+                .Select(n => string.Create(CultureInfo.InvariantCulture, $"[{n.Layer},{n.Index}]"))
         )
         + "]";
 

@@ -234,10 +234,15 @@ public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreT
                     System.Globalization.CultureInfo.InvariantCulture,
                     $"{s.Method}: precision {s.Precision:0.000}, recall {s.Recall:0.000} ({s.TruePositives} of "
                         + $"{s.DegenerateFacts} degenerate facts, {s.FalsePositives} false of "
-                        + $"{s.OtherFacts}{(s.UnverifiedFacts > 0 ? $"; {s.UnverifiedFacts} facts left out: their planted truth did not hold on the built model" : "")}); components recall {s.ComponentRecall:0.000}, precision {s.ComponentPrecision:0.000}, Jaccard {s.ComponentJaccard:0.000}, exact {s.ExactMatches}"
+                        + $"{s.OtherFacts}{LeftOut(s.UnverifiedFacts)}); "
+                        + $"components recall {s.ComponentRecall:0.000}, precision {s.ComponentPrecision:0.000}, "
+                        + $"Jaccard {s.ComponentJaccard:0.000}, exact {s.ExactMatches}"
                 )
             )
             .ToList();
         return new StageOutputs(files, StageTables.Summary(new { Scores = scores }), lines);
     }
+
+    static string LeftOut(int unverified) =>
+        unverified > 0 ? $"; {unverified} facts left out: their planted truth did not hold on the built model" : "";
 }

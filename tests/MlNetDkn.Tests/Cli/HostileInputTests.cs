@@ -74,8 +74,10 @@ public class HostileInputTests
     {
         // Two tensors declared on the same bytes.
         var overlap = SharedPaths.TempDir("overlap");
-        var header =
-            """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}""";
+        var header = """
+            {"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},
+             "b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}
+            """;
         var bytes = Encoding.UTF8.GetBytes(header);
         var file = Path.Combine(overlap, "model.safetensors");
         using (var s = File.Create(file))
@@ -195,7 +197,10 @@ public class HostileInputTests
             "--relations: out of range"
         );
         Invalid(
-            """{"name":"x","steps":[{"step":"synthetic-world"},{"step":"load-model","options":{"path":"/no/such/model"}}]}""",
+            """
+            {"name":"x","steps":[{"step":"synthetic-world"},
+             {"step":"load-model","options":{"path":"/no/such/model"}}]}
+            """,
             "/no/such/model: no such model folder or file"
         );
         Invalid(

@@ -25,7 +25,8 @@ public class FunctionalCheckTests
         var strict = FunctionalCheck.Run([C1, C2], probe, FunctionalCheckOptions.Default);
         Assert.Equal([C1, C2], strict.Dkn);
         Assert.Equal(0.5, strict.JointDrop!.Value, 12);
-        Assert.Equal(3, probe.Calls); // one batch each: the singles, each component alone left, every proper subset and the whole set
+        // one batch each: the singles, each component alone left, every proper subset and the whole set
+        Assert.Equal(3, probe.Calls);
         var lenient = FunctionalCheck.Run(
             [C1, C2],
             Probe(0.5, (C1, 0.98), (C2, 0.99)),

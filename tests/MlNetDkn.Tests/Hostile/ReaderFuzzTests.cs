@@ -38,7 +38,8 @@ public class ReaderFuzzTests(HostileWorld world) : IClassFixture<HostileWorld>
         byte[][] seeds =
         [
             Safetensors(
-                "{\"__metadata__\":{\"format\":\"pt\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
+                "{\"__metadata__\":{\"format\":\"pt\"},"
+                    + "\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]},"
                     + "\"b\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[16,24]}}",
                 24
             ),

@@ -43,7 +43,10 @@ public class RotaryScalingTests
     {
         var json = (System.Text.Json.Nodes.JsonObject)
             System.Text.Json.Nodes.JsonNode.Parse(
-                """{"model_type":"llama","vocab_size":8,"hidden_size":8,"intermediate_size":16,"num_hidden_layers":1,"num_attention_heads":2,"rope_scaling":{"rope_type":"yarn","factor":4}}"""
+                """
+                {"model_type":"llama","vocab_size":8,"hidden_size":8,"intermediate_size":16,"num_hidden_layers":1,
+                 "num_attention_heads":2,"rope_scaling":{"rope_type":"yarn","factor":4}}
+                """
             )!;
         var e = Assert.Throws<DknInputException>(() => ModelConfig.FromJson(json, "config.json"));
         Assert.Contains("supported: default, linear, llama3", e.Message);
@@ -52,13 +55,19 @@ public class RotaryScalingTests
     [Theory]
     [InlineData("""{"rope_type":"linear","factor":2.5}""")]
     [InlineData(
-        """{"rope_type":"llama3","factor":8,"low_freq_factor":1,"high_freq_factor":4,"original_max_position_embeddings":8192}"""
+        """
+            {"rope_type":"llama3","factor":8,"low_freq_factor":1,"high_freq_factor":4,
+             "original_max_position_embeddings":8192}
+            """
     )]
     public void ASavedConfigKeepsItsRopeScaling(string scaling)
     {
         var json = (System.Text.Json.Nodes.JsonObject)
             System.Text.Json.Nodes.JsonNode.Parse(
-                """{"model_type":"llama","vocab_size":8,"hidden_size":8,"intermediate_size":16,"num_hidden_layers":1,"num_attention_heads":2,"rope_scaling":"""
+                """
+                {"model_type":"llama","vocab_size":8,"hidden_size":8,"intermediate_size":16,"num_hidden_layers":1,
+                 "num_attention_heads":2,"rope_scaling":
+                """
                     + scaling
                     + "}"
             )!;

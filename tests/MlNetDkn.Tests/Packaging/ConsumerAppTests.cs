@@ -16,22 +16,27 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
     const string MoreFlows = """
 
         // ---- the usual ML.NET flows, on the same facts ----
-        var labelled = ml.Transforms.CustomMapping<RelationRow, LabelRow>((r, l) => l.Label = r.RelationId == "birthplace", contractName: null)
-            .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(labelColumnName: "Label", featureColumnName: "features", maximumNumberOfIterations: 20));
+        var labelled = ml.Transforms
+            .CustomMapping<RelationRow, LabelRow>((r, l) => l.Label = r.RelationId == "birthplace", contractName: null)
+            .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(
+                labelColumnName: "Label", featureColumnName: "features", maximumNumberOfIterations: 20));
         var scored = labelled.Fit(results).Transform(results);
         Console.WriteLine($"trainer auc {ml.BinaryClassification.Evaluate(scored).AreaUnderRocCurve:0.000}");
 
         using var loaded = kn.Load("runs/csharp/pipeline.zip", out var savedSchema);
         var again = loaded.Transform(facts);
-        Console.WriteLine($"loaded counts equal "
-            + $"{again.GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount).SequenceEqual(results.GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount))}");
+        var countsEqual = again.GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount)
+            .SequenceEqual(results.GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount));
+        Console.WriteLine($"loaded counts equal {countsEqual}");
         var one = facts.GetColumn<string>("fact_id").First();
         var prompts = facts.GetColumn<string[]>("prompts").First();
         var answer = facts.GetColumn<string>("answer").First();
         var relation = facts.GetColumn<string>("relation_id").First();
         using (var engine = ml.Model.CreatePredictionEngine<FactRow, NeuronRow>(loaded))
-            Console.WriteLine($"engine neurons "
-                + $"{engine.Predict(new FactRow { FactId = one, RelationId = relation, Answer = answer, Prompts = prompts }).Neurons.Length}");
+        {
+            var row = new FactRow { FactId = one, RelationId = relation, Answer = answer, Prompts = prompts };
+            Console.WriteLine($"engine neurons {engine.Predict(row).Neurons.Length}");
+        }
         Console.WriteLine($"after the engine "
             + $"{loaded.Transform(facts).GetColumn<float>(KnowledgeNeuronColumns.KnowledgeNeuronCount).Count()} rows");
 
@@ -42,7 +47,10 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
         try { stopped.Attribute(facts); Console.WriteLine("not cancelled"); }
         catch (OperationCanceledException) { Console.WriteLine("cancelled as asked"); }
 
-        public sealed class RelationRow { [Microsoft.ML.Data.ColumnName("relation_id")] public string RelationId { get; set; } = ""; }
+        public sealed class RelationRow
+        {
+            [Microsoft.ML.Data.ColumnName("relation_id")] public string RelationId { get; set; } = "";
+        }
         public sealed class LabelRow { public bool Label { get; set; } }
         public sealed class FactRow
         {
@@ -51,7 +59,10 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
             [Microsoft.ML.Data.ColumnName("answer")] public string Answer { get; set; } = "";
             [Microsoft.ML.Data.ColumnName("prompts")] public string[] Prompts { get; set; } = [];
         }
-        public sealed class NeuronRow { [Microsoft.ML.Data.ColumnName("knowledge_neurons")] public string[] Neurons { get; set; } = []; }
+        public sealed class NeuronRow
+        {
+            [Microsoft.ML.Data.ColumnName("knowledge_neurons")] public string[] Neurons { get; set; } = [];
+        }
         """;
 
     [Fact]
@@ -89,7 +100,8 @@ public class ConsumerAppTests(TrainedTinyModel tiny) : IClassFixture<TrainedTiny
             File.Copy(file, Path.Combine(quickstart, "model", Path.GetFileName(file)));
         tiny.Dataset.Write(Path.Combine(quickstart, "facts.parquet"));
         File.WriteAllText(Path.Combine(app, "Program.cs"), ReadmeSnippet() + MoreFlows);
-        File.WriteAllText(Path.Combine(app, "MoreUsings.cs"), "global using Microsoft.ML.Data;\n"); // for the extra flows only
+        // for the extra flows only
+        File.WriteAllText(Path.Combine(app, "MoreUsings.cs"), "global using Microsoft.ML.Data;\n");
 
         var stdout = Run(app, "dotnet", "run");
         Assert.Contains("40 facts,", stdout);

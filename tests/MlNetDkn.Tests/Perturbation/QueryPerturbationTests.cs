@@ -94,7 +94,8 @@ public class QueryPerturbationTests
     {
         var drawn = new QueryPerturber(QueryPerturbationOptions.Authors, []).Perturb(Facts());
         var replace = drawn.Where(d => d.Kind == PerturbationKind.Replace).ToList();
-        Assert.Equal((1, "Voss", true), (replace[1].WordIndex, replace[1].Word, replace[1].HitsSubject)); // "Mira [REPLACED] works as a"
+        // "Mira [REPLACED] works as a"
+        Assert.Equal((1, "Voss", true), (replace[1].WordIndex, replace[1].Word, replace[1].HitsSubject));
         Assert.Equal((1, "birthplace", false), (replace[0].WordIndex, replace[0].Word, replace[0].HitsSubject));
         var add = drawn.Where(d => d.Kind == PerturbationKind.Add).ToList();
         Assert.True(add[1].HitsSubject); // inserted between Mira and Voss

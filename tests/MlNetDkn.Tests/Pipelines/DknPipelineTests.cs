@@ -23,12 +23,14 @@ public class DknPipelineTests
           "seed": 7,
           "steps": [
             { "step": "synthetic-world", "options": { "entities": 20, "relations": 2 } },
-            { "step": "train-fact-model", "options": { "layers": 2, "hidden_size": 64, "heads": 4, "intermediate_size": 128,
+            { "step": "train-fact-model", "options": { "layers": 2, "hidden_size": 64, "heads": 4,
+              "intermediate_size": 128,
                 "max_positions": 16, "epochs": 40, "batch_size": 32, "learning_rate": 0.005, "loss": "all" } },
             { "step": "select-facts", "options": { "max_facts": 12 } },
             { "step": "attribute-knowledge-neurons", "options": { "steps": 8 } },
             { "step": "find-degenerate-neurons", "options": { "preset": "default", "folder": "dkn" } },
-            { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors", "methods": "ntc,dbscan,kmeans", "folder": "dkn-authors" } }
+            { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors",
+              "methods": "ntc,dbscan,kmeans", "folder": "dkn-authors" } }
           ]
         }
         """;

@@ -16,12 +16,14 @@ public class OneTruthTests
           "seed": 7,
           "steps": [
             { "step": "synthetic-world", "options": { "entities": 20, "relations": 2 } },
-            { "step": "train-fact-model", "options": { "layers": 2, "hidden_size": 64, "heads": 4, "intermediate_size": 128,
+            { "step": "train-fact-model", "options": { "layers": 2, "hidden_size": 64, "heads": 4,
+              "intermediate_size": 128,
                 "max_positions": 16, "epochs": 40, "batch_size": 32, "learning_rate": 0.005, "loss": "all" } },
             { "step": "select-facts", "options": { "max_facts": 12 } },
             { "step": "attribute-knowledge-neurons", "options": { "steps": 8 } },
             { "step": "find-degenerate-neurons", "options": { "preset": "default", "folder": "dkn" } },
-            { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors", "methods": "ntc,dbscan,kmeans", "column_suffix": "_authors", "folder": "dkn-authors" } }
+            { "step": "find-degenerate-neurons", "options": { "preset": "dkn-authors",
+              "methods": "ntc,dbscan,kmeans", "column_suffix": "_authors", "folder": "dkn-authors" } }
           ]
         }
         """;
@@ -77,12 +79,13 @@ public class OneTruthTests
                     .AsArray()
                     .Single(m => m!["method"]!.GetValue<string>() == method)!;
                 Assert.Equal(withDkn, recorded["facts_with_dkn"]!.GetValue<int>());
-                var column =
-                    $"is_dkn_{MlNetDkn.ML.KnowledgeNeuronColumns.MethodSuffix(MlNetDkn.Degeneracy.DknOptions.ParseMethod(method))}{suffix}";
+                var methodSuffix = MlNetDkn.ML.KnowledgeNeuronColumns.MethodSuffix(
+                    MlNetDkn.Degeneracy.DknOptions.ParseMethod(method)
+                );
+                var column = $"is_dkn_{methodSuffix}{suffix}";
                 Assert.Equal(withDkn, results.Count(r => r[column] == "true"));
                 // results.csv keeps each DKN's components as dkn_facts.csv does: arrays of [layer, index] pairs.
-                var components =
-                    $"dkn_components_{MlNetDkn.ML.KnowledgeNeuronColumns.MethodSuffix(MlNetDkn.Degeneracy.DknOptions.ParseMethod(method))}{suffix}";
+                var components = $"dkn_components_{methodSuffix}{suffix}";
                 var byFact = rows.ToDictionary(f => f["fact_id"], f => f["component_list"]);
                 Assert.All(results.Where(r => r[column] == "true"), r =>
                     Assert.Equal(

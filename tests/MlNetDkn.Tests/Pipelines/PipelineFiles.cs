@@ -20,7 +20,8 @@ internal static class PipelineFiles
           "output": "runs/tiny",
           "steps": [
             { "step": "synthetic-world", "options": { "entities": 20, "relations": 2 } },
-            { "step": "train-fact-model", "options": { "layers": 2, "hidden_size": 64, "heads": 4, "intermediate_size": 128,
+            { "step": "train-fact-model", "options": { "layers": 2, "hidden_size": 64, "heads": 4,
+              "intermediate_size": 128,
                 "max_positions": 16, "epochs": 40, "batch_size": 32, "learning_rate": 0.005, "loss": "all" } },
             { "step": "evaluate-accuracy" }
           ]

@@ -64,8 +64,10 @@ public class PipelineOverridesTests
     public void ARepeatedStepIsNamedByItsFolderOccurrenceOrPosition()
     {
         var json = """
-            {"name": "x", "steps": [{"step": "synthetic-world"}, {"step": "synthetic-world", "options": {"file": "b.parquet"}},
-              {"step": "attribute-knowledge-neurons"}, {"step": "attribute-knowledge-neurons", "options": {"folder": "attribution-authors"}}]}
+            {"name": "x", "steps": [{"step": "synthetic-world"}, {"step": "synthetic-world",
+              "options": {"file": "b.parquet"}},
+              {"step": "attribute-knowledge-neurons"}, {"step": "attribute-knowledge-neurons",
+                "options": {"folder": "attribution-authors"}}]}
             """;
         var d = PipelineDefinition.Parse(json, "x");
         var e = Assert.Throws<DknInputException>(() =>

@@ -55,7 +55,8 @@ public class PipelineValidationTests
         var e = Invalid(
             """
             {"name": "x", "steps": [{"step": "synthetic-world"},
-              {"step": "train-fact-model", "options": {"epochs": "five", "learning_rate": true, "loss": "some", "layers": 2.5}}]}
+              {"step": "train-fact-model", "options": {"epochs": "five", "learning_rate": true, "loss": "some",
+                "layers": 2.5}}]}
             """
         );
         Assert.Equal(4, e.Errors.Count);

@@ -44,6 +44,7 @@ public class QuickstartRunTests
             }
         )
             Assert.True(File.Exists(Path.Combine(output, file)), file);
-        Assert.Equal(9, File.ReadAllLines(Path.Combine(output, "attribution-authors", "attribution_facts.csv")).Length); // header + 8 facts
+        // header + 8 facts
+        Assert.Equal(9, File.ReadAllLines(Path.Combine(output, "attribution-authors", "attribution_facts.csv")).Length);
     }
 }

@@ -39,7 +39,8 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
 
     const string TwoVariants = """
         [ { "name": "four-steps" },
-          { "name": "two-prompts", "set": ["steps.attribute-knowledge-neurons.max_prompts=2", "steps.select-facts.max_facts=4"] } ]
+          { "name": "two-prompts", "set": ["steps.attribute-knowledge-neurons.max_prompts=2",
+            "steps.select-facts.max_facts=4"] } ]
         """;
 
     [Fact]
@@ -208,7 +209,8 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
         var definition = PipelineDefinition.Parse(
             Sweep(
                 """
-                [ { "name": "fine" }, { "name": "typo", "set": ["steps.attribute-knowledge-neurons.stepz=3"] }, { "name": "range", "set": ["steps.select-facts.max_facts=-1"] } ]
+                [ { "name": "fine" }, { "name": "typo", "set": ["steps.attribute-knowledge-neurons.stepz=3"] },
+                  { "name": "range", "set": ["steps.select-facts.max_facts=-1"] } ]
                 """
             ),
             "p.json"
@@ -232,12 +234,17 @@ public class VariantTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMode
             .Parse(
                 """
                 { "status": "completed", "seconds": 12.5,
-                  "model": { "parameters": 1000, "final_heldout_accuracy": 0.75, "reused_from_cache": true, "family": "Gpt2" },
+                  "model": { "parameters": 1000, "final_heldout_accuracy": 0.75, "reused_from_cache": true,
+                    "family": "Gpt2" },
                   "steps": [
-                    { "index": 0, "step": "train-fact-model", "options": { "folder": "model" }, "status": "completed", "seconds": 3 },
-                    { "index": 1, "step": "find-degenerate-neurons", "options": { "folder": "dkn" }, "status": "completed", "seconds": 4,
-                      "results": { "methods": [ { "method": "Ntc", "facts": 10, "facts_with_dkn": 3, "joint_drop": { "count": 2, "mean": "NaN" } } ] } },
-                    { "index": 2, "step": "find-degenerate-neurons", "options": { "folder": "dkn" }, "status": "completed", "seconds": 5 } ] }
+                    { "index": 0, "step": "train-fact-model", "options": { "folder": "model" },
+                      "status": "completed", "seconds": 3 },
+                    { "index": 1, "step": "find-degenerate-neurons", "options": { "folder": "dkn" },
+                      "status": "completed", "seconds": 4,
+                      "results": { "methods": [ { "method": "Ntc", "facts": 10, "facts_with_dkn": 3,
+                        "joint_drop": { "count": 2, "mean": "NaN" } } ] } },
+                    { "index": 2, "step": "find-degenerate-neurons", "options": { "folder": "dkn" },
+                      "status": "completed", "seconds": 5 } ] }
                 """
             )!
             .AsObject();

@@ -44,7 +44,8 @@ static class HeadGradient
             expectation.addmm_(scaled, rows);
         }
         var logProbability = targetLogit - max - normaliser.log(); // [n]
-        var gradient = weight[TensorIndex.Single(target)].unsqueeze(0) - expectation / normaliser.unsqueeze(1); // [n, d]
+        // [n, d]
+        var gradient = weight[TensorIndex.Single(target)].unsqueeze(0) - expectation / normaliser.unsqueeze(1);
         if (objective == AttributionObjective.Probability)
         {
             var probability = logProbability.exp();

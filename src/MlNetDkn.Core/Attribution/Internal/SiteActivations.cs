@@ -21,7 +21,8 @@ static class SiteActivations
             using var scope = NewDisposeScope();
             using (model.Intervene(captures))
                 model.Hidden(tokens).Dispose();
-            var result = captures.Select(c => c.Captured![TensorIndex.Colon, 0].contiguous()).ToArray(); // [N, d_ff] each
+            // [N, d_ff] each
+            var result = captures.Select(c => c.Captured![TensorIndex.Colon, 0].contiguous()).ToArray();
             foreach (var r in result)
                 r.MoveToOuterDisposeScope();
             return result;

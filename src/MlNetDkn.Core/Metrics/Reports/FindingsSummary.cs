@@ -178,10 +178,12 @@ public static class FindingsSummary
             if (relations.Count > 1)
                 md.Append($"; per relation {string.Join(", ", relations)}");
             if (row.TryGetValue("rejections", out var rejections) && rejections.Length > 0)
-                md.Append(
-                    $"; the others rejected as "
-                        + $"{rejections.Replace("=", " ", StringComparison.Ordinal).Replace(";", ",", StringComparison.Ordinal)}"
-                );
+            {
+                var reasons = rejections
+                    .Replace("=", " ", StringComparison.Ordinal)
+                    .Replace(";", ",", StringComparison.Ordinal);
+                md.Append($"; the others rejected as {reasons}");
+            }
             var stops = facts
                 .Where(f => f["method"] == method && f.TryGetValue("knockout_stop", out var s) && s.Length > 0)
                 .GroupBy(f => f["knockout_stop"])

@@ -47,7 +47,9 @@ public static class RobustnessReports
             s.AppendLine(
                 $"| {r.Route} | {r.Kind} | {r.Condition} | {r.Unit} | {r.Facts} | "
                     + $"{F(r.ChangePercent)}{Ci(r.ChangePercentCiLow, r.ChangePercentCiHigh)} | "
-                    + $"{F(r.InteractionLogP, "0.###")}{Ci(r.InteractionLogPCiLow, r.InteractionLogPCiHigh, "0.###")} | {F(r.AuthorsFilteredChangePercent)} ({r.AuthorsFilteredFactsPerturbed} of {r.Facts}) |"
+                    + $"{F(r.InteractionLogP, "0.###")}"
+                    + $"{Ci(r.InteractionLogPCiLow, r.InteractionLogPCiHigh, "0.###")} | "
+                    + $"{F(r.AuthorsFilteredChangePercent)} ({r.AuthorsFilteredFactsPerturbed} of {r.Facts}) |"
             );
         s.AppendLine()
             .AppendLine(
@@ -105,9 +107,17 @@ public static class RobustnessReports
             }
         )
             if (C(contrast) is { } c)
+            {
+                var side = Side(
+                    c.CiLow,
+                    c.CiHigh,
+                    "the DKN hurts the perturbed query less",
+                    "the DKN hurts the perturbed query more",
+                    "DKN no different"
+                );
                 text +=
-                    $"; DKN − {control}: {F(c.MeanDifferenceLogP, "0.###")}{Ci(c.CiLow, c.CiHigh, "0.###")} "
-                    + $"({Side(c.CiLow, c.CiHigh, "the DKN hurts the perturbed query less", "the DKN hurts the perturbed query more", "DKN no different")})";
+                    $"; DKN − {control}: {F(c.MeanDifferenceLogP, "0.###")}{Ci(c.CiLow, c.CiHigh, "0.###")} ({side})";
+            }
         return text + ".";
     }
 

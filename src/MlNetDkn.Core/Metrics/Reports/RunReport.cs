@@ -233,8 +233,10 @@ public static partial class RunReport
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>MlNetDkn report</title>
             <style>
-            body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
-            table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; display: block; max-width: 100%; overflow-x: auto; }
+            body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em;
+                   line-height: 1.45; }
+            table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; display: block;
+                    max-width: 100%; overflow-x: auto; }
             th, td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
             th { background: #f2f2f2; }
             img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }

@@ -23,7 +23,8 @@ public static partial class HuggingFaceExport
         foreach (var (name, p) in model.named_parameters())
         {
             var value = p.detach().to_type(ScalarType.Float32).cpu();
-            tensors[name] = gpt2 && Gpt2Conv1D().IsMatch(name) ? value.t().contiguous() : value.contiguous(); // [out, in] → [in, out]
+            // [out, in] → [in, out]
+            tensors[name] = gpt2 && Gpt2Conv1D().IsMatch(name) ? value.t().contiguous() : value.contiguous();
         }
         return tensors;
     }

@@ -66,10 +66,15 @@ public sealed partial class Gpt2BpeTokenizer : ITextTokenizer
     internal static Gpt2BpeTokenizer FromParsed(HfTokenizerJson json, string? bosToken, string? eosToken)
     {
         if (json.ModelType != "BPE" || !json.HasGpt2PreTokenizer || json.Vocab.Count == 0)
+        {
+            var without = json.HasGpt2PreTokenizer
+                ? ""
+                : " without GPT-2's ByteLevel pre-tokenizer (use_regex on, add_prefix_space off)";
             throw new DknInputException(
-                $"{json.Path} is a {json.ModelType} "
-                    + $"tokenizer{(json.HasGpt2PreTokenizer ? "" : " without GPT-2's ByteLevel pre-tokenizer (use_regex on, add_prefix_space off)")}; expected GPT-2-style byte-level BPE with model.vocab and model.merges."
+                $"{json.Path} is a {json.ModelType} tokenizer{without}; "
+                    + "expected GPT-2-style byte-level BPE with model.vocab and model.merges."
             );
+        }
         // Added tokens (such as <|endoftext|>) may live only in added_tokens; they are matched whole in text.
         var vocab = new Dictionary<string, int>(json.Vocab, StringComparer.Ordinal);
         foreach (var (token, id) in json.AddedTokens)

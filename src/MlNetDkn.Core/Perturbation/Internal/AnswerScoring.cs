@@ -12,7 +12,8 @@ internal static class AnswerScoring
         using var scope = NewDisposeScope();
         long n = logits.shape[0];
         var logProbs = logits.to_type(ScalarType.Float64).log_softmax(-1); // [n, T_a, V]
-        var targets = tensor(answer.ToArray(), device: logits.device).unsqueeze(0).expand(n, -1).unsqueeze(-1); // [n, T_a, 1]
+        // [n, T_a, 1]
+        var targets = tensor(answer.ToArray(), device: logits.device).unsqueeze(0).expand(n, -1).unsqueeze(-1);
         var gold = logProbs.gather(-1, targets); // [n, T_a, 1]
         var joint = gold.squeeze(-1).sum(-1); // [n]
         // Rank of the first answer token: how many tokens score strictly higher.

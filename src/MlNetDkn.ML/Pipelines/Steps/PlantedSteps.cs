@@ -12,7 +12,8 @@ public sealed class PlantedNeuronsStep : IStageStep
 
     /// <inheritdoc/>
     public string Description =>
-        "Planted benchmark: each planted fact's true knowledge neurons (components and noise) as its knowledge neurons.";
+        "Planted benchmark: each planted fact's true knowledge neurons (components and noise) as its knowledge "
+        + "neurons.";
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> Needs => [PipelineArtifacts.Dataset, PipelineArtifacts.Model];

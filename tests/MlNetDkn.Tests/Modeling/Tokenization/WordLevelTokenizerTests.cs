@@ -121,8 +121,10 @@ public class WordLevelTokenizerTests
     [Fact]
     public void UnsupportedPreTokenizerIsRejected()
     {
-        const string json =
-            """{"pre_tokenizer":{"type":"Metaspace"},"model":{"type":"WordLevel","vocab":{"<unk>":0},"unk_token":"<unk>"}}""";
+        const string json = """
+            {"pre_tokenizer":{"type":"Metaspace"},
+             "model":{"type":"WordLevel","vocab":{"<unk>":0},"unk_token":"<unk>"}}
+            """;
         var path = Path.Combine(SharedPaths.TempDir("metaspace"), "tokenizer.json");
         File.WriteAllText(path, json);
         var e = Assert.Throws<DknInputException>(() => WordLevelTokenizer.Load(path));
