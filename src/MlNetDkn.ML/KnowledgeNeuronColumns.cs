@@ -72,6 +72,10 @@ public static class KnowledgeNeuronColumns
     /// <summary>Boolean: a DKN with at least two components that passed the functional check.</summary>
     public const string IsDkn = "is_dkn";
 
+    /// <summary>The fact's whole DKN record (<see cref="DknRecordDataViewType"/>), which later stages of the chain
+    /// read; not written to tables.</summary>
+    public const string DknRecord = "dkn_record";
+
     /// <summary>Text vector: the DKN's base degenerate components, each "l:i;l:i".</summary>
     public const string DknComponents = "dkn_components";
 

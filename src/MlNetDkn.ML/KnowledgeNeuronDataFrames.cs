@@ -21,10 +21,13 @@ public static class KnowledgeNeuronDataFrames
                 !c.IsHidden && (c.Type is KeyDataViewType || c.Type is VectorDataViewType { ItemType: KeyDataViewType })
             )
             .ToList();
-        var plainNames = data.Schema.Where(c => !c.IsHidden && !keyColumns.Contains(c)).Select(c => c.Name).ToArray();
+        var plainNames = data
+            .Schema.Where(c => DknRecordDataViewType.IsTabular(c) && !keyColumns.Contains(c))
+            .Select(c => c.Name)
+            .ToArray();
         var plain = new MLContext().Transforms.SelectColumns(plainNames).Fit(data).Transform(data).ToDataFrame(-1);
         var columns = data
-            .Schema.Where(c => !c.IsHidden)
+            .Schema.Where(DknRecordDataViewType.IsTabular)
             .Select(c => keyColumns.Contains(c) ? KeyColumn(data, c) : plain.Columns[c.Name])
             .ToList();
         foreach (var c in columns)

@@ -27,6 +27,11 @@ public sealed class DknFact
             OutputColumns.Single<DknFact>(KnowledgeNeuronColumns.DknFiniteEdges + options.ColumnSuffix, f =>
                 f.Record.FiniteEdges
             ),
+            OutputColumns.Record<DknFact, DknRecord>(
+                KnowledgeNeuronColumns.DknRecord + options.ColumnSuffix,
+                DknRecordDataViewType.Instance,
+                f => f.Record
+            ),
         };
         columns.AddRange(MethodColumns(options.PrimaryMethod, name => name + options.ColumnSuffix));
         foreach (var method in options.Dkn.Dkn.Methods)

@@ -10,48 +10,26 @@ namespace MlNetDkn.ML.Experiments;
 public sealed record ExperimentFact(FactRecord Fact, Neuron[] KnowledgeNeurons, Neuron[] Dkn);
 
 /// <summary>
-/// Reads the experiments' inputs: the fact columns, the knowledge neurons (key vectors from an attribution stage, or a
-/// text vector "l:i") and one DKN method's components and is-DKN columns
-/// (<c>dkn_components_&lt;method&gt;&lt;suffix&gt;</c>, <c>is_dkn_&lt;method&gt;&lt;suffix&gt;</c>, from a
-/// find-degenerate-neurons stage; a fact that is not a DKN under that method, one-component sets included, has none).
+/// Reads the experiments' inputs: the fact columns, the knowledge neurons (<see cref="KnowledgeNeuronReader"/>) and
+/// one DKN method's neurons (<see cref="DknReader"/>: the typed record of a find-degenerate-neurons stage of the same
+/// chain, or the text columns of a table).
 /// </summary>
 internal static class ExperimentInputs
 {
-    public static string DknColumn(ClusteringMethod method, string suffix) =>
-        KnowledgeNeuronColumns.ForMethod(KnowledgeNeuronColumns.DknComponents, method) + suffix;
-
-    public static string IsDknColumn(ClusteringMethod method, string suffix) =>
-        KnowledgeNeuronColumns.ForMethod(KnowledgeNeuronColumns.IsDkn, method) + suffix;
-
-    public static RequiredColumn[] Required(string stage, ClusteringMethod method, string suffix) =>
-        [
-            .. FactRowReader.Required(stage, FactColumns.Prompts),
-            new(DknColumn(method, suffix), true, stage),
-            new(
-                IsDknColumn(method, suffix),
-                stage,
-                "Boolean",
-                t => t is Microsoft.ML.Data.BooleanDataViewType,
-                SchemaShape.Column.VectorKind.Scalar
-            ),
-        ];
+    public static RequiredColumn[] Required(string stage) => FactRowReader.Required(stage, FactColumns.Prompts);
 
     public static void Check(DataViewSchema schema, string stage, ClusteringMethod method, string suffix)
     {
-        if (schema.GetColumnOrNull(DknColumn(method, suffix)) is null)
-            throw new DknInputException(
-                $"{stage}: input column '{DknColumn(method, suffix)}' not found: add a find-degenerate-neurons "
-                    + $"step with method "
-                    + $"{KnowledgeNeuronColumns.MethodSuffix(method)} (and column suffix '{suffix}') before it"
-            );
-        foreach (var c in Required(stage, method, suffix))
+        DknReader.Check(schema, stage, method, suffix);
+        foreach (var c in Required(stage))
             c.Check(schema);
         KnowledgeNeuronReader.Check(schema, stage);
     }
 
     public static void Check(SchemaShape shape, string stage, ClusteringMethod method, string suffix)
     {
-        foreach (var c in Required(stage, method, suffix))
+        DknReader.Check(shape, stage, method, suffix);
+        foreach (var c in Required(stage))
             c.Check(shape);
     }
 
@@ -63,8 +41,9 @@ internal static class ExperimentInputs
     )
     {
         Check(schema, stage, method, suffix);
-        return Required(stage, method, suffix)
+        return Required(stage)
             .Select(c => c.Name)
+            .Concat(DknReader.Columns(schema, stage, method, suffix)!)
             .Concat(KnowledgeNeuronReader.Columns(schema, stage)!)
             .Concat(FactRowReader.Optional(schema, FactColumns.Prompts))
             .Distinct()
@@ -74,29 +53,9 @@ internal static class ExperimentInputs
     public static Func<ExperimentFact> Bind(DataViewRow row, string stage, ClusteringMethod method, string suffix)
     {
         var fact = FactRowReader.Bind(row, FactColumns.Prompts);
-        var components = RowText.Vector(row, DknColumn(method, suffix));
-        // A one-component set (possible under the authors' lenient rule) is not a DKN: such a fact has none.
-        var isDknGetter = row.GetGetter<bool>(row.Schema[IsDknColumn(method, suffix)]);
-        bool IsDkn()
-        {
-            bool v = false;
-            isDknGetter(ref v);
-            return v;
-        }
+        var dkn = DknReader.Bind(row, stage, method, suffix);
         var neurons = KnowledgeNeuronReader.Bind(row, stage);
-        return () =>
-            new ExperimentFact(
-                fact(),
-                neurons(),
-                !IsDkn()
-                    ? []
-                    : components()
-                        .SelectMany(c => c.Split(';', StringSplitOptions.RemoveEmptyEntries))
-                        .Select(Neuron.Parse)
-                        .Distinct()
-                        .Order()
-                        .ToArray()
-            );
+        return () => new ExperimentFact(fact(), neurons(), dkn());
     }
 
     public static string Key(ExperimentFact f) =>

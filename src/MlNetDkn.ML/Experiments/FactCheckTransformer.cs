@@ -68,8 +68,7 @@ public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>
         return columns;
     }
 
-    private protected override IReadOnlyList<RequiredColumn> Inputs =>
-        ExperimentInputs.Required(Name, Options.DknMethod, Options.DknColumnSuffix);
+    private protected override IReadOnlyList<RequiredColumn> Inputs => ExperimentInputs.Required(Name);
     private protected override IReadOnlyList<OutputColumn<FactCheckRecord>> Outputs => _outputs;
 
     private protected override IReadOnlyList<string> RequiredInputNames(DataViewSchema inputSchema) =>

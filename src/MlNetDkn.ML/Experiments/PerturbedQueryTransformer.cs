@@ -127,8 +127,7 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
 
     static string Route(InterventionRoute r) => r.ToString().ToLowerInvariant();
 
-    private protected override IReadOnlyList<RequiredColumn> Inputs =>
-        ExperimentInputs.Required(StageName, Options.DknMethod, Options.DknColumnSuffix);
+    private protected override IReadOnlyList<RequiredColumn> Inputs => ExperimentInputs.Required(StageName);
     private protected override IReadOnlyList<OutputColumn<PerturbedQueryRecord>> Outputs => _outputs;
 
     private protected override IReadOnlyList<string> RequiredInputNames(DataViewSchema inputSchema) =>

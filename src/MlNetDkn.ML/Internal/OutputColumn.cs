@@ -57,6 +57,11 @@ internal static class OutputColumns
             Array.ConvertAll(value(r), k => (uint)k + 1)
         );
 
+    /// <summary>A column of a structured type whose value is an immutable typed result, handed out by
+    /// reference.</summary>
+    public static OutputColumn<R> Record<R, T>(string name, StructuredDataViewType type, Func<R, T> value) =>
+        new RecordColumn<R, T>(name, type, value);
+
     /// <summary>A fixed-size Single vector with slot names, filled sparsely (unset slots are 0):
     /// trainer-ready.</summary>
     public static OutputColumn<R> SparseSlots<R>(
@@ -66,6 +71,12 @@ internal static class OutputColumns
     ) => new SlotColumn<R>(name, slotNames, value);
 
     sealed class ScalarColumn<R, T>(string name, PrimitiveDataViewType type, Func<R, T> value)
+        : OutputColumn<R>(name, type)
+    {
+        public override Delegate MakeGetter(Func<R> current) => (ValueGetter<T>)((ref T dst) => dst = value(current()));
+    }
+
+    sealed class RecordColumn<R, T>(string name, StructuredDataViewType type, Func<R, T> value)
         : OutputColumn<R>(name, type)
     {
         public override Delegate MakeGetter(Func<R> current) => (ValueGetter<T>)((ref T dst) => dst = value(current()));

@@ -31,7 +31,10 @@ public static class DataViewTables
     )
     {
         Directory.CreateDirectory(folder);
-        var columns = data.Schema.Where(c => !c.IsHidden).Select(c => new Column(c, Read(data, c))).ToList();
+        var columns = data
+            .Schema.Where(DknRecordDataViewType.IsTabular)
+            .Select(c => new Column(c, Read(data, c)))
+            .ToList();
         var parquet = Path.Combine(folder, name + ".parquet");
         var csv = Path.Combine(folder, name + ".csv");
         WriteParquet(columns, parquet, metadata).GetAwaiter().GetResult();
@@ -47,7 +50,7 @@ public static class DataViewTables
         bool dense = false
     ) =>
         data
-            .Schema.Where(c => !c.IsHidden)
+            .Schema.Where(DknRecordDataViewType.IsTabular)
             .Select(c => new Column(c, Read(data, c, dense)))
             .Select(c => (c.Schema.Name, (IReadOnlyList<string>)c.Values.Select(v => c.Cell(v)).ToList()))
             .ToList();
@@ -56,7 +59,10 @@ public static class DataViewTables
     public static void WriteCsv(IDataView data, string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        WriteCsv(data.Schema.Where(c => !c.IsHidden).Select(c => new Column(c, Read(data, c))).ToList(), path);
+        WriteCsv(
+            data.Schema.Where(DknRecordDataViewType.IsTabular).Select(c => new Column(c, Read(data, c))).ToList(),
+            path
+        );
     }
 
     /// <summary>A column's values, boxed: string, float, double, int, long, bool, 0-based key (long), or an array of

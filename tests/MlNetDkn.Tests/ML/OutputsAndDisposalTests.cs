@@ -38,7 +38,13 @@ public class OutputsAndDisposalTests
             .WriteTable(output, folder, "results", new Dictionary<string, string> { ["origin"] = "test" });
 
         var header = File.ReadLines(csv).First().Split(',');
-        Assert.Equal(output.Schema.Where(c => !c.IsHidden).Select(c => c.Name), header);
+        // Every visible column but the typed DKN record, which later stages read and whose content the DKN's text
+        // and number columns hold.
+        Assert.IsType<DknRecordDataViewType>(output.Schema[KnowledgeNeuronColumns.DknRecord].Type);
+        Assert.Equal(
+            output.Schema.Where(c => !c.IsHidden && c.Name != KnowledgeNeuronColumns.DknRecord).Select(c => c.Name),
+            header
+        );
         var rows = ParquetSerializer.DeserializeUntypedAsync(File.OpenRead(parquet)).GetAwaiter().GetResult();
         Assert.Equal(4, rows.Data.Count);
         Assert.Equal(Texts(output, FactColumns.FactId), rows.Data.Select(r => r[FactColumns.FactId]!.ToString()));
@@ -69,7 +75,7 @@ public class OutputsAndDisposalTests
         using var _ = (IDisposable)model;
         var output = model.Transform(facts);
         var frame = output.ToFrame();
-        var visible = output.Schema.Where(c => !c.IsHidden).ToList();
+        var visible = output.Schema.Where(c => !c.IsHidden && c.Name != KnowledgeNeuronColumns.DknRecord).ToList();
         Assert.Equal(visible.Select(c => c.Name), frame.Columns.Select(c => c.Name));
         Assert.Equal(4, frame.Rows.Count);
         // Values survive the trip: the frame is a data view again, and its cells equal the original ones.
