@@ -1,4 +1,5 @@
 using MlNetDkn.Experiments.Evolvability;
+using MlNetDkn.Experiments.FactChecking;
 using MlNetDkn.Experiments.Robustness;
 using MlNetDkn.Metrics;
 using MlNetDkn.Metrics.Tables;
@@ -349,23 +350,17 @@ public static partial class ColumnDictionary
                 + "retention_probability:n model:t",
             runs
         );
-        yield return Listed(
+        yield return Record<FineTuneSummaryRow>(
             "e1_summary",
             e1,
             "One row per variant at its chosen learning rate, over seeds (facts as the unit).",
-            "variant:t learning_rate:n trainable_parameters:i seeds:i unit:t new_facts:i new_accuracy:n "
-                + "new_accuracy_ci_low:n new_accuracy_ci_high:n paraphrase_facts:i paraphrase_accuracy:n "
-                + "paraphrase_accuracy_ci_low:n paraphrase_accuracy_ci_high:n retention_facts:i retention_accuracy:n "
-                + "retention_accuracy_ci_low:n retention_accuracy_ci_high:n new_probability:n paraphrase_probability:n "
-                + "retention_probability:n",
             runs,
             "Intervals: 95 % Wilson over facts (seeds and prompts averaged first)."
         );
-        yield return Listed(
+        yield return Record<FineTuneContrastRow>(
             "e1_contrasts",
             e1,
             "Paired E1 contrasts per query set: per fact, the first variant's accuracy minus the second's.",
-            "contrast:t meaning:t query_set:t unit:t facts:i mean_difference:n ci_low:n ci_high:n p_value:n",
             runs,
             Bootstrap
         );
@@ -457,22 +452,17 @@ public static partial class ColumnDictionary
             { "dkn", "The relation's DKN neurons, `l:i;l:i`." },
             { "kn", "The relation's knowledge neurons, `l:i;l:i`." },
         };
-        yield return Listed(
+        yield return Record<FactCheckMetricsRow>(
             "fact_check_metrics",
             r3,
             "One row per detector on the test split.",
-            "detector:t threshold:n direction:i test_facts:i statements:i scored:i unit:t accuracy_facts:i auc:n "
-                + "auprc:n accuracy:n accuracy_ci_low:n accuracy_ci_high:n precision:n recall:n f1:n "
-                + "authors_precision:n "
-                + "authors_recall:n authors_f1:n undefined:t",
             check,
             "Intervals: 95 % Wilson over facts (a fact's true and false statement averaged first)."
         );
-        yield return Listed(
+        yield return Record<FactCheckStatementRow>(
             "fact_check_statements",
             r3,
             "One row per scored statement.",
-            "fact_id:t relation_id:t subject:t split:t prompt:t answer:t is_true:f scores:t",
             check
         );
         yield return Listed(

@@ -1,10 +1,10 @@
 using MlNetDkn.Experiments.FactChecking;
 
-namespace MlNetDkn.ML.Experiments;
+namespace MlNetDkn.Experiments.FactChecking;
 
 /// <summary>r3_report.md: splits, thresholds and every detector's metrics, with what differs from the authors'
 /// protocol.</summary>
-static class FactCheckReport
+internal static class FactCheckReport
 {
     public static string Markdown(
         IReadOnlyList<FactCheckMetricsRow> rows,

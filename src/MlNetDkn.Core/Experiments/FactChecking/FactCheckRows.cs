@@ -1,4 +1,4 @@
-namespace MlNetDkn.ML.Experiments;
+namespace MlNetDkn.Experiments.FactChecking;
 
 /// <summary>One detector on the test split.</summary>
 public sealed record FactCheckMetricsRow

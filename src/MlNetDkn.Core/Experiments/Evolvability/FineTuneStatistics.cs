@@ -1,7 +1,7 @@
 using MlNetDkn.Experiments.Evolvability;
 using MlNetDkn.Metrics;
 
-namespace MlNetDkn.ML.Experiments;
+namespace MlNetDkn.Experiments.Evolvability;
 
 /// <summary>E1's summary over seeds and its paired contrasts, with the fact as the unit of analysis.</summary>
 public static class FineTuneStatistics

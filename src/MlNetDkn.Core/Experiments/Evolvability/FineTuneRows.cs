@@ -1,4 +1,4 @@
-namespace MlNetDkn.ML.Experiments;
+namespace MlNetDkn.Experiments.Evolvability;
 
 /// <summary>One fact under every saved fine-tuned model: its answer probability (retention of the old fact, or the
 /// old answer's probability after an update of it).</summary>

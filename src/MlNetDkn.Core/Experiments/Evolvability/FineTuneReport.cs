@@ -3,12 +3,12 @@ using MlNetDkn.Experiments.Evolvability;
 using MlNetDkn.Metrics.Reports;
 using static MlNetDkn.Metrics.Reports.Findings;
 
-namespace MlNetDkn.ML.Experiments;
+namespace MlNetDkn.Experiments.Evolvability;
 
 /// <summary>e1_report.md: the findings first (one sentence each for E1 and E2, with number and interval), then the
 /// denominators, E1 by variant, the paired contrasts, the learning-rate grid, E2's overlap, and the authors'
 /// numbers.</summary>
-static class FineTuneReport
+internal static class FineTuneReport
 {
     static string Pct(double v) => F(100 * v, "0.#");
 
