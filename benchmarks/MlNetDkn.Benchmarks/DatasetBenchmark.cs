@@ -3,7 +3,6 @@ using System.Text.Json;
 using MlNetDkn.Facts;
 using MlNetDkn.Modeling;
 using MlNetDkn.Modeling.Checkpoints;
-using MlNetDkn.Training;
 using static TorchSharp.torch;
 
 namespace MlNetDkn.Benchmarks;

@@ -1,6 +1,5 @@
 using MlNetDkn.Attribution.Internal;
 using MlNetDkn.Modeling;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MlNetDkn.Benchmarks;

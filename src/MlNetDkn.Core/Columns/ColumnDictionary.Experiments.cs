@@ -1,7 +1,6 @@
 using MlNetDkn.Experiments.Evolvability;
 using MlNetDkn.Experiments.FactChecking;
 using MlNetDkn.Experiments.Robustness;
-using MlNetDkn.Metrics;
 using MlNetDkn.Metrics.Tables;
 using Robust = MlNetDkn.Metrics.Tables.RobustnessTables;
 
@@ -459,12 +458,7 @@ public static partial class ColumnDictionary
             check,
             "Intervals: 95 % Wilson over facts (a fact's true and false statement averaged first)."
         );
-        yield return Record<FactCheckStatementRow>(
-            "fact_check_statements",
-            r3,
-            "One row per scored statement.",
-            check
-        );
+        yield return Record<FactCheckStatementRow>("fact_check_statements", r3, "One row per scored statement.", check);
         yield return Listed(
             "fact_check_sets",
             r3,

@@ -1,5 +1,4 @@
 using MlNetDkn.Facts;
-using MlNetDkn.Metrics;
 
 namespace MlNetDkn.Columns;
 

@@ -1,7 +1,6 @@
 using MlNetDkn.Attribution.Agreement;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Degeneracy.Planted;
-using MlNetDkn.Metrics;
 using MlNetDkn.Pipelines.Variants;
 
 namespace MlNetDkn.Columns;

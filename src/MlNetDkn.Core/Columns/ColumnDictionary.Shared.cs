@@ -1,4 +1,3 @@
-using MlNetDkn.Metrics;
 
 namespace MlNetDkn.Columns;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using MlNetDkn.Metrics;
 
 namespace MlNetDkn.Columns;
 

@@ -1,6 +1,5 @@
 using MlNetDkn.Attribution;
 using MlNetDkn.Degeneracy.Acquisition;
-using MlNetDkn.Degeneracy.Internal;
 using MlNetDkn.Facts;
 using MlNetDkn.Modeling;
 using MlNetDkn.Modeling.Tokenization;

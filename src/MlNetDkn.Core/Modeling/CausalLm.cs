@@ -1,6 +1,5 @@
 using MlNetDkn.Modeling.Interventions;
 using MlNetDkn.Modeling.Layers;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MlNetDkn.Modeling;

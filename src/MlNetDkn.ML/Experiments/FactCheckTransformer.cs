@@ -1,7 +1,5 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetDkn.Experiments.FactChecking;
-using MlNetDkn.Metrics;
 using MlNetDkn.ML.Internal;
 using MlNetDkn.ML.Stages;
 using MlNetDkn.Modeling;
@@ -119,108 +117,17 @@ public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>
         var records = Results(input);
         var metadata = StageTables.Provenance(this, context, Options);
         var rows = Options.FactCheck.Detectors.Select(d => Evaluate(records, FactCheckOptions.Name(d))).ToList();
-        var files = new List<string>();
-        void Add((string Parquet, string Csv) p) => files.AddRange([p.Parquet, p.Csv]);
-        Add(MetricTableRecords.WriteRecords(rows, folder, "fact_check_metrics", metadata));
-        var statements = records
-            .Where(r => r.True is not null && r.False is not null)
-            .SelectMany(r => new[] { (r, true, r.True!), (r, false, r.False!) })
-            .Select(x => new FactCheckStatementRow
-            {
-                FactId = x.r.FactId,
-                RelationId = x.r.RelationId,
-                Subject = x.r.Subject,
-                Split = x.r.Split,
-                Prompt = x.r.Prompt,
-                Answer = x.Item3.Answer,
-                IsTrue = x.Item2,
-                Scores = string.Join(
-                    ";",
-                    x.Item3.Scores.Select(kv =>
-                        $"{kv.Key}={kv.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"
-                    )
-                ),
-            })
-            .ToList();
-        Add(MetricTableRecords.WriteRecords(statements, folder, "fact_check_statements", metadata));
-        Add(
-            MetricTableRecords.WriteRecords(
-                Options
-                    .Sets.Select(s => new
-                    {
-                        s.RelationId,
-                        s.TrainingFacts,
-                        DknNeurons = s.Dkn.Length,
-                        KnowledgeNeurons = s.KnowledgeNeurons.Length,
-                        RandomNeurons = s.Random.Length,
-                        Dkn = string.Join(";", s.Dkn),
-                        Kn = string.Join(";", s.KnowledgeNeurons),
-                    })
-                    .ToList(),
-                folder,
-                "fact_check_sets",
-                metadata
-            )
+        var (files, numbers, lines) = FactCheckTables.Write(
+            rows,
+            records,
+            Options.Sets,
+            Options.FactCheck,
+            folder,
+            metadata
         );
-        files.Add(
-            Metrics.Plots.ConditionBarsPlot.Save(
-                rows.SelectMany(r =>
-                        new[]
-                        {
-                            new Metrics.Plots.BarValue(
-                                "accuracy",
-                                r.Detector,
-                                100 * r.Accuracy,
-                                100 * r.AccuracyCiLow,
-                                100 * r.AccuracyCiHigh,
-                                r.Scored
-                            ),
-                            new Metrics.Plots.BarValue(
-                                "AUC",
-                                r.Detector,
-                                100 * r.Auc,
-                                double.NaN,
-                                double.NaN,
-                                r.Scored
-                            ),
-                        }
-                    )
-                    .ToList(),
-                "R3: fact checking on the test split",
-                "% (accuracy with 95 % Wilson CI; AUC)",
-                Path.Combine(folder, "fact_check.png")
-            )
-        );
-        var report = Path.Combine(folder, "r3_report.md");
-        File.WriteAllText(report, FactCheckReport.Markdown(rows, records, Options.FactCheck));
-        files.Add(report);
-        var lines = rows.Select(r =>
-                r.Undefined.Length > 0
-                    ? $"{r.Detector}: metrics undefined (NaN): {r.Undefined}"
-                    : string.Create(
-                        System.Globalization.CultureInfo.InvariantCulture,
-                        $"{r.Detector}: AUC {r.Auc:0.000}, accuracy {r.Accuracy:0.000} [{r.AccuracyCiLow:0.000}, "
-                            + $"{r.AccuracyCiHigh:0.000}] at {(r.Direction > 0 ? "≥" : "≤")} {r.Threshold:G3}, F1 "
-                            + $"{r.F1:0.000} ({r.Scored} of {r.Statements} test statements scored)"
-                    )
-            )
-            .ToList();
         return new StageOutputs(
             files,
-            StageTables.Summary(
-                new
-                {
-                    Metrics = rows,
-                    Sets = Options.Sets.Select(s => new
-                    {
-                        s.RelationId,
-                        Dkn = s.Dkn.Length,
-                        Kn = s.KnowledgeNeurons.Length,
-                    }),
-                },
-                ("facts_computed", FactsComputed),
-                ("facts_reused", FactsReused)
-            ),
+            StageTables.Summary(numbers, ("facts_computed", FactsComputed), ("facts_reused", FactsReused)),
             lines
         );
     }

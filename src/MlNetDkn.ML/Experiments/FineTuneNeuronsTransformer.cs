@@ -1,8 +1,5 @@
-using System.Globalization;
 using Microsoft.ML;
 using MlNetDkn.Experiments.Evolvability;
-using MlNetDkn.Metrics;
-using MlNetDkn.Metrics.Plots;
 using MlNetDkn.ML.Internal;
 using MlNetDkn.ML.Stages;
 using MlNetDkn.Modeling;
@@ -110,173 +107,16 @@ public sealed class FineTuneNeuronsTransformer : FactStageTransformer<FineTunedF
         var result = Outcome;
         Results(input); // the per-fact columns, computed once
         var metadata = StageTables.Provenance(this, context, Options with { Result = null });
-        var files = new List<string>();
-        void Add((string Parquet, string Csv) p) => files.AddRange([p.Parquet, p.Csv]);
-        Add(
-            MetricTableRecords.WriteRecords(
-                result
-                    .Runs.Select(r => new
-                    {
-                        r.Variant,
-                        r.LearningRate,
-                        r.Seed,
-                        Chosen = result.ChosenLearningRates.GetValueOrDefault(r.Variant) == r.LearningRate,
-                        r.TrainableParameters,
-                        r.OptimizerSteps,
-                        r.FinalLoss,
-                        ValidationAccuracy = r.Validation.Accuracy,
-                        ValidationRetentionAccuracy = r.ValidationRetention.Accuracy,
-                        Score = new LearningRateTrial(
-                            r.LearningRate,
-                            r.Validation.Accuracy,
-                            r.ValidationRetention.Accuracy
-                        ).Score(Options.Evolvability.RetentionWeight),
-                        NewQueries = r.New.Queries,
-                        NewAccuracy = r.New.Accuracy,
-                        ParaphraseAccuracy = r.Paraphrases.Accuracy,
-                        RetentionAccuracy = r.Retention.Accuracy,
-                        NewProbability = r.New.MeanProbability,
-                        ParaphraseProbability = r.Paraphrases.MeanProbability,
-                        RetentionProbability = r.Retention.MeanProbability,
-                        Model = r.ModelFolder ?? "",
-                    })
-                    .ToList(),
-                folder,
-                "e1_runs",
-                metadata
-            )
+        var (files, numbers, lines) = EvolvabilityTables.Write(
+            result,
+            Options.Evolvability,
+            Options.Seed,
+            folder,
+            metadata
         );
-        var summary = Summary();
-        Add(MetricTableRecords.WriteRecords(summary, folder, "e1_summary", metadata));
-        var contrasts = FineTuneStatistics.Contrasts(result, Options.Seed);
-        Add(MetricTableRecords.WriteRecords(contrasts, folder, "e1_contrasts", metadata));
-        // Per fact and run: the unit every E1 interval is taken over.
-        Add(
-            MetricTableRecords.WriteRecords(
-                result
-                    .Runs.SelectMany(r =>
-                        FineTuneStatistics.QuerySets.SelectMany(q =>
-                            q.Score(r)
-                                .PerFact.Select(
-                                    (v, f) =>
-                                        new
-                                        {
-                                            r.Variant,
-                                            r.LearningRate,
-                                            r.Seed,
-                                            Chosen = result.ChosenLearningRates.GetValueOrDefault(r.Variant)
-                                                == r.LearningRate,
-                                            QuerySet = q.Name,
-                                            FactId = result.QueryFacts[q.Name][f],
-                                            Accuracy = v,
-                                        }
-                                )
-                        )
-                    )
-                    .ToList(),
-                folder,
-                "e1_facts",
-                metadata
-            )
-        );
-        Add(
-            MetricTableRecords.WriteRecords(
-                result
-                    .Pools.Select(p => new
-                    {
-                        Pool = p.Key,
-                        Neurons = p.Value.Length,
-                        Layers = string.Join(";", p.Value.GroupBy(n => n.Layer).Select(g => $"{g.Key}:{g.Count()}")),
-                        List = string.Join(";", p.Value),
-                    })
-                    .ToList(),
-                folder,
-                "e1_pools",
-                metadata
-            )
-        );
-        Add(MetricTableRecords.WriteRecords(result.Overlap, folder, "e2_overlap", metadata));
-        files.Add(
-            ConditionBarsPlot.Save(
-                summary
-                    .SelectMany(s =>
-                        new[]
-                        {
-                            new BarValue(
-                                "Q_new",
-                                s.Variant,
-                                100 * s.NewAccuracy,
-                                100 * s.NewAccuracyCiLow,
-                                100 * s.NewAccuracyCiHigh,
-                                s.NewFacts
-                            ),
-                            new BarValue(
-                                "Q_au",
-                                s.Variant,
-                                100 * s.ParaphraseAccuracy,
-                                100 * s.ParaphraseAccuracyCiLow,
-                                100 * s.ParaphraseAccuracyCiHigh,
-                                s.ParaphraseFacts
-                            ),
-                            new BarValue(
-                                "Q_old",
-                                s.Variant,
-                                100 * s.RetentionAccuracy,
-                                100 * s.RetentionAccuracyCiLow,
-                                100 * s.RetentionAccuracyCiHigh,
-                                s.RetentionFacts
-                            ),
-                        }
-                    )
-                    .ToList(),
-                "E1: fine-tuning only chosen neurons",
-                "accuracy (%) over facts (seeds averaged), 95 % Wilson CI",
-                Path.Combine(folder, "e1_accuracy.png")
-            )
-        );
-        var report = Path.Combine(folder, "e1_report.md");
-        File.WriteAllText(report, FineTuneReport.Markdown(result, summary, contrasts, Options.Evolvability));
-        files.Add(report);
-        var lines = summary
-            .Select(s =>
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{s.Variant} ({s.TrainableParameters:N0} trainable, lr {s.LearningRate:G3}, {s.Seeds} seeds): "
-                        + $"Q_new {100 * s.NewAccuracy:0.#} %, Q_au {100 * s.ParaphraseAccuracy:0.#} %, Q_old "
-                        + $"{100 * s.RetentionAccuracy:0.#} %"
-                )
-            )
-            .ToList();
-        lines.AddRange(
-            result
-                .Overlap.Where(o =>
-                    !o.Definition.StartsWith("top ", StringComparison.Ordinal) || o.Definition == "top k = set size"
-                )
-                .Select(o =>
-                    string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"E2 {o.Definition}: {o.Set} overlap {o.Overlap}/{o.SetSize} ({100 * o.Share:0.#} %, "
-                            + $"expected {100 * o.Expected:0.#} %, {o.Direction}, two-sided p {o.PValue:G3})"
-                    )
-                )
-        );
-        lines.AddRange(result.Skipped.Select(s => $"{s.Key}: {s.Value}"));
-        lines.AddRange(result.Notes);
         return new StageOutputs(
             files,
-            StageTables.Summary(
-                new
-                {
-                    result.UpdatedFacts,
-                    Summary = summary,
-                    Contrasts = contrasts,
-                    result.Overlap,
-                    result.Skipped,
-                    result.Notes,
-                },
-                ("facts_computed", FactsComputed),
-                ("facts_reused", FactsReused)
-            ),
+            StageTables.Summary(numbers, ("facts_computed", FactsComputed), ("facts_reused", FactsReused)),
             lines
         );
     }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDkn.Metrics;
-using Parquet;
 using Parquet.Schema;
 using Parquet.Serialization;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlNetDkn.ML.Output;
 using MlNetDkn.ML.Stages;
 

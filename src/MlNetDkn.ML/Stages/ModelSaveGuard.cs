@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.ML;
 
 namespace MlNetDkn.ML.Stages;
 

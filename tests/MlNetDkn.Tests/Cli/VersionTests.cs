@@ -1,5 +1,4 @@
 using MlNetDkn.Cli;
-using MlNetDkn.Pipelines;
 using MlNetDkn.Tests.Support;
 
 namespace MlNetDkn.Tests.Cli;

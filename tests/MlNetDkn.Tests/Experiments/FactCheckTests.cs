@@ -6,7 +6,6 @@ using MlNetDkn.Experiments.FactChecking;
 using MlNetDkn.Facts;
 using MlNetDkn.ML;
 using MlNetDkn.ML.Experiments;
-using MlNetDkn.Perturbation.Queries;
 using MlNetDkn.Tests.ML;
 using MlNetDkn.Tests.Support;
 using MlNetDkn.Tests.Training;

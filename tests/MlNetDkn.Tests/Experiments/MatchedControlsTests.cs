@@ -1,5 +1,4 @@
 using MlNetDkn.Experiments;
-using MlNetDkn.Modeling;
 
 namespace MlNetDkn.Tests.Experiments;
 

@@ -1,5 +1,4 @@
 using MlNetDkn.Experiments.Evolvability;
-using MlNetDkn.Modeling;
 
 namespace MlNetDkn.Tests.Experiments;
 

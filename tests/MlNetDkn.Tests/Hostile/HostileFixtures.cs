@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using MlNetDkn.Facts;
-using MlNetDkn.Modeling;
 using MlNetDkn.Tests.Support;
 using MlNetDkn.Tests.Training;
 using MlNetDkn.Training;

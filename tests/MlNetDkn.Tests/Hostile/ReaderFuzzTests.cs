@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.ML;
 using MlNetDkn.Facts;
 using MlNetDkn.ML;

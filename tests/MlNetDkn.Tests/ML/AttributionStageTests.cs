@@ -3,9 +3,7 @@ using Microsoft.ML.Data;
 using MlNetDkn.Attribution;
 using MlNetDkn.Facts;
 using MlNetDkn.ML;
-using MlNetDkn.ML.Attribution;
 using MlNetDkn.Modeling;
-using MlNetDkn.Modeling.Tokenization;
 using MlNetDkn.Tests.Support;
 using static MlNetDkn.Tests.ML.MlFixtures;
 

@@ -4,7 +4,6 @@ using MlNetDkn.Attribution;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.ML;
 using MlNetDkn.Modeling;
-using MlNetDkn.Modeling.Tokenization;
 using MlNetDkn.Tests.Support;
 using static MlNetDkn.Tests.ML.MlFixtures;
 

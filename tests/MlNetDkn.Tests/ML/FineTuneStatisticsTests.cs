@@ -1,6 +1,4 @@
 using MlNetDkn.Experiments.Evolvability;
-using MlNetDkn.ML.Experiments;
-using MlNetDkn.Modeling;
 
 namespace MlNetDkn.Tests.ML;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlNetDkn.Attribution;

@@ -1,8 +1,6 @@
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlNetDkn.Attribution;
-using MlNetDkn.Degeneracy;
 using MlNetDkn.Facts;
 using MlNetDkn.ML;
 using MlNetDkn.ML.Output;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MlNetDkn.Attribution;
-using MlNetDkn.Tests.Attribution;
 using MlNetDkn.Tests.Support;
 
 namespace MlNetDkn.Tests.Pipelines;

@@ -5,7 +5,6 @@ using MlNetDkn.Cli.Commands.Models;
 using MlNetDkn.Cli.Commands.Pipelines;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Facts;
-using MlNetDkn.Metrics;
 using MlNetDkn.Modeling;
 using Spectre.Console;
 using Spectre.Console.Cli;

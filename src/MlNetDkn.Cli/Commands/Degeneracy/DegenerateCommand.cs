@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using MlNetDkn.Attribution;
 using MlNetDkn.Cli.Commands.Models;
 using MlNetDkn.Cli.Commands.Pipelines;

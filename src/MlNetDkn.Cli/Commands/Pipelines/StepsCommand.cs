@@ -1,4 +1,3 @@
-using MlNetDkn.Pipelines;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -3,7 +3,6 @@ using MlNetDkn.Modeling;
 using MlNetDkn.Modeling.Checkpoints;
 using MlNetDkn.Modeling.Tokenization;
 using MlNetDkn.Perturbation;
-using MlNetDkn.Training;
 
 namespace MlNetDkn.Experiments.Evolvability;
 

@@ -1,5 +1,4 @@
 using MlNetDkn.Facts;
-using MlNetDkn.Modeling.Tokenization;
 
 namespace MlNetDkn.Experiments.Evolvability;
 

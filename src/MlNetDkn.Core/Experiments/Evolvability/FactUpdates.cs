@@ -1,6 +1,5 @@
 using System.Numerics;
 using MlNetDkn.Facts;
-using MlNetDkn.Perturbation.Queries;
 
 namespace MlNetDkn.Experiments.Evolvability;
 

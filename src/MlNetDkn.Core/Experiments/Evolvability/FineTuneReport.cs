@@ -1,5 +1,4 @@
 using System.Text;
-using MlNetDkn.Experiments.Evolvability;
 using MlNetDkn.Metrics.Reports;
 using static MlNetDkn.Metrics.Reports.Findings;
 

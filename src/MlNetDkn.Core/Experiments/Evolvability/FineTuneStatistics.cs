@@ -1,4 +1,3 @@
-using MlNetDkn.Experiments.Evolvability;
 using MlNetDkn.Metrics;
 
 namespace MlNetDkn.Experiments.Evolvability;

@@ -1,4 +1,3 @@
-using MlNetDkn.Experiments.FactChecking;
 
 namespace MlNetDkn.Experiments.FactChecking;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MlNetDkn.Facts.Internal;
 
 namespace MlNetDkn.Facts.Importers;

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using MlNetDkn.Modeling;
-using MlNetDkn.Modeling.Checkpoints;
 using static TorchSharp.torch;
 
 namespace MlNetDkn.Modeling.Checkpoints;

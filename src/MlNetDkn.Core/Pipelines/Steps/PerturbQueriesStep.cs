@@ -1,4 +1,3 @@
-using MlNetDkn.Facts;
 using MlNetDkn.Metrics;
 using MlNetDkn.Metrics.Tables;
 using MlNetDkn.Perturbation.Queries;

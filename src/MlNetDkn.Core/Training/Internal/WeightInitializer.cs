@@ -1,5 +1,4 @@
 using MlNetDkn.Modeling;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MlNetDkn.Training.Internal;

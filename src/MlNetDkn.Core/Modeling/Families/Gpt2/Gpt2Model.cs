@@ -1,5 +1,4 @@
 using MlNetDkn.Modeling.Layers;
-using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
