@@ -1,4 +1,3 @@
-
 namespace MlNetDkn.Columns;
 
 public static partial class ColumnDictionary

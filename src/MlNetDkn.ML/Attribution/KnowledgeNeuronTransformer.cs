@@ -1,8 +1,6 @@
 using Microsoft.ML;
 using MlNetDkn.Attribution;
 using MlNetDkn.Facts;
-using MlNetDkn.Metrics;
-using MlNetDkn.Metrics.Tables;
 using MlNetDkn.ML.Internal;
 using MlNetDkn.ML.Stages;
 using MlNetDkn.Modeling;
@@ -96,33 +94,16 @@ public sealed class KnowledgeNeuronTransformer : FactStageTransformer<Attributed
     {
         var facts = Attribute(input);
         var config = _model.Value.Config;
-        bool exact = Options.Attribution.Attribution.Multiplier == ScoreMultiplier.ActivationMinusBaseline;
-        var files = AttributionTables.Write(
+        var (files, metrics, lines) = AttributionStageOutput.Write(
             facts,
-            folder,
             config.NumLayers,
             config.IntermediateSize,
-            exact,
+            Options.Attribution.Attribution.Multiplier == ScoreMultiplier.ActivationMinusBaseline,
+            PromptsComputed,
+            PromptsReused,
+            folder,
             StageTables.Provenance(this, context, Options.Attribution)
         );
-        var metrics = AttributionMetrics.Compute(facts.Select(f => f.Summary), exact);
-        var lines = new[]
-        {
-            string.Create(
-                System.Globalization.CultureInfo.InvariantCulture,
-                $"{metrics.Facts} facts ({PromptsComputed} prompts computed, {PromptsReused} from the store): "
-                    + $"{metrics.KnowledgeNeuronsPerFact.Mean:0.0} knowledge neurons per fact (median "
-                    + $"{metrics.KnowledgeNeuronsPerFact.Median:0}, max {metrics.KnowledgeNeuronsPerFact.Max:0}), "
-                    + $"{metrics.FactsWithoutKnowledgeNeurons} with none"
-            ),
-            string.Create(
-                System.Globalization.CultureInfo.InvariantCulture,
-                $"{(exact ? "relative completeness error" : "relative sum gap (multiplier a, not a completeness error)")
-                }: "
-                    + $"median {metrics.CompletenessError.Median:E2}, p90 {metrics.CompletenessError.P90:E2}, "
-                    + $"max {metrics.MaxCompletenessError.Max:E2}"
-            ),
-        };
         return new StageOutputs(
             files,
             StageTables.Summary(metrics, ("prompts_computed", PromptsComputed), ("prompts_reused", PromptsReused)),

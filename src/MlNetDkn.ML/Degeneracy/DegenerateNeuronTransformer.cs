@@ -3,7 +3,6 @@ using MlNetDkn.Attribution;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Facts;
 using MlNetDkn.Metrics;
-using MlNetDkn.Metrics.Tables;
 using MlNetDkn.ML.Internal;
 using MlNetDkn.ML.Stages;
 using MlNetDkn.Modeling;
@@ -126,48 +125,22 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     public DknMetrics Metrics(IDataView input) => DknMetrics.Compute(Find(input).SelectMany(DknOutcome.From));
 
     /// <summary>How the run-level acquisition table names this stage: its folder, preset and rule.</summary>
-    public string Definition
-    {
-        get
-        {
-            var check = Options.Dkn.Dkn.Check;
-            var rule = check.Strict
-                ? $"strict, {check.Measure}, {(check.Prompts == 0 ? "every prompt" : $"{check.Prompts} prompt(s)")}"
-                : "lenient (the authors' rule)";
-            return $"{Options.TablesFolder ?? Name}: {Options.Dkn.Dkn.Preset}, {rule}";
-        }
-    }
+    public string Definition => DknStageOutput.Definition(Options.Dkn, Options.TablesFolder ?? Name);
 
     /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
     /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
-        var records = Find(input);
-        var files = DknTables.Write(records, folder, StageTables.Provenance(this, context, Options.Dkn), Definition);
-        var metrics = DknMetrics.Compute(records.SelectMany(DknOutcome.From));
-        static string Rejected(DknMethodMetrics m) =>
-            m.Rejections.Count == 0
-                ? ""
-                : $"; rejected: {string.Join(", ", m.Rejections.Select(r => $"{r.Key} {r.Value}"))}";
-        var lines = metrics
-            .Methods.Select(m =>
-                string.Create(
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    $"{m.Method}: {m.FactsWithDkn} of {m.Facts} facts have a DKN ({m.SingleComponentSets} "
-                        + $"one-component sets counted apart); "
-                        + $"re-checked by full recomputation "
-                        + $"({(Options.Dkn.Dkn.Check.Strict ? DknRecheck.BothHalves : DknRecheck.ComponentsOnly)}): "
-                        + $"{m.RecheckHolds} of {m.Rechecked} hold"
-                ) + Rejected(m)
-            )
-            .ToList();
+        var (files, numbers, lines) = DknStageOutput.Write(
+            Find(input),
+            Options.Dkn,
+            Options.TablesFolder ?? Name,
+            folder,
+            StageTables.Provenance(this, context, Options.Dkn)
+        );
         return new StageOutputs(
             files,
-            StageTables.Summary(
-                new { metrics.Methods },
-                ("facts_computed", FactsComputed),
-                ("facts_reused", FactsReused)
-            ),
+            StageTables.Summary(numbers, ("facts_computed", FactsComputed), ("facts_reused", FactsReused)),
             lines
         );
     }

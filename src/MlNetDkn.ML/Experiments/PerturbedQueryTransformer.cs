@@ -2,7 +2,6 @@ using Microsoft.ML;
 using MlNetDkn.Experiments;
 using MlNetDkn.Experiments.Robustness;
 using MlNetDkn.Facts;
-using MlNetDkn.Metrics.Tables;
 using MlNetDkn.ML.Internal;
 using MlNetDkn.ML.Stages;
 using MlNetDkn.Modeling;
@@ -151,93 +150,23 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
         var records = Results(input);
-        // Facts without a DKN under the chosen method are not part of R1/R2 (their DKN conditions do not exist).
-        var withDkn = records.Where(r => r.Dkn.Length > 0).ToList();
         var metadata = StageTables.Provenance(this, context, Options);
-        if (Options.Experiment == PerturbedQueryExperiment.Suppression)
-        {
-            var (files, m) = RobustnessTables.WriteSuppression(
-                withDkn,
-                folder,
-                metadata,
-                Options.Seed,
-                Options.AuthorsValueCutoff,
-                Options.AuthorsWeightCutoff
-            );
-            var lines = new List<string>
-            {
-                $"{withDkn.Count} of {records.Count} facts have a DKN "
-                    + $"({Options.DknMethod}{Options.DknColumnSuffix}); "
-                    + $"{withDkn.Sum(r => r.Perturbations.Count(p => p.Changed))} perturbed prompts",
-            };
-            lines.AddRange(
-                m.Summary.Where(s => s.Kind == SuppressionMetrics.AllKinds && s.Condition != "none")
-                    .Select(s =>
-                        string.Create(
-                            System.Globalization.CultureInfo.InvariantCulture,
-                            $"{s.Route}, {s.Condition}: ΔP {s.ChangePercent:0.#} % (none "
-                                + $"{Unmodified(m.Summary, s).ChangePercent:0.#} %), "
-                                + $"interaction log P {s.InteractionLogP:0.###} "
-                                + $"[{s.InteractionLogPCiLow:0.###}, {s.InteractionLogPCiHigh:0.###}], {s.Facts} facts"
-                        )
-                    )
-            );
-            return new StageOutputs(
-                files,
-                StageTables.Summary(
-                    new
-                    {
-                        Facts = records.Count,
-                        FactsWithDkn = withDkn.Count,
-                        m.Summary,
-                        m.Contrasts,
-                    },
-                    ("facts_computed", FactsComputed),
-                    ("facts_reused", FactsReused)
-                ),
-                lines
-            );
-        }
-        else
-        {
-            var (files, m) = RobustnessTables.WriteEnhancement(withDkn, folder, metadata, Options.Seed);
-            var lines = new List<string>
-            {
-                $"{m.FactsSelected} of {withDkn.Count} facts with a DKN are answered clean and fail a perturbed "
-                    + $"prompt ({FailedQueries(m.Units)} failed queries)",
-            };
-            lines.AddRange(
-                m.Summary.Where(s => s.Kind == SuppressionMetrics.AllKinds)
-                    .Select(s =>
-                        string.Create(
-                            System.Globalization.CultureInfo.InvariantCulture,
-                            $"{s.Route}, {s.Condition}: accuracy {100 * s.Accuracy:0.#} % "
-                                + $"[{100 * s.AccuracyCiLow:0.#}, {100 * s.AccuracyCiHigh:0.#}] of {s.Queries}, Δ "
-                                + $"log P {s.DeltaLogP:0.###}, unrelated Δ log P {s.UnrelatedDeltaLogP:0.###}"
-                        )
-                    )
-            );
-            return new StageOutputs(
-                files,
-                StageTables.Summary(
-                    new
-                    {
-                        Facts = records.Count,
-                        FactsWithDkn = withDkn.Count,
-                        m.FactsSelected,
-                        m.Summary,
-                    },
-                    ("facts_computed", FactsComputed),
-                    ("facts_reused", FactsReused)
-                ),
-                lines
-            );
-        }
+        var (files, numbers, lines) =
+            Options.Experiment == PerturbedQueryExperiment.Suppression
+                ? RobustnessStageOutput.WriteSuppression(
+                    records,
+                    $"{Options.DknMethod}{Options.DknColumnSuffix}",
+                    folder,
+                    metadata,
+                    Options.Seed,
+                    Options.AuthorsValueCutoff,
+                    Options.AuthorsWeightCutoff
+                )
+                : RobustnessStageOutput.WriteEnhancement(records, folder, metadata, Options.Seed);
+        return new StageOutputs(
+            files,
+            StageTables.Summary(numbers, ("facts_computed", FactsComputed), ("facts_reused", FactsReused)),
+            lines
+        );
     }
-
-    static SuppressionSummaryRow Unmodified(IEnumerable<SuppressionSummaryRow> summary, SuppressionSummaryRow row) =>
-        summary.First(x => x.Route == row.Route && x.Kind == row.Kind && x.Condition == "none");
-
-    static int FailedQueries(IEnumerable<EnhancementUnitRow> units) =>
-        units.Where(u => u.Condition == "none").Select(u => (u.FactId, u.Perturbation)).Distinct().Count();
 }

@@ -2,9 +2,9 @@ using System.Text.RegularExpressions;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MlNetDkn.Degeneracy;
 using MlNetDkn.Degeneracy.Planted;
 using MlNetDkn.Facts;
-using MlNetDkn.Metrics;
 using MlNetDkn.ML.Internal;
 using MlNetDkn.ML.Stages;
 using MlNetDkn.Modeling;
@@ -103,55 +103,41 @@ public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreT
     private protected override IReadOnlyList<RequiredColumn> Inputs => InputsOf();
     private protected override IReadOnlyList<OutputColumn<Row>> Outputs => Columns;
 
-    /// <summary>Every scored method in the schema: (label, is_dkn column, components column), e.g. ("ntc_authors",
-    /// ...).</summary>
-    internal static IReadOnlyList<(string Label, string IsDkn, string Components)> Methods(DataViewSchema schema)
+    /// <summary>Every scored method in the schema: its label (method and column suffix, e.g. "ntc_authors"), and the
+    /// columns it is read from: the DKN stage's typed record when the schema has it, else the text columns.</summary>
+    internal static IReadOnlyList<(string Label, ClusteringMethod Method, string[] Columns)> Methods(
+        DataViewSchema schema
+    )
     {
         // Per-method columns only (is_dkn_<method><suffix>): the unsuffixed primary-method copy would be scored twice.
-        var methods = string.Join(
-            "|",
-            Enum.GetValues<MlNetDkn.Degeneracy.ClusteringMethod>().Select(KnowledgeNeuronColumns.MethodSuffix)
+        var methods = Enum.GetValues<ClusteringMethod>().ToDictionary(KnowledgeNeuronColumns.MethodSuffix);
+        var pattern = new Regex(
+            $"^{KnowledgeNeuronColumns.IsDkn}_(?<method>{string.Join("|", methods.Keys)})(?<suffix>.*)$"
         );
-        var pattern = new Regex($"^{KnowledgeNeuronColumns.IsDkn}_(?<label>({methods}).*)$");
         return schema
             .Where(c => !c.IsHidden && c.Type is BooleanDataViewType)
             .Select(c => pattern.Match(c.Name))
             .Where(m => m.Success)
-            .Select(m => m.Groups["label"].Value)
-            .Where(label => schema.GetColumnOrNull($"{KnowledgeNeuronColumns.DknComponents}_{label}") is not null)
-            .Select(label =>
-                (label, $"{KnowledgeNeuronColumns.IsDkn}_{label}", $"{KnowledgeNeuronColumns.DknComponents}_{label}")
+            .Select(m => (Method: methods[m.Groups["method"].Value], Suffix: m.Groups["suffix"].Value))
+            .Select(m =>
+                (
+                    Label: KnowledgeNeuronColumns.MethodSuffix(m.Method) + m.Suffix,
+                    m.Method,
+                    Columns: DknReader.Columns(schema, Name, m.Method, m.Suffix)
+                )
             )
+            .Where(m => m.Columns is not null)
+            .Select(m => (m.Label, m.Method, m.Columns!))
             .ToList();
     }
 
     private protected override IReadOnlyList<string> RequiredInputNames(DataViewSchema inputSchema) =>
-        [
-            .. base.RequiredInputNames(inputSchema),
-            .. Methods(inputSchema).SelectMany(m => new[] { m.IsDkn, m.Components }),
-        ];
+        [.. base.RequiredInputNames(inputSchema), .. Methods(inputSchema).SelectMany(m => m.Columns).Distinct()];
 
     private protected override Func<Row> Bind(DataViewRow row)
     {
         var fact = FactRowReader.Bind(row, FactColumns.Prompts);
-        var methods = Methods(row.Schema)
-            .Select(m =>
-            {
-                var isDkn = row.GetGetter<bool>(row.Schema[m.IsDkn]);
-                var components = RowText.Vector(row, m.Components);
-                return (
-                    m.Label,
-                    Read: (Func<(bool, string[])>)(
-                        () =>
-                        {
-                            bool v = false;
-                            isDkn(ref v);
-                            return (v, components());
-                        }
-                    )
-                );
-            })
-            .ToList();
+        var methods = Methods(row.Schema).Select(m => (m.Label, Read: Reader(row, m.Method, m.Columns))).ToList();
         return () =>
         {
             var f = fact();
@@ -159,17 +145,7 @@ public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreT
                 .Select(m =>
                 {
                     var (isDkn, components) = m.Read();
-                    return new ReportedDkn(
-                        f.FactId,
-                        m.Label,
-                        isDkn,
-                        components
-                            .Select(c =>
-                                (IReadOnlyList<Neuron>)
-                                    c.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Neuron.Parse).ToArray()
-                            )
-                            .ToArray()
-                    );
+                    return new ReportedDkn(f.FactId, m.Label, isDkn, components);
                 })
                 .ToList();
             var kind = _facts.TryGetValue(f.FactId, out var planted)
@@ -192,12 +168,47 @@ public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreT
         };
     }
 
+    /// <summary>Whether the method reports a DKN (two components or more) and every component it found: from the
+    /// typed record, or from the text columns of a table.</summary>
+    static Func<(bool IsDkn, IReadOnlyList<IReadOnlyList<Neuron>> Components)> Reader(
+        DataViewRow row,
+        ClusteringMethod method,
+        string[] columns
+    )
+    {
+        if (columns.Length == 1)
+        {
+            var record = row.GetGetter<DknRecord>(row.Schema[columns[0]]);
+            return () =>
+            {
+                DknRecord value = null!;
+                record(ref value);
+                var m = value.Method(method);
+                return (m is { IsDkn: true, Components.Length: >= 2 }, m?.Components ?? []);
+            };
+        }
+        var components = RowText.Vector(row, columns[0]);
+        var isDkn = row.GetGetter<bool>(row.Schema[columns[1]]);
+        return () =>
+        {
+            bool v = false;
+            isDkn(ref v);
+            return (
+                v,
+                components()
+                    .Select(c =>
+                        (IReadOnlyList<Neuron>)
+                            c.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Neuron.Parse).ToArray()
+                    )
+                    .ToArray()
+            );
+        };
+    }
+
     /// <summary>Writes the stage's tables for every fact of <paramref name="input"/> into <paramref name="folder"/>,
     /// computing whatever is not stored yet; returns the files, a manifest summary and console lines.</summary>
     public StageOutputs WriteTables(IDataView input, string folder, TableContext context)
     {
-        var rows = Results(input);
-        var scores = PlantedScoring.Score(_truth, rows.SelectMany(r => r.Reported));
         var metadata = StageTables.Provenance(
             this,
             context,
@@ -209,40 +220,8 @@ public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreT
                 _truth.Options,
             }
         );
-        var files = new List<string>();
-        var (p, c) = MetricTableRecords.WriteRecords(scores, folder, "planted_scores", metadata);
-        files.AddRange([p, c]);
-        var perFact = rows.SelectMany(r =>
-                r.Reported.Select(d => new
-                {
-                    d.FactId,
-                    PlantedKind = r.Kind,
-                    d.Method,
-                    d.IsDkn,
-                    PlantedComponents = _facts[d.FactId].Components.Count,
-                    ReportedComponents = d.Components.Count,
-                    MatchedComponents = d.IsDkn ? PlantedScoring.Match(_facts[d.FactId].Components, d.Components) : 0,
-                    Verified = _facts[d.FactId].Verified,
-                })
-            )
-            .ToList();
-        var (p2, c2) = MetricTableRecords.WriteRecords(perFact, folder, "planted_facts", metadata);
-        files.AddRange([p2, c2]);
-        var lines = scores
-            .Select(s =>
-                string.Create(
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    $"{s.Method}: precision {s.Precision:0.000}, recall {s.Recall:0.000} ({s.TruePositives} of "
-                        + $"{s.DegenerateFacts} degenerate facts, {s.FalsePositives} false of "
-                        + $"{s.OtherFacts}{LeftOut(s.UnverifiedFacts)}); "
-                        + $"components recall {s.ComponentRecall:0.000}, precision {s.ComponentPrecision:0.000}, "
-                        + $"Jaccard {s.ComponentJaccard:0.000}, exact {s.ExactMatches}"
-                )
-            )
-            .ToList();
-        return new StageOutputs(files, StageTables.Summary(new { Scores = scores }), lines);
+        var reported = Results(input).SelectMany(r => r.Reported).ToList();
+        var (files, numbers, lines) = PlantedStageOutput.Write(_truth, reported, folder, metadata);
+        return new StageOutputs(files, StageTables.Summary(numbers), lines);
     }
-
-    static string LeftOut(int unverified) =>
-        unverified > 0 ? $"; {unverified} facts left out: their planted truth did not hold on the built model" : "";
 }

@@ -1,4 +1,3 @@
-
 namespace MlNetDkn.Experiments.FactChecking;
 
 /// <summary>r3_report.md: splits, thresholds and every detector's metrics, with what differs from the authors'
