@@ -74,6 +74,11 @@ public sealed class FactDataset
         List<FactRecord> records;
         try
         {
+            // Parquet.Net can loop without end on a corrupt footer or page chain: the footer is walked first, and the
+            // pages are read through a stream that fails at the end of the file and past a read budget.
+            ParquetFooterCheck.Check(stream, label);
+            stream.Position = 0;
+            stream = new BoundedReadStream(stream);
             var schema = await ParquetReader.ReadSchemaAsync(stream);
             FactSchemaCheck.Validate(schema, label);
             stream.Position = 0;
