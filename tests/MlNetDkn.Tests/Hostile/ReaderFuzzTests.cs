@@ -133,6 +133,25 @@ public class ReaderFuzzTests(HostileWorld world) : IClassFixture<HostileWorld>
         );
     }
 
+    [Fact]
+    public void MetricTableParquet()
+    {
+        var folder = SharedPaths.TempDir("fuzz-table");
+        var seed = Path.Combine(folder, "seed.parquet");
+        new MlNetDkn.Metrics.MetricTable()
+            .AddText("method", ["ntc", "dbscan", "ntc", "kmeans"])
+            .AddInteger("facts", [3, 0, 7, 1])
+            .AddNumber("share", [0.5, double.NaN, 1.0, 0.25])
+            .WriteParquet(seed, new Dictionary<string, string> { ["mlnetdkn.table"] = "seed" });
+        var file = Path.Combine(folder, "table.parquet");
+        Report(MutationFuzzer.Run("metric table Parquet", [File.ReadAllBytes(seed)], bytes =>
+            {
+                File.WriteAllBytes(file, bytes);
+                MlNetDkn.Metrics.MetricTable.ReadParquet(file);
+                MlNetDkn.Metrics.MetricTable.ReadParquetMetadata(file);
+            }), "metric table Parquet");
+    }
+
     static void ReadFacts(string file, byte[] bytes)
     {
         File.WriteAllBytes(file, bytes);

@@ -17,9 +17,13 @@ internal static class ParquetFooterCheck
     const int MaxDepth = 64;
 
     /// <summary>Checks the file in <paramref name="stream"/> (seekable; left at an undefined position).</summary>
+    /// <param name="stream">The file.</param>
+    /// <param name="label">Names the file in the message.</param>
+    /// <param name="what">What the file should be, for the message ("not a readable ...").</param>
     /// <exception cref="DknInputException">The footer is not one Parquet.Net can read safely.</exception>
-    public static void Check(Stream stream, string label)
+    public static void Check(Stream stream, string label, string what = "Parquet fact dataset")
     {
+        label = $"{label}: not a readable {what}";
         long length = stream.Length;
         if (length < 12)
             throw Bad(label, $"{length} bytes, too short for a Parquet file");
@@ -40,8 +44,8 @@ internal static class ParquetFooterCheck
         new Walker(footer, label, length - 8 - footerLength).Struct("FileMetaData", 0);
     }
 
-    static DknInputException Bad(string label, string detail) =>
-        new($"{label}: not a readable Parquet fact dataset (footer: {detail})");
+    /// <summary>The refusal: the label already says which file and what it should be.</summary>
+    static DknInputException Bad(string label, string detail) => new($"{label} (footer: {detail})");
 
     /// <summary>The fields Parquet.Net 6.1 reads by id, per Thrift struct (from its generated Parquet.cs): id, then
     /// i8, i16, i32, i64, double, binary (strings too), bool, list&lt;element&gt; or a struct's name.</summary>
