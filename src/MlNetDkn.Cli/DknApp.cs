@@ -20,7 +20,14 @@ public static class DknApp
     {
         if (AsksForVersion(args))
         {
-            Console.Out.WriteLine(Version);
+            try
+            {
+                Console.Out.WriteLine(Version);
+            }
+            catch (Exception e) when (MachineIo.IsFailure(e))
+            {
+                return ExitCodes.IoFailure;
+            }
             return 0;
         }
         // Spectre's console is static: bind it to the current stdout (in-process callers redirect it per run).
@@ -35,7 +42,7 @@ public static class DknApp
             if (cancellation.IsCancellationRequested)
                 return;
             e.Cancel = true;
-            Console.Error.WriteLine("stopping after the current item (Ctrl+C again to quit at once)");
+            WriteError("stopping after the current item (Ctrl+C again to quit at once)");
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
@@ -105,7 +112,19 @@ public static class DknApp
     public static int ReportError(Exception exception, IReadOnlyList<string>? args = null)
     {
         var (code, message) = ExitCodes.Classify(exception, m => FlagValueError(m, args));
-        Console.Error.WriteLine(code == ExitCodes.Cancelled ? message : $"error: {message}");
+        WriteError(code == ExitCodes.Cancelled ? message : $"error: {message}");
         return code;
+    }
+
+    /// <summary>A line on stderr, unless stderr itself cannot be written (a log file on a full disk or past the
+    /// file-size limit): then the line is lost but the exit code still says what happened, where an exception here
+    /// would end the process with SIGABRT.</summary>
+    static void WriteError(string line)
+    {
+        try
+        {
+            Console.Error.WriteLine(line);
+        }
+        catch (Exception e) when (MachineIo.IsFailure(e)) { }
     }
 }

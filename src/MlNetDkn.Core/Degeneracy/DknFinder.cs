@@ -56,12 +56,13 @@ public static class DknFinder
         );
     }
 
-    /// <summary>Checks every neuron's layer and index are below the model's layer count and d_ff.</summary>
+    /// <summary>Checks every neuron's layer and index are non-negative and below the model's layer count and
+    /// d_ff.</summary>
     /// <exception cref="DknInputException">A neuron is outside the model.</exception>
     public static void CheckNeurons(CausalLm model, IEnumerable<Neuron> neurons)
     {
         foreach (var n in neurons)
-            if (n.Layer >= model.Config.NumLayers || n.Index >= model.Config.IntermediateSize)
+            if ((uint)n.Layer >= (uint)model.Config.NumLayers || (uint)n.Index >= (uint)model.Config.IntermediateSize)
                 throw new DknInputException(
                     $"neuron {n} is outside the model ({model.Config.NumLayers} layers × "
                         + $"{model.Config.IntermediateSize} neurons)"

@@ -83,7 +83,7 @@ public sealed class MlpNeuronVectors : INeuronVectorSource
 
     ReadOnlySpan<double> Row(IReadOnlyList<double[,]> m, Neuron n)
     {
-        if (n.Layer >= LayerCount || n.Index >= IntermediateSize)
+        if ((uint)n.Layer >= (uint)LayerCount || (uint)n.Index >= (uint)IntermediateSize)
             throw new DknInputException(
                 $"neuron {n} is outside the model ({LayerCount} layers, {IntermediateSize} neurons per layer)"
             );

@@ -72,19 +72,29 @@ public sealed class FactDataset
     )
     {
         List<FactRecord> records;
+        // Parquet.Net can loop without end on a corrupt footer or page chain: the footer is walked first, and every
+        // read goes through a stream that fails at the end of the file and past a read budget.
+        var bounded = new BoundedReadStream(stream);
         try
         {
-            var schema = await ParquetReader.ReadSchemaAsync(stream);
+            ParquetFooterCheck.Check(bounded, label);
+            bounded.Position = 0;
+            var schema = await ParquetReader.ReadSchemaAsync(bounded);
             FactSchemaCheck.Validate(schema, label);
-            stream.Position = 0;
+            bounded.Position = 0;
             // Read untyped: the ecosystem's writers (pyarrow, Spark) mark columns required, which the typed reader
             // (built for nullable strings) refuses; the dictionaries map to records the same way for both.
-            var result = await ParquetSerializer.DeserializeUntypedAsync(stream, cancellationToken: cancellationToken);
+            var result = await ParquetSerializer.DeserializeUntypedAsync(bounded, cancellationToken: cancellationToken);
             records = result.Data.Select(FromRow).ToList();
         }
         catch (DknInputException)
         {
             throw;
+        }
+        // A read the machine refused is an input/output failure (exit 3), whatever Parquet.Net made of it.
+        catch (Exception) when (bounded.MachineFailure is { } failure)
+        {
+            throw new IOException($"{label}: {failure.Message}", failure);
         }
         // A corrupt file makes the Parquet reader fail in many ways (index and argument errors from its Thrift
         // footer among them): all of them are a file that is not a fact dataset.

@@ -5,7 +5,8 @@ namespace MlNetDkn;
 /// <summary>
 /// Append-only store of results, one JSON line each, flushed to disk before the next result starts: a killed run
 /// loses at most the item in flight, and a rerun recomputes nothing it finished. A torn last line left by a kill is
-/// ignored on reading and overwritten by the next append. A lock is held while the store is open, so
+/// ignored on reading and overwritten by the next append; a damaged line before the last is refused (exit 2) naming
+/// the file and line. A lock is held while the store is open, so
 /// a second process writing the same store stops with a clear error instead of losing lines (a lock file beside it;
 /// readers may still read the store).
 /// </summary>
@@ -47,25 +48,52 @@ public class JsonLinesStore<T> : IDisposable
                 $"{path}: the result store is in use by another dkn process; wait for it or write to another folder"
             );
         _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        long validLength = 0;
-        if (_stream.Length > 0)
+        long validLength;
+        try
         {
-            var bytes = new byte[_stream.Length];
-            _stream.ReadExactly(bytes);
-            int start = 0;
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                if (bytes[i] != (byte)'\n')
-                    continue;
-                if (TryParse(bytes.AsSpan(start, i - start), out var entry))
-                    _entries[key(entry!)] = entry!;
-                start = i + 1;
-                validLength = start;
-            }
+            validLength = Load(key);
+        }
+        catch
+        {
+            _stream.Dispose();
+            _lock.Dispose();
+            throw;
         }
         LoadedCount = _entries.Count;
         _stream.SetLength(validLength);
         _stream.Seek(validLength, SeekOrigin.Begin);
+    }
+
+    /// <summary>Loads every line; returns the length to keep. Only the last line may be damaged (a kill during its
+    /// write): it is dropped. A damaged line before it is not what this store writes, and is refused.</summary>
+    long Load(Func<T, string> key)
+    {
+        if (_stream.Length == 0)
+            return 0;
+        var bytes = new byte[_stream.Length];
+        _stream.ReadExactly(bytes);
+        int start = 0,
+            line = 0;
+        while (start < bytes.Length)
+        {
+            int end = Array.IndexOf(bytes, (byte)'\n', start);
+            line++;
+            bool last = end < 0 || end == bytes.Length - 1;
+            // An unterminated tail is a line whose write was cut off, whatever it holds.
+            if (end < 0)
+                return start;
+            if (TryParse(bytes.AsSpan(start, end - start), out var entry))
+                _entries[key(entry!)] = entry!;
+            else if (last)
+                return start;
+            else
+                throw new DknInputException(
+                    $"{Path}: line {line} is not a stored result, and lines follow it (a damaged store, not a run "
+                        + "cut off while writing): remove the file to recompute its results, or restore it"
+                );
+            start = end + 1;
+        }
+        return start;
     }
 
     static bool TryParse(ReadOnlySpan<byte> line, out T? entry)

@@ -144,10 +144,46 @@ public sealed class MetricTable
 
     static async Task<IReadOnlyDictionary<string, string>> ReadMetadataAsync(string path)
     {
-        await using var stream = File.OpenRead(path);
-        await using var reader = await ParquetReader.CreateAsync(stream);
-        return reader.CustomMetadata;
+        await using var stream = OpenChecked(path);
+        try
+        {
+            await using var reader = await ParquetReader.CreateAsync(stream);
+            return reader.CustomMetadata;
+        }
+        catch (Exception e) when (IsCorrupt(e, stream))
+        {
+            throw new DknInputException($"{path}: not a readable Parquet table ({e.Message})");
+        }
+        catch (Exception) when (stream.MachineFailure is { } failure)
+        {
+            throw new IOException($"{path}: {failure.Message}", failure);
+        }
     }
+
+    /// <summary>Opens a Parquet file after checking its footer, through a stream that bounds the reading
+    /// (<see cref="Facts.Internal.ParquetFooterCheck"/>, <see cref="Facts.Internal.BoundedReadStream"/>).</summary>
+    static Facts.Internal.BoundedReadStream OpenChecked(string path)
+    {
+        var file = new Facts.Internal.BoundedReadStream(File.OpenRead(path), ownsInner: true);
+        try
+        {
+            Facts.Internal.ParquetFooterCheck.Check(file, path, "Parquet table");
+            file.Position = 0;
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A corrupt file rather than bad input already named or a failure of the machine: Parquet.Net's own
+    /// IOExceptions ("only n out of m bytes are available") describe the file, unless the machine refused a read.
+    /// </summary>
+    static bool IsCorrupt(Exception e, Facts.Internal.BoundedReadStream stream) =>
+        e is not (DknInputException or OperationCanceledException or OutOfMemoryException)
+        && stream.MachineFailure is null;
 
     /// <summary>Reads a table written by <see cref="WriteParquet"/> (text, int64 and double columns) with its
     /// metadata.</summary>
@@ -156,14 +192,36 @@ public sealed class MetricTable
 
     static async Task<(MetricTable, IReadOnlyDictionary<string, string>)> ReadParquetAsync(string path)
     {
-        await using var stream = File.OpenRead(path);
+        await using var stream = OpenChecked(path);
+        try
+        {
+            return await ReadParquetAsync(stream, path);
+        }
+        catch (Exception e) when (IsCorrupt(e, stream))
+        {
+            throw new DknInputException($"{path}: not a readable Parquet table ({e.Message})");
+        }
+        catch (Exception) when (stream.MachineFailure is { } failure)
+        {
+            throw new IOException($"{path}: {failure.Message}", failure);
+        }
+    }
+
+    static async Task<(MetricTable, IReadOnlyDictionary<string, string>)> ReadParquetAsync(Stream stream, string path)
+    {
         await using var reader = await ParquetReader.CreateAsync(stream);
         var fields = reader.Schema.GetDataFields();
         var parts = fields.Select(_ => new List<Array>()).ToArray();
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             using var group = reader.OpenRowGroupReader(g);
-            int rows = checked((int)group.RowCount);
+            // Arrays are sized by the row count: a count no file of this length could hold is refused first.
+            long rowLimit = Math.Min(64 * stream.Length + 1024, Array.MaxLength);
+            if (group.RowCount < 0 || group.RowCount > rowLimit)
+                throw new DknInputException(
+                    $"{path}: row group {g} claims {group.RowCount} rows, more than a {stream.Length}-byte file holds"
+                );
+            int rows = (int)group.RowCount;
             for (int i = 0; i < fields.Length; i++)
                 parts[i].Add(await ReadColumn(group, fields[i], rows));
         }

@@ -34,6 +34,9 @@ internal static class PipelineArchive
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var temp = full + ".partial";
+        // A save killed before its rename leaves the temporary archive behind; the folder is this run's (it holds the
+        // run lock), so it is a stale one, and creating the archive anew would fail on it.
+        MachineIo.Write(temp, () => File.Delete(temp));
         try
         {
             using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))

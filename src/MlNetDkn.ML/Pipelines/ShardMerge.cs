@@ -8,11 +8,13 @@ namespace MlNetDkn.ML.Pipelines;
 /// appended to the same store of the run's own folder, after checking that every shard 0..n−1 finished. The run itself
 /// then runs unsharded over all facts: every per-fact result comes from those stores, so its tables are the tables an
 /// unsharded run writes (stages that learn across facts, such as fact-check thresholds or fine-tunes, run there).
+/// Merging again appends nothing: a line the run's store already holds is not appended a second time.
 /// </summary>
 public static class ShardMerge
 {
     /// <summary>Appends the stores of every completed shard folder under <paramref name="output"/> to the same stores
-    /// of <paramref name="output"/>; throws when a shard is missing or unfinished. Returns the lines merged.</summary>
+    /// of <paramref name="output"/>; throws when a shard is missing or unfinished. Returns the lines appended (lines
+    /// already there are skipped, so a second merge appends none).</summary>
     public static int MergeStores(string output, IPipelineReporter reporter)
     {
         var shards = Directory.Exists(output)
@@ -62,12 +64,31 @@ public static class ShardMerge
         {
             var target = Path.Combine(output, Path.GetRelativePath(folder, store));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var content = File.ReadAllLines(store).Where(l => l.Length > 0).ToList();
-            File.AppendAllLines(target, content);
+            var present = new HashSet<string>(CompleteLines(target, truncateTail: true), StringComparer.Ordinal);
+            var content = CompleteLines(store, truncateTail: false).Where(present.Add).ToList();
+            MachineIo.Write(target, () => File.AppendAllLines(target, content));
             lines += content.Count;
         }
         reporter.Info($"  merged {lines:N0} stored results from {n} shards into {output}");
         return lines;
+    }
+
+    /// <summary>The non-empty lines of a store ended by a line break (a line without one was cut off by a kill);
+    /// with <paramref name="truncateTail"/> such a line is also cut from the file, so appends start a new line.
+    /// A missing file has none.</summary>
+    static List<string> CompleteLines(string path, bool truncateTail)
+    {
+        if (!File.Exists(path))
+            return [];
+        var text = File.ReadAllText(path);
+        int end = text.LastIndexOf('\n') + 1;
+        if (truncateTail && end < text.Length)
+            MachineIo.Write(path, () =>
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+                stream.SetLength(System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(0, end)));
+            });
+        return [.. text[..end].Split('\n').Where(l => l.Length > 0)];
     }
 
     static Shard? Parse(string folder)

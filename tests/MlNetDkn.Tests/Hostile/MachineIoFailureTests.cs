@@ -76,4 +76,31 @@ public class FileTooLargeTests(HostileWorld world) : IClassFixture<HostileWorld>
         Assert.Contains("too large", err);
         Assert.Contains(Path.Combine(output, "store", "attributions.jsonl") + ": ", err); // the file that hit the limit
     }
+
+    /// <summary>stdout and stderr in a log file already past the file-size limit (a log on a full disk): the error
+    /// line is lost, but the exit code still says what happened instead of the runtime's SIGABRT (134) for an
+    /// exception thrown while reporting.</summary>
+    [Fact]
+    public void AnErrorLineThatCannotBeWrittenStillGivesTheExitCode()
+    {
+        var folder = SharedPaths.TempDir("stderr-full");
+        var log = Path.Combine(folder, "dkn.log");
+        File.WriteAllBytes(log, new byte[4096]);
+        var dll = Path.Combine(AppContext.BaseDirectory, "dkn.dll");
+        var missing = Path.Combine(folder, "missing.parquet");
+        var output = Path.Combine(folder, "out");
+        var start = new System.Diagnostics.ProcessStartInfo(
+            "bash",
+            [
+                "-c",
+                $"trap '' XFSZ; ulimit -f 2; exec dotnet '{dll}' attribute --model '{world.Model}' --data '{missing}' "
+                    + $"--out '{output}' >>'{log}' 2>&1",
+            ]
+        );
+        start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Assert.True(process.WaitForExit(120_000));
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(4096, new FileInfo(log).Length);
+    }
 }

@@ -46,6 +46,26 @@ internal static class MutationFuzzer
         return (cases, accepted);
     }
 
+    /// <summary>Replays one case of <see cref="Run"/> by its case seed (as a failure names it): the same mutation of
+    /// the same seed input, under the same hang, crash and allocation bounds; true when the reader accepted it.
+    /// DKN_FUZZ_DUMP names a file to write the mutated input to.</summary>
+    public static bool Replay(
+        string name,
+        int caseSeed,
+        IReadOnlyList<byte[]> seeds,
+        Action<byte[]> read,
+        Func<Random, byte[], byte[]>? mutate = null
+    )
+    {
+        mutate ??= MutateBytes;
+        var caseRandom = new Random(caseSeed);
+        var input = mutate(caseRandom, seeds[caseRandom.Next(seeds.Count)]);
+        var dump = Environment.GetEnvironmentVariable("DKN_FUZZ_DUMP");
+        if (!string.IsNullOrEmpty(dump))
+            File.WriteAllBytes(dump, input);
+        return RunOne(name, caseSeed, input, read);
+    }
+
     static bool RunOne(string name, int caseSeed, byte[] input, Action<byte[]> read)
     {
         Exception? failure = null;
@@ -73,7 +93,7 @@ internal static class MutationFuzzer
             IsBackground = true,
         };
         thread.Start();
-        string where = $"{name}, case seed {caseSeed} ({input.Length} bytes; replay with DKN_FUZZ_SEED)";
+        string where = $"{name}, case seed {caseSeed} ({input.Length} bytes; replay with MutationFuzzer.Replay)";
         if (!thread.Join(PerCaseLimit))
             throw new Xunit.Sdk.XunitException($"{where}: no answer in {PerCaseLimit.TotalSeconds} s (a hang)");
         if (failure != null)

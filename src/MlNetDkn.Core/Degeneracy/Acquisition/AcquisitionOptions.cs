@@ -87,6 +87,10 @@ public sealed record KnockoutOptions
             "max per round, max rounds and max candidates must be at least 1"
         );
         Require(LostDrop is > 0 and <= 1, $"lost drop must be in (0, 1] (got {LostDrop})");
+        Require(
+            MinRoundEffect is >= 0 and < 1,
+            $"min round effect must be in [0, 1) (a fraction of P0; got {MinRoundEffect})"
+        );
     }
 }
 
@@ -114,7 +118,8 @@ public sealed record FunctionalGroupingOptions
     /// <summary>The defaults: up to 8 components, closure, copy cosine 0.9, completion on.</summary>
     public static FunctionalGroupingOptions Default { get; } = new();
 
-    /// <summary>Checks the options are in range (at least 2 components).</summary>
+    /// <summary>Checks the options are in range: at least 2 components, a copy cosine above 0 (not NaN; above 1
+    /// means never), and the completion's attribution options.</summary>
     /// <exception cref="DknInputException">An option is out of range.</exception>
     public void Validate()
     {
@@ -122,5 +127,10 @@ public sealed record FunctionalGroupingOptions
             throw new DknInputException(
                 $"functional grouping: max components must be at least 2 (got {MaxComponents})"
             );
+        if (!(CopyCosine > 0))
+            throw new DknInputException(
+                $"functional grouping: copy cosine must be above 0 (above 1: copies never merge; got {CopyCosine})"
+            );
+        Attribution.Validate();
     }
 }
