@@ -57,25 +57,25 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>Adds per-fact accuracy on prompts and held-out paraphrases
     /// (<see cref="KnowledgeNeuronColumns"/>).</summary>
-    public AccuracyEstimator EvaluateAccuracy(AccuracyStageOptions options) => new(options, Context);
+    public AccuracyMeasuringEstimator EvaluateAccuracy(AccuracyStageOptions options) => new(options, Context);
 
     /// <summary>Accuracy on the model at <paramref name="modelPath"/> (a Hugging Face folder or llama2.c checkpoint;
     /// made absolute) with default options.</summary>
     /// <param name="modelLoad">Device, dtype and threads; null: CPU, float32.</param>
-    public AccuracyEstimator EvaluateAccuracy(string modelPath, ModelLoadOptions? modelLoad = null) =>
+    public AccuracyMeasuringEstimator EvaluateAccuracy(string modelPath, ModelLoadOptions? modelLoad = null) =>
         EvaluateAccuracy(
             new AccuracyStageOptions { ModelPath = Path.GetFullPath(modelPath), Load = modelLoad ?? new() }
         );
 
     /// <summary>Adds the knowledge-neuron columns of <see cref="KnowledgeNeuronColumns"/> to fact rows.</summary>
-    public KnowledgeNeuronEstimator AttributeKnowledgeNeurons(KnowledgeNeuronStageOptions options) =>
+    public KnowledgeNeuronAttributingEstimator AttributeKnowledgeNeurons(KnowledgeNeuronStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
     /// <param name="modelPath">A Hugging Face folder or llama2.c checkpoint; referenced by path and content
     /// hash.</param>
     /// <param name="folder">The stage's folder: its store of prompt attributions (<see cref="DefaultStageFolder"/> if
     /// null).</param>
-    public KnowledgeNeuronEstimator AttributeKnowledgeNeurons(
+    public KnowledgeNeuronAttributingEstimator AttributeKnowledgeNeurons(
         string modelPath,
         FactAttributionOptions? options = null,
         string? folder = null,
@@ -95,7 +95,7 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>Adds the DKN columns of <see cref="KnowledgeNeuronColumns"/> (every method, suffixed, and the primary
     /// method unsuffixed) to rows that carry knowledge neurons.</summary>
-    public DegenerateNeuronEstimator FindDegenerateNeurons(DegenerateNeuronStageOptions options) =>
+    public DegenerateNeuronFindingEstimator FindDegenerateNeurons(DegenerateNeuronStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
     /// <param name="options">DKN options that group the knowledge neurons of the attribution stage; null: the
@@ -103,7 +103,7 @@ public sealed class KnowledgeNeuronsCatalog
     /// pipeline (no knowledge-neuron cap, their target tokens) use the options-class overload with
     /// <see cref="DknStageOptions.DknAuthors"/>.</param>
     /// <param name="method">Fills the unsuffixed DKN columns; null = the first of the options' methods.</param>
-    public DegenerateNeuronEstimator FindDegenerateNeurons(
+    public DegenerateNeuronFindingEstimator FindDegenerateNeurons(
         string modelPath,
         DknOptions? options = null,
         string? folder = null,
@@ -136,7 +136,7 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>R1: suppression of the DKN, knowledge neurons and matched random sets on clean and perturbed queries
     /// (the facts' perturbed_prompts), by activations and by weights.</summary>
-    public Experiments.PerturbedQueryEstimator SuppressUnderPerturbation(
+    public Experiments.PerturbedQueryProbingEstimator SuppressUnderPerturbation(
         Experiments.PerturbedQueryStageOptions options
     ) =>
         new(
@@ -148,7 +148,7 @@ public sealed class KnowledgeNeuronsCatalog
         );
 
     /// <summary>R1 with the default protocol, its results stored in <paramref name="folder"/>.</summary>
-    public Experiments.PerturbedQueryEstimator SuppressUnderPerturbation(
+    public Experiments.PerturbedQueryProbingEstimator SuppressUnderPerturbation(
         string modelPath,
         string? folder = null,
         ModelLoadOptions? modelLoad = null
@@ -164,7 +164,9 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>R2: ×2 on the DKN, knowledge neurons and matched random sets for perturbed queries the unmodified
     /// model fails while it answers the clean one; collateral change on the clean query and unrelated facts.</summary>
-    public Experiments.PerturbedQueryEstimator EnhanceOnFailedQueries(Experiments.PerturbedQueryStageOptions options) =>
+    public Experiments.PerturbedQueryProbingEstimator EnhanceOnFailedQueries(
+        Experiments.PerturbedQueryStageOptions options
+    ) =>
         new(
             options with
             {
@@ -174,7 +176,7 @@ public sealed class KnowledgeNeuronsCatalog
         );
 
     /// <summary>R2 with the default protocol, its results stored in <paramref name="folder"/>.</summary>
-    public Experiments.PerturbedQueryEstimator EnhanceOnFailedQueries(
+    public Experiments.PerturbedQueryProbingEstimator EnhanceOnFailedQueries(
         string modelPath,
         string? folder = null,
         ModelLoadOptions? modelLoad = null
@@ -190,10 +192,11 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>R3: fact checking with relation-level DKN / knowledge-neuron sets and thresholds learned at
     /// Fit.</summary>
-    public Experiments.FactCheckEstimator FactCheck(Experiments.FactCheckStageOptions options) => new(options, Context);
+    public Experiments.FactCheckingEstimator FactCheck(Experiments.FactCheckStageOptions options) =>
+        new(options, Context);
 
     /// <summary>R3 with the default protocol, its results stored in <paramref name="folder"/>.</summary>
-    public Experiments.FactCheckEstimator FactCheck(
+    public Experiments.FactCheckingEstimator FactCheck(
         string modelPath,
         string? folder = null,
         ModelLoadOptions? modelLoad = null
@@ -209,12 +212,12 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>E1/E2: fine-tune copies of the model on new facts with only DKN / knowledge-neuron / matched random
     /// neurons (or everything) trainable, and measure which neurons a full fine-tune changes.</summary>
-    public Experiments.FineTuneNeuronsEstimator FineTuneNeurons(Experiments.FineTuneNeuronsStageOptions options) =>
+    public Experiments.NeuronFineTuningEstimator FineTuneNeurons(Experiments.FineTuneNeuronsStageOptions options) =>
         new(options, Context);
 
     /// <summary>E1/E2 with the default protocol: the facts of <paramref name="newFactsPath"/> (Parquet) are the
     /// updated versions of facts in the data; results stored in <paramref name="folder"/>.</summary>
-    public Experiments.FineTuneNeuronsEstimator FineTuneNeurons(
+    public Experiments.NeuronFineTuningEstimator FineTuneNeurons(
         string modelPath,
         string newFactsPath,
         string? folder = null,
@@ -232,20 +235,20 @@ public sealed class KnowledgeNeuronsCatalog
 
     /// <summary>Planted benchmark: the true knowledge neurons of each planted fact as the knowledge-neuron
     /// columns.</summary>
-    public Planted.PlantedNeuronsEstimator PlantedNeurons(Planted.PlantedStageOptions options) =>
+    public Planted.PlantedNeuronAssigningEstimator PlantedNeurons(Planted.PlantedStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
     /// <summary>The true knowledge neurons of the planted model at <paramref name="modelPath"/>.</summary>
-    public Planted.PlantedNeuronsEstimator PlantedNeurons(string modelPath, string? folder = null) =>
+    public Planted.PlantedNeuronAssigningEstimator PlantedNeurons(string modelPath, string? folder = null) =>
         PlantedNeurons(new Planted.PlantedStageOptions { ModelPath = modelPath, Folder = Full(folder) });
 
     /// <summary>Planted benchmark: scores every DKN column group of the data against the planted truth.</summary>
-    public Planted.PlantedScoreEstimator ScorePlanted(Planted.PlantedStageOptions options) =>
+    public Planted.PlantedScoringEstimator ScorePlanted(Planted.PlantedStageOptions options) =>
         new(options with { ModelPath = Path.GetFullPath(options.ModelPath) }, Context);
 
     /// <summary>Scores the DKN columns of the data against the truth of the planted model at
     /// <paramref name="modelPath"/>.</summary>
-    public Planted.PlantedScoreEstimator ScorePlanted(string modelPath, string? folder = null) =>
+    public Planted.PlantedScoringEstimator ScorePlanted(string modelPath, string? folder = null) =>
         ScorePlanted(new Planted.PlantedStageOptions { ModelPath = modelPath, Folder = Full(folder) });
 
     static string? Full(string? folder) => folder is null ? null : Path.GetFullPath(folder);

@@ -12,6 +12,8 @@ public sealed record AccuracyStageOptions : FactStageOptions
     {
         base.Validate();
         if (BatchSize < 1)
-            throw new DknInputException($"{AccuracyTransformer.Name}: batch size must be at least 1 (got {BatchSize})");
+            throw new DknInputException(
+                $"{AccuracyMeasuringTransformer.Name}: batch size must be at least 1 (got {BatchSize})"
+            );
     }
 }

@@ -29,7 +29,7 @@ public sealed record DegenerateNeuronStageOptions : FactStageOptions
         Dkn.Validate();
         if (!Dkn.Dkn.Methods.Contains(PrimaryMethod))
             throw new DknInputException(
-                $"{DegenerateNeuronTransformer.Name}: method {PrimaryMethod} is not among the options' methods "
+                $"{DegenerateNeuronFindingTransformer.Name}: method {PrimaryMethod} is not among the options' methods "
                     + $"({string.Join(", ", Dkn.Dkn.Methods)})"
             );
     }

@@ -54,38 +54,41 @@ internal static class StageEntries
 
     static readonly Dictionary<string, Opener> Openers = new(StringComparer.Ordinal)
     {
-        [AccuracyTransformer.ArchiveKind] = Of<AccuracyStageOptions>(AccuracyTransformer.Name, AccuracyEstimator.Open),
-        [KnowledgeNeuronTransformer.ArchiveKind] = Of<KnowledgeNeuronStageOptions>(
-            KnowledgeNeuronTransformer.Name,
-            KnowledgeNeuronEstimator.Open
+        [AccuracyMeasuringTransformer.ArchiveKind] = Of<AccuracyStageOptions>(
+            AccuracyMeasuringTransformer.Name,
+            AccuracyMeasuringEstimator.Open
         ),
-        [DegenerateNeuronTransformer.ArchiveKind] = Of<DegenerateNeuronStageOptions>(
-            DegenerateNeuronTransformer.Name,
-            DegenerateNeuronEstimator.Open
+        [KnowledgeNeuronAttributingTransformer.ArchiveKind] = Of<KnowledgeNeuronStageOptions>(
+            KnowledgeNeuronAttributingTransformer.Name,
+            KnowledgeNeuronAttributingEstimator.Open
         ),
-        [PlantedNeuronsTransformer.ArchiveKind] = Of<PlantedStageOptions>(
-            PlantedNeuronsTransformer.Name,
-            PlantedNeuronsEstimator.Open
+        [DegenerateNeuronFindingTransformer.ArchiveKind] = Of<DegenerateNeuronStageOptions>(
+            DegenerateNeuronFindingTransformer.Name,
+            DegenerateNeuronFindingEstimator.Open
         ),
-        [PlantedScoreTransformer.ArchiveKind] = Of<PlantedStageOptions>(
-            PlantedScoreTransformer.Name,
-            PlantedScoreEstimator.Open
+        [PlantedNeuronAssigningTransformer.ArchiveKind] = Of<PlantedStageOptions>(
+            PlantedNeuronAssigningTransformer.Name,
+            PlantedNeuronAssigningEstimator.Open
         ),
-        [PerturbedQueryTransformer.SuppressionKind] = Of<PerturbedQueryStageOptions>(
-            PerturbedQueryTransformer.SuppressionName,
-            PerturbedQueryEstimator.Open
+        [PlantedScoringTransformer.ArchiveKind] = Of<PlantedStageOptions>(
+            PlantedScoringTransformer.Name,
+            PlantedScoringEstimator.Open
         ),
-        [PerturbedQueryTransformer.EnhancementKind] = Of<PerturbedQueryStageOptions>(
-            PerturbedQueryTransformer.EnhancementName,
-            PerturbedQueryEstimator.Open
+        [PerturbedQueryProbingTransformer.SuppressionKind] = Of<PerturbedQueryStageOptions>(
+            PerturbedQueryProbingTransformer.SuppressionName,
+            PerturbedQueryProbingEstimator.Open
         ),
-        [FineTuneNeuronsTransformer.ArchiveKind] = Of<FineTuneNeuronsStageOptions>(
-            FineTuneNeuronsTransformer.Name,
-            FineTuneNeuronsEstimator.Open
+        [PerturbedQueryProbingTransformer.EnhancementKind] = Of<PerturbedQueryStageOptions>(
+            PerturbedQueryProbingTransformer.EnhancementName,
+            PerturbedQueryProbingEstimator.Open
         ),
-        [FactCheckTransformer.ArchiveKind] = Of<FactCheckStageOptions>(
-            FactCheckTransformer.Name,
-            FactCheckEstimator.Open
+        [NeuronFineTuningTransformer.ArchiveKind] = Of<FineTuneNeuronsStageOptions>(
+            NeuronFineTuningTransformer.Name,
+            NeuronFineTuningEstimator.Open
+        ),
+        [FactCheckingTransformer.ArchiveKind] = Of<FactCheckStageOptions>(
+            FactCheckingTransformer.Name,
+            FactCheckingEstimator.Open
         ),
     };
 

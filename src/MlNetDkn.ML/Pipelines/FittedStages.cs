@@ -55,13 +55,13 @@ internal static class FittedStages
         IReadOnlyDictionary<string, string> metadata
     )
     {
-        var dkn = stages.Where(s => s.Stage is Degeneracy.DegenerateNeuronTransformer).ToList();
+        var dkn = stages.Where(s => s.Stage is Degeneracy.DegenerateNeuronFindingTransformer).ToList();
         if (dkn.Count == 0)
             return [];
         var rows = dkn.Select(s =>
                 (
-                    ((Degeneracy.DegenerateNeuronTransformer)s.Stage).Definition,
-                    ((Degeneracy.DegenerateNeuronTransformer)s.Stage).Metrics(s.Input)
+                    ((Degeneracy.DegenerateNeuronFindingTransformer)s.Stage).Definition,
+                    ((Degeneracy.DegenerateNeuronFindingTransformer)s.Stage).Metrics(s.Input)
                 )
             )
             .ToList();

@@ -166,7 +166,7 @@ public class FactCheckTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMo
                 )
             );
         using var model = new Releasing(pipeline.Fit(facts));
-        var fitted = ((IEnumerable<ITransformer>)model.Value).OfType<FactCheckTransformer>().Single();
+        var fitted = ((IEnumerable<ITransformer>)model.Value).OfType<FactCheckingTransformer>().Single();
         Assert.NotEmpty(fitted.Options.Sets);
         Assert.All(fitted.Options.FactCheck.Detectors, d =>
             Assert.True(fitted.Options.Thresholds.ContainsKey(FactCheckOptions.Name(d)))
@@ -186,12 +186,12 @@ public class FactCheckTests(TrainedTinyModel tiny) : IClassFixture<TrainedTinyMo
         foreach (var c in columns)
             Assert.Equal(before.GetColumn<float>(c).ToArray(), after.GetColumn<float>(c).ToArray());
         Assert.Equal(
-            before.GetColumn<ReadOnlyMemory<char>>(FactCheckTransformer.SplitColumn).Select(s => s.ToString()),
-            after.GetColumn<ReadOnlyMemory<char>>(FactCheckTransformer.SplitColumn).Select(s => s.ToString())
+            before.GetColumn<ReadOnlyMemory<char>>(FactCheckingTransformer.SplitColumn).Select(s => s.ToString()),
+            after.GetColumn<ReadOnlyMemory<char>>(FactCheckingTransformer.SplitColumn).Select(s => s.ToString())
         );
         // Test statements are scored; training facts are not.
         var splits = before
-            .GetColumn<ReadOnlyMemory<char>>(FactCheckTransformer.SplitColumn)
+            .GetColumn<ReadOnlyMemory<char>>(FactCheckingTransformer.SplitColumn)
             .Select(s => s.ToString())
             .ToArray();
         var scores = before.GetColumn<float>("fact_check_true_probability").ToArray();

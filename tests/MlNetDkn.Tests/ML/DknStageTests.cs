@@ -142,8 +142,8 @@ public class DknStageTests
         using (var model = pipeline.Fit(facts))
         {
             Assert.Equal(first, TextVectors(model.Transform(facts), KnowledgeNeuronColumns.DknComponents));
-            var dkn = model.OfType<MlNetDkn.ML.Degeneracy.DegenerateNeuronTransformer>().Single();
-            var kn = model.OfType<MlNetDkn.ML.Attribution.KnowledgeNeuronTransformer>().Single();
+            var dkn = model.OfType<MlNetDkn.ML.Degeneracy.DegenerateNeuronFindingTransformer>().Single();
+            var kn = model.OfType<MlNetDkn.ML.Attribution.KnowledgeNeuronAttributingTransformer>().Single();
             Assert.Equal((0, 4), (dkn.FactsComputed, dkn.FactsReused));
             Assert.Equal((0, 8), (kn.PromptsComputed, kn.PromptsReused));
         }

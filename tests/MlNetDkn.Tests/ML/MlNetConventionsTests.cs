@@ -89,8 +89,8 @@ public class MlNetConventionsTests(TrainedTinyModel tiny) : IClassFixture<Traine
         using var model = new Releasing(pipeline.Fit(facts));
         var output = model.Value.Transform(facts);
         var stages = ((IEnumerable<ITransformer>)model.Value).ToList();
-        var attributed = stages.OfType<KnowledgeNeuronTransformer>().Single().Attribute(facts);
-        var records = stages.OfType<DegenerateNeuronTransformer>().Single().Find(stages[0].Transform(facts));
+        var attributed = stages.OfType<KnowledgeNeuronAttributingTransformer>().Single().Attribute(facts);
+        var records = stages.OfType<DegenerateNeuronFindingTransformer>().Single().Find(stages[0].Transform(facts));
 
         var fromColumns = ml.KnowledgeNeurons().EvaluateAttribution(output);
         var fromResults = AttributionMetrics.Compute(attributed.Select(f => f.Summary), completenessIsExact: true);
@@ -136,7 +136,7 @@ public class MlNetConventionsTests(TrainedTinyModel tiny) : IClassFixture<Traine
         var log = new List<string>();
         ml.Log += (_, e) =>
         {
-            if (e.Message.Contains(KnowledgeNeuronTransformer.Name))
+            if (e.Message.Contains(KnowledgeNeuronAttributingTransformer.Name))
                 lock (log)
                     log.Add(e.Message);
         };

@@ -43,8 +43,8 @@ public class PipelinePersistenceTests
             before = DataViewDump.Of(model.Transform(facts));
             // The dump opens a cursor per column; each fact is still computed once.
             var fitted = ((IEnumerable<ITransformer>)model).ToList();
-            Assert.Equal(8, fitted.OfType<KnowledgeNeuronTransformer>().Single().PromptsComputed);
-            Assert.Equal(4, fitted.OfType<DegenerateNeuronTransformer>().Single().FactsComputed);
+            Assert.Equal(8, fitted.OfType<KnowledgeNeuronAttributingTransformer>().Single().PromptsComputed);
+            Assert.Equal(4, fitted.OfType<DegenerateNeuronFindingTransformer>().Single().FactsComputed);
             ml.KnowledgeNeurons().Save(model, facts.Schema, archive);
         }
         // Everything is released: the load below reads the model and stores from disk again.
@@ -67,11 +67,11 @@ public class PipelinePersistenceTests
         Assert.Equal(
             (0, 8),
             (
-                stages.OfType<KnowledgeNeuronTransformer>().Single().PromptsComputed,
-                stages.OfType<KnowledgeNeuronTransformer>().Single().PromptsReused
+                stages.OfType<KnowledgeNeuronAttributingTransformer>().Single().PromptsComputed,
+                stages.OfType<KnowledgeNeuronAttributingTransformer>().Single().PromptsReused
             )
         );
-        Assert.Equal(0, stages.OfType<DegenerateNeuronTransformer>().Single().FactsComputed);
+        Assert.Equal(0, stages.OfType<DegenerateNeuronFindingTransformer>().Single().FactsComputed);
         Assert.Equal(5, stages.Count); // mlnet, KN, mlnet, DKN, mlnet
 
         using var zip = System.IO.Compression.ZipFile.OpenRead(archive);

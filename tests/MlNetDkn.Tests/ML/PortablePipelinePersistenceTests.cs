@@ -50,7 +50,7 @@ public class PortablePipelinePersistenceTests
         var ml = new MLContext(seed: 2);
         using var loaded = ml.KnowledgeNeurons().Load(archive, out _, modelFolder: modelFolder);
         var dump = DataViewDump.Of(loaded.Transform(ml.KnowledgeNeurons().LoadFacts(StoryFacts.Dataset())));
-        return (dump, loaded.OfType<KnowledgeNeuronTransformer>().Single().PromptsComputed);
+        return (dump, loaded.OfType<KnowledgeNeuronAttributingTransformer>().Single().PromptsComputed);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace MlNetDkn.ML.Attribution;
 /// a fact is attributed when a cursor first reads one of the added columns, then kept in memory; prompt results go
 /// to the resumable store (<c>folder/store/attributions.jsonl</c>), so a rerun over the same store recomputes nothing.
 /// </summary>
-public sealed class KnowledgeNeuronTransformer : FactStageTransformer<AttributedFact>, IFactStage
+public sealed class KnowledgeNeuronAttributingTransformer : FactStageTransformer<AttributedFact>, IFactStage
 {
     internal const string Name = "AttributeKnowledgeNeurons",
         ArchiveKind = "knowledge-neurons";
@@ -22,7 +22,7 @@ public sealed class KnowledgeNeuronTransformer : FactStageTransformer<Attributed
     readonly RequiredColumn[] _inputs;
     readonly IReadOnlyList<OutputColumn<AttributedFact>> _outputs;
 
-    internal KnowledgeNeuronTransformer(
+    internal KnowledgeNeuronAttributingTransformer(
         KnowledgeNeuronStageOptions options,
         Lease<ModelSession> model,
         Lease<AttributionStore> store,

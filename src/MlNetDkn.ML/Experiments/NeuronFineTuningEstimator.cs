@@ -14,32 +14,32 @@ namespace MlNetDkn.ML.Experiments;
 /// validation prompts, repeats over seeds, saves the fine-tuned models, and measures which neurons the full
 /// fine-tune changed. The transformer adds each fact's answer probability under every saved fine-tuned model.
 /// </summary>
-public sealed class FineTuneNeuronsEstimator
-    : FactStageEstimator<FineTuneNeuronsStageOptions, FineTuneNeuronsTransformer>
+public sealed class NeuronFineTuningEstimator
+    : FactStageEstimator<FineTuneNeuronsStageOptions, NeuronFineTuningTransformer>
 {
-    internal FineTuneNeuronsEstimator(FineTuneNeuronsStageOptions options, IChannelProvider? context)
+    internal NeuronFineTuningEstimator(FineTuneNeuronsStageOptions options, IChannelProvider? context)
         : base(options, context) { }
 
     private protected override void CheckInputs(DataViewSchema schema) =>
-        ExperimentInputs.Check(schema, FineTuneNeuronsTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+        ExperimentInputs.Check(schema, NeuronFineTuningTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
 
     private protected override void CheckInputs(SchemaShape shape) =>
-        ExperimentInputs.Check(shape, FineTuneNeuronsTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+        ExperimentInputs.Check(shape, NeuronFineTuningTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
 
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
-        SchemaShapes.WithAdded(input, FineTuneNeuronsTransformer.Columns(Options));
+        SchemaShapes.WithAdded(input, NeuronFineTuningTransformer.Columns(Options));
 
-    private protected override FineTuneNeuronsTransformer OpenTransformer(string? expectedHash) =>
+    private protected override NeuronFineTuningTransformer OpenTransformer(string? expectedHash) =>
         Open(Options, expectedHash, Context);
 
     /// <summary>Runs every fine-tune (E1) and the overlap (E2) on the input facts and their updates from
     /// <see cref="FineTuneNeuronsStageOptions.NewFactsPath"/>, and opens the fitted transformer.</summary>
-    public override FineTuneNeuronsTransformer Fit(IDataView input)
+    public override NeuronFineTuningTransformer Fit(IDataView input)
     {
         CheckInputs(input.Schema);
         var names = ExperimentInputs.Names(
             input.Schema,
-            FineTuneNeuronsTransformer.Name,
+            NeuronFineTuningTransformer.Name,
             Options.DknMethod,
             Options.DknColumnSuffix
         );
@@ -48,7 +48,7 @@ public sealed class FineTuneNeuronsEstimator
         {
             var read = ExperimentInputs.Bind(
                 cursor,
-                FineTuneNeuronsTransformer.Name,
+                NeuronFineTuningTransformer.Name,
                 Options.DknMethod,
                 Options.DknColumnSuffix
             );
@@ -58,7 +58,7 @@ public sealed class FineTuneNeuronsEstimator
                 old.Add(new OldFact(f.Fact, f.Dkn, f.KnowledgeNeurons));
             }
         }
-        var folder = Options.ResolvedFolder(FineTuneNeuronsTransformer.Name);
+        var folder = Options.ResolvedFolder(NeuronFineTuningTransformer.Name);
         EvolvabilityResult result;
         lock (HeavyWork.Gate)
         {
@@ -73,7 +73,7 @@ public sealed class FineTuneNeuronsEstimator
                 store,
                 folder
             );
-            var channel = Context?.Start(FineTuneNeuronsTransformer.Name);
+            var channel = Context?.Start(NeuronFineTuningTransformer.Name);
             result = experiment.Run(
                 old,
                 FactDataset.Read(Options.NewFactsPath),
@@ -91,22 +91,22 @@ public sealed class FineTuneNeuronsEstimator
 
         public void Report(string value)
         {
-            channel?.Info(MessageSensitivity.None, $"{FineTuneNeuronsTransformer.Name}: {value}");
-            progress?.Report(new FactStageProgress(FineTuneNeuronsTransformer.Name, value, ++_done, 0, false));
+            channel?.Info(MessageSensitivity.None, $"{NeuronFineTuningTransformer.Name}: {value}");
+            progress?.Report(new FactStageProgress(NeuronFineTuningTransformer.Name, value, ++_done, 0, false));
         }
     }
 
-    internal static FineTuneNeuronsTransformer Open(
+    internal static NeuronFineTuningTransformer Open(
         FineTuneNeuronsStageOptions options,
         string? expectedHash,
         IChannelProvider? context
     ) =>
-        Open(options, FineTuneNeuronsTransformer.Name, expectedHash, (model, hash) =>
-            new FineTuneNeuronsTransformer(
+        Open(options, NeuronFineTuningTransformer.Name, expectedHash, (model, hash) =>
+            new NeuronFineTuningTransformer(
                 options,
                 model,
                 hash,
-                StageRuntime.For(context, FineTuneNeuronsTransformer.Name, options.Progress, options.CancellationToken)
+                StageRuntime.For(context, NeuronFineTuningTransformer.Name, options.Progress, options.CancellationToken)
             )
         );
 }

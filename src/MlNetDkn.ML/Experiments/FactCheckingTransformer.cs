@@ -10,7 +10,7 @@ namespace MlNetDkn.ML.Experiments;
 /// The fitted R3 stage. Columns: <c>fact_check_split</c>, and per detector d <c>fact_check_true_&lt;d&gt;</c> and
 /// <c>fact_check_false_&lt;d&gt;</c> (the scores of the true and the false statement; NaN for training facts).
 /// </summary>
-public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>, IFactStage
+public sealed class FactCheckingTransformer : FactStageTransformer<FactCheckRecord>, IFactStage
 {
     internal const string Name = "FactCheck",
         ArchiveKind = "fact-check";
@@ -21,7 +21,7 @@ public sealed class FactCheckTransformer : FactStageTransformer<FactCheckRecord>
     readonly FactCheckStage _stage;
     readonly IReadOnlyList<OutputColumn<FactCheckRecord>> _outputs;
 
-    internal FactCheckTransformer(
+    internal FactCheckingTransformer(
         FactCheckStageOptions options,
         Lease<ModelSession> model,
         Lease<JsonLinesStore<FactCheckRecord>> store,

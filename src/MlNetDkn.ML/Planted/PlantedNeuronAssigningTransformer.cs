@@ -9,7 +9,7 @@ namespace MlNetDkn.ML.Planted;
 
 /// <summary>The fitted planted-neurons stage: each fact's planted neurons (with its noise neurons when asked; seeded
 /// order, score 1 each) as the knowledge-neuron columns; a fact missing from the truth file is an error.</summary>
-public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, IFactStage
+public sealed class PlantedNeuronAssigningTransformer : FactStageTransformer<Neuron[]>, IFactStage
 {
     internal const string Name = "PlantedNeurons",
         ArchiveKind = "planted-neurons";
@@ -17,7 +17,7 @@ public sealed class PlantedNeuronsTransformer : FactStageTransformer<Neuron[]>, 
     readonly Dictionary<string, PlantedFact> _truth;
     readonly IReadOnlyList<OutputColumn<Neuron[]>> _columns;
 
-    internal PlantedNeuronsTransformer(
+    internal PlantedNeuronAssigningTransformer(
         PlantedStageOptions options,
         Lease<ModelSession> model,
         string hash,

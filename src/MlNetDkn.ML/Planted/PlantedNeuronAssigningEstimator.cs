@@ -10,40 +10,46 @@ namespace MlNetDkn.ML.Planted;
 /// Gives every planted fact its true knowledge neurons (its components' neurons and, optionally, its noise neurons,
 /// in a seeded order) in the knowledge-neuron columns, so DKN acquisition can be scored without attribution errors.
 /// </summary>
-public sealed class PlantedNeuronsEstimator : FactStageEstimator<PlantedStageOptions, PlantedNeuronsTransformer>
+public sealed class PlantedNeuronAssigningEstimator
+    : FactStageEstimator<PlantedStageOptions, PlantedNeuronAssigningTransformer>
 {
-    internal PlantedNeuronsEstimator(PlantedStageOptions options, IChannelProvider? context)
+    internal PlantedNeuronAssigningEstimator(PlantedStageOptions options, IChannelProvider? context)
         : base(options, context) { }
 
     private protected override void CheckInputs(DataViewSchema schema)
     {
-        foreach (var c in PlantedNeuronsTransformer.InputsOf())
+        foreach (var c in PlantedNeuronAssigningTransformer.InputsOf())
             c.Check(schema);
     }
 
     private protected override void CheckInputs(SchemaShape shape)
     {
-        foreach (var c in PlantedNeuronsTransformer.InputsOf())
+        foreach (var c in PlantedNeuronAssigningTransformer.InputsOf())
             c.Check(shape);
     }
 
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
-        SchemaShapes.WithAdded(input, PlantedNeuronsTransformer.Columns(config));
+        SchemaShapes.WithAdded(input, PlantedNeuronAssigningTransformer.Columns(config));
 
-    private protected override PlantedNeuronsTransformer OpenTransformer(string? expectedHash) =>
+    private protected override PlantedNeuronAssigningTransformer OpenTransformer(string? expectedHash) =>
         Open(Options, expectedHash, Context);
 
-    internal static PlantedNeuronsTransformer Open(
+    internal static PlantedNeuronAssigningTransformer Open(
         PlantedStageOptions options,
         string? expectedHash,
         IChannelProvider? context
     ) =>
-        Open(options, PlantedNeuronsTransformer.Name, expectedHash, (model, hash) =>
-            new PlantedNeuronsTransformer(
+        Open(options, PlantedNeuronAssigningTransformer.Name, expectedHash, (model, hash) =>
+            new PlantedNeuronAssigningTransformer(
                 options,
                 model,
                 hash,
-                StageRuntime.For(context, PlantedNeuronsTransformer.Name, options.Progress, options.CancellationToken)
+                StageRuntime.For(
+                    context,
+                    PlantedNeuronAssigningTransformer.Name,
+                    options.Progress,
+                    options.CancellationToken
+                )
             )
         );
 }

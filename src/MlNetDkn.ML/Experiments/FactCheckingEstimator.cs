@@ -14,32 +14,32 @@ namespace MlNetDkn.ML.Experiments;
 /// τ_DKN and τ_KN). The transformer scores any fact's statements; the tables evaluate the test split with ML.NET's
 /// binary-classification metrics.
 /// </summary>
-public sealed class FactCheckEstimator : FactStageEstimator<FactCheckStageOptions, FactCheckTransformer>
+public sealed class FactCheckingEstimator : FactStageEstimator<FactCheckStageOptions, FactCheckingTransformer>
 {
-    internal FactCheckEstimator(FactCheckStageOptions options, IChannelProvider? context)
+    internal FactCheckingEstimator(FactCheckStageOptions options, IChannelProvider? context)
         : base(options, context) { }
 
     private protected override void CheckInputs(DataViewSchema schema) =>
-        ExperimentInputs.Check(schema, FactCheckTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+        ExperimentInputs.Check(schema, FactCheckingTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
 
     private protected override void CheckInputs(SchemaShape shape) =>
-        ExperimentInputs.Check(shape, FactCheckTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
+        ExperimentInputs.Check(shape, FactCheckingTransformer.Name, Options.DknMethod, Options.DknColumnSuffix);
 
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
-        SchemaShapes.WithAdded(input, FactCheckTransformer.Columns(Options));
+        SchemaShapes.WithAdded(input, FactCheckingTransformer.Columns(Options));
 
-    private protected override FactCheckTransformer OpenTransformer(string? expectedHash) =>
+    private protected override FactCheckingTransformer OpenTransformer(string? expectedHash) =>
         Open(Options, expectedHash, Context);
 
     /// <summary>Splits the facts, learns the relation-level neuron sets from the sets' split and each detector's
     /// threshold on the validation split (or the authors' fixed ones), and opens the fitted transformer.</summary>
-    public override FactCheckTransformer Fit(IDataView input)
+    public override FactCheckingTransformer Fit(IDataView input)
     {
         CheckInputs(input.Schema);
         var facts = new List<ExperimentFact>();
         var names = ExperimentInputs.Names(
             input.Schema,
-            FactCheckTransformer.Name,
+            FactCheckingTransformer.Name,
             Options.DknMethod,
             Options.DknColumnSuffix
         );
@@ -47,7 +47,7 @@ public sealed class FactCheckEstimator : FactStageEstimator<FactCheckStageOption
         {
             var read = ExperimentInputs.Bind(
                 cursor,
-                FactCheckTransformer.Name,
+                FactCheckingTransformer.Name,
                 Options.DknMethod,
                 Options.DknColumnSuffix
             );
@@ -82,22 +82,22 @@ public sealed class FactCheckEstimator : FactStageEstimator<FactCheckStageOption
         return Open(fitted with { Thresholds = thresholds }, null, Context);
     }
 
-    internal static FactCheckTransformer Open(
+    internal static FactCheckingTransformer Open(
         FactCheckStageOptions options,
         string? expectedHash,
         IChannelProvider? context
-    ) => Open(options, FactCheckTransformer.Name, expectedHash, (model, hash) =>
+    ) => Open(options, FactCheckingTransformer.Name, expectedHash, (model, hash) =>
         {
-            var folder = options.ResolvedFolder(FactCheckTransformer.Name);
+            var folder = options.ResolvedFolder(FactCheckingTransformer.Name);
             var store = SharedModels.Store(Path.Combine(folder, "store", FactCheckStage.StoreFileName), () =>
                 FactCheckStage.OpenStore(folder)
             );
-            return new FactCheckTransformer(
+            return new FactCheckingTransformer(
                 options,
                 model,
                 store,
                 hash,
-                StageRuntime.For(context, FactCheckTransformer.Name, options.Progress, options.CancellationToken)
+                StageRuntime.For(context, FactCheckingTransformer.Name, options.Progress, options.CancellationToken)
             );
         });
 }

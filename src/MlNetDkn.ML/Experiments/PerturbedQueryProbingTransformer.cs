@@ -14,7 +14,7 @@ namespace MlNetDkn.ML.Experiments;
 /// R2 adds <c>r2_failed_queries</c> and <c>r2_accuracy_&lt;c&gt;</c> / <c>r2_accuracy_weights_&lt;c&gt;</c> (NaN when
 /// the fact was not selected). The tables hold every prompt, condition and route.
 /// </summary>
-public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQueryRecord>, IFactStage
+public sealed class PerturbedQueryProbingTransformer : FactStageTransformer<PerturbedQueryRecord>, IFactStage
 {
     internal const string SuppressionName = "SuppressUnderPerturbation",
         EnhancementName = "EnhanceOnFailures",
@@ -25,7 +25,7 @@ public sealed class PerturbedQueryTransformer : FactStageTransformer<PerturbedQu
     readonly IReadOnlyList<OutputColumn<PerturbedQueryRecord>> _outputs;
     readonly IReadOnlyList<FactRecord> _collateral;
 
-    internal PerturbedQueryTransformer(
+    internal PerturbedQueryProbingTransformer(
         PerturbedQueryStageOptions options,
         Lease<ModelSession> model,
         Lease<JsonLinesStore<PerturbedQueryRecord>> store,

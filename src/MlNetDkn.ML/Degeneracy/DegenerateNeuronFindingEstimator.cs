@@ -11,44 +11,49 @@ namespace MlNetDkn.ML.Degeneracy;
 /// DKN acquisition for every row's knowledge neurons. Nothing is learned: Fit loads the model (shared with other
 /// stages on the same model), records its content hash and opens the DKN store.
 /// </summary>
-public sealed class DegenerateNeuronEstimator
-    : FactStageEstimator<DegenerateNeuronStageOptions, DegenerateNeuronTransformer>
+public sealed class DegenerateNeuronFindingEstimator
+    : FactStageEstimator<DegenerateNeuronStageOptions, DegenerateNeuronFindingTransformer>
 {
-    internal DegenerateNeuronEstimator(DegenerateNeuronStageOptions options, IChannelProvider? context)
+    internal DegenerateNeuronFindingEstimator(DegenerateNeuronStageOptions options, IChannelProvider? context)
         : base(options, context) { }
 
     private protected override void CheckInputs(DataViewSchema schema) =>
-        DegenerateNeuronTransformer.CheckInputs(schema, Options);
+        DegenerateNeuronFindingTransformer.CheckInputs(schema, Options);
 
     private protected override void CheckInputs(SchemaShape shape)
     {
-        foreach (var c in DegenerateNeuronTransformer.FactInputs(Options))
+        foreach (var c in DegenerateNeuronFindingTransformer.FactInputs(Options))
             c.Check(shape);
-        KnowledgeNeuronReader.Check(shape, DegenerateNeuronTransformer.Name);
+        KnowledgeNeuronReader.Check(shape, DegenerateNeuronFindingTransformer.Name);
     }
 
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
         SchemaShapes.WithAdded(input, DknFact.Columns(Options));
 
-    private protected override DegenerateNeuronTransformer OpenTransformer(string? expectedHash) =>
+    private protected override DegenerateNeuronFindingTransformer OpenTransformer(string? expectedHash) =>
         Open(Options, expectedHash, Context);
 
-    internal static DegenerateNeuronTransformer Open(
+    internal static DegenerateNeuronFindingTransformer Open(
         DegenerateNeuronStageOptions options,
         string? expectedHash,
         IChannelProvider? context
-    ) => Open(options, DegenerateNeuronTransformer.Name, expectedHash, (model, hash) =>
+    ) => Open(options, DegenerateNeuronFindingTransformer.Name, expectedHash, (model, hash) =>
         {
-            var folder = options.ResolvedFolder(DegenerateNeuronTransformer.Name);
+            var folder = options.ResolvedFolder(DegenerateNeuronFindingTransformer.Name);
             var store = SharedModels.Store(Path.Combine(folder, "store", DknStage.StoreFileName), () =>
                 DknStage.OpenStore(folder)
             );
-            return new DegenerateNeuronTransformer(
+            return new DegenerateNeuronFindingTransformer(
                 options,
                 model,
                 store,
                 hash,
-                StageRuntime.For(context, DegenerateNeuronTransformer.Name, options.Progress, options.CancellationToken)
+                StageRuntime.For(
+                    context,
+                    DegenerateNeuronFindingTransformer.Name,
+                    options.Progress,
+                    options.CancellationToken
+                )
             );
         });
 }

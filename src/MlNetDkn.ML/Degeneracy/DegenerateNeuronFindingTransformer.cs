@@ -14,7 +14,7 @@ namespace MlNetDkn.ML.Degeneracy;
 /// other source as "layer:index" text). Lazy like the attribution stage: a fact is computed when first read, kept in
 /// memory, and stored as one line of the resumable DKN store (<c>folder/store/dkn.jsonl</c>).
 /// </summary>
-public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>, IFactStage
+public sealed class DegenerateNeuronFindingTransformer : FactStageTransformer<DknFact>, IFactStage
 {
     internal const string Name = "FindDegenerateNeurons",
         ArchiveKind = "degenerate-neurons";
@@ -23,7 +23,7 @@ public sealed class DegenerateNeuronTransformer : FactStageTransformer<DknFact>,
     readonly DknStage _stage;
     readonly IReadOnlyList<OutputColumn<DknFact>> _outputs;
 
-    internal DegenerateNeuronTransformer(
+    internal DegenerateNeuronFindingTransformer(
         DegenerateNeuronStageOptions options,
         Lease<ModelSession> model,
         Lease<JsonLinesStore<DknRecord>> store,

@@ -12,48 +12,53 @@ namespace MlNetDkn.ML.Attribution;
 /// other stages on the same model), records its content hash and opens the store; the work happens lazily in the
 /// transformer.
 /// </summary>
-public sealed class KnowledgeNeuronEstimator
-    : FactStageEstimator<KnowledgeNeuronStageOptions, KnowledgeNeuronTransformer>
+public sealed class KnowledgeNeuronAttributingEstimator
+    : FactStageEstimator<KnowledgeNeuronStageOptions, KnowledgeNeuronAttributingTransformer>
 {
-    internal KnowledgeNeuronEstimator(KnowledgeNeuronStageOptions options, IChannelProvider? context)
+    internal KnowledgeNeuronAttributingEstimator(KnowledgeNeuronStageOptions options, IChannelProvider? context)
         : base(options, context) { }
 
     private protected override void CheckInputs(DataViewSchema schema)
     {
-        foreach (var c in KnowledgeNeuronTransformer.InputsOf(Options))
+        foreach (var c in KnowledgeNeuronAttributingTransformer.InputsOf(Options))
             c.Check(schema);
     }
 
     private protected override void CheckInputs(SchemaShape shape)
     {
-        foreach (var c in KnowledgeNeuronTransformer.InputsOf(Options))
+        foreach (var c in KnowledgeNeuronAttributingTransformer.InputsOf(Options))
             c.Check(shape);
     }
 
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
         SchemaShapes.WithAdded(input, AttributedFact.Columns(config));
 
-    private protected override KnowledgeNeuronTransformer OpenTransformer(string? expectedHash) =>
+    private protected override KnowledgeNeuronAttributingTransformer OpenTransformer(string? expectedHash) =>
         Open(Options, expectedHash, Context);
 
     /// <summary>Opens a transformer; with <paramref name="expectedHash"/> (a loaded pipeline) the model files must
     /// still hash to it.</summary>
-    internal static KnowledgeNeuronTransformer Open(
+    internal static KnowledgeNeuronAttributingTransformer Open(
         KnowledgeNeuronStageOptions options,
         string? expectedHash,
         IChannelProvider? context
-    ) => Open(options, KnowledgeNeuronTransformer.Name, expectedHash, (model, hash) =>
+    ) => Open(options, KnowledgeNeuronAttributingTransformer.Name, expectedHash, (model, hash) =>
         {
-            var folder = options.ResolvedFolder(KnowledgeNeuronTransformer.Name);
+            var folder = options.ResolvedFolder(KnowledgeNeuronAttributingTransformer.Name);
             var store = SharedModels.Store(Path.Combine(folder, "store", AttributionStore.FileName), () =>
                 AttributionStore.ForStage(folder)
             );
-            return new KnowledgeNeuronTransformer(
+            return new KnowledgeNeuronAttributingTransformer(
                 options,
                 model,
                 store,
                 hash,
-                StageRuntime.For(context, KnowledgeNeuronTransformer.Name, options.Progress, options.CancellationToken)
+                StageRuntime.For(
+                    context,
+                    KnowledgeNeuronAttributingTransformer.Name,
+                    options.Progress,
+                    options.CancellationToken
+                )
             );
         });
 }

@@ -11,45 +11,45 @@ namespace MlNetDkn.ML.Planted;
 /// method, every column suffix) is one scored method. Adds the fact's planted kind; the tables hold detection
 /// precision and recall and component matching per method.
 /// </summary>
-public sealed class PlantedScoreEstimator : FactStageEstimator<PlantedStageOptions, PlantedScoreTransformer>
+public sealed class PlantedScoringEstimator : FactStageEstimator<PlantedStageOptions, PlantedScoringTransformer>
 {
-    internal PlantedScoreEstimator(PlantedStageOptions options, IChannelProvider? context)
+    internal PlantedScoringEstimator(PlantedStageOptions options, IChannelProvider? context)
         : base(options, context) { }
 
     private protected override void CheckInputs(DataViewSchema schema)
     {
-        foreach (var c in PlantedScoreTransformer.InputsOf())
+        foreach (var c in PlantedScoringTransformer.InputsOf())
             c.Check(schema);
-        if (PlantedScoreTransformer.Methods(schema).Count == 0)
+        if (PlantedScoringTransformer.Methods(schema).Count == 0)
             throw new DknInputException(
-                $"{PlantedScoreTransformer.Name}: no DKN columns to score "
+                $"{PlantedScoringTransformer.Name}: no DKN columns to score "
                     + $"('{KnowledgeNeuronColumns.IsDkn}_<method>'): add a find-degenerate-neurons step before it"
             );
     }
 
     private protected override void CheckInputs(SchemaShape shape)
     {
-        foreach (var c in PlantedScoreTransformer.InputsOf())
+        foreach (var c in PlantedScoringTransformer.InputsOf())
             c.Check(shape);
     }
 
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
-        SchemaShapes.WithAdded(input, PlantedScoreTransformer.Columns);
+        SchemaShapes.WithAdded(input, PlantedScoringTransformer.Columns);
 
-    private protected override PlantedScoreTransformer OpenTransformer(string? expectedHash) =>
+    private protected override PlantedScoringTransformer OpenTransformer(string? expectedHash) =>
         Open(Options, expectedHash, Context);
 
-    internal static PlantedScoreTransformer Open(
+    internal static PlantedScoringTransformer Open(
         PlantedStageOptions options,
         string? expectedHash,
         IChannelProvider? context
     ) =>
-        Open(options, PlantedScoreTransformer.Name, expectedHash, (model, hash) =>
-            new PlantedScoreTransformer(
+        Open(options, PlantedScoringTransformer.Name, expectedHash, (model, hash) =>
+            new PlantedScoringTransformer(
                 options,
                 model,
                 hash,
-                StageRuntime.For(context, PlantedScoreTransformer.Name, options.Progress, options.CancellationToken)
+                StageRuntime.For(context, PlantedScoringTransformer.Name, options.Progress, options.CancellationToken)
             )
         );
 }

@@ -13,12 +13,13 @@ namespace MlNetDkn.ML.Experiments;
 /// carrying knowledge neurons and DKN columns. R2's Fit fixes the unrelated facts its collateral change is measured
 /// on (drawn from the fitting data, seeded), before any outcome is seen.
 /// </summary>
-public sealed class PerturbedQueryEstimator : FactStageEstimator<PerturbedQueryStageOptions, PerturbedQueryTransformer>
+public sealed class PerturbedQueryProbingEstimator
+    : FactStageEstimator<PerturbedQueryStageOptions, PerturbedQueryProbingTransformer>
 {
-    internal PerturbedQueryEstimator(PerturbedQueryStageOptions options, IChannelProvider? context)
+    internal PerturbedQueryProbingEstimator(PerturbedQueryStageOptions options, IChannelProvider? context)
         : base(options, context) { }
 
-    string Name => PerturbedQueryTransformer.NameOf(Options.Experiment);
+    string Name => PerturbedQueryProbingTransformer.NameOf(Options.Experiment);
 
     private protected override void CheckInputs(DataViewSchema schema) =>
         ExperimentInputs.Check(schema, Name, Options.DknMethod, Options.DknColumnSuffix);
@@ -27,11 +28,11 @@ public sealed class PerturbedQueryEstimator : FactStageEstimator<PerturbedQueryS
         ExperimentInputs.Check(shape, Name, Options.DknMethod, Options.DknColumnSuffix);
 
     private protected override SchemaShape AddOutputs(SchemaShape input, ModelConfig config) =>
-        SchemaShapes.WithAdded(input, PerturbedQueryTransformer.Columns(Options));
+        SchemaShapes.WithAdded(input, PerturbedQueryProbingTransformer.Columns(Options));
 
     /// <summary>For R2, chooses the collateral facts from the input (seeded, with a prompt); then opens
     /// the transformer.</summary>
-    public override PerturbedQueryTransformer Fit(IDataView input)
+    public override PerturbedQueryProbingTransformer Fit(IDataView input)
     {
         CheckInputs(input.Schema);
         if (Options.Experiment != PerturbedQueryExperiment.Enhancement || Options.CollateralCount == 0)
@@ -67,23 +68,23 @@ public sealed class PerturbedQueryEstimator : FactStageEstimator<PerturbedQueryS
         return Open(Options with { Collateral = chosen }, null, Context);
     }
 
-    private protected override PerturbedQueryTransformer OpenTransformer(string? expectedHash) =>
+    private protected override PerturbedQueryProbingTransformer OpenTransformer(string? expectedHash) =>
         Open(Options, expectedHash, Context);
 
-    internal static PerturbedQueryTransformer Open(
+    internal static PerturbedQueryProbingTransformer Open(
         PerturbedQueryStageOptions options,
         string? expectedHash,
         IChannelProvider? context
     )
     {
-        var name = PerturbedQueryTransformer.NameOf(options.Experiment);
+        var name = PerturbedQueryProbingTransformer.NameOf(options.Experiment);
         return Open(options, name, expectedHash, (model, hash) =>
         {
             var folder = options.ResolvedFolder(name);
             var store = SharedModels.Store(Path.Combine(folder, "store", PerturbedQueryStage.StoreFileName), () =>
                 PerturbedQueryStage.OpenStore(folder)
             );
-            return new PerturbedQueryTransformer(
+            return new PerturbedQueryProbingTransformer(
                 options,
                 model,
                 store,

@@ -13,14 +13,14 @@ namespace MlNetDkn.ML.Experiments;
 /// saved fine-tuned model. Tables: every fine-tune (<c>e1_runs</c>), the summary over seeds (<c>e1_summary</c>),
 /// the pools (<c>e1_pools</c>) and the E2 overlap (<c>e2_overlap</c>), a plot and a report section.
 /// </summary>
-public sealed class FineTuneNeuronsTransformer : FactStageTransformer<FineTunedFact>, IFactStage
+public sealed class NeuronFineTuningTransformer : FactStageTransformer<FineTunedFact>, IFactStage
 {
     internal const string Name = "FineTuneNeurons",
         ArchiveKind = "fine-tune-neurons";
 
     readonly Dictionary<string, Lease<ModelSession>> _models;
 
-    internal FineTuneNeuronsTransformer(
+    internal NeuronFineTuningTransformer(
         FineTuneNeuronsStageOptions options,
         Lease<ModelSession> model,
         string modelHash,
@@ -28,7 +28,7 @@ public sealed class FineTuneNeuronsTransformer : FactStageTransformer<FineTunedF
     )
         : this(options, model, modelHash, runtime, Saved(options)) { }
 
-    FineTuneNeuronsTransformer(
+    NeuronFineTuningTransformer(
         FineTuneNeuronsStageOptions options,
         Lease<ModelSession> model,
         string modelHash,

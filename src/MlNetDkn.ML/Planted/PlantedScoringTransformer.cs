@@ -12,7 +12,7 @@ namespace MlNetDkn.ML.Planted;
 
 /// <summary>The fitted score-planted stage: adds the fact's planted kind (<c>planted_kind</c>) and writes the
 /// per-method detection and component-matching tables.</summary>
-public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreTransformer.Row>, IFactStage
+public sealed class PlantedScoringTransformer : FactStageTransformer<PlantedScoringTransformer.Row>, IFactStage
 {
     internal const string Name = "ScorePlanted",
         ArchiveKind = "score-planted";
@@ -24,7 +24,7 @@ public sealed class PlantedScoreTransformer : FactStageTransformer<PlantedScoreT
     readonly PlantedTruth _truth;
     readonly Dictionary<string, PlantedFact> _facts;
 
-    internal PlantedScoreTransformer(
+    internal PlantedScoringTransformer(
         PlantedStageOptions options,
         Lease<ModelSession> model,
         string hash,

@@ -10,14 +10,14 @@ namespace MlNetDkn.ML.Accuracy;
 
 /// <summary>Adds per-fact accuracy columns (greedy decoding produces the answer) on prompts and held-out
 /// paraphrases.</summary>
-public sealed class AccuracyTransformer : FactStageTransformer<FactAccuracy>, IFactStage
+public sealed class AccuracyMeasuringTransformer : FactStageTransformer<FactAccuracy>, IFactStage
 {
     internal const string Name = "EvaluateAccuracy",
         ArchiveKind = "accuracy";
 
     readonly Lease<ModelSession> _model;
 
-    internal AccuracyTransformer(
+    internal AccuracyMeasuringTransformer(
         AccuracyStageOptions options,
         Lease<ModelSession> model,
         string modelHash,
