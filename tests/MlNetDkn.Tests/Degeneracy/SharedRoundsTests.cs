@@ -73,7 +73,7 @@ public class SharedRoundsTests(SmallPlantedModel planted) : IClassFixture<SmallP
             {
                 var alone = Alone with { Path = options.Path, Grid = options.Grid, Steps = options.Steps };
                 alone = alone with { BatchSize = options.BatchSize };
-                // First with nothing shut, then with what the first round found: the second call reuses the kept prefix.
+                // Nothing shut, then what the first round found (the second call starts from kept layer 0).
                 var first = JointIntegratedGradients.Attribute(probe, [], options);
                 SameBits(JointIntegratedGradients.Attribute(probe, [], alone), first, $"{fact.FactId} {name}");
                 var found = first

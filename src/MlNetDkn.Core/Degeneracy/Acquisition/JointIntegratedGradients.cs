@@ -162,7 +162,8 @@ public static class JointIntegratedGradients
                 var gates = Gates(model, mask, alphas, requiresGrad: true); // L × [n, d_ff]
                 var probability = probe.GatedLogProbability(gates, clean).exp(); // [n]
                 var gradients = autograd.grad([probability.sum()], gates); // L × [n, d_ff]
-                var weights = tensor(batch.Select(p => p.Weight).ToArray(), device: model.Device).unsqueeze(1); // [n, 1]
+                // [n, 1]
+                var weights = tensor(batch.Select(p => p.Weight).ToArray(), device: model.Device).unsqueeze(1);
                 for (int l = 0; l < layers; l++)
                 {
                     var rows = gradients[l].to_type(ScalarType.Float64); // [n, d_ff]
