@@ -1,9 +1,10 @@
 using MlNetDkn.Benchmarks;
 
-// dkn-bench [attribution] | dataset | memory | gemm | head | load | packed-gemm | quadrature — each prints its figures
-// with the command that reproduces them.
+// dkn-bench [attribution] | acquisition | dataset | memory | gemm | head | load | packed-gemm | quadrature — each
+// prints its figures with the command that reproduces them.
 return args.FirstOrDefault() switch
 {
+    "acquisition" => AcquisitionBenchmark.Run(args[1..]),
     "dataset" => DatasetBenchmark.Run(args[1..]),
     "memory" => MemoryBenchmark.Run(args[1..]),
     "gemm" => GemmBenchmark.Run(args[1..]),

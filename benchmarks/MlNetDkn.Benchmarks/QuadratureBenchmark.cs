@@ -19,7 +19,9 @@ namespace MlNetDkn.Benchmarks;
 /// top-10 overlap and knowledge-neuron Jaccard (ratio 0.2 of the max) with the reference, mean path points, and mean
 /// seconds per prompt (median of the repeats). Then the cheapest rule that is at least as close as the better of the
 /// peers' 20-point rules (linspace, left Riemann) on every model, by every measure, and the same against the default
-/// (20-point midpoint); errors within the float32 floor tie (see <see cref="Floor"/>).
+/// (20-point midpoint); errors within the float32 floor tie (see <see cref="Floor"/>). EleutherAI's algorithm (the
+/// `eleuther` preset, 20-point linspace Riemann sum) runs in the same loop, timed only: every rule's time is also given
+/// as a ratio to it.
 /// Usage: dkn-bench quadrature [--dtype float32] [--threads 2] [--repeats 3] [--large-layers 12 (0: skip)]
 /// [--large-prompts 2] [--out table.md]
 /// </summary>
@@ -36,7 +38,8 @@ static class QuadratureBenchmark
         double Jaccard,
         double Points,
         double Rows,
-        double Seconds
+        double Seconds,
+        double EleutherSeconds
     );
 
     static readonly string[] Peers = ["linspace-20", "left-riemann-20"];
@@ -182,6 +185,7 @@ static class QuadratureBenchmark
                 double Seconds
             )>()
         );
+        var eleuther = new List<double>(); // median seconds of the eleuther preset, per prompt
         for (int p = 0; p < prompts.Count; p++)
         {
             var referenceKns = KnowledgeNeurons(reference[p]);
@@ -189,13 +193,22 @@ static class QuadratureBenchmark
             // Rules alternate within each prompt, so drifting machine load hits all of them alike.
             var times = rules.ToDictionary(r => r.Name, _ => new List<double>());
             var results = new Dictionary<string, AttributionResult>();
+            var eleutherTimes = new List<double>();
             for (int k = 0; k < repeats; k++)
+            {
                 foreach (var rule in rules)
                 {
                     var watch = Stopwatch.StartNew();
                     results[rule.Name] = IntegratedGradients.Attribute(model, prompts[p], rule.Options);
                     times[rule.Name].Add(watch.Elapsed.TotalSeconds);
                 }
+                // EleutherAI's algorithm (the eleuther preset: its site, baseline, multiplier and 20-point grid), timed
+                // in the same loop for the time ratio; its scores answer another question, so they are not compared.
+                var eleutherWatch = Stopwatch.StartNew();
+                IntegratedGradients.Attribute(model, prompts[p], AttributionOptions.Eleuther);
+                eleutherTimes.Add(eleutherWatch.Elapsed.TotalSeconds);
+            }
+            eleuther.Add(Statistics.Quantile(eleutherTimes, 0.5));
             foreach (var rule in rules)
             {
                 var r = results[rule.Name];
@@ -226,7 +239,8 @@ static class QuadratureBenchmark
             1,
             512,
             513,
-            referenceSeconds
+            referenceSeconds,
+            eleuther.Average()
         );
         foreach (
             var row in rules.Select(rule =>
@@ -241,7 +255,8 @@ static class QuadratureBenchmark
                     m.Min(x => x.Jaccard),
                     m.Average(x => x.Points),
                     m.Average(x => x.Rows),
-                    m.Average(x => x.Seconds)
+                    m.Average(x => x.Seconds),
+                    eleuther.Average()
                 );
             })
         )
@@ -288,9 +303,9 @@ static class QuadratureBenchmark
         text.AppendLine();
         text.AppendLine(
             "| model | rule | points | rows/layer | score error (max) | completeness (max) "
-                + "| top-10 (min) | KN Jaccard (min) | ms/prompt | ≥ peers |"
+                + "| top-10 (min) | KN Jaccard (min) | ms/prompt | time ÷ eleuther | ≥ peers |"
         );
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|:-:|");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|");
         foreach (var group in rows.GroupBy(r => r.Model))
         foreach (var r in group)
             text.AppendLine(
@@ -299,8 +314,17 @@ static class QuadratureBenchmark
                     $"| {r.Model} | {r.Rule} | {r.Points:0.#} | {r.Rows:0.#} | "
                         + $"{r.ScoreError:0.0E+0} | "
                         + $"{r.Completeness:0.0E+0} | {r.Top10:0.00} | {r.Jaccard:0.00} | {r.Seconds * 1000:0.0} | "
-                        + $"{Verdict(r, group)} |"
+                        + $"{r.Seconds / r.EleutherSeconds:0.00} | {Verdict(r, group)} |"
                 )
+            );
+        text.AppendLine();
+        text.AppendLine(
+            "time ÷ eleuther: the rule's ms/prompt over that of EleutherAI's algorithm (the `eleuther` preset: "
+                + "pre-activation, zero baseline, 20-point linspace Riemann sum, multiplier a), timed in the same loop:"
+        );
+        foreach (var group in rows.GroupBy(r => r.Model))
+            text.AppendLine(
+                string.Create(c, $"- {group.Key}: eleuther {group.First().EleutherSeconds * 1000:0.0} ms/prompt")
             );
         text.AppendLine();
         var bars = new[] { (Peers, "the peers' 20-point rules"), (["midpoint-20"], "midpoint-20 (the default)") };

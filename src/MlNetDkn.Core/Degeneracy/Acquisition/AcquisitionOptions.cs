@@ -66,6 +66,16 @@ public sealed record KnockoutOptions
     public double LostDrop { get; init; } = 0.9;
 
     /// <summary>
+    /// Share across rounds what they have in common (see <see cref="JointIntegratedGradients"/>): every pass starts
+    /// from the probe's kept layer 0 (<see cref="Perturbation.PrefixCacheProbe.KeepsLayer0"/>), and the clean
+    /// activations of the replaced path are computed once per prompt. False: every round evaluates everything on its
+    /// own (the earlier evaluation, kept to measure the difference). Both give the same bits, so it is left out of the
+    /// options' JSON and of stored keys.
+    /// </summary>
+    [JsonIgnore]
+    public bool ShareAcrossRounds { get; init; } = true;
+
+    /// <summary>
     /// The defaults: gated path, 20 steps, ratio 0.1, up to 24 neurons per round, 6 rounds and 64 candidates.
     /// </summary>
     public static KnockoutOptions Default { get; } = new();
