@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -33,7 +34,8 @@ public sealed class StepOptionAttribute(string description, params string[] choi
 /// (int or int?: integer, double or double?: number, bool: boolean, string: string); the default is the value the
 /// record's initializer gives (null on a nullable property: "not set"). <see cref="Specs{T}"/> turns the record into
 /// the step's <see cref="OptionSpec"/>s in declaration order (a base record's options first), <see cref="Bind{T}"/>
-/// reads validated options into the record, and <see cref="ToJson{T}"/> writes a record back as step options.
+/// reads validated options into the record, and <see cref="ToJson{T}(T, bool)"/> writes a record back as step
+/// options (or, <see cref="ToJson{T}(T, Expression{Func{T, object}}[])"/>, the options a command sets).
 /// </summary>
 public static class StepSettings
 {
@@ -92,6 +94,38 @@ public static class StepSettings
         if (changedOnly)
             foreach (var m in Members(typeof(T)).Where(m => Equals(m.Property.GetValue(settings), m.Spec.Default)))
                 json.Remove(m.Name);
+        return json;
+    }
+
+    /// <summary>The <paramref name="given"/> options of the record as a step's JSON options, in the order given and
+    /// leaving out those that are null (unset): how a command writes the options it sets into the pipeline it
+    /// runs.</summary>
+    /// <param name="settings">The record holding the values.</param>
+    /// <param name="given">Each a property of the record (<c>s =&gt; s.Preset</c>).</param>
+    public static JsonObject ToJson<T>(T settings, params Expression<Func<T, object?>>[] given)
+        where T : class
+    {
+        var json = new JsonObject();
+        foreach (var selector in given)
+        {
+            var body = selector.Body is UnaryExpression { NodeType: ExpressionType.Convert } u
+                ? u.Operand
+                : selector.Body;
+            var member = body is MemberExpression { Member: PropertyInfo p }
+                ? Members(typeof(T)).SingleOrDefault(m => m.Property.Name == p.Name)
+                : null;
+            if (member is null)
+                throw new ArgumentException($"{selector}: not an option of {typeof(T).Name}", nameof(given));
+            if (member.Property.GetValue(settings) is { } value)
+                json[member.Name] = value switch
+                {
+                    int i => i,
+                    double d => d,
+                    bool b => b,
+                    string text => text,
+                    _ => value.ToString(),
+                };
+        }
         return json;
     }
 

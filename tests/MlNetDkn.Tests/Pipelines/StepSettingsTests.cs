@@ -278,4 +278,29 @@ public class StepSettingsTests
             StepSettings.Bind<FindDegenerateNeuronsSettings>(Resolve("find-degenerate-neurons", json))
         );
     }
+
+    [Fact]
+    public void TheGivenOptionsOfARecordAreWrittenInTheirOrderLeavingOutUnsetOnes()
+    {
+        var settings = new FindDegenerateNeuronsSettings
+        {
+            Preset = "default",
+            Methods = "ntc",
+            TLow = null,
+            THigh = 0.25,
+            Folder = ".",
+        };
+        Assert.Equal(
+            """{"preset":"default","methods":"ntc","t_high":0.25,"folder":"."}""",
+            StepSettings
+                .ToJson(settings, s => s.Preset, s => s.Methods, s => s.TLow, s => s.THigh, s => s.Folder)
+                .ToJsonString()
+        );
+        var r2 = new EnhanceOnFailuresSettings { RandomDraws = 4, Collateral = 2 };
+        Assert.Equal(
+            """{"random_draws":4,"collateral":2}""",
+            StepSettings.ToJson(r2, s => s.RandomDraws, s => s.Collateral).ToJsonString()
+        );
+        Assert.Throws<ArgumentException>(() => StepSettings.ToJson(settings, s => s.ToString()));
+    }
 }
