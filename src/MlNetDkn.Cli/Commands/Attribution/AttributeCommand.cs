@@ -5,7 +5,9 @@ using MlNetDkn.Cli.Commands.Models;
 using MlNetDkn.Cli.Commands.Pipelines;
 using MlNetDkn.Metrics.Plots;
 using MlNetDkn.Metrics.Tables;
+using MlNetDkn.ML.Pipelines.Steps;
 using MlNetDkn.Modeling.Tokenization;
+using MlNetDkn.Pipelines;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -175,13 +177,22 @@ public sealed class AttributeCommand : Command<AttributeCommand.Settings>
     {
         if (settings.Out is null)
             throw new DknInputException("--data needs --out DIR (tables, heatmap and the resumable store go there)");
-        var stage = DatasetPipeline.Options(
-            ("preset", settings.Preset),
-            ("threshold", settings.Threshold),
-            ("share_ratio", settings.Share),
-            ("max_prompts", settings.MaxPrompts),
-            ("options", settings.Overrides.Length > 0 ? string.Join(",", settings.Overrides) : null),
-            ("folder", ".")
+        var stage = StepSettings.ToJson(
+            new AttributeKnowledgeNeuronsSettings
+            {
+                Preset = settings.Preset,
+                Threshold = settings.Threshold,
+                ShareRatio = settings.Share,
+                MaxPrompts = settings.MaxPrompts,
+                Options = settings.Overrides.Length > 0 ? string.Join(",", settings.Overrides) : null,
+                Folder = ".",
+            },
+            s => s.Preset,
+            s => s.Threshold,
+            s => s.ShareRatio,
+            s => s.MaxPrompts,
+            s => s.Options,
+            s => s.Folder
         );
         var run = DatasetPipeline.Run(
             "attribute",

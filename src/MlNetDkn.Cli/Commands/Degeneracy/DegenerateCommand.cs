@@ -4,7 +4,9 @@ using MlNetDkn.Cli.Commands.Models;
 using MlNetDkn.Cli.Commands.Pipelines;
 using MlNetDkn.Degeneracy;
 using MlNetDkn.Degeneracy.Acquisition;
+using MlNetDkn.ML.Pipelines.Steps;
 using MlNetDkn.Modeling.Tokenization;
+using MlNetDkn.Pipelines;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -182,18 +184,33 @@ public sealed class DegenerateCommand : Command<DegenerateCommand.Settings>
     {
         if (settings.Out is null)
             throw new DknInputException("--data needs --out DIR");
-        var attribution = DatasetPipeline.Options(
-            ("preset", AttributionPresetFor(settings)),
-            ("threshold", settings.Threshold),
-            ("max_prompts", settings.MaxPrompts),
-            ("folder", "attribution")
+        var attribution = StepSettings.ToJson(
+            new AttributeKnowledgeNeuronsSettings
+            {
+                Preset = AttributionPresetFor(settings),
+                Threshold = settings.Threshold,
+                MaxPrompts = settings.MaxPrompts,
+                Folder = "attribution",
+            },
+            s => s.Preset,
+            s => s.Threshold,
+            s => s.MaxPrompts,
+            s => s.Folder
         );
-        var dkn = DatasetPipeline.Options(
-            ("preset", settings.Preset),
-            ("methods", settings.Methods),
-            ("t_low", settings.TLow),
-            ("t_high", settings.THigh),
-            ("folder", ".")
+        var dkn = StepSettings.ToJson(
+            new FindDegenerateNeuronsSettings
+            {
+                Preset = settings.Preset,
+                Methods = settings.Methods,
+                TLow = settings.TLow,
+                THigh = settings.THigh,
+                Folder = ".",
+            },
+            s => s.Preset,
+            s => s.Methods,
+            s => s.TLow,
+            s => s.THigh,
+            s => s.Folder
         );
         var run = DatasetPipeline.Run(
             "degenerate",

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MlNetDkn.ML.Pipelines;
 using MlNetDkn.Pipelines;
+using MlNetDkn.Pipelines.Steps;
 
 namespace MlNetDkn.Cli.Commands.Pipelines;
 
@@ -30,7 +31,7 @@ internal static class DatasetPipeline
             new JsonObject
             {
                 ["step"] = "load-facts",
-                ["options"] = new JsonObject { ["path"] = Path.GetFullPath(data) },
+                ["options"] = StepSettings.ToJson(new LoadFactsSettings { Path = Path.GetFullPath(data) }, s => s.Path),
             },
         };
         if (limit > 0)
@@ -38,14 +39,16 @@ internal static class DatasetPipeline
                 new JsonObject
                 {
                     ["step"] = "select-facts",
-                    ["options"] = new JsonObject { ["max_facts"] = limit },
+                    ["options"] = StepSettings.ToJson(new SelectFactsSettings { MaxFacts = limit }, s => s.MaxFacts),
                 }
             );
         steps.Add(
             new JsonObject
             {
                 ["step"] = "load-model",
-                ["options"] = new JsonObject { ["path"] = Path.GetFullPath(model) },
+                ["options"] = StepSettings.ToJson(new LoadModelSettings { Path = Path.GetFullPath(model) }, s =>
+                    s.Path
+                ),
             }
         );
         foreach (var (step, options) in stages)
@@ -68,8 +71,4 @@ internal static class DatasetPipeline
             cancellationToken
         );
     }
-
-    /// <summary>JSON options, leaving out the ones the user did not set.</summary>
-    public static JsonObject Options(params (string Key, JsonNode? Value)[] values) =>
-        new(values.Where(v => v.Value is not null).Select(v => KeyValuePair.Create(v.Key, v.Value)));
 }

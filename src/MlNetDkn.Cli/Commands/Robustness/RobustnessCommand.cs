@@ -1,6 +1,9 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 using MlNetDkn.Cli.Commands.Pipelines;
+using MlNetDkn.ML.Pipelines.Steps;
+using MlNetDkn.Pipelines;
+using MlNetDkn.Pipelines.Steps;
 using Spectre.Console.Cli;
 
 namespace MlNetDkn.Cli.Commands.Robustness;
@@ -58,6 +61,24 @@ public sealed class RobustnessCommand : Command<RobustnessCommand.Settings>
         public bool NoPerturb { get; init; }
     }
 
+    /// <summary>The options of an experiment step: the preset and DKN method, and for R1 and R2 the random draws when
+    /// given.</summary>
+    static JsonObject ExperimentOptions(string step, string preset, string method, int? randomDraws)
+    {
+        if (step == "fact-check")
+            return StepSettings.ToJson(
+                new FactCheckSettings { Preset = preset, DknMethod = method },
+                s => s.Preset,
+                s => s.DknMethod
+            );
+        PerturbedQuerySettings settings =
+            step == "enhance-on-failures" ? new EnhanceOnFailuresSettings() : new SuppressUnderPerturbationSettings();
+        settings = settings with { Preset = preset, DknMethod = method, RandomDraws = randomDraws ?? 0 };
+        return randomDraws is null
+            ? StepSettings.ToJson(settings, s => s.Preset, s => s.DknMethod)
+            : StepSettings.ToJson(settings, s => s.Preset, s => s.DknMethod, s => s.RandomDraws);
+    }
+
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         if (settings.Model.Length == 0 || settings.Data.Length == 0 || settings.Out.Length == 0)
@@ -77,36 +98,45 @@ public sealed class RobustnessCommand : Command<RobustnessCommand.Settings>
         var stages = new List<(string, JsonObject)>();
         if (!settings.NoPerturb && experiments.Any(e => e != "fact-check"))
             stages.Add(
-                ("perturb-queries", DatasetPipeline.Options(("preset", settings.Preset), ("keep_existing", true)))
+                (
+                    "perturb-queries",
+                    StepSettings.ToJson(
+                        new PerturbQueriesSettings { Preset = settings.Preset, KeepExisting = true },
+                        s => s.Preset,
+                        s => s.KeepExisting
+                    )
+                )
             );
         stages.Add(
             (
                 "attribute-knowledge-neurons",
-                DatasetPipeline.Options(("preset", settings.Preset == "dkn-authors" ? "dkn-authors" : "default"))
+                StepSettings.ToJson(
+                    new AttributeKnowledgeNeuronsSettings
+                    {
+                        Preset = settings.Preset == "dkn-authors" ? "dkn-authors" : "default",
+                    },
+                    s => s.Preset
+                )
             )
         );
         stages.Add(
             (
                 "find-degenerate-neurons",
-                DatasetPipeline.Options(("preset", settings.DknPreset), ("methods", methods), ("folder", "dkn"))
+                StepSettings.ToJson(
+                    new FindDegenerateNeuronsSettings
+                    {
+                        Preset = settings.DknPreset,
+                        Methods = methods,
+                        Folder = "dkn",
+                    },
+                    s => s.Preset,
+                    s => s.Methods,
+                    s => s.Folder
+                )
             )
         );
         foreach (var e in experiments)
-            stages.Add(
-                (
-                    e,
-                    DatasetPipeline.Options(
-                        ("preset", settings.Preset),
-                        ("dkn_method", method),
-                        (
-                            "random_draws",
-                            e == "fact-check" ? null
-                            : settings.RandomDraws is int r ? JsonValue.Create(r)
-                            : null
-                        )
-                    )
-                )
-            );
+            stages.Add((e, ExperimentOptions(e, settings.Preset, method, settings.RandomDraws)));
         var run = DatasetPipeline.Run(
             "robustness",
             settings.Data,

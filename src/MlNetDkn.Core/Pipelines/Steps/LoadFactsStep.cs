@@ -19,16 +19,12 @@ public sealed class LoadFactsStep : IPreviewableSource
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["path"] = OptionSpec.RequiredText("Fact Parquet file, relative to the current directory"),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<LoadFactsSettings>();
 
     /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
-        var path = o.GetString("path");
+        var path = StepSettings.Bind<LoadFactsSettings>(o).Path;
         if (!File.Exists(path))
         {
             yield return $"path: {path}: file not found (expected a fact dataset in Parquet)";
@@ -52,18 +48,26 @@ public sealed class LoadFactsStep : IPreviewableSource
     /// <inheritdoc/>
     public void Preview(SourcePreview preview, ResolvedOptions o)
     {
-        var path = Path.GetFullPath(o.GetString("path"));
+        var path = Path.GetFullPath(StepSettings.Bind<LoadFactsSettings>(o).Path);
         (preview.Dataset, preview.DatasetPath) = (FactDataset.Read(path), path);
     }
 
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
-        var path = Path.GetFullPath(o.GetString("path"));
+        var path = Path.GetFullPath(StepSettings.Bind<LoadFactsSettings>(o).Path);
         var dataset = FactDataset.Read(path);
         if (dataset.Count == 0)
             throw new DknInputException($"{path}: the file has no facts (0 rows); nothing to analyse");
         context.SetDataset(dataset, path);
         context.Reporter.Info($"  {dataset.Count:N0} facts from {path}");
     }
+}
+
+/// <summary>The options of <see cref="LoadFactsStep"/>.</summary>
+public sealed record LoadFactsSettings
+{
+    /// <summary>Fact Parquet file, relative to the current directory.</summary>
+    [StepOption("Fact Parquet file, relative to the current directory")]
+    public required string Path { get; init; }
 }

@@ -20,28 +20,24 @@ public sealed class LoadModelStep : IPreviewableSource
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Model];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["path"] = OptionSpec.RequiredText("Model folder or llama2.c .bin file, relative to the current directory"),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<LoadModelSettings>();
 
     /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
-        var path = o.GetString("path");
+        var path = StepSettings.Bind<LoadModelSettings>(o).Path;
         if (!File.Exists(path) && !Directory.Exists(path))
             yield return $"path: {path}: no such model folder or file";
     }
 
     /// <inheritdoc/>
     public void Preview(SourcePreview preview, ResolvedOptions o) =>
-        preview.ModelFolder = Path.GetFullPath(o.GetString("path"));
+        preview.ModelFolder = Path.GetFullPath(StepSettings.Bind<LoadModelSettings>(o).Path);
 
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
-        var path = Path.GetFullPath(o.GetString("path"));
+        var path = Path.GetFullPath(StepSettings.Bind<LoadModelSettings>(o).Path);
         // Loading once checks the folder now rather than in a later, more expensive step.
         // Checked as a load would check it, without building the weights: the stages load it once, shared.
         var (config, files) = ModelLoader.Describe(path, context.ModelLoad);
@@ -54,4 +50,12 @@ public sealed class LoadModelStep : IPreviewableSource
         );
         context.Reporter.Info($"  {config.Family} model, {config.NumLayers} layers, from {path}");
     }
+}
+
+/// <summary>The options of <see cref="LoadModelStep"/>.</summary>
+public sealed record LoadModelSettings
+{
+    /// <summary>Model folder or llama2.c .bin file, relative to the current directory.</summary>
+    [StepOption("Model folder or llama2.c .bin file, relative to the current directory")]
+    public required string Path { get; init; }
 }

@@ -26,37 +26,16 @@ public sealed class PerturbQueriesStep : IPreviewableSource
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["preset"] = OptionSpec.Text(
-                "default",
-                "default (seeded per fact, five kinds, 3 each) or dkn-authors (replace/add/delete, one each, "
-                    + "Python random.seed(42) once per kind, in dataset order)",
-                "default",
-                "dkn-authors"
-            ),
-            ["kinds"] = OptionSpec.Text(
-                null,
-                "Comma-separated: replace, add, delete, replace-word, add-word, paraphrase (default: the preset's)"
-            ),
-            ["per_fact"] = OptionSpec.Int(null, "Perturbations per fact and kind (default: the preset's)"),
-            ["seed"] = OptionSpec.Int(null, "Seed (default: 42 for dkn-authors, the pipeline seed otherwise)"),
-            ["keep_existing"] = OptionSpec.Bool(false, "Keep the perturbed prompts the dataset already has"),
-            ["file"] = OptionSpec.Text(
-                "perturbed_facts.parquet",
-                "Parquet file of the perturbed dataset, relative to the output folder"
-            ),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<PerturbQueriesSettings>();
 
     /// <summary>The perturbation options the step's options describe: the preset, then kinds, per_fact and seed when
     /// set; without a seed option, <paramref name="pipelineSeed"/> (the dkn-authors preset
     /// keeps its seed 42).</summary>
-    public static QueryPerturbationOptions ToOptions(ResolvedOptions o, int pipelineSeed)
+    public static QueryPerturbationOptions ToOptions(PerturbQueriesSettings s, int pipelineSeed)
     {
-        bool authors = o.GetString("preset") == "dkn-authors";
+        bool authors = s.Preset == "dkn-authors";
         var options = authors ? QueryPerturbationOptions.Authors : new QueryPerturbationOptions { Seed = pipelineSeed };
-        if (o.GetStringOrNull("kinds") is string kinds)
+        if (s.Kinds is string kinds)
             options = options with
             {
                 Kinds = kinds
@@ -64,9 +43,9 @@ public sealed class PerturbQueriesStep : IPreviewableSource
                     .Select(QueryPerturbationOptions.ParseKind)
                     .ToArray(),
             };
-        if (o.Values["per_fact"] is int n)
+        if (s.PerFact is int n)
             options = options with { PerFact = n };
-        if (o.Values["seed"] is int seed)
+        if (s.Seed is int seed)
             options = options with { Seed = seed };
         return options;
     }
@@ -77,7 +56,7 @@ public sealed class PerturbQueriesStep : IPreviewableSource
         string? error = null;
         try
         {
-            ToOptions(o, 0).Validate();
+            ToOptions(StepSettings.Bind<PerturbQueriesSettings>(o), 0).Validate();
         }
         catch (DknInputException e)
         {
@@ -94,13 +73,10 @@ public sealed class PerturbQueriesStep : IPreviewableSource
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
-        var options = ToOptions(o, context.Seed);
-        var (dataset, drawn) = DatasetPerturbation.Apply(
-            context.RequireDataset(Name),
-            options,
-            o.GetBool("keep_existing")
-        );
-        var path = context.OutputPath(o.GetString("file"));
+        var s = StepSettings.Bind<PerturbQueriesSettings>(o);
+        var options = ToOptions(s, context.Seed);
+        var (dataset, drawn) = DatasetPerturbation.Apply(context.RequireDataset(Name), options, s.KeepExisting);
+        var path = context.OutputPath(s.File);
         dataset.Write(path);
         context.SetDataset(dataset, path);
         context.RecordOutput("dataset", path);
@@ -146,4 +122,39 @@ public sealed class PerturbQueriesStep : IPreviewableSource
                 ["hit_subject"] = subject,
             };
     }
+}
+
+/// <summary>The options of <see cref="PerturbQueriesStep"/>.</summary>
+public sealed record PerturbQueriesSettings
+{
+    /// <summary>default (seeded per fact, five kinds, 3 each) or dkn-authors (replace/add/delete, one each, Python
+    /// random.seed(42) once per kind, in dataset order).</summary>
+    [StepOption(
+        "default (seeded per fact, five kinds, 3 each) or dkn-authors (replace/add/delete, one each, "
+            + "Python random.seed(42) once per kind, in dataset order)",
+        "default",
+        "dkn-authors"
+    )]
+    public string Preset { get; init; } = "default";
+
+    /// <summary>Comma-separated: replace, add, delete, replace-word, add-word, paraphrase (default: the
+    /// preset's).</summary>
+    [StepOption("Comma-separated: replace, add, delete, replace-word, add-word, paraphrase (default: the preset's)")]
+    public string? Kinds { get; init; }
+
+    /// <summary>Perturbations per fact and kind (default: the preset's).</summary>
+    [StepOption("Perturbations per fact and kind (default: the preset's)")]
+    public int? PerFact { get; init; }
+
+    /// <summary>Seed (default: 42 for dkn-authors, the pipeline seed otherwise).</summary>
+    [StepOption("Seed (default: 42 for dkn-authors, the pipeline seed otherwise)")]
+    public int? Seed { get; init; }
+
+    /// <summary>Keep the perturbed prompts the dataset already has.</summary>
+    [StepOption("Keep the perturbed prompts the dataset already has")]
+    public bool KeepExisting { get; init; }
+
+    /// <summary>Parquet file of the perturbed dataset, relative to the output folder.</summary>
+    [StepOption("Parquet file of the perturbed dataset, relative to the output folder")]
+    public string File { get; init; } = "perturbed_facts.parquet";
 }

@@ -25,71 +25,31 @@ public sealed class PlantedModelStep : ISourceStep
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset, PipelineArtifacts.Model];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["seed"] = OptionSpec.Int(null, "Seed of the construction (default: the pipeline seed)"),
-            ["layers"] = OptionSpec.Int(D.Layers, "Transformer blocks"),
-            ["hidden_size"] = OptionSpec.Int(
-                D.HiddenSize,
-                "d_model (one orthogonal direction per token and relay hop)"
-            ),
-            ["intermediate_size"] = OptionSpec.Int(D.IntermediateSize, "MLP neurons per layer"),
-            ["degenerate_facts"] = OptionSpec.Int(
-                D.DegenerateFacts,
-                "Facts stored by several components, each enough alone"
-            ),
-            ["additive_facts"] = OptionSpec.Int(
-                D.AdditiveFacts,
-                "Facts stored by several components that are all needed"
-            ),
-            ["single_facts"] = OptionSpec.Int(D.SingleFacts, "Facts stored by one component"),
-            ["min_components"] = OptionSpec.Int(D.MinComponents, "Fewest components of a degenerate or additive fact"),
-            ["max_components"] = OptionSpec.Int(D.MaxComponents, "Most components of a degenerate or additive fact"),
-            ["min_depth"] = OptionSpec.Int(
-                D.MinDepth,
-                "Fewest layers a component spans (1: all its neurons in one layer)"
-            ),
-            ["max_depth"] = OptionSpec.Int(D.MaxDepth, "Most layers a component spans"),
-            ["width"] = OptionSpec.Int(D.Width, "Parallel neurons per hop (the fewest, with max_width)"),
-            ["max_width"] = OptionSpec.Int(D.MaxWidth, "Most parallel neurons per hop, drawn per component (0: width)"),
-            ["any_start_layer"] = OptionSpec.Bool(D.AnyStartLayer, "Chains may start in any layer (not only layer 0)"),
-            ["distinct_reads"] = OptionSpec.Bool(
-                D.DistinctReads,
-                "Each component reads a feature of its own in the subject's embedding"
-            ),
-            ["prompt_words"] = OptionSpec.Int(D.PromptWords, "Words per prompt (filler words, then the subject)"),
-            ["noise_neurons"] = OptionSpec.Int(
-                D.NoiseNeurons,
-                "Neurons per fact firing for its subject without carrying its answer"
-            ),
-            ["answers"] = OptionSpec.Int(D.Answers, "Answer vocabulary"),
-            ["folder"] = OptionSpec.Text("planted-model", "Model folder name inside the output folder"),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<PlantedModelSettings>();
 
     /// <summary>The planted-model options the step's options describe; the seed falls back to
     /// <paramref name="pipelineSeed"/>.</summary>
-    public static PlantedModelOptions ToOptions(ResolvedOptions o, int pipelineSeed) =>
+    public static PlantedModelOptions ToOptions(PlantedModelSettings s, int pipelineSeed) =>
         D with
         {
-            Seed = o.GetInt("seed", pipelineSeed),
-            Layers = o.GetInt("layers"),
-            HiddenSize = o.GetInt("hidden_size"),
-            IntermediateSize = o.GetInt("intermediate_size"),
-            DegenerateFacts = o.GetInt("degenerate_facts"),
-            AdditiveFacts = o.GetInt("additive_facts"),
-            SingleFacts = o.GetInt("single_facts"),
-            MinComponents = o.GetInt("min_components"),
-            MaxComponents = o.GetInt("max_components"),
-            MinDepth = o.GetInt("min_depth"),
-            MaxDepth = o.GetInt("max_depth"),
-            Width = o.GetInt("width"),
-            NoiseNeurons = o.GetInt("noise_neurons"),
-            MaxWidth = o.GetInt("max_width"),
-            AnyStartLayer = o.GetBool("any_start_layer"),
-            PromptWords = o.GetInt("prompt_words"),
-            DistinctReads = o.GetBool("distinct_reads"),
-            Answers = o.GetInt("answers"),
+            Seed = s.Seed ?? pipelineSeed,
+            Layers = s.Layers,
+            HiddenSize = s.HiddenSize,
+            IntermediateSize = s.IntermediateSize,
+            DegenerateFacts = s.DegenerateFacts,
+            AdditiveFacts = s.AdditiveFacts,
+            SingleFacts = s.SingleFacts,
+            MinComponents = s.MinComponents,
+            MaxComponents = s.MaxComponents,
+            MinDepth = s.MinDepth,
+            MaxDepth = s.MaxDepth,
+            Width = s.Width,
+            NoiseNeurons = s.NoiseNeurons,
+            MaxWidth = s.MaxWidth,
+            AnyStartLayer = s.AnyStartLayer,
+            PromptWords = s.PromptWords,
+            DistinctReads = s.DistinctReads,
+            Answers = s.Answers,
         };
 
     /// <inheritdoc/>
@@ -98,7 +58,7 @@ public sealed class PlantedModelStep : ISourceStep
         string? error = null;
         try
         {
-            ToOptions(o, 0).Validate();
+            ToOptions(StepSettings.Bind<PlantedModelSettings>(o), 0).Validate();
         }
         catch (DknInputException e)
         {
@@ -111,8 +71,9 @@ public sealed class PlantedModelStep : ISourceStep
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
-        var options = ToOptions(o, context.Seed);
-        var folder = context.OutputPath(Path.Combine(o.GetString("folder"), ".keep"));
+        var s = StepSettings.Bind<PlantedModelSettings>(o);
+        var options = ToOptions(s, context.Seed);
+        var folder = context.OutputPath(Path.Combine(s.Folder, ".keep"));
         folder = Path.GetDirectoryName(folder)!;
         var (truth, facts) = context.Reporter.Track("building the planted model", _ =>
             PlantedModelBuilder.Build(options, folder)
@@ -139,4 +100,87 @@ public sealed class PlantedModelStep : ISourceStep
                 + $"{verified} verified on the built model -> {context.Relative(folder)}"
         );
     }
+}
+
+/// <summary>The options of <see cref="PlantedModelStep"/>; the defaults are
+/// <see cref="PlantedModelOptions"/>'s.</summary>
+public sealed record PlantedModelSettings
+{
+    static readonly PlantedModelOptions D = new();
+
+    /// <summary>Seed of the construction (default: the pipeline seed).</summary>
+    [StepOption("Seed of the construction (default: the pipeline seed)")]
+    public int? Seed { get; init; }
+
+    /// <summary>Transformer blocks.</summary>
+    [StepOption("Transformer blocks")]
+    public int Layers { get; init; } = D.Layers;
+
+    /// <summary>d_model (one orthogonal direction per token and relay hop).</summary>
+    [StepOption("d_model (one orthogonal direction per token and relay hop)")]
+    public int HiddenSize { get; init; } = D.HiddenSize;
+
+    /// <summary>MLP neurons per layer.</summary>
+    [StepOption("MLP neurons per layer")]
+    public int IntermediateSize { get; init; } = D.IntermediateSize;
+
+    /// <summary>Facts stored by several components, each enough alone.</summary>
+    [StepOption("Facts stored by several components, each enough alone")]
+    public int DegenerateFacts { get; init; } = D.DegenerateFacts;
+
+    /// <summary>Facts stored by several components that are all needed.</summary>
+    [StepOption("Facts stored by several components that are all needed")]
+    public int AdditiveFacts { get; init; } = D.AdditiveFacts;
+
+    /// <summary>Facts stored by one component.</summary>
+    [StepOption("Facts stored by one component")]
+    public int SingleFacts { get; init; } = D.SingleFacts;
+
+    /// <summary>Fewest components of a degenerate or additive fact.</summary>
+    [StepOption("Fewest components of a degenerate or additive fact")]
+    public int MinComponents { get; init; } = D.MinComponents;
+
+    /// <summary>Most components of a degenerate or additive fact.</summary>
+    [StepOption("Most components of a degenerate or additive fact")]
+    public int MaxComponents { get; init; } = D.MaxComponents;
+
+    /// <summary>Fewest layers a component spans (1: all its neurons in one layer).</summary>
+    [StepOption("Fewest layers a component spans (1: all its neurons in one layer)")]
+    public int MinDepth { get; init; } = D.MinDepth;
+
+    /// <summary>Most layers a component spans.</summary>
+    [StepOption("Most layers a component spans")]
+    public int MaxDepth { get; init; } = D.MaxDepth;
+
+    /// <summary>Parallel neurons per hop (the fewest, with max_width).</summary>
+    [StepOption("Parallel neurons per hop (the fewest, with max_width)")]
+    public int Width { get; init; } = D.Width;
+
+    /// <summary>Most parallel neurons per hop, drawn per component (0: width).</summary>
+    [StepOption("Most parallel neurons per hop, drawn per component (0: width)")]
+    public int MaxWidth { get; init; } = D.MaxWidth;
+
+    /// <summary>Chains may start in any layer (not only layer 0).</summary>
+    [StepOption("Chains may start in any layer (not only layer 0)")]
+    public bool AnyStartLayer { get; init; } = D.AnyStartLayer;
+
+    /// <summary>Each component reads a feature of its own in the subject's embedding.</summary>
+    [StepOption("Each component reads a feature of its own in the subject's embedding")]
+    public bool DistinctReads { get; init; } = D.DistinctReads;
+
+    /// <summary>Words per prompt (filler words, then the subject).</summary>
+    [StepOption("Words per prompt (filler words, then the subject)")]
+    public int PromptWords { get; init; } = D.PromptWords;
+
+    /// <summary>Neurons per fact firing for its subject without carrying its answer.</summary>
+    [StepOption("Neurons per fact firing for its subject without carrying its answer")]
+    public int NoiseNeurons { get; init; } = D.NoiseNeurons;
+
+    /// <summary>Answer vocabulary.</summary>
+    [StepOption("Answer vocabulary")]
+    public int Answers { get; init; } = D.Answers;
+
+    /// <summary>Model folder name inside the output folder.</summary>
+    [StepOption("Model folder name inside the output folder")]
+    public string Folder { get; init; } = "planted-model";
 }

@@ -21,7 +21,7 @@ public sealed class ReportStep : IFinalStep
     public IReadOnlyCollection<string> Provides => [];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = new Dictionary<string, OptionSpec>();
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<ReportSettings>();
 
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions options)
@@ -33,3 +33,6 @@ public sealed class ReportStep : IFinalStep
         context.Reporter.Info($"  report -> {context.Relative(md)}, {context.Relative(html)}");
     }
 }
+
+/// <summary>The options of <see cref="ReportStep"/>: none.</summary>
+public sealed record ReportSettings;

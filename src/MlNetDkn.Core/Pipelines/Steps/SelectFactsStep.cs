@@ -23,34 +23,18 @@ public sealed class SelectFactsStep : IPreviewableSource
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["split"] = OptionSpec.Text("all", "Only facts of this split ('all' for every split)"),
-            ["relations"] = OptionSpec.Text(null, "Comma-separated relation ids to keep (default: all)"),
-            ["max_per_relation"] = OptionSpec.Int(0, "At most this many facts per relation (0 = no cap)"),
-            ["max_facts"] = OptionSpec.Int(
-                0,
-                "At most this many facts overall, spread over the relations (0 = no cap)"
-            ),
-            ["seed"] = OptionSpec.Int(null, "Seed of the draw (default: the pipeline seed)"),
-            ["file"] = OptionSpec.Text(
-                "selected_facts.parquet",
-                "Parquet file of the selection, relative to the output folder"
-            ),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<SelectFactsSettings>();
 
     /// <summary>The fact selection the step's options describe; the seed falls back to
     /// <paramref name="pipelineSeed"/>.</summary>
-    public static FactSelection ToSelection(ResolvedOptions o, int pipelineSeed) =>
+    public static FactSelection ToSelection(SelectFactsSettings s, int pipelineSeed) =>
         new()
         {
-            Split = o.GetString("split"),
-            Relations = o.GetStringOrNull("relations")
-                ?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            MaxPerRelation = o.GetInt("max_per_relation"),
-            MaxFacts = o.GetInt("max_facts"),
-            Seed = o.GetInt("seed", pipelineSeed),
+            Split = s.Split,
+            Relations = s.Relations?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            MaxPerRelation = s.MaxPerRelation,
+            MaxFacts = s.MaxFacts,
+            Seed = s.Seed ?? pipelineSeed,
         };
 
     /// <inheritdoc/>
@@ -59,7 +43,7 @@ public sealed class SelectFactsStep : IPreviewableSource
         string? error = null;
         try
         {
-            ToSelection(o, 0).Validate();
+            ToSelection(StepSettings.Bind<SelectFactsSettings>(o), 0).Validate();
         }
         catch (DknInputException e)
         {
@@ -73,14 +57,18 @@ public sealed class SelectFactsStep : IPreviewableSource
     public void Preview(SourcePreview preview, ResolvedOptions o)
     {
         if (preview.Dataset is { } dataset)
-            preview.Dataset = new FactDataset(ToSelection(o, preview.Seed).Apply(dataset), "selection");
+            preview.Dataset = new FactDataset(
+                ToSelection(StepSettings.Bind<SelectFactsSettings>(o), preview.Seed).Apply(dataset),
+                "selection"
+            );
     }
 
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var dataset = context.RequireDataset(Name);
-        var selection = ToSelection(o, context.Seed);
+        var s = StepSettings.Bind<SelectFactsSettings>(o);
+        var selection = ToSelection(s, context.Seed);
         var kept = selection.Apply(dataset);
         if (kept.Count == 0)
             throw new DknInputException(
@@ -89,7 +77,7 @@ public sealed class SelectFactsStep : IPreviewableSource
                     + $"{string.Join(", ", dataset.Relations)})"
             );
         var selected = new FactDataset(kept, "selection");
-        var path = context.OutputPath(o.GetString("file"));
+        var path = context.OutputPath(s.File);
         selected.Write(path);
         context.SetDataset(selected, path);
         context.RecordOutput("dataset", path);
@@ -97,4 +85,32 @@ public sealed class SelectFactsStep : IPreviewableSource
             $"  {selected.Count:N0} of {dataset.Count:N0} facts ({selection}) -> {context.Relative(path)}"
         );
     }
+}
+
+/// <summary>The options of <see cref="SelectFactsStep"/>.</summary>
+public sealed record SelectFactsSettings
+{
+    /// <summary>Only facts of this split ('all' for every split).</summary>
+    [StepOption("Only facts of this split ('all' for every split)")]
+    public string Split { get; init; } = "all";
+
+    /// <summary>Comma-separated relation ids to keep (default: all).</summary>
+    [StepOption("Comma-separated relation ids to keep (default: all)")]
+    public string? Relations { get; init; }
+
+    /// <summary>At most this many facts per relation (0 = no cap).</summary>
+    [StepOption("At most this many facts per relation (0 = no cap)")]
+    public int MaxPerRelation { get; init; }
+
+    /// <summary>At most this many facts overall, spread over the relations (0 = no cap).</summary>
+    [StepOption("At most this many facts overall, spread over the relations (0 = no cap)")]
+    public int MaxFacts { get; init; }
+
+    /// <summary>Seed of the draw (default: the pipeline seed).</summary>
+    [StepOption("Seed of the draw (default: the pipeline seed)")]
+    public int? Seed { get; init; }
+
+    /// <summary>Parquet file of the selection, relative to the output folder.</summary>
+    [StepOption("Parquet file of the selection, relative to the output folder")]
+    public string File { get; init; } = "selected_facts.parquet";
 }

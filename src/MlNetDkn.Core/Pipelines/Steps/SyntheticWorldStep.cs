@@ -20,29 +20,7 @@ public sealed class SyntheticWorldStep : ISourceStep
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Dataset];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["seed"] = OptionSpec.Int(null, "World seed (default: the pipeline seed)"),
-            ["entities"] = OptionSpec.Int(D.Entities, "Number of subjects"),
-            ["relations"] = OptionSpec.Int(D.Relations, "Relations taken from the built-in catalog (1-8)"),
-            ["templates"] = OptionSpec.Int(D.TemplatesPerRelation, "Training paraphrases per relation"),
-            ["heldout_templates"] = OptionSpec.Int(D.HeldoutTemplatesPerRelation, "Held-out paraphrases per relation"),
-            ["answers"] = OptionSpec.Int(D.AnswersPerRelation, "Answer set size per relation"),
-            ["false_answers"] = OptionSpec.Int(D.FalseAnswersPerFact, "Wrong answers stored per fact"),
-            ["dated"] = OptionSpec.Bool(D.DatedFacts, "One fact per year; answers may change between years"),
-            ["first_year"] = OptionSpec.Int(D.FirstYear, "First year of dated facts"),
-            ["years"] = OptionSpec.Int(D.Years, "Years of dated facts"),
-            ["change_probability"] = OptionSpec.Number(
-                D.AnswerChangeProbability,
-                "Chance a dated answer changes from one year to the next"
-            ),
-            ["subject_last"] = OptionSpec.Bool(
-                D.SubjectLast,
-                "End every prompt with the subject (the answer is then looked up at the last position)"
-            ),
-            ["file"] = OptionSpec.Text("facts.parquet", "Parquet file to write, relative to the output folder"),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<SyntheticWorldSettings>();
 
     /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
@@ -50,7 +28,7 @@ public sealed class SyntheticWorldStep : ISourceStep
         string? error = null;
         try
         {
-            ToOptions(o, 0).Validate();
+            ToOptions(StepSettings.Bind<SyntheticWorldSettings>(o), 0).Validate();
         }
         catch (DknInputException e)
         {
@@ -60,43 +38,30 @@ public sealed class SyntheticWorldStep : ISourceStep
             yield return error;
     }
 
-    static SyntheticWorldOptions ToOptions(ResolvedOptions o, int pipelineSeed) =>
+    static SyntheticWorldOptions ToOptions(SyntheticWorldSettings s, int pipelineSeed) =>
         D with
         {
-            Seed = o.GetInt("seed", pipelineSeed),
-            Entities = o.GetInt("entities"),
-            Relations = o.GetInt("relations"),
-            TemplatesPerRelation = o.GetInt("templates"),
-            HeldoutTemplatesPerRelation = o.GetInt("heldout_templates"),
-            AnswersPerRelation = o.GetInt("answers"),
-            FalseAnswersPerFact = o.GetInt("false_answers"),
-            DatedFacts = o.GetBool("dated"),
-            FirstYear = o.GetInt("first_year"),
-            Years = o.GetInt("years"),
-            AnswerChangeProbability = o.GetDouble("change_probability"),
-            SubjectLast = o.GetBool("subject_last"),
+            Seed = s.Seed ?? pipelineSeed,
+            Entities = s.Entities,
+            Relations = s.Relations,
+            TemplatesPerRelation = s.Templates,
+            HeldoutTemplatesPerRelation = s.HeldoutTemplates,
+            AnswersPerRelation = s.Answers,
+            FalseAnswersPerFact = s.FalseAnswers,
+            DatedFacts = s.Dated,
+            FirstYear = s.FirstYear,
+            Years = s.Years,
+            AnswerChangeProbability = s.ChangeProbability,
+            SubjectLast = s.SubjectLast,
         };
 
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
-        var options = D with
-        {
-            Seed = o.GetInt("seed", context.Seed),
-            Entities = o.GetInt("entities"),
-            Relations = o.GetInt("relations"),
-            TemplatesPerRelation = o.GetInt("templates"),
-            HeldoutTemplatesPerRelation = o.GetInt("heldout_templates"),
-            AnswersPerRelation = o.GetInt("answers"),
-            FalseAnswersPerFact = o.GetInt("false_answers"),
-            DatedFacts = o.GetBool("dated"),
-            FirstYear = o.GetInt("first_year"),
-            Years = o.GetInt("years"),
-            AnswerChangeProbability = o.GetDouble("change_probability"),
-            SubjectLast = o.GetBool("subject_last"),
-        };
+        var s = StepSettings.Bind<SyntheticWorldSettings>(o);
+        var options = ToOptions(s, context.Seed);
         var dataset = SyntheticWorldGenerator.Generate(options);
-        var path = context.OutputPath(o.GetString("file"));
+        var path = context.OutputPath(s.File);
         dataset.Write(path);
         context.SetDataset(dataset, path);
         context.RecordOutput("dataset", path);
@@ -105,4 +70,63 @@ public sealed class SyntheticWorldStep : ISourceStep
                 + $"{dataset.Records.Sum(r => r.HeldoutPrompts.Count):N0} held-out prompts -> {context.Relative(path)}"
         );
     }
+}
+
+/// <summary>The options of <see cref="SyntheticWorldStep"/>; the defaults are
+/// <see cref="SyntheticWorldOptions"/>'s.</summary>
+public sealed record SyntheticWorldSettings
+{
+    static readonly SyntheticWorldOptions D = new();
+
+    /// <summary>World seed (default: the pipeline seed).</summary>
+    [StepOption("World seed (default: the pipeline seed)")]
+    public int? Seed { get; init; }
+
+    /// <summary>Number of subjects.</summary>
+    [StepOption("Number of subjects")]
+    public int Entities { get; init; } = D.Entities;
+
+    /// <summary>Relations taken from the built-in catalog (1-8).</summary>
+    [StepOption("Relations taken from the built-in catalog (1-8)")]
+    public int Relations { get; init; } = D.Relations;
+
+    /// <summary>Training paraphrases per relation.</summary>
+    [StepOption("Training paraphrases per relation")]
+    public int Templates { get; init; } = D.TemplatesPerRelation;
+
+    /// <summary>Held-out paraphrases per relation.</summary>
+    [StepOption("Held-out paraphrases per relation")]
+    public int HeldoutTemplates { get; init; } = D.HeldoutTemplatesPerRelation;
+
+    /// <summary>Answer set size per relation.</summary>
+    [StepOption("Answer set size per relation")]
+    public int Answers { get; init; } = D.AnswersPerRelation;
+
+    /// <summary>Wrong answers stored per fact.</summary>
+    [StepOption("Wrong answers stored per fact")]
+    public int FalseAnswers { get; init; } = D.FalseAnswersPerFact;
+
+    /// <summary>One fact per year; answers may change between years.</summary>
+    [StepOption("One fact per year; answers may change between years")]
+    public bool Dated { get; init; } = D.DatedFacts;
+
+    /// <summary>First year of dated facts.</summary>
+    [StepOption("First year of dated facts")]
+    public int FirstYear { get; init; } = D.FirstYear;
+
+    /// <summary>Years of dated facts.</summary>
+    [StepOption("Years of dated facts")]
+    public int Years { get; init; } = D.Years;
+
+    /// <summary>Chance a dated answer changes from one year to the next.</summary>
+    [StepOption("Chance a dated answer changes from one year to the next")]
+    public double ChangeProbability { get; init; } = D.AnswerChangeProbability;
+
+    /// <summary>End every prompt with the subject (the answer is then looked up at the last position).</summary>
+    [StepOption("End every prompt with the subject (the answer is then looked up at the last position)")]
+    public bool SubjectLast { get; init; } = D.SubjectLast;
+
+    /// <summary>Parquet file to write, relative to the output folder.</summary>
+    [StepOption("Parquet file to write, relative to the output folder")]
+    public string File { get; init; } = "facts.parquet";
 }

@@ -26,95 +26,39 @@ public sealed class TrainFactModelStep : ISourceStep
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.Model];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["family"] = OptionSpec.Text("gpt2", "Architecture", "gpt2", "llama"),
-            ["layers"] = OptionSpec.Int(D.Layers, "Transformer blocks"),
-            ["hidden_size"] = OptionSpec.Int(D.HiddenSize, "d_model"),
-            ["heads"] = OptionSpec.Int(D.Heads, "Attention heads"),
-            ["intermediate_size"] = OptionSpec.Int(D.IntermediateSize, "MLP neurons per layer (d_ff)"),
-            ["max_positions"] = OptionSpec.Int(D.MaxPositions, "Longest prompt + answer in tokens"),
-            ["tie_embeddings"] = OptionSpec.Bool(D.TieEmbeddings, "Share the input embedding with the LM head"),
-            ["epochs"] = OptionSpec.Int(D.Epochs, "Passes over the training prompts (at most, with stop_at_accuracy)"),
-            ["batch_size"] = OptionSpec.Int(D.BatchSize, "Examples per optimiser step"),
-            ["learning_rate"] = OptionSpec.Number(D.LearningRate, "Peak AdamW learning rate"),
-            ["min_lr_ratio"] = OptionSpec.Number(
-                D.MinLearningRateRatio,
-                "Final learning rate as a fraction of the peak"
-            ),
-            ["warmup_fraction"] = OptionSpec.Number(D.WarmupFraction, "Linear warm-up as a fraction of all steps"),
-            ["schedule"] = OptionSpec.Text("cosine", "Decay after warm-up", "cosine", "linear", "constant"),
-            ["weight_decay"] = OptionSpec.Number(D.WeightDecay, "AdamW weight decay on matrices"),
-            ["grad_clip"] = OptionSpec.Number(D.GradientClip, "Gradient norm clip (0 = off)"),
-            ["loss"] = OptionSpec.Text(
-                "all",
-                "all: every token, answer weighted (fastest); answer: answer tokens only",
-                "all",
-                "answer"
-            ),
-            ["answer_weight"] = OptionSpec.Number(D.AnswerWeight, "With loss=all, weight of answer positions"),
-            ["mlp_dropout"] = OptionSpec.Number(
-                D.MlpDropout,
-                "Dropout on MLP neuron outputs during training (0 = off)"
-            ),
-            ["label_smoothing"] = OptionSpec.Number(D.LabelSmoothing, "Label smoothing of the loss (0 = off)"),
-            ["mlp_groups"] = OptionSpec.Int(D.MlpGroups, "Pathway dropout: neuron groups per layer (0 = off)"),
-            ["group_dropout"] = OptionSpec.Number(
-                D.GroupDropout,
-                "Pathway dropout: chance an example loses a group (in every layer)"
-            ),
-            ["activation_l1"] = OptionSpec.Number(D.ActivationL1, "L1 penalty on MLP neuron outputs (0 = off)"),
-            ["seed"] = OptionSpec.Int(null, "Training seed (default: the pipeline seed)"),
-            ["eval_every"] = OptionSpec.Int(D.EvalEvery, "Full evaluation every N epochs"),
-            ["stop_at_accuracy"] = OptionSpec.Number(
-                D.StopAtAccuracy,
-                "Stop once training-prompt accuracy reaches this (0 = never)"
-            ),
-            ["cache"] = OptionSpec.Text(null, "Model cache folder (default: --cache, else .cache/models)"),
-            ["device"] = OptionSpec.Text(
-                null,
-                "Training device: cpu, cuda or cuda:N (default: the pipeline's device; CUDA needs the "
-                    + "TorchBackend=cuda build)"
-            ),
-            ["copy_to_output"] = OptionSpec.Bool(
-                true,
-                "Copy the model folder into the output folder (else the run references the cache)"
-            ),
-            ["folder"] = OptionSpec.Text("model", "Model folder name inside the output folder"),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<TrainFactModelSettings>();
 
     /// <summary>The training options the step's options describe; the seed falls back to
     /// <paramref name="pipelineSeed"/> and an unset device means cpu.</summary>
-    public static FactModelTrainingOptions ToTrainingOptions(ResolvedOptions o, int pipelineSeed) =>
+    public static FactModelTrainingOptions ToTrainingOptions(TrainFactModelSettings s, int pipelineSeed) =>
         D with
         {
-            Family = o.GetString("family") == "llama" ? ModelFamily.Llama : ModelFamily.Gpt2,
-            Layers = o.GetInt("layers"),
-            HiddenSize = o.GetInt("hidden_size"),
-            Heads = o.GetInt("heads"),
-            IntermediateSize = o.GetInt("intermediate_size"),
-            MaxPositions = o.GetInt("max_positions"),
-            TieEmbeddings = o.GetBool("tie_embeddings"),
-            Epochs = o.GetInt("epochs"),
-            BatchSize = o.GetInt("batch_size"),
-            LearningRate = o.GetDouble("learning_rate"),
-            MinLearningRateRatio = o.GetDouble("min_lr_ratio"),
-            WarmupFraction = o.GetDouble("warmup_fraction"),
-            Schedule = Enum.Parse<LearningRateSchedule>(o.GetString("schedule"), ignoreCase: true),
-            WeightDecay = o.GetDouble("weight_decay"),
-            GradientClip = o.GetDouble("grad_clip"),
-            Loss = Enum.Parse<LossTarget>(o.GetString("loss"), ignoreCase: true),
-            AnswerWeight = o.GetDouble("answer_weight"),
-            MlpDropout = o.GetDouble("mlp_dropout"),
-            LabelSmoothing = o.GetDouble("label_smoothing"),
-            MlpGroups = o.GetInt("mlp_groups"),
-            GroupDropout = o.GetDouble("group_dropout"),
-            ActivationL1 = o.GetDouble("activation_l1"),
-            Seed = o.GetInt("seed", pipelineSeed),
-            EvalEvery = o.GetInt("eval_every"),
-            StopAtAccuracy = o.GetDouble("stop_at_accuracy"),
-            Device = o.GetStringOrNull("device") ?? "cpu",
+            Family = s.Family == "llama" ? ModelFamily.Llama : ModelFamily.Gpt2,
+            Layers = s.Layers,
+            HiddenSize = s.HiddenSize,
+            Heads = s.Heads,
+            IntermediateSize = s.IntermediateSize,
+            MaxPositions = s.MaxPositions,
+            TieEmbeddings = s.TieEmbeddings,
+            Epochs = s.Epochs,
+            BatchSize = s.BatchSize,
+            LearningRate = s.LearningRate,
+            MinLearningRateRatio = s.MinLrRatio,
+            WarmupFraction = s.WarmupFraction,
+            Schedule = Enum.Parse<LearningRateSchedule>(s.Schedule, ignoreCase: true),
+            WeightDecay = s.WeightDecay,
+            GradientClip = s.GradClip,
+            Loss = Enum.Parse<LossTarget>(s.Loss, ignoreCase: true),
+            AnswerWeight = s.AnswerWeight,
+            MlpDropout = s.MlpDropout,
+            LabelSmoothing = s.LabelSmoothing,
+            MlpGroups = s.MlpGroups,
+            GroupDropout = s.GroupDropout,
+            ActivationL1 = s.ActivationL1,
+            Seed = s.Seed ?? pipelineSeed,
+            EvalEvery = s.EvalEvery,
+            StopAtAccuracy = s.StopAtAccuracy,
+            Device = s.Device ?? "cpu",
         };
 
     /// <inheritdoc/>
@@ -123,7 +67,7 @@ public sealed class TrainFactModelStep : ISourceStep
         string? error = null;
         try
         {
-            ToTrainingOptions(o, 0).Validate();
+            ToTrainingOptions(StepSettings.Bind<TrainFactModelSettings>(o), 0).Validate();
         }
         catch (DknInputException e)
         {
@@ -137,12 +81,13 @@ public sealed class TrainFactModelStep : ISourceStep
     public void Run(PipelineContext context, ResolvedOptions o)
     {
         var dataset = context.RequireDataset(Name);
-        var options = ToTrainingOptions(o, context.Seed) with
+        var s = StepSettings.Bind<TrainFactModelSettings>(o);
+        var options = ToTrainingOptions(s, context.Seed) with
         {
-            Device = o.GetStringOrNull("device") ?? context.ModelLoad.Device,
+            Device = s.Device ?? context.ModelLoad.Device,
             Threads = context.ModelLoad.Threads,
         };
-        var cacheRoot = o.GetStringOrNull("cache") ?? context.CacheFolder;
+        var cacheRoot = s.Cache ?? context.CacheFolder;
         var cached = context.Reporter.Track("training", progress =>
             FactModelCache.GetOrTrain(
                 dataset,
@@ -167,9 +112,9 @@ public sealed class TrainFactModelStep : ISourceStep
         );
 
         var folder = cached.Folder;
-        if (o.GetBool("copy_to_output"))
+        if (s.CopyToOutput)
         {
-            folder = context.OutputPath(o.GetString("folder"));
+            folder = context.OutputPath(s.Folder);
             CopyFolder(cached.Folder, folder);
             context.RecordOutput("model", folder);
         }
@@ -202,4 +147,131 @@ public sealed class TrainFactModelStep : ISourceStep
         foreach (var file in Directory.EnumerateFiles(from))
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
     }
+}
+
+/// <summary>The options of <see cref="TrainFactModelStep"/>; the defaults are
+/// <see cref="FactModelTrainingOptions"/>'s.</summary>
+public sealed record TrainFactModelSettings
+{
+    static readonly FactModelTrainingOptions D = new();
+
+    /// <summary>Architecture.</summary>
+    [StepOption("Architecture", "gpt2", "llama")]
+    public string Family { get; init; } = "gpt2";
+
+    /// <summary>Transformer blocks.</summary>
+    [StepOption("Transformer blocks")]
+    public int Layers { get; init; } = D.Layers;
+
+    /// <summary>d_model.</summary>
+    [StepOption("d_model")]
+    public int HiddenSize { get; init; } = D.HiddenSize;
+
+    /// <summary>Attention heads.</summary>
+    [StepOption("Attention heads")]
+    public int Heads { get; init; } = D.Heads;
+
+    /// <summary>MLP neurons per layer (d_ff).</summary>
+    [StepOption("MLP neurons per layer (d_ff)")]
+    public int IntermediateSize { get; init; } = D.IntermediateSize;
+
+    /// <summary>Longest prompt + answer in tokens.</summary>
+    [StepOption("Longest prompt + answer in tokens")]
+    public int MaxPositions { get; init; } = D.MaxPositions;
+
+    /// <summary>Share the input embedding with the LM head.</summary>
+    [StepOption("Share the input embedding with the LM head")]
+    public bool TieEmbeddings { get; init; } = D.TieEmbeddings;
+
+    /// <summary>Passes over the training prompts (at most, with stop_at_accuracy).</summary>
+    [StepOption("Passes over the training prompts (at most, with stop_at_accuracy)")]
+    public int Epochs { get; init; } = D.Epochs;
+
+    /// <summary>Examples per optimiser step.</summary>
+    [StepOption("Examples per optimiser step")]
+    public int BatchSize { get; init; } = D.BatchSize;
+
+    /// <summary>Peak AdamW learning rate.</summary>
+    [StepOption("Peak AdamW learning rate")]
+    public double LearningRate { get; init; } = D.LearningRate;
+
+    /// <summary>Final learning rate as a fraction of the peak.</summary>
+    [StepOption("Final learning rate as a fraction of the peak")]
+    public double MinLrRatio { get; init; } = D.MinLearningRateRatio;
+
+    /// <summary>Linear warm-up as a fraction of all steps.</summary>
+    [StepOption("Linear warm-up as a fraction of all steps")]
+    public double WarmupFraction { get; init; } = D.WarmupFraction;
+
+    /// <summary>Decay after warm-up.</summary>
+    [StepOption("Decay after warm-up", "cosine", "linear", "constant")]
+    public string Schedule { get; init; } = "cosine";
+
+    /// <summary>AdamW weight decay on matrices.</summary>
+    [StepOption("AdamW weight decay on matrices")]
+    public double WeightDecay { get; init; } = D.WeightDecay;
+
+    /// <summary>Gradient norm clip (0 = off).</summary>
+    [StepOption("Gradient norm clip (0 = off)")]
+    public double GradClip { get; init; } = D.GradientClip;
+
+    /// <summary>all: every token, answer weighted (fastest); answer: answer tokens only.</summary>
+    [StepOption("all: every token, answer weighted (fastest); answer: answer tokens only", "all", "answer")]
+    public string Loss { get; init; } = "all";
+
+    /// <summary>With loss=all, weight of answer positions.</summary>
+    [StepOption("With loss=all, weight of answer positions")]
+    public double AnswerWeight { get; init; } = D.AnswerWeight;
+
+    /// <summary>Dropout on MLP neuron outputs during training (0 = off).</summary>
+    [StepOption("Dropout on MLP neuron outputs during training (0 = off)")]
+    public double MlpDropout { get; init; } = D.MlpDropout;
+
+    /// <summary>Label smoothing of the loss (0 = off).</summary>
+    [StepOption("Label smoothing of the loss (0 = off)")]
+    public double LabelSmoothing { get; init; } = D.LabelSmoothing;
+
+    /// <summary>Pathway dropout: neuron groups per layer (0 = off).</summary>
+    [StepOption("Pathway dropout: neuron groups per layer (0 = off)")]
+    public int MlpGroups { get; init; } = D.MlpGroups;
+
+    /// <summary>Pathway dropout: chance an example loses a group (in every layer).</summary>
+    [StepOption("Pathway dropout: chance an example loses a group (in every layer)")]
+    public double GroupDropout { get; init; } = D.GroupDropout;
+
+    /// <summary>L1 penalty on MLP neuron outputs (0 = off).</summary>
+    [StepOption("L1 penalty on MLP neuron outputs (0 = off)")]
+    public double ActivationL1 { get; init; } = D.ActivationL1;
+
+    /// <summary>Training seed (default: the pipeline seed).</summary>
+    [StepOption("Training seed (default: the pipeline seed)")]
+    public int? Seed { get; init; }
+
+    /// <summary>Full evaluation every N epochs.</summary>
+    [StepOption("Full evaluation every N epochs")]
+    public int EvalEvery { get; init; } = D.EvalEvery;
+
+    /// <summary>Stop once training-prompt accuracy reaches this (0 = never).</summary>
+    [StepOption("Stop once training-prompt accuracy reaches this (0 = never)")]
+    public double StopAtAccuracy { get; init; } = D.StopAtAccuracy;
+
+    /// <summary>Model cache folder (default: --cache, else .cache/models).</summary>
+    [StepOption("Model cache folder (default: --cache, else .cache/models)")]
+    public string? Cache { get; init; }
+
+    /// <summary>Training device: cpu, cuda or cuda:N (default: the pipeline's device; CUDA needs the TorchBackend=cuda
+    /// build).</summary>
+    [StepOption(
+        "Training device: cpu, cuda or cuda:N (default: the pipeline's device; CUDA needs the "
+            + "TorchBackend=cuda build)"
+    )]
+    public string? Device { get; init; }
+
+    /// <summary>Copy the model folder into the output folder (else the run references the cache).</summary>
+    [StepOption("Copy the model folder into the output folder (else the run references the cache)")]
+    public bool CopyToOutput { get; init; } = true;
+
+    /// <summary>Model folder name inside the output folder.</summary>
+    [StepOption("Model folder name inside the output folder")]
+    public string Folder { get; init; } = "model";
 }

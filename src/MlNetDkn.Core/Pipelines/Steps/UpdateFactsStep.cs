@@ -23,33 +23,42 @@ public sealed class UpdateFactsStep : ISourceStep
     public IReadOnlyCollection<string> Provides => [];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["facts"] = OptionSpec.Int(40, "Facts to update, spread over the relations"),
-            ["seed"] = OptionSpec.Int(null, "Seed (default: the pipeline seed)"),
-            ["file"] = OptionSpec.Text(
-                "new_facts.parquet",
-                "Parquet file of the updated facts, relative to the output folder"
-            ),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<UpdateFactsSettings>();
 
     /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
-        if (o.GetInt("facts") < 1)
-            yield return $"facts must be at least 1 (got {o.GetInt("facts")})";
+        var s = StepSettings.Bind<UpdateFactsSettings>(o);
+        if (s.Facts < 1)
+            yield return $"facts must be at least 1 (got {s.Facts})";
     }
 
     /// <inheritdoc/>
     public void Run(PipelineContext context, ResolvedOptions o)
     {
-        var updates = FactUpdates.Draw(context.RequireDataset(Name), o.GetInt("facts"), o.GetInt("seed", context.Seed));
-        var path = context.OutputPath(o.GetString("file"));
+        var s = StepSettings.Bind<UpdateFactsSettings>(o);
+        var updates = FactUpdates.Draw(context.RequireDataset(Name), s.Facts, s.Seed ?? context.Seed);
+        var path = context.OutputPath(s.File);
         updates.Write(path);
         context.RecordOutput("new_facts", path);
         context.Reporter.Info($"  {updates.Count} facts updated with a new answer -> {context.Relative(path)}");
         if (context.CurrentStep is { } entry)
             entry["results"] = new System.Text.Json.Nodes.JsonObject { ["updated_facts"] = updates.Count };
     }
+}
+
+/// <summary>The options of <see cref="UpdateFactsStep"/>.</summary>
+public sealed record UpdateFactsSettings
+{
+    /// <summary>Facts to update, spread over the relations.</summary>
+    [StepOption("Facts to update, spread over the relations")]
+    public int Facts { get; init; } = 40;
+
+    /// <summary>Seed (default: the pipeline seed).</summary>
+    [StepOption("Seed (default: the pipeline seed)")]
+    public int? Seed { get; init; }
+
+    /// <summary>Parquet file of the updated facts, relative to the output folder.</summary>
+    [StepOption("Parquet file of the updated facts, relative to the output folder")]
+    public string File { get; init; } = "new_facts.parquet";
 }

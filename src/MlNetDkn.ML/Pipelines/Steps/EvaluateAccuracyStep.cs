@@ -22,26 +22,24 @@ public sealed class EvaluateAccuracyStep : IStageStep
     public IReadOnlyCollection<string> Provides => [];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["batch_size"] = OptionSpec.Int(256, "Prompts per forward pass"),
-            ["folder"] = OptionSpec.Text("accuracy", "Output sub-folder of the tables"),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<EvaluateAccuracySettings>();
 
     /// <inheritdoc/>
     public IEnumerable<string> Check(ResolvedOptions o)
     {
-        if (o.GetInt("batch_size") < 1)
-            yield return $"batch_size: must be at least 1 (got {o.GetInt("batch_size")})";
+        var s = StepSettings.Bind<EvaluateAccuracySettings>(o);
+        if (s.BatchSize < 1)
+            yield return $"batch_size: must be at least 1 (got {s.BatchSize})";
     }
 
     /// <inheritdoc/>
-    public string Folder(ResolvedOptions o) => o.GetString("folder");
+    public string Folder(ResolvedOptions o) => StepSettings.Bind<EvaluateAccuracySettings>(o).Folder;
 
     /// <inheritdoc/>
-    public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
-        c
+    public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o)
+    {
+        var s = StepSettings.Bind<EvaluateAccuracySettings>(o);
+        return c
             .Ml.KnowledgeNeurons()
             .EvaluateAccuracy(
                 new AccuracyStageOptions
@@ -49,10 +47,23 @@ public sealed class EvaluateAccuracyStep : IStageStep
                     ModelPath = c.ModelPath,
                     Load = c.Load,
                     Folder = c.Folder,
-                    TablesFolder = Folder(o),
-                    BatchSize = o.GetInt("batch_size"),
+                    TablesFolder = s.Folder,
+                    BatchSize = s.BatchSize,
                     Progress = c.Progress,
                     CancellationToken = c.CancellationToken,
                 }
             );
+    }
+}
+
+/// <summary>The options of <see cref="EvaluateAccuracyStep"/>.</summary>
+public sealed record EvaluateAccuracySettings
+{
+    /// <summary>Prompts per forward pass.</summary>
+    [StepOption("Prompts per forward pass")]
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Output sub-folder of the tables.</summary>
+    [StepOption("Output sub-folder of the tables")]
+    public string Folder { get; init; } = "accuracy";
 }

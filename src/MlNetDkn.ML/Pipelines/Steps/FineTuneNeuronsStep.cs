@@ -25,57 +25,7 @@ public sealed class FineTuneNeuronsStep : IStageStep
     public IReadOnlyCollection<string> Provides => [];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["preset"] = OptionSpec.Text(
-                "default",
-                "default (everything else frozen, one step per batch) or dkn-authors (embeddings, LM head and "
-                    + "final norm trainable, input side only, two steps per batch, their change measure)",
-                "default",
-                "dkn-authors"
-            ),
-            ["new_facts"] = OptionSpec.Text(
-                "new_facts.parquet",
-                "The updated facts (an update-facts step writes them), relative to the run's output folder"
-            ),
-            ["dkn_method"] = OptionSpec.Text("ntc", "Which DKN method's components form the DKN pool"),
-            ["dkn_suffix"] = OptionSpec.Text("", "Column suffix of the find-degenerate-neurons step to read"),
-            ["variants"] = OptionSpec.Text(
-                "dkn,kn,random,random-kn,kn-subset,all",
-                "Comma-separated: dkn, kn, random (matched to the DKN pool), random-kn (matched to the KN pool), "
-                    + "kn-subset (KN subset of the DKN pool's size), all"
-            ),
-            ["seeds"] = OptionSpec.Int(3, "Seeds per variant (0, 1, ...)"),
-            ["epochs"] = OptionSpec.Int(20, "Epochs per fine-tune"),
-            ["learning_rates"] = OptionSpec.Text(
-                "0.001,0.003,0.01,0.03",
-                "Learning rates tried for the neuron variants"
-            ),
-            ["all_learning_rates"] = OptionSpec.Text(
-                "0.0001,0.0003,0.001,0.003",
-                "Learning rates tried for full fine-tuning"
-            ),
-            ["retention_weight"] = OptionSpec.Number(
-                1.0,
-                "Learning-rate criterion: validation new-fact accuracy + this × validation old-fact accuracy (ties "
-                    + "to the smaller rate)"
-            ),
-            ["retention_facts"] = OptionSpec.Int(100, "Unrelated old facts scored for retention (Q_old)"),
-            ["retention_validation_facts"] = OptionSpec.Int(
-                20,
-                "Further unrelated old facts, apart from Q_old, that help choose the learning rate"
-            ),
-            ["changed_cut"] = OptionSpec.Number(
-                null,
-                "E2: relative change above which a neuron counts as changed (default 0.05; dkn-authors 0.04)"
-            ),
-            ["seed"] = OptionSpec.Int(null, "Seed of the random pool and retention facts (default: the pipeline seed)"),
-            ["folder"] = OptionSpec.Text(
-                "e1",
-                "Output sub-folder (tables, plots, report, fine-tuned models, resumable store)"
-            ),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<FineTuneNeuronsSettings>();
 
     static double[] Rates(string text) =>
         text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -91,25 +41,24 @@ public sealed class FineTuneNeuronsStep : IStageStep
             )
             .ToArray();
 
-    static EvolvabilityOptions ToOptions(ResolvedOptions o)
+    static EvolvabilityOptions ToOptions(FineTuneNeuronsSettings s)
     {
-        var options = o.GetString("preset") == "dkn-authors" ? EvolvabilityOptions.Authors : new EvolvabilityOptions();
+        var options = s.Preset == "dkn-authors" ? EvolvabilityOptions.Authors : new EvolvabilityOptions();
         options = options with
         {
-            Variants = o.GetString("variants")
-                .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            Variants = s
+                .Variants.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Select(EvolvabilityOptions.ParseVariant)
                 .ToArray(),
-            Seeds = Enumerable.Range(0, o.GetInt("seeds")).ToArray(),
-            Epochs = o.GetInt("epochs"),
-            LearningRates = Rates(o.GetString("learning_rates")),
-            AllLearningRates = Rates(o.GetString("all_learning_rates")),
-            RetentionFacts = o.GetInt("retention_facts"),
-            RetentionValidationFacts = o.GetInt("retention_validation_facts"),
+            Seeds = Enumerable.Range(0, s.Seeds).ToArray(),
+            Epochs = s.Epochs,
+            LearningRates = Rates(s.LearningRates),
+            AllLearningRates = Rates(s.AllLearningRates),
+            RetentionFacts = s.RetentionFacts,
+            RetentionValidationFacts = s.RetentionValidationFacts,
         };
-        if (o.Values["retention_weight"] is double weight)
-            options = options with { RetentionWeight = weight };
-        if (o.Values["changed_cut"] is double cut)
+        options = options with { RetentionWeight = s.RetentionWeight };
+        if (s.ChangedCut is double cut)
             options = options with { ChangedCut = cut };
         return options;
     }
@@ -120,8 +69,9 @@ public sealed class FineTuneNeuronsStep : IStageStep
         string? error = null;
         try
         {
-            ToOptions(o).Validate();
-            DknOptions.ParseMethod(o.GetString("dkn_method"));
+            var s = StepSettings.Bind<FineTuneNeuronsSettings>(o);
+            ToOptions(s).Validate();
+            DknOptions.ParseMethod(s.DknMethod);
         }
         catch (DknInputException e)
         {
@@ -132,14 +82,15 @@ public sealed class FineTuneNeuronsStep : IStageStep
     }
 
     /// <inheritdoc/>
-    public string Folder(ResolvedOptions o) => o.GetString("folder");
+    public string Folder(ResolvedOptions o) => StepSettings.Bind<FineTuneNeuronsSettings>(o).Folder;
 
     /// <inheritdoc/>
     public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o)
     {
         // The stage folder is <output>/<folder>; the new facts are relative to <output>.
+        var s = StepSettings.Bind<FineTuneNeuronsSettings>(o);
         var output = Path.GetDirectoryName(Path.GetFullPath(c.Folder))!;
-        var newFacts = o.GetString("new_facts");
+        var newFacts = s.NewFacts;
         return c
             .Ml.KnowledgeNeurons()
             .FineTuneNeurons(
@@ -148,15 +99,93 @@ public sealed class FineTuneNeuronsStep : IStageStep
                     ModelPath = c.ModelPath,
                     Load = c.Load,
                     Folder = c.Folder,
-                    TablesFolder = Folder(o),
-                    Evolvability = ToOptions(o),
+                    TablesFolder = s.Folder,
+                    Evolvability = ToOptions(s),
                     NewFactsPath = Path.IsPathRooted(newFacts) ? newFacts : Path.Combine(output, newFacts),
-                    DknMethod = DknOptions.ParseMethod(o.GetString("dkn_method")),
-                    DknColumnSuffix = o.GetString("dkn_suffix"),
-                    Seed = o.GetInt("seed", c.Seed),
+                    DknMethod = DknOptions.ParseMethod(s.DknMethod),
+                    DknColumnSuffix = s.DknSuffix,
+                    Seed = s.Seed ?? c.Seed,
                     Progress = c.Progress,
                     CancellationToken = c.CancellationToken,
                 }
             );
     }
+}
+
+/// <summary>The options of <see cref="FineTuneNeuronsStep"/>.</summary>
+public sealed record FineTuneNeuronsSettings
+{
+    /// <summary>default (everything else frozen, one step per batch) or dkn-authors (embeddings, LM head and final norm
+    /// trainable, input side only, two steps per batch, their change measure).</summary>
+    [StepOption(
+        "default (everything else frozen, one step per batch) or dkn-authors (embeddings, LM head and "
+            + "final norm trainable, input side only, two steps per batch, their change measure)",
+        "default",
+        "dkn-authors"
+    )]
+    public string Preset { get; init; } = "default";
+
+    /// <summary>The updated facts (an update-facts step writes them), relative to the run's output folder.</summary>
+    [StepOption("The updated facts (an update-facts step writes them), relative to the run's output folder")]
+    public string NewFacts { get; init; } = "new_facts.parquet";
+
+    /// <summary>Which DKN method's components form the DKN pool.</summary>
+    [StepOption("Which DKN method's components form the DKN pool")]
+    public string DknMethod { get; init; } = "ntc";
+
+    /// <summary>Column suffix of the find-degenerate-neurons step to read.</summary>
+    [StepOption("Column suffix of the find-degenerate-neurons step to read")]
+    public string DknSuffix { get; init; } = "";
+
+    /// <summary>Comma-separated: dkn, kn, random (matched to the DKN pool), random-kn (matched to the KN pool), kn-
+    /// subset (KN subset of the DKN pool's size), all.</summary>
+    [StepOption(
+        "Comma-separated: dkn, kn, random (matched to the DKN pool), random-kn (matched to the KN pool), "
+            + "kn-subset (KN subset of the DKN pool's size), all"
+    )]
+    public string Variants { get; init; } = "dkn,kn,random,random-kn,kn-subset,all";
+
+    /// <summary>Seeds per variant (0, 1, ...).</summary>
+    [StepOption("Seeds per variant (0, 1, ...)")]
+    public int Seeds { get; init; } = 3;
+
+    /// <summary>Epochs per fine-tune.</summary>
+    [StepOption("Epochs per fine-tune")]
+    public int Epochs { get; init; } = 20;
+
+    /// <summary>Learning rates tried for the neuron variants.</summary>
+    [StepOption("Learning rates tried for the neuron variants")]
+    public string LearningRates { get; init; } = "0.001,0.003,0.01,0.03";
+
+    /// <summary>Learning rates tried for full fine-tuning.</summary>
+    [StepOption("Learning rates tried for full fine-tuning")]
+    public string AllLearningRates { get; init; } = "0.0001,0.0003,0.001,0.003";
+
+    /// <summary>Learning-rate criterion: validation new-fact accuracy + this × validation old-fact accuracy (ties to
+    /// the smaller rate).</summary>
+    [StepOption(
+        "Learning-rate criterion: validation new-fact accuracy + this × validation old-fact accuracy (ties "
+            + "to the smaller rate)"
+    )]
+    public double RetentionWeight { get; init; } = 1.0;
+
+    /// <summary>Unrelated old facts scored for retention (Q_old).</summary>
+    [StepOption("Unrelated old facts scored for retention (Q_old)")]
+    public int RetentionFacts { get; init; } = 100;
+
+    /// <summary>Further unrelated old facts, apart from Q_old, that help choose the learning rate.</summary>
+    [StepOption("Further unrelated old facts, apart from Q_old, that help choose the learning rate")]
+    public int RetentionValidationFacts { get; init; } = 20;
+
+    /// <summary>E2: relative change above which a neuron counts as changed (default 0.05; dkn-authors 0.04).</summary>
+    [StepOption("E2: relative change above which a neuron counts as changed (default 0.05; dkn-authors 0.04)")]
+    public double? ChangedCut { get; init; }
+
+    /// <summary>Seed of the random pool and retention facts (default: the pipeline seed).</summary>
+    [StepOption("Seed of the random pool and retention facts (default: the pipeline seed)")]
+    public int? Seed { get; init; }
+
+    /// <summary>Output sub-folder (tables, plots, report, fine-tuned models, resumable store).</summary>
+    [StepOption("Output sub-folder (tables, plots, report, fine-tuned models, resumable store)")]
+    public string Folder { get; init; } = "e1";
 }

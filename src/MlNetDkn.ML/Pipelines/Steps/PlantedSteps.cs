@@ -22,20 +22,16 @@ public sealed class PlantedNeuronsStep : IStageStep
     public IReadOnlyCollection<string> Provides => [PipelineArtifacts.KnowledgeNeurons];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["noise"] = OptionSpec.Bool(true, "Include each fact's noise neurons"),
-            ["seed"] = OptionSpec.Int(null, "Seed of the order the neurons are listed in (default: the pipeline seed)"),
-            ["truth"] = OptionSpec.Text(null, "planted_truth.json (default: beside the model)"),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<PlantedNeuronsSettings>();
 
     /// <inheritdoc/>
     public string Folder(ResolvedOptions o) => "planted-neurons";
 
     /// <inheritdoc/>
-    public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
-        c
+    public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o)
+    {
+        var s = StepSettings.Bind<PlantedNeuronsSettings>(o);
+        return c
             .Ml.KnowledgeNeurons()
             .PlantedNeurons(
                 new PlantedStageOptions
@@ -44,13 +40,14 @@ public sealed class PlantedNeuronsStep : IStageStep
                     Load = c.Load,
                     Folder = c.Folder,
                     TablesFolder = Folder(o),
-                    TruthPath = o.GetStringOrNull("truth"),
-                    IncludeNoise = o.GetBool("noise"),
-                    Seed = o.GetInt("seed", c.Seed),
+                    TruthPath = s.Truth,
+                    IncludeNoise = s.Noise,
+                    Seed = s.Seed ?? c.Seed,
                     Progress = c.Progress,
                     CancellationToken = c.CancellationToken,
                 }
             );
+    }
 }
 
 /// <summary>`score-planted`: precision and recall of every DKN method of the pipeline against the planted
@@ -71,19 +68,16 @@ public sealed class ScorePlantedStep : IStageStep
     public IReadOnlyCollection<string> Provides => [];
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, OptionSpec> Options { get; } =
-        new Dictionary<string, OptionSpec>
-        {
-            ["truth"] = OptionSpec.Text(null, "planted_truth.json (default: beside the model)"),
-            ["folder"] = OptionSpec.Text("planted", "Output sub-folder of the score tables"),
-        };
+    public IReadOnlyDictionary<string, OptionSpec> Options { get; } = StepSettings.Specs<ScorePlantedSettings>();
 
     /// <inheritdoc/>
-    public string Folder(ResolvedOptions o) => o.GetString("folder");
+    public string Folder(ResolvedOptions o) => StepSettings.Bind<ScorePlantedSettings>(o).Folder;
 
     /// <inheritdoc/>
-    public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o) =>
-        c
+    public IEstimator<ITransformer> CreateEstimator(StageStepContext c, ResolvedOptions o)
+    {
+        var s = StepSettings.Bind<ScorePlantedSettings>(o);
+        return c
             .Ml.KnowledgeNeurons()
             .ScorePlanted(
                 new PlantedStageOptions
@@ -91,10 +85,39 @@ public sealed class ScorePlantedStep : IStageStep
                     ModelPath = c.ModelPath,
                     Load = c.Load,
                     Folder = c.Folder,
-                    TablesFolder = Folder(o),
-                    TruthPath = o.GetStringOrNull("truth"),
+                    TablesFolder = s.Folder,
+                    TruthPath = s.Truth,
                     Progress = c.Progress,
                     CancellationToken = c.CancellationToken,
                 }
             );
+    }
+}
+
+/// <summary>The options of <see cref="PlantedNeuronsStep"/>.</summary>
+public sealed record PlantedNeuronsSettings
+{
+    /// <summary>Include each fact's noise neurons.</summary>
+    [StepOption("Include each fact's noise neurons")]
+    public bool Noise { get; init; } = true;
+
+    /// <summary>Seed of the order the neurons are listed in (default: the pipeline seed).</summary>
+    [StepOption("Seed of the order the neurons are listed in (default: the pipeline seed)")]
+    public int? Seed { get; init; }
+
+    /// <summary>planted_truth.json (default: beside the model).</summary>
+    [StepOption("planted_truth.json (default: beside the model)")]
+    public string? Truth { get; init; }
+}
+
+/// <summary>The options of <see cref="ScorePlantedStep"/>.</summary>
+public sealed record ScorePlantedSettings
+{
+    /// <summary>planted_truth.json (default: beside the model).</summary>
+    [StepOption("planted_truth.json (default: beside the model)")]
+    public string? Truth { get; init; }
+
+    /// <summary>Output sub-folder of the score tables.</summary>
+    [StepOption("Output sub-folder of the score tables")]
+    public string Folder { get; init; } = "planted";
 }
