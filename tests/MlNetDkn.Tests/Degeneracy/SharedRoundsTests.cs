@@ -1,5 +1,4 @@
 using MlNetDkn.Attribution;
-using MlNetDkn.Degeneracy;
 using MlNetDkn.Degeneracy.Acquisition;
 using MlNetDkn.Facts;
 using MlNetDkn.Modeling;
