@@ -32,15 +32,17 @@ public class ValidationGapTests
 
     [Theory]
     [InlineData(-0.01)]
-    [InlineData(1.0)]
+    [InlineData(double.PositiveInfinity)]
     [InlineData(double.NaN)]
-    public void KnockoutRefusesAMinRoundEffectOutsideZeroToOne(double effect)
+    public void KnockoutRefusesANegativeOrNonFiniteMinRoundEffect(double effect)
     {
         var refused = Assert.Throws<DknInputException>(() =>
             (KnockoutOptions.Default with { MinRoundEffect = effect }).Validate()
         );
         Assert.Contains("min round effect", refused.Message);
+        // 0 keeps every round; 1 or more is allowed and finds nothing (a round cannot move P by more than P0).
         (KnockoutOptions.Default with { MinRoundEffect = 0 }).Validate();
+        (KnockoutOptions.Default with { MinRoundEffect = 1.01 }).Validate();
     }
 
     [Theory]

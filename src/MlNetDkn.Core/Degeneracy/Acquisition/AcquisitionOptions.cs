@@ -98,8 +98,9 @@ public sealed record KnockoutOptions
         );
         Require(LostDrop is > 0 and <= 1, $"lost drop must be in (0, 1] (got {LostDrop})");
         Require(
-            MinRoundEffect is >= 0 and < 1,
-            $"min round effect must be in [0, 1) (a fraction of P0; got {MinRoundEffect})"
+            double.IsFinite(MinRoundEffect) && MinRoundEffect >= 0,
+            $"min round effect must be a finite fraction of P0, 0 or more (got {MinRoundEffect}; 1 or more finds "
+                + "nothing)"
         );
     }
 }
