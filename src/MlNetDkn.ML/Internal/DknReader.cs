@@ -81,6 +81,23 @@ internal static class DknReader
     {
         var columns = Columns(row.Schema, stage, method, suffix)
             ?? throw new InvalidOperationException($"{stage}: no DKN columns bound");
+        var read = BindMethod(row, method, columns);
+        return () =>
+        {
+            var (isDkn, components) = read();
+            return isDkn ? components.SelectMany(c => c).Distinct().Order().ToArray() : [];
+        };
+    }
+
+    /// <summary>A getter of what <paramref name="method"/> reported for the row: whether it is a DKN (two components
+    /// or more that passed the check) and every component it found, from the <paramref name="columns"/> that
+    /// <see cref="Columns"/> chose (the typed record, or the text columns of a table).</summary>
+    public static Func<(bool IsDkn, Neuron[][] Components)> BindMethod(
+        DataViewRow row,
+        ClusteringMethod method,
+        string[] columns
+    )
+    {
         if (columns.Length == 1)
         {
             var getter = row.GetGetter<DknRecord>(row.Schema[columns[0]]);
@@ -88,9 +105,8 @@ internal static class DknReader
             {
                 DknRecord record = null!;
                 getter(ref record);
-                return record.Method(method) is { IsDkn: true } m && m.Components.Length >= 2
-                    ? Neurons(m.Components)
-                    : [];
+                var m = record.Method(method);
+                return (m is { IsDkn: true, Components.Length: >= 2 }, m?.Components ?? []);
             };
         }
         var components = RowText.Vector(row, columns[0]);
@@ -99,14 +115,12 @@ internal static class DknReader
         {
             bool value = false;
             isDkn(ref value);
-            if (!value)
-                return [];
-            return Neurons(
-                components().Select(c => c.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Neuron.Parse))
+            return (
+                value,
+                components()
+                    .Select(c => c.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Neuron.Parse).ToArray())
+                    .ToArray()
             );
         };
     }
-
-    static Neuron[] Neurons(IEnumerable<IEnumerable<Neuron>> components) =>
-        components.SelectMany(c => c).Distinct().Order().ToArray();
 }

@@ -88,7 +88,9 @@ public sealed class PlantedScoringTransformer : FactStageTransformer<PlantedScor
     private protected override Func<Row> Bind(DataViewRow row)
     {
         var fact = FactRowReader.Bind(row, FactColumns.Prompts);
-        var methods = Methods(row.Schema).Select(m => (m.Label, Read: Reader(row, m.Method, m.Columns))).ToList();
+        var methods = Methods(row.Schema)
+            .Select(m => (m.Label, Read: DknReader.BindMethod(row, m.Method, m.Columns)))
+            .ToList();
         return () =>
         {
             var f = fact();
@@ -115,43 +117,6 @@ public sealed class PlantedScoringTransformer : FactStageTransformer<PlantedScor
                     ),
                 f.FactId,
                 () => (new Row(f.FactId, kind, reported), false)
-            );
-        };
-    }
-
-    /// <summary>Whether the method reports a DKN (two components or more) and every component it found: from the
-    /// typed record, or from the text columns of a table.</summary>
-    static Func<(bool IsDkn, IReadOnlyList<IReadOnlyList<Neuron>> Components)> Reader(
-        DataViewRow row,
-        ClusteringMethod method,
-        string[] columns
-    )
-    {
-        if (columns.Length == 1)
-        {
-            var record = row.GetGetter<DknRecord>(row.Schema[columns[0]]);
-            return () =>
-            {
-                DknRecord value = null!;
-                record(ref value);
-                var m = value.Method(method);
-                return (m is { IsDkn: true, Components.Length: >= 2 }, m?.Components ?? []);
-            };
-        }
-        var components = RowText.Vector(row, columns[0]);
-        var isDkn = row.GetGetter<bool>(row.Schema[columns[1]]);
-        return () =>
-        {
-            bool v = false;
-            isDkn(ref v);
-            return (
-                v,
-                components()
-                    .Select(c =>
-                        (IReadOnlyList<Neuron>)
-                            c.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Neuron.Parse).ToArray()
-                    )
-                    .ToArray()
             );
         };
     }
